@@ -1,0 +1,161 @@
+"""What every platform client shares: timeouts, the rate limit, retries and secret redaction.
+
+The layering follows the rule of DESIGN.md: the rate limiter sits in the transport, *below* retries, so a
+retried request spends a token like any other and no burst ever exceeds the configured rate. Retries are
+opt-in per call and only for errors their connector marks retryable (a create is never blind-retried).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, Protocol, TypeVar
+
+import httpx
+import stamina
+from aiolimiter import AsyncLimiter
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "PlatformError",
+    "RateLimitedTransport",
+    "Redactor",
+    "build_async_client",
+    "call_with_retries",
+]
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
+T = TypeVar("T")
+
+
+class PlatformError(Exception):
+    """Root of every connector's exception hierarchy.
+
+    Each connector subclasses it once (`KuaishouError`, `TaobaoError`, ...) and then per failure kind.
+    `retryable` tells the caller whether sending the same request again can succeed.
+    """
+
+    retryable: bool = False
+
+    def __init__(self, message: str, *, retryable: bool | None = None) -> None:
+        super().__init__(message)
+        if retryable is not None:
+            self.retryable = retryable
+
+
+class _Retryable(Protocol):
+    retryable: bool
+
+
+class Redactor:
+    """Masks secret values wherever they could leak: log lines, exception text, metadata.
+
+    It knows the secret *values* (not just key names), so a token inside a URL, a form body or an error
+    echoed by a platform is masked all the same.
+    """
+
+    MASK = "***"
+    _KEY_PATTERN = re.compile(
+        r"((?:access_token|session|sign|signSecret|secret|app_secret|client_secret|_aop_signature|"
+        r"refresh_token|password)[\"']?\s*[=:]\s*[\"']?)([^&\s\"',}]+)",
+        re.IGNORECASE,
+    )
+
+    def __init__(self, secrets: Iterable[str | None] = ()) -> None:
+        self._secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
+
+    def add(self, secret: str | None) -> None:
+        if secret and len(secret) >= 4 and secret not in self._secrets:
+            self._secrets = sorted([*self._secrets, secret], key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, self.MASK)
+        return self._KEY_PATTERN.sub(lambda m: m.group(1) + self.MASK, text)
+
+
+class RateLimitedTransport(httpx.AsyncBaseTransport):
+    """An httpx transport that lets at most `rate_per_second` requests through, evenly spaced.
+
+    `AsyncLimiter(1, 1/N)` has a bucket of one, so it never bursts (`AsyncLimiter(N, 1)` would allow 2N-1 in
+    the first second). The limiter is created lazily inside the running event loop.
+    """
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, *, rate_per_second: float | None) -> None:
+        self._inner = inner
+        self._rate = rate_per_second
+        self._limiter: AsyncLimiter | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._rate:
+            if self._limiter is None:
+                self._limiter = AsyncLimiter(1, 1.0 / self._rate)
+            await self._limiter.acquire()
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def build_async_client(
+    *,
+    base_url: str,
+    transport: httpx.AsyncBaseTransport | None = None,
+    rate_per_second: float | None = None,
+    timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+    headers: dict[str, str] | None = None,
+) -> httpx.AsyncClient:
+    """An AsyncClient whose every request passes the rate limiter.
+
+    `transport` is the wire: the default network transport in production, an `httpx.ASGITransport` over
+    the sandbox in tests. Production vs sandbox is therefore only `base_url` and `transport`.
+    """
+    wire = transport or httpx.AsyncHTTPTransport(retries=0)
+    return httpx.AsyncClient(
+        base_url=base_url,
+        transport=RateLimitedTransport(wire, rate_per_second=rate_per_second),
+        timeout=timeout,
+        headers=headers,
+    )
+
+
+def _is_retryable(exc: Exception) -> bool:
+    if isinstance(exc, PlatformError):
+        return exc.retryable
+    return isinstance(exc, httpx.TransportError)
+
+
+async def call_with_retries(
+    call: Callable[[], Awaitable[T]],
+    *,
+    attempts: int = 5,
+    timeout_s: float = 120.0,
+    wait_initial_s: float = 0.2,
+    wait_max_s: float = 10.0,
+    is_retryable: Callable[[Exception], bool] = _is_retryable,
+) -> T:
+    """Await `call()` again after a retryable failure, with exponential backoff and jitter.
+
+    Only idempotent reads, and writes the platform dedupes, should go through here: creating an item
+    never does (DESIGN.md, exactly-once publishing).
+    """
+    async for attempt in stamina.retry_context(
+        on=is_retryable,
+        attempts=attempts,
+        timeout=timeout_s,
+        wait_initial=wait_initial_s,
+        wait_max=wait_max_s,
+    ):
+        with attempt:
+            return await call()
+    raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
+
+
+def raise_for_transport_status(response: httpx.Response, *, error: Callable[..., Any]) -> None:
+    """Turn HTTP-level failures (5xx, 429) into a connector's retryable error before envelope parsing."""
+    if response.status_code >= 500 or response.status_code == 429:
+        raise error(
+            f"HTTP {response.status_code} from {response.request.url.path}",
+            retryable=True,
+        )
