@@ -1,0 +1,24 @@
+"""The banjia code location: every stage asset, its checks, the jobs, schedules and resources.
+
+Wired explicitly (no defs-folder autoloading) so `dg`, `dagster` and `workspace.yaml` all load the same
+thing. Runs use the in-process executor: DuckDB allows one writing process at a time, and the stages of
+a migration are a chain anyway (README, "Where the data lands").
+"""
+
+import dagster as dg
+
+from assets import extract, publish, report, transform
+from assets.automation import daily_migration, hourly_report_flush, migrate_job, report_job
+from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
+
+defs = dg.Definitions(
+    assets=dg.load_assets_from_modules([extract, transform, publish, report]),
+    jobs=[migrate_job, report_job],
+    schedules=[daily_migration, hourly_report_flush],
+    resources={
+        "warehouse": WarehouseResource(),
+        "migrations": MigrationsResource(),
+        "platforms": PlatformsResource(),
+    },
+    executor=dg.in_process_executor,
+)

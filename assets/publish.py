@@ -1,0 +1,246 @@
+"""Publish: re-host images on Kuaishou (`media`), then create each item exactly once."""
+
+import asyncio
+from collections import Counter
+from datetime import UTC, datetime, timedelta, timezone
+
+import dagster as dg
+
+from assets.metadata import counts_table, markdown_table
+from assets.partitions import migration_partitions
+from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
+from connectors.kuaishou import build_item_new_param, build_supply_item, violations
+from connectors.media import rehost_images
+from connectors.publishing import PublishJob, publish_drafts
+from listings.draft import KuaishouDraft
+from listings.migrations import Migration
+from listings.quarantine import Stage
+from listings.supply import SupplyReport
+
+CHINA = timezone(timedelta(hours=8))
+
+
+def _load_drafts(store, migration_key: str) -> list[KuaishouDraft]:  # type: ignore[no-untyped-def]
+    rows = store.query(
+        "SELECT draft FROM kuaishou_drafts WHERE migration = ? ORDER BY source_item_id",
+        [migration_key],
+    )
+    return [KuaishouDraft.model_validate_json(row["draft"]) for row in rows]
+
+
+async def _rehost(platforms: PlatformsResource, migration: Migration, store, urls):  # type: ignore[no-untyped-def]
+    async with platforms.media_fetcher() as fetcher, platforms.kuaishou(migration) as kuaishou:
+        return await rehost_images(urls, fetch_client=fetcher, kuaishou=kuaishou, warehouse=store)
+
+
+@dg.asset(
+    partitions_def=migration_partitions,
+    group_name="publish",
+    kinds={"duckdb", "api"},
+    deps=["kuaishou_drafts"],
+    description="Every draft image fetched, deduplicated by content hash and uploaded to Kuaishou once.",
+)
+def media(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    migrations: MigrationsResource,
+    platforms: PlatformsResource,
+) -> dg.MaterializeResult:
+    migration = migrations.get(context.partition_key)
+    store = warehouse.open()
+    drafts = _load_drafts(store, migration.key)
+    outcome = asyncio.run(
+        _rehost(platforms, migration, store, [u for d in drafts for u in d.image_urls])
+    )
+    rows, problems = [], []
+    for draft in drafts:
+        for url in draft.image_urls:
+            rows.append(
+                {
+                    "migration": migration.key,
+                    "source_item_id": draft.source_item_id,
+                    "source_url": url,
+                    "sha256": outcome.sha256.get(url),
+                    "kwai_url": outcome.kwai_urls.get(url),
+                    "status": "hosted" if url in outcome.kwai_urls else "failed",
+                    "detail": outcome.failures.get(url),
+                }
+            )
+        if not any(url in outcome.kwai_urls for url in draft.main_images):
+            problems.append(
+                {
+                    "source_item_id": draft.source_item_id,
+                    "stage": Stage.MEDIA.value,
+                    "reason_code": "no_main_image_hosted",
+                    "detail": "main_images: none of the item's main images could be fetched "
+                    "and uploaded ("
+                    + "; ".join(outcome.failures.get(u, "?") for u in draft.main_images[:3])
+                    + "); replace them on the source",
+                }
+            )
+    store.replace_partition("media", migration=migration.key, rows=rows)
+    store.replace_quarantine(migration=migration.key, stages=[Stage.MEDIA], rows=problems)
+    return dg.MaterializeResult(
+        metadata={
+            "images": len(outcome.sha256) + len(outcome.failures),
+            "uploaded": outcome.uploaded,
+            "cache_hits": outcome.cache_hits,
+            "failed": len(outcome.failures),
+            "items_without_main_image": len(problems),
+            "dagster/row_count": len(rows),
+        }
+    )
+
+
+def _hosted_images(store, migration_key: str) -> dict[str, dict[str, str]]:  # type: ignore[no-untyped-def]
+    by_item: dict[str, dict[str, str]] = {}
+    for row in store.query(
+        "SELECT source_item_id, source_url, kwai_url FROM media "
+        "WHERE migration = ? AND kwai_url IS NOT NULL",
+        [migration_key],
+    ):
+        by_item.setdefault(row["source_item_id"], {})[row["source_url"]] = row["kwai_url"]
+    return by_item
+
+
+def _hosted_only(draft: KuaishouDraft, hosted: dict[str, str]) -> KuaishouDraft:
+    """The draft with images that failed to re-host left out (main-prop images fall back)."""
+    main = tuple(u for u in draft.main_images if u in hosted)
+    detail = tuple(u for u in draft.detail_images if u in hosted) or main
+    skus = tuple(
+        sku.model_copy(
+            update={
+                "props": tuple(
+                    p.model_copy(update={"image_url": p.image_url if p.image_url in hosted
+                                         else main[0]})
+                    if p.is_main
+                    else p
+                    for p in sku.props
+                )
+            }
+        )
+        for sku in draft.skus
+    )
+    return draft.model_copy(update={"main_images": main, "detail_images": detail, "skus": skus})
+
+
+def _report_for(draft: KuaishouDraft, migration: Migration):  # type: ignore[no-untyped-def]
+    seller = migration.seller
+    first_image = draft.main_images[0] if draft.main_images else None
+
+    def build(kwai_item_id: int):  # type: ignore[no-untyped-def]
+        return build_supply_item(
+            SupplyReport(
+                scene=seller.scene,
+                item_id=draft.source_item_id,
+                kwai_item_id=kwai_item_id,
+                origin_item_url=draft.origin_url,
+                platform=seller.platform,
+                platform_name=seller.platform_name,
+                title=draft.title,
+                price_min_fen=draft.price_min_fen,
+                price_max_fen=draft.price_max_fen,
+                image_url=first_image if first_image and first_image.startswith("https://") else None,
+                category_id=draft.category_id,
+                seller_name=draft.seller_name,
+            )
+        )
+
+    return build
+
+
+def _published_today(store, migration_key: str) -> int:  # type: ignore[no-untyped-def]
+    start_of_day = datetime.now(CHINA).replace(hour=0, minute=0, second=0, microsecond=0)
+    return int(
+        store.scalar(
+            "SELECT count(*) FROM publish_ledger WHERE migration = ? AND published_at >= ?",
+            [migration_key, start_of_day.astimezone(UTC)],
+        )
+        or 0
+    )
+
+
+async def _publish(platforms, migration, store, jobs, quota_left):  # type: ignore[no-untyped-def]
+    async with platforms.kuaishou(migration) as client:
+        return await publish_drafts(
+            jobs, migration=migration.key, client=client, warehouse=store, quota_left=quota_left
+        )
+
+
+@dg.asset(
+    partitions_def=migration_partitions,
+    group_name="publish",
+    kinds={"duckdb", "api"},
+    deps=["media"],
+    description="Items created on Kuaishou, exactly once each (ledger + relItemId lookup).",
+)
+def published_items(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    migrations: MigrationsResource,
+    platforms: PlatformsResource,
+) -> dg.MaterializeResult:
+    migration = migrations.get(context.partition_key)
+    store = warehouse.open()
+    quarantined = {
+        r["source_item_id"]
+        for r in store.query(
+            "SELECT source_item_id FROM quarantine WHERE migration = ? AND stage = ?",
+            [migration.key, Stage.MEDIA.value],
+        )
+    }
+    hosted = _hosted_images(store, migration.key)
+    jobs, problems = [], []
+    for draft in _load_drafts(store, migration.key):
+        if draft.source_item_id in quarantined:
+            continue
+        ready = _hosted_only(draft, hosted.get(draft.source_item_id, {}))
+        param = build_item_new_param(ready, kwai_images=hosted.get(draft.source_item_id, {}))
+        found = violations(param)
+        if found:
+            problems.append(
+                {
+                    "source_item_id": draft.source_item_id,
+                    "stage": Stage.PUBLISH.value,
+                    "reason_code": "rule_violation",
+                    "detail": "; ".join(f"{v.field}: {v.message}" for v in found),
+                }
+            )
+            continue
+        jobs.append(PublishJob(draft=ready, param=param, report=_report_for(ready, migration)))
+    quota_left = max(migration.daily_quota - _published_today(store, migration.key), 0)
+    outcome = asyncio.run(_publish(platforms, migration, store, jobs, quota_left))
+    for job in jobs:
+        reason = outcome.rejected.get(job.draft.rel_item_id)
+        if reason:
+            problems.append(
+                {
+                    "source_item_id": job.draft.source_item_id,
+                    "stage": Stage.PUBLISH.value,
+                    "reason_code": "rejected_by_kuaishou",
+                    "detail": reason,
+                }
+            )
+    store.replace_quarantine(migration=migration.key, stages=[Stage.PUBLISH], rows=problems)
+    ledger = store.query(
+        "SELECT source_item_id, rel_item_id, state, kwai_item_id FROM publish_ledger "
+        "WHERE migration = ? ORDER BY source_item_id",
+        [migration.key],
+    )
+    states = Counter(r["state"] for r in ledger)
+    return dg.MaterializeResult(
+        metadata={
+            "created_this_run": outcome.created,
+            "recovered_by_lookup": outcome.recovered,
+            "already_published": outcome.already_published,
+            "rejected": len(outcome.rejected),
+            "rule_violations": sum(1 for p in problems if p["reason_code"] == "rule_violation"),
+            "left_pending": outcome.left_pending,
+            "stopped_by_quota": outcome.stopped_by_quota,
+            "ledger_states": counts_table(states),
+            "dagster/row_count": states.get("published", 0),
+            "preview": markdown_table([r for r in ledger if r["state"] == "published"]),
+        }
+    )
+
+

@@ -1,0 +1,85 @@
+"""Dagster resources: thin, configurable wrappers over the plain clients of `connectors/`."""
+
+import os
+from collections.abc import Mapping
+
+import dagster as dg
+from pydantic import Field
+
+from assets.migrations import DEFAULT_WAREHOUSE, load_migrations, migrations_path
+
+DEFAULT_SANDBOX_URL = "http://127.0.0.1:8765"
+from connectors.platforms import Endpoints, EndpointsMode, kuaishou_client, source_client
+from connectors.sandbox.inprocess import in_process_transport
+from connectors.warehouse import Warehouse
+from listings.migrations import Migration, MigrationsFile
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The warehouse file (DuckDB). `BANJIA_WAREHOUSE` overrides the default `data/warehouse.duckdb`."""
+
+    path: str = Field(default="", description="Empty: $BANJIA_WAREHOUSE, else data/warehouse.duckdb.")
+
+    def open(self) -> Warehouse:
+        return Warehouse(self.path or os.environ.get("BANJIA_WAREHOUSE") or DEFAULT_WAREHOUSE)
+
+
+class MigrationsResource(dg.ConfigurableResource):
+    """The migrations file; `BANJIA_MIGRATIONS` overrides the default `data/migrations.yaml`."""
+
+    path: str = Field(default="")
+
+    def load(self) -> MigrationsFile:
+        from pathlib import Path
+
+        return load_migrations(Path(self.path) if self.path else migrations_path())
+
+    def get(self, key: str) -> Migration:
+        return self.load().get(key)
+
+
+class PlatformsResource(dg.ConfigurableResource):
+    """Where the platforms are: the sandbox emulators (default) or production.
+
+    `endpoints=production` is the switch to the real platforms; nothing else changes. With
+    `sandbox_in_process=True` the emulators run inside this process (tests, or a run without a server).
+    """
+
+    endpoints: str = Field(default="", description="sandbox | production; empty: $BANJIA_ENDPOINTS.")
+    sandbox_url: str = Field(default="", description="Empty: $BANJIA_SANDBOX_URL or loopback 8765.")
+    sandbox_in_process: bool = Field(default=False)
+
+    def _endpoints(self) -> Endpoints:
+        mode = EndpointsMode(
+            self.endpoints or os.environ.get("BANJIA_ENDPOINTS") or EndpointsMode.SANDBOX.value
+        )
+        base = (
+            "http://sandbox.local"
+            if self.sandbox_in_process
+            else self.sandbox_url or os.environ.get("BANJIA_SANDBOX_URL") or DEFAULT_SANDBOX_URL
+        )
+        return Endpoints.for_mode(mode, sandbox_url=base)
+
+    def _transport(self):  # type: ignore[no-untyped-def]
+        return in_process_transport() if self.sandbox_in_process else None
+
+    def source(self, migration: Migration, env: Mapping[str, str] | None = None):  # type: ignore[no-untyped-def]
+        return source_client(
+            migration,
+            endpoints=self._endpoints(),
+            env=os.environ if env is None else env,
+            transport=self._transport(),
+        )
+
+    def kuaishou(self, migration: Migration, env: Mapping[str, str] | None = None):  # type: ignore[no-untyped-def]
+        return kuaishou_client(
+            migration,
+            endpoints=self._endpoints(),
+            env=os.environ if env is None else env,
+            transport=self._transport(),
+        )
+
+    def media_fetcher(self):  # type: ignore[no-untyped-def]
+        from connectors.http import build_async_client
+
+        return build_async_client(base_url="", transport=self._transport())

@@ -1,0 +1,231 @@
+"""Transform: canonical listings, Kuaishou category decisions, and Kuaishou drafts (or quarantine)."""
+
+import asyncio
+import json
+from collections import Counter
+
+import dagster as dg
+
+from assets.metadata import counts_table, markdown_table
+from assets.partitions import migration_partitions
+from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
+from connectors.sources import parse_payload
+from connectors.taobao import ParseProblem
+from listings.categories import CategoryDecision, CategoryMatcher, CategoryNode, CategoryTree
+from listings.drafting import build_draft
+from listings.model import Listing, SourcePlatform
+from listings.quarantine import Problem, Stage
+
+
+def _quarantine_row(source_item_id: str, problem: Problem) -> dict[str, str]:
+    return {
+        "source_item_id": source_item_id,
+        "stage": problem.stage.value,
+        "reason_code": problem.reason_code,
+        "detail": problem.detail,
+    }
+
+
+@dg.asset(
+    partitions_def=migration_partitions,
+    group_name="transform",
+    kinds={"duckdb", "python"},
+    deps=["raw_listings"],
+    description="Canonical listings: one model for every source, prices in fen.",
+    check_specs=[dg.AssetCheckSpec("every_raw_listing_parsed_or_quarantined", asset="listings")],
+)
+def listings(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    migrations: MigrationsResource,
+) -> dg.MaterializeResult:
+    migration = migrations.get(context.partition_key)
+    store = warehouse.open()
+    raw = store.query(
+        "SELECT source_item_id, payload FROM raw_listings WHERE migration = ? ORDER BY 1",
+        [migration.key],
+    )
+    platform = SourcePlatform(migration.source.platform)
+    rows, problems = [], []
+    for row in raw:
+        try:
+            listing = parse_payload(
+                platform, json.loads(row["payload"]), shop_id=migration.source.shop_id
+            )
+        except ParseProblem as exc:
+            problems.append(
+                {
+                    "source_item_id": row["source_item_id"],
+                    "stage": Stage.NORMALIZE.value,
+                    "reason_code": "unparseable",
+                    "detail": f"{exc.field}: {exc.reason}",
+                }
+            )
+            continue
+        rows.append(
+            {
+                "migration": migration.key,
+                "source_item_id": listing.source_item_id,
+                "title": listing.title,
+                "status": listing.status.value,
+                "sku_count": len(listing.active_skus),
+                "price_min_fen": listing.price_min_fen,
+                "price_max_fen": listing.price_max_fen,
+                "main_image_count": len(listing.main_images),
+                "has_video": listing.video_url is not None,
+                "has_short_title": listing.short_title is not None,
+                "listing": listing.model_dump_json(),
+            }
+        )
+    store.replace_partition("listings", migration=migration.key, rows=rows)
+    store.replace_quarantine(migration=migration.key, stages=[Stage.NORMALIZE], rows=problems)
+    accounted = len(rows) + len(problems) == len(raw)
+    return dg.MaterializeResult(
+        metadata={
+            "parsed": len(rows),
+            "quarantined": len(problems),
+            "dagster/row_count": len(rows),
+            "preview": markdown_table(
+                [{k: r[k] for k in ("source_item_id", "title", "sku_count", "price_min_fen")}
+                 for r in rows]
+            ),
+        },
+        check_results=[
+            dg.AssetCheckResult(
+                check_name="every_raw_listing_parsed_or_quarantined",
+                passed=accounted,
+                metadata={"raw": len(raw), "parsed": len(rows), "quarantined": len(problems)},
+            )
+        ],
+    )
+
+
+def _load_listings(store, migration_key: str) -> list[Listing]:  # type: ignore[no-untyped-def]
+    rows = store.query(
+        "SELECT listing FROM listings WHERE migration = ? ORDER BY source_item_id", [migration_key]
+    )
+    return [Listing.model_validate_json(row["listing"]) for row in rows]
+
+
+async def _category_tree(platforms: PlatformsResource, migration) -> CategoryTree:  # type: ignore[no-untyped-def]
+    async with platforms.kuaishou(migration) as client:
+        categories = await client.categories()
+    return CategoryTree.from_nodes(
+        CategoryNode(category_id=c.category_id, name=c.category_name, parent_id=c.category_pid or 0)
+        for c in categories
+    )
+
+
+@dg.asset(
+    partitions_def=migration_partitions,
+    group_name="transform",
+    kinds={"duckdb", "python"},
+    deps=["listings"],
+    description="The Kuaishou leaf category of every listing, the layer that chose it and how sure.",
+)
+def category_decisions(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    migrations: MigrationsResource,
+    platforms: PlatformsResource,
+) -> dg.MaterializeResult:
+    migration = migrations.get(context.partition_key)
+    store = warehouse.open()
+    matcher = CategoryMatcher(asyncio.run(_category_tree(platforms, migration)))
+    rows = []
+    for listing in _load_listings(store, migration.key):
+        decision = matcher.decide(
+            title=listing.title,
+            source_category_ids=listing.category.ids,
+            source_category_path=listing.category.path,
+            overrides=migration.category.overrides,
+        )
+        rows.append(
+            {
+                "migration": migration.key,
+                "source_item_id": listing.source_item_id,
+                "category_id": decision.category_id,
+                "category_path": decision.path,
+                "confidence": decision.confidence,
+                "layer": decision.layer,
+                "candidates": [c.model_dump() for c in decision.candidates],
+            }
+        )
+    store.replace_partition("category_decisions", migration=migration.key, rows=rows)
+    layers = Counter(r["layer"] for r in rows)
+    return dg.MaterializeResult(
+        metadata={
+            "decided": len(rows),
+            "leaves_in_tree": len(matcher.tree.leaves),
+            "by_layer": counts_table(layers),
+            "dagster/row_count": len(rows),
+            "preview": markdown_table(
+                [{k: r[k] for k in ("source_item_id", "category_path", "confidence")} for r in rows]
+            ),
+        }
+    )
+
+
+@dg.asset(
+    partitions_def=migration_partitions,
+    group_name="transform",
+    kinds={"duckdb", "python"},
+    deps=["listings", "category_decisions"],
+    description="Kuaishou drafts: full SKU matrix, prices, titles, service rule; or quarantine.",
+)
+def kuaishou_drafts(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    migrations: MigrationsResource,
+) -> dg.MaterializeResult:
+    migration = migrations.get(context.partition_key)
+    store = warehouse.open()
+    decisions = {
+        row["source_item_id"]: CategoryDecision(
+            category_id=row["category_id"],
+            path=row["category_path"],
+            confidence=row["confidence"],
+            layer=row["layer"],
+            candidates=tuple(json.loads(row["candidates"] or "[]")),
+        )
+        for row in store.query(
+            "SELECT * FROM category_decisions WHERE migration = ?", [migration.key]
+        )
+    }
+    rows, problems = [], []
+    for listing in _load_listings(store, migration.key):
+        decision = decisions.get(listing.source_item_id) or CategoryDecision(
+            category_id=None, path=None, confidence=0.0, layer="none"
+        )
+        draft = build_draft(listing, decision=decision, migration=migration)
+        if isinstance(draft, Problem):
+            problems.append(_quarantine_row(listing.source_item_id, draft))
+            continue
+        rows.append(
+            {
+                "migration": migration.key,
+                "source_item_id": draft.source_item_id,
+                "rel_item_id": draft.rel_item_id,
+                "category_id": draft.category_id,
+                "sku_count": len(draft.skus),
+                "synthetic_sku_count": sum(1 for s in draft.skus if s.synthetic),
+                "draft": draft.model_dump_json(),
+            }
+        )
+    store.replace_partition("kuaishou_drafts", migration=migration.key, rows=rows)
+    store.replace_quarantine(
+        migration=migration.key, stages=[Stage.CATEGORY, Stage.DRAFT], rows=problems
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "drafts": len(rows),
+            "quarantined": len(problems),
+            "quarantined_by_reason": counts_table(Counter(p["reason_code"] for p in problems)),
+            "synthetic_skus": sum(r["synthetic_sku_count"] for r in rows),
+            "dagster/row_count": len(rows),
+            "preview": markdown_table(
+                [{k: r[k] for k in ("source_item_id", "rel_item_id", "category_id", "sku_count")}
+                 for r in rows]
+            ),
+        }
+    )

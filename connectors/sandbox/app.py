@@ -1,0 +1,45 @@
+"""Every emulator in one ASGI app: `/taobao/...` (TOP), `/kuaishou/...` (the Kuaishou open platform).
+
+Served on loopback by `banjia sandbox serve` for the demo and `make dev`, and mounted in-process through
+`httpx.ASGITransport` in tests. Clients reach it exactly as they reach the real platforms: only the base
+URL differs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
+
+from connectors.sandbox.kuaishou_open import KuaishouSandbox, build_kuaishou_app
+from connectors.sandbox.taobao_top import TaobaoSandbox, build_taobao_app
+
+__all__ = ["Sandbox", "build_sandbox_app"]
+
+
+@dataclass
+class Sandbox:
+    """The emulators' state, kept so tests can inspect it and inject faults."""
+
+    taobao: TaobaoSandbox = field(default_factory=TaobaoSandbox)
+    kuaishou: KuaishouSandbox = field(default_factory=KuaishouSandbox)
+
+
+def build_sandbox_app(sandbox: Sandbox | None = None) -> Starlette:
+    state = sandbox or Sandbox()
+
+    async def health(_: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok", "platforms": ["taobao", "kuaishou"]})
+
+    app = Starlette(
+        routes=[
+            Route("/health", health),
+            Mount("/taobao", app=build_taobao_app(state.taobao)),
+            Mount("/kuaishou", app=build_kuaishou_app(state.kuaishou)),
+        ]
+    )
+    app.state.sandbox = state
+    return app

@@ -1,0 +1,324 @@
+"""The embedded warehouse: stage tables, quarantine, ledger, outbox and caches in one DuckDB file.
+
+DuckDB lets one process write at a time ("Conflicting lock is held", dagster#16248), so every operation
+opens a short-lived connection and closes it, and the Dagster steps that write are serialized (the
+in-process executor, see README). Every stage write is partition-scoped (delete the migration's rows, then
+insert), so re-executing a step is always safe.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+__all__ = ["LedgerState", "Warehouse"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS raw_listings (
+    migration VARCHAR NOT NULL, platform VARCHAR NOT NULL, shop_id VARCHAR NOT NULL,
+    source_item_id VARCHAR NOT NULL, payload JSON NOT NULL, fetched_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (migration, source_item_id));
+CREATE TABLE IF NOT EXISTS listings (
+    migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, title VARCHAR, status VARCHAR,
+    sku_count INTEGER, price_min_fen BIGINT, price_max_fen BIGINT, main_image_count INTEGER,
+    has_video BOOLEAN, has_short_title BOOLEAN, listing JSON NOT NULL,
+    PRIMARY KEY (migration, source_item_id));
+CREATE TABLE IF NOT EXISTS category_decisions (
+    migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, category_id BIGINT,
+    category_path VARCHAR, confidence DOUBLE, layer VARCHAR, candidates JSON,
+    PRIMARY KEY (migration, source_item_id));
+CREATE TABLE IF NOT EXISTS kuaishou_drafts (
+    migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, rel_item_id BIGINT NOT NULL,
+    category_id BIGINT, sku_count INTEGER, synthetic_sku_count INTEGER, draft JSON NOT NULL,
+    PRIMARY KEY (migration, source_item_id));
+CREATE TABLE IF NOT EXISTS quarantine (
+    migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, stage VARCHAR NOT NULL,
+    reason_code VARCHAR NOT NULL, detail VARCHAR NOT NULL, recorded_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (migration, source_item_id, stage));
+CREATE TABLE IF NOT EXISTS media_cache (
+    sha256 VARCHAR PRIMARY KEY, kwai_url VARCHAR NOT NULL, byte_size BIGINT,
+    uploaded_at TIMESTAMPTZ NOT NULL);
+CREATE TABLE IF NOT EXISTS media (
+    migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, source_url VARCHAR NOT NULL,
+    sha256 VARCHAR, kwai_url VARCHAR, status VARCHAR NOT NULL, detail VARCHAR,
+    PRIMARY KEY (migration, source_item_id, source_url));
+CREATE TABLE IF NOT EXISTS publish_ledger (
+    rel_item_id BIGINT PRIMARY KEY, migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL,
+    state VARCHAR NOT NULL, kwai_item_id BIGINT, reason VARCHAR, attempts INTEGER NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL, published_at TIMESTAMPTZ);
+CREATE TABLE IF NOT EXISTS sku_map (
+    rel_sku_id BIGINT PRIMARY KEY, rel_item_id BIGINT NOT NULL, kwai_sku_id BIGINT,
+    source_sku_id VARCHAR, synthetic BOOLEAN NOT NULL);
+CREATE TABLE IF NOT EXISTS supply_outbox (
+    rel_item_id BIGINT PRIMARY KEY, migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL,
+    kwai_item_id BIGINT NOT NULL, payload JSON NOT NULL, scene INTEGER NOT NULL,
+    published_at TIMESTAMPTZ NOT NULL, due_at TIMESTAMPTZ NOT NULL, state VARCHAR NOT NULL,
+    attempts INTEGER NOT NULL, last_error VARCHAR, sent_at TIMESTAMPTZ);
+CREATE TABLE IF NOT EXISTS compliance_summary (
+    migration VARCHAR NOT NULL, iso_week VARCHAR NOT NULL, published INTEGER, reported INTEGER,
+    reported_on_time INTEGER, overdue INTEGER, report_rate DOUBLE, on_time_rate DOUBLE,
+    rate_main_images_3 DOUBLE, rate_video DOUBLE, rate_short_title DOUBLE,
+    computed_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (migration, iso_week));
+"""
+
+
+class LedgerState:
+    """The states of a publish-ledger row (DESIGN.md, exactly-once publishing)."""
+
+    PENDING = "pending"
+    IN_FLIGHT = "in_flight"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    UNKNOWN = "unknown"
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+class Warehouse:
+    """Typed access to the warehouse tables. Cheap to construct; connections are opened per call."""
+
+    def __init__(self, path: str | Path) -> None:
+        self._path = str(path)
+        self._ready = False
+
+    @property
+    def path(self) -> str:
+        return self._path
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        if self._path != ":memory:":
+            Path(self._path).parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(self._path)
+        try:
+            if not self._ready:
+                con.execute(_SCHEMA)
+                self._ready = True
+            yield con
+        finally:
+            con.close()
+
+    # --- generic partition-scoped stage writes -------------------------------------------------
+
+    def replace_partition(
+        self, table: str, *, migration: str, rows: Sequence[dict[str, Any]]
+    ) -> None:
+        """Delete the migration's rows of a stage table and insert `rows`, in one transaction."""
+        with self.connect() as con:
+            con.execute("BEGIN")
+            con.execute(f"DELETE FROM {table} WHERE migration = ?", [migration])
+            self._insert(con, table, rows)
+            con.execute("COMMIT")
+
+    @staticmethod
+    def _insert(
+        con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]]
+    ) -> None:
+        if not rows:
+            return
+        columns = list(rows[0])
+        placeholders = ", ".join("?" for _ in columns)
+        con.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",
+            [[_cell(row[c]) for c in columns] for row in rows],
+        )
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        with self.connect() as con:
+            cursor = con.execute(sql, list(params))
+            names = [d[0] for d in cursor.description or ()]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        with self.connect() as con:
+            row = con.execute(sql, list(params)).fetchone()
+            return row[0] if row else None
+
+    # --- quarantine ------------------------------------------------------------------------------
+
+    def replace_quarantine(
+        self, *, migration: str, stages: Iterable[str], rows: Sequence[dict[str, Any]]
+    ) -> None:
+        """Replace the quarantine rows a stage owns for a migration (re-running a stage re-decides)."""
+        stage_list = list(stages)
+        with self.connect() as con:
+            con.execute("BEGIN")
+            con.execute(
+                f"DELETE FROM quarantine WHERE migration = ? AND stage IN "
+                f"({', '.join('?' for _ in stage_list)})",
+                [migration, *stage_list],
+            )
+            self._insert(
+                con,
+                "quarantine",
+                [{**row, "migration": migration, "recorded_at": now_utc()} for row in rows],
+            )
+            con.execute("COMMIT")
+
+    # --- media cache -----------------------------------------------------------------------------
+
+    def cached_media(self, sha256s: Iterable[str]) -> dict[str, str]:
+        keys = list(set(sha256s))
+        if not keys:
+            return {}
+        rows = self.query(
+            f"SELECT sha256, kwai_url FROM media_cache WHERE sha256 IN "
+            f"({', '.join('?' for _ in keys)})",
+            keys,
+        )
+        return {row["sha256"]: row["kwai_url"] for row in rows}
+
+    def cache_media(self, *, sha256: str, kwai_url: str, byte_size: int) -> None:
+        with self.connect() as con:
+            con.execute(
+                "INSERT INTO media_cache VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+                [sha256, kwai_url, byte_size, now_utc()],
+            )
+
+    # --- publish ledger --------------------------------------------------------------------------
+
+    def ledger(self, migration: str) -> dict[int, dict[str, Any]]:
+        rows = self.query("SELECT * FROM publish_ledger WHERE migration = ?", [migration])
+        return {row["rel_item_id"]: row for row in rows}
+
+    def ledger_ensure_pending(self, *, migration: str, items: Sequence[tuple[int, str]]) -> None:
+        """Add a `pending` row for every (rel_item_id, source_item_id) not in the ledger yet."""
+        now = now_utc()
+        with self.connect() as con:
+            con.executemany(
+                "INSERT INTO publish_ledger (rel_item_id, migration, source_item_id, state, "
+                "attempts, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?) "
+                "ON CONFLICT (rel_item_id) DO NOTHING",
+                [[rel, migration, src, LedgerState.PENDING, now, now] for rel, src in items],
+            )
+
+    def ledger_transition(
+        self,
+        *,
+        rel_item_id: int,
+        state: str,
+        kwai_item_id: int | None = None,
+        reason: str | None = None,
+        count_attempt: bool = False,
+    ) -> None:
+        """Move a ledger row to `state`; committed before this returns (the point of the ledger)."""
+        now = now_utc()
+        with self.connect() as con:
+            con.execute(
+                "UPDATE publish_ledger SET state = ?, kwai_item_id = COALESCE(?, kwai_item_id), "
+                "reason = ?, attempts = attempts + ?, updated_at = ?, "
+                "published_at = CASE WHEN ? = 'published' THEN ? ELSE published_at END "
+                "WHERE rel_item_id = ?",
+                [state, kwai_item_id, reason, int(count_attempt), now, state, now, rel_item_id],
+            )
+
+    def record_published(
+        self,
+        *,
+        rel_item_id: int,
+        kwai_item_id: int,
+        sku_rows: Sequence[dict[str, Any]],
+        outbox_row: dict[str, Any],
+    ) -> None:
+        """Mark an item published, store its SKU id map and queue its supply report, atomically."""
+        now = now_utc()
+        with self.connect() as con:
+            con.execute("BEGIN")
+            con.execute(
+                "UPDATE publish_ledger SET state = 'published', kwai_item_id = ?, reason = NULL, "
+                "updated_at = ?, published_at = ? WHERE rel_item_id = ?",
+                [kwai_item_id, now, now, rel_item_id],
+            )
+            con.execute("DELETE FROM sku_map WHERE rel_item_id = ?", [rel_item_id])
+            self._insert(con, "sku_map", sku_rows)
+            con.execute(
+                "INSERT INTO supply_outbox (rel_item_id, migration, source_item_id, kwai_item_id, "
+                "payload, scene, published_at, due_at, state, attempts) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0) ON CONFLICT (rel_item_id) DO NOTHING",
+                [
+                    rel_item_id,
+                    outbox_row["migration"],
+                    outbox_row["source_item_id"],
+                    kwai_item_id,
+                    json.dumps(outbox_row["payload"], ensure_ascii=False),
+                    outbox_row["scene"],
+                    outbox_row["published_at"],
+                    outbox_row["due_at"],
+                ],
+            )
+            con.execute("COMMIT")
+
+    # --- supply outbox ---------------------------------------------------------------------------
+
+    def outbox_due(self, migration: str) -> list[dict[str, Any]]:
+        return self.query(
+            "SELECT * FROM supply_outbox WHERE migration = ? AND state <> 'sent' "
+            "ORDER BY due_at, rel_item_id",
+            [migration],
+        )
+
+    def outbox_mark(self, *, rel_item_id: int, sent: bool, error: str | None = None) -> None:
+        with self.connect() as con:
+            con.execute(
+                "UPDATE supply_outbox SET state = ?, attempts = attempts + 1, last_error = ?, "
+                "sent_at = CASE WHEN ? THEN ? ELSE sent_at END WHERE rel_item_id = ?",
+                ["sent" if sent else "failed", error, sent, now_utc(), rel_item_id],
+            )
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dict | list | tuple):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value
+
+
+def migration_status(warehouse: Warehouse, migration: str) -> dict[str, Any]:
+    """Where every source item of a migration stands: published, quarantined (by reason) or pending.
+
+    Source items = details read + items the detail API never returned; an item quarantined at several
+    stages over time counts once, at its latest stage.
+    """
+    fetched = int(warehouse.scalar(
+        "SELECT count(*) FROM raw_listings WHERE migration = ?", [migration]) or 0)
+    published_ids = {
+        r["source_item_id"]
+        for r in warehouse.query(
+            "SELECT source_item_id FROM publish_ledger WHERE migration = ? AND state = 'published'",
+            [migration],
+        )
+    }
+    quarantine = warehouse.query(
+        "SELECT source_item_id, reason_code FROM quarantine WHERE migration = ? "
+        "QUALIFY row_number() OVER (PARTITION BY source_item_id ORDER BY recorded_at DESC) = 1",
+        [migration],
+    )
+    quarantined = {r["source_item_id"]: r["reason_code"] for r in quarantine
+                   if r["source_item_id"] not in published_ids}
+    by_reason: dict[str, int] = {}
+    for reason in quarantined.values():
+        by_reason[reason] = by_reason.get(reason, 0) + 1
+    missing = sum(1 for r in quarantine if r["reason_code"] == "detail_missing")
+    source_items = fetched + missing
+    reported = int(warehouse.scalar(
+        "SELECT count(*) FROM supply_outbox WHERE migration = ? AND state = 'sent'", [migration]
+    ) or 0)
+    published = len(published_ids)
+    return {
+        "migration": migration,
+        "source_items": source_items,
+        "fetched": fetched,
+        "published": published,
+        "quarantined": len(quarantined),
+        "quarantined_by_reason": dict(sorted(by_reason.items())),
+        "pending": source_items - published - len(quarantined),
+        "reported": reported,
+        "report_rate": round(reported / published, 4) if published else None,
+    }

@@ -1,0 +1,200 @@
+"""What a user configures: migrations (one source shop → one Kuaishou shop), validated with clear errors.
+
+The file holds no secret values, only the *names* of the env vars that carry them. A migration whose source
+and mode cannot be reported truthfully to Kuaishou is refused here, before anything is published.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from listings.model import SourcePlatform
+from listings.supply import MigrationMode, SupplySeller, UntruthfulReportError, decide_seller
+
+__all__ = [
+    "CategoryRules",
+    "Migration",
+    "MigrationsConfigError",
+    "MigrationsFile",
+    "PriceRule",
+    "PublishBackend",
+    "ServiceRules",
+    "SourceConfig",
+    "TargetConfig",
+    "parse_migrations",
+]
+
+_ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+class MigrationsConfigError(ValueError):
+    """The migrations file is invalid; the message names the migration, the field and the fix."""
+
+
+class PublishBackend(StrEnum):
+    KUAISHOU = "kuaishou"  # the Kuaishou open platform, with our own app
+    VVTOOL = "vvtool"  # the vv-tool ks-item-new proxy
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _env_name(value: str) -> str:
+    if not _ENV_NAME.match(value):
+        raise ValueError(
+            f"{value!r} is not an env var name: give the NAME of the variable that holds the secret "
+            "(e.g. BANJIA_TAOBAO_SESSION), never the secret itself"
+        )
+    return value
+
+
+class SourceConfig(_Strict):
+    platform: SourcePlatform
+    shop_id: str = Field(min_length=1, description="The source shop (seller) id or nick.")
+    shop_name: str | None = Field(default=None, description="Seller name shown in scene 1 reports.")
+    app_key: str = Field(min_length=1)
+    app_secret_env: str
+    session_env: str
+    rate_per_second: float = Field(default=10.0, gt=0)
+
+    _check_env = field_validator("app_secret_env", "session_env")(_env_name)
+
+
+class TargetConfig(_Strict):
+    backend: PublishBackend = PublishBackend.KUAISHOU
+    app_key: str = Field(min_length=1)
+    sign_secret_env: str
+    access_token_env: str
+    sign_method: str = Field(default="HMAC_SHA256", pattern="^(MD5|HMAC_SHA256)$")
+    express_template_id: int = Field(default=0, ge=0)
+    rate_per_second: float = Field(default=10.0, gt=0, le=50)
+
+    _check_env = field_validator("sign_secret_env", "access_token_env")(_env_name)
+
+
+class PriceRule(_Strict):
+    """How a source price becomes a Kuaishou price: markup, then a fixed add, all in integer fen."""
+
+    markup_percent: float = Field(default=0.0, ge=-90, le=1000)
+    add_fen: int = Field(default=0, ge=-1_000_000, le=1_000_000)
+    pdd_price: str = Field(default="single", pattern="^(single|group)$")
+
+
+class ServiceRules(_Strict):
+    refund_rule: str = Field(default="1", pattern=r"^\d+$")
+    promise_delivery_time_s: int = Field(default=172_800)
+
+    @field_validator("promise_delivery_time_s")
+    @classmethod
+    def _known_delivery_time(cls, value: int) -> int:
+        if value not in (86_400, 172_800, 259_200):
+            raise ValueError("promise_delivery_time_s must be 86400, 172800 or 259200 (seconds)")
+        return value
+
+
+class CategoryRules(_Strict):
+    min_confidence: float = Field(default=0.35, ge=0, le=1)
+    overrides: dict[str, int] = Field(
+        default_factory=dict,
+        description="Source category id or path → Kuaishou leaf category id.",
+    )
+
+
+class Migration(_Strict):
+    key: str
+    source: SourceConfig
+    mode: MigrationMode
+    target: TargetConfig
+    pricing: PriceRule = PriceRule()
+    service: ServiceRules = ServiceRules()
+    category: CategoryRules = CategoryRules()
+    daily_quota: int = Field(default=500, ge=1, le=500)
+    max_items: int | None = Field(default=None, ge=1, description="Read at most this many items.")
+
+    @field_validator("key")
+    @classmethod
+    def _key_shape(cls, value: str) -> str:
+        if not _KEY.match(value):
+            raise ValueError(
+                f"{value!r}: a migration key is lower-case letters, digits and '-', "
+                "at most 63 characters (it names a Dagster partition)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _truthful(self) -> Migration:
+        try:
+            decide_seller(source=self.source.platform, mode=self.mode)
+        except UntruthfulReportError as exc:
+            raise ValueError(str(exc)) from None
+        if self.mode is MigrationMode.DISTRIBUTE and not self.source.shop_name:
+            raise ValueError(
+                "source.shop_name is required for mode 'distribute': scene 1 reports name the supplier"
+            )
+        return self
+
+    @property
+    def seller(self) -> SupplySeller:
+        return decide_seller(source=self.source.platform, mode=self.mode)
+
+
+class MigrationsFile(_Strict):
+    migrations: list[Migration] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_keys(self) -> MigrationsFile:
+        keys = [m.key for m in self.migrations]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if dupes:
+            raise ValueError(f"migration keys repeat: {', '.join(dupes)}; each key must be unique")
+        return self
+
+    def get(self, key: str) -> Migration:
+        for migration in self.migrations:
+            if migration.key == key:
+                return migration
+        known = ", ".join(m.key for m in self.migrations)
+        raise MigrationsConfigError(f"no migration {key!r} in the migrations file (known: {known})")
+
+    @property
+    def keys(self) -> list[str]:
+        return [m.key for m in self.migrations]
+
+
+def _describe(error: dict[str, Any], data: Any) -> str:
+    loc = list(error.get("loc", ()))
+    where = ".".join(str(part) for part in loc) or "(top level)"
+    if len(loc) >= 2 and loc[0] == "migrations" and isinstance(loc[1], int):
+        try:
+            key = data["migrations"][loc[1]].get("key", f"#{loc[1] + 1}")
+        except (KeyError, IndexError, TypeError, AttributeError):
+            key = f"#{loc[1] + 1}"
+        where = f"migration {key!r}: " + (".".join(str(p) for p in loc[2:]) or "(itself)")
+    message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+    return f"{where}: {message}"
+
+
+def parse_migrations(text: str, *, source: str = "migrations.yaml") -> MigrationsFile:
+    """Parse and validate a migrations file.
+
+    Raises:
+        MigrationsConfigError: one line per problem, each naming the migration and the field.
+    """
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise MigrationsConfigError(f"{source}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise MigrationsConfigError(f"{source}: expected a mapping with a 'migrations:' list")
+    try:
+        return MigrationsFile.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"  - {_describe(dict(err), data)}" for err in exc.errors()]
+        raise MigrationsConfigError(f"{source} is invalid:\n" + "\n".join(lines)) from None

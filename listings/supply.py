@@ -1,0 +1,123 @@
+"""Truthful supply reports: which scene and platform enum a migration must report, and what.
+
+Kuaishou expels an app whose report names the wrong scene, so the decision is one table (DESIGN.md,
+"Truthful supply reports") turned into code, and a migration whose configuration cannot be reported truthfully
+is refused before anything is published.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum, StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from listings.model import SourcePlatform
+
+__all__ = [
+    "MigrationMode",
+    "ReportScene",
+    "SupplyPlatform",
+    "SupplyReport",
+    "SupplySeller",
+    "UntruthfulReportError",
+    "decide_seller",
+]
+
+
+class MigrationMode(StrEnum):
+    MOVE = "move"  # 搬家: the merchant's own shop elsewhere
+    DISTRIBUTE = "distribute"  # 铺货: a supplier's goods
+
+
+class ReportScene(IntEnum):
+    DISTRIBUTION = 1  # 分销铺货
+    MOVE = 2  # 商品搬家
+    OTHER = 3  # 其他发品
+
+
+class SupplyPlatform(IntEnum):
+    ALIBABA_1688 = 1  # 1688 货源
+    OWN_SUPPLY = 2  # 自有货源
+    OTHER = 3  # other channel; for scene 2 always 3
+
+
+_PLATFORM_NAMES: dict[SourcePlatform, str] = {
+    SourcePlatform.TAOBAO: "淘宝",
+    SourcePlatform.TMALL: "天猫",
+    SourcePlatform.PINDUODUO: "拼多多",
+    SourcePlatform.ALIBABA1688: "1688",
+}
+
+
+class UntruthfulReportError(ValueError):
+    """The migration's source and mode cannot be reported truthfully: fix the migration, not the report."""
+
+
+class SupplySeller(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    scene: ReportScene
+    platform: SupplyPlatform
+    platform_name: str = Field(min_length=1)
+
+
+def decide_seller(*, source: SourcePlatform, mode: MigrationMode) -> SupplySeller:
+    """The scene and seller platform enum for a source platform and mode (the DESIGN.md table).
+
+    Raises:
+        UntruthfulReportError: the combination has no truthful report (e.g. distributing a Taobao shop).
+    """
+    if mode is MigrationMode.MOVE:
+        return SupplySeller(
+            scene=ReportScene.MOVE,
+            platform=SupplyPlatform.OTHER,
+            platform_name=_PLATFORM_NAMES[source],
+        )
+    if source is SourcePlatform.ALIBABA1688:
+        return SupplySeller(
+            scene=ReportScene.DISTRIBUTION,
+            platform=SupplyPlatform.ALIBABA_1688,
+            platform_name="1688",
+        )
+    raise UntruthfulReportError(
+        f"mode 'distribute' with source '{source.value}': a {_PLATFORM_NAMES[source]} shop is the "
+        "merchant's own shop, so its goods are moved (mode: move, scene 2), not distributed; "
+        "distribution (scene 1) is for 1688 suppliers' offers"
+    )
+
+
+class SupplyReport(BaseModel):
+    """One `open.supply.item.sync` report in domain terms (fen prices, https image)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    scene: ReportScene
+    item_id: str = Field(min_length=1)
+    kwai_item_id: int = Field(gt=0)
+    origin_item_url: str = Field(min_length=1)
+    platform: SupplyPlatform
+    platform_name: str = Field(min_length=1)
+    title: str | None = None
+    price_min_fen: int | None = None
+    price_max_fen: int | None = None
+    image_url: str | None = None
+    category_id: int | None = None
+    seller_name: str | None = None
+
+    @model_validator(mode="after")
+    def _scene_requirements(self) -> SupplyReport:
+        if self.scene is ReportScene.MOVE and self.platform is not SupplyPlatform.OTHER:
+            raise ValueError("scene 2 (商品搬家) reports platform 3: the rule says to always fill 3")
+        if self.scene is ReportScene.DISTRIBUTION:
+            missing = [
+                name
+                for name in ("title", "price_min_fen", "price_max_fen", "image_url", "category_id")
+                if getattr(self, name) in (None, "")
+            ]
+            if not self.seller_name:
+                missing.append("seller_name")
+            if missing:
+                raise ValueError(f"scene 1 (分销铺货) report lacks {', '.join(missing)}")
+            if self.image_url and not self.image_url.startswith("https://"):
+                raise ValueError("scene 1 imageUrl must be https")
+        return self

@@ -1,0 +1,55 @@
+"""Realistic canonical listings (shapes of reference/source-platforms.md) and a demo-like migration."""
+
+import pytest
+
+from listings.migrations import Migration, parse_migrations
+from listings.model import Listing, Sku, SourceCategory, SourcePlatform, SpecValue
+
+MIGRATION_YAML = """
+migrations:
+  - key: tb-test
+    mode: move
+    source: {platform: taobao, shop_id: shop-1, app_key: "1", app_secret_env: TB_SECRET,
+             session_env: TB_SESSION}
+    target: {app_key: ks, sign_secret_env: KS_SIGN, access_token_env: KS_TOKEN}
+    pricing: {markup_percent: 10, add_fen: 0}
+"""
+
+
+@pytest.fixture
+def migration() -> Migration:
+    return parse_migrations(MIGRATION_YAML).migrations[0]
+
+
+def tshirt(**overrides: object) -> Listing:
+    """The constructed example of source-platforms.md §1.1: 2 colours × 2 sizes, only 3 SKUs exist."""
+    white = "https://img.alicdn.com/imgextra/i2/2206/O1CN01w_!!2206.jpg"
+
+    def sku(sku_id: str, colour: str, size: str, price: int, stock: int) -> Sku:
+        image = white if colour == "奶油白" else None
+        return Sku(
+            source_sku_id=sku_id,
+            specs=(
+                SpecValue(name="颜色分类", value=colour, image_url=image),
+                SpecValue(name="尺码", value=size),
+            ),
+            price_fen=price,
+            stock=stock,
+        )
+
+    data: dict[str, object] = {
+        "platform": SourcePlatform.TAOBAO,
+        "shop_id": "shop-1",
+        "source_item_id": "623917802188",
+        "title": "纯棉短袖T恤女2024夏季新款宽松百搭上衣",
+        "category": SourceCategory(ids=("50000671",)),
+        "skus": (
+            sku("4470000000001", "奶油白", "S", 3900, 50),
+            sku("4470000000002", "奶油白", "M", 3900, 0),
+            sku("4470000000003", "黑色", "M", 4200, 100),
+        ),
+        "main_images": ("https://img.alicdn.com/imgextra/i1/2206/O1CN01a_!!2206.jpg",),
+        "origin_url": "https://item.taobao.com/item.htm?id=623917802188",
+    }
+    data.update(overrides)
+    return Listing.model_validate(data)
