@@ -48,6 +48,11 @@ class PlatformsResource(dg.ConfigurableResource):
     endpoints: str = Field(default="", description="sandbox | production; empty: $BANJIA_ENDPOINTS.")
     sandbox_url: str = Field(default="", description="Empty: $BANJIA_SANDBOX_URL or loopback 8765.")
     sandbox_in_process: bool = Field(default=False)
+    client_rate_limits: bool = Field(
+        default=True,
+        description="Only for in-process tests: False skips the clients' rate limiters "
+        "(they are tested on their own; the emulators still enforce their QPS limits).",
+    )
 
     def _endpoints(self) -> Endpoints:
         mode = EndpointsMode(
@@ -69,6 +74,7 @@ class PlatformsResource(dg.ConfigurableResource):
             endpoints=self._endpoints(),
             env=os.environ if env is None else env,
             transport=self._transport(),
+            rate_limited=self.client_rate_limits,
         )
 
     def kuaishou(self, migration: Migration, env: Mapping[str, str] | None = None):  # type: ignore[no-untyped-def]
@@ -77,6 +83,7 @@ class PlatformsResource(dg.ConfigurableResource):
             endpoints=self._endpoints(),
             env=os.environ if env is None else env,
             transport=self._transport(),
+            rate_limited=self.client_rate_limits,
         )
 
     def media_fetcher(self):  # type: ignore[no-untyped-def]

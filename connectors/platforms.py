@@ -63,6 +63,7 @@ def source_client(
     endpoints: Endpoints,
     env: Mapping[str, str],
     transport: httpx.AsyncBaseTransport | None = None,
+    rate_limited: bool = True,
 ) -> TaobaoClient:
     """The client of a migration's source shop."""
     source = migration.source
@@ -79,7 +80,7 @@ def source_client(
         session=_secret(env, source.session_env, migration=migration.key,
                         field="source.session_env"),
         transport=transport,
-        rate_per_second=source.rate_per_second,
+        rate_per_second=source.rate_per_second if rate_limited else None,
     )
 
 
@@ -89,6 +90,7 @@ def kuaishou_client(
     endpoints: Endpoints,
     env: Mapping[str, str],
     transport: httpx.AsyncBaseTransport | None = None,
+    rate_limited: bool = True,
 ) -> KuaishouClient:
     """The Kuaishou open-platform client of a migration's target shop."""
     target = migration.target
@@ -101,5 +103,5 @@ def kuaishou_client(
                              field="target.access_token_env"),
         sign_method=target.sign_method,
         transport=transport,
-        rate_per_second=target.rate_per_second,
+        rate_per_second=target.rate_per_second if rate_limited else None,
     )

@@ -146,6 +146,13 @@ def build_sku_matrix(
     return tuple(matrix)
 
 
+def _selling_point(listing: Listing) -> str | None:
+    """The source's selling point when it fits Kuaishou's limits (>8, <24 characters); it is optional,
+    so one that does not fit is left out rather than failing the item."""
+    candidate = (listing.selling_point or "").strip()
+    return candidate if 8 < len(candidate) < 24 else None
+
+
 def _short_title(listing: Listing) -> str | None:
     candidate = (listing.short_title or "").strip()
     return candidate if 4 < len(candidate) < 20 else None
@@ -205,7 +212,7 @@ def build_draft(
         category_name=decision.path.split(">")[-1],
         title=listing.title,
         short_title=_short_title(listing),
-        selling_point=listing.selling_point,
+        selling_point=_selling_point(listing),
         details=details[:MAX_DETAILS_CHARS],
         main_images=main_images,
         detail_images=detail_images,

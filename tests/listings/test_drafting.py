@@ -106,3 +106,10 @@ def test_rel_ids_are_the_same_on_every_run(migration: Migration) -> None:
     assert [s.rel_sku_id for s in draft_of(migration).skus] == [
         s.rel_sku_id for s in draft_of(migration).skus
     ]
+
+
+def test_a_selling_point_outside_kuaishou_limits_is_left_out(migration: Migration) -> None:
+    assert draft_of(migration, selling_point="好穿").selling_point is None
+    assert draft_of(migration, selling_point="纯棉透气不起球的百搭短袖").selling_point == (
+        "纯棉透气不起球的百搭短袖"
+    )

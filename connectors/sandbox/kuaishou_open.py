@@ -1,0 +1,711 @@
+"""A strict local emulator of the Kuaishou shop open platform (DESIGN.md, "The sandbox").
+
+It is strict so that banjia learns the rules here, not on a live shop. It checks the appkey, the
+signature (MD5 and HMAC_SHA256, through the same `signing` module as the client) and the access
+token. It runs `rules.violations` on every `open.item.new`, with the category's config and "was this
+image uploaded here" as the Kuaishou-image check. It accepts only leaf categories, never accepts a
+relItemId twice, counts the per-merchant daily quota, and validates supply reports per scene.
+
+`KuaishouSandbox` is plain Python: state, business logic and fault switches, which tests inspect
+directly. `build_kuaishou_app` wraps it in the HTTP gateway (paths, form and multipart bodies,
+signing, faults), served in-process with `httpx.ASGITransport` or on loopback with uvicorn.
+
+Result codes: only `1` (success) and `24` (authorization) are documented. The other codes below are
+invented. The client classifies errors by their documented phrases (验签失败, 商品来源不可售卖,
+Exceed qps limit, ...), never by these numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import json
+import math
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from email.message import Message
+from enum import IntEnum
+from pathlib import Path
+from typing import Any, Literal, TypeGuard
+from urllib.parse import parse_qsl
+
+from PIL import Image
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from connectors.kuaishou.models import CategoryConfig, CategoryConfigDetail, PropConfig
+from connectors.kuaishou.rules import describe, violations
+from connectors.kuaishou.signing import SignMethod, sign
+from connectors.sandbox.category_tree import DEFAULT_TREE_PATH, CategoryTree
+from connectors.sandbox.credentials import (
+    KUAISHOU_ACCESS_TOKEN,
+    KUAISHOU_APP_KEY,
+    KUAISHOU_SELLER_ID,
+    KUAISHOU_SIGN_SECRET,
+)
+
+__all__ = [
+    "IMAGE_HOST",
+    "FaultKind",
+    "KuaishouSandbox",
+    "Result",
+    "SandboxApiError",
+    "StoredItem",
+    "SupplyReportRecord",
+    "UploadedFile",
+    "UploadedImage",
+    "build_kuaishou_app",
+]
+
+SHANGHAI = timezone(timedelta(hours=8))
+IMAGE_HOST = "https://p1.sandbox-kwaixiaodian.local/ufile/"
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+MAX_BODY_BYTES = 10 * 1024 * 1024
+FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
+
+FaultKind = Literal["5xx", "throttle", "timeout", "lose_response"]
+
+
+class Result(IntEnum):
+    """Envelope `result` codes. OK and AUTH are documented; the rest are invented (module doc)."""
+
+    OK = 1
+    INVALID_PARAM = 10
+    CATEGORY = 22
+    AUTH = 24
+    SIGN = 25
+    APPKEY = 26
+    QUOTA = 27
+    THROTTLED = 28
+    DUPLICATE = 29
+    NOT_FOUND = 30
+    UNKNOWN_METHOD = 31
+
+
+class SandboxApiError(Exception):
+    """A business error the gateway answers with HTTP 200 and `result != 1`, like the real one."""
+
+    def __init__(
+        self, result: Result, error_msg: str, *, sub_code: str | None = None, sub_msg: str = ""
+    ) -> None:
+        super().__init__(f"{error_msg} {sub_msg}".strip())
+        self.result = result
+        self.error_msg = error_msg
+        self.sub_code = sub_code
+        self.sub_msg = sub_msg
+
+    def envelope(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"result": int(self.result), "error_msg": self.error_msg}
+        if self.sub_code:
+            body["sub_code"] = self.sub_code
+        if self.sub_msg:
+            body["sub_msg"] = self.sub_msg
+        return body
+
+
+def _invalid(sub_msg: str) -> SandboxApiError:
+    return SandboxApiError(
+        Result.INVALID_PARAM, "参数错误", sub_code="INVALID_PARAM", sub_msg=sub_msg
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class UploadedFile:
+    """One file part of a multipart body."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class UploadedImage:
+    url: str
+    sha256: str
+    format: str
+    width: int
+    height: int
+    size: int
+    upload_type: int
+    seller: int
+
+
+@dataclass(slots=True)
+class StoredItem:
+    """An item created through `open.item.new`, with the param exactly as received."""
+
+    kwai_item_id: int
+    rel_item_id: int
+    seller: int
+    param: dict[str, Any]
+    sku_ids: list[tuple[int, int, str | None]]  # (kwaiSkuId, relSkuId, skuNick)
+    created_at: datetime
+    audit_status: int = 0
+    audit_reason: str = ""
+    gets: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SupplyReportRecord:
+    """An accepted `open.supply.item.sync` report and when it arrived (for the 24 h rule)."""
+
+    seller: int
+    item: dict[str, Any]
+    received_at: datetime
+
+
+def default_category_config() -> CategoryConfig:
+    """The config of every leaf a test does not override: refund rules 1 and 4, no required prop."""
+    return CategoryConfig(
+        category_config=CategoryConfigDetail(refund_rule_list=["1", "4"], pre_sale_time=1_296_000),
+        category_prop_switch=True,
+        prop_configs=[
+            PropConfig(prop_id=1001, prop_name="品牌", prop_input_type="RADIO", sort_num=1),
+            PropConfig(prop_id=1002, prop_name="产地", prop_input_type="TEXT", sort_num=2),
+            PropConfig(prop_id=1003, prop_name="材质", prop_input_type="TEXT", sort_num=3),
+        ],
+    )
+
+
+class KuaishouSandbox:
+    """The emulated platform's state and business logic. Tests read its fields directly.
+
+    - `items`: created items by kwaiItemId.
+    - `reports`: accepted supply reports.
+    - `uploads`: uploaded images by kwaiImgUrl.
+    - `calls`: every request as `(method, seller or None)`.
+    - `category_configs`: per-category overrides of `default_category_config()`.
+    """
+
+    def __init__(
+        self,
+        *,
+        app_key: str = KUAISHOU_APP_KEY,
+        sign_secret: str = KUAISHOU_SIGN_SECRET,
+        tokens: Mapping[str, int] | None = None,
+        category_tree: Path = DEFAULT_TREE_PATH,
+        daily_quota: int = 500,
+        faults: Iterable[tuple[str, FaultKind]] = (),
+        qps_limit: int | None = None,
+        review_after_gets: int = 1,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.app_key = app_key
+        self.sign_secret = sign_secret
+        self.tokens: dict[str, int] = (
+            dict(tokens) if tokens is not None else {KUAISHOU_ACCESS_TOKEN: KUAISHOU_SELLER_ID}
+        )
+        self.tree = CategoryTree.load(category_tree)
+        self.daily_quota = daily_quota
+        self.qps_limit = qps_limit
+        self.review_after_gets = review_after_gets
+        self.now: Callable[[], datetime] = now or (lambda: datetime.now(SHANGHAI))
+        self.category_configs: dict[int, CategoryConfig] = {}
+        self.items: dict[int, StoredItem] = {}
+        self.reports: list[SupplyReportRecord] = []
+        self.uploads: dict[str, UploadedImage] = {}
+        self.calls: list[tuple[str, int | None]] = []
+        self._faults: dict[str, deque[FaultKind]] = defaultdict(deque)
+        self._by_rel: dict[int, int] = {}
+        self._created_per_day: dict[tuple[int, date], int] = defaultdict(int)
+        self._recent: dict[int, deque[float]] = defaultdict(deque)
+        self._next_item_id = 2_004_000_000_001
+        self._next_sku_id = 5_004_000_000_001
+        for method, kind in faults:
+            self.fail_next(method, kind)
+
+    # --- switches for tests ----------------------------------------------------------------------
+
+    def fail_next(self, method: str, kind: FaultKind, *, times: int = 1) -> None:
+        """Make the next `times` calls of `method` fail with `kind`.
+
+        - "5xx": HTTP 500 before processing.
+        - "timeout": HTTP 504, as a gateway timeout.
+        - "throttle": the hidden throttle, "Exceed qps limit".
+        - "lose_response": the request is processed (an item is created), then HTTP 500 is answered.
+        """
+        if kind not in ("5xx", "throttle", "timeout", "lose_response"):
+            raise ValueError(f"unknown fault kind {kind!r}")
+        self._faults[method].extend([kind] * times)
+
+    def take_fault(self, method: str) -> FaultKind | None:
+        queue = self._faults.get(method)
+        return queue.popleft() if queue else None
+
+    def set_audit(self, kwai_item_id: int, status: int, reason: str = "") -> None:
+        """Force a review outcome, e.g. 3 (rejected) with a reason."""
+        item = self.items[kwai_item_id]
+        item.audit_status, item.audit_reason = status, reason
+
+    def is_kwai_image(self, url: str) -> bool:
+        """True for URLs this sandbox handed out: the only ones items may use."""
+        return url in self.uploads
+
+    def config_for(self, category_id: int) -> CategoryConfig:
+        return self.category_configs.get(category_id) or default_category_config()
+
+    def created_today(self, seller: int) -> int:
+        return self._created_per_day[(seller, self.now().astimezone(SHANGHAI).date())]
+
+    # --- gateway checks --------------------------------------------------------------------------
+
+    def check_qps(self, seller: int) -> None:
+        if not self.qps_limit:
+            return
+        now = time.monotonic()
+        recent = self._recent[seller]
+        while recent and now - recent[0] >= 1.0:
+            recent.popleft()
+        if len(recent) >= self.qps_limit:
+            raise _throttled(self.app_key, self.qps_limit)
+        recent.append(now)
+
+    # --- methods ---------------------------------------------------------------------------------
+
+    def handle(
+        self, method: str, *, seller: int, param: dict[str, Any], files: Mapping[str, UploadedFile]
+    ) -> Any:
+        """Run one API method for `seller` and return its `data`, or raise `SandboxApiError`."""
+        handler = _HANDLERS.get(method)
+        if handler is None:
+            raise SandboxApiError(Result.UNKNOWN_METHOD, f"api不存在: {method}")
+        return handler(self, seller, param, files)
+
+    def _categories(self, seller: int, param: dict[str, Any], files: Any) -> Any:
+        return [
+            {"categoryId": n.category_id, "categoryName": n.name, "categoryPid": n.parent_id}
+            for n in self.tree.nodes
+        ]
+
+    def _category_config(self, seller: int, param: dict[str, Any], files: Any) -> Any:
+        category_id = param.get("categoryId")
+        if not _is_int(category_id):
+            raise _invalid("categoryId: required, a leaf category id")
+        if not self.tree.is_leaf(category_id):
+            raise SandboxApiError(Result.CATEGORY, f"类目不存在或非叶子类目: {category_id}")
+        return self.config_for(category_id).model_dump(by_alias=True, exclude_none=True)
+
+    def _image_upload(
+        self, seller: int, param: dict[str, Any], files: Mapping[str, UploadedFile]
+    ) -> Any:
+        upload_type = param.get("uploadType")
+        if upload_type not in (1, 2, 3, 4, 5, 6, 9):
+            raise _invalid(f"uploadType: must be 1, 2, 3, 4, 5, 6 or 9, got {upload_type!r}")
+        part = files.get("imgBytes")
+        if part is None:
+            if param.get("imgUrl"):
+                raise _invalid("imgUrl: the sandbox cannot fetch URLs; send the bytes as imgBytes")
+            raise _invalid("imgBytes: required, the image bytes as a multipart file part")
+        image = _inspect_image(part.data, upload_type)
+        digest = hashlib.sha256(part.data).hexdigest()
+        ext = "png" if image[0] == "PNG" else "jpg"
+        url = f"{IMAGE_HOST}{digest[:32]}.{ext}"
+        self.uploads.setdefault(
+            url,
+            UploadedImage(
+                url=url,
+                sha256=digest,
+                format=image[0],
+                width=image[1],
+                height=image[2],
+                size=len(part.data),
+                upload_type=upload_type,
+                seller=seller,
+            ),
+        )
+        data: dict[str, Any] = {"kwaiImgUrl": url}
+        if param.get("imgUrl"):
+            data["originImgUrl"] = param["imgUrl"]
+        return data
+
+    def _item_new(self, seller: int, param: dict[str, Any], files: Any) -> Any:
+        category_id = param.get("categoryId")
+        config = None
+        if _is_int(category_id):
+            if not self.tree.is_leaf(category_id):
+                raise SandboxApiError(
+                    Result.CATEGORY,
+                    "商品来源不可售卖",
+                    sub_msg=f"categoryId {category_id} 不是可发布的叶子类目",
+                )
+            config = self.config_for(category_id)
+        found = violations(param, category_config=config, is_kwai_image=self.is_kwai_image)
+        if found:
+            raise _invalid(describe(found))
+        rel_item_id = param["relItemId"]
+        if rel_item_id in self._by_rel:
+            raise SandboxApiError(
+                Result.DUPLICATE,
+                f"relItemId已存在: {rel_item_id} 已创建过商品，不可重复创建",
+                sub_code="DUPLICATE_REL_ITEM_ID",
+            )
+        day = (seller, self.now().astimezone(SHANGHAI).date())
+        if self._created_per_day[day] >= self.daily_quota:
+            raise SandboxApiError(
+                Result.QUOTA,
+                f"exceed quota limit: 每个商家每天最多新增{self.daily_quota}个商品，超过请勿重试",
+                sub_msg=f"primaryUserId:{seller}",
+            )
+        kwai_item_id = self._next_item_id
+        self._next_item_id += 1
+        sku_ids = []
+        for sku in param["skuList"]:
+            sku_ids.append((self._next_sku_id, sku["relSkuId"], sku.get("skuNick")))
+            self._next_sku_id += 1
+        self.items[kwai_item_id] = StoredItem(
+            kwai_item_id=kwai_item_id,
+            rel_item_id=rel_item_id,
+            seller=seller,
+            param=param,
+            sku_ids=sku_ids,
+            created_at=self.now(),
+        )
+        self._by_rel[rel_item_id] = kwai_item_id
+        self._created_per_day[day] += 1
+        return {
+            "kwaiItemId": kwai_item_id,
+            "relItemId": rel_item_id,
+            "skuIdMapping": [
+                {"kwaiSkuId": k, "relSkuId": r, **({"skuNick": n} if n else {})}
+                for k, r, n in sku_ids
+            ],
+        }
+
+    def _item_get(self, seller: int, param: dict[str, Any], files: Any) -> Any:
+        kwai_item_id = param.get("kwaiItemId")
+        if not _is_int(kwai_item_id):
+            raise _invalid("kwaiItemId: required, a Kuaishou item id")
+        item = self.items.get(kwai_item_id)
+        if item is None or item.seller != seller:
+            raise SandboxApiError(Result.NOT_FOUND, f"商品不存在: {kwai_item_id}")
+        view = self._item_view(item, id_field="itemId", skus_field="skuInfos")
+        item.gets += 1
+        if item.audit_status == 0 and item.gets >= self.review_after_gets:
+            item.audit_status = 2
+        return view
+
+    def _item_list(self, seller: int, param: dict[str, Any], files: Any) -> Any:
+        rel_item_id, kwai_item_id = param.get("relItemId"), param.get("kwaiItemId")
+        page_number = param.get("pageNumber", 1)
+        page_size = param.get("pageSize", 100)
+        if not _is_int(page_number) or page_number < 1:
+            raise _invalid("pageNumber: must be ≥ 1")
+        if not _is_int(page_size) or not 10 <= page_size <= 100:
+            page_size = 100
+        mine = [item for item in self.items.values() if item.seller == seller]
+        if kwai_item_id is not None:
+            mine = [item for item in mine if item.kwai_item_id == kwai_item_id]
+        elif rel_item_id is not None:
+            mine = [item for item in mine if item.rel_item_id == rel_item_id]
+        start = (page_number - 1) * page_size
+        page = mine[start : start + page_size]
+        return {
+            "totalItemCount": len(mine),
+            "currentPageItemCount": len(page),
+            "currentPageNumber": page_number,
+            "totalPage": math.ceil(len(mine) / page_size),
+            "items": [
+                self._item_view(item, id_field="kwaiItemId", skus_field="skuList") for item in page
+            ],
+        }
+
+    def _supply_sync(self, seller: int, param: dict[str, Any], files: Any) -> Any:
+        item = param.get("item")
+        if not isinstance(item, dict):
+            raise _invalid('item: required, one report as {"item": {...}}')
+        problems = list(self._supply_problems(seller, item))
+        if problems:
+            raise _invalid("; ".join(problems))
+        self.reports.append(SupplyReportRecord(seller=seller, item=item, received_at=self.now()))
+        return None
+
+    def _supply_problems(self, seller: int, item: dict[str, Any]) -> Iterable[str]:
+        scene = item.get("scene")
+        if scene not in (1, 2, 3):
+            yield f"item.scene: must be 1 (分销铺货), 2 (商品搬家) or 3 (其他发品), got {scene!r}"
+            return
+        item_id = item.get("itemId")
+        if not isinstance(item_id, str) or not item_id:
+            yield "item.itemId: required, the source item id as a string"
+        kwai_item_id = item.get("kwaiItemId")
+        stored = self.items.get(kwai_item_id) if _is_int(kwai_item_id) else None
+        if stored is None or stored.seller != seller:
+            yield f"item.kwaiItemId: {kwai_item_id!r} is not an item this merchant created"
+        if scene == 3:
+            if not _is_int(item.get("uploadMethod")):
+                yield "item.uploadMethod: required for scene 3"
+            return
+        url = item.get("originItemUrl")
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+            yield "item.originItemUrl: required, the public URL of the source item"
+        seller_info = item.get("seller")
+        if not isinstance(seller_info, dict):
+            yield "item.seller: required, {name, platform, platformName}"
+            seller_info = {}
+        platform, platform_name = seller_info.get("platform"), seller_info.get("platformName")
+        if not isinstance(platform_name, str) or not platform_name:
+            yield "item.seller.platformName: required, the source platform name (e.g. 淘宝)"
+        if scene == 2:
+            if platform != 3:
+                yield f"item.seller.platform: scene 2 (商品搬家) must report 3, got {platform!r}"
+            return
+        if platform not in (1, 2, 3):
+            yield f"item.seller.platform: must be 1, 2 or 3, got {platform!r}"
+        if not isinstance(seller_info.get("name"), str) or not seller_info.get("name"):
+            yield "item.seller.name: required for scene 1, the supplier company or shop"
+        if not isinstance(item.get("title"), str) or not item.get("title"):
+            yield "item.title: required for scene 1"
+        low, high = item.get("priceMin"), item.get("priceMax")
+        if not (_is_int(low) and _is_int(high) and 0 < low <= high):
+            yield f"item.priceMin/priceMax: required for scene 1, fen with min ≤ max: {low}/{high}"
+        image = item.get("imageUrl")
+        if not isinstance(image, str) or not image.startswith("https://"):
+            yield "item.imageUrl: required for scene 1, an https URL of the first main image"
+        category_id = item.get("categoryId")
+        if not _is_int(category_id):
+            yield "item.categoryId: required for scene 1, the Kuaishou category"
+        elif stored is not None and stored.param.get("categoryId") != category_id:
+            yield f"item.categoryId: {category_id} is not the category the item was published to"
+
+    def _item_view(self, item: StoredItem, *, id_field: str, skus_field: str) -> dict[str, Any]:
+        p = item.param
+        node = self.tree.get(p["categoryId"])
+        skus = []
+        for (kwai_sku_id, rel_sku_id, nick), sku in zip(item.sku_ids, p["skuList"], strict=True):
+            props = sku.get("skuProps") or []
+            main_image = next((q.get("imageUrl") for q in props if q.get("isMainProp") == 1), None)
+            skus.append(
+                {
+                    "kwaiSkuId": kwai_sku_id,
+                    "relSkuId": rel_sku_id,
+                    "kwaiItemId": item.kwai_item_id,
+                    "skuStock": sku["skuStock"],
+                    "skuSalePrice": sku["skuSalePrice"],
+                    "specification": ";".join(
+                        f"{q['propName']}:{q['propValueName']}" for q in props
+                    ),
+                    **({"skuNick": nick} if nick else {}),
+                    **({"imageUrl": main_image} if main_image else {}),
+                }
+            )
+        view: dict[str, Any] = {
+            id_field: item.kwai_item_id,
+            "relItemId": item.rel_item_id,
+            "title": p["title"],
+            "details": p["details"],
+            "categoryId": p["categoryId"],
+            "categoryName": node.name if node else p.get("categoryName"),
+            "imageUrls": p["imageUrls"],
+            "detailImageUrls": p["detailImageUrls"],
+            skus_field: skus,
+            "serviceRule": p["serviceRule"],
+            "auditStatus": item.audit_status,
+            "auditReason": item.audit_reason,
+            "expressTemplateId": p.get("expressTemplateId", 0),
+            "linkUrl": f"https://sandbox-kwaixiaodian.local/item/{item.kwai_item_id}",
+            "createdTime": int(item.created_at.timestamp() * 1000),
+        }
+        if p.get("shortTitle"):
+            view["shortTitle"] = p["shortTitle"]
+        return view
+
+
+_Handler = Callable[[KuaishouSandbox, int, dict[str, Any], Mapping[str, UploadedFile]], Any]
+_HANDLERS: dict[str, _Handler] = {
+    "open.item.category": KuaishouSandbox._categories,
+    "open.item.category.config": KuaishouSandbox._category_config,
+    "open.item.image.upload": KuaishouSandbox._image_upload,
+    "open.item.new": KuaishouSandbox._item_new,
+    "open.item.get": KuaishouSandbox._item_get,
+    "open.item.list.get": KuaishouSandbox._item_list,
+    "open.supply.item.sync": KuaishouSandbox._supply_sync,
+}
+# Documented as GET; POST is accepted for them too.
+_GET_METHODS = frozenset({"open.item.category", "open.item.category.config"})
+
+
+def _is_int(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _throttled(app_key: str, qps: int | str) -> SandboxApiError:
+    return SandboxApiError(
+        Result.THROTTLED, f"Exceed qps limit, KEY [appkey:{app_key}] MAX_QPS {qps}"
+    )
+
+
+def _inspect_image(data: bytes, upload_type: int) -> tuple[str, int, int]:
+    """(format, width, height) of a decodable PNG/JPEG of at most 2 MB, else a param error."""
+    if len(data) > MAX_IMAGE_BYTES:
+        raise _invalid(f"imgBytes: {len(data)} bytes, at most {MAX_IMAGE_BYTES} (2 MB)")
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            fmt, (width, height) = image.format or "", image.size
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise _invalid(f"imgBytes: not a decodable image ({type(exc).__name__})") from None
+    if fmt not in ("PNG", "JPEG"):
+        raise _invalid(f"imgBytes: {fmt or 'unknown'} is not allowed, use png or jpeg")
+    if upload_type in (5, 6) and (width != height or width < 480):
+        raise _invalid(
+            f"imgBytes: uploadType {upload_type} needs 1:1 ≥480×480, got {width}×{height}"
+        )
+    if upload_type == 6 and fmt != "PNG":
+        raise _invalid("imgBytes: a transparent image (uploadType 6) must be png")
+    return fmt, width, height
+
+
+# --- the HTTP gateway ----------------------------------------------------------------------------
+
+
+def _content_type(request: Request) -> tuple[str, Message]:
+    header = Message()
+    header["content-type"] = request.headers.get("content-type", "")
+    return header.get_content_type(), header
+
+
+def _parse_multipart(
+    body: bytes, header: Message
+) -> tuple[dict[str, str], dict[str, UploadedFile]]:
+    """Split a multipart/form-data body into text fields and file parts.
+
+    The stdlib is enough for the sandbox, which avoids adding python-multipart as a dependency.
+    """
+    boundary = header.get_param("boundary")
+    if not isinstance(boundary, str) or not boundary:
+        raise _invalid("Content-Type: multipart/form-data without a boundary")
+    fields: dict[str, str] = {}
+    files: dict[str, UploadedFile] = {}
+    for chunk in body.split(b"--" + boundary.encode("latin-1"))[1:]:
+        if chunk.startswith(b"--"):
+            break
+        head, sep, content = chunk.removeprefix(b"\r\n").partition(b"\r\n\r\n")
+        if not sep:
+            raise _invalid("multipart: a part without headers")
+        part = Message()
+        for line in head.decode("utf-8", errors="replace").split("\r\n"):
+            key, _, value = line.partition(":")
+            part[key.strip()] = value.strip()
+        name = part.get_param("name", header="content-disposition")
+        filename = part.get_param("filename", header="content-disposition")
+        content = content.removesuffix(b"\r\n")
+        if not isinstance(name, str):
+            raise _invalid("multipart: a part without a name")
+        if isinstance(filename, str):
+            files[name] = UploadedFile(filename, part.get_content_type(), content)
+        else:
+            try:
+                fields[name] = content.decode("utf-8")
+            except UnicodeDecodeError:
+                raise _invalid(f"multipart: field {name} is not UTF-8") from None
+    return fields, files
+
+
+async def _read_params(
+    request: Request, method: str
+) -> tuple[dict[str, str], dict[str, UploadedFile]]:
+    if request.method == "GET":
+        if method not in _GET_METHODS:
+            raise _invalid(f"{method}: use POST with a form body")
+        return dict(request.query_params), {}
+    body = await request.body()
+    if len(body) > MAX_BODY_BYTES:
+        raise _invalid("request body larger than 10 MB")
+    kind, header = _content_type(request)
+    if method == "open.item.image.upload":
+        if kind != MULTIPART:
+            raise _invalid("Content-Type: open.item.image.upload needs multipart/form-data")
+        return _parse_multipart(body, header)
+    if kind != FORM:
+        raise _invalid(f"Content-Type: only {FORM} is accepted, got {kind}")
+    try:
+        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True)), {}
+    except UnicodeDecodeError:
+        raise _invalid("the form body is not UTF-8") from None
+
+
+def _authenticate(state: KuaishouSandbox, params: Mapping[str, str], method: str) -> int:
+    """Check appkey, system params, signature and token, in that order; return the seller id."""
+    if params.get("method") != method:
+        raise _invalid(f"method: {params.get('method')!r} does not match the path ({method})")
+    if params.get("appkey") != state.app_key:
+        raise SandboxApiError(Result.APPKEY, "appkey不存在", sub_msg="invalid appkey")
+    sign_method: SignMethod
+    if params.get("signMethod") == "MD5":
+        sign_method = "MD5"
+    elif params.get("signMethod") == "HMAC_SHA256":
+        sign_method = "HMAC_SHA256"
+    else:
+        raise _invalid(f"signMethod: must be MD5 or HMAC_SHA256, got {params.get('signMethod')!r}")
+    if params.get("version") != "1":
+        raise _invalid(f"version: must be 1, got {params.get('version')!r}")
+    if not (params.get("timestamp") or "").isdigit():
+        raise _invalid("timestamp: required, milliseconds since the epoch")
+    expected = sign(params, sign_secret=state.sign_secret, sign_method=sign_method)
+    if not hmac.compare_digest(expected.encode(), (params.get("sign") or "").encode()):
+        raise SandboxApiError(Result.SIGN, "验签失败", sub_msg="签名校验失败")
+    seller = state.tokens.get(params.get("access_token") or "")
+    if seller is None:
+        raise SandboxApiError(
+            Result.AUTH, "AUTHORIZATION_REVOKED", sub_msg="鉴权失败/TOKEN过期: access_token无效"
+        )
+    return seller
+
+
+def _decode_param(raw: str | None) -> dict[str, Any]:
+    if raw is None or raw == "":
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        raise _invalid("param: not valid JSON") from None
+    if not isinstance(value, dict):
+        raise _invalid("param: must be a JSON object")
+    return value
+
+
+def build_kuaishou_app(state: KuaishouSandbox) -> Starlette:
+    """The gateway as an ASGI app: `/` + method with dots as slashes, e.g. `/open/item/new`."""
+
+    async def gateway(request: Request) -> Response:
+        method = request.path_params["path"].strip("/").replace("/", ".")
+        try:
+            params, files = await _read_params(request, method)
+        except SandboxApiError as error:
+            state.calls.append((method, None))
+            return JSONResponse(error.envelope())
+        state.calls.append((method, state.tokens.get(params.get("access_token") or "")))
+        fault: FaultKind | None = None
+        try:
+            seller = _authenticate(state, params, method)
+            state.check_qps(seller)
+            fault = state.take_fault(method)
+            if fault == "5xx":
+                return PlainTextResponse("Internal Server Error", status_code=500)
+            if fault == "timeout":
+                return PlainTextResponse("Gateway Timeout", status_code=504)
+            if fault == "throttle":
+                raise _throttled(state.app_key, "hidden")
+            param = _decode_param(params.get("param"))
+            data = state.handle(method, seller=seller, param=param, files=files)
+        except SandboxApiError as error:
+            return JSONResponse(error.envelope())
+        if fault == "lose_response":
+            return PlainTextResponse("Internal Server Error", status_code=500)
+        body: dict[str, Any] = {"result": int(Result.OK), "error_msg": "success"}
+        if data is not None:
+            body["data"] = data
+        return JSONResponse(body)
+
+    app = Starlette(routes=[Route("/{path:path}", gateway, methods=["GET", "POST"])])
+    app.state.sandbox = state
+    return app

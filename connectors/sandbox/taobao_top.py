@@ -1,0 +1,457 @@
+"""A strict emulator of the Taobao Open Platform (TOP) gateway for the item-reading methods.
+
+It checks what the real gateway checks, in the same order, and answers with TOP's own envelope
+(`{"error_response": {code, msg, sub_code, sub_msg}}`, HTTP 200): app key, timestamp, format,
+version, sign_method and sign (md5, hmac and hmac-sha256, recomputed over exactly the params
+received), the seller's session, then each method's arguments and documented limits (page_size ≤
+200, paging depth 20,000 rows, ≤ 20 ids per batch). `taobao.items.seller.list.get` silently omits
+unknown ids and, to emulate the documented silent omission, a deterministic ~2% of valid ids that
+item.seller.get still returns. Faults are injected on demand and every call is logged in `calls`.
+
+Codes 7, 11, 15, 25, 26/27, 40/41 follow reference/source-platforms.md §1.1; the others (21/22
+method, 23 format, 28/29 app key, 30/31 timestamp, 32/34 version) and all sub codes are modelled on
+TOP's published table but not checked against a live gateway.
+
+Mounted by the sandbox server under `/taobao`:
+`POST /taobao/router/rest` and `GET /taobao/img/<name>.jpg`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, Literal
+from urllib.parse import parse_qsl
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from connectors.sandbox.credentials import TAOBAO_APP_KEY, TAOBAO_APP_SECRET, TAOBAO_SESSIONS
+from connectors.sandbox.taobao_catalog import generate_catalog
+from connectors.sandbox.taobao_images import render_image
+from connectors.taobao.signing import SIGN_METHODS, sign
+
+__all__ = [
+    "DEFAULT_SHOP_SIZES",
+    "FaultKind",
+    "SandboxCall",
+    "TaobaoSandbox",
+    "TopFault",
+    "build_taobao_app",
+]
+
+GMT8 = timezone(timedelta(hours=8))
+_TOP_TIME = "%Y-%m-%d %H:%M:%S"
+DEFAULT_SHOP_SIZES: dict[str, int] = {"demo-taobao-shop": 200, "demo-tmall-shop": 40}
+MAX_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 40
+MAX_DEPTH = 20_000
+MAX_BATCH = 20
+
+FaultKind = Literal["isp", "5xx", "throttle"]
+
+# The columns items.onsale.get may return (reference §1.1); anything else in `fields` is ignored.
+ONSALE_COLUMNS = frozenset(
+    {
+        "approve_status", "num_iid", "title", "nick", "type", "cid", "pic_url", "num", "props",
+        "valid_thru", "list_time", "price", "modified", "delist_time", "postage_id", "seller_cids",
+        "outer_id", "sold_quantity", "has_discount", "has_invoice", "has_warranty", "has_showcase",
+    }
+)  # fmt: skip
+# In `fields` TOP names arrays by their element (`sku`); the item carries them plural (`skus`).
+FIELD_KEYS = {"sku": "skus", "item_img": "item_imgs", "prop_img": "prop_imgs", "video": "videos"}
+
+
+class TopFault(Exception):
+    """An error the gateway answers with, as TOP's `error_response`."""
+
+    def __init__(
+        self, code: int, msg: str, *, sub_code: str | None = None, sub_msg: str | None = None
+    ) -> None:
+        super().__init__(f"{code} {msg} {sub_code or ''} {sub_msg or ''}".strip())
+        self.code = code
+        self.msg = msg
+        self.sub_code = sub_code
+        self.sub_msg = sub_msg
+
+    def body(self, request_id: str) -> dict[str, Any]:
+        inner: dict[str, Any] = {"code": self.code, "msg": self.msg}
+        if self.sub_code:
+            inner["sub_code"] = self.sub_code
+        if self.sub_msg:
+            inner["sub_msg"] = self.sub_msg
+        inner["request_id"] = request_id
+        return {"error_response": inner}
+
+
+def _missing(name: str) -> TopFault:
+    return TopFault(
+        40, f"Missing required arguments:{name}", sub_code="isv.missing-parameter", sub_msg=name
+    )
+
+
+def _invalid(name: str, why: str) -> TopFault:
+    return TopFault(41, f"Invalid arguments:{name}", sub_code="isv.invalid-parameter", sub_msg=why)
+
+
+@dataclass(frozen=True)
+class SandboxCall:
+    """One request as the emulator saw it: the method, the seller, the params and the outcome."""
+
+    method: str
+    shop_id: str | None
+    params: dict[str, str]
+    error_code: int | None
+    http_status: int = 200
+    fault: str | None = None
+
+
+class TaobaoSandbox:
+    """The emulator's state: one TOP app, its sellers' sessions and shops, faults, the call log.
+
+    `sessions` maps session key → shop id, `shop_sizes` shop id → number of generated items.
+    `omission_percent` of valid ids are silently left out of items.seller.list.get answers;
+    `max_clock_skew` is how far a request's timestamp may be from now (None: not checked).
+    """
+
+    def __init__(
+        self,
+        *,
+        app_key: str = TAOBAO_APP_KEY,
+        app_secret: str = TAOBAO_APP_SECRET,
+        sessions: dict[str, str] | None = None,
+        shop_sizes: dict[str, int] | None = None,
+        seed: int = 7,
+        omission_percent: int = 2,
+        max_clock_skew: timedelta | None = timedelta(minutes=10),
+    ) -> None:
+        self.app_key = app_key
+        self.app_secret = app_secret
+        self.sessions = dict(TAOBAO_SESSIONS if sessions is None else sessions)
+        self.shop_sizes = dict(DEFAULT_SHOP_SIZES if shop_sizes is None else shop_sizes)
+        self.seed = seed
+        self.omission_percent = omission_percent
+        self.max_clock_skew = max_clock_skew
+        self.calls: list[SandboxCall] = []
+        self._faults: defaultdict[str, deque[FaultKind]] = defaultdict(deque)
+        self._catalogs: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self._request_no = 0
+
+    # -- faults and log --------------------------------------------------------------------------
+
+    def fail_next(self, method: str, kind: FaultKind, *, times: int = 1) -> None:
+        """Make the next `times` authenticated calls of `method` fail with `kind`.
+
+        "isp": a retryable isp.* remote-service error; "5xx": HTTP 502 from the gateway;
+        "throttle": code 7, the call limit.
+        """
+        if kind not in ("isp", "5xx", "throttle"):
+            raise ValueError(f"unknown fault kind {kind!r}")
+        self._faults[method].extend([kind] * times)
+
+    def calls_to(self, method: str) -> list[SandboxCall]:
+        return [call for call in self.calls if call.method == method]
+
+    def _next_fault(self, method: str) -> FaultKind | None:
+        queue = self._faults.get(method)
+        return queue.popleft() if queue else None
+
+    def _request_id(self) -> str:
+        self._request_no += 1
+        return f"sandbox{self.seed:x}{self._request_no:08d}"
+
+    # -- catalogs --------------------------------------------------------------------------------
+
+    def catalog(self, shop_id: str, *, base_url: str) -> list[dict[str, Any]]:
+        """The shop's items (on sale and in stock), generated once per (shop, base URL)."""
+        key = (shop_id, base_url)
+        if key not in self._catalogs:
+            self._catalogs[key] = generate_catalog(
+                shop_id=shop_id,
+                size=self.shop_sizes.get(shop_id, 0),
+                seed=self.seed,
+                base_url=base_url,
+            )
+        return self._catalogs[key]
+
+    def _index(self, shop_id: str, base_url: str) -> dict[int, dict[str, Any]]:
+        return {item["num_iid"]: item for item in self.catalog(shop_id, base_url=base_url)}
+
+    def is_silently_omitted(self, num_iid: int) -> bool:
+        """Whether items.seller.list.get leaves this (valid) id out, as TOP sometimes does."""
+        digest = hashlib.blake2b(f"{self.seed}:{num_iid}".encode(), digest_size=4).digest()
+        return int.from_bytes(digest, "big") % 100 < self.omission_percent
+
+    # -- gateway checks --------------------------------------------------------------------------
+
+    def authenticate(self, params: dict[str, str]) -> str:
+        """The shop id the request acts for, after every gateway check; raises TopFault."""
+        if not params.get("app_key"):
+            raise TopFault(28, "Missing app key")
+        if params["app_key"] != self.app_key:
+            raise TopFault(29, "Invalid app Key", sub_code="isv.appkey-not-exists")
+        self._check_timestamp(params.get("timestamp"))
+        if params.get("format", "xml") != "json":
+            raise TopFault(23, "Invalid format", sub_msg="the sandbox answers format=json only")
+        if not params.get("v"):
+            raise TopFault(32, "Missing version")
+        if params["v"] != "2.0":
+            raise TopFault(34, "Unsupported version", sub_msg="use v=2.0")
+        sign_method = params.get("sign_method", "md5")
+        if sign_method not in SIGN_METHODS:
+            raise TopFault(25, "Invalid signature", sub_msg=f"unknown sign_method {sign_method}")
+        given = params.get("sign")
+        if not given:
+            raise TopFault(24, "Missing signature")
+        expected = sign(params, secret=self.app_secret, sign_method=sign_method)  # type: ignore[arg-type]
+        if not hmac.compare_digest(expected, given.upper()):
+            raise TopFault(25, "Invalid signature", sub_msg="sign does not match the request")
+        session = params.get("session")
+        if not session:
+            raise TopFault(26, "Missing session", sub_msg="this method needs the seller's session")
+        if session not in self.sessions:
+            raise TopFault(
+                27, "Invalid session", sub_code="invalid-sessionkey", sub_msg="SessionKey非法"
+            )
+        return self.sessions[session]
+
+    def _check_timestamp(self, text: str | None) -> None:
+        if not text:
+            raise TopFault(30, "Missing timestamp")
+        try:
+            if text.isdigit():
+                stamp = datetime.fromtimestamp(int(text) / 1000, tz=GMT8)
+            else:
+                stamp = datetime.strptime(text, _TOP_TIME).replace(tzinfo=GMT8)
+        except (ValueError, OverflowError, OSError):
+            raise TopFault(
+                31, "Invalid timestamp", sub_msg="use yyyy-MM-dd HH:mm:ss in GMT+8"
+            ) from None
+        if self.max_clock_skew is not None:
+            skew = abs(datetime.now(GMT8) - stamp)
+            if skew > self.max_clock_skew:
+                raise TopFault(
+                    31, "Invalid timestamp", sub_msg="timestamp is more than 10 minutes off"
+                )
+
+    # -- methods ---------------------------------------------------------------------------------
+
+    def dispatch(
+        self, method: str, params: dict[str, str], *, shop_id: str, base_url: str
+    ) -> dict[str, Any]:
+        handlers = {
+            "taobao.items.onsale.get": self._items_onsale_get,
+            "taobao.item.seller.get": self._item_seller_get,
+            "taobao.items.seller.list.get": self._items_seller_list_get,
+        }
+        return handlers[method](params, shop_id=shop_id, base_url=base_url)
+
+    def _items_onsale_get(
+        self, params: dict[str, str], *, shop_id: str, base_url: str
+    ) -> dict[str, Any]:
+        fields = _fields(params)
+        page_no = _int_param(params, "page_no", default=1)
+        page_size = _int_param(params, "page_size", default=DEFAULT_PAGE_SIZE)
+        if page_no < 1:
+            raise _invalid("page_no", "page_no must be 1 or more")
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise _invalid("page_size", f"page_size must be between 1 and {MAX_PAGE_SIZE}")
+        if page_no * page_size > MAX_DEPTH:
+            raise _invalid(
+                "page_no",
+                f"page_no*page_size must not exceed {MAX_DEPTH}; split the query by modified time",
+            )
+        start = _time_param(params, "start_modified")
+        end = _time_param(params, "end_modified")
+        rows = [
+            item
+            for item in self.catalog(shop_id, base_url=base_url)
+            if item["approve_status"] == "onsale"
+            and (start is None or item["modified"] >= start)
+            and (end is None or item["modified"] <= end)
+        ]
+        rows.sort(key=lambda item: (item["list_time"], item["num_iid"]), reverse=True)
+        page = rows[(page_no - 1) * page_size : page_no * page_size]
+        columns = {name for name in fields if name in ONSALE_COLUMNS}
+        body: dict[str, Any] = {"total_results": len(rows)}
+        if page:
+            body["items"] = {"item": [_project(item, columns) for item in page]}
+        return {"items_onsale_get_response": body}
+
+    def _item_seller_get(
+        self, params: dict[str, str], *, shop_id: str, base_url: str
+    ) -> dict[str, Any]:
+        fields = _fields(params)
+        num_iid = _int_param(params, "num_iid")
+        item = self._index(shop_id, base_url).get(num_iid)
+        if item is None:
+            raise TopFault(
+                15,
+                "Remote service error",
+                sub_code="isv.item-not-exist",
+                sub_msg=f"商品 {num_iid} 不存在或不属于当前卖家",
+            )
+        return {"item_seller_get_response": {"item": _project(item, _detail_keys(fields))}}
+
+    def _items_seller_list_get(
+        self, params: dict[str, str], *, shop_id: str, base_url: str
+    ) -> dict[str, Any]:
+        raw_ids = params.get("num_iids", "").strip()
+        if not raw_ids:
+            raise _missing("num_iids")
+        fields = _fields(params)
+        try:
+            ids = [int(part) for part in raw_ids.split(",") if part.strip()]
+        except ValueError:
+            raise _invalid("num_iids", "num_iids must be comma-separated numeric ids") from None
+        if len(ids) > MAX_BATCH:
+            raise _invalid("num_iids", f"num_iids holds {len(ids)} ids; at most {MAX_BATCH}")
+        index = self._index(shop_id, base_url)
+        keys = _detail_keys(fields)
+        items = [
+            _project(index[num_iid], keys)
+            for num_iid in ids
+            if num_iid in index and not self.is_silently_omitted(num_iid)
+        ]
+        body: dict[str, Any] = {"items": {"item": items}} if items else {}
+        return {"items_seller_list_get_response": body}
+
+    # -- one request -----------------------------------------------------------------------------
+
+    def handle(self, params: dict[str, str], *, base_url: str) -> tuple[int, dict[str, Any] | str]:
+        """Status and body for one gateway request; every outcome lands in `calls`."""
+        method = params.get("method", "")
+        shop_id: str | None = None
+        request_id = self._request_id()
+        try:
+            if not method:
+                raise TopFault(21, "Missing method")
+            if method not in _METHODS:
+                raise TopFault(22, "Invalid method", sub_msg=f"{method} is not emulated")
+            shop_id = self.authenticate(params)
+            fault = self._next_fault(method)
+            if fault == "5xx":
+                self.calls.append(SandboxCall(method, shop_id, params, None, 502, fault))
+                return 502, "502 Bad Gateway"
+            if fault == "throttle":
+                raise TopFault(
+                    7,
+                    "App Call Limited",
+                    sub_code="accesscontrol.limited-by-api-access-count",
+                    sub_msg="This ban will last for 1 more seconds",
+                )
+            if fault == "isp":
+                raise TopFault(
+                    15,
+                    "Remote service error",
+                    sub_code="isp.top-remote-connection-timeout",
+                    sub_msg="远程服务调用超时",
+                )
+            body = self.dispatch(method, params, shop_id=shop_id, base_url=base_url)
+        except TopFault as error:
+            self.calls.append(SandboxCall(method, shop_id, params, error.code))
+            return 200, error.body(request_id)
+        next(iter(body.values()))["request_id"] = request_id
+        self.calls.append(SandboxCall(method, shop_id, params, None))
+        return 200, body
+
+
+_METHODS = frozenset(
+    {"taobao.items.onsale.get", "taobao.item.seller.get", "taobao.items.seller.list.get"}
+)
+
+
+def _fields(params: dict[str, str]) -> list[str]:
+    text = params.get("fields", "").strip()
+    if not text:
+        raise _missing("fields")
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def _detail_keys(fields: list[str]) -> set[str]:
+    """Item keys for a detail `fields` list: `sku` → `skus`, `sku.price` → `skus` (whole SKUs)."""
+    keys = set()
+    for name in fields:
+        base = name.split(".", 1)[0]
+        keys.add(FIELD_KEYS.get(base, base))
+    return keys
+
+
+def _project(item: dict[str, Any], keys: set[str]) -> dict[str, Any]:
+    return {key: value for key, value in item.items() if key in keys}
+
+
+def _int_param(params: dict[str, str], name: str, *, default: int | None = None) -> int:
+    text = params.get(name, "").strip()
+    if not text:
+        if default is None:
+            raise _missing(name)
+        return default
+    try:
+        return int(text)
+    except ValueError:
+        raise _invalid(name, f"{name} must be a whole number") from None
+
+
+def _time_param(params: dict[str, str], name: str) -> str | None:
+    text = params.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        datetime.strptime(text, _TOP_TIME)
+    except ValueError:
+        raise _invalid(name, f"{name} must be yyyy-MM-dd HH:mm:ss") from None
+    return text
+
+
+async def _form_params(request: Request) -> dict[str, str]:
+    """The urlencoded body, parsed here (Starlette's `request.form()` needs python-multipart)."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/x-www-form-urlencoded":
+        return {}
+    body = (await request.body()).decode("utf-8", errors="replace")
+    return dict(parse_qsl(body, keep_blank_values=True))
+
+
+def _catalog_base_url(request: Request) -> str:
+    """The base the catalog puts before `/taobao/img/...`: this request's origin plus the mount
+    prefix, minus the `/taobao` mount itself (the app also answers `/taobao/img` when unmounted)."""
+    origin = f"{request.url.scheme}://{request.url.netloc}"
+    root = str(request.scope.get("root_path") or "").rstrip("/")
+    return origin + root.removesuffix("/taobao")
+
+
+def build_taobao_app(state: TaobaoSandbox) -> Starlette:
+    """The TOP gateway as an ASGI app over `state`."""
+
+    async def router_rest(request: Request) -> Response:
+        params = dict(request.query_params)
+        if request.method == "POST":
+            params.update(await _form_params(request))
+        status, body = state.handle(params, base_url=_catalog_base_url(request))
+        if isinstance(body, str):
+            return PlainTextResponse(body, status_code=status)
+        return JSONResponse(body, status_code=status)
+
+    async def image(request: Request) -> Response:
+        name = request.path_params["name"]
+        if "broken" in name or not name.endswith((".jpg", ".jpeg")):
+            return PlainTextResponse("404 Not Found", status_code=404)
+        return Response(
+            render_image(name),
+            media_type="image/jpeg",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
+
+    return Starlette(
+        routes=[
+            Route("/router/rest", router_rest, methods=["GET", "POST"]),
+            Route("/img/{name}", image, methods=["GET"]),
+            Route("/taobao/img/{name}", image, methods=["GET"]),
+        ]
+    )

@@ -1,0 +1,331 @@
+"""An async client for the Taobao Open Platform (TOP) item APIs a shop move needs.
+
+Reading a shop is "list first, then detail": `taobao.items.onsale.get` pages through the on-sale ids
+(list columns only, ≤200 a page, at most 20,000 rows deep), then `taobao.items.seller.list.get`
+fetches full items ≤20 at a time. That batch call silently omits ids it does not return, so every
+omission is re-asked one by one with `taobao.item.seller.get`, and an id that is still missing is
+reported back, never dropped. Reads are retried on retryable errors only; the app secret and the
+seller's session never appear in an exception or a log line.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Final
+
+import httpx
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from connectors.http import (
+    DEFAULT_TIMEOUT,
+    Redactor,
+    build_async_client,
+    call_with_retries,
+    raise_for_transport_status,
+)
+from connectors.taobao.errors import (
+    TaobaoBusinessError,
+    TaobaoDepthLimitError,
+    TaobaoResponseError,
+    error_from_response,
+)
+from connectors.taobao.models import OnsalePage
+from connectors.taobao.parse import CHINA_TZ
+from connectors.taobao.signing import SIGN_METHODS, SignMethod, sign
+
+__all__ = [
+    "DETAIL_FIELDS",
+    "MAX_BATCH",
+    "MAX_DEPTH",
+    "MAX_PAGE_SIZE",
+    "ONSALE_FIELDS",
+    "PRODUCTION_URL",
+    "PRODUCTION_URL_HTTP",
+    "ItemDetails",
+    "TaobaoClient",
+]
+
+logger = logging.getLogger(__name__)
+
+PRODUCTION_URL: Final = "https://eco.taobao.com/router/rest"
+PRODUCTION_URL_HTTP: Final = "http://gw.api.taobao.com/router/rest"
+MAX_PAGE_SIZE: Final = 200
+MAX_BATCH: Final = 20
+MAX_DEPTH: Final = 20_000
+"""items.onsale.get fails past page_no*page_size = 20k (page_size note; the page_no note: 100k)."""
+
+ONSALE_FIELDS: Final = (
+    "num_iid,title,nick,cid,price,num,approve_status,pic_url,modified,list_time,outer_id"
+)
+DETAIL_FIELDS: Final = (
+    "num_iid,title,nick,cid,seller_cids,price,num,with_hold_quantity,approve_status,outer_id,"
+    "sub_title,sell_point,props,props_name,property_alias,input_pids,input_str,pic_url,desc,"
+    "modified,list_time,sku,item_img,prop_img,video,mpic_video"
+)
+"""`fields` names arrays singular (`sku`, `item_img`); the item carries them plural (`skus`)."""
+
+_TOP_TIME = "%Y-%m-%d %H:%M:%S"
+
+
+class ItemDetails(BaseModel):
+    """Full items in the order asked for, plus the ids TOP would not return even one by one."""
+
+    model_config = ConfigDict(frozen=True)
+
+    items: list[dict[str, Any]] = Field(default_factory=list)
+    missing_ids: list[int] = Field(default_factory=list)
+
+
+def _top_time(value: datetime) -> str:
+    """TOP wants wall-clock GMT+8; aware datetimes are converted, naive ones are taken as GMT+8."""
+    if value.tzinfo is not None:
+        value = value.astimezone(CHINA_TZ)
+    return value.strftime(_TOP_TIME)
+
+
+def _with_num_iid(fields: str) -> str:
+    """Rows are keyed by num_iid, so it is always asked for."""
+    names = [name.strip() for name in fields.split(",") if name.strip()]
+    return ",".join(names if "num_iid" in names else ["num_iid", *names])
+
+
+def _chunks(ids: Sequence[int], size: int) -> list[Sequence[int]]:
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
+class TaobaoClient:
+    """One seller's view of TOP: an app (key + secret) acting with that seller's session key.
+
+    Production and sandbox differ only by `base_url` (and `transport` in tests).
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        app_key: str,
+        app_secret: str,
+        session: str,
+        sign_method: SignMethod = "hmac-sha256",
+        transport: httpx.AsyncBaseTransport | None = None,
+        rate_per_second: float | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        retry_attempts: int = 5,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        if sign_method not in SIGN_METHODS:
+            raise ValueError(f"sign_method must be one of {SIGN_METHODS}, not {sign_method!r}")
+        self._url = base_url
+        self._app_key = app_key
+        self._secret = app_secret
+        self._session = session
+        self._sign_method: SignMethod = sign_method
+        self._attempts = retry_attempts
+        self._clock = clock or (lambda: datetime.now(CHINA_TZ))
+        self._redact = Redactor([app_secret, session])
+        self._http = build_async_client(
+            base_url=base_url, transport=transport, rate_per_second=rate_per_second, timeout=timeout
+        )
+
+    def __repr__(self) -> str:
+        return f"TaobaoClient(base_url={self._url!r}, app_key={self._app_key!r})"
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> TaobaoClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    # -- the wire -------------------------------------------------------------------------------
+
+    def _signed_params(self, method: str, params: Mapping[str, object]) -> dict[str, str]:
+        """System + business params, signed; a fresh timestamp per attempt, so no retry is stale."""
+        form: dict[str, str] = {
+            "method": method,
+            "app_key": self._app_key,
+            "session": self._session,
+            "timestamp": _top_time(self._clock()),
+            "format": "json",
+            "v": "2.0",
+            "sign_method": self._sign_method,
+        }
+        for key, value in params.items():
+            if value is not None and str(value).strip() != "":
+                form[key] = str(value)
+        form["sign"] = sign(form, secret=self._secret, sign_method=self._sign_method)
+        return form
+
+    async def _call_once(self, method: str, params: Mapping[str, object]) -> dict[str, Any]:
+        response = await self._http.post(self._url, data=self._signed_params(method, params))
+        raise_for_transport_status(response, error=TaobaoResponseError)
+        try:
+            body = response.json()
+        except ValueError:
+            raise TaobaoResponseError(
+                f"non-JSON answer (HTTP {response.status_code}) from TOP for {method}"
+            ) from None
+        if not isinstance(body, dict):
+            raise TaobaoResponseError(f"unexpected JSON from TOP for {method}: not an object")
+        if "error_response" in body:
+            error = error_from_response(body, method=method, redact=self._redact)
+            logger.warning("TOP %s failed: %s", method, error)
+            raise error
+        key = method.removeprefix("taobao.").replace(".", "_") + "_response"
+        payload = body.get(key)
+        if not isinstance(payload, dict):
+            raise TaobaoResponseError(f"TOP answer for {method} has no {key!r} object")
+        return payload
+
+    async def call(
+        self, method: str, params: Mapping[str, object] | None = None, *, retry: bool = True
+    ) -> dict[str, Any]:
+        """Call one TOP method and return its `<method>_response` object.
+
+        `retry=True` is for reads: retryable errors (isp.*, call limit, 5xx, network) are sent again
+        with backoff. Anything that changes the shop must pass `retry=False`.
+        """
+        args = dict(params or {})
+        if not retry:
+            return await self._call_once(method, args)
+        return await call_with_retries(
+            lambda: self._call_once(method, args), attempts=self._attempts
+        )
+
+    # -- listing --------------------------------------------------------------------------------
+
+    async def onsale_page(
+        self,
+        *,
+        page_no: int,
+        page_size: int = MAX_PAGE_SIZE,
+        fields: str = ONSALE_FIELDS,
+        start_modified: datetime | None = None,
+        end_modified: datetime | None = None,
+    ) -> OnsalePage:
+        """One page of the seller's on-sale items (list columns only: no desc, no SKUs)."""
+        payload = await self.call(
+            "taobao.items.onsale.get",
+            {
+                "fields": _with_num_iid(fields),
+                "page_no": page_no,
+                "page_size": page_size,
+                "start_modified": _top_time(start_modified) if start_modified else None,
+                "end_modified": _top_time(end_modified) if end_modified else None,
+            },
+        )
+        rows = (payload.get("items") or {}).get("item") or []
+        try:
+            return OnsalePage(
+                page_no=page_no,
+                page_size=page_size,
+                total_results=int(payload.get("total_results") or 0),
+                items=tuple(rows),
+            )
+        except (ValidationError, ValueError, TypeError) as exc:
+            raise TaobaoResponseError(
+                f"items.onsale.get page {page_no} is not the documented shape: {exc}"
+            ) from None
+
+    async def iter_onsale(
+        self,
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+        fields: str = ONSALE_FIELDS,
+        start_modified: datetime | None = None,
+        end_modified: datetime | None = None,
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Every on-sale row of the window, page after page, as TOP sent it.
+
+        Rows shift while we page (an item listed meanwhile pushes the others down), so an id already
+        yielded is skipped. A window deeper than TOP lets anyone page raises `TaobaoDepthLimitError`
+        up front instead of returning a silently truncated shop: narrow start/end_modified.
+        """
+        seen: set[int] = set()
+        page_no = 1
+        while True:
+            page = await self.onsale_page(
+                page_no=page_no,
+                page_size=page_size,
+                fields=fields,
+                start_modified=start_modified,
+                end_modified=end_modified,
+            )
+            if page_no == 1 and page.total_results > MAX_DEPTH:
+                raise TaobaoDepthLimitError(
+                    f"{page.total_results} on-sale items in one window exceed TOP's paging depth "
+                    f"of {MAX_DEPTH}; split the crawl by start_modified/end_modified"
+                )
+            for row in page.items:
+                num_iid = int(row["num_iid"])
+                if num_iid not in seen:
+                    seen.add(num_iid)
+                    yield row
+            if not page.items or page_no * page_size >= page.total_results:
+                return
+            page_no += 1
+
+    # -- detail ---------------------------------------------------------------------------------
+
+    async def item_details(
+        self, num_iids: Sequence[int], *, fields: str = DETAIL_FIELDS
+    ) -> ItemDetails:
+        """Full items for `num_iids` (≤20 per batch call), recovering silent omissions one by one.
+
+        Items come back verbatim (raw dicts, as TOP sent them) in the order asked for; ids that
+        neither call returns are listed in `missing_ids`.
+        """
+        wanted = list(dict.fromkeys(int(num_iid) for num_iid in num_iids))
+        found: dict[int, dict[str, Any]] = {}
+        for batch in _chunks(wanted, MAX_BATCH):
+            payload = await self.call(
+                "taobao.items.seller.list.get",
+                {
+                    "num_iids": ",".join(str(num_iid) for num_iid in batch),
+                    "fields": _with_num_iid(fields),
+                },
+            )
+            for item in (payload.get("items") or {}).get("item") or []:
+                if isinstance(item, dict) and "num_iid" in item:
+                    found.setdefault(int(item["num_iid"]), item)
+        missing: list[int] = []
+        for num_iid in (num_iid for num_iid in wanted if num_iid not in found):
+            item = await self._item_one(num_iid, fields=fields)
+            if item is None:
+                missing.append(num_iid)
+            else:
+                found[num_iid] = item
+        if missing:
+            logger.warning("TOP returned no item for %d id(s): %s", len(missing), missing)
+        return ItemDetails(
+            items=[found[num_iid] for num_iid in wanted if num_iid in found], missing_ids=missing
+        )
+
+    async def item(self, num_iid: int, *, fields: str = DETAIL_FIELDS) -> dict[str, Any]:
+        """One full item via taobao.item.seller.get (raises when TOP refuses it)."""
+        payload = await self.call(
+            "taobao.item.seller.get", {"num_iid": num_iid, "fields": _with_num_iid(fields)}
+        )
+        item = payload.get("item")
+        if not isinstance(item, dict):
+            raise TaobaoResponseError(f"item.seller.get for {num_iid} returned no item")
+        return item
+
+    async def _item_one(self, num_iid: int, *, fields: str) -> dict[str, Any] | None:
+        """The single-item fallback: None when TOP says the item is not (or no longer) there."""
+        try:
+            item = await self.item(num_iid, fields=fields)
+        except TaobaoBusinessError as exc:
+            logger.info("item.seller.get %s refused: %s", num_iid, exc)
+            return None
+        return item if int(item.get("num_iid", num_iid)) == num_iid else None

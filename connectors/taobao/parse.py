@@ -1,0 +1,432 @@
+"""TOP item JSON → the canonical `Listing`.
+
+Every quirk of the Taobao payload is resolved here, once, so later stages never see a TOP string
+format: yuan strings become integer fen (through `Decimal`, never a float); "pid:vid:pname:vname"
+strings with their `#cln#`/`#scln#` escapes become named specs; `property_alias` renames values; the
+spec dimension that has `prop_imgs` carries the value images; reserved stock (`with_hold_quantity`)
+is subtracted. Anything that cannot be read raises `ParseProblem`, whose reason is a sentence the
+merchant can act on: the item is quarantined with it, never silently dropped or half-parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import ValidationError
+
+from connectors.taobao.models import TopItem, TopSku
+from listings.model import (
+    ItemProp,
+    Listing,
+    ListingStatus,
+    Sku,
+    SkuStatus,
+    SourceCategory,
+    SourcePlatform,
+    SpecValue,
+)
+
+__all__ = [
+    "CHINA_TZ",
+    "ParseProblem",
+    "PropEntry",
+    "normalize_image_url",
+    "origin_url",
+    "parse_item",
+    "parse_property_alias",
+    "parse_props_name",
+    "yuan_to_fen",
+]
+
+CHINA_TZ = timezone(timedelta(hours=8), name="GMT+8")
+_TOP_TIME = "%Y-%m-%d %H:%M:%S"
+_YUAN = re.compile(r"^\d+(?:\.\d{1,2})?$")
+_STATUS = {"onsale": ListingStatus.ONSALE, "instock": ListingStatus.OFFSHELF}
+_SKU_STATUS = {"normal": SkuStatus.NORMAL, "delete": SkuStatus.DELETED}
+
+PidVid = tuple[int, int]
+
+
+class ParseProblem(Exception):
+    """An item the parser cannot turn into a `Listing`, with what to fix on the source platform."""
+
+    def __init__(self, *, item_id: str, field: str, reason: str) -> None:
+        super().__init__(f"item {item_id}: {field}: {reason}")
+        self.item_id = item_id
+        self.field = field
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class PropEntry:
+    """One "pid:vid:pname:vname" entry, names unescaped. Negative ids mark seller-defined props."""
+
+    pid: int
+    vid: int
+    name: str
+    value: str
+
+    @property
+    def key(self) -> PidVid:
+        return (self.pid, self.vid)
+
+
+def _unescape(text: str) -> str:
+    return text.replace("#cln#", ":").replace("#scln#", ";").strip()
+
+
+def _pid_vid(pid: str, vid: str) -> PidVid:
+    return (int(pid.strip()), int(vid.strip()))
+
+
+def parse_props_name(text: str | None) -> list[PropEntry]:
+    """Parse "pid:vid:pname:vname;..." in order; ValueError on an entry without four parts."""
+    entries: list[PropEntry] = []
+    for chunk in (text or "").split(";"):
+        if not chunk.strip():
+            continue
+        parts = chunk.split(":", 3)
+        if len(parts) != 4:
+            raise ValueError(f"{chunk!r} is not pid:vid:name:value")
+        pid, vid = _pid_vid(parts[0], parts[1])
+        entries.append(
+            PropEntry(pid=pid, vid=vid, name=_unescape(parts[2]), value=_unescape(parts[3]))
+        )
+    return entries
+
+
+def parse_property_alias(text: str | None) -> dict[PidVid, str]:
+    """Parse "pid:vid:alias;..." into {(pid, vid): alias}; blank aliases are ignored."""
+    aliases: dict[PidVid, str] = {}
+    for chunk in (text or "").split(";"):
+        if not chunk.strip():
+            continue
+        parts = chunk.split(":", 2)
+        if len(parts) != 3:
+            raise ValueError(f"{chunk!r} is not pid:vid:alias")
+        alias = _unescape(parts[2])
+        if alias:
+            aliases[_pid_vid(parts[0], parts[1])] = alias
+    return aliases
+
+
+def _parse_properties(text: str | None) -> list[PidVid]:
+    keys: list[PidVid] = []
+    for chunk in (text or "").split(";"):
+        if not chunk.strip():
+            continue
+        parts = chunk.split(":")
+        if len(parts) != 2:
+            raise ValueError(f"{chunk!r} is not pid:vid")
+        keys.append(_pid_vid(parts[0], parts[1]))
+    return keys
+
+
+def yuan_to_fen(text: str | None) -> int:
+    """ "39.00" → 3900, "39.9" → 3990, in exact decimal arithmetic; ValueError for anything else."""
+    cleaned = (text or "").strip()
+    if not _YUAN.match(cleaned):
+        raise ValueError(f"{text!r} is not a yuan amount like 39.00")
+    try:
+        return int(Decimal(cleaned) * 100)
+    except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid decimals
+        raise ValueError(f"{text!r} is not a yuan amount like 39.00") from exc
+
+
+def _is_alicdn(host: str) -> bool:
+    host = host.lower()
+    return host == "alicdn.com" or host.endswith(".alicdn.com")
+
+
+def normalize_image_url(url: str | None) -> str | None:
+    """https for Alibaba's CDN (protocol-relative `//img.alicdn.com/...` and `http://` alike).
+
+    Other hosts are kept as given: their https may not exist (the sandbox serves plain http).
+    """
+    if url is None or not url.strip():
+        return None
+    url = url.strip()
+    host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    if _is_alicdn(host):
+        if url.startswith("//"):
+            return f"https:{url}"
+        if url.lower().startswith("http://"):
+            return f"https://{url[len('http://') :]}"
+    return url
+
+
+def origin_url(num_iid: int | str, *, tmall: bool = False) -> str:
+    """The public product page Kuaishou's supply report needs as `originItemUrl`."""
+    if tmall:
+        return f"https://detail.tmall.com/item.htm?id={num_iid}"
+    return f"https://item.taobao.com/item.htm?id={num_iid}"
+
+
+class _ImgSrcCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sources: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag.lower() != "img":
+            return
+        for name, value in attrs:
+            if name.lower() == "src" and value and value.strip():
+                self.sources.append(value.strip())
+
+
+def _dedupe(urls: Iterable[str | None]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for url in urls:
+        if url and url not in seen:
+            seen[url] = None
+    return tuple(seen)
+
+
+def _detail_images(desc: str | None) -> tuple[str, ...]:
+    if not desc:
+        return ()
+    collector = _ImgSrcCollector()
+    collector.feed(desc)
+    collector.close()
+    usable = (src for src in collector.sources if not src.lower().startswith("data:"))
+    return _dedupe(normalize_image_url(src) for src in usable)
+
+
+def _main_images(item: TopItem) -> tuple[str, ...]:
+    images = item.item_imgs.item_img if item.item_imgs else []
+    if images:
+        ordered = sorted(enumerate(images), key=lambda pair: (pair[1].position or 0, pair[0]))
+        return _dedupe(normalize_image_url(img.url) for _, img in ordered)
+    return _dedupe([normalize_image_url(item.pic_url)])
+
+
+def _video_url(item: TopItem) -> str | None:
+    for video in item.videos.video if item.videos else []:
+        if video.url and video.url.strip():
+            return normalize_image_url(video.url)
+    extra_url = (item.mpic_video.model_extra or {}).get("url") if item.mpic_video else None
+    return normalize_image_url(extra_url) if isinstance(extra_url, str) else None
+
+
+def _modified(item: TopItem, item_id: str) -> datetime | None:
+    if not item.modified:
+        return None
+    try:
+        return datetime.strptime(item.modified.strip(), _TOP_TIME).replace(tzinfo=CHINA_TZ)
+    except ValueError:
+        raise ParseProblem(
+            item_id=item_id,
+            field="modified",
+            reason=f"modified time {item.modified!r} is not yyyy-MM-dd HH:mm:ss",
+        ) from None
+
+
+class _ItemParser:
+    """Holds one item's lookups (names, aliases, prop images) while its SKUs are built."""
+
+    def __init__(self, item: TopItem) -> None:
+        self.item = item
+        self.item_id = str(item.num_iid)
+        self.props = self._read(parse_props_name, item.props_name, "props_name")
+        self.aliases = self._read(parse_property_alias, item.property_alias, "property_alias")
+        self.names: dict[PidVid, PropEntry] = {entry.key: entry for entry in self.props}
+        self.prop_images = self._prop_images()
+
+    def problem(self, field: str, reason: str) -> ParseProblem:
+        return ParseProblem(item_id=self.item_id, field=field, reason=reason)
+
+    def _read(self, parser: Any, text: str | None, field: str) -> Any:
+        try:
+            return parser(text)
+        except ValueError as exc:
+            raise self.problem(
+                field, f"cannot read {field} ({exc}); re-save the item's properties on Taobao"
+            ) from None
+
+    def _prop_images(self) -> dict[PidVid, str]:
+        images: dict[PidVid, str] = {}
+        entries = self.item.prop_imgs.prop_img if self.item.prop_imgs else []
+        for img in sorted(entries, key=lambda entry: entry.position or 0):
+            url = normalize_image_url(img.url)
+            if not url or not img.properties:
+                continue
+            try:
+                keys = _parse_properties(img.properties)
+            except ValueError:
+                raise self.problem(
+                    "prop_imgs", f"prop image properties {img.properties!r} is not pid:vid"
+                ) from None
+            for key in keys:
+                images.setdefault(key, url)
+        return images
+
+    def price_fen(self, text: str | None, field: str) -> int:
+        try:
+            return yuan_to_fen(text)
+        except ValueError:
+            raise self.problem(
+                field, f"price {text!r} is not a yuan amount like 39.00; correct it on Taobao"
+            ) from None
+
+    def value_name(self, key: PidVid, named: Mapping[PidVid, PropEntry]) -> tuple[str, str] | None:
+        entry = named.get(key) or self.names.get(key)
+        if entry is None:
+            return None
+        return entry.name, self.aliases.get(key) or entry.value
+
+    def sku_specs(self, sku: TopSku, index: int) -> list[tuple[PidVid, str, str]]:
+        field = f"skus.sku[{index}]"
+        try:
+            keys = _parse_properties(sku.properties)
+            named = {entry.key: entry for entry in parse_props_name(sku.properties_name)}
+        except ValueError as exc:
+            raise self.problem(field, f"cannot read the SKU's properties ({exc})") from None
+        if not keys:
+            keys = list(named)
+        specs: list[tuple[PidVid, str, str]] = []
+        for key in keys:
+            resolved = self.value_name(key, named)
+            if resolved is None or not resolved[0] or not resolved[1]:
+                raise self.problem(
+                    field,
+                    f"SKU {sku.sku_id} uses property {key[0]}:{key[1]} that has no name; "
+                    "re-save the item's SKUs on Taobao",
+                )
+            specs.append((key, *resolved))
+        return specs
+
+    def skus(self) -> tuple[list[Sku], set[int]]:
+        raw_skus = self.item.skus.sku if self.item.skus else []
+        if not raw_skus:
+            return [self.single_sku()], set()
+        spec_rows = [self.sku_specs(sku, index) for index, sku in enumerate(raw_skus)]
+        order = [key[0] for key, _, _ in spec_rows[0]]
+        dimension_names = {key[0]: name for key, name, _ in spec_rows[0]}
+        image_pid = next(
+            (pid for pid in order if any(key[0] == pid for key in self.prop_images)), None
+        )
+        skus: list[Sku] = []
+        for index, (sku, specs) in enumerate(zip(raw_skus, spec_rows, strict=True)):
+            by_pid = {key[0]: (key, value) for key, _, value in specs}
+            if sorted(by_pid) != sorted(order) or len(specs) != len(order):
+                raise self.problem(
+                    f"skus.sku[{index}]",
+                    f"SKU {sku.sku_id} has other spec dimensions than the item's first SKU; "
+                    "every SKU must have one value of each dimension",
+                )
+            values = tuple(
+                SpecValue(
+                    name=dimension_names[pid],
+                    value=by_pid[pid][1],
+                    image_url=self.prop_images.get(by_pid[pid][0]) if pid == image_pid else None,
+                )
+                for pid in order
+            )
+            skus.append(self.sku(sku, index, values))
+        return skus, set(order)
+
+    def sku(self, sku: TopSku, index: int, specs: tuple[SpecValue, ...]) -> Sku:
+        field = f"skus.sku[{index}]"
+        if sku.price is None or not sku.price.strip():
+            if not self.item.price:
+                raise self.problem(
+                    f"{field}.price", f"SKU {sku.sku_id} has no price and the item has none either"
+                )
+            price = self.price_fen(self.item.price, "price")
+        else:
+            price = self.price_fen(sku.price, f"{field}.price")
+        status_text = (sku.status or "normal").strip().lower()
+        if status_text not in _SKU_STATUS:
+            raise self.problem(f"{field}.status", f"SKU status {sku.status!r} is not normal/delete")
+        return Sku(
+            source_sku_id=str(sku.sku_id),
+            specs=specs,
+            price_fen=price,
+            stock=max(0, (sku.quantity or 0) - (sku.with_hold_quantity or 0)),
+            outer_id=sku.outer_id or None,
+            status=_SKU_STATUS[status_text],
+        )
+
+    def single_sku(self) -> Sku:
+        if not self.item.price or not self.item.price.strip():
+            raise self.problem(
+                "price",
+                "the item has neither SKUs nor an item price; set a price on Taobao and run again",
+            )
+        return Sku(
+            source_sku_id=self.item_id,
+            price_fen=self.price_fen(self.item.price, "price"),
+            stock=max(0, (self.item.num or 0) - (self.item.with_hold_quantity or 0)),
+            outer_id=self.item.outer_id or None,
+        )
+
+    def item_props(self, sku_pids: set[int]) -> tuple[ItemProp, ...]:
+        return tuple(
+            ItemProp(name=entry.name, value=self.aliases.get(entry.key) or entry.value)
+            for entry in self.props
+            if entry.pid not in sku_pids and entry.name
+        )
+
+    def status(self) -> ListingStatus:
+        text = (self.item.approve_status or "onsale").strip().lower()
+        if text not in _STATUS:
+            raise self.problem(
+                "approve_status",
+                f"approve_status {self.item.approve_status!r} is not onsale/instock",
+            )
+        return _STATUS[text]
+
+
+def _validation_problem(item_id: str, exc: ValidationError) -> ParseProblem:
+    first = exc.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or "item"
+    return ParseProblem(item_id=item_id, field=field, reason=str(first["msg"]))
+
+
+def parse_item(item_json: dict[str, Any], *, shop_id: str, tmall: bool = False) -> Listing:
+    """One TOP `Item` dict (taobao.item.seller.get's "item") as a canonical `Listing`.
+
+    `tmall` picks the Tmall origin URL and platform: a TOP id does not say which marketplace it is
+    on.
+    """
+    item_id = str(item_json.get("num_iid", "?"))
+    try:
+        item = TopItem.model_validate(item_json)
+    except ValidationError as exc:
+        raise _validation_problem(item_id, exc) from None
+    if not (item.title or "").strip():
+        raise ParseProblem(
+            item_id=item_id, field="title", reason="the item has no title; give it one on Taobao"
+        )
+    parser = _ItemParser(item)
+    skus, sku_pids = parser.skus()
+    try:
+        return Listing(
+            platform=SourcePlatform.TMALL if tmall else SourcePlatform.TAOBAO,
+            shop_id=shop_id,
+            source_item_id=item_id,
+            title=item.title or "",
+            selling_point=item.sell_point or item.sub_title or None,
+            category=SourceCategory(ids=(str(item.cid),) if item.cid else ()),
+            props=parser.item_props(sku_pids),
+            skus=tuple(skus),
+            main_images=_main_images(item),
+            detail_images=_detail_images(item.desc),
+            video_url=_video_url(item),
+            description_html=item.desc or None,
+            origin_url=origin_url(item.num_iid, tmall=tmall),
+            status=parser.status(),
+            seller_name=item.nick or None,
+            modified_at=_modified(item, item_id),
+            raw=item_json,
+        )
+    except ValidationError as exc:
+        raise _validation_problem(item_id, exc) from None

@@ -1,0 +1,80 @@
+"""Materializing the pipeline in-process against the ASGI sandbox, on a temporary warehouse.
+
+The demo migration is materialized once per test module (it is the expensive part); tests then read the
+warehouse and the emulators' state.
+"""
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from assets.definitions import defs
+from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
+from connectors.sandbox.app import Sandbox
+from connectors.sandbox.inprocess import reset_in_process_sandbox
+from connectors.warehouse import Warehouse
+
+SANDBOX_ENV = Path(__file__).parents[2] / "data" / "sandbox.env"
+
+Materialize = Callable[..., dg.ExecuteInProcessResult]
+
+
+def _sandbox_env() -> dict[str, str]:
+    pairs = {}
+    for line in SANDBOX_ENV.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            pairs[name.strip()] = value.strip()
+    return pairs
+
+
+@pytest.fixture(scope="module")
+def sandbox_env() -> Iterator[dict[str, str]]:
+    """The sandbox credentials exported as data/sandbox.env exports them for `make demo`."""
+    pairs = _sandbox_env()
+    saved = {name: os.environ.get(name) for name in pairs}
+    os.environ.update(pairs)
+    yield pairs
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Sandbox]:
+    yield reset_in_process_sandbox()
+    reset_in_process_sandbox()
+
+
+@pytest.fixture(scope="module")
+def warehouse_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
+
+
+@pytest.fixture(scope="module")
+def warehouse(warehouse_path: Path) -> Warehouse:
+    return Warehouse(warehouse_path)
+
+
+@pytest.fixture(scope="module")
+def materialize(sandbox_env: dict[str, str], sandbox: Sandbox, warehouse_path: Path) -> Materialize:
+    """Materialize every asset of one migration in-process; returns the ExecuteInProcessResult."""
+    assets = list(defs.assets or [])
+
+    def run(partition_key: str = "taobao-demo", migrations_path: str = "") -> dg.ExecuteInProcessResult:
+        return dg.materialize(
+            assets,
+            partition_key=partition_key,
+            resources={
+                "warehouse": WarehouseResource(path=str(warehouse_path)),
+                "migrations": MigrationsResource(path=migrations_path),
+                "platforms": PlatformsResource(sandbox_in_process=True, client_rate_limits=False),
+            },
+        )
+
+    return run

@@ -1,0 +1,85 @@
+"""The demo migration end to end, in-process against the ASGI sandbox.
+
+A Taobao shop moved (搬家) into Kuaishou: every source item ends published, quarantined with a reason, or
+pending; every published item has exactly one supply report with scene 2 / platform 3 / 淘宝; a second
+materialization publishes nothing new.
+"""
+
+from collections import Counter
+
+import dagster as dg
+import pytest
+
+from connectors.sandbox.app import Sandbox
+from connectors.warehouse import Warehouse, migration_status
+from tests.assets.conftest import Materialize
+
+
+@pytest.fixture(scope="module")
+def first_run(materialize: Materialize) -> dg.ExecuteInProcessResult:
+    result = materialize()
+    assert result.success
+    return result
+
+
+def _on_sale_in_source_shop(sandbox: Sandbox) -> int:
+    catalog = sandbox.taobao.catalog("demo-taobao-shop", base_url="http://sandbox.local")
+    return sum(1 for item in catalog if item.get("approve_status", "onsale") == "onsale")
+
+
+def test_every_source_item_is_published_quarantined_or_pending(
+    first_run: dg.ExecuteInProcessResult, warehouse: Warehouse, sandbox: Sandbox
+) -> None:
+    status = migration_status(warehouse, "taobao-demo")
+    on_sale = _on_sale_in_source_shop(sandbox)
+    assert status["source_items"] == on_sale
+    assert status["published"] + status["quarantined"] + status["pending"] == on_sale
+    assert status["published"] >= 0.75 * on_sale
+    reasons = warehouse.query(
+        "SELECT reason_code, detail FROM quarantine WHERE migration = 'taobao-demo'"
+    )
+    assert all(r["reason_code"] and r["detail"] for r in reasons)
+
+
+def test_published_items_exist_on_the_kuaishou_sandbox_once_each(
+    first_run: dg.ExecuteInProcessResult, warehouse: Warehouse, sandbox: Sandbox
+) -> None:
+    ledger = warehouse.query(
+        "SELECT rel_item_id, kwai_item_id FROM publish_ledger WHERE state = 'published'"
+    )
+    on_platform = Counter(item.rel_item_id for item in sandbox.kuaishou.items.values())
+    assert {r["rel_item_id"] for r in ledger} == set(on_platform)
+    assert max(on_platform.values()) == 1
+
+
+def test_every_published_item_has_exactly_one_scene_2_report_for_taobao(
+    first_run: dg.ExecuteInProcessResult, warehouse: Warehouse, sandbox: Sandbox
+) -> None:
+    published = {
+        r["kwai_item_id"]
+        for r in warehouse.query("SELECT kwai_item_id FROM publish_ledger WHERE state = 'published'")
+    }
+    reports = [report.item for report in sandbox.kuaishou.reports]
+    assert Counter(r["kwaiItemId"] for r in reports) == Counter(published)
+    for report in reports:
+        assert report["scene"] == 2
+        assert report["seller"]["platform"] == 3
+        assert report["seller"]["platformName"] == "淘宝"
+        assert report["originItemUrl"] == f"https://item.taobao.com/item.htm?id={report['itemId']}"
+
+
+def test_a_second_materialization_publishes_and_reports_nothing_new(
+    first_run: dg.ExecuteInProcessResult, materialize: Materialize, warehouse: Warehouse, sandbox: Sandbox
+) -> None:
+    items_before, reports_before = len(sandbox.kuaishou.items), len(sandbox.kuaishou.reports)
+    uploads_before = len(sandbox.kuaishou.uploads)
+    assert materialize().success
+    assert len(sandbox.kuaishou.items) == items_before
+    assert len(sandbox.kuaishou.reports) == reports_before
+    assert len(sandbox.kuaishou.uploads) == uploads_before
+
+
+def test_asset_checks_pass_on_the_demo(first_run: dg.ExecuteInProcessResult) -> None:
+    evaluations = first_run.get_asset_check_evaluations()
+    assert evaluations
+    assert all(e.passed for e in evaluations), [(e.check_name, e.passed) for e in evaluations]
