@@ -8,11 +8,12 @@ import dagster as dg
 from assets.metadata import markdown_table
 from assets.partitions import migration_partitions
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
-from connectors.sources import extract_shop, source_item_id_of
+from connectors.sources import ExtractResult, extract_shop, source_item_id_of
+from listings.migrations import Migration
 from listings.quarantine import Stage
 
 
-async def _extract(platforms: PlatformsResource, migration):  # type: ignore[no-untyped-def]
+async def _extract(platforms: PlatformsResource, migration: Migration) -> ExtractResult:
     async with platforms.source(migration) as client:
         return await extract_shop(client, max_items=migration.max_items)
 
@@ -68,8 +69,8 @@ def raw_listings(
             "dagster/row_count": len(rows),
             "preview": markdown_table(
                 [
-                    {"source_item_id": r["source_item_id"], "title": r["payload"].get("title")}
-                    for r in rows
+                    {"source_item_id": source_item_id_of(platform, p), "title": p.get("title")}
+                    for p in result.payloads
                 ]
             ),
         }

@@ -2,6 +2,7 @@
 
 import asyncio
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 
 import dagster as dg
@@ -9,9 +10,10 @@ import dagster as dg
 from assets.metadata import counts_table, markdown_table
 from assets.partitions import migration_partitions
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
-from connectors.kuaishou import build_item_new_param, build_supply_item, violations
-from connectors.media import rehost_images
-from connectors.publishing import PublishJob, publish_drafts
+from connectors.kuaishou import SupplyItem, build_item_new_param, build_supply_item, violations
+from connectors.media import MediaOutcome, rehost_images
+from connectors.publishing import PublishJob, PublishOutcome, publish_drafts
+from connectors.warehouse import Warehouse
 from listings.draft import KuaishouDraft
 from listings.migrations import Migration
 from listings.quarantine import Stage
@@ -20,7 +22,7 @@ from listings.supply import SupplyReport
 CHINA = timezone(timedelta(hours=8))
 
 
-def _load_drafts(store, migration_key: str) -> list[KuaishouDraft]:  # type: ignore[no-untyped-def]
+def _load_drafts(store: Warehouse, migration_key: str) -> list[KuaishouDraft]:
     rows = store.query(
         "SELECT draft FROM kuaishou_drafts WHERE migration = ? ORDER BY source_item_id",
         [migration_key],
@@ -28,7 +30,9 @@ def _load_drafts(store, migration_key: str) -> list[KuaishouDraft]:  # type: ign
     return [KuaishouDraft.model_validate_json(row["draft"]) for row in rows]
 
 
-async def _rehost(platforms: PlatformsResource, migration: Migration, store, urls):  # type: ignore[no-untyped-def]
+async def _rehost(
+    platforms: PlatformsResource, migration: Migration, store: Warehouse, urls: list[str]
+) -> MediaOutcome:
     async with platforms.media_fetcher() as fetcher, platforms.kuaishou(migration) as kuaishou:
         return await rehost_images(urls, fetch_client=fetcher, kuaishou=kuaishou, warehouse=store)
 
@@ -92,7 +96,7 @@ def media(
     )
 
 
-def _hosted_images(store, migration_key: str) -> dict[str, dict[str, str]]:  # type: ignore[no-untyped-def]
+def _hosted_images(store: Warehouse, migration_key: str) -> dict[str, dict[str, str]]:
     by_item: dict[str, dict[str, str]] = {}
     for row in store.query(
         "SELECT source_item_id, source_url, kwai_url FROM media "
@@ -111,8 +115,9 @@ def _hosted_only(draft: KuaishouDraft, hosted: dict[str, str]) -> KuaishouDraft:
         sku.model_copy(
             update={
                 "props": tuple(
-                    p.model_copy(update={"image_url": p.image_url if p.image_url in hosted
-                                         else main[0]})
+                    p.model_copy(
+                        update={"image_url": p.image_url if p.image_url in hosted else main[0]}
+                    )
                     if p.is_main
                     else p
                     for p in sku.props
@@ -124,11 +129,11 @@ def _hosted_only(draft: KuaishouDraft, hosted: dict[str, str]) -> KuaishouDraft:
     return draft.model_copy(update={"main_images": main, "detail_images": detail, "skus": skus})
 
 
-def _report_for(draft: KuaishouDraft, migration: Migration):  # type: ignore[no-untyped-def]
+def _report_for(draft: KuaishouDraft, migration: Migration) -> Callable[[int], SupplyItem]:
     seller = migration.seller
     first_image = draft.main_images[0] if draft.main_images else None
 
-    def build(kwai_item_id: int):  # type: ignore[no-untyped-def]
+    def build(kwai_item_id: int) -> SupplyItem:
         return build_supply_item(
             SupplyReport(
                 scene=seller.scene,
@@ -140,7 +145,9 @@ def _report_for(draft: KuaishouDraft, migration: Migration):  # type: ignore[no-
                 title=draft.title,
                 price_min_fen=draft.price_min_fen,
                 price_max_fen=draft.price_max_fen,
-                image_url=first_image if first_image and first_image.startswith("https://") else None,
+                image_url=first_image
+                if first_image and first_image.startswith("https://")
+                else None,
                 category_id=draft.category_id,
                 seller_name=draft.seller_name,
             )
@@ -149,7 +156,7 @@ def _report_for(draft: KuaishouDraft, migration: Migration):  # type: ignore[no-
     return build
 
 
-def _published_today(store, migration_key: str) -> int:  # type: ignore[no-untyped-def]
+def _published_today(store: Warehouse, migration_key: str) -> int:
     start_of_day = datetime.now(CHINA).replace(hour=0, minute=0, second=0, microsecond=0)
     return int(
         store.scalar(
@@ -160,7 +167,13 @@ def _published_today(store, migration_key: str) -> int:  # type: ignore[no-untyp
     )
 
 
-async def _publish(platforms, migration, store, jobs, quota_left):  # type: ignore[no-untyped-def]
+async def _publish(
+    platforms: PlatformsResource,
+    migration: Migration,
+    store: Warehouse,
+    jobs: list[PublishJob],
+    quota_left: int,
+) -> PublishOutcome:
     async with platforms.kuaishou(migration) as client:
         return await publish_drafts(
             jobs, migration=migration.key, client=client, warehouse=store, quota_left=quota_left
@@ -242,5 +255,3 @@ def published_items(
             "preview": markdown_table([r for r in ledger if r["state"] == "published"]),
         }
     )
-
-

@@ -8,13 +8,17 @@ import dagster as dg
 from assets.metadata import counts_table, markdown_table
 from assets.partitions import migration_partitions
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
-from connectors.publishing import flush_supply_outbox
+from connectors.publishing import ReportOutcome, flush_supply_outbox
+from connectors.warehouse import Warehouse
 from listings.compliance import ComplianceInput, summarize_weeks
+from listings.migrations import Migration
 
 REPORT_RATE_FLOOR = 0.95
 
 
-async def _flush(platforms, migration, store):  # type: ignore[no-untyped-def]
+async def _flush(
+    platforms: PlatformsResource, migration: Migration, store: Warehouse
+) -> ReportOutcome:
     async with platforms.kuaishou(migration) as client:
         return await flush_supply_outbox(migration=migration.key, client=client, warehouse=store)
 

@@ -1,37 +1,54 @@
-"""Dagster resources: thin, configurable wrappers over the plain clients of `connectors/`."""
+"""Dagster resources: thin, configurable wrappers over the plain clients of `connectors/`.
+
+Every field left empty falls back to its env var at run time (`BANJIA_WAREHOUSE`, `BANJIA_MIGRATIONS`,
+`BANJIA_ENDPOINTS`, `BANJIA_SANDBOX_URL`), then to the embedded default: the sandbox and DuckDB.
+"""
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 
 import dagster as dg
 from pydantic import Field
 
 from assets.migrations import DEFAULT_WAREHOUSE, load_migrations, migrations_path
-
-DEFAULT_SANDBOX_URL = "http://127.0.0.1:8765"
-from connectors.platforms import Endpoints, EndpointsMode, kuaishou_client, source_client
+from connectors.kuaishou import KuaishouClient
+from connectors.platforms import (
+    AsyncTransport,
+    Endpoints,
+    EndpointsMode,
+    HttpClient,
+    kuaishou_client,
+    media_fetcher,
+    source_client,
+)
 from connectors.sandbox.inprocess import in_process_transport
+from connectors.taobao import TaobaoClient
 from connectors.warehouse import Warehouse
 from listings.migrations import Migration, MigrationsFile
 
+DEFAULT_SANDBOX_URL = "http://127.0.0.1:8765"
+
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The warehouse file (DuckDB). `BANJIA_WAREHOUSE` overrides the default `data/warehouse.duckdb`."""
+    """The warehouse file (DuckDB)."""
 
-    path: str = Field(default="", description="Empty: $BANJIA_WAREHOUSE, else data/warehouse.duckdb.")
+    path: str = Field(
+        default="", description="Empty: $BANJIA_WAREHOUSE, else data/warehouse.duckdb."
+    )
 
     def open(self) -> Warehouse:
         return Warehouse(self.path or os.environ.get("BANJIA_WAREHOUSE") or DEFAULT_WAREHOUSE)
 
 
 class MigrationsResource(dg.ConfigurableResource):
-    """The migrations file; `BANJIA_MIGRATIONS` overrides the default `data/migrations.yaml`."""
+    """The migrations file."""
 
-    path: str = Field(default="")
+    path: str = Field(
+        default="", description="Empty: $BANJIA_MIGRATIONS, else data/migrations.yaml."
+    )
 
     def load(self) -> MigrationsFile:
-        from pathlib import Path
-
         return load_migrations(Path(self.path) if self.path else migrations_path())
 
     def get(self, key: str) -> Migration:
@@ -45,7 +62,9 @@ class PlatformsResource(dg.ConfigurableResource):
     `sandbox_in_process=True` the emulators run inside this process (tests, or a run without a server).
     """
 
-    endpoints: str = Field(default="", description="sandbox | production; empty: $BANJIA_ENDPOINTS.")
+    endpoints: str = Field(
+        default="", description="sandbox | production; empty: $BANJIA_ENDPOINTS."
+    )
     sandbox_url: str = Field(default="", description="Empty: $BANJIA_SANDBOX_URL or loopback 8765.")
     sandbox_in_process: bool = Field(default=False)
     client_rate_limits: bool = Field(
@@ -65,10 +84,10 @@ class PlatformsResource(dg.ConfigurableResource):
         )
         return Endpoints.for_mode(mode, sandbox_url=base)
 
-    def _transport(self):  # type: ignore[no-untyped-def]
+    def _transport(self) -> AsyncTransport | None:
         return in_process_transport() if self.sandbox_in_process else None
 
-    def source(self, migration: Migration, env: Mapping[str, str] | None = None):  # type: ignore[no-untyped-def]
+    def source(self, migration: Migration, env: Mapping[str, str] | None = None) -> TaobaoClient:
         return source_client(
             migration,
             endpoints=self._endpoints(),
@@ -77,7 +96,9 @@ class PlatformsResource(dg.ConfigurableResource):
             rate_limited=self.client_rate_limits,
         )
 
-    def kuaishou(self, migration: Migration, env: Mapping[str, str] | None = None):  # type: ignore[no-untyped-def]
+    def kuaishou(
+        self, migration: Migration, env: Mapping[str, str] | None = None
+    ) -> KuaishouClient:
         return kuaishou_client(
             migration,
             endpoints=self._endpoints(),
@@ -86,7 +107,5 @@ class PlatformsResource(dg.ConfigurableResource):
             rate_limited=self.client_rate_limits,
         )
 
-    def media_fetcher(self):  # type: ignore[no-untyped-def]
-        from connectors.http import build_async_client
-
-        return build_async_client(base_url="", transport=self._transport())
+    def media_fetcher(self) -> HttpClient:
+        return media_fetcher(transport=self._transport())

@@ -11,8 +11,10 @@ from assets.partitions import migration_partitions
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
 from connectors.sources import parse_payload
 from connectors.taobao import ParseProblem
+from connectors.warehouse import Warehouse
 from listings.categories import CategoryDecision, CategoryMatcher, CategoryNode, CategoryTree
 from listings.drafting import build_draft
+from listings.migrations import Migration
 from listings.model import Listing, SourcePlatform
 from listings.quarantine import Problem, Stage
 
@@ -86,8 +88,10 @@ def listings(
             "quarantined": len(problems),
             "dagster/row_count": len(rows),
             "preview": markdown_table(
-                [{k: r[k] for k in ("source_item_id", "title", "sku_count", "price_min_fen")}
-                 for r in rows]
+                [
+                    {k: r[k] for k in ("source_item_id", "title", "sku_count", "price_min_fen")}
+                    for r in rows
+                ]
             ),
         },
         check_results=[
@@ -100,14 +104,14 @@ def listings(
     )
 
 
-def _load_listings(store, migration_key: str) -> list[Listing]:  # type: ignore[no-untyped-def]
+def _load_listings(store: Warehouse, migration_key: str) -> list[Listing]:
     rows = store.query(
         "SELECT listing FROM listings WHERE migration = ? ORDER BY source_item_id", [migration_key]
     )
     return [Listing.model_validate_json(row["listing"]) for row in rows]
 
 
-async def _category_tree(platforms: PlatformsResource, migration) -> CategoryTree:  # type: ignore[no-untyped-def]
+async def _category_tree(platforms: PlatformsResource, migration: Migration) -> CategoryTree:
     async with platforms.kuaishou(migration) as client:
         categories = await client.categories()
     return CategoryTree.from_nodes(
@@ -152,7 +156,7 @@ def category_decisions(
             }
         )
     store.replace_partition("category_decisions", migration=migration.key, rows=rows)
-    layers = Counter(r["layer"] for r in rows)
+    layers = Counter(str(r["layer"]) for r in rows)
     return dg.MaterializeResult(
         metadata={
             "decided": len(rows),
@@ -221,11 +225,13 @@ def kuaishou_drafts(
             "drafts": len(rows),
             "quarantined": len(problems),
             "quarantined_by_reason": counts_table(Counter(p["reason_code"] for p in problems)),
-            "synthetic_skus": sum(r["synthetic_sku_count"] for r in rows),
+            "synthetic_skus": sum(int(str(r["synthetic_sku_count"])) for r in rows),
             "dagster/row_count": len(rows),
             "preview": markdown_table(
-                [{k: r[k] for k in ("source_item_id", "rel_item_id", "category_id", "sku_count")}
-                 for r in rows]
+                [
+                    {k: r[k] for k in ("source_item_id", "rel_item_id", "category_id", "sku_count")}
+                    for r in rows
+                ]
             ),
         }
     )

@@ -13,12 +13,22 @@ from enum import StrEnum
 import httpx
 from pydantic import BaseModel, ConfigDict
 
+from connectors.http import build_async_client
 from connectors.kuaishou import KuaishouClient
 from connectors.taobao import TaobaoClient
 from listings.migrations import Migration
 from listings.model import SourcePlatform
 
-__all__ = ["Endpoints", "EndpointsMode", "MissingSecretError", "kuaishou_client", "source_client"]
+__all__ = [
+    "AsyncTransport",
+    "Endpoints",
+    "EndpointsMode",
+    "HttpClient",
+    "MissingSecretError",
+    "kuaishou_client",
+    "media_fetcher",
+    "source_client",
+]
 
 PRODUCTION_TAOBAO_URL = "https://eco.taobao.com/router/rest"
 PRODUCTION_KUAISHOU_URL = "https://openapi.kwaixiaodian.com"
@@ -75,10 +85,12 @@ def source_client(
     return TaobaoClient(
         base_url=endpoints.taobao_url,
         app_key=source.app_key,
-        app_secret=_secret(env, source.app_secret_env, migration=migration.key,
-                           field="source.app_secret_env"),
-        session=_secret(env, source.session_env, migration=migration.key,
-                        field="source.session_env"),
+        app_secret=_secret(
+            env, source.app_secret_env, migration=migration.key, field="source.app_secret_env"
+        ),
+        session=_secret(
+            env, source.session_env, migration=migration.key, field="source.session_env"
+        ),
         transport=transport,
         rate_per_second=source.rate_per_second if rate_limited else None,
     )
@@ -97,11 +109,22 @@ def kuaishou_client(
     return KuaishouClient(
         base_url=endpoints.kuaishou_url,
         app_key=target.app_key,
-        sign_secret=_secret(env, target.sign_secret_env, migration=migration.key,
-                            field="target.sign_secret_env"),
-        access_token=_secret(env, target.access_token_env, migration=migration.key,
-                             field="target.access_token_env"),
+        sign_secret=_secret(
+            env, target.sign_secret_env, migration=migration.key, field="target.sign_secret_env"
+        ),
+        access_token=_secret(
+            env, target.access_token_env, migration=migration.key, field="target.access_token_env"
+        ),
         sign_method=target.sign_method,
         transport=transport,
         rate_per_second=target.rate_per_second if rate_limited else None,
     )
+
+
+HttpClient = httpx.AsyncClient
+AsyncTransport = httpx.AsyncBaseTransport
+
+
+def media_fetcher(*, transport: httpx.AsyncBaseTransport | None = None) -> HttpClient:
+    """A plain client for fetching source images (public CDN URLs, or the sandbox's)."""
+    return build_async_client(base_url="", transport=transport)

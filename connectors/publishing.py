@@ -89,9 +89,7 @@ def _record(
     )
 
 
-async def _resolve(
-    client: KuaishouClient, warehouse: Warehouse, job: PublishJob
-) -> bool:
+async def _resolve(client: KuaishouClient, warehouse: Warehouse, job: PublishJob) -> bool:
     """Look an in-doubt item up by relItemId; True when it exists (and is now recorded)."""
     found = await client.find_item_by_rel_item_id(job.draft.rel_item_id)
     if found is None:
@@ -149,7 +147,9 @@ async def publish_drafts(
         if quota_left <= 0:
             outcome.stopped_by_quota = True
             break
-        warehouse.ledger_transition(rel_item_id=rel, state=LedgerState.IN_FLIGHT, count_attempt=True)
+        warehouse.ledger_transition(
+            rel_item_id=rel, state=LedgerState.IN_FLIGHT, count_attempt=True
+        )
         try:
             result = await client.create_item(job.param)
         except KuaishouQuotaExceededError:
@@ -164,7 +164,9 @@ async def publish_drafts(
                 if await _resolve(client, warehouse, job):
                     outcome.recovered += 1
                 continue
-            warehouse.ledger_transition(rel_item_id=rel, state=LedgerState.REJECTED, reason=str(exc))
+            warehouse.ledger_transition(
+                rel_item_id=rel, state=LedgerState.REJECTED, reason=str(exc)
+            )
             outcome.rejected[rel] = str(exc)
             continue
         except Exception:

@@ -119,9 +119,7 @@ class Warehouse:
             con.execute("COMMIT")
 
     @staticmethod
-    def _insert(
-        con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]]
-    ) -> None:
+    def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]]) -> None:
         if not rows:
             return
         columns = list(rows[0])
@@ -286,8 +284,9 @@ def migration_status(warehouse: Warehouse, migration: str) -> dict[str, Any]:
     Source items = details read + items the detail API never returned; an item quarantined at several
     stages over time counts once, at its latest stage.
     """
-    fetched = int(warehouse.scalar(
-        "SELECT count(*) FROM raw_listings WHERE migration = ?", [migration]) or 0)
+    fetched = int(
+        warehouse.scalar("SELECT count(*) FROM raw_listings WHERE migration = ?", [migration]) or 0
+    )
     published_ids = {
         r["source_item_id"]
         for r in warehouse.query(
@@ -300,16 +299,22 @@ def migration_status(warehouse: Warehouse, migration: str) -> dict[str, Any]:
         "QUALIFY row_number() OVER (PARTITION BY source_item_id ORDER BY recorded_at DESC) = 1",
         [migration],
     )
-    quarantined = {r["source_item_id"]: r["reason_code"] for r in quarantine
-                   if r["source_item_id"] not in published_ids}
+    quarantined = {
+        r["source_item_id"]: r["reason_code"]
+        for r in quarantine
+        if r["source_item_id"] not in published_ids
+    }
     by_reason: dict[str, int] = {}
     for reason in quarantined.values():
         by_reason[reason] = by_reason.get(reason, 0) + 1
     missing = sum(1 for r in quarantine if r["reason_code"] == "detail_missing")
     source_items = fetched + missing
-    reported = int(warehouse.scalar(
-        "SELECT count(*) FROM supply_outbox WHERE migration = ? AND state = 'sent'", [migration]
-    ) or 0)
+    reported = int(
+        warehouse.scalar(
+            "SELECT count(*) FROM supply_outbox WHERE migration = ? AND state = 'sent'", [migration]
+        )
+        or 0
+    )
     published = len(published_ids)
     return {
         "migration": migration,

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, ConfigDict
 
 __all__ = [
+    "Candidate",
     "CategoryDecision",
     "CategoryMatcher",
     "CategoryNode",
     "CategoryTree",
-    "Candidate",
 ]
 
 _SPLIT = re.compile(r"[/>、，,()（）\s]+")
@@ -110,13 +110,13 @@ class CategoryMatcher:
 
     def __init__(self, tree: CategoryTree, *, leaf_weight: float = 2.0) -> None:
         self._tree = tree
-        docs: dict[int, Counter[str]] = {}
+        docs: dict[int, dict[str, float]] = {}
         for leaf_id, path in tree.leaves.items():
-            doc: Counter[str] = Counter()
+            doc: dict[str, float] = {}
             for depth, name in enumerate(path):
                 weight = leaf_weight if depth == len(path) - 1 else 1.0
                 for gram, count in _grams(name).items():
-                    doc[gram] += count * weight
+                    doc[gram] = doc.get(gram, 0.0) + count * weight
             docs[leaf_id] = doc
         df: Counter[str] = Counter()
         for doc in docs.values():

@@ -42,6 +42,10 @@ def _rate(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 1.0
 
 
+def _on_time(item: ComplianceInput) -> bool:
+    return item.due_at is None or (item.sent_at is not None and item.sent_at <= item.due_at)
+
+
 def summarize_weeks(
     items: list[ComplianceInput], *, now: datetime | None = None
 ) -> list[WeekSummary]:
@@ -55,8 +59,10 @@ def summarize_weeks(
     for iso_week, group in sorted(by_week.items()):
         n = len(group)
         reported = [i for i in group if i.sent_at is not None]
-        on_time = [i for i in reported if i.due_at is None or i.sent_at <= i.due_at]  # type: ignore[operator]
-        overdue = [i for i in group if i.sent_at is None and i.due_at is not None and i.due_at < now]
+        on_time = [i for i in reported if _on_time(i)]
+        overdue = [
+            i for i in group if i.sent_at is None and i.due_at is not None and i.due_at < now
+        ]
         summaries.append(
             WeekSummary(
                 iso_week=iso_week,
@@ -66,7 +72,9 @@ def summarize_weeks(
                 overdue=len(overdue),
                 report_rate=_rate(len(reported), n),
                 on_time_rate=_rate(len(on_time), n),
-                rate_main_images_3=_rate(sum(1 for i in group if (i.main_image_count or 0) >= 3), n),
+                rate_main_images_3=_rate(
+                    sum(1 for i in group if (i.main_image_count or 0) >= 3), n
+                ),
                 rate_video=_rate(sum(1 for i in group if i.has_video), n),
                 rate_short_title=_rate(sum(1 for i in group if i.has_short_title), n),
                 computed_at=now,

@@ -20,7 +20,7 @@ from listings.model import Listing, ListingStatus, Sku, SpecValue
 from listings.pricing import apply_price_rule
 from listings.quarantine import Problem, Stage
 
-__all__ = ["MAX_SKU_LEVELS", "MAX_SKUS", "build_draft", "build_sku_matrix", "description_text"]
+__all__ = ["MAX_SKUS", "MAX_SKU_LEVELS", "build_draft", "build_sku_matrix", "description_text"]
 
 MAX_SKU_LEVELS = 3
 MAX_SKUS = 600
@@ -107,7 +107,9 @@ def build_sku_matrix(
         )
 
     by_key = {tuple(spec.value for spec in specs): sku for sku, specs in rows}
-    prices = {key: apply_price_rule(sku.price_fen, migration.pricing) for key, sku in by_key.items()}
+    prices = {
+        key: apply_price_rule(sku.price_fen, migration.pricing) for key, sku in by_key.items()
+    }
     if min(prices.values()) < 1:
         worst = min(prices, key=lambda key: prices[key])
         return Problem(
@@ -177,7 +179,9 @@ def build_draft(
             "add an override for its source category",
         )
     if decision.confidence < migration.category.min_confidence:
-        runners = "; ".join(f"{c.category_id} {c.path} ({c.score:.2f})" for c in decision.candidates)
+        runners = "; ".join(
+            f"{c.category_id} {c.path} ({c.score:.2f})" for c in decision.candidates
+        )
         return Problem(
             stage=Stage.CATEGORY,
             reason_code="category_uncertain",

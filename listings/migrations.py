@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -72,7 +72,7 @@ class TargetConfig(_Strict):
     app_key: str = Field(min_length=1)
     sign_secret_env: str
     access_token_env: str
-    sign_method: str = Field(default="HMAC_SHA256", pattern="^(MD5|HMAC_SHA256)$")
+    sign_method: Literal["MD5", "HMAC_SHA256"] = "HMAC_SHA256"
     express_template_id: int = Field(default=0, ge=0)
     rate_per_second: float = Field(default=10.0, gt=0, le=50)
 

@@ -107,7 +107,9 @@ class SupplyReport(BaseModel):
     @model_validator(mode="after")
     def _scene_requirements(self) -> SupplyReport:
         if self.scene is ReportScene.MOVE and self.platform is not SupplyPlatform.OTHER:
-            raise ValueError("scene 2 (商品搬家) reports platform 3: the rule says to always fill 3")
+            raise ValueError(
+                "scene 2 (商品搬家) reports platform 3: the rule says to always fill 3"
+            )
         if self.scene is ReportScene.DISTRIBUTION:
             missing = [
                 name

@@ -66,7 +66,9 @@ def materialize(sandbox_env: dict[str, str], sandbox: Sandbox, warehouse_path: P
     """Materialize every asset of one migration in-process; returns the ExecuteInProcessResult."""
     assets = list(defs.assets or [])
 
-    def run(partition_key: str = "taobao-demo", migrations_path: str = "") -> dg.ExecuteInProcessResult:
+    def run(
+        partition_key: str = "taobao-demo", migrations_path: str = ""
+    ) -> dg.ExecuteInProcessResult:
         return dg.materialize(
             assets,
             partition_key=partition_key,

@@ -42,8 +42,11 @@ def test_cli_loads_the_code_location(command: list[str], tmp_path: Path) -> None
         capture_output=True,
         text=True,
         timeout=180,
-        env={"PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(tmp_path),
-             "DAGSTER_DISABLE_TELEMETRY": "1"},
+        env={
+            "PATH": f"{BIN}:/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "DAGSTER_DISABLE_TELEMETRY": "1",
+        },
     )
     assert result.returncode == 0, result.stdout + result.stderr
     if command[1] == "list":

@@ -57,7 +57,9 @@ def test_every_published_item_has_exactly_one_scene_2_report_for_taobao(
 ) -> None:
     published = {
         r["kwai_item_id"]
-        for r in warehouse.query("SELECT kwai_item_id FROM publish_ledger WHERE state = 'published'")
+        for r in warehouse.query(
+            "SELECT kwai_item_id FROM publish_ledger WHERE state = 'published'"
+        )
     }
     reports = [report.item for report in sandbox.kuaishou.reports]
     assert Counter(r["kwaiItemId"] for r in reports) == Counter(published)
@@ -69,7 +71,10 @@ def test_every_published_item_has_exactly_one_scene_2_report_for_taobao(
 
 
 def test_a_second_materialization_publishes_and_reports_nothing_new(
-    first_run: dg.ExecuteInProcessResult, materialize: Materialize, warehouse: Warehouse, sandbox: Sandbox
+    first_run: dg.ExecuteInProcessResult,
+    materialize: Materialize,
+    warehouse: Warehouse,
+    sandbox: Sandbox,
 ) -> None:
     items_before, reports_before = len(sandbox.kuaishou.items), len(sandbox.kuaishou.reports)
     uploads_before = len(sandbox.kuaishou.uploads)

@@ -88,7 +88,7 @@ def test_the_code_location_loads_with_assets_jobs_and_schedules(webserver: str) 
     while True:
         body = httpx.post(f"{webserver}/graphql", json={"query": QUERY}, timeout=30).json()
         entries = body["data"]["workspaceOrError"]["locationEntries"]
-        if entries and entries[0]["loadStatus"] == "LOADED" or time.monotonic() > deadline:
+        if (entries and entries[0]["loadStatus"] == "LOADED") or time.monotonic() > deadline:
             break
         time.sleep(0.5)
     assert [e["name"] for e in entries] == ["banjia"]

@@ -15,7 +15,9 @@ def matcher() -> CategoryMatcher:
     with TREE_CSV.open(encoding="utf-8") as handle:
         nodes = [
             CategoryNode(
-                category_id=int(row["category_id"]), name=row["name"], parent_id=int(row["parent_id"])
+                category_id=int(row["category_id"]),
+                name=row["name"],
+                parent_id=int(row["parent_id"]),
             )
             for row in csv.DictReader(handle)
         ]

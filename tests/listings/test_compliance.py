@@ -19,7 +19,10 @@ def item(sent_after_h: float | None, **quality: object) -> ComplianceInput:
 def test_report_rate_counts_sent_reports_over_published_items() -> None:
     week = summarize_weeks([item(1), item(2), item(None)], now=MONDAY + timedelta(hours=3))[0]
     assert (week.iso_week, week.published, week.reported, week.report_rate) == (
-        "2026-W47", 3, 2, 0.6667
+        "2026-W47",
+        3,
+        2,
+        0.6667,
     )
 
 

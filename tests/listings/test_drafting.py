@@ -17,7 +17,9 @@ def draft_of(migration: Migration, **overrides: object) -> KuaishouDraft:
     return result
 
 
-def test_missing_combinations_are_filled_with_synthetic_stock_zero_skus(migration: Migration) -> None:
+def test_missing_combinations_are_filled_with_synthetic_stock_zero_skus(
+    migration: Migration,
+) -> None:
     draft = draft_of(migration)
     assert len(draft.skus) == 4
     filler = [sku for sku in draft.skus if sku.synthetic]

@@ -28,7 +28,7 @@ def test_a_secret_value_in_place_of_an_env_var_name_is_refused() -> None:
 
 def test_distributing_a_taobao_shop_is_refused_as_an_untruthful_report() -> None:
     text = MIGRATION_YAML.replace("mode: move", "mode: distribute")
-    with pytest.raises(MigrationsConfigError, match="moved .*scene 2.*not distributed"):
+    with pytest.raises(MigrationsConfigError, match=r"moved .*scene 2.*not distributed"):
         parse_migrations(text)
 
 
@@ -62,5 +62,5 @@ def test_a_bad_migration_key_says_what_a_key_may_contain() -> None:
 
 
 def test_invalid_yaml_is_reported_with_the_file_name() -> None:
-    with pytest.raises(MigrationsConfigError, match="shops.yaml: not valid YAML"):
+    with pytest.raises(MigrationsConfigError, match=r"shops\.yaml: not valid YAML"):
         parse_migrations("migrations: [", source="shops.yaml")

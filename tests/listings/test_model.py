@@ -21,7 +21,9 @@ def test_deleted_skus_are_not_active() -> None:
 
 
 def test_skus_with_different_dimensions_are_rejected_naming_the_field() -> None:
-    odd = Sku(source_sku_id="9", specs=(SpecValue(name="颜色分类", value="红"),), price_fen=1, stock=1)
+    odd = Sku(
+        source_sku_id="9", specs=(SpecValue(name="颜色分类", value="红"),), price_fen=1, stock=1
+    )
     with pytest.raises(ValidationError, match="skus disagree on their spec dimensions"):
         tshirt(skus=(*tshirt().skus, odd))
 

@@ -379,7 +379,10 @@ def test_the_catalog_carries_each_documented_quirk() -> None:
     assert any(sku["status"] == "delete" for sku in skus)
     assert any(sku.get("with_hold_quantity") for sku in skus)
     assert any(sku["quantity"] == 0 for sku in skus)
-    assert any('src="//' in item["desc"] for item in items)
+    https_items = generate_catalog(
+        shop_id=DEMO_SHOP, size=40, seed=7, base_url="https://img.sandbox.example"
+    )
+    assert any('src="//' in item["desc"] for item in https_items)
     assert any('src="http://' in item["desc"] for item in items)
     assert any("_wb.jpg" in item["pic_url"] for item in items)
 
