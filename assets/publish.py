@@ -13,7 +13,7 @@ from assets.resources import MigrationsResource, PlatformsResource, WarehouseRes
 from connectors.kuaishou import SupplyItem, build_item_new_param, build_supply_item, violations
 from connectors.media import MediaOutcome, rehost_images
 from connectors.publishing import PublishJob, PublishOutcome, publish_drafts
-from connectors.warehouse import Warehouse
+from connectors.warehouse import Warehouse, migration_status
 from listings.draft import KuaishouDraft
 from listings.migrations import Migration
 from listings.quarantine import Stage
@@ -92,6 +92,12 @@ def media(
             "failed": len(outcome.failures),
             "items_without_main_image": len(problems),
             "dagster/row_count": len(rows),
+            "preview": markdown_table(
+                [
+                    {k: r[k] for k in ("source_item_id", "status", "kwai_url", "detail")}
+                    for r in rows
+                ]
+            ),
         }
     )
 
@@ -186,6 +192,7 @@ async def _publish(
     kinds={"duckdb", "api"},
     deps=["media"],
     description="Items created on Kuaishou, exactly once each (ledger + relItemId lookup).",
+    check_specs=[dg.AssetCheckSpec("every_source_item_accounted_for", asset="published_items")],
 )
 def published_items(
     context: dg.AssetExecutionContext,
@@ -241,6 +248,7 @@ def published_items(
         [migration.key],
     )
     states = Counter(r["state"] for r in ledger)
+    status = migration_status(store, migration.key)
     return dg.MaterializeResult(
         metadata={
             "created_this_run": outcome.created,
@@ -253,5 +261,16 @@ def published_items(
             "ledger_states": counts_table(states),
             "dagster/row_count": states.get("published", 0),
             "preview": markdown_table([r for r in ledger if r["state"] == "published"]),
-        }
+        },
+        check_results=[
+            dg.AssetCheckResult(
+                check_name="every_source_item_accounted_for",
+                passed=not status["unaccounted"] and not status["overlapping"],
+                metadata={
+                    **{k: v for k, v in status.items() if isinstance(v, int)},
+                    "unaccounted": ", ".join(status["unaccounted"][:20]) or "none",
+                    "overlapping": ", ".join(status["overlapping"][:20]) or "none",
+                },
+            )
+        ],
     )

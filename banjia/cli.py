@@ -129,5 +129,7 @@ def status(keys: tuple[str, ...], as_json: bool) -> None:
         for reason, count in summary["quarantined_by_reason"].items():
             click.echo(f"    {reason:<24} {count:>4}")
         click.echo(f"  pending        {summary['pending']:>6}")
+        if summary["unaccounted"]:
+            click.echo(f"  UNACCOUNTED    {len(summary['unaccounted']):>6}  (a bug: please report)")
         click.echo(f"  reported       {summary['reported']:>6}")
         click.echo(f"  report rate    {'n/a' if rate is None else f'{rate:.1%}':>6}")

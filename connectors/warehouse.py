@@ -278,52 +278,72 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _ids(warehouse: Warehouse, sql: str, migration: str) -> set[str]:
+    return {row["source_item_id"] for row in warehouse.query(sql, [migration])}
+
+
 def migration_status(warehouse: Warehouse, migration: str) -> dict[str, Any]:
     """Where every source item of a migration stands: published, quarantined (by reason) or pending.
 
-    Source items = details read + items the detail API never returned; an item quarantined at several
-    stages over time counts once, at its latest stage.
+    Each set is read on its own, so the accounting can be checked rather than assumed:
+    - source items: the details read, plus the items the list named whose detail never came;
+    - published: the ledger says so;
+    - quarantined: a quarantine row (latest stage wins), unless published since;
+    - pending: drafted, and the ledger is pending, in flight or unknown (e.g. the daily quota ran out).
+    `unaccounted` lists source items in none of them, and `overlapping` those in two.
     """
-    fetched = int(
-        warehouse.scalar("SELECT count(*) FROM raw_listings WHERE migration = ?", [migration]) or 0
+    source = _ids(
+        warehouse, "SELECT source_item_id FROM raw_listings WHERE migration = ?", migration
     )
-    published_ids = {
-        r["source_item_id"]
-        for r in warehouse.query(
-            "SELECT source_item_id FROM publish_ledger WHERE migration = ? AND state = 'published'",
-            [migration],
-        )
-    }
-    quarantine = warehouse.query(
+    missing = _ids(
+        warehouse,
+        "SELECT source_item_id FROM quarantine WHERE migration = ? AND stage = 'extract'",
+        migration,
+    )
+    published = _ids(
+        warehouse,
+        "SELECT source_item_id FROM publish_ledger WHERE migration = ? AND state = 'published'",
+        migration,
+    )
+    latest = warehouse.query(
         "SELECT source_item_id, reason_code FROM quarantine WHERE migration = ? "
         "QUALIFY row_number() OVER (PARTITION BY source_item_id ORDER BY recorded_at DESC) = 1",
         [migration],
     )
-    quarantined = {
-        r["source_item_id"]: r["reason_code"]
-        for r in quarantine
-        if r["source_item_id"] not in published_ids
-    }
+    quarantined = {r["source_item_id"]: r["reason_code"] for r in latest}
+    for item_id in published:
+        quarantined.pop(item_id, None)
+    pending = _ids(
+        warehouse,
+        "SELECT d.source_item_id FROM kuaishou_drafts d LEFT JOIN publish_ledger l "
+        "ON l.rel_item_id = d.rel_item_id WHERE d.migration = ? "
+        "AND (l.state IS NULL OR l.state IN ('pending', 'in_flight', 'unknown'))",
+        migration,
+    ) - set(quarantined)
+    all_items = source | missing
+    states = [published, set(quarantined), pending]
+    overlapping = sorted(item for item in all_items if sum(item in state for state in states) > 1)
+    unaccounted = sorted(all_items - published - set(quarantined) - pending)
     by_reason: dict[str, int] = {}
     for reason in quarantined.values():
         by_reason[reason] = by_reason.get(reason, 0) + 1
-    missing = sum(1 for r in quarantine if r["reason_code"] == "detail_missing")
-    source_items = fetched + missing
     reported = int(
         warehouse.scalar(
-            "SELECT count(*) FROM supply_outbox WHERE migration = ? AND state = 'sent'", [migration]
+            "SELECT count(*) FROM supply_outbox WHERE migration = ? AND state = 'sent'",
+            [migration],
         )
         or 0
     )
-    published = len(published_ids)
     return {
         "migration": migration,
-        "source_items": source_items,
-        "fetched": fetched,
-        "published": published,
+        "source_items": len(all_items),
+        "fetched": len(source),
+        "published": len(published),
         "quarantined": len(quarantined),
         "quarantined_by_reason": dict(sorted(by_reason.items())),
-        "pending": source_items - published - len(quarantined),
+        "pending": len(pending),
+        "unaccounted": unaccounted,
+        "overlapping": overlapping,
         "reported": reported,
-        "report_rate": round(reported / published, 4) if published else None,
+        "report_rate": round(reported / len(published), 4) if published else None,
     }

@@ -33,6 +33,7 @@ def test_every_source_item_is_published_quarantined_or_pending(
     status = migration_status(warehouse, "taobao-demo")
     on_sale = _on_sale_in_source_shop(sandbox)
     assert status["source_items"] == on_sale
+    assert status["unaccounted"] == [] and status["overlapping"] == []
     assert status["published"] + status["quarantined"] + status["pending"] == on_sale
     assert status["published"] >= 0.75 * on_sale
     reasons = warehouse.query(

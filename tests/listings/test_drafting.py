@@ -6,7 +6,7 @@ from listings.drafting import build_draft
 from listings.migrations import Migration
 from listings.model import ListingStatus, Sku, SpecValue
 from listings.quarantine import Problem
-from tests.listings.conftest import tshirt
+from tests.samples import tshirt
 
 DECIDED = CategoryDecision(category_id=23001, path="女装>T恤", confidence=0.8, layer="text")
 

@@ -4,7 +4,7 @@ import pytest
 
 from listings.migrations import MigrationsConfigError, parse_migrations
 from listings.supply import ReportScene, SupplyPlatform
-from tests.listings.conftest import MIGRATION_YAML
+from tests.samples import MIGRATION_YAML
 
 
 def test_the_project_demo_file_is_valid() -> None:

@@ -4,7 +4,7 @@ import pytest
 from pydantic import ValidationError
 
 from listings.model import Sku, SkuStatus, SpecValue
-from tests.listings.conftest import tshirt
+from tests.samples import tshirt
 
 
 def test_price_range_and_stock_are_computed_over_active_skus() -> None:

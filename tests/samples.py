@@ -1,6 +1,5 @@
-"""Realistic canonical listings (shapes of reference/source-platforms.md) and a demo-like migration."""
-
-import pytest
+"""Realistic samples shared by the suite: canonical listings in the shapes of
+reference/source-platforms.md, and a Taobao → Kuaishou migration."""
 
 from listings.migrations import Migration, parse_migrations
 from listings.model import Listing, Sku, SourceCategory, SourcePlatform, SpecValue
@@ -16,8 +15,7 @@ migrations:
 """
 
 
-@pytest.fixture
-def migration() -> Migration:
+def sample_migration() -> Migration:
     return parse_migrations(MIGRATION_YAML).migrations[0]
 
 
