@@ -33,8 +33,14 @@ def _load_drafts(store: Warehouse, migration_key: str) -> list[KuaishouDraft]:
 async def _rehost(
     platforms: PlatformsResource, migration: Migration, store: Warehouse, urls: list[str]
 ) -> MediaOutcome:
-    async with platforms.media_fetcher() as fetcher, platforms.kuaishou(migration) as kuaishou:
-        return await rehost_images(urls, fetch_client=fetcher, kuaishou=kuaishou, warehouse=store)
+    backend = platforms.publisher(migration)
+    try:
+        async with platforms.media_fetcher() as fetcher:
+            return await rehost_images(
+                urls, fetch_client=fetcher, kuaishou=backend, warehouse=store
+            )
+    finally:
+        await backend.aclose()
 
 
 @dg.asset(
@@ -135,9 +141,17 @@ def _hosted_only(draft: KuaishouDraft, hosted: dict[str, str]) -> KuaishouDraft:
     return draft.model_copy(update={"main_images": main, "detail_images": detail, "skus": skus})
 
 
-def _report_for(draft: KuaishouDraft, migration: Migration) -> Callable[[int], SupplyItem]:
+def _report_for(
+    draft: KuaishouDraft, migration: Migration, hosted: dict[str, str]
+) -> Callable[[int], SupplyItem]:
+    """The supply report of a draft, once Kuaishou has given it an id.
+
+    imageUrl must be https: the source's first main image when it is, else the Kuaishou-hosted copy
+    of that same image (what a scene 1 report needs; scene 2 does not ask for it).
+    """
     seller = migration.seller
-    first_image = draft.main_images[0] if draft.main_images else None
+    first = draft.main_images[0] if draft.main_images else None
+    first_image = first if first and first.startswith("https://") else hosted.get(first or "")
 
     def build(kwai_item_id: int) -> SupplyItem:
         return build_supply_item(
@@ -151,9 +165,7 @@ def _report_for(draft: KuaishouDraft, migration: Migration) -> Callable[[int], S
                 title=draft.title,
                 price_min_fen=draft.price_min_fen,
                 price_max_fen=draft.price_max_fen,
-                image_url=first_image
-                if first_image and first_image.startswith("https://")
-                else None,
+                image_url=first_image,
                 category_id=draft.category_id,
                 seller_name=draft.seller_name,
             )
@@ -179,11 +191,16 @@ async def _publish(
     store: Warehouse,
     jobs: list[PublishJob],
     quota_left: int,
-) -> PublishOutcome:
-    async with platforms.kuaishou(migration) as client:
-        return await publish_drafts(
-            jobs, migration=migration.key, client=client, warehouse=store, quota_left=quota_left
+) -> tuple[PublishOutcome, float | None]:
+    backend = platforms.publisher(migration)
+    try:
+        outcome = await publish_drafts(
+            jobs, migration=migration.key, client=backend, warehouse=store, quota_left=quota_left
         )
+    finally:
+        await backend.aclose()
+    charged = getattr(backend, "total_charged", None)
+    return outcome, None if charged is None else float(charged)
 
 
 @dg.asset(
@@ -227,9 +244,15 @@ def published_items(
                 }
             )
             continue
-        jobs.append(PublishJob(draft=ready, param=param, report=_report_for(ready, migration)))
+        jobs.append(
+            PublishJob(
+                draft=ready,
+                param=param,
+                report=_report_for(ready, migration, hosted.get(draft.source_item_id, {})),
+            )
+        )
     quota_left = max(migration.daily_quota - _published_today(store, migration.key), 0)
-    outcome = asyncio.run(_publish(platforms, migration, store, jobs, quota_left))
+    outcome, charged = asyncio.run(_publish(platforms, migration, store, jobs, quota_left))
     for job in jobs:
         reason = outcome.rejected.get(job.draft.rel_item_id)
         if reason:
@@ -258,6 +281,8 @@ def published_items(
             "rule_violations": sum(1 for p in problems if p["reason_code"] == "rule_violation"),
             "left_pending": outcome.left_pending,
             "stopped_by_quota": outcome.stopped_by_quota,
+            "backend": migration.target.backend.value,
+            **({} if charged is None else {"vvtool_charged_this_run": charged}),
             "ledger_states": counts_table(states),
             "dagster/row_count": states.get("published", 0),
             "preview": markdown_table([r for r in ledger if r["state"] == "published"]),

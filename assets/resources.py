@@ -20,8 +20,10 @@ from connectors.platforms import (
     HttpClient,
     kuaishou_client,
     media_fetcher,
+    publisher,
     source_client,
 )
+from connectors.publisher import Publisher
 from connectors.sandbox.inprocess import in_process_transport
 from connectors.taobao import TaobaoClient
 from connectors.warehouse import Warehouse
@@ -78,7 +80,7 @@ class PlatformsResource(dg.ConfigurableResource):
             self.endpoints or os.environ.get("BANJIA_ENDPOINTS") or EndpointsMode.SANDBOX.value
         )
         base = (
-            "http://sandbox.local"
+            "https://sandbox.local"
             if self.sandbox_in_process
             else self.sandbox_url or os.environ.get("BANJIA_SANDBOX_URL") or DEFAULT_SANDBOX_URL
         )
@@ -100,6 +102,16 @@ class PlatformsResource(dg.ConfigurableResource):
         self, migration: Migration, env: Mapping[str, str] | None = None
     ) -> KuaishouClient:
         return kuaishou_client(
+            migration,
+            endpoints=self._endpoints(),
+            env=os.environ if env is None else env,
+            transport=self._transport(),
+            rate_limited=self.client_rate_limits,
+        )
+
+    def publisher(self, migration: Migration, env: Mapping[str, str] | None = None) -> Publisher:
+        """The migration's publishing backend (Kuaishou open platform or vv-tool)."""
+        return publisher(
             migration,
             endpoints=self._endpoints(),
             env=os.environ if env is None else env,

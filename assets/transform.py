@@ -3,10 +3,12 @@
 import asyncio
 import json
 from collections import Counter
+from pathlib import Path
 
 import dagster as dg
 
 from assets.metadata import counts_table, markdown_table
+from assets.migrations import PROJECT_ROOT
 from assets.partitions import migration_partitions
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
 from connectors.sources import parse_payload
@@ -112,6 +114,12 @@ def _load_listings(store: Warehouse, migration_key: str) -> list[Listing]:
 
 
 async def _category_tree(platforms: PlatformsResource, migration: Migration) -> CategoryTree:
+    """Kuaishou's tree from `open.item.category`, or from the migration's CSV export (vv-tool)."""
+    if migration.target.category_tree_file:
+        path = Path(migration.target.category_tree_file)
+        if not path.is_absolute():
+            path = PROJECT_ROOT / path
+        return CategoryTree.from_csv_text(path.read_text(encoding="utf-8"))
     async with platforms.kuaishou(migration) as client:
         categories = await client.categories()
     return CategoryTree.from_nodes(

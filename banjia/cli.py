@@ -132,4 +132,15 @@ def status(keys: tuple[str, ...], as_json: bool) -> None:
         if summary["unaccounted"]:
             click.echo(f"  UNACCOUNTED    {len(summary['unaccounted']):>6}  (a bug: please report)")
         click.echo(f"  reported       {summary['reported']:>6}")
+        if summary["reports_delegated"]:
+            click.echo(f"  reports by the backend (vv-tool) {summary['reports_delegated']:>6}")
         click.echo(f"  report rate    {'n/a' if rate is None else f'{rate:.1%}':>6}")
+
+
+def _register_groups() -> None:
+    from banjia.cli_kuaishou import kuaishou
+
+    main.add_command(kuaishou)
+
+
+_register_groups()

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from connectors.kuaishou import KuaishouClient, KuaishouError
+from connectors.http import PlatformError
+from connectors.publisher import Publisher, supports_image_upload
 from connectors.warehouse import Warehouse
 
 __all__ = ["MediaOutcome", "normalize_image_url", "rehost_images"]
@@ -67,12 +68,17 @@ async def rehost_images(
     urls: Iterable[str],
     *,
     fetch_client: httpx.AsyncClient,
-    kuaishou: KuaishouClient,
+    kuaishou: Publisher,
     warehouse: Warehouse,
     concurrency: int = 8,
 ) -> MediaOutcome:
-    """Fetch every URL (bounded concurrency), upload what the cache lacks, return the URL map."""
+    """Fetch every URL (bounded concurrency), upload what the cache lacks, return the URL map.
+
+    A backend that takes public URLs instead of uploads (vv-tool) gets each image's https URL once
+    the fetch proved it is there; an image with no https URL cannot go that route and is a failure.
+    """
     outcome = MediaOutcome()
+    uploads = supports_image_upload(kuaishou)
     limit = asyncio.Semaphore(concurrency)
     unique = list(dict.fromkeys(urls))
     fetched = await asyncio.gather(*(_fetch(fetch_client, url, limit) for url in unique))
@@ -83,13 +89,20 @@ async def rehost_images(
     cached = warehouse.cached_media(image.sha256 for image in good)
     for image in good:
         outcome.sha256[image.url] = image.sha256
+        if not uploads:
+            public = normalize_image_url(image.url)
+            if public.startswith("https://"):
+                outcome.kwai_urls[image.url] = public
+            else:
+                outcome.failures[image.url] = "not an https URL: this backend takes https only"
+            continue
         if image.sha256 in cached:
             outcome.kwai_urls[image.url] = cached[image.sha256]
             outcome.cache_hits += 1
             continue
         try:
             result = await kuaishou.upload_image(image.data or b"", filename=f"{image.sha256}.jpg")
-        except KuaishouError as exc:
+        except PlatformError as exc:
             outcome.failures[image.url] = f"upload rejected: {exc}"
             continue
         warehouse.cache_media(

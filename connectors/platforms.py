@@ -15,8 +15,10 @@ from pydantic import BaseModel, ConfigDict
 
 from connectors.http import build_async_client
 from connectors.kuaishou import KuaishouClient
+from connectors.publisher import Publisher
 from connectors.taobao import TaobaoClient
-from listings.migrations import Migration
+from connectors.vvtool import VvtoolClient, VvtoolPublisher
+from listings.migrations import Migration, PublishBackend
 from listings.model import SourcePlatform
 
 __all__ = [
@@ -27,11 +29,14 @@ __all__ = [
     "MissingSecretError",
     "kuaishou_client",
     "media_fetcher",
+    "publisher",
     "source_client",
 ]
 
 PRODUCTION_TAOBAO_URL = "https://eco.taobao.com/router/rest"
 PRODUCTION_KUAISHOU_URL = "https://openapi.kwaixiaodian.com"
+PRODUCTION_VVTOOL_URL = "http://api.vv-tool.com"
+PRODUCTION_VVTOOL_TOKEN_URL = "http://proxy-api.vv-tool.com/api/proxy/oauth/token"
 
 
 class MissingSecretError(RuntimeError):
@@ -48,13 +53,25 @@ class Endpoints(BaseModel):
 
     taobao_url: str
     kuaishou_url: str
+    vvtool_url: str
+    vvtool_token_url: str
 
     @classmethod
     def for_mode(cls, mode: EndpointsMode, *, sandbox_url: str) -> Endpoints:
         if mode is EndpointsMode.PRODUCTION:
-            return cls(taobao_url=PRODUCTION_TAOBAO_URL, kuaishou_url=PRODUCTION_KUAISHOU_URL)
+            return cls(
+                taobao_url=PRODUCTION_TAOBAO_URL,
+                kuaishou_url=PRODUCTION_KUAISHOU_URL,
+                vvtool_url=PRODUCTION_VVTOOL_URL,
+                vvtool_token_url=PRODUCTION_VVTOOL_TOKEN_URL,
+            )
         base = sandbox_url.rstrip("/")
-        return cls(taobao_url=f"{base}/taobao/router/rest", kuaishou_url=f"{base}/kuaishou")
+        return cls(
+            taobao_url=f"{base}/taobao/router/rest",
+            kuaishou_url=f"{base}/kuaishou",
+            vvtool_url=f"{base}/vvtool",
+            vvtool_token_url=f"{base}/vvtool/api/proxy/oauth/token",
+        )
 
 
 def _secret(env: Mapping[str, str], name: str, *, migration: str, field: str) -> str:
@@ -106,6 +123,11 @@ def kuaishou_client(
 ) -> KuaishouClient:
     """The Kuaishou open-platform client of a migration's target shop."""
     target = migration.target
+    if target.app_key is None or target.sign_secret_env is None or target.access_token_env is None:
+        raise MissingSecretError(
+            f"migration {migration.key!r}: backend {target.backend.value!r} has no Kuaishou "
+            "open-platform credentials (target.app_key, sign_secret_env, access_token_env)"
+        )
     return KuaishouClient(
         base_url=endpoints.kuaishou_url,
         app_key=target.app_key,
@@ -128,3 +150,36 @@ AsyncTransport = httpx.AsyncBaseTransport
 def media_fetcher(*, transport: httpx.AsyncBaseTransport | None = None) -> HttpClient:
     """A plain client for fetching source images (public CDN URLs, or the sandbox's)."""
     return build_async_client(base_url="", transport=transport)
+
+
+def publisher(
+    migration: Migration,
+    *,
+    endpoints: Endpoints,
+    env: Mapping[str, str],
+    transport: httpx.AsyncBaseTransport | None = None,
+    rate_limited: bool = True,
+) -> Publisher:
+    """The migration's publishing backend: our Kuaishou app, or the vv-tool proxy."""
+    target = migration.target
+    if target.backend is PublishBackend.KUAISHOU:
+        return kuaishou_client(
+            migration, endpoints=endpoints, env=env, transport=transport, rate_limited=rate_limited
+        )
+    assert target.vvtool_client_id and target.vvtool_client_secret_env and target.vvtool_shop_id
+    client = VvtoolClient(
+        base_url=endpoints.vvtool_url,
+        token_url=endpoints.vvtool_token_url,
+        client_id=target.vvtool_client_id,
+        client_secret=_secret(
+            env,
+            target.vvtool_client_secret_env,
+            migration=migration.key,
+            field="target.vvtool_client_secret_env",
+        ),
+        shop_id=target.vvtool_shop_id,
+        vvtype=target.vvtype,
+        transport=transport,
+        rate_per_second=target.rate_per_second if rate_limited else None,
+    )
+    return VvtoolPublisher(client)

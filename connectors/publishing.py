@@ -1,9 +1,9 @@
-"""Publishing drafts to Kuaishou exactly once, and flushing the supply-report outbox.
+"""Publishing drafts exactly once, through either backend, and flushing the supply-report outbox.
 
-The ledger row of an item moves pending → in_flight *and is committed* before `open.item.new` is sent.
+The ledger row of an item moves pending → in_flight *and is committed* before the create is sent.
 Whatever happens next (an answer, a timeout, a crash), the next look at that row knows a create may have
-landed: an `in_flight` or `unknown` item is looked up by relItemId on Kuaishou before anything is sent
-again. A create is never blind-retried. The daily quota ends the run cleanly and leaves the rest pending.
+landed: an `in_flight` or `unknown` item is looked up by relItemId before anything is sent again. A
+create is never blind-retried. The daily quota ends the run cleanly and leaves the rest pending.
 """
 
 from __future__ import annotations
@@ -11,18 +11,21 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from connectors.kuaishou import (
-    ItemNewParam,
-    KuaishouClient,
-    KuaishouError,
-    KuaishouQuotaExceededError,
-    SupplyItem,
-)
-from connectors.warehouse import LedgerState, Warehouse
+from connectors.http import PlatformError
+from connectors.kuaishou import ItemNewParam, KuaishouClient, SupplyItem
+from connectors.publisher import Publisher, is_quota_exhausted, supports_supply_report
+from connectors.warehouse import LedgerState, ReportState, Warehouse
 from listings.draft import KuaishouDraft
 
-__all__ = ["PublishOutcome", "ReportOutcome", "flush_supply_outbox", "publish_drafts"]
+__all__ = [
+    "PublishJob",
+    "PublishOutcome",
+    "ReportOutcome",
+    "flush_supply_outbox",
+    "publish_drafts",
+]
 
 REPORT_DEADLINE = timedelta(hours=24)
 
@@ -52,7 +55,7 @@ class PublishJob:
     report: Callable[[int], SupplyItem]
 
 
-def _sku_rows(draft: KuaishouDraft, sku_ids: dict[int, int]) -> list[dict[str, object]]:
+def _sku_rows(draft: KuaishouDraft, sku_ids: dict[int, int]) -> list[dict[str, Any]]:
     return [
         {
             "rel_sku_id": sku.rel_sku_id,
@@ -65,15 +68,21 @@ def _sku_rows(draft: KuaishouDraft, sku_ids: dict[int, int]) -> list[dict[str, o
     ]
 
 
+def _report_state(client: Publisher) -> str:
+    """Queued for us to send, or the backend's duty (vv-tool publishes under its own app)."""
+    return ReportState.PENDING if supports_supply_report(client) else ReportState.DELEGATED
+
+
 def _record(
     warehouse: Warehouse,
     job: PublishJob,
     *,
+    client: Publisher,
     kwai_item_id: int,
     sku_ids: dict[int, int],
-    published_at: datetime,
 ) -> None:
     report = job.report(kwai_item_id)
+    published_at = datetime.now(UTC)
     warehouse.record_published(
         rel_item_id=job.draft.rel_item_id,
         kwai_item_id=kwai_item_id,
@@ -85,11 +94,12 @@ def _record(
             "scene": int(report.scene),
             "published_at": published_at,
             "due_at": published_at + REPORT_DEADLINE,
+            "state": _report_state(client),
         },
     )
 
 
-async def _resolve(client: KuaishouClient, warehouse: Warehouse, job: PublishJob) -> bool:
+async def _resolve(client: Publisher, warehouse: Warehouse, job: PublishJob) -> bool:
     """Look an in-doubt item up by relItemId; True when it exists (and is now recorded)."""
     found = await client.find_item_by_rel_item_id(job.draft.rel_item_id)
     if found is None:
@@ -97,20 +107,14 @@ async def _resolve(client: KuaishouClient, warehouse: Warehouse, job: PublishJob
         return False
     sku_ids = {
         int(sku.rel_sku_id): int(sku.kwai_sku_id)
-        for sku in (found.sku_infos or [])
-        if sku.rel_sku_id is not None and sku.kwai_sku_id is not None
+        for sku in found.sku_infos
+        if sku.rel_sku_id is not None
     }
-    _record(
-        warehouse,
-        job,
-        kwai_item_id=found.kwai_item_id,
-        sku_ids=sku_ids,
-        published_at=datetime.now(UTC),
-    )
+    _record(warehouse, job, client=client, kwai_item_id=found.kwai_item_id, sku_ids=sku_ids)
     return True
 
 
-def _still_to_publish(jobs: Sequence[PublishJob], ledger: dict[int, dict[str, object]]) -> int:
+def _still_to_publish(jobs: Sequence[PublishJob], ledger: dict[int, dict[str, Any]]) -> int:
     done = (LedgerState.PUBLISHED, LedgerState.REJECTED)
     return sum(1 for job in jobs if ledger[job.draft.rel_item_id]["state"] not in done)
 
@@ -119,7 +123,7 @@ async def publish_drafts(
     jobs: Sequence[PublishJob],
     *,
     migration: str,
-    client: KuaishouClient,
+    client: Publisher,
     warehouse: Warehouse,
     quota_left: int,
 ) -> PublishOutcome:
@@ -152,12 +156,13 @@ async def publish_drafts(
         )
         try:
             result = await client.create_item(job.param)
-        except KuaishouQuotaExceededError:
-            warehouse.ledger_transition(rel_item_id=rel, state=LedgerState.PENDING)
-            outcome.stopped_by_quota = True
-            break
-        except KuaishouError as exc:
+        except PlatformError as exc:
+            if is_quota_exhausted(exc):
+                warehouse.ledger_transition(rel_item_id=rel, state=LedgerState.PENDING)
+                outcome.stopped_by_quota = True
+                break
             if exc.retryable:
+                # The create may have landed (a lost response): resolve, never resend blindly.
                 warehouse.ledger_transition(
                     rel_item_id=rel, state=LedgerState.UNKNOWN, reason=str(exc)
                 )
@@ -169,19 +174,13 @@ async def publish_drafts(
             )
             outcome.rejected[rel] = str(exc)
             continue
-        except Exception:
-            # A timeout or a crash mid-request: the create may have landed. Leave it in doubt.
+        except BaseException:
+            # Anything else mid-request (a cancelled run, a bug): leave the item in doubt.
             warehouse.ledger_transition(rel_item_id=rel, state=LedgerState.UNKNOWN)
             raise
         quota_left -= 1
-        sku_ids = {int(m.rel_sku_id): int(m.kwai_sku_id) for m in result.sku_id_mapping or []}
-        _record(
-            warehouse,
-            job,
-            kwai_item_id=result.kwai_item_id,
-            sku_ids=sku_ids,
-            published_at=datetime.now(UTC),
-        )
+        sku_ids = {int(m.rel_sku_id): int(m.kwai_sku_id) for m in result.sku_id_mapping}
+        _record(warehouse, job, client=client, kwai_item_id=result.kwai_item_id, sku_ids=sku_ids)
         outcome.created += 1
     outcome.left_pending = _still_to_publish(jobs, warehouse.ledger(migration))
     return outcome
@@ -196,7 +195,7 @@ async def flush_supply_outbox(
         item = SupplyItem.model_validate_json(row["payload"])
         try:
             await client.sync_supply_item(item)
-        except KuaishouError as exc:
+        except PlatformError as exc:
             warehouse.outbox_mark(rel_item_id=row["rel_item_id"], sent=False, error=str(exc))
             outcome.failed[row["rel_item_id"]] = str(exc)
             continue

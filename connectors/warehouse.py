@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-__all__ = ["LedgerState", "Warehouse"]
+__all__ = ["LedgerState", "ReportState", "Warehouse", "migration_status"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS raw_listings (
@@ -66,6 +66,15 @@ CREATE TABLE IF NOT EXISTS compliance_summary (
     rate_main_images_3 DOUBLE, rate_video DOUBLE, rate_short_title DOUBLE,
     computed_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (migration, iso_week));
 """
+
+
+class ReportState:
+    """The states of a supply-outbox row."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    DELEGATED = "delegated"  # published through vv-tool: the report is vv-tool's duty
 
 
 class LedgerState:
@@ -240,7 +249,7 @@ class Warehouse:
             con.execute(
                 "INSERT INTO supply_outbox (rel_item_id, migration, source_item_id, kwai_item_id, "
                 "payload, scene, published_at, due_at, state, attempts) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0) ON CONFLICT (rel_item_id) DO NOTHING",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (rel_item_id) DO NOTHING",
                 [
                     rel_item_id,
                     outbox_row["migration"],
@@ -250,6 +259,7 @@ class Warehouse:
                     outbox_row["scene"],
                     outbox_row["published_at"],
                     outbox_row["due_at"],
+                    outbox_row.get("state", ReportState.PENDING),
                 ],
             )
             con.execute("COMMIT")
@@ -258,7 +268,7 @@ class Warehouse:
 
     def outbox_due(self, migration: str) -> list[dict[str, Any]]:
         return self.query(
-            "SELECT * FROM supply_outbox WHERE migration = ? AND state <> 'sent' "
+            "SELECT * FROM supply_outbox WHERE migration = ? AND state IN ('pending', 'failed') "
             "ORDER BY due_at, rel_item_id",
             [migration],
         )
@@ -327,13 +337,15 @@ def migration_status(warehouse: Warehouse, migration: str) -> dict[str, Any]:
     by_reason: dict[str, int] = {}
     for reason in quarantined.values():
         by_reason[reason] = by_reason.get(reason, 0) + 1
-    reported = int(
-        warehouse.scalar(
-            "SELECT count(*) FROM supply_outbox WHERE migration = ? AND state = 'sent'",
+    outbox = {
+        row["state"]: int(row["n"])
+        for row in warehouse.query(
+            "SELECT state, count(*) AS n FROM supply_outbox WHERE migration = ? GROUP BY state",
             [migration],
         )
-        or 0
-    )
+    }
+    reported, delegated = outbox.get("sent", 0), outbox.get("delegated", 0)
+    our_duty = len(published) - delegated
     return {
         "migration": migration,
         "source_items": len(all_items),
@@ -345,5 +357,6 @@ def migration_status(warehouse: Warehouse, migration: str) -> dict[str, Any]:
         "unaccounted": unaccounted,
         "overlapping": overlapping,
         "reported": reported,
-        "report_rate": round(reported / len(published), 4) if published else None,
+        "reports_delegated": delegated,
+        "report_rate": round(reported / our_duty, 4) if our_duty > 0 else None,
     }

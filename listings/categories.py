@@ -8,6 +8,8 @@ to one tree. The tree is whatever `open.item.category` returns: nothing here kno
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import re
 import unicodedata
@@ -82,6 +84,19 @@ class CategoryTree:
                 current = by_id.get(current.parent_id)
             leaves[node_id] = tuple(reversed(path))
         return cls(nodes=by_id, leaves=leaves)
+
+    @classmethod
+    def from_csv_text(cls, text: str) -> CategoryTree:
+        """A tree from a CSV export with columns category_id, name, parent_id (0 = root)."""
+        rows = csv.DictReader(io.StringIO(text))
+        return cls.from_nodes(
+            CategoryNode(
+                category_id=int(row["category_id"]),
+                name=row["name"],
+                parent_id=int(row.get("parent_id") or 0),
+            )
+            for row in rows
+        )
 
     def is_leaf(self, category_id: int) -> bool:
         return category_id in self.leaves

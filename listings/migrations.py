@@ -55,6 +55,10 @@ def _env_name(value: str) -> str:
     return value
 
 
+def _optional_env_name(value: str | None) -> str | None:
+    return None if value is None else _env_name(value)
+
+
 class SourceConfig(_Strict):
     platform: SourcePlatform
     shop_id: str = Field(min_length=1, description="The source shop (seller) id or nick.")
@@ -68,15 +72,52 @@ class SourceConfig(_Strict):
 
 
 class TargetConfig(_Strict):
+    """The Kuaishou shop and the route to it.
+
+    backend `kuaishou` (our own open-platform app) needs app_key, sign_secret_env, access_token_env.
+    backend `vvtool` (the vv-tool proxy, items published under vv-tool's app) needs vvtool_client_id,
+    vvtool_client_secret_env, vvtool_shop_id, and the Kuaishou category tree as a CSV export
+    (`category_tree_file`), because without our own app there is no `open.item.category` to call.
+    """
+
     backend: PublishBackend = PublishBackend.KUAISHOU
-    app_key: str = Field(min_length=1)
-    sign_secret_env: str
-    access_token_env: str
+    app_key: str | None = Field(default=None, min_length=1)
+    sign_secret_env: str | None = None
+    access_token_env: str | None = None
     sign_method: Literal["MD5", "HMAC_SHA256"] = "HMAC_SHA256"
+    vvtool_client_id: str | None = Field(default=None, min_length=1)
+    vvtool_client_secret_env: str | None = None
+    vvtool_shop_id: str | None = Field(default=None, min_length=1)
+    vvtype: Literal[1, 2] = 1
+    category_tree_file: str | None = Field(
+        default=None, description="CSV of the Kuaishou tree (category_id,name,parent_id,...)."
+    )
     express_template_id: int = Field(default=0, ge=0)
     rate_per_second: float = Field(default=10.0, gt=0, le=50)
 
-    _check_env = field_validator("sign_secret_env", "access_token_env")(_env_name)
+    _check_env = field_validator("sign_secret_env", "access_token_env", "vvtool_client_secret_env")(
+        _optional_env_name
+    )
+
+    @model_validator(mode="after")
+    def _backend_needs(self) -> TargetConfig:
+        required = {
+            PublishBackend.KUAISHOU: ("app_key", "sign_secret_env", "access_token_env"),
+            PublishBackend.VVTOOL: (
+                "vvtool_client_id",
+                "vvtool_client_secret_env",
+                "vvtool_shop_id",
+                "category_tree_file",
+            ),
+        }[self.backend]
+        missing = [name for name in required if getattr(self, name) is None]
+        if missing:
+            raise ValueError(
+                f"backend {self.backend.value!r} needs target.{', target.'.join(missing)}"
+            )
+        if self.backend is PublishBackend.VVTOOL and self.rate_per_second > 10:
+            raise ValueError("backend 'vvtool' allows 10 requests/s: set rate_per_second ≤ 10")
+        return self
 
 
 class PriceRule(_Strict):

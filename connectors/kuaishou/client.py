@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -44,16 +44,25 @@ from connectors.kuaishou.errors import (
 from connectors.kuaishou.models import (
     Category,
     CategoryConfig,
+    CategorySuggestion,
+    CategorySuggestParam,
     Envelope,
     ImageUploadResult,
+    ItemAutopassEditParam,
+    ItemEditParam,
     ItemInfo,
     ItemListPage,
     ItemNewParam,
     ItemNewResult,
+    MaterialDetail,
+    MaterialTokenParam,
+    MaterialUploadToken,
+    MaterialVerifyResult,
     SupplyItem,
 )
-from connectors.kuaishou.rules import ImageCheck, describe, violations
+from connectors.kuaishou.rules import ImageCheck, Violation, describe, violations
 from connectors.kuaishou.signing import SignMethod, dump_param, sign, sign_string
+from connectors.kuaishou.video import MATERIAL_UPLOAD_TYPE_VIDEO, video_file_violations
 
 __all__ = ["PRODUCTION_BASE_URL", "KuaishouClient"]
 
@@ -214,6 +223,149 @@ class KuaishouClient:
         param = {"item": item.model_dump(by_alias=True, exclude_none=True, mode="json")}
         await self._retrying(lambda: self._call("open.supply.item.sync", param))
 
+    # --- edits, category suggestions, item video -------------------------------------------------
+
+    async def edit_item(self, param: ItemEditParam) -> ItemNewResult:
+        """Edit an item (`open.item.edit`) with one request, never retried.
+
+        Only the fields set change. A title, details, main-image or category change sends the item
+        back to review. The platform checks the merged item, which this partial param cannot be
+        checked for here.
+
+        Raises:
+            KuaishouItemStateError: the item is under review or rejected (or a category change
+                outside 审核待修改): wait for the review.
+            KuaishouValidationError: the edited item would break a rule; the message names it.
+            KuaishouServerError, KuaishouTransportError: the outcome is unknown. Read the item
+                with `get_item` before deciding to send the edit again.
+        """
+        method = "open.item.edit"
+        data = await self._call(method, param)
+        return _parse(ItemNewResult, data, method=method)
+
+    async def autopass_edit(self, param: ItemAutopassEditParam) -> None:
+        """Change prices, stock or the service rule without review (`open.item.autopass.edit`).
+
+        Never retried: stock changes are relative, so a repeat would apply one twice. Read the
+        result with `get_item`.
+        """
+        await self._call("open.item.autopass.edit", param)
+
+    async def suggest_categories(
+        self, *, title: str, image_urls: Sequence[str], desc: str | None = None
+    ) -> list[CategorySuggestion]:
+        """At most 3 suggested leaf categories (`open.item.category.suggested.get`).
+
+        The images must be Kuaishou URLs (`upload_image` first). The quota is 2,000 calls per
+        merchant per day; past it a `KuaishouQuotaExceededError` is raised and not retried.
+        Spend it once per source category with `suggestion_cache.cached_suggestions`.
+        """
+        method = "open.item.category.suggested.get"
+        found: list[Violation] = []
+        if not title.strip():
+            found.append(Violation("itemTitle", "required: the item title"))
+        if not image_urls:
+            found.append(Violation("imageUrls", "required: at least one Kuaishou image URL"))
+        if found:
+            raise KuaishouValidationError(
+                f"{method} not sent: {describe(found)}", method=method, violations=found
+            )
+        param = CategorySuggestParam(image_urls=list(image_urls), item_title=title, item_desc=desc)
+        data = await self._read(method, param)
+        return [_parse(CategorySuggestion, row, method=method) for row in _rows(data)]
+
+    async def issue_material_upload_token(
+        self, *, file_name: str | None = None, file_length: int | None = None
+    ) -> MaterialUploadToken:
+        """Step 1 of the item-video flow: a single-use upload token and where to POST the file.
+
+        Retried like a read: an unused token costs nothing. A `file_length` over the platform's
+        cap is refused here, before any upload.
+        """
+        method = "open.item.material.upload.token.issue"
+        param = MaterialTokenParam(
+            material_upload_type=MATERIAL_UPLOAD_TYPE_VIDEO,
+            file_name=file_name,
+            file_length=file_length,
+        )
+        data = await self._read(method, param)
+        return _parse(MaterialUploadToken, data, method=method)
+
+    async def upload_material(
+        self, upload: MaterialUploadToken, data: bytes, *, file_name: str
+    ) -> None:
+        """Step 2: POST the bytes as the multipart part `file` to the token's URL, once.
+
+        Not retried: the token is single-use. After a failure, start again from step 1.
+        """
+        method = "material.upload"
+        params = None if "token=" in upload.upload_url else {"token": upload.token}
+        try:
+            response = await self._http.post(
+                upload.upload_url, params=params, files={"file": (file_name, data, "video/mp4")}
+            )
+        except httpx.TransportError as exc:
+            raise KuaishouTransportError(
+                f"{method}: no response ({type(exc).__name__}: {self._redact(str(exc))})",
+                method=method,
+            ) from exc
+        raise_for_transport_status(response, error=_http_error_factory(response, method))
+        try:
+            body = response.json()
+        except ValueError:
+            if response.is_success:
+                return  # an upload host may answer without a body; verifying confirms it
+            raise KuaishouError(
+                f"{method}: HTTP {response.status_code}: {self._redact(response.text[:200])!r}",
+                method=method,
+            ) from None
+        if isinstance(body, Mapping) and body.get("result", 1) != 1:
+            raise error_from_envelope(body, method=method, redact=self._redact)
+        if not response.is_success:
+            raise KuaishouError(f"{method}: HTTP {response.status_code}", method=method)
+
+    async def verify_material_upload(self, token: str) -> MaterialVerifyResult:
+        """Step 3: turn the uploaded file into a material (`...upload.token.verify`)."""
+        method = "open.item.material.upload.token.verify"
+        param = {"token": token, "materialUploadType": MATERIAL_UPLOAD_TYPE_VIDEO}
+        data = await self._read(method, param)
+        return _parse(MaterialVerifyResult, data, method=method)
+
+    async def material_detail(self, material_id: int) -> MaterialDetail:
+        """Step 4: the material, with the `videoId` that `itemVideo` takes."""
+        method = "open.item.material.detail.get"
+        param = {"materialId": material_id, "materialUploadType": MATERIAL_UPLOAD_TYPE_VIDEO}
+        data = await self._read(method, param)
+        return _parse(MaterialDetail, data, method=method)
+
+    async def upload_item_video(self, data: bytes, *, file_name: str) -> str:
+        """Upload an MP4 as an item video; return the videoId for `itemVideo{videoId, videoType:1}`.
+
+        A file that is not an MP4 is refused before any call.
+
+        Raises:
+            KuaishouValidationError: the file is refused (here or by the platform).
+            KuaishouError: the material has no videoId yet; read it again with `material_detail`.
+        """
+        found = video_file_violations(data)
+        if found:
+            raise KuaishouValidationError(
+                f"item video {file_name} not uploaded: {describe(found)}",
+                method="open.item.material.upload.token.issue",
+                violations=found,
+            )
+        upload = await self.issue_material_upload_token(file_name=file_name, file_length=len(data))
+        await self.upload_material(upload, data, file_name=file_name)
+        verified = await self.verify_material_upload(upload.token)
+        detail = await self.material_detail(verified.material_id)
+        if not detail.video_id:
+            raise KuaishouError(
+                f"material {verified.material_id} has no videoId yet (status {detail.status}): "
+                "read it again later with material_detail",
+                method="open.item.material.detail.get",
+            )
+        return detail.video_id
+
     # --- the gateway -----------------------------------------------------------------------------
 
     async def _read(self, method: str, param: Any) -> Any:
@@ -280,6 +432,15 @@ def _http_error_factory(response: httpx.Response, method: str) -> Callable[..., 
         return cls(f"{method}: {message}", method=method, retryable=retryable)
 
     return factory
+
+
+def _rows(data: Any) -> list[Any]:
+    """The rows of a list answer, also when it is wrapped in an object (the shape is [?])."""
+    if isinstance(data, list):
+        return data
+    if isinstance(data, Mapping):
+        return next((value for value in data.values() if isinstance(value, list)), [])
+    return []
 
 
 def _parse(model: type[M], data: Any, *, method: str) -> M:

@@ -27,10 +27,14 @@ __all__ = [
     "KuaishouCategoryError",
     "KuaishouDuplicateItemError",
     "KuaishouError",
+    "KuaishouItemStateError",
     "KuaishouNotFoundError",
+    "KuaishouOAuthError",
     "KuaishouQuotaExceededError",
+    "KuaishouReauthorizeError",
     "KuaishouServerError",
     "KuaishouThrottledError",
+    "KuaishouTokenExpiredError",
     "KuaishouTransportError",
     "KuaishouValidationError",
     "error_from_envelope",
@@ -107,8 +111,16 @@ class KuaishouDuplicateItemError(KuaishouValidationError):
     """The relItemId was used before. The item may exist: find it by relItemId, never resend."""
 
 
+class KuaishouItemStateError(KuaishouError):
+    """The item's review state forbids the change (商品状态不允许编辑).
+
+    An edit needs auditStatus 1 (审核待修改) or 2 (审核通过), and a category change needs 1.
+    Wait for the review, then send the edit again.
+    """
+
+
 class KuaishouNotFoundError(KuaishouError):
-    """The item does not exist, or it belongs to another merchant."""
+    """The item (or material) does not exist, or it belongs to another merchant."""
 
 
 class KuaishouServerError(KuaishouError):
@@ -129,11 +141,55 @@ class KuaishouTransportError(KuaishouError):
     retryable = True
 
 
+# --- OAuth and the token lifecycle (kuaishou-api.md §5.3) -------------------------------------
+
+
+class KuaishouTokenExpiredError(KuaishouAuthError):
+    """The access token expired (鉴权失败/TOKEN过期), as opposed to revoked (`result: 24`).
+
+    Refreshing the token and resending can succeed, so a client with a token provider does that
+    once for a read. Without one it is an auth error like any other: not retryable as is.
+    """
+
+
+class KuaishouOAuthError(KuaishouError):
+    """An `/oauth2/*` call failed: a documented 1002001xx code, or 100200500 (retryable).
+
+    `oauth_code` is the numeric code and `oauth_error` its OAuth name (`invalid_grant`, ...).
+    The message never holds the app secret, a code or a token.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        oauth_code: int | None = None,
+        oauth_error: str | None = None,
+        **fields: Any,
+    ) -> None:
+        super().__init__(message, **fields)
+        self.oauth_code = oauth_code
+        self.oauth_error = oauth_error
+
+
+class KuaishouReauthorizeError(KuaishouOAuthError):
+    """The merchant must authorize the app again; no retry or refresh can help.
+
+    The refresh token was discarded after a rotation (`refreshToken.discarded`), expired (~180 d
+    after the authorization) or was revoked, or the authorization code is spent or stale.
+    """
+
+    retryable = False
+
+
+_TOKEN_EXPIRED_MARKERS = ("token过期", "token已过期", "token expired", "access_token_expired")
+
 # Phrases from kuaishou-api.md §5.4 and the sandbox, matched case-insensitively, checked in
 # this order (quota and throttle first: their messages name the appkey).
 _MARKERS: tuple[tuple[type[KuaishouError], tuple[str, ...]], ...] = (
     (KuaishouQuotaExceededError, ("exceed quota", "[1017]", "请勿重试")),
     (KuaishouThrottledError, ("exceed qps", "qps limit", "限流", "请求过于频繁")),
+    (KuaishouTokenExpiredError, _TOKEN_EXPIRED_MARKERS),
     (
         KuaishouAuthError,
         (
@@ -150,7 +206,8 @@ _MARKERS: tuple[tuple[type[KuaishouError], tuple[str, ...]], ...] = (
     ),
     (KuaishouCategoryError, ("商品来源不可售卖", "非叶子类目", "类目不存在")),
     (KuaishouDuplicateItemError, ("relitemid已存在", "relitemid重复", "duplicate relitemid")),
-    (KuaishouNotFoundError, ("商品不存在", "item not found")),
+    (KuaishouItemStateError, ("商品状态不允许编辑",)),
+    (KuaishouNotFoundError, ("商品不存在", "item not found", "素材不存在")),
     (KuaishouServerError, ("系统错误", "服务异常", "系统繁忙", "server error")),
     (KuaishouValidationError, ("参数", "invalid param", "不合法", "不能为空")),
 )

@@ -22,16 +22,26 @@ from pydantic.alias_generators import to_camel
 
 __all__ = [
     "AuditStatus",
+    "AutopassSkuDTO",
     "Category",
     "CategoryConfig",
     "CategoryConfigDetail",
+    "CategorySuggestParam",
+    "CategorySuggestion",
     "Envelope",
     "ImageUploadResult",
+    "ItemAutopassEditParam",
+    "ItemEditParam",
     "ItemInfo",
     "ItemListPage",
     "ItemNewParam",
     "ItemNewResult",
     "ItemPropValue",
+    "ItemVideo",
+    "MaterialDetail",
+    "MaterialTokenParam",
+    "MaterialUploadToken",
+    "MaterialVerifyResult",
     "PropConfig",
     "RadioPropValue",
     "ServiceRule",
@@ -39,8 +49,10 @@ __all__ = [
     "SkuIdMapping",
     "SkuInfo",
     "SkuPropDTO",
+    "StockChangeType",
     "SupplyItem",
     "SupplyItemSeller",
+    "UpdateSkuDTO",
 ]
 
 
@@ -174,6 +186,14 @@ class ItemPropValue(_Request):
     check_box_prop_values_list: list[RadioPropValue] | None = None
 
 
+class ItemVideo(_Request):
+    """`itemVideo{videoId, videoType}`: type 1 is an uploaded material (its videoId from
+    `open.item.material.detail.get`), type 2 a Kuaishou short video (§4)."""
+
+    video_id: str
+    video_type: int = 1
+
+
 class ItemNewParam(_Request):
     """The `param` of `open.item.new`. Every image URL must already be hosted by Kuaishou."""
 
@@ -191,6 +211,7 @@ class ItemNewParam(_Request):
     item_prop_values: list[ItemPropValue] | None = None
     service_rule: ServiceRule
     express_template_id: int = 0
+    item_video: ItemVideo | None = None
 
 
 class SkuIdMapping(_Response):
@@ -302,3 +323,157 @@ class SupplyItem(_Request):
     category_id: int | None = None
     seller: SupplyItemSeller | None = None
     upload_method: int | None = None
+
+
+# --- open.item.edit / open.item.autopass.edit (§1.6) ------------------------------------------
+
+
+class StockChangeType(IntEnum):
+    """`skuStockChangeType`: how `skuChangeStock` applies. Autopass edits accept only 1 and 2."""
+
+    ADD = 1
+    SUBTRACT = 2
+    SET = 3
+
+
+class UpdateSkuDTO(_Request):
+    """One SKU of `open.item.edit` (OpenApiUpdateSkuDTO).
+
+    `skuId` names an existing SKU (a field left out keeps its value); without it the SKU is
+    new and needs `relSkuId`, a price and its props. The list replaces the item's SKUs: an
+    existing SKU left out is deleted, and the result must stay the full Cartesian product.
+    Stock changes are relative unless `skuStockChangeType` is 3 (set).
+    """
+
+    sku_id: int | None = None
+    rel_sku_id: int | None = None
+    sku_sale_price: int | None = None
+    sku_market_price: int | None = None
+    sku_nick: str | None = None
+    sku_props: list[SkuPropDTO] | None = None
+    sku_stock_change_type: int | None = None
+    sku_change_stock: int | None = None
+
+
+class ItemEditParam(_Request):
+    """The `param` of `open.item.edit`: `itemId` and the fields of new to change.
+
+    A field left out (None) keeps its value. Detail images, attributes and 3:4 images change only
+    with their `update*` flag set to true, and `[]` with the flag clears them. Title, details,
+    main images and category changes send the item back to review.
+    """
+
+    item_id: int
+    title: str | None = None
+    category_id: int | None = None
+    category_name: str | None = None
+    image_urls: list[str] | None = None
+    three_quarters_image_urls: list[str] | None = None
+    update_three_quarters_image_urls: bool | None = None
+    short_title: str | None = None
+    selling_point: str | None = None
+    details: str | None = None
+    detail_image_urls: list[str] | None = None
+    update_detail_image_urls: bool | None = None
+    sku_list: list[UpdateSkuDTO] | None = None
+    item_prop_values: list[ItemPropValue] | None = None
+    update_item_prop_values: bool | None = None
+    service_rule: ServiceRule | None = None
+    express_template_id: int | None = None
+    item_video: ItemVideo | None = None
+
+
+class AutopassSkuDTO(_Request):
+    """One SKU of `open.item.autopass.edit` (OpenApiAutoPassSkuDTO): price and stock of an
+    existing SKU. Stock changes only by adding (1) or subtracting (2)."""
+
+    sku_id: int
+    sku_sale_price: int | None = None
+    sku_market_price: int | None = None
+    sku_stock_change_type: int | None = None
+    sku_change_stock: int | None = None
+
+
+class ItemAutopassEditParam(_Request):
+    """The `param` of `open.item.autopass.edit`: price, stock and service changes that take
+    effect without review. Only the SKUs listed change; the others keep their values."""
+
+    item_id: int
+    sku_list: list[AutopassSkuDTO] | None = None
+    service_rule: ServiceRule | None = None
+    express_template_id: int | None = None
+
+
+# --- open.item.category.suggested.get (§3) ----------------------------------------------------
+
+
+class CategorySuggestParam(_Request):
+    """The `param` of `open.item.category.suggested.get`. The images must be Kuaishou URLs."""
+
+    image_urls: list[str]
+    item_title: str
+    item_desc: str | None = None
+
+
+class CategorySuggestion(_Response):
+    """One suggested category: names and ids from the root down to the leaf.
+
+    `open` tells whether this merchant may publish into it.
+    """
+
+    category_name_path: list[str] = Field(default_factory=list)
+    category_code_path: list[int] = Field(default_factory=list)
+    open: bool = False
+
+    @property
+    def category_id(self) -> int | None:
+        """The leaf: the last id of the path."""
+        return self.category_code_path[-1] if self.category_code_path else None
+
+
+# --- open.item.material.* (§4, item video) ----------------------------------------------------
+
+
+class MaterialTokenParam(_Request):
+    """The `param` of `open.item.material.upload.token.issue`. `fileLength` (bytes) lets the
+    platform refuse an oversized file before the upload."""
+
+    material_upload_type: int = 1
+    file_name: str | None = None
+    file_length: int | None = None
+
+
+class MaterialUploadToken(_Response):
+    """A single-use upload token and where to POST the file.
+
+    The response shape is not documented [?]: the URL is read from `uploadUrl` or `endpoint`.
+    A relative URL is resolved against the client's base URL.
+    """
+
+    model_config = ConfigDict(coerce_numbers_to_str=True)
+
+    token: str
+    upload_url: str = Field(validation_alias=AliasChoices("uploadUrl", "endpoint"))
+    expire_time: int | None = None
+
+
+class MaterialVerifyResult(_Response):
+    """`data` of `open.item.material.upload.token.verify`: the material the upload became."""
+
+    material_id: int
+
+
+class MaterialDetail(_Response):
+    """`data` of `open.item.material.detail.get`. `videoId` is what `itemVideo` takes.
+
+    Status values are not documented [?]; banjia relies only on `videoId` being present.
+    """
+
+    model_config = ConfigDict(coerce_numbers_to_str=True)
+
+    material_id: int
+    material_upload_type: int | None = None
+    status: int | None = None
+    video_id: str | None = None
+    file_name: str | None = None
+    file_length: int | None = None

@@ -1,4 +1,5 @@
-"""Every emulator in one ASGI app: `/taobao/...` (TOP), `/kuaishou/...` (the Kuaishou open platform).
+"""Every emulator in one ASGI app: `/taobao/...` (TOP), `/kuaishou/...` (the Kuaishou open platform),
+`/vvtool/...` (the vv-tool proxy).
 
 Served on loopback by `banjia sandbox serve` for the demo and `make dev`, and mounted in-process through
 `httpx.ASGITransport` in tests. Clients reach it exactly as they reach the real platforms: only the base
@@ -16,6 +17,7 @@ from starlette.routing import Mount, Route
 
 from connectors.sandbox.kuaishou_open import KuaishouSandbox, build_kuaishou_app
 from connectors.sandbox.taobao_top import TaobaoSandbox, build_taobao_app
+from connectors.sandbox.vvtool import VvtoolSandbox, build_vvtool_app
 
 __all__ = ["Sandbox", "build_sandbox_app"]
 
@@ -26,19 +28,21 @@ class Sandbox:
 
     taobao: TaobaoSandbox = field(default_factory=TaobaoSandbox)
     kuaishou: KuaishouSandbox = field(default_factory=KuaishouSandbox)
+    vvtool: VvtoolSandbox = field(default_factory=VvtoolSandbox)
 
 
 def build_sandbox_app(sandbox: Sandbox | None = None) -> Starlette:
     state = sandbox or Sandbox()
 
     async def health(_: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok", "platforms": ["taobao", "kuaishou"]})
+        return JSONResponse({"status": "ok", "platforms": ["taobao", "kuaishou", "vvtool"]})
 
     app = Starlette(
         routes=[
             Route("/health", health),
             Mount("/taobao", app=build_taobao_app(state.taobao)),
             Mount("/kuaishou", app=build_kuaishou_app(state.kuaishou)),
+            Mount("/vvtool", app=build_vvtool_app(state.vvtool)),
         ]
     )
     app.state.sandbox = state

@@ -42,6 +42,7 @@ from starlette.routing import Route
 from connectors.kuaishou.models import CategoryConfig, CategoryConfigDetail, PropConfig
 from connectors.kuaishou.rules import describe, violations
 from connectors.kuaishou.signing import SignMethod, sign
+from connectors.sandbox import kuaishou_material as material  # read only when called: a cycle
 from connectors.sandbox.category_tree import DEFAULT_TREE_PATH, CategoryTree
 from connectors.sandbox.credentials import (
     KUAISHOU_ACCESS_TOKEN,
@@ -182,6 +183,7 @@ class KuaishouSandbox:
     - `uploads`: uploaded images by kwaiImgUrl.
     - `calls`: every request as `(method, seller or None)`.
     - `category_configs`: per-category overrides of `default_category_config()`.
+    - `materials`, `suggestions`: item videos and the suggested.get quota (kuaishou_material.py).
     """
 
     def __init__(
@@ -212,6 +214,8 @@ class KuaishouSandbox:
         self.reports: list[SupplyReportRecord] = []
         self.uploads: dict[str, UploadedImage] = {}
         self.calls: list[tuple[str, int | None]] = []
+        self.materials = material.MaterialStore()
+        self.suggestions = material.SuggestionQuota()
         self._faults: dict[str, deque[FaultKind]] = defaultdict(deque)
         self._by_rel: dict[int, int] = {}
         self._created_per_day: dict[tuple[int, date], int] = defaultdict(int)
@@ -273,7 +277,7 @@ class KuaishouSandbox:
         self, method: str, *, seller: int, param: dict[str, Any], files: Mapping[str, UploadedFile]
     ) -> Any:
         """Run one API method for `seller` and return its `data`, or raise `SandboxApiError`."""
-        handler = _HANDLERS.get(method)
+        handler = _HANDLERS.get(method) or material.HANDLERS.get(method)
         if handler is None:
             raise SandboxApiError(Result.UNKNOWN_METHOD, f"api不存在: {method}")
         return handler(self, seller, param, files)
@@ -337,6 +341,7 @@ class KuaishouSandbox:
                 )
             config = self.config_for(category_id)
         found = violations(param, category_config=config, is_kwai_image=self.is_kwai_image)
+        found += material.item_video_problems(self, seller, param)
         if found:
             raise _invalid(describe(found))
         rel_item_id = param["relItemId"]
@@ -528,7 +533,9 @@ _HANDLERS: dict[str, _Handler] = {
     "open.supply.item.sync": KuaishouSandbox._supply_sync,
 }
 # Documented as GET; POST is accepted for them too.
-_GET_METHODS = frozenset({"open.item.category", "open.item.category.config"})
+_GET_METHODS = frozenset(
+    {"open.item.category", "open.item.category.config", "open.item.category.suggested.get"}
+)
 
 
 def _is_int(value: object) -> TypeGuard[int]:
@@ -706,6 +713,11 @@ def build_kuaishou_app(state: KuaishouSandbox) -> Starlette:
             body["data"] = data
         return JSONResponse(body)
 
-    app = Starlette(routes=[Route("/{path:path}", gateway, methods=["GET", "POST"])])
+    app = Starlette(
+        routes=[
+            material.upload_route(state),
+            Route("/{path:path}", gateway, methods=["GET", "POST"]),
+        ]
+    )
     app.state.sandbox = state
     return app

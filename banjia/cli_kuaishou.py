@@ -1,0 +1,180 @@
+"""`banjia kuaishou sign|validate`: the two checks an integrator runs before blaming the platform.
+
+Both reuse the code the client and the sandbox use (`connectors.kuaishou.signing`,
+`connectors.kuaishou.rules`), never a second implementation, so what they print is what banjia sends
+and enforces.
+
+`sign` prints exactly two lines, the sign last:
+
+    access_token=…&appkey=…&method=…&param=…&signMethod=…&timestamp=…&version=1&signSecret=***
+    <sign>
+
+The secret is read from the env var named by `--secret-env` (never from an argument, which would
+land in shell history and `ps`) and is masked wherever it would appear. A missing or empty variable,
+input that is not a JSON object, or a `signMethod` param that contradicts `--sign-method` exits 2.
+
+`validate` prints one line per violation, `FILE: field: message`, and one `FILE: OK` line per file
+without any, so a run over many files shows that each was checked. Exit status: 0 when every file
+is valid, 1 when any file breaks a rule or is not valid JSON, 2 on usage errors (a missing file, an
+unreadable category config). The "image hosted by Kuaishou" rule needs the platform and is not run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+__all__ = ["kuaishou"]
+
+_MASK = "***"
+
+
+@click.group()
+def kuaishou() -> None:
+    """Kuaishou open-platform tools for integrators: sign a request, validate an item param."""
+
+
+@kuaishou.command("sign")
+@click.option(
+    "--sign-method",
+    type=click.Choice(["MD5", "HMAC_SHA256"]),
+    required=True,
+    help="MD5 (lower-case hex) or HMAC_SHA256 (Base64).",
+)
+@click.option(
+    "--secret-env",
+    required=True,
+    metavar="VAR",
+    help="Name of the env var holding the app's signSecret (not the appSecret).",
+)
+def sign_command(sign_method: str, secret_env: str) -> None:
+    """Sign system params read as a JSON object on stdin; print the signed string, then the sign.
+
+    Keys: access_token, appkey, method, param, signMethod, timestamp, version. A null value means
+    the param is not sent (and not signed). `param` may be the exact JSON string to send, or a JSON
+    object, which is serialized as banjia sends it (compact, raw UTF-8). Numbers become strings.
+    """
+    from connectors.kuaishou.signing import SIGNED_PARAMS, SignMethod, sign, sign_string
+
+    secret = os.environ.get(secret_env, "")
+    if not secret:
+        raise click.UsageError(
+            f"environment variable {secret_env} is not set or empty: export the app's signSecret "
+            "in it (the value is never printed)"
+        )
+    params = _read_params(sys.stdin.read())
+    ignored = sorted(set(params) - set(SIGNED_PARAMS))
+    if ignored:
+        click.echo(f"note: not signed, ignored: {', '.join(ignored)}", err=True)
+    for required in ("appkey", "method"):
+        if params.get(required) is None:
+            raise click.UsageError(f"{required} is required in the params")
+    sent = params.get("signMethod")
+    if sent is not None and sent != sign_method:
+        raise click.UsageError(
+            f"the params say signMethod={sent} but --sign-method is {sign_method}: "
+            "the gateway would verify with the other method"
+        )
+    if sent is None:
+        click.echo("note: signMethod is not among the params (so it is not signed)", err=True)
+    method: SignMethod = "MD5" if sign_method == "MD5" else "HMAC_SHA256"
+    shown = sign_string(params, sign_secret=_MASK).replace(secret, _MASK)
+    click.echo(shown)
+    click.echo(sign(params, sign_secret=secret, sign_method=method))
+
+
+def _read_params(text: str) -> dict[str, str | None]:
+    from connectors.kuaishou.signing import dump_param
+
+    try:
+        raw = json.loads(text)
+    except ValueError as exc:
+        raise click.UsageError(f"stdin is not JSON: {exc}") from None
+    if not isinstance(raw, dict):
+        raise click.UsageError("stdin must be one JSON object of system params")
+    params: dict[str, str | None] = {}
+    for key, value in raw.items():
+        if value is None or isinstance(value, str):
+            params[key] = value
+        elif isinstance(value, bool):
+            raise click.UsageError(f"{key}: a boolean cannot be a system param value")
+        elif isinstance(value, int | float):
+            params[key] = str(value)
+        elif key == "param":
+            params[key] = dump_param(value)
+        else:
+            raise click.UsageError(f"{key}: must be a string, a number or null")
+    return params
+
+
+@kuaishou.command("validate")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--category-config",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The `data` of open.item.category.config for the item's category (refund rules, "
+    "required attributes).",
+)
+def validate_command(files: tuple[Path, ...], category_config: Path | None) -> None:
+    """Check open.item.new `param` JSON files against the publishing rules.
+
+    Prints `FILE: field: message` per violation and `FILE: OK` per valid file; exits 1 if any
+    file breaks a rule. A file may hold the param object or the param as a JSON string.
+    """
+    from connectors.kuaishou.rules import violations
+
+    config = _read_category_config(category_config) if category_config else None
+    failed = False
+    for path in files:
+        try:
+            param = _read_param(path)
+        except ValueError as exc:
+            click.echo(f"{path}: param: not valid JSON ({exc})")
+            failed = True
+            continue
+        found = violations(param, category_config=config)
+        for violation in found:
+            click.echo(f"{path}: {violation.field}: {violation.message}")
+        if found:
+            failed = True
+        else:
+            click.echo(f"{path}: OK")
+    sys.exit(1 if failed else 0)
+
+
+def _read_param(path: Path) -> Any:
+    value = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(value, str):  # the form value copied as is: a JSON string holding the param
+        value = json.loads(value)
+    return value
+
+
+def _read_category_config(path: Path) -> Any:
+    """The config's `data`; a whole response envelope (`{result, data}`) is unwrapped."""
+    from pydantic import ValidationError
+
+    from connectors.kuaishou.models import CategoryConfig
+
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise click.BadParameter(
+            f"{path} is not JSON: {exc}", param_hint="--category-config"
+        ) from None
+    if isinstance(raw, dict) and "result" in raw and isinstance(raw.get("data"), dict):
+        raw = raw["data"]
+    try:
+        return CategoryConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise click.BadParameter(
+            f"{path} is not open.item.category.config data: {exc.error_count()} error(s), first: "
+            f"{exc.errors()[0]['msg']}",
+            param_hint="--category-config",
+        ) from None

@@ -1,0 +1,73 @@
+"""A migration published through the vv-tool proxy instead of our own Kuaishou app.
+
+Items land on the vv-tool emulator, each exactly once; images go by their public https URLs (no
+upload); the supply reports are recorded as the proxy's duty, never sent by us; the run's charges
+show in the metadata.
+"""
+
+from collections import Counter
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from connectors.sandbox.app import Sandbox
+from connectors.warehouse import Warehouse, migration_status
+from tests.assets.conftest import Materialize
+
+VVTOOL_MIGRATION = """
+migrations:
+  - key: taobao-demo
+    mode: move
+    max_items: 25
+    source:
+      platform: taobao
+      shop_id: demo-taobao-shop
+      app_key: "12345678"
+      app_secret_env: BANJIA_TAOBAO_APP_SECRET
+      session_env: BANJIA_TAOBAO_SESSION
+    target:
+      backend: vvtool
+      vvtool_client_id: vv_sandbox_account
+      vvtool_client_secret_env: BANJIA_VVTOOL_CLIENT_SECRET
+      vvtool_shop_id: "880001"
+      category_tree_file: data/categories/kuaishou_sandbox_tree.csv
+    category: {min_confidence: 0.25}
+"""
+
+
+@pytest.fixture(scope="module")
+def vv_run(
+    materialize: Materialize, tmp_path_factory: pytest.TempPathFactory
+) -> dg.ExecuteInProcessResult:
+    path = tmp_path_factory.mktemp("vv") / "migrations.yaml"
+    path.write_text(VVTOOL_MIGRATION, encoding="utf-8")
+    result = materialize(partition_key="taobao-demo", migrations_path=str(path))
+    assert result.success
+    return result
+
+
+def test_items_are_created_once_each_on_the_proxy(
+    vv_run: dg.ExecuteInProcessResult, sandbox: Sandbox, warehouse: Warehouse
+) -> None:
+    status = migration_status(warehouse, "taobao-demo")
+    assert status["published"] > 0
+    assert status["unaccounted"] == []
+    created = Counter(item.rel_item_id for item in sandbox.vvtool.items.values())
+    assert max(created.values()) == 1
+    assert len(created) == status["published"]
+
+
+def test_no_image_is_uploaded_and_no_report_is_sent_by_us(
+    vv_run: dg.ExecuteInProcessResult, sandbox: Sandbox, warehouse: Warehouse
+) -> None:
+    assert sandbox.kuaishou.uploads == {}
+    assert sandbox.kuaishou.reports == []
+    states = {r["state"] for r in warehouse.query("SELECT state FROM supply_outbox")}
+    assert states == {"delegated"}
+
+
+def test_the_run_shows_what_the_proxy_charged(vv_run: dg.ExecuteInProcessResult) -> None:
+    materializations = vv_run.asset_materializations_for_node("published_items")
+    charged = materializations[0].metadata["vvtool_charged_this_run"].value
+    assert charged and charged > 0
