@@ -1,4 +1,4 @@
-"""Extract: read the source shop through its official API and keep every payload verbatim."""
+"""Extract: read the source shop through its official API, incrementally, keeping payloads verbatim."""
 
 import asyncio
 from datetime import UTC, datetime
@@ -8,21 +8,33 @@ import dagster as dg
 from assets.metadata import markdown_table
 from assets.partitions import migration_partitions
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
-from connectors.sources import ExtractResult, extract_shop, source_item_id_of
+from connectors.sources import ExtractResult, extract_shop, reader_for
+from connectors.warehouse import Warehouse
+from listings.cursor import ExtractCursor
 from listings.migrations import Migration
 from listings.quarantine import Stage
 
 
-async def _extract(platforms: PlatformsResource, migration: Migration) -> ExtractResult:
+async def _extract(
+    platforms: PlatformsResource, migration: Migration, store: Warehouse
+) -> ExtractResult:
+    stored = store.load_cursor(migration.key)
+    cursor = ExtractCursor.model_validate_json(stored) if stored else ExtractCursor()
     async with platforms.source(migration) as client:
-        return await extract_shop(client, max_items=migration.max_items)
+        return await extract_shop(
+            reader_for(migration, client),
+            known_versions=store.known_versions(migration.key),
+            cursor=cursor,
+            max_items=migration.max_items,
+        )
 
 
 @dg.asset(
     partitions_def=migration_partitions,
     group_name="extract",
     kinds={"duckdb", "api"},
-    description="Every listing of the source shop, as the platform returned it (verbatim JSON).",
+    description="Every listing of the source shop as the platform returned it (verbatim JSON); "
+    "re-runs read only new and changed items, and mark the ones that left the shop as gone.",
 )
 def raw_listings(
     context: dg.AssetExecutionContext,
@@ -31,22 +43,29 @@ def raw_listings(
     platforms: PlatformsResource,
 ) -> dg.MaterializeResult:
     migration = migrations.get(context.partition_key)
-    result = asyncio.run(_extract(platforms, migration))
+    store = warehouse.open()
+    result = asyncio.run(_extract(platforms, migration, store))
     fetched_at = datetime.now(UTC)
-    platform = migration.source.platform
     rows = [
         {
             "migration": migration.key,
-            "platform": platform.value,
+            "platform": migration.source.platform.value,
             "shop_id": migration.source.shop_id,
-            "source_item_id": source_item_id_of(platform, payload),
+            "source_item_id": item_id,
             "payload": payload,
             "fetched_at": fetched_at,
+            "version": result.versions.get(item_id, ""),
+            "modified_at": result.modified.get(item_id),
+            "source_state": "listed",
         }
-        for payload in result.payloads
+        for item_id, payload in result.payloads.items()
     ]
-    store = warehouse.open()
-    store.replace_partition("raw_listings", migration=migration.key, rows=rows)
+    store.save_extraction(
+        migration=migration.key,
+        rows=rows,
+        gone_ids=result.gone_ids,
+        cursor_json=result.cursor.model_dump_json(),
+    )
     store.replace_quarantine(
         migration=migration.key,
         stages=[Stage.EXTRACT],
@@ -64,13 +83,16 @@ def raw_listings(
     return dg.MaterializeResult(
         metadata={
             "listed": result.listed,
-            "fetched": len(rows),
+            "read": len(rows),
+            "unchanged_not_read": len(result.unchanged_ids),
+            "gone": len(result.gone_ids),
             "detail_missing": len(result.missing_ids),
+            "cursor_last_modified": str(result.cursor.last_modified or "none"),
             "dagster/row_count": len(rows),
             "preview": markdown_table(
                 [
-                    {"source_item_id": source_item_id_of(platform, p), "title": p.get("title")}
-                    for p in result.payloads
+                    {"source_item_id": item_id, "title": payload.get("title")}
+                    for item_id, payload in result.payloads.items()
                 ]
             ),
         }

@@ -18,6 +18,7 @@ from connectors.platforms import (
     Endpoints,
     EndpointsMode,
     HttpClient,
+    SourceClient,
     kuaishou_client,
     media_fetcher,
     publisher,
@@ -25,7 +26,6 @@ from connectors.platforms import (
 )
 from connectors.publisher import Publisher
 from connectors.sandbox.inprocess import in_process_transport
-from connectors.taobao import TaobaoClient
 from connectors.warehouse import Warehouse
 from listings.migrations import Migration, MigrationsFile
 
@@ -89,7 +89,7 @@ class PlatformsResource(dg.ConfigurableResource):
     def _transport(self) -> AsyncTransport | None:
         return in_process_transport() if self.sandbox_in_process else None
 
-    def source(self, migration: Migration, env: Mapping[str, str] | None = None) -> TaobaoClient:
+    def source(self, migration: Migration, env: Mapping[str, str] | None = None) -> SourceClient:
         return source_client(
             migration,
             endpoints=self._endpoints(),

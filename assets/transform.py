@@ -17,7 +17,7 @@ from connectors.warehouse import Warehouse
 from listings.categories import CategoryDecision, CategoryMatcher, CategoryNode, CategoryTree
 from listings.drafting import build_draft
 from listings.migrations import Migration
-from listings.model import Listing, SourcePlatform
+from listings.model import Listing, ListingStatus, SourcePlatform
 from listings.quarantine import Problem, Stage
 
 
@@ -46,16 +46,15 @@ def listings(
     migration = migrations.get(context.partition_key)
     store = warehouse.open()
     raw = store.query(
-        "SELECT source_item_id, payload FROM raw_listings WHERE migration = ? ORDER BY 1",
+        "SELECT source_item_id, payload, source_state FROM raw_listings WHERE migration = ? "
+        "ORDER BY 1",
         [migration.key],
     )
     platform = SourcePlatform(migration.source.platform)
     rows, problems = [], []
     for row in raw:
         try:
-            listing = parse_payload(
-                platform, json.loads(row["payload"]), shop_id=migration.source.shop_id
-            )
+            listing = parse_payload(platform, json.loads(row["payload"]), migration=migration)
         except ParseProblem as exc:
             problems.append(
                 {
@@ -66,6 +65,9 @@ def listings(
                 }
             )
             continue
+        if row["source_state"] == "gone" and listing.status is ListingStatus.ONSALE:
+            # It left the source's on-sale listing since it was read: kept, marked off-shelf.
+            listing = listing.model_copy(update={"status": ListingStatus.OFFSHELF})
         rows.append(
             {
                 "migration": migration.key,

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from connectors.http import build_async_client
 from connectors.kuaishou import KuaishouClient
+from connectors.pinduoduo import PinduoduoClient
 from connectors.publisher import Publisher
 from connectors.taobao import TaobaoClient
 from connectors.vvtool import VvtoolClient, VvtoolPublisher
@@ -27,6 +28,7 @@ __all__ = [
     "EndpointsMode",
     "HttpClient",
     "MissingSecretError",
+    "SourceClient",
     "kuaishou_client",
     "media_fetcher",
     "publisher",
@@ -35,6 +37,7 @@ __all__ = [
 
 PRODUCTION_TAOBAO_URL = "https://eco.taobao.com/router/rest"
 PRODUCTION_KUAISHOU_URL = "https://openapi.kwaixiaodian.com"
+PRODUCTION_PINDUODUO_URL = "https://gw-api.pinduoduo.com/api/router"
 PRODUCTION_VVTOOL_URL = "http://api.vv-tool.com"
 PRODUCTION_VVTOOL_TOKEN_URL = "http://proxy-api.vv-tool.com/api/proxy/oauth/token"
 
@@ -52,6 +55,7 @@ class Endpoints(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     taobao_url: str
+    pinduoduo_url: str
     kuaishou_url: str
     vvtool_url: str
     vvtool_token_url: str
@@ -61,6 +65,7 @@ class Endpoints(BaseModel):
         if mode is EndpointsMode.PRODUCTION:
             return cls(
                 taobao_url=PRODUCTION_TAOBAO_URL,
+                pinduoduo_url=PRODUCTION_PINDUODUO_URL,
                 kuaishou_url=PRODUCTION_KUAISHOU_URL,
                 vvtool_url=PRODUCTION_VVTOOL_URL,
                 vvtool_token_url=PRODUCTION_VVTOOL_TOKEN_URL,
@@ -68,6 +73,7 @@ class Endpoints(BaseModel):
         base = sandbox_url.rstrip("/")
         return cls(
             taobao_url=f"{base}/taobao/router/rest",
+            pinduoduo_url=f"{base}/pinduoduo/api/router",
             kuaishou_url=f"{base}/kuaishou",
             vvtool_url=f"{base}/vvtool",
             vvtool_token_url=f"{base}/vvtool/api/proxy/oauth/token",
@@ -84,6 +90,9 @@ def _secret(env: Mapping[str, str], name: str, *, migration: str, field: str) ->
     return value
 
 
+SourceClient = TaobaoClient | PinduoduoClient
+
+
 def source_client(
     migration: Migration,
     *,
@@ -91,25 +100,40 @@ def source_client(
     env: Mapping[str, str],
     transport: httpx.AsyncBaseTransport | None = None,
     rate_limited: bool = True,
-) -> TaobaoClient:
-    """The client of a migration's source shop."""
+) -> SourceClient:
+    """The client of a migration's source shop.
+
+    The migration's generic names map to each platform's: `app_key` is TOP's app_key and PDD's
+    client_id; `app_secret_env` holds the app secret (PDD: client_secret); `session_env` holds the
+    seller's authorization (TOP: session key; PDD: access_token).
+    """
     source = migration.source
+    rate = source.rate_per_second if rate_limited else None
+    secret = _secret(
+        env, source.app_secret_env, migration=migration.key, field="source.app_secret_env"
+    )
+    session = _secret(env, source.session_env, migration=migration.key, field="source.session_env")
+    if source.platform is SourcePlatform.PINDUODUO:
+        return PinduoduoClient(
+            base_url=endpoints.pinduoduo_url,
+            client_id=source.app_key,
+            client_secret=secret,
+            access_token=session,
+            transport=transport,
+            rate_per_second=rate,
+        )
     if source.platform not in (SourcePlatform.TAOBAO, SourcePlatform.TMALL):
         raise NotImplementedError(
             f"migration {migration.key!r}: source platform {source.platform.value!r} has no "
-            "connector yet (Taobao/Tmall only; Pinduoduo and 1688 are issue #5)"
+            "connector yet"
         )
     return TaobaoClient(
         base_url=endpoints.taobao_url,
         app_key=source.app_key,
-        app_secret=_secret(
-            env, source.app_secret_env, migration=migration.key, field="source.app_secret_env"
-        ),
-        session=_secret(
-            env, source.session_env, migration=migration.key, field="source.session_env"
-        ),
+        app_secret=secret,
+        session=session,
         transport=transport,
-        rate_per_second=source.rate_per_second if rate_limited else None,
+        rate_per_second=rate,
     )
 
 

@@ -1,53 +1,192 @@
-"""Reading a whole source shop and parsing its payloads, whatever the source platform.
+"""Reading a source shop incrementally, whatever the platform, and parsing its payloads.
 
-The platform-specific work lives in each connector package; this module is the one place that picks the
-connector for a platform, so the assets never branch on platforms.
+Each platform gets a small reader with the same three steps: list what is on sale (ids, each with a
+*version*: its modified time where the platform gives one, else a fingerprint of its list row), read the
+details of what is new or changed, parse a payload. `extract_shop` compares the listing with what the
+warehouse already holds, so a re-run reads only what changed, and items that left the listing are
+reported as gone (marked, not forgotten). This module is the one place that branches on platforms.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
 
+from connectors.pinduoduo import PinduoduoClient, parse_goods
 from connectors.taobao import TaobaoClient, parse_item
+from connectors.taobao.parse import CHINA_TZ
+from listings.cursor import ExtractCursor
+from listings.migrations import Migration
 from listings.model import Listing, SourcePlatform
 
-__all__ = ["ExtractResult", "extract_shop", "parse_payload", "source_item_id_of"]
+__all__ = [
+    "ExtractResult",
+    "ListedItem",
+    "SourceReader",
+    "extract_shop",
+    "parse_payload",
+    "reader_for",
+    "source_item_id_of",
+]
+
+
+@dataclass(frozen=True)
+class ListedItem:
+    """One on-sale item as the list call shows it."""
+
+    item_id: str
+    version: str
+    modified: datetime | None = None
 
 
 @dataclass
 class ExtractResult:
-    """Every detail payload read, and the ids the list call named but no detail call returned."""
+    """What one extraction read, what it skipped as unchanged, and what left the shop."""
 
-    payloads: list[dict[str, Any]] = field(default_factory=list)
+    payloads: dict[str, dict[str, Any]] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=dict)
+    modified: dict[str, datetime | None] = field(default_factory=dict)
     missing_ids: list[str] = field(default_factory=list)
+    unchanged_ids: list[str] = field(default_factory=list)
+    gone_ids: list[str] = field(default_factory=list)
     listed: int = 0
+    cursor: ExtractCursor = field(default_factory=ExtractCursor)
 
 
-async def extract_shop(client: TaobaoClient, *, max_items: int | None = None) -> ExtractResult:
-    """List every on-sale item, then read the details in batches (recovering silent omissions)."""
-    ids: list[int] = []
-    async for row in client.iter_onsale(fields="num_iid,modified"):
-        ids.append(int(row["num_iid"]))
-        if max_items is not None and len(ids) >= max_items:
-            break
-    details = await client.item_details(ids)
-    return ExtractResult(
-        payloads=list(details.items),
-        missing_ids=[str(i) for i in details.missing_ids],
-        listed=len(ids),
+class SourceReader(Protocol):
+    async def list_items(self, *, cursor: ExtractCursor) -> list[ListedItem]: ...
+
+    async def read_details(self, ids: Sequence[str]) -> tuple[list[dict[str, Any]], list[str]]: ...
+
+
+def _fingerprint(row: Mapping[str, Any]) -> str:
+    text = json.dumps(row, sort_keys=True, ensure_ascii=False, default=str)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _top_time(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=CHINA_TZ)
+
+
+class TaobaoReader:
+    """TOP lists `modified` with every on-sale row: that is the version."""
+
+    def __init__(self, client: TaobaoClient) -> None:
+        self._client = client
+
+    async def list_items(self, *, cursor: ExtractCursor) -> list[ListedItem]:
+        rows = [row async for row in self._client.iter_onsale(fields="num_iid,modified")]
+        return [
+            ListedItem(
+                item_id=str(row["num_iid"]),
+                version=str(row.get("modified") or ""),
+                modified=_top_time(row.get("modified")),
+            )
+            for row in rows
+        ]
+
+    async def read_details(self, ids: Sequence[str]) -> tuple[list[dict[str, Any]], list[str]]:
+        details = await self._client.item_details([int(i) for i in ids])
+        return list(details.items), [str(i) for i in details.missing_ids]
+
+
+class PinduoduoReader:
+    """`pdd.goods.list.get` has no modified time, only `created_at` windows of ≤7 days: every window
+    since `since` is listed, and a goods' version is the fingerprint of its list row (quantities,
+    on-sale flags, names), so an edit that shows in the list is re-read."""
+
+    def __init__(self, client: PinduoduoClient, *, since: datetime) -> None:
+        self._client = client
+        self._since = since
+
+    async def list_items(self, *, cursor: ExtractCursor) -> list[ListedItem]:
+        until = datetime.now(UTC)
+        rows = [row async for row in self._client.iter_goods(since=self._since, until=until)]
+        return [
+            ListedItem(
+                item_id=str(row["goods_id"]),
+                version=_fingerprint(row),
+                modified=datetime.fromtimestamp(row["created_at"], UTC)
+                if row.get("created_at")
+                else None,
+            )
+            for row in rows
+        ]
+
+    async def read_details(self, ids: Sequence[str]) -> tuple[list[dict[str, Any]], list[str]]:
+        details = await self._client.goods_details([int(i) for i in ids])
+        return list(details.goods), [str(i) for i in details.missing_ids]
+
+
+def reader_for(migration: Migration, client: Any) -> SourceReader:
+    """The reader of a migration's source platform around its client."""
+    platform = migration.source.platform
+    if platform in (SourcePlatform.TAOBAO, SourcePlatform.TMALL):
+        return TaobaoReader(client)
+    if platform is SourcePlatform.PINDUODUO:
+        since = datetime.now(UTC) - timedelta(days=migration.source.history_days)
+        return PinduoduoReader(client, since=since)
+    raise NotImplementedError(
+        f"migration {migration.key!r}: no reader for source platform {platform.value!r} yet"
     )
 
 
-def source_item_id_of(platform: SourcePlatform, payload: dict[str, Any]) -> str:
-    """The source item id in a raw payload (used before parsing, so a bad payload still has a name)."""
-    if platform in (SourcePlatform.TAOBAO, SourcePlatform.TMALL):
-        return str(payload.get("num_iid", ""))
-    raise NotImplementedError(f"no connector for source platform {platform.value!r} yet (issue #5)")
+async def extract_shop(
+    reader: SourceReader,
+    *,
+    known_versions: Mapping[str, str],
+    cursor: ExtractCursor,
+    max_items: int | None = None,
+) -> ExtractResult:
+    """List the shop, read the details of new and changed items, report the unchanged and gone."""
+    listed = await reader.list_items(cursor=cursor)
+    if max_items is not None:
+        listed = sorted(listed, key=lambda item: item.item_id)[:max_items]
+    result = ExtractResult(listed=len(listed))
+    to_read = []
+    for item in listed:
+        result.versions[item.item_id] = item.version
+        result.modified[item.item_id] = item.modified
+        if known_versions.get(item.item_id) == item.version:
+            result.unchanged_ids.append(item.item_id)
+        else:
+            to_read.append(item.item_id)
+    payloads, missing = await reader.read_details(to_read) if to_read else ([], [])
+    result.missing_ids = missing
+    listed_ids = {item.item_id for item in listed}
+    for payload in payloads:
+        result.payloads[_payload_id(payload)] = payload
+    if max_items is None:
+        result.gone_ids = sorted(set(known_versions) - listed_ids)
+    result.cursor = cursor.advance((item.item_id, item.modified) for item in listed)
+    return result
 
 
-def parse_payload(platform: SourcePlatform, payload: dict[str, Any], *, shop_id: str) -> Listing:
+def _payload_id(payload: Mapping[str, Any]) -> str:
+    for key in ("num_iid", "goods_id", "productID"):
+        if payload.get(key) is not None:
+            return str(payload[key])
+    raise KeyError("payload has no item id (num_iid / goods_id / productID)")
+
+
+def source_item_id_of(platform: SourcePlatform, payload: Mapping[str, Any]) -> str:
+    """The source item id in a raw payload (before parsing, so a bad payload still has a name)."""
+    return _payload_id(payload)
+
+
+def parse_payload(
+    platform: SourcePlatform, payload: dict[str, Any], *, migration: Migration
+) -> Listing:
     """Parse one raw payload; raises the connector's ParseProblem when a field cannot be read."""
+    shop_id = migration.source.shop_id
     if platform in (SourcePlatform.TAOBAO, SourcePlatform.TMALL):
         return parse_item(payload, shop_id=shop_id, tmall=platform is SourcePlatform.TMALL)
-    raise NotImplementedError(f"no connector for source platform {platform.value!r} yet (issue #5)")
+    if platform is SourcePlatform.PINDUODUO:
+        return parse_goods(payload, shop_id=shop_id, price=migration.pricing.pdd_price)
+    raise NotImplementedError(f"no parser for source platform {platform.value!r} yet")

@@ -24,6 +24,11 @@ CREATE TABLE IF NOT EXISTS raw_listings (
     migration VARCHAR NOT NULL, platform VARCHAR NOT NULL, shop_id VARCHAR NOT NULL,
     source_item_id VARCHAR NOT NULL, payload JSON NOT NULL, fetched_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (migration, source_item_id));
+ALTER TABLE raw_listings ADD COLUMN IF NOT EXISTS version VARCHAR;
+ALTER TABLE raw_listings ADD COLUMN IF NOT EXISTS modified_at TIMESTAMPTZ;
+ALTER TABLE raw_listings ADD COLUMN IF NOT EXISTS source_state VARCHAR DEFAULT 'listed';
+CREATE TABLE IF NOT EXISTS extract_cursors (
+    migration VARCHAR PRIMARY KEY, cursor JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL);
 CREATE TABLE IF NOT EXISTS listings (
     migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, title VARCHAR, status VARCHAR,
     sku_count INTEGER, price_min_fen BIGINT, price_max_fen BIGINT, main_image_count INTEGER,
@@ -148,6 +153,50 @@ class Warehouse:
         with self.connect() as con:
             row = con.execute(sql, list(params)).fetchone()
             return row[0] if row else None
+
+    # --- incremental extraction ----------------------------------------------------------------
+
+    def known_versions(self, migration: str) -> dict[str, str]:
+        """The version of every item the warehouse holds as listed (not gone) for a migration."""
+        rows = self.query(
+            "SELECT source_item_id, version FROM raw_listings WHERE migration = ? "
+            "AND coalesce(source_state, 'listed') = 'listed'",
+            [migration],
+        )
+        return {row["source_item_id"]: row["version"] or "" for row in rows}
+
+    def load_cursor(self, migration: str) -> str | None:
+        return self.scalar("SELECT cursor FROM extract_cursors WHERE migration = ?", [migration])
+
+    def save_extraction(
+        self,
+        *,
+        migration: str,
+        rows: Sequence[dict[str, Any]],
+        gone_ids: Sequence[str],
+        cursor_json: str,
+    ) -> None:
+        """Upsert the items read, mark the gone ones, and move the cursor, in one transaction."""
+        with self.connect() as con:
+            con.execute("BEGIN")
+            for row in rows:
+                con.execute(
+                    "DELETE FROM raw_listings WHERE migration = ? AND source_item_id = ?",
+                    [migration, row["source_item_id"]],
+                )
+            self._insert(con, "raw_listings", rows)
+            if gone_ids:
+                con.executemany(
+                    "UPDATE raw_listings SET source_state = 'gone' "
+                    "WHERE migration = ? AND source_item_id = ?",
+                    [[migration, item_id] for item_id in gone_ids],
+                )
+            con.execute(
+                "INSERT INTO extract_cursors VALUES (?, ?, ?) ON CONFLICT (migration) "
+                "DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
+                [migration, cursor_json, now_utc()],
+            )
+            con.execute("COMMIT")
 
     # --- quarantine ------------------------------------------------------------------------------
 

@@ -67,6 +67,12 @@ class SourceConfig(_Strict):
     app_secret_env: str
     session_env: str
     rate_per_second: float = Field(default=10.0, gt=0)
+    history_days: int = Field(
+        default=730,
+        ge=1,
+        le=3650,
+        description="Pinduoduo lists goods by creation time only: how far back to list.",
+    )
 
     _check_env = field_validator("app_secret_env", "session_env")(_env_name)
 
@@ -125,7 +131,7 @@ class PriceRule(_Strict):
 
     markup_percent: float = Field(default=0.0, ge=-90, le=1000)
     add_fen: int = Field(default=0, ge=-1_000_000, le=1_000_000)
-    pdd_price: str = Field(default="single", pattern="^(single|group)$")
+    pdd_price: Literal["single", "group"] = "single"
 
 
 class ServiceRules(_Strict):

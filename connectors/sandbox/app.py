@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 
 from connectors.sandbox.kuaishou_open import KuaishouSandbox, build_kuaishou_app
+from connectors.sandbox.pdd_open import PinduoduoSandbox, build_pdd_app
 from connectors.sandbox.taobao_top import TaobaoSandbox, build_taobao_app
 from connectors.sandbox.vvtool import VvtoolSandbox, build_vvtool_app
 
@@ -27,6 +28,7 @@ class Sandbox:
     """The emulators' state, kept so tests can inspect it and inject faults."""
 
     taobao: TaobaoSandbox = field(default_factory=TaobaoSandbox)
+    pinduoduo: PinduoduoSandbox = field(default_factory=PinduoduoSandbox)
     kuaishou: KuaishouSandbox = field(default_factory=KuaishouSandbox)
     vvtool: VvtoolSandbox = field(default_factory=VvtoolSandbox)
 
@@ -35,12 +37,15 @@ def build_sandbox_app(sandbox: Sandbox | None = None) -> Starlette:
     state = sandbox or Sandbox()
 
     async def health(_: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok", "platforms": ["taobao", "kuaishou", "vvtool"]})
+        return JSONResponse(
+            {"status": "ok", "platforms": ["taobao", "pinduoduo", "kuaishou", "vvtool"]}
+        )
 
     app = Starlette(
         routes=[
             Route("/health", health),
             Mount("/taobao", app=build_taobao_app(state.taobao)),
+            Mount("/pinduoduo", app=build_pdd_app(state.pinduoduo)),
             Mount("/kuaishou", app=build_kuaishou_app(state.kuaishou)),
             Mount("/vvtool", app=build_vvtool_app(state.vvtool)),
         ]

@@ -6,7 +6,6 @@ show in the metadata.
 """
 
 from collections import Counter
-from pathlib import Path
 
 import dagster as dg
 import pytest
