@@ -119,5 +119,9 @@ class PlatformsResource(dg.ConfigurableResource):
             rate_limited=self.client_rate_limits,
         )
 
+    def alibaba1688_image_base(self) -> str:
+        """Where 1688's relative `img/ibank/...` paths live (the sandbox serves its own)."""
+        return self._endpoints().alibaba1688_image_base
+
     def media_fetcher(self) -> HttpClient:
         return media_fetcher(transport=self._transport())

@@ -42,6 +42,7 @@ def listings(
     context: dg.AssetExecutionContext,
     warehouse: WarehouseResource,
     migrations: MigrationsResource,
+    platforms: PlatformsResource,
 ) -> dg.MaterializeResult:
     migration = migrations.get(context.partition_key)
     store = warehouse.open()
@@ -51,10 +52,16 @@ def listings(
         [migration.key],
     )
     platform = SourcePlatform(migration.source.platform)
+    image_base = platforms.alibaba1688_image_base()
     rows, problems = [], []
     for row in raw:
         try:
-            listing = parse_payload(platform, json.loads(row["payload"]), migration=migration)
+            listing = parse_payload(
+                platform,
+                json.loads(row["payload"]),
+                migration=migration,
+                alibaba1688_image_base=image_base,
+            )
         except ParseProblem as exc:
             problems.append(
                 {

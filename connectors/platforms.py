@@ -13,6 +13,7 @@ from enum import StrEnum
 import httpx
 from pydantic import BaseModel, ConfigDict
 
+from connectors.alibaba1688 import Alibaba1688Client
 from connectors.http import build_async_client
 from connectors.kuaishou import KuaishouClient
 from connectors.pinduoduo import PinduoduoClient
@@ -38,6 +39,8 @@ __all__ = [
 PRODUCTION_TAOBAO_URL = "https://eco.taobao.com/router/rest"
 PRODUCTION_KUAISHOU_URL = "https://openapi.kwaixiaodian.com"
 PRODUCTION_PINDUODUO_URL = "https://gw-api.pinduoduo.com/api/router"
+PRODUCTION_ALIBABA1688_URL = "https://gw.open.1688.com/openapi"
+PRODUCTION_ALIBABA1688_IMAGE_BASE = "https://cbu01.alicdn.com/"
 PRODUCTION_VVTOOL_URL = "http://api.vv-tool.com"
 PRODUCTION_VVTOOL_TOKEN_URL = "http://proxy-api.vv-tool.com/api/proxy/oauth/token"
 
@@ -56,6 +59,8 @@ class Endpoints(BaseModel):
 
     taobao_url: str
     pinduoduo_url: str
+    alibaba1688_url: str
+    alibaba1688_image_base: str
     kuaishou_url: str
     vvtool_url: str
     vvtool_token_url: str
@@ -66,6 +71,8 @@ class Endpoints(BaseModel):
             return cls(
                 taobao_url=PRODUCTION_TAOBAO_URL,
                 pinduoduo_url=PRODUCTION_PINDUODUO_URL,
+                alibaba1688_url=PRODUCTION_ALIBABA1688_URL,
+                alibaba1688_image_base=PRODUCTION_ALIBABA1688_IMAGE_BASE,
                 kuaishou_url=PRODUCTION_KUAISHOU_URL,
                 vvtool_url=PRODUCTION_VVTOOL_URL,
                 vvtool_token_url=PRODUCTION_VVTOOL_TOKEN_URL,
@@ -74,6 +81,8 @@ class Endpoints(BaseModel):
         return cls(
             taobao_url=f"{base}/taobao/router/rest",
             pinduoduo_url=f"{base}/pinduoduo/api/router",
+            alibaba1688_url=f"{base}/alibaba1688/openapi",
+            alibaba1688_image_base=f"{base}/alibaba1688/",
             kuaishou_url=f"{base}/kuaishou",
             vvtool_url=f"{base}/vvtool",
             vvtool_token_url=f"{base}/vvtool/api/proxy/oauth/token",
@@ -90,7 +99,7 @@ def _secret(env: Mapping[str, str], name: str, *, migration: str, field: str) ->
     return value
 
 
-SourceClient = TaobaoClient | PinduoduoClient
+SourceClient = TaobaoClient | PinduoduoClient | Alibaba1688Client
 
 
 def source_client(
@@ -104,8 +113,8 @@ def source_client(
     """The client of a migration's source shop.
 
     The migration's generic names map to each platform's: `app_key` is TOP's app_key and PDD's
-    client_id; `app_secret_env` holds the app secret (PDD: client_secret); `session_env` holds the
-    seller's authorization (TOP: session key; PDD: access_token).
+    client_id and 1688's appKey; `app_secret_env` holds the app secret (PDD: client_secret);
+    `session_env` holds the seller's authorization (TOP: session key; PDD, 1688: access_token).
     """
     source = migration.source
     rate = source.rate_per_second if rate_limited else None
@@ -118,6 +127,15 @@ def source_client(
             base_url=endpoints.pinduoduo_url,
             client_id=source.app_key,
             client_secret=secret,
+            access_token=session,
+            transport=transport,
+            rate_per_second=rate,
+        )
+    if source.platform is SourcePlatform.ALIBABA1688:
+        return Alibaba1688Client(
+            base_url=endpoints.alibaba1688_url,
+            app_key=source.app_key,
+            app_secret=secret,
             access_token=session,
             transport=transport,
             rate_per_second=rate,

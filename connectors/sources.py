@@ -9,6 +9,7 @@ reported as gone (marked, not forgotten). This module is the one place that bran
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
@@ -16,12 +17,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from connectors.alibaba1688 import Alibaba1688Client, parse_product
+from connectors.alibaba1688.errors import Alibaba1688Error
 from connectors.pinduoduo import PinduoduoClient, parse_goods
 from connectors.taobao import TaobaoClient, parse_item
 from connectors.taobao.parse import CHINA_TZ
 from listings.cursor import ExtractCursor
 from listings.migrations import Migration
 from listings.model import Listing, SourcePlatform
+from listings.supply import MigrationMode
 
 __all__ = [
     "ExtractResult",
@@ -124,6 +128,52 @@ class PinduoduoReader:
         return list(details.goods), [str(i) for i in details.missing_ids]
 
 
+class Alibaba1688Reader:
+    """1688 lists offer ids with `lastUpdateTime` (the version). Mode `move` reads the member's own
+    offers (`alibaba.product.get`); mode `distribute` reads the listed offers through
+    `alibaba.cross.productInfo`, the distribution view (consign prices)."""
+
+    def __init__(
+        self, client: Alibaba1688Client, *, distribute: bool, concurrency: int = 4
+    ) -> None:
+        self._client = client
+        self._distribute = distribute
+        self._limit = asyncio.Semaphore(concurrency)
+
+    async def list_items(self, *, cursor: ExtractCursor) -> list[ListedItem]:
+        return [
+            ListedItem(item_id=str(product_id), version=updated or "", modified=_aop_time(updated))
+            async for product_id, updated in self._client.iter_product_rows()
+        ]
+
+    async def _read(self, product_id: str) -> dict[str, Any] | None:
+        async with self._limit:
+            try:
+                if self._distribute:
+                    return await self._client.distribution_product(int(product_id))
+                return await self._client.own_product(int(product_id))
+            except Alibaba1688Error as exc:
+                if exc.retryable:
+                    raise
+                return None
+
+    async def read_details(self, ids: Sequence[str]) -> tuple[list[dict[str, Any]], list[str]]:
+        results = await asyncio.gather(*(self._read(i) for i in ids))
+        payloads = [r for r in results if r is not None]
+        missing = [i for i, r in zip(ids, results, strict=True) if r is None]
+        return payloads, missing
+
+
+def _aop_time(text: str | None) -> datetime | None:
+    """AOP times look like 20250601120000000+0800."""
+    if not text:
+        return None
+    try:
+        return datetime.strptime(text[:14] + text[17:], "%Y%m%d%H%M%S%z")
+    except ValueError:
+        return None
+
+
 def reader_for(migration: Migration, client: Any) -> SourceReader:
     """The reader of a migration's source platform around its client."""
     platform = migration.source.platform
@@ -132,6 +182,8 @@ def reader_for(migration: Migration, client: Any) -> SourceReader:
     if platform is SourcePlatform.PINDUODUO:
         since = datetime.now(UTC) - timedelta(days=migration.source.history_days)
         return PinduoduoReader(client, since=since)
+    if platform is SourcePlatform.ALIBABA1688:
+        return Alibaba1688Reader(client, distribute=migration.mode is MigrationMode.DISTRIBUTE)
     raise NotImplementedError(
         f"migration {migration.key!r}: no reader for source platform {platform.value!r} yet"
     )
@@ -181,7 +233,11 @@ def source_item_id_of(platform: SourcePlatform, payload: Mapping[str, Any]) -> s
 
 
 def parse_payload(
-    platform: SourcePlatform, payload: dict[str, Any], *, migration: Migration
+    platform: SourcePlatform,
+    payload: dict[str, Any],
+    *,
+    migration: Migration,
+    alibaba1688_image_base: str,
 ) -> Listing:
     """Parse one raw payload; raises the connector's ParseProblem when a field cannot be read."""
     shop_id = migration.source.shop_id
@@ -189,4 +245,12 @@ def parse_payload(
         return parse_item(payload, shop_id=shop_id, tmall=platform is SourcePlatform.TMALL)
     if platform is SourcePlatform.PINDUODUO:
         return parse_goods(payload, shop_id=shop_id, price=migration.pricing.pdd_price)
+    if platform is SourcePlatform.ALIBABA1688:
+        return parse_product(
+            payload,
+            shop_id=shop_id,
+            mode="distribute" if migration.mode is MigrationMode.DISTRIBUTE else "move",
+            supplier_name=migration.source.shop_name,
+            image_base=alibaba1688_image_base,
+        )
     raise NotImplementedError(f"no parser for source platform {platform.value!r} yet")

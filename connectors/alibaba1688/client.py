@@ -236,11 +236,35 @@ class Alibaba1688Client:
                 page_size=page_size,
                 total_records=int(page_result.get("totalRecords") or 0),
                 product_ids=tuple(int(row["productID"]) for row in rows),
+                last_update_times=tuple(row.get("lastUpdateTime") for row in rows),
             )
         except (ValidationError, ValueError, TypeError, KeyError) as exc:
             raise Alibaba1688ResponseError(
                 f"{PRODUCT_LIST_API} page {page} is not the documented shape: {exc!r}"
             ) from None
+
+    async def iter_product_rows(
+        self,
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+        statuses: Sequence[str] | None = ("published",),
+    ) -> AsyncIterator[tuple[int, str | None]]:
+        """Every own offer as (id, lastUpdateTime), page after page, each id once."""
+        seen: set[int] = set()
+        page = 1
+        while True:
+            result = await self.product_ids_page(page=page, page_size=page_size, statuses=statuses)
+            for product_id, updated in zip(
+                result.product_ids,
+                result.last_update_times or (None,) * len(result.product_ids),
+                strict=True,
+            ):
+                if product_id not in seen:
+                    seen.add(product_id)
+                    yield product_id, updated
+            if not result.product_ids or page * page_size >= result.total_records:
+                return
+            page += 1
 
     async def iter_product_ids(
         self,
@@ -250,17 +274,8 @@ class Alibaba1688Client:
     ) -> AsyncIterator[int]:
         """Every own offer id, page after page; an id already yielded (rows shift while we page)
         is skipped."""
-        seen: set[int] = set()
-        page = 1
-        while True:
-            result = await self.product_ids_page(page=page, page_size=page_size, statuses=statuses)
-            for product_id in result.product_ids:
-                if product_id not in seen:
-                    seen.add(product_id)
-                    yield product_id
-            if not result.product_ids or page * page_size >= result.total_records:
-                return
-            page += 1
+        async for product_id, _ in self.iter_product_rows(page_size=page_size, statuses=statuses):
+            yield product_id
 
     # -- detail ---------------------------------------------------------------------------------
 

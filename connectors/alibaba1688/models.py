@@ -180,3 +180,6 @@ class ProductIdPage(BaseModel):
     page_size: int
     total_records: int
     product_ids: tuple[int, ...] = ()
+    last_update_times: tuple[str | None, ...] = ()
+    """Each row's `lastUpdateTime` (AOP time text), in the order of `product_ids`: the version
+    that incremental extraction compares."""

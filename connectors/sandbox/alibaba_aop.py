@@ -73,7 +73,15 @@ CROSS_API = "alibaba.cross.productInfo"
 APIS = frozenset({LIST_API, GET_API, CROSS_API})
 
 FaultKind = Literal["throttle", "service", "5xx"]
-_LIST_FIELDS = ("productID", "productType", "subject", "status", "categoryID", "image")
+_LIST_FIELDS = (
+    "productID",
+    "productType",
+    "subject",
+    "status",
+    "categoryID",
+    "image",
+    "lastUpdateTime",
+)
 _LIST_ORDER = {"ID": "productID", "MODIFY_DATE": "lastUpdateTime"}
 
 

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 
+from connectors.sandbox.alibaba_aop import Alibaba1688Sandbox, build_1688_app
 from connectors.sandbox.kuaishou_open import KuaishouSandbox, build_kuaishou_app
 from connectors.sandbox.pdd_open import PinduoduoSandbox, build_pdd_app
 from connectors.sandbox.taobao_top import TaobaoSandbox, build_taobao_app
@@ -29,6 +30,7 @@ class Sandbox:
 
     taobao: TaobaoSandbox = field(default_factory=TaobaoSandbox)
     pinduoduo: PinduoduoSandbox = field(default_factory=PinduoduoSandbox)
+    alibaba1688: Alibaba1688Sandbox = field(default_factory=Alibaba1688Sandbox)
     kuaishou: KuaishouSandbox = field(default_factory=KuaishouSandbox)
     vvtool: VvtoolSandbox = field(default_factory=VvtoolSandbox)
 
@@ -38,7 +40,10 @@ def build_sandbox_app(sandbox: Sandbox | None = None) -> Starlette:
 
     async def health(_: Request) -> JSONResponse:
         return JSONResponse(
-            {"status": "ok", "platforms": ["taobao", "pinduoduo", "kuaishou", "vvtool"]}
+            {
+                "status": "ok",
+                "platforms": ["taobao", "pinduoduo", "alibaba1688", "kuaishou", "vvtool"],
+            }
         )
 
     app = Starlette(
@@ -46,6 +51,7 @@ def build_sandbox_app(sandbox: Sandbox | None = None) -> Starlette:
             Route("/health", health),
             Mount("/taobao", app=build_taobao_app(state.taobao)),
             Mount("/pinduoduo", app=build_pdd_app(state.pinduoduo)),
+            Mount("/alibaba1688", app=build_1688_app(state.alibaba1688)),
             Mount("/kuaishou", app=build_kuaishou_app(state.kuaishou)),
             Mount("/vvtool", app=build_vvtool_app(state.vvtool)),
         ]
