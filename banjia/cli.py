@@ -139,8 +139,10 @@ def status(keys: tuple[str, ...], as_json: bool) -> None:
 
 def _register_groups() -> None:
     from banjia.cli_kuaishou import kuaishou
+    from banjia.cli_sources import sources
 
     main.add_command(kuaishou)
+    main.add_command(sources)
 
 
 _register_groups()

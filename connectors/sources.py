@@ -85,7 +85,12 @@ class TaobaoReader:
         self._client = client
 
     async def list_items(self, *, cursor: ExtractCursor) -> list[ListedItem]:
-        rows = [row async for row in self._client.iter_onsale(fields="num_iid,modified")]
+        rows = [
+            row
+            async for row in self._client.iter_onsale_split(
+                start_modified=None, end_modified=None, fields="num_iid,modified"
+            )
+        ]
         return [
             ListedItem(
                 item_id=str(row["num_iid"]),

@@ -28,8 +28,8 @@ Every quirk of the 1688 payload is resolved here, once:
 - The description HTML loses its `<map>/<area>` image-map links (they point back to 1688) before it
   is stored; detail images are its `<img src>`s, normalized and deduplicated.
 
-Anything that cannot be read raises `ParseProblem` (the Taobao connector's, reused so every source
-quarantines the same way) naming the field and what to fix on 1688.
+Anything that cannot be read raises `ParseProblem` (`connectors.content`'s, shared by every source
+parser so every source quarantines the same way) naming the field and what to fix on 1688.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pydantic import ValidationError
 
+from connectors import content
 from connectors.alibaba1688.models import (
     AopPriceRange,
     AopProductInfo,
@@ -50,14 +51,14 @@ from connectors.alibaba1688.models import (
     AopSkuAttribute,
     AopSkuInfo,
 )
-from connectors.taobao.parse import (
+from connectors.content import (
+    ALICDN_DOMAINS,
     ParseProblem,
-    _dedupe,
-    _ImgSrcCollector,
-    _is_alicdn,
+    dedupe,
+    on_domains,
+    validation_problem,
     yuan_to_fen,
 )
-from connectors.taobao.parse import normalize_image_url as _https_for_alicdn
 from listings.model import (
     ItemProp,
     Listing,
@@ -122,8 +123,9 @@ _USEMAP = re.compile(r"\s+usemap\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+)", re.IGNOR
 def yuan_amount_to_fen(amount: Decimal | float | int | str) -> int:
     """A yuan amount as 1688 sends it (a JSON double) → integer fen, exactly.
 
-    Floats go through their shortest repr (17.1 → "17.1" → 1710), then the Taobao connector's
-    Decimal conversion; more than two decimals, negatives and non-numbers raise ValueError.
+    Floats go through their shortest repr (17.1 → "17.1" → 1710), then the shared Decimal
+    conversion (`connectors.content.yuan_to_fen`); more than two decimals, negatives and
+    non-numbers raise ValueError.
     """
     if isinstance(amount, bool):
         raise ValueError(f"{amount!r} is not a yuan amount")
@@ -155,6 +157,11 @@ def strip_image_suffix(path: str) -> str:
     return path
 
 
+def _https_for_alicdn(url: str | None) -> str | None:
+    """https on Alibaba's CDN, other hosts as given (the video URL needs no more than that)."""
+    return content.normalize_image_url(url, https_domains=ALICDN_DOMAINS)
+
+
 def normalize_image_url(url: str | None, *, image_base: str = DEFAULT_IMAGE_BASE) -> str | None:
     """An absolute, canonical image URL for what 1688 sends (None for blanks and data: URIs).
 
@@ -176,7 +183,7 @@ def normalize_image_url(url: str | None, *, image_base: str = DEFAULT_IMAGE_BASE
     if any(key == "__r__" for key, _ in pairs):
         query = urlencode([(key, value) for key, value in pairs if key != "__r__"])
     path = parts.path
-    if _is_alicdn(parts.hostname or "") or "/img/ibank/" in path:
+    if on_domains(parts.hostname or "", ALICDN_DOMAINS) or "/img/ibank/" in path:
         path = strip_image_suffix(path)
     return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
 
@@ -192,12 +199,9 @@ def clean_description(html: str | None) -> str | None:
 
 
 def _detail_images(html: str | None, *, image_base: str) -> tuple[str, ...]:
-    if not html:
-        return ()
-    collector = _ImgSrcCollector()
-    collector.feed(html)
-    collector.close()
-    return _dedupe(normalize_image_url(src, image_base=image_base) for src in collector.sources)
+    return dedupe(
+        normalize_image_url(src, image_base=image_base) for src in content.img_sources(html)
+    )
 
 
 def origin_url(product_id: int | str) -> str:
@@ -405,7 +409,7 @@ class _ProductParser:
 
     def main_images(self) -> tuple[str, ...]:
         paths = self.info.image.images if self.info.image else []
-        return _dedupe(self.image(path) for path in paths)
+        return dedupe(self.image(path) for path in paths)
 
     def video_url(self) -> str | None:
         video = (self.info.mainVedio or "").strip()
@@ -445,12 +449,6 @@ class _ProductParser:
         return (self.info.supplierLoginId or self.info.sellerLoginId or "").strip() or None
 
 
-def _validation_problem(item_id: str, exc: ValidationError) -> ParseProblem:
-    first = exc.errors()[0]
-    field = ".".join(str(part) for part in first["loc"]) or "productInfo"
-    return ParseProblem(item_id=item_id, field=field, reason=str(first["msg"]))
-
-
 def _category(info: AopProductInfo) -> SourceCategory:
     name = (info.categoryName or "").strip()
     return SourceCategory(
@@ -479,7 +477,7 @@ def parse_product(
     try:
         info = AopProductInfo.model_validate(product_info)
     except ValidationError as exc:
-        raise _validation_problem(item_id, exc) from None
+        raise validation_problem(item_id, exc, whole="productInfo") from None
     title = (info.subject or "").strip()
     if not title:
         raise ParseProblem(
@@ -508,4 +506,4 @@ def parse_product(
             raw=product_info,
         )
     except ValidationError as exc:
-        raise _validation_problem(item_id, exc) from None
+        raise validation_problem(item_id, exc, whole="productInfo") from None

@@ -21,20 +21,21 @@ Every quirk of the PDD payload is resolved here, once:
 - Images on PDD's CDN (pddpic.com, yangkeduo.com) are made https; PDD's `.jpg.a.jpeg` names are
   real JPEG addresses and are kept as given (the media stage reads the bytes anyway).
 
-Anything that cannot be read raises `ParseProblem` (shared with the Taobao parser, so every source
-quarantines the same way), whose reason is a sentence the merchant can act on.
+Anything that cannot be read raises `ParseProblem` (`connectors.content`'s, shared by every source
+parser, so every source quarantines the same way), whose reason is a sentence the merchant can act
+on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, Final, Literal, get_args
-from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
+from connectors import content
+from connectors.content import ParseProblem, dedupe, validation_problem
 from connectors.pinduoduo.models import PddGoods, PddSku
-from connectors.taobao.parse import ParseProblem
 from listings.model import (
     ItemProp,
     Listing,
@@ -75,30 +76,12 @@ def origin_url(goods_id: int | str) -> str:
     return f"https://mobile.yangkeduo.com/goods.html?goods_id={goods_id}"
 
 
-def _is_pdd_host(host: str) -> bool:
-    host = host.lower()
-    return any(host == domain or host.endswith(f".{domain}") for domain in _PDD_HOSTS)
-
-
 def normalize_image_url(url: str | None) -> str | None:
     """https for PDD's own CDN (protocol-relative `//img.pddpic.com/...` and `http://` alike).
 
     Other hosts are kept as given: their https may not exist (the sandbox serves plain http).
     """
-    if url is None or not url.strip():
-        return None
-    url = url.strip()
-    host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
-    if _is_pdd_host(host):
-        if url.startswith("//"):
-            return f"https:{url}"
-        if url.lower().startswith("http://"):
-            return f"https://{url[len('http://') :]}"
-    return url
-
-
-def _dedupe(urls: Iterable[str | None]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(url for url in urls if url))
+    return content.normalize_image_url(url, https_domains=_PDD_HOSTS)
 
 
 class _GoodsParser:
@@ -246,13 +229,13 @@ class _GoodsParser:
         return _STATUS[status]
 
     def main_images(self) -> tuple[str, ...]:
-        carousel = _dedupe(
+        carousel = dedupe(
             normalize_image_url(url) for url in self.goods.carousel_gallery_list or []
         )
-        return carousel or _dedupe([normalize_image_url(self.goods.image_url)])
+        return carousel or dedupe([normalize_image_url(self.goods.image_url)])
 
     def detail_images(self) -> tuple[str, ...]:
-        return _dedupe(normalize_image_url(url) for url in self.goods.detail_gallery_list or [])
+        return dedupe(normalize_image_url(url) for url in self.goods.detail_gallery_list or [])
 
     def video_url(self) -> str | None:
         for video in self.goods.video_gallery or []:
@@ -260,18 +243,6 @@ class _GoodsParser:
             if url:
                 return url
         return None
-
-
-def _validation_problem(goods_id: str, exc: ValidationError) -> ParseProblem:
-    """The first pydantic error as a ParseProblem, its location written `sku_list[0].price`."""
-    first = exc.errors()[0]
-    field = ""
-    for part in first["loc"]:
-        if isinstance(part, int):
-            field += f"[{part}]"
-        else:
-            field += f".{part}" if field else str(part)
-    return ParseProblem(item_id=goods_id, field=field or "goods", reason=str(first["msg"]))
 
 
 def parse_goods(
@@ -296,7 +267,7 @@ def parse_goods(
     try:
         goods = PddGoods.model_validate(detail_json)
     except ValidationError as exc:
-        raise _validation_problem(goods_id, exc) from None
+        raise validation_problem(goods_id, exc, whole="goods") from None
     if not (goods.goods_name or "").strip():
         raise ParseProblem(
             item_id=goods_id,
@@ -323,4 +294,4 @@ def parse_goods(
             raw=detail_json,
         )
     except ValidationError as exc:
-        raise _validation_problem(goods_id, exc) from None
+        raise validation_problem(goods_id, exc, whole="goods") from None

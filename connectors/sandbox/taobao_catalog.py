@@ -20,13 +20,14 @@ from __future__ import annotations
 import hashlib
 import itertools
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-__all__ = ["CATALOG_EPOCH", "generate_catalog", "image_url"]
+__all__ = ["CATALOG_EPOCH", "catalog_num_iids", "generate_catalog", "image_url"]
 
 GMT8 = timezone(timedelta(hours=8))
 CATALOG_EPOCH: Final = datetime(2025, 6, 1, 12, 0, 0, tzinfo=GMT8)
@@ -737,6 +738,27 @@ def _shop_nick(shop_id: str) -> tuple[str, bool]:
     return (f"{base}旗舰店" if tmall else base), tmall
 
 
+def _seeded_items(*, shop_id: str, size: int, seed: int) -> Iterator[tuple[random.Random, int]]:
+    """Each item's own rng and its num_iid, in catalog order (a collision takes the next free id)."""
+    used: set[int] = set()
+    for index in range(size):
+        rng = random.Random(f"taobao:{shop_id}:{seed}:{index}")
+        num_iid = rng.randrange(600_000_000_000, 799_999_999_999)
+        while num_iid in used:
+            num_iid += 1
+        used.add(num_iid)
+        yield rng, num_iid
+
+
+def catalog_num_iids(*, shop_id: str, size: int, seed: int = 0) -> list[int]:
+    """The num_iids `generate_catalog` gives the same arguments, without building the items.
+
+    Cheap (one rng seed per item), so the emulator can check ids against a 100,000-item shop it has
+    not generated yet.
+    """
+    return [num_iid for _, num_iid in _seeded_items(shop_id=shop_id, size=size, seed=seed)]
+
+
 def generate_catalog(
     *, shop_id: str, size: int, seed: int = 0, base_url: str
 ) -> list[dict[str, Any]]:
@@ -746,14 +768,7 @@ def generate_catalog(
     and the catalog works on a loopback port and in-process alike.
     """
     nick, tmall = _shop_nick(shop_id)
-    items: list[dict[str, Any]] = []
-    used: set[int] = set()
-    for index in range(size):
-        rng = random.Random(f"taobao:{shop_id}:{seed}:{index}")
-        num_iid = rng.randrange(600_000_000_000, 799_999_999_999)
-        while num_iid in used:
-            num_iid += 1
-        used.add(num_iid)
-        builder = _ItemBuilder(rng=rng, num_iid=num_iid, base_url=base_url, nick=nick, tmall=tmall)
-        items.append(builder.build())
-    return items
+    return [
+        _ItemBuilder(rng=rng, num_iid=num_iid, base_url=base_url, nick=nick, tmall=tmall).build()
+        for rng, num_iid in _seeded_items(shop_id=shop_id, size=size, seed=seed)
+    ]

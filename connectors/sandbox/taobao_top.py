@@ -8,6 +8,14 @@ received), the seller's session, then each method's arguments and documented lim
 unknown ids and, to emulate the documented silent omission, a deterministic ~2% of valid ids that
 item.seller.get still returns. Faults are injected on demand and every call is logged in `calls`.
 
+items.onsale.get filters on `start_modified`/`end_modified` (inclusive, GMT+8 wall clock) and orders
+by `order_by` (default `list_time:desc`, ties by num_iid), with `total_results` counted per window.
+A shop is generated once per (shop, base URL) and indexed: on-sale rows sorted by `modified` (a
+window is two bisections), details by num_iid, so a 100,000-item shop costs O(page) per request.
+Between runs, a test changes the shop with `edit_items` and `delist`; those changes are kept per
+shop on top of the generated catalog and replayed in order on every view of it, so the shop stays
+deterministic apart from them.
+
 Codes 7, 11, 15, 25, 26/27, 40/41 follow reference/source-platforms.md §1.1; the others (21/22
 method, 23 format, 28/29 app key, 30/31 timestamp, 32/34 version) and all sub codes are modelled on
 TOP's published table but not checked against a live gateway.
@@ -20,9 +28,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from bisect import bisect_left, bisect_right
 from collections import defaultdict, deque
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any, Literal
 from urllib.parse import parse_qsl
 
@@ -32,12 +43,13 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from connectors.sandbox.credentials import TAOBAO_APP_KEY, TAOBAO_APP_SECRET, TAOBAO_SESSIONS
-from connectors.sandbox.taobao_catalog import generate_catalog
+from connectors.sandbox.taobao_catalog import catalog_num_iids, generate_catalog
 from connectors.sandbox.taobao_images import render_image
 from connectors.taobao.signing import SIGN_METHODS, sign
 
 __all__ = [
     "DEFAULT_SHOP_SIZES",
+    "MAX_DEPTH",
     "FaultKind",
     "SandboxCall",
     "TaobaoSandbox",
@@ -51,7 +63,15 @@ DEFAULT_SHOP_SIZES: dict[str, int] = {"demo-taobao-shop": 200, "demo-tmall-shop"
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 40
 MAX_DEPTH = 20_000
+"""items.onsale.get refuses page_no*page_size beyond this (reference §1.1, the page_size note)."""
 MAX_BATCH = 20
+DEFAULT_ORDER = ("list_time", True)
+# Columns `order_by` may name (TOP's doc: list_time, delist_time, num, modified, sold_quantity),
+# each with the value an item without it sorts as.
+ORDER_COLUMNS: dict[str, Any] = {
+    "list_time": "", "delist_time": "", "modified": "", "num": 0, "sold_quantity": 0,
+}  # fmt: skip
+_ORDER_CACHE_SIZE = 32
 
 FaultKind = Literal["isp", "5xx", "throttle"]
 
@@ -99,6 +119,138 @@ def _invalid(name: str, why: str) -> TopFault:
     return TopFault(41, f"Invalid arguments:{name}", sub_code="isv.invalid-parameter", sub_msg=why)
 
 
+EditKind = Literal["edit", "delist"]
+
+
+@dataclass(frozen=True)
+class _ShopChange:
+    """One `edit_items`/`delist` call, replayed on every view of the shop (in order)."""
+
+    kind: EditKind
+    num_iids: tuple[int, ...]
+    stamp: str
+
+
+@dataclass
+class _ShopView:
+    """One shop's items as served at one base URL, with the indexes that keep a request O(page).
+
+    `items` is the catalog in generation order (what `TaobaoSandbox.catalog` returns, edits
+    applied in place); `by_id` serves the detail calls; the on-sale index, (modified, num_iid)
+    sorted, turns a modified window into two bisections. For other orders each on-sale item gets
+    its rank in the whole shop once; a window is sorted by rank (a C-level key) and cached, so
+    paging through a window sorts it once, not once per page.
+    """
+
+    items: list[dict[str, Any]]
+    by_id: dict[int, dict[str, Any]] = field(init=False)
+    _onsale: list[tuple[str, int]] | None = field(default=None, init=False)
+    _orders: dict[tuple[int, int, str, bool], list[int]] = field(default_factory=dict, init=False)
+    _ranks: dict[str, dict[int, int]] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        self.by_id = {item["num_iid"]: item for item in self.items}
+
+    def changed(self) -> None:
+        """Drop the indexes after an edit; the next request rebuilds them."""
+        self._onsale = None
+        self._orders.clear()
+        self._ranks.clear()
+
+    def _index(self) -> list[tuple[str, int]]:
+        if self._onsale is None:
+            self._onsale = sorted(
+                (item["modified"], item["num_iid"])
+                for item in self.items
+                if item["approve_status"] == "onsale"
+            )
+        return self._onsale
+
+    def onsale_page(
+        self,
+        *,
+        start: str | None,
+        end: str | None,
+        order: tuple[str, bool],
+        offset: int,
+        limit: int,
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """(total_results of the window, the items of one page of it)."""
+        index = self._index()
+        low = 0 if start is None else bisect_left(index, start, key=_modified_of)
+        high = len(index) if end is None else bisect_right(index, end, key=_modified_of)
+        high = max(low, high)
+        total = high - low
+        column, descending = order
+        if column == "modified":
+            if descending:
+                stop, begin = high - offset, max(low, high - offset - limit)
+                ids = [num_iid for _, num_iid in reversed(index[begin : max(begin, stop)])]
+            else:
+                ids = [
+                    num_iid for _, num_iid in index[low + offset : min(high, low + offset + limit)]
+                ]
+        else:
+            ids = self._ordered(low, high, column, descending)[offset : offset + limit]
+        return total, [self.by_id[num_iid] for num_iid in ids]
+
+    def _ordered(self, low: int, high: int, column: str, descending: bool) -> list[int]:
+        key = (low, high, column, descending)
+        ordered = self._orders.get(key)
+        if ordered is None:
+            ordered = sorted(
+                (num_iid for _, num_iid in self._index()[low:high]),
+                key=self._rank(column).__getitem__,
+                reverse=descending,
+            )
+            if len(self._orders) >= _ORDER_CACHE_SIZE:
+                self._orders.pop(next(iter(self._orders)))
+            self._orders[key] = ordered
+        return ordered
+
+    def _rank(self, column: str) -> dict[int, int]:
+        """num_iid → position of the on-sale item in the shop ordered by (column, num_iid)."""
+        rank = self._ranks.get(column)
+        if rank is None:
+            missing = ORDER_COLUMNS[column]
+            by_id = self.by_id
+            ordered = sorted(
+                (num_iid for _, num_iid in self._index()),
+                key=lambda num_iid: (by_id[num_iid].get(column, missing), num_iid),
+            )
+            rank = self._ranks[column] = {num_iid: place for place, num_iid in enumerate(ordered)}
+        return rank
+
+    def apply(self, change: _ShopChange) -> None:
+        for num_iid in change.num_iids:
+            item = self.by_id[num_iid]
+            if change.kind == "edit":
+                _edit_item(item, change.stamp)
+            else:
+                item["approve_status"] = "instock"
+                item["delist_time"] = change.stamp
+                item["modified"] = change.stamp
+        self.changed()
+
+
+def _modified_of(entry: tuple[str, int]) -> str:
+    return entry[0]
+
+
+def _plus_one_yuan(price: str) -> str:
+    return str((Decimal(price) + 1).quantize(Decimal("0.01")))
+
+
+def _edit_item(item: dict[str, Any], stamp: str) -> None:
+    """What a seller's edit looks like to a reader: the price moves up ¥1 (item and every SKU)
+    and `modified` moves to the edit's time."""
+    item["price"] = _plus_one_yuan(item["price"])
+    skus = (item.get("skus") or {}).get("sku")
+    if skus:
+        item["skus"] = {"sku": [{**sku, "price": _plus_one_yuan(sku["price"])} for sku in skus]}
+    item["modified"] = stamp
+
+
 @dataclass(frozen=True)
 class SandboxCall:
     """One request as the emulator saw it: the method, the seller, the params and the outcome."""
@@ -117,6 +269,8 @@ class TaobaoSandbox:
     `sessions` maps session key → shop id, `shop_sizes` shop id → number of generated items.
     `omission_percent` of valid ids are silently left out of items.seller.list.get answers;
     `max_clock_skew` is how far a request's timestamp may be from now (None: not checked).
+    `max_depth` is the paging depth of items.onsale.get (TOP's 20,000; tests lower it to stay
+    fast); `clock` is the emulator's now (GMT+8), for the timestamp check and for edits.
     """
 
     def __init__(
@@ -129,6 +283,8 @@ class TaobaoSandbox:
         seed: int = 7,
         omission_percent: int = 2,
         max_clock_skew: timedelta | None = timedelta(minutes=10),
+        max_depth: int = MAX_DEPTH,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.app_key = app_key
         self.app_secret = app_secret
@@ -137,9 +293,13 @@ class TaobaoSandbox:
         self.seed = seed
         self.omission_percent = omission_percent
         self.max_clock_skew = max_clock_skew
+        self.max_depth = max_depth
+        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(GMT8))
         self.calls: list[SandboxCall] = []
         self._faults: defaultdict[str, deque[FaultKind]] = defaultdict(deque)
-        self._catalogs: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self._views: dict[tuple[str, str], _ShopView] = {}
+        self._changes: defaultdict[str, list[_ShopChange]] = defaultdict(list)
+        self._known_ids: dict[str, frozenset[int]] = {}
         self._request_no = 0
 
     # -- faults and log --------------------------------------------------------------------------
@@ -168,19 +328,79 @@ class TaobaoSandbox:
     # -- catalogs --------------------------------------------------------------------------------
 
     def catalog(self, shop_id: str, *, base_url: str) -> list[dict[str, Any]]:
-        """The shop's items (on sale and in stock), generated once per (shop, base URL)."""
+        """The shop's items (on sale and in stock) as they are now: generated once per
+        (shop, base URL), with every edit and delisting since applied."""
+        return self._view(shop_id, base_url).items
+
+    def _view(self, shop_id: str, base_url: str) -> _ShopView:
         key = (shop_id, base_url)
-        if key not in self._catalogs:
-            self._catalogs[key] = generate_catalog(
-                shop_id=shop_id,
-                size=self.shop_sizes.get(shop_id, 0),
-                seed=self.seed,
-                base_url=base_url,
+        view = self._views.get(key)
+        if view is None:
+            view = _ShopView(
+                generate_catalog(
+                    shop_id=shop_id,
+                    size=self.shop_sizes.get(shop_id, 0),
+                    seed=self.seed,
+                    base_url=base_url,
+                )
             )
-        return self._catalogs[key]
+            for change in self._changes[shop_id]:
+                view.apply(change)
+            self._views[key] = view
+        return view
 
     def _index(self, shop_id: str, base_url: str) -> dict[int, dict[str, Any]]:
-        return {item["num_iid"]: item for item in self.catalog(shop_id, base_url=base_url)}
+        return self._view(shop_id, base_url).by_id
+
+    # -- changes between runs --------------------------------------------------------------------
+
+    def edit_items(
+        self, shop_id: str, num_iids: Iterable[int], *, at: datetime | None = None
+    ) -> str:
+        """The seller edits these items: price +¥1 (item and SKUs), `modified` = `at` or now.
+
+        Returns the `modified` the items now carry ("yyyy-MM-dd HH:mm:ss", GMT+8; a naive `at`
+        is taken as GMT+8). Unknown ids raise ValueError: a test should not edit what is not there.
+        """
+        return self._change("edit", shop_id, num_iids, at=at)
+
+    def delist(self, shop_id: str, num_iids: Iterable[int], *, at: datetime | None = None) -> str:
+        """The seller takes these items off the shelf (approve_status → instock).
+
+        They leave items.onsale.get; item.seller.get and items.seller.list.get still return them,
+        as TOP does for a seller's own 仓库中 items. `modified` and `delist_time` move to `at`/now.
+        """
+        return self._change("delist", shop_id, num_iids, at=at)
+
+    def _change(
+        self, kind: EditKind, shop_id: str, num_iids: Iterable[int], *, at: datetime | None
+    ) -> str:
+        ids = tuple(dict.fromkeys(int(num_iid) for num_iid in num_iids))
+        known = self._ids_of(shop_id)
+        unknown = [num_iid for num_iid in ids if num_iid not in known]
+        if unknown:
+            raise ValueError(f"shop {shop_id!r} has no item(s) {unknown[:10]}")
+        when = self.clock() if at is None else at
+        stamp = (when.astimezone(GMT8) if when.tzinfo else when).strftime(_TOP_TIME)
+        change = _ShopChange(kind, ids, stamp)
+        self._changes[shop_id].append(change)
+        for (view_shop, _), view in self._views.items():
+            if view_shop == shop_id:
+                view.apply(change)
+        return stamp
+
+    def _ids_of(self, shop_id: str) -> Collection[int]:
+        """The shop's ids: from a view if one exists, else enumerated without building items."""
+        for (view_shop, _), view in self._views.items():
+            if view_shop == shop_id:
+                return view.by_id.keys()
+        if shop_id not in self._known_ids:
+            self._known_ids[shop_id] = frozenset(
+                catalog_num_iids(
+                    shop_id=shop_id, size=self.shop_sizes.get(shop_id, 0), seed=self.seed
+                )
+            )
+        return self._known_ids[shop_id]
 
     def is_silently_omitted(self, num_iid: int) -> bool:
         """Whether items.seller.list.get leaves this (valid) id out, as TOP sometimes does."""
@@ -233,7 +453,7 @@ class TaobaoSandbox:
                 31, "Invalid timestamp", sub_msg="use yyyy-MM-dd HH:mm:ss in GMT+8"
             ) from None
         if self.max_clock_skew is not None:
-            skew = abs(datetime.now(GMT8) - stamp)
+            skew = abs(self.clock() - stamp)
             if skew > self.max_clock_skew:
                 raise TopFault(
                     31, "Invalid timestamp", sub_msg="timestamp is more than 10 minutes off"
@@ -261,26 +481,25 @@ class TaobaoSandbox:
             raise _invalid("page_no", "page_no must be 1 or more")
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise _invalid("page_size", f"page_size must be between 1 and {MAX_PAGE_SIZE}")
-        if page_no * page_size > MAX_DEPTH:
+        if page_no * page_size > self.max_depth:
             raise _invalid(
                 "page_no",
-                f"page_no*page_size must not exceed {MAX_DEPTH}; split the query by modified time",
+                f"page_no*page_size must not exceed {self.max_depth}; "
+                "split the query by modified time",
             )
         start = _time_param(params, "start_modified")
         end = _time_param(params, "end_modified")
-        rows = [
-            item
-            for item in self.catalog(shop_id, base_url=base_url)
-            if item["approve_status"] == "onsale"
-            and (start is None or item["modified"] >= start)
-            and (end is None or item["modified"] <= end)
-        ]
-        rows.sort(key=lambda item: (item["list_time"], item["num_iid"]), reverse=True)
-        page = rows[(page_no - 1) * page_size : page_no * page_size]
-        columns = {name for name in fields if name in ONSALE_COLUMNS}
-        body: dict[str, Any] = {"total_results": len(rows)}
+        total, page = self._view(shop_id, base_url).onsale_page(
+            start=start,
+            end=end,
+            order=_order_param(params),
+            offset=(page_no - 1) * page_size,
+            limit=page_size,
+        )
+        columns = sorted({name for name in fields if name in ONSALE_COLUMNS})
+        body: dict[str, Any] = {"total_results": total}
         if page:
-            body["items"] = {"item": [_project(item, columns) for item in page]}
+            body["items"] = {"item": [_columns(item, columns) for item in page]}
         return {"items_onsale_get_response": body}
 
     def _item_seller_get(
@@ -382,6 +601,11 @@ def _detail_keys(fields: list[str]) -> set[str]:
     return keys
 
 
+def _columns(item: dict[str, Any], columns: list[str]) -> dict[str, Any]:
+    """A list row: a few columns looked up, not every key of the item scanned."""
+    return {name: item[name] for name in columns if name in item}
+
+
 def _project(item: dict[str, Any], keys: set[str]) -> dict[str, Any]:
     return {key: value for key, value in item.items() if key in keys}
 
@@ -399,14 +623,28 @@ def _int_param(params: dict[str, str], name: str, *, default: int | None = None)
 
 
 def _time_param(params: dict[str, str], name: str) -> str | None:
+    """The time, re-formatted so string order is time order ("2025-6-1 ..." parses too)."""
     text = params.get(name, "").strip()
     if not text:
         return None
     try:
-        datetime.strptime(text, _TOP_TIME)
+        return datetime.strptime(text, _TOP_TIME).strftime(_TOP_TIME)
     except ValueError:
         raise _invalid(name, f"{name} must be yyyy-MM-dd HH:mm:ss") from None
-    return text
+
+
+def _order_param(params: dict[str, str]) -> tuple[str, bool]:
+    """`order_by` "column:asc|desc" → (column, descending); TOP's default is list_time:desc."""
+    text = params.get("order_by", "").strip()
+    if not text:
+        return DEFAULT_ORDER
+    column, _, direction = text.partition(":")
+    direction = direction.strip().lower() or "desc"
+    if column.strip() not in ORDER_COLUMNS or direction not in ("asc", "desc"):
+        raise _invalid(
+            "order_by", f"order_by is column:asc|desc with column one of {sorted(ORDER_COLUMNS)}"
+        )
+    return column.strip(), direction == "desc"
 
 
 async def _form_params(request: Request) -> dict[str, str]:

@@ -2,17 +2,19 @@
 
 Reading a shop is "list first, then detail": `taobao.items.onsale.get` pages through the on-sale ids
 (list columns only, ≤200 a page, at most 20,000 rows deep), then `taobao.items.seller.list.get`
-fetches full items ≤20 at a time. That batch call silently omits ids it does not return, so every
-omission is re-asked one by one with `taobao.item.seller.get`, and an id that is still missing is
-reported back, never dropped. Reads are retried on retryable errors only; the app secret and the
-seller's session never appear in an exception or a log line.
+fetches full items ≤20 at a time. A shop deeper than 20,000 on-sale items is listed window by
+window (`iter_onsale_split`): the modified-time range is halved until each window fits the depth.
+The batch call silently omits ids it does not return, so every omission is re-asked one by one
+with `taobao.item.seller.get`, and an id that is still missing is reported back, never dropped.
+Reads are retried on retryable errors only; the app secret and the seller's session never appear
+in an exception or a log line.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, Final
 
@@ -42,6 +44,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_PAGE_SIZE",
     "ONSALE_FIELDS",
+    "ONSALE_FLOOR",
     "PRODUCTION_URL",
     "PRODUCTION_URL_HTTP",
     "ItemDetails",
@@ -56,6 +59,10 @@ MAX_PAGE_SIZE: Final = 200
 MAX_BATCH: Final = 20
 MAX_DEPTH: Final = 20_000
 """items.onsale.get fails past page_no*page_size = 20k (page_size note; the page_no note: 100k)."""
+ONSALE_FLOOR: Final = datetime(2003, 1, 1, tzinfo=CHINA_TZ)
+"""Where a split crawl with no start_modified begins: no Taobao item is older than Taobao (2003)."""
+MAX_WINDOW_PASSES: Final = 3
+"""How often one window is re-paged when rows moved while it was paged (see iter_onsale_split)."""
 
 ONSALE_FIELDS: Final = (
     "num_iid,title,nick,cid,price,num,approve_status,pic_url,modified,list_time,outer_id"
@@ -92,6 +99,49 @@ def _with_num_iid(fields: str) -> str:
     return ",".join(names if "num_iid" in names else ["num_iid", *names])
 
 
+def _with_modified(fields: str) -> str:
+    """A split crawl keeps the newest row of an id by its `modified`, so it is always asked for."""
+    names = [name.strip() for name in _with_num_iid(fields).split(",") if name.strip()]
+    return ",".join(names if "modified" in names else [*names, "modified"])
+
+
+def _top_second(value: datetime) -> datetime:
+    """An aware GMT+8 instant on TOP's one-second grid (naive input is taken as GMT+8)."""
+    aware = value.astimezone(CHINA_TZ) if value.tzinfo else value.replace(tzinfo=CHINA_TZ)
+    return aware.replace(microsecond=0)
+
+
+class _TooDeep(Exception):
+    """A window holds more rows than one query can page through: halve it."""
+
+    def __init__(self, total: int) -> None:
+        super().__init__(total)
+        self.total = total
+
+
+class _Window:
+    """An inclusive [start, end] range of modified times, whole seconds (TOP's resolution)."""
+
+    __slots__ = ("end", "start")
+
+    def __init__(self, start: datetime, end: datetime) -> None:
+        self.start = start
+        self.end = end
+
+    def __str__(self) -> str:
+        if self.start == self.end:
+            return _top_time(self.start)
+        return f"{_top_time(self.start)} .. {_top_time(self.end)}"
+
+    def halves(self) -> tuple[_Window, _Window] | None:
+        """(older, newer) halves, or None when the window is a single second."""
+        seconds = int((self.end - self.start).total_seconds())
+        if seconds < 1:
+            return None
+        middle = self.start + timedelta(seconds=seconds // 2)
+        return _Window(self.start, middle), _Window(middle + timedelta(seconds=1), self.end)
+
+
 def _chunks(ids: Sequence[int], size: int) -> list[Sequence[int]]:
     return [ids[start : start + size] for start in range(0, len(ids), size)]
 
@@ -115,7 +165,10 @@ class TaobaoClient:
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         retry_attempts: int = 5,
         clock: Callable[[], datetime] | None = None,
+        max_depth: int | None = None,
     ) -> None:
+        """`max_depth` is how deep items.onsale.get pages (None: TOP's documented `MAX_DEPTH`);
+        lower it only against an emulator that has the same lower cap."""
         if sign_method not in SIGN_METHODS:
             raise ValueError(f"sign_method must be one of {SIGN_METHODS}, not {sign_method!r}")
         self._url = base_url
@@ -125,6 +178,7 @@ class TaobaoClient:
         self._sign_method: SignMethod = sign_method
         self._attempts = retry_attempts
         self._clock = clock or (lambda: datetime.now(CHINA_TZ))
+        self._max_depth = max_depth
         self._redact = Redactor([app_secret, session])
         self._http = build_async_client(
             base_url=base_url, transport=transport, rate_per_second=rate_per_second, timeout=timeout
@@ -204,6 +258,11 @@ class TaobaoClient:
 
     # -- listing --------------------------------------------------------------------------------
 
+    @property
+    def max_depth(self) -> int:
+        """How many rows deep items.onsale.get lets anyone page (read when used, not when built)."""
+        return MAX_DEPTH if self._max_depth is None else self._max_depth
+
     async def onsale_page(
         self,
         *,
@@ -261,10 +320,11 @@ class TaobaoClient:
                 start_modified=start_modified,
                 end_modified=end_modified,
             )
-            if page_no == 1 and page.total_results > MAX_DEPTH:
+            if page_no == 1 and page.total_results > self.max_depth:
                 raise TaobaoDepthLimitError(
                     f"{page.total_results} on-sale items in one window exceed TOP's paging depth "
-                    f"of {MAX_DEPTH}; split the crawl by start_modified/end_modified"
+                    f"of {self.max_depth}; split the crawl by start_modified/end_modified "
+                    "(iter_onsale_split does)"
                 )
             for row in page.items:
                 num_iid = int(row["num_iid"])
@@ -274,6 +334,102 @@ class TaobaoClient:
             if not page.items or page_no * page_size >= page.total_results:
                 return
             page_no += 1
+
+    async def iter_onsale_split(
+        self,
+        *,
+        start_modified: datetime | None,
+        end_modified: datetime | None,
+        fields: str = ONSALE_FIELDS,
+        page_size: int = MAX_PAGE_SIZE,
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Every on-sale row modified in [start_modified, end_modified], however deep the shop.
+
+        TOP pages a query only 20,000 rows deep, so a window whose `total_results` is deeper is
+        halved by modified time, recursively, down to one second (TOP's resolution); a single
+        second that still holds more raises `TaobaoDepthLimitError` naming it, since onsale.get
+        cannot read it at all. A None start is `ONSALE_FLOOR`, a None end the client's clock now.
+
+        Each id is yielded once, with its newest `modified` (always asked for). Windows are read
+        newest first, so a row that moved between windows while we paged is met first in its
+        newer window. Within a window, rows shift when an item leaves it (an edit moves it past
+        `end`) or enters it, which can push an unchanged row past a page boundary; so a window is
+        re-paged until a pass sees a steady `total_results` and that many distinct ids.
+        """
+        names = _with_modified(fields)
+        start = _top_second(start_modified or ONSALE_FLOOR)
+        end = _top_second(end_modified or self._clock())
+        page_size = min(page_size, self.max_depth)
+        capacity = (self.max_depth // page_size) * page_size  # page_no*page_size stays ≤ the cap
+        yielded: set[int] = set()
+        pending = [_Window(start, end)] if start <= end else []
+        while pending:
+            window = pending.pop()
+            try:
+                rows = await self._read_window(
+                    window, fields=names, page_size=page_size, capacity=capacity
+                )
+            except _TooDeep as deep:
+                halves = window.halves()
+                if halves is None:
+                    raise TaobaoDepthLimitError(
+                        f"{deep.total} on-sale items share the modified time {window} (GMT+8), "
+                        f"more than one items.onsale.get query pages through ({capacity} rows "
+                        f"at page_size {page_size}; TOP's depth is {self.max_depth}): they cannot "
+                        "be listed through taobao.items.onsale.get"
+                    ) from None
+                logger.debug("onsale window %s holds %d rows: halved", window, deep.total)
+                pending.extend(halves)  # the newer half is popped (read) first
+                continue
+            for num_iid, row in rows.items():
+                if num_iid not in yielded:
+                    yielded.add(num_iid)
+                    yield row
+
+    async def _read_window(
+        self, window: _Window, *, fields: str, page_size: int, capacity: int
+    ) -> dict[int, dict[str, Any]]:
+        """The window's rows by id (newest `modified` kept); `_TooDeep` when it cannot be paged."""
+        rows: dict[int, dict[str, Any]] = {}
+        for attempt in range(1, MAX_WINDOW_PASSES + 1):
+            seen: set[int] = set()
+            totals: set[int] = set()
+            page_no = 1
+            while True:
+                page = await self.onsale_page(
+                    page_no=page_no,
+                    page_size=page_size,
+                    fields=fields,
+                    start_modified=window.start,
+                    end_modified=window.end,
+                )
+                if page.total_results > capacity:
+                    raise _TooDeep(page.total_results)
+                totals.add(page.total_results)
+                for row in page.items:
+                    num_iid = int(row["num_iid"])
+                    seen.add(num_iid)
+                    known = rows.get(num_iid)
+                    if known is None or str(row.get("modified", "")) > str(
+                        known.get("modified", "")
+                    ):
+                        rows[num_iid] = row
+                if not page.items or page_no * page_size >= page.total_results:
+                    break
+                page_no += 1
+            if len(totals) == 1 and len(seen) >= totals.pop():
+                return rows
+            logger.info(
+                "onsale window %s changed while paged (pass %d of %d): paging it again",
+                window,
+                attempt,
+                MAX_WINDOW_PASSES,
+            )
+        raise TaobaoResponseError(
+            f"the on-sale items modified in {window} kept changing over {MAX_WINDOW_PASSES} "
+            "passes; list them again later",
+            retryable=True,
+        )
 
     # -- detail ---------------------------------------------------------------------------------
 

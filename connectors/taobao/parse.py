@@ -6,21 +6,23 @@ strings with their `#cln#`/`#scln#` escapes become named specs; `property_alias`
 spec dimension that has `prop_imgs` carries the value images; reserved stock (`with_hold_quantity`)
 is subtracted. Anything that cannot be read raises `ParseProblem`, whose reason is a sentence the
 merchant can act on: the item is quarantined with it, never silently dropped or half-parsed.
+
+What the three source parsers share (`ParseProblem`, `CHINA_TZ`, `yuan_to_fen`, the image and HTML
+helpers) lives in `connectors.content`; `ParseProblem`, `CHINA_TZ` and `yuan_to_fen` stay
+importable from here for the callers written before it.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from decimal import Decimal, InvalidOperation
-from html.parser import HTMLParser
+from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
+from connectors import content
+from connectors.content import CHINA_TZ, ParseProblem, dedupe, validation_problem, yuan_to_fen
 from connectors.taobao.models import TopItem, TopSku
 from listings.model import (
     ItemProp,
@@ -45,23 +47,11 @@ __all__ = [
     "yuan_to_fen",
 ]
 
-CHINA_TZ = timezone(timedelta(hours=8), name="GMT+8")
 _TOP_TIME = "%Y-%m-%d %H:%M:%S"
-_YUAN = re.compile(r"^\d+(?:\.\d{1,2})?$")
 _STATUS = {"onsale": ListingStatus.ONSALE, "instock": ListingStatus.OFFSHELF}
 _SKU_STATUS = {"normal": SkuStatus.NORMAL, "delete": SkuStatus.DELETED}
 
 PidVid = tuple[int, int]
-
-
-class ParseProblem(Exception):
-    """An item the parser cannot turn into a `Listing`, with what to fix on the source platform."""
-
-    def __init__(self, *, item_id: str, field: str, reason: str) -> None:
-        super().__init__(f"item {item_id}: {field}: {reason}")
-        self.item_id = item_id
-        self.field = field
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -86,63 +76,42 @@ def _pid_vid(pid: str, vid: str) -> PidVid:
     return (int(pid.strip()), int(vid.strip()))
 
 
-def parse_props_name(text: str | None) -> list[PropEntry]:
-    """Parse "pid:vid:pname:vname;..." in order; ValueError on an entry without four parts."""
-    entries: list[PropEntry] = []
+def _entries(text: str | None, shape: str, *, free_text: bool = True) -> Iterator[list[str]]:
+    """The non-blank ";"-separated entries of a TOP property string, each split into the ":"
+    fields of `shape`; ValueError on an entry of another shape.
+
+    With `free_text` the last field keeps any further ":" (a seller-written name may hold one that
+    TOP did not escape); ids-only strings (`pid:vid`) have none, so there it is an error.
+    """
+    size = shape.count(":") + 1
     for chunk in (text or "").split(";"):
         if not chunk.strip():
             continue
-        parts = chunk.split(":", 3)
-        if len(parts) != 4:
-            raise ValueError(f"{chunk!r} is not pid:vid:name:value")
-        pid, vid = _pid_vid(parts[0], parts[1])
-        entries.append(
-            PropEntry(pid=pid, vid=vid, name=_unescape(parts[2]), value=_unescape(parts[3]))
-        )
-    return entries
+        parts = chunk.split(":", size - 1) if free_text else chunk.split(":")
+        if len(parts) != size:
+            raise ValueError(f"{chunk!r} is not {shape}")
+        yield parts
+
+
+def parse_props_name(text: str | None) -> list[PropEntry]:
+    """Parse "pid:vid:pname:vname;..." in order; ValueError on an entry without four parts."""
+    return [
+        PropEntry(*_pid_vid(pid, vid), name=_unescape(name), value=_unescape(value))
+        for pid, vid, name, value in _entries(text, "pid:vid:name:value")
+    ]
 
 
 def parse_property_alias(text: str | None) -> dict[PidVid, str]:
     """Parse "pid:vid:alias;..." into {(pid, vid): alias}; blank aliases are ignored."""
     aliases: dict[PidVid, str] = {}
-    for chunk in (text or "").split(";"):
-        if not chunk.strip():
-            continue
-        parts = chunk.split(":", 2)
-        if len(parts) != 3:
-            raise ValueError(f"{chunk!r} is not pid:vid:alias")
-        alias = _unescape(parts[2])
-        if alias:
-            aliases[_pid_vid(parts[0], parts[1])] = alias
+    for pid, vid, text_alias in _entries(text, "pid:vid:alias"):
+        if alias := _unescape(text_alias):
+            aliases[_pid_vid(pid, vid)] = alias
     return aliases
 
 
 def _parse_properties(text: str | None) -> list[PidVid]:
-    keys: list[PidVid] = []
-    for chunk in (text or "").split(";"):
-        if not chunk.strip():
-            continue
-        parts = chunk.split(":")
-        if len(parts) != 2:
-            raise ValueError(f"{chunk!r} is not pid:vid")
-        keys.append(_pid_vid(parts[0], parts[1]))
-    return keys
-
-
-def yuan_to_fen(text: str | None) -> int:
-    """ "39.00" → 3900, "39.9" → 3990, in exact decimal arithmetic; ValueError for anything else."""
-    cleaned = (text or "").strip()
-    if not _YUAN.match(cleaned):
-        raise ValueError(f"{text!r} is not a yuan amount like 39.00")
-    try:
-        return int(Decimal(cleaned) * 100)
-    except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid decimals
-        raise ValueError(f"{text!r} is not a yuan amount like 39.00") from exc
-
-
-def _is_alicdn(host: str) -> bool:
-    host = host.lower()
-    return host == "alicdn.com" or host.endswith(".alicdn.com")
+    return [_pid_vid(pid, vid) for pid, vid in _entries(text, "pid:vid", free_text=False)]
 
 
 def normalize_image_url(url: str | None) -> str | None:
@@ -150,16 +119,7 @@ def normalize_image_url(url: str | None) -> str | None:
 
     Other hosts are kept as given: their https may not exist (the sandbox serves plain http).
     """
-    if url is None or not url.strip():
-        return None
-    url = url.strip()
-    host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
-    if _is_alicdn(host):
-        if url.startswith("//"):
-            return f"https:{url}"
-        if url.lower().startswith("http://"):
-            return f"https://{url[len('http://') :]}"
-    return url
+    return content.normalize_image_url(url, https_domains=content.ALICDN_DOMAINS)
 
 
 def origin_url(num_iid: int | str, *, tmall: bool = False) -> str:
@@ -169,43 +129,16 @@ def origin_url(num_iid: int | str, *, tmall: bool = False) -> str:
     return f"https://item.taobao.com/item.htm?id={num_iid}"
 
 
-class _ImgSrcCollector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.sources: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag.lower() != "img":
-            return
-        for name, value in attrs:
-            if name.lower() == "src" and value and value.strip():
-                self.sources.append(value.strip())
-
-
-def _dedupe(urls: Iterable[str | None]) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    for url in urls:
-        if url and url not in seen:
-            seen[url] = None
-    return tuple(seen)
-
-
 def _detail_images(desc: str | None) -> tuple[str, ...]:
-    if not desc:
-        return ()
-    collector = _ImgSrcCollector()
-    collector.feed(desc)
-    collector.close()
-    usable = (src for src in collector.sources if not src.lower().startswith("data:"))
-    return _dedupe(normalize_image_url(src) for src in usable)
+    return dedupe(normalize_image_url(src) for src in content.img_sources(desc))
 
 
 def _main_images(item: TopItem) -> tuple[str, ...]:
     images = item.item_imgs.item_img if item.item_imgs else []
     if images:
         ordered = sorted(enumerate(images), key=lambda pair: (pair[1].position or 0, pair[0]))
-        return _dedupe(normalize_image_url(img.url) for _, img in ordered)
-    return _dedupe([normalize_image_url(item.pic_url)])
+        return dedupe(normalize_image_url(img.url) for _, img in ordered)
+    return dedupe([normalize_image_url(item.pic_url)])
 
 
 def _video_url(item: TopItem) -> str | None:
@@ -385,12 +318,6 @@ class _ItemParser:
         return _STATUS[text]
 
 
-def _validation_problem(item_id: str, exc: ValidationError) -> ParseProblem:
-    first = exc.errors()[0]
-    field = ".".join(str(part) for part in first["loc"]) or "item"
-    return ParseProblem(item_id=item_id, field=field, reason=str(first["msg"]))
-
-
 def parse_item(item_json: dict[str, Any], *, shop_id: str, tmall: bool = False) -> Listing:
     """One TOP `Item` dict (taobao.item.seller.get's "item") as a canonical `Listing`.
 
@@ -401,7 +328,7 @@ def parse_item(item_json: dict[str, Any], *, shop_id: str, tmall: bool = False) 
     try:
         item = TopItem.model_validate(item_json)
     except ValidationError as exc:
-        raise _validation_problem(item_id, exc) from None
+        raise validation_problem(item_id, exc, whole="item") from None
     if not (item.title or "").strip():
         raise ParseProblem(
             item_id=item_id, field="title", reason="the item has no title; give it one on Taobao"
@@ -429,4 +356,4 @@ def parse_item(item_json: dict[str, Any], *, shop_id: str, tmall: bool = False) 
             raw=item_json,
         )
     except ValidationError as exc:
-        raise _validation_problem(item_id, exc) from None
+        raise validation_problem(item_id, exc, whole="item") from None

@@ -1,0 +1,149 @@
+"""What the three source parsers (Taobao, Pinduoduo, 1688) share: one home, so a fix lands once.
+
+Every parser raises the same `ParseProblem`, so every source quarantines the same way; money goes
+from yuan to integer fen through `Decimal` only; image URLs are made https only on CDNs known to
+serve it; description images are the `<img src>`s of the HTML. Nothing here knows a platform's
+payload: the platform quirks stay in each connector's `parse.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Sequence
+from datetime import timedelta, timezone
+from decimal import Decimal, InvalidOperation
+from html.parser import HTMLParser
+from typing import Final
+from urllib.parse import urlsplit
+
+from pydantic import ValidationError
+
+__all__ = [
+    "ALICDN_DOMAINS",
+    "CHINA_TZ",
+    "ParseProblem",
+    "dedupe",
+    "field_path",
+    "img_sources",
+    "normalize_image_url",
+    "on_domains",
+    "validation_problem",
+    "yuan_to_fen",
+]
+
+CHINA_TZ: Final = timezone(timedelta(hours=8), name="GMT+8")
+"""The time zone every Chinese platform writes its naive local times in (TOP, PDD windows, AOP)."""
+
+ALICDN_DOMAINS: Final = ("alicdn.com",)
+"""Alibaba's image CDN, which Taobao/Tmall and 1688 both serve from (and which serves https)."""
+
+_YUAN = re.compile(r"^\d+(?:\.\d{1,2})?$")
+
+
+class ParseProblem(Exception):
+    """An item the parser cannot turn into a `Listing`, with what to fix on the source platform.
+
+    One class for all sources, so the pipeline quarantines any platform's item the same way.
+    """
+
+    def __init__(self, *, item_id: str, field: str, reason: str) -> None:
+        super().__init__(f"item {item_id}: {field}: {reason}")
+        self.item_id = item_id
+        self.field = field
+        self.reason = reason
+
+
+def field_path(loc: Sequence[int | str]) -> str:
+    """A pydantic error location written the way the parsers name fields: `sku_list[0].price`.
+
+    The hand-written ParseProblem fields use this form, so a model validation error and a parser
+    check on the same field read alike in the quarantine.
+    """
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def validation_problem(item_id: str, exc: ValidationError, *, whole: str) -> ParseProblem:
+    """The first pydantic error as a ParseProblem; `whole` names the field when it has no location
+    (an error about the whole payload)."""
+    first = exc.errors()[0]
+    return ParseProblem(
+        item_id=item_id, field=field_path(first["loc"]) or whole, reason=str(first["msg"])
+    )
+
+
+def yuan_to_fen(text: str | None) -> int:
+    """ "39.00" → 3900, "39.9" → 3990, in exact decimal arithmetic; ValueError for anything else.
+
+    A float would turn 0.29 yuan into 28 fen; negatives and more than two decimals are not prices.
+    """
+    cleaned = (text or "").strip()
+    if not _YUAN.match(cleaned):
+        raise ValueError(f"{text!r} is not a yuan amount like 39.00")
+    try:
+        return int(Decimal(cleaned) * 100)
+    except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid decimals
+        raise ValueError(f"{text!r} is not a yuan amount like 39.00") from exc
+
+
+def on_domains(host: str, domains: Collection[str]) -> bool:
+    """Whether `host` is one of `domains` or a subdomain of one (case-insensitive)."""
+    host = host.lower()
+    return any(host == domain or host.endswith(f".{domain}") for domain in domains)
+
+
+def normalize_image_url(url: str | None, *, https_domains: Collection[str]) -> str | None:
+    """The URL stripped, None when blank; https on `https_domains` (`//host/...` and `http://`).
+
+    Only hosts known to serve https are upgraded: another host's https may not exist (the sandbox
+    serves plain http), and a broken image is worse than an http one.
+    """
+    if url is None or not url.strip():
+        return None
+    url = url.strip()
+    host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    if on_domains(host, https_domains):
+        if url.startswith("//"):
+            return f"https:{url}"
+        if url.lower().startswith("http://"):
+            return f"https://{url[len('http://') :]}"
+    return url
+
+
+class _ImgSrcCollector(HTMLParser):
+    """Collects the non-blank `src` of every `<img>`, in document order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sources: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag.lower() != "img":
+            return
+        for name, value in attrs:
+            if name.lower() == "src" and value and value.strip():
+                self.sources.append(value.strip())
+
+
+def img_sources(html: str | None) -> list[str]:
+    """The `<img src>`s of a description, in order, without inline `data:` images.
+
+    A real HTML parser rather than a regex: sellers' descriptions carry attributes in any order,
+    entities in URLs and unclosed tags. `data:` URIs are not addresses a later stage can fetch.
+    """
+    if not html:
+        return []
+    collector = _ImgSrcCollector()
+    collector.feed(html)
+    collector.close()
+    return [src for src in collector.sources if not src.lower().startswith("data:")]
+
+
+def dedupe(urls: Iterable[str | None]) -> tuple[str, ...]:
+    """The non-empty values, first occurrence kept, order preserved (the first image is the main)."""
+    return tuple(dict.fromkeys(url for url in urls if url))
