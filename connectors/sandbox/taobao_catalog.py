@@ -173,7 +173,47 @@ _CUSTOM_TENT_SET = _Dim(
     step_fen=2000,
 )
 
+_FABRIC_LENGTHS = _Dim(
+    -1003,
+    "长度",
+    tuple(_Value(f"{n / 2:g}米", -300 - n) for n in range(1, 41)),
+    pick=(40, 40),
+    step_fen=900,
+)
+
 _KINDS: tuple[_Kind, ...] = (
+    # Four spec dimensions (颜色/型号/材质/套餐): Kuaishou takes at most 3, so the 4th must be merged.
+    _Kind(
+        "SJ",
+        "case",
+        50023528,
+        1,
+        "手机壳",
+        (("适用苹果15", "适用华为Mate60", "通用"), ("磨砂", "透明", "液态硅胶"), ("防摔", "全包")),
+        (19, 59),
+        (
+            _colour_dim("黑色", "透明", "紫色", "绿色", pick=(2, 3)),
+            _plain(122216347, "适用型号", "iPhone 15", "iPhone 15 Pro", "Mate 60", pick=(2, 3)),
+            _plain(20021, "材质", "硅胶", "磨砂PC", pick=(2, 2)),
+            _plain(5919063, "套餐类型", "单壳", "壳+钢化膜", pick=(2, 2), step=1000),
+        ),
+        props=(_BRAND_NONE,),
+    ),
+    # Every colour × 40 lengths: more than Kuaishou's 600 SKUs, so it must be quarantined, saying why.
+    _Kind(
+        "BL",
+        "fabric",
+        50016453,
+        1,
+        "布料",
+        (("纯棉", "亚麻", "雪纺"), ("布料", "面料"), ("按米卖", "整卷批发")),
+        (9, 39),
+        (
+            _colour_dim(*list(_COLOURS)[:16], pick=(16, 16)),
+            _FABRIC_LENGTHS,
+        ),
+        props=(_BRAND_NONE,),
+    ),
     _Kind(
         "TX",
         "tee",
