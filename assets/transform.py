@@ -72,9 +72,17 @@ def listings(
                 }
             )
             continue
-        if row["source_state"] == "gone" and listing.status is ListingStatus.ONSALE:
-            # It left the source's on-sale listing since it was read: kept, marked off-shelf.
-            listing = listing.model_copy(update={"status": ListingStatus.OFFSHELF})
+        if row["source_state"] == "gone" and (
+            migration.source.include_inventory or listing.status is ListingStatus.ONSALE
+        ):
+            # It left the listing since it was read: kept, marked off-shelf (or, when the warehouse
+            # is listed too, deleted: it is in neither list any more).
+            gone = (
+                ListingStatus.DELETED
+                if migration.source.include_inventory
+                else ListingStatus.OFFSHELF
+            )
+            listing = listing.model_copy(update={"status": gone})
         rows.append(
             {
                 "migration": migration.key,

@@ -81,11 +81,17 @@ def _top_time(text: str | None) -> datetime | None:
 class TaobaoReader:
     """TOP lists `modified` with every on-sale row: that is the version."""
 
-    def __init__(self, client: TaobaoClient) -> None:
+    def __init__(self, client: TaobaoClient, *, include_inventory: bool = False) -> None:
         self._client = client
+        self._include_inventory = include_inventory
 
     async def list_items(self, *, cursor: ExtractCursor) -> list[ListedItem]:
-        rows = [
+        rows: list[dict[str, Any]] = (
+            [row async for row in self._client.iter_inventory(fields="num_iid,modified")]
+            if self._include_inventory
+            else []
+        )
+        rows += [
             row
             async for row in self._client.iter_onsale_split(
                 start_modified=None, end_modified=None, fields="num_iid,modified"
@@ -183,7 +189,7 @@ def reader_for(migration: Migration, client: Any) -> SourceReader:
     """The reader of a migration's source platform around its client."""
     platform = migration.source.platform
     if platform in (SourcePlatform.TAOBAO, SourcePlatform.TMALL):
-        return TaobaoReader(client)
+        return TaobaoReader(client, include_inventory=migration.source.include_inventory)
     if platform is SourcePlatform.PINDUODUO:
         since = datetime.now(UTC) - timedelta(days=migration.source.history_days)
         return PinduoduoReader(client, since=since)

@@ -164,7 +164,12 @@ def build_draft(
     listing: Listing, *, decision: CategoryDecision, migration: Migration
 ) -> KuaishouDraft | Problem:
     """The Kuaishou draft of one listing under a migration's rules."""
-    if listing.status is not ListingStatus.ONSALE:
+    movable = (
+        (ListingStatus.ONSALE, ListingStatus.OFFSHELF)
+        if migration.source.include_inventory
+        else (ListingStatus.ONSALE,)
+    )
+    if listing.status not in movable:
         return Problem(
             stage=Stage.DRAFT,
             reason_code="source_not_onsale",

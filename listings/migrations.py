@@ -67,6 +67,10 @@ class SourceConfig(_Strict):
     app_secret_env: str
     session_env: str
     rate_per_second: float = Field(default=10.0, gt=0)
+    include_inventory: bool = Field(
+        default=False,
+        description="Taobao/Tmall: also move 仓库中 (instock) items, read via items.inventory.get.",
+    )
     history_days: int = Field(
         default=730,
         ge=1,

@@ -466,6 +466,7 @@ class TaobaoSandbox:
     ) -> dict[str, Any]:
         handlers = {
             "taobao.items.onsale.get": self._items_onsale_get,
+            "taobao.items.inventory.get": self._items_inventory_get,
             "taobao.item.seller.get": self._item_seller_get,
             "taobao.items.seller.list.get": self._items_seller_list_get,
         }
@@ -501,6 +502,32 @@ class TaobaoSandbox:
         if page:
             body["items"] = {"item": [_columns(item, columns) for item in page]}
         return {"items_onsale_get_response": body}
+
+    def _items_inventory_get(
+        self, params: dict[str, str], *, shop_id: str, base_url: str
+    ) -> dict[str, Any]:
+        """The seller's 仓库中 (instock) items, newest modified first, same paging rules and shape."""
+        fields = _fields(params)
+        page_no = _int_param(params, "page_no", default=1)
+        page_size = _int_param(params, "page_size", default=DEFAULT_PAGE_SIZE)
+        if page_no < 1:
+            raise _invalid("page_no", "page_no must be 1 or more")
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise _invalid("page_size", f"page_size must be between 1 and {MAX_PAGE_SIZE}")
+        if page_no * page_size > self.max_depth:
+            raise _invalid("page_no", f"page_no*page_size must not exceed {self.max_depth}")
+        view = self._view(shop_id, base_url)
+        instock = sorted(
+            (item for item in view.items if item["approve_status"] == "instock"),
+            key=lambda item: (item["modified"], item["num_iid"]),
+            reverse=True,
+        )
+        page = instock[(page_no - 1) * page_size : page_no * page_size]
+        columns = sorted({name for name in fields if name in ONSALE_COLUMNS})
+        body: dict[str, Any] = {"total_results": len(instock)}
+        if page:
+            body["items"] = {"item": [_columns(item, columns) for item in page]}
+        return {"items_inventory_get_response": body}
 
     def _item_seller_get(
         self, params: dict[str, str], *, shop_id: str, base_url: str
@@ -581,7 +608,12 @@ class TaobaoSandbox:
 
 
 _METHODS = frozenset(
-    {"taobao.items.onsale.get", "taobao.item.seller.get", "taobao.items.seller.list.get"}
+    {
+        "taobao.items.onsale.get",
+        "taobao.items.inventory.get",
+        "taobao.item.seller.get",
+        "taobao.items.seller.list.get",
+    }
 )
 
 

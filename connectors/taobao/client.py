@@ -263,6 +263,35 @@ class TaobaoClient:
         """How many rows deep items.onsale.get lets anyone page (read when used, not when built)."""
         return MAX_DEPTH if self._max_depth is None else self._max_depth
 
+    async def iter_inventory(
+        self, *, fields: str = ONSALE_FIELDS, page_size: int = MAX_PAGE_SIZE
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Every 仓库中 (instock) row of `taobao.items.inventory.get`, each id once.
+
+        Same list columns and depth cap as items.onsale.get; a warehouse deeper than the cap
+        raises TaobaoDepthLimitError rather than being read partially.
+        """
+        seen: set[int] = set()
+        page_no = 1
+        while True:
+            if page_no * page_size > self.max_depth:
+                raise TaobaoDepthLimitError(
+                    f"the warehouse holds more than {self.max_depth} items: "
+                    "items.inventory.get cannot page deeper"
+                )
+            payload = await self.call(
+                "taobao.items.inventory.get",
+                {"fields": _with_num_iid(fields), "page_no": page_no, "page_size": page_size},
+            )
+            rows = (payload.get("items") or {}).get("item") or []
+            for row in rows:
+                if int(row["num_iid"]) not in seen:
+                    seen.add(int(row["num_iid"]))
+                    yield row
+            if not rows or page_no * page_size >= int(payload.get("total_results") or 0):
+                return
+            page_no += 1
+
     async def onsale_page(
         self,
         *,

@@ -115,3 +115,18 @@ def test_a_selling_point_outside_kuaishou_limits_is_left_out(migration: Migratio
     assert draft_of(migration, selling_point="纯棉透气不起球的百搭短袖").selling_point == (
         "纯棉透气不起球的百搭短袖"
     )
+
+
+def test_a_warehouse_item_is_moved_when_the_migration_includes_the_inventory(
+    migration: Migration,
+) -> None:
+    source = migration.source.model_copy(update={"include_inventory": True})
+    with_inventory = migration.model_copy(update={"source": source})
+    result = build_draft(
+        tshirt(status=ListingStatus.OFFSHELF), decision=DECIDED, migration=with_inventory
+    )
+    assert isinstance(result, KuaishouDraft)
+    deleted = build_draft(
+        tshirt(status=ListingStatus.DELETED), decision=DECIDED, migration=with_inventory
+    )
+    assert isinstance(deleted, Problem) and deleted.reason_code == "source_not_onsale"
