@@ -1,10 +1,15 @@
 """Kuaishou shop open platform (快手小店): signing, wire models, publishing rules, client.
 
 Import from here. The submodules are split by concern: `signing`, `errors`, `models`, `rules`,
-`convert`, `client`.
+`convert`, `client`; `oauth` and `tokens` for authorization and the token lifecycle.
 """
 
-from connectors.kuaishou.client import PRODUCTION_BASE_URL, KuaishouClient
+from connectors.kuaishou.client import (
+    PRODUCTION_BASE_URL,
+    KuaishouClient,
+    RefreshingTokenProvider,
+    TokenProvider,
+)
 from connectors.kuaishou.convert import (
     MissingKwaiImageError,
     build_item_new_param,
@@ -17,9 +22,12 @@ from connectors.kuaishou.errors import (
     KuaishouError,
     KuaishouItemStateError,
     KuaishouNotFoundError,
+    KuaishouOAuthError,
     KuaishouQuotaExceededError,
+    KuaishouReauthorizeError,
     KuaishouServerError,
     KuaishouThrottledError,
+    KuaishouTokenExpiredError,
     KuaishouTransportError,
     KuaishouValidationError,
     error_from_envelope,
@@ -50,13 +58,16 @@ from connectors.kuaishou.models import (
     SupplyItemSeller,
     UpdateSkuDTO,
 )
+from connectors.kuaishou.oauth import PRODUCTION_OAUTH_BASE_URL, KuaishouOAuthClient, OAuthTokens
 from connectors.kuaishou.rules import Violation, violations
 from connectors.kuaishou.signing import SignMethod, dump_param, sign, sign_string
 from connectors.kuaishou.suggestion_cache import SuggestionCache, cached_suggestions
+from connectors.kuaishou.tokens import TokenManager, TokenSet, TokenStore, WarehouseTokenStore
 from connectors.kuaishou.video import item_video_violations, looks_like_mp4
 
 __all__ = [
     "PRODUCTION_BASE_URL",
+    "PRODUCTION_OAUTH_BASE_URL",
     "AuditStatus",
     "AutopassSkuDTO",
     "Category",
@@ -78,15 +89,21 @@ __all__ = [
     "KuaishouError",
     "KuaishouItemStateError",
     "KuaishouNotFoundError",
+    "KuaishouOAuthClient",
+    "KuaishouOAuthError",
     "KuaishouQuotaExceededError",
+    "KuaishouReauthorizeError",
     "KuaishouServerError",
     "KuaishouThrottledError",
+    "KuaishouTokenExpiredError",
     "KuaishouTransportError",
     "KuaishouValidationError",
     "MaterialDetail",
     "MaterialUploadToken",
     "MaterialVerifyResult",
     "MissingKwaiImageError",
+    "OAuthTokens",
+    "RefreshingTokenProvider",
     "ServiceRule",
     "SignMethod",
     "SkuDTO",
@@ -95,8 +112,13 @@ __all__ = [
     "SuggestionCache",
     "SupplyItem",
     "SupplyItemSeller",
+    "TokenManager",
+    "TokenProvider",
+    "TokenSet",
+    "TokenStore",
     "UpdateSkuDTO",
     "Violation",
+    "WarehouseTokenStore",
     "build_item_new_param",
     "build_supply_item",
     "cached_suggestions",

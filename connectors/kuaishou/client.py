@@ -17,11 +17,12 @@ the first production call.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, Protocol, Self, TypeVar, runtime_checkable
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -37,6 +38,7 @@ from connectors.kuaishou.errors import (
     KuaishouNotFoundError,
     KuaishouServerError,
     KuaishouThrottledError,
+    KuaishouTokenExpiredError,
     KuaishouTransportError,
     KuaishouValidationError,
     error_from_envelope,
@@ -64,7 +66,7 @@ from connectors.kuaishou.rules import ImageCheck, Violation, describe, violation
 from connectors.kuaishou.signing import SignMethod, dump_param, sign, sign_string
 from connectors.kuaishou.video import MATERIAL_UPLOAD_TYPE_VIDEO, video_file_violations
 
-__all__ = ["PRODUCTION_BASE_URL", "KuaishouClient"]
+__all__ = ["PRODUCTION_BASE_URL", "KuaishouClient", "RefreshingTokenProvider", "TokenProvider"]
 
 PRODUCTION_BASE_URL = "https://openapi.kwaixiaodian.com"
 API_VERSION = "1"
@@ -73,6 +75,27 @@ logger = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
+
+# --- token providers (OAuth: tokens.TokenManager) ------------------------------------------------
+
+TokenProvider = Callable[[], Awaitable[str]]
+"""Returns the access token to send; called before every request (it should cache)."""
+
+
+@runtime_checkable
+class RefreshingTokenProvider(Protocol):
+    """A token provider that can also replace a token the platform refused as expired."""
+
+    def __call__(self) -> Awaitable[str]: ...
+
+    async def force_refresh(self, rejected: str) -> str: ...
+
+
+# The token the current task's last request carried, so a retry after "token expired" can say
+# which token died (concurrent tasks may already hold a newer one).
+_SENT_TOKEN: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "kuaishou_sent_token", default=None
+)
 
 
 def _now_ms() -> int:
@@ -90,7 +113,10 @@ def _image_type(data: bytes) -> str:
 class KuaishouClient:
     """One merchant's (access token's) view of the open platform, for one app.
 
-    Production and sandbox differ only in `base_url` and `transport`.
+    Production and sandbox differ only in `base_url` and `transport`. The token is either fixed
+    (`access_token`) or asked of a `token_provider` (e.g. a `tokens.TokenManager`) before each
+    request; exactly one of the two. With a provider, a read refused because the token expired
+    is sent once more after a forced refresh; `open.item.new` never is.
     """
 
     def __init__(
@@ -99,7 +125,8 @@ class KuaishouClient:
         base_url: str = PRODUCTION_BASE_URL,
         app_key: str,
         sign_secret: str,
-        access_token: str,
+        access_token: str | None = None,
+        token_provider: TokenProvider | None = None,
         sign_method: SignMethod = "HMAC_SHA256",
         transport: httpx.AsyncBaseTransport | None = None,
         rate_per_second: float | None = None,
@@ -108,9 +135,12 @@ class KuaishouClient:
     ) -> None:
         if sign_method not in ("MD5", "HMAC_SHA256"):
             raise ValueError(f"sign_method must be 'MD5' or 'HMAC_SHA256', got {sign_method!r}")
+        if (access_token is None) == (token_provider is None):
+            raise ValueError("give exactly one of access_token and token_provider")
         self._app_key = app_key
         self._sign_secret = sign_secret
-        self._access_token = access_token
+        self._access_token = access_token or ""
+        self._token_provider = token_provider
         self._sign_method: SignMethod = sign_method
         self._clock = clock or _now_ms
         self._read_attempts = read_attempts
@@ -366,21 +396,52 @@ class KuaishouClient:
             )
         return detail.video_id
 
+    # --- the token: fixed, or from a provider (OAuth) --------------------------------------------
+
+    async def _current_token(self) -> str:
+        if self._token_provider is None:
+            return self._access_token
+        token = await self._token_provider()
+        self._redact.add(token)
+        _SENT_TOKEN.set(token)
+        return token
+
+    async def _reauthorized(self, call: Callable[[], Awaitable[T]], error: Exception) -> T:
+        """Once, after "token expired": get a new token from the provider and resend.
+
+        A `RefreshingTokenProvider` is told which token died and rotates unless another task or
+        worker already has; a plain provider is asked again and must return another token.
+        """
+        provider, rejected = self._token_provider, _SENT_TOKEN.get()
+        if provider is None or rejected is None:
+            raise error
+        if isinstance(provider, RefreshingTokenProvider):
+            await provider.force_refresh(rejected)
+        elif await provider() == rejected:
+            raise error
+        logger.info("kuaishou access token expired; resending once with a refreshed token")
+        return await call_with_retries(call, attempts=self._read_attempts)
+
     # --- the gateway -----------------------------------------------------------------------------
 
     async def _read(self, method: str, param: Any) -> Any:
         return await self._retrying(lambda: self._call(method, param))
 
     async def _retrying(self, call: Callable[[], Awaitable[T]]) -> T:
-        return await call_with_retries(call, attempts=self._read_attempts)
+        try:
+            return await call_with_retries(call, attempts=self._read_attempts)
+        except KuaishouTokenExpiredError as expired:
+            return await self._reauthorized(call, expired)
 
-    def _system_params(self, method: str, param: Any) -> dict[str, str]:
+    def _system_params(
+        self, method: str, param: Any, *, access_token: str | None = None
+    ) -> dict[str, str]:
         params = {
             "appkey": self._app_key,
             "method": method,
             "version": API_VERSION,
             "param": dump_param(param),
-            "access_token": self._access_token,
+            "access_token": self._access_token if access_token is None else access_token,
             "timestamp": str(self._clock()),
             "signMethod": self._sign_method,
         }
@@ -395,7 +456,7 @@ class KuaishouClient:
     ) -> Any:
         """One signed request. Returns `data` on `result == 1`, else raises a `KuaishouError`."""
         path = "/" + method.replace(".", "/")
-        fields = self._system_params(method, param)
+        fields = self._system_params(method, param, access_token=await self._current_token())
         try:
             if image is None:
                 response = await self._http.post(path, data=fields)

@@ -13,6 +13,10 @@ signing, faults), served in-process with `httpx.ASGITransport` or on loopback wi
 Result codes: only `1` (success) and `24` (authorization) are documented. The other codes below are
 invented. The client classifies errors by their documented phrases (验签失败, 商品来源不可售卖,
 Exceed qps limit, ...), never by these numbers.
+
+OAuth (codes, 48 h tokens, rotation: kuaishou_oauth.py), the QPS limits (100/s per app, 50/s per
+merchant, hidden per-method throttles; on by default, a sliding 1 s window of `now()`) and the
+review rules live in the section "OAuth, QPS, review" of `KuaishouSandbox`.
 """
 
 from __future__ import annotations
@@ -22,7 +26,6 @@ import hmac
 import io
 import json
 import math
-import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -47,21 +50,25 @@ from connectors.sandbox.category_tree import DEFAULT_TREE_PATH, CategoryTree
 from connectors.sandbox.credentials import (
     KUAISHOU_ACCESS_TOKEN,
     KUAISHOU_APP_KEY,
+    KUAISHOU_APP_SECRET,
     KUAISHOU_SELLER_ID,
     KUAISHOU_SIGN_SECRET,
 )
+from connectors.sandbox.kuaishou_oauth import DEFAULT_SCOPES, SandboxOAuth, oauth_routes
 
 __all__ = [
     "IMAGE_HOST",
     "FaultKind",
     "KuaishouSandbox",
     "Result",
+    "ReviewRule",
     "SandboxApiError",
     "StoredItem",
     "SupplyReportRecord",
     "UploadedFile",
     "UploadedImage",
     "build_kuaishou_app",
+    "reject_title_keywords",
 ]
 
 SHANGHAI = timezone(timedelta(hours=8))
@@ -72,6 +79,27 @@ FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 
 FaultKind = Literal["5xx", "throttle", "timeout", "lose_response"]
+
+# --- OAuth, QPS, review: module-level parts (the class section of the same name) ---------------
+
+# kuaishou-api.md §1 (API限流说明): 100 requests/s per app, 50/s per user (merchant).
+DEFAULT_APP_QPS = 100
+DEFAULT_USER_QPS = 50
+_QPS_WINDOW = timedelta(seconds=1)
+
+ReviewRule = Callable[[dict[str, Any]], str | None]
+"""A review rule: the item's `open.item.new` param → a rejection reason (auditStatus 3), or None."""
+
+
+def reject_title_keywords(*keywords: str, reason: str = "标题含违禁词: {keyword}") -> ReviewRule:
+    """A review rule rejecting titles that contain any keyword (e.g. 最, 第一: 广告法 words)."""
+
+    def rule(param: dict[str, Any]) -> str | None:
+        title = str(param.get("title") or "")
+        hit = next((k for k in keywords if k and k in title), None)
+        return None if hit is None else reason.format(keyword=hit)
+
+    return rule
 
 
 class Result(IntEnum):
@@ -88,6 +116,7 @@ class Result(IntEnum):
     DUPLICATE = 29
     NOT_FOUND = 30
     UNKNOWN_METHOD = 31
+    TOKEN_EXPIRED = 40  # an expired OAuth access token: 鉴权失败/TOKEN过期 (kuaishou_oauth.py)
 
 
 class SandboxApiError(Exception):
@@ -184,6 +213,10 @@ class KuaishouSandbox:
     - `calls`: every request as `(method, seller or None)`.
     - `category_configs`: per-category overrides of `default_category_config()`.
     - `materials`, `suggestions`: item videos and the suggested.get quota (kuaishou_material.py).
+    - `oauth`: codes and tokens of the OAuth endpoints (kuaishou_oauth.py); `issue_code`,
+      `revoke`, `advance` and `refreshes` are its switches ("OAuth, QPS, review" below).
+    - `app_qps`, `user_qps`, `hidden_qps`: the QPS limits over a sliding 1 s window of `now()`;
+      `review_rules`: what sends an item to auditStatus 3 on review.
     """
 
     def __init__(
@@ -216,10 +249,18 @@ class KuaishouSandbox:
         self.calls: list[tuple[str, int | None]] = []
         self.materials = material.MaterialStore()
         self.suggestions = material.SuggestionQuota()
+        # OAuth, QPS limits and review rules (the section "OAuth, QPS, review" below).
+        self.oauth = SandboxOAuth(
+            app_id=app_key, app_secret=KUAISHOU_APP_SECRET, now=lambda: self.now()
+        )
+        self.app_qps: int | None = DEFAULT_APP_QPS
+        self.user_qps: int | None = DEFAULT_USER_QPS
+        self.hidden_qps: dict[str, int] = {}
+        self.review_rules: list[ReviewRule] = []
+        self._qps_windows: dict[tuple[str, object], deque[datetime]] = defaultdict(deque)
         self._faults: dict[str, deque[FaultKind]] = defaultdict(deque)
         self._by_rel: dict[int, int] = {}
         self._created_per_day: dict[tuple[int, date], int] = defaultdict(int)
-        self._recent: dict[int, deque[float]] = defaultdict(deque)
         self._next_item_id = 2_004_000_000_001
         self._next_sku_id = 5_004_000_000_001
         for method, kind in faults:
@@ -260,16 +301,93 @@ class KuaishouSandbox:
 
     # --- gateway checks --------------------------------------------------------------------------
 
-    def check_qps(self, seller: int) -> None:
-        if not self.qps_limit:
-            return
-        now = time.monotonic()
-        recent = self._recent[seller]
-        while recent and now - recent[0] >= 1.0:
-            recent.popleft()
-        if len(recent) >= self.qps_limit:
-            raise _throttled(self.app_key, self.qps_limit)
-        recent.append(now)
+    def check_qps(self, seller: int, method: str | None = None) -> None:
+        """Throttle above `app_qps`, `user_qps` (or the stricter `qps_limit`) or `hidden_qps`.
+
+        Each is a sliding 1 s window of `now()`, so `advance` moves it. Only accepted requests
+        count. The answer is the documented "Exceed qps limit ... MAX_QPS" (§5.4).
+        """
+        user_limits = [q for q in (self.user_qps, self.qps_limit) if q]
+        checks: list[tuple[tuple[str, object], int, str]] = []
+        if self.app_qps:
+            checks.append((("app", None), self.app_qps, self.app_key))
+        if user_limits:
+            checks.append(
+                (("user", seller), min(user_limits), f"{self.app_key};primaryUserId:{seller}")
+            )
+        if method is not None and self.hidden_qps.get(method):
+            checks.append(
+                (("api", method), self.hidden_qps[method], f"{self.app_key};api:{method}")
+            )
+        now = self.now()
+        for key, limit, label in checks:
+            window = self._qps_windows[key]
+            while window and now - window[0] >= _QPS_WINDOW:
+                window.popleft()
+            if len(window) >= limit:
+                raise _throttled(label, "hidden" if key[0] == "api" else limit)
+        for key, _, _ in checks:
+            self._qps_windows[key].append(now)
+
+    # --- OAuth, QPS, review (kuaishou_oauth.py) ---------------------------------------------------
+
+    def advance(self, delta: timedelta) -> None:
+        """Move the sandbox clock: token expiry, code lifetime, QPS windows and daily quotas."""
+        current = self.now
+        self.now = lambda: current() + delta
+
+    def issue_code(self, seller: int = KUAISHOU_SELLER_ID, *, scopes: Iterable[str] = ()) -> str:
+        """An authorization code for `seller` (valid 2 minutes, single use)."""
+        return self.oauth.issue_code(seller, scopes=tuple(scopes) or DEFAULT_SCOPES)
+
+    def revoke(self, token: str) -> None:
+        """Revoke an access or refresh token: the gateway answers `result 24`."""
+        self.oauth.revoke(token)
+
+    @property
+    def refreshes(self) -> int:
+        """Successful refresh-token rotations."""
+        return self.oauth.refreshes
+
+    def seller_of(self, token: str) -> int | None:
+        """The merchant a token names, valid or not (for `calls`)."""
+        static = self.tokens.get(token)
+        if static is not None:
+            return static
+        issued = self.oauth.access_tokens.get(token)
+        return None if issued is None else issued.seller
+
+    def seller_for_token(self, token: str) -> int:
+        """The merchant of a usable token, else the auth error the gateway answers.
+
+        The static tokens (credentials.py) never expire; OAuth ones expire after 48 h.
+        """
+        revoked = token in self.oauth.revoked
+        seller = None if revoked else self.tokens.get(token)
+        if seller is not None:
+            return seller
+        status = None if revoked else self.oauth.access_token_status(token)
+        if status is not None and status[1] == "ok":
+            return status[0]
+        if status is not None and status[1] == "expired":
+            raise SandboxApiError(
+                Result.TOKEN_EXPIRED,
+                "鉴权失败/TOKEN过期",
+                sub_code="ACCESS_TOKEN_EXPIRED",
+                sub_msg="access_token已过期，请使用refresh_token刷新",
+            )
+        raise SandboxApiError(
+            Result.AUTH, "AUTHORIZATION_REVOKED", sub_msg="鉴权失败/TOKEN过期: access_token无效"
+        )
+
+    def review(self, item: StoredItem) -> None:
+        """Decide a pending review: the first `review_rules` hit rejects (3), else approved (2)."""
+        for rule in self.review_rules:
+            reason = rule(item.param)
+            if reason:
+                item.audit_status, item.audit_reason = 3, reason
+                return
+        item.audit_status, item.audit_reason = 2, ""
 
     # --- methods ---------------------------------------------------------------------------------
 
@@ -393,7 +511,7 @@ class KuaishouSandbox:
         view = self._item_view(item, id_field="itemId", skus_field="skuInfos")
         item.gets += 1
         if item.audit_status == 0 and item.gets >= self.review_after_gets:
-            item.audit_status = 2
+            self.review(item)
         return view
 
     def _item_list(self, seller: int, param: dict[str, Any], files: Any) -> Any:
@@ -660,12 +778,7 @@ def _authenticate(state: KuaishouSandbox, params: Mapping[str, str], method: str
     expected = sign(params, sign_secret=state.sign_secret, sign_method=sign_method)
     if not hmac.compare_digest(expected.encode(), (params.get("sign") or "").encode()):
         raise SandboxApiError(Result.SIGN, "验签失败", sub_msg="签名校验失败")
-    seller = state.tokens.get(params.get("access_token") or "")
-    if seller is None:
-        raise SandboxApiError(
-            Result.AUTH, "AUTHORIZATION_REVOKED", sub_msg="鉴权失败/TOKEN过期: access_token无效"
-        )
-    return seller
+    return state.seller_for_token(params.get("access_token") or "")
 
 
 def _decode_param(raw: str | None) -> dict[str, Any]:
@@ -690,11 +803,11 @@ def build_kuaishou_app(state: KuaishouSandbox) -> Starlette:
         except SandboxApiError as error:
             state.calls.append((method, None))
             return JSONResponse(error.envelope())
-        state.calls.append((method, state.tokens.get(params.get("access_token") or "")))
+        state.calls.append((method, state.seller_of(params.get("access_token") or "")))
         fault: FaultKind | None = None
         try:
             seller = _authenticate(state, params, method)
-            state.check_qps(seller)
+            state.check_qps(seller, method)
             fault = state.take_fault(method)
             if fault == "5xx":
                 return PlainTextResponse("Internal Server Error", status_code=500)
@@ -716,6 +829,7 @@ def build_kuaishou_app(state: KuaishouSandbox) -> Starlette:
     app = Starlette(
         routes=[
             material.upload_route(state),
+            *oauth_routes(state.oauth),
             Route("/{path:path}", gateway, methods=["GET", "POST"]),
         ]
     )
