@@ -1,33 +1,51 @@
-"""Choosing the Kuaishou leaf category of a listing, with the reason and a confidence.
+"""Choosing the Kuaishou leaf category of a listing, with the layer that chose, why, and a confidence.
 
-Layers, first match wins: (1) the migration's overrides (source category id or path → Kuaishou leaf);
-(2) a text matcher over the Kuaishou leaf paths, scoring the listing's title and source category path by
-TF-IDF cosine over character uni- and bigrams, which needs no Chinese word segmentation and nothing tuned
-to one tree. The tree is whatever `open.item.category` returns: nothing here knows its names or ids.
+Layers, first match wins (docs/decisions.md §10 and §20):
+
+1. `override`: the migration's own overrides (inline and its overrides CSV, which the review
+   import writes): an item key (`item:<source item id>`), a source category id or a source
+   category path → a Kuaishou leaf id. Confidence 1.
+2. `mapping`: a source-category → Kuaishou-*path* table (`CategoryMapping`). It names Kuaishou
+   categories by their name path, not their ids, so it is resolved against whatever tree the
+   platform returns today; a row whose path is not an open leaf there is skipped.
+3. `text`: TF-IDF cosine between the listing's title + source category path and every leaf's name
+   path, over character 1–3-grams (scikit-learn's `TfidfVectorizer`, `analyzer="char_wb"`):
+   Chinese needs no word segmentation for this, and nothing is tuned to one tree.
+4. `suggested`: Kuaishou's own `open.item.category.suggested.get` answers, when the caller has them
+   (they cost quota, so the asset asks only for what the text layer is unsure of, once per source
+   category, through `connectors.kuaishou.suggestion_cache`).
+
+Only leaves open to the shop are ever chosen (`open_leaf_ids`; the default is every leaf of the tree
+as `open.item.category` returned it for this shop).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 __all__ = [
     "Candidate",
     "CategoryDecision",
+    "CategoryMapping",
     "CategoryMatcher",
     "CategoryNode",
     "CategoryTree",
+    "normalize_path",
+    "source_category_key",
 ]
 
-_SPLIT = re.compile(r"[/>、，,()（）\s]+")
+_SEPARATORS = re.compile(r"[\W_]+")
+SUGGESTION_AGREES = 0.9  # a suggestion that is also a text candidate
+SUGGESTION_ALONE = 0.6  # a suggestion the text matcher did not see
 
 
 class CategoryNode(BaseModel):
@@ -49,15 +67,33 @@ class Candidate(BaseModel):
 
 
 class CategoryDecision(BaseModel):
-    """The chosen leaf (or none), why, how sure, and the runners-up for a human to review."""
+    """The chosen leaf (or none), the layer and reason, how sure, and runners-up for a human."""
 
     model_config = ConfigDict(frozen=True)
 
     category_id: int | None
     path: str | None
     confidence: float
-    layer: str  # "override" | "text" | "none"
+    layer: str  # "override" | "mapping" | "text" | "suggested" | "none"
     candidates: tuple[Candidate, ...] = ()
+    reason: str = ""
+
+
+def normalize_path(text: str) -> str:
+    """A category path in one canonical spelling: NFKC, lower case, `>` between trimmed levels."""
+    levels = unicodedata.normalize("NFKC", text).lower().split(">")
+    return ">".join(level.strip() for level in levels if level.strip())
+
+
+def source_category_key(
+    *, source_item_id: str, source_category_ids: Sequence[str], source_category_path: Sequence[str]
+) -> str:
+    """What listings of one source category share: its leaf id, else its path, else the item."""
+    if source_category_ids:
+        return source_category_ids[-1]
+    if source_category_path:
+        return ">".join(source_category_path)
+    return f"item:{source_item_id}"
 
 
 @dataclass(frozen=True)
@@ -104,98 +140,194 @@ class CategoryTree:
     def path_text(self, category_id: int) -> str:
         return ">".join(self.leaves[category_id])
 
+    def leaf_by_path(self, path: str) -> int | None:
+        """The leaf whose name path is `path` (compared after `normalize_path`), if any."""
+        index = self.__dict__.get("_path_index")
+        if index is None:
+            index = {normalize_path(">".join(p)): leaf for leaf, p in self.leaves.items()}
+            object.__setattr__(self, "_path_index", index)
+        return index.get(normalize_path(path))
 
-def _normalize(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
+
+class CategoryMapping(BaseModel):
+    """Source category (platform + id or path) → Kuaishou leaf *path* (layer 2).
+
+    Rows come from a CSV with columns `platform, source_category, kuaishou_path` (see
+    data/categories/source_to_kuaishou.md). `source_category` is a source leaf id or a source
+    name path; `platform` may be `*` for a path that means the same on every source.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    rows: dict[tuple[str, str], str] = {}
+
+    @classmethod
+    def from_csv_text(cls, text: str) -> CategoryMapping:
+        rows: dict[tuple[str, str], str] = {}
+        for line, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+            platform = (row.get("platform") or "").strip()
+            source = (row.get("source_category") or "").strip()
+            target = (row.get("kuaishou_path") or "").strip()
+            if not (platform and source and target):
+                raise ValueError(
+                    f"mapping line {line}: platform, source_category and kuaishou_path are all "
+                    "required"
+                )
+            key = source if ">" not in source else normalize_path(source)
+            rows[(platform, key)] = target
+        return cls(rows=rows)
+
+    def lookup(
+        self, *, platform: str, source_category_ids: Sequence[str], source_category_path: str
+    ) -> tuple[str, str] | None:
+        """(matched source key, Kuaishou path) for the most specific row, or None."""
+        keys = [*reversed(source_category_ids)]
+        if source_category_path:
+            keys.append(normalize_path(source_category_path))
+        for key in keys:
+            for scope in (platform, "*"):
+                target = self.rows.get((scope, key))
+                if target is not None:
+                    return key, target
+        return None
 
 
-def _grams(text: str) -> Counter[str]:
-    """Character unigrams and bigrams within each term (never across a separator)."""
-    grams: Counter[str] = Counter()
-    for term in _SPLIT.split(_normalize(text)):
-        if not term:
-            continue
-        grams.update(term)
-        grams.update(term[i : i + 2] for i in range(len(term) - 1))
-    return grams
+def _text(text: str) -> str:
+    """Separators become spaces so that `char_wb` n-grams never straddle two category levels."""
+    return _SEPARATORS.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
 
 
 class CategoryMatcher:
-    """Scores listings against every leaf of a tree. Build once per tree, reuse for every listing."""
+    """Scores listings against the open leaves of a tree. Build once per tree, reuse per listing."""
 
-    def __init__(self, tree: CategoryTree, *, leaf_weight: float = 2.0) -> None:
+    def __init__(
+        self,
+        tree: CategoryTree,
+        *,
+        open_leaf_ids: Iterable[int] | None = None,
+        mapping: CategoryMapping | None = None,
+        leaf_weight: int = 2,
+    ) -> None:
         self._tree = tree
-        docs: dict[int, dict[str, float]] = {}
-        for leaf_id, path in tree.leaves.items():
-            doc: dict[str, float] = {}
-            for depth, name in enumerate(path):
-                weight = leaf_weight if depth == len(path) - 1 else 1.0
-                for gram, count in _grams(name).items():
-                    doc[gram] = doc.get(gram, 0.0) + count * weight
-            docs[leaf_id] = doc
-        df: Counter[str] = Counter()
-        for doc in docs.values():
-            df.update(doc.keys())
-        total = max(len(docs), 1)
-        self._idf = {gram: math.log((1 + total) / (1 + n)) + 1.0 for gram, n in df.items()}
-        self._vectors: dict[int, dict[str, float]] = {}
-        self._postings: dict[str, list[int]] = {}
-        for leaf_id, doc in docs.items():
-            vector = {g: c * self._idf[g] for g, c in doc.items()}
-            norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-            self._vectors[leaf_id] = {g: v / norm for g, v in vector.items()}
-            for gram in vector:
-                self._postings.setdefault(gram, []).append(leaf_id)
+        allowed = set(tree.leaves) if open_leaf_ids is None else set(open_leaf_ids)
+        self._open = frozenset(leaf for leaf in tree.leaves if leaf in allowed)
+        self._mapping = mapping or CategoryMapping()
+        self._ids = sorted(self._open)
+        docs = [
+            " ".join([*self._tree.leaves[leaf], *[self._tree.leaves[leaf][-1]] * (leaf_weight - 1)])
+            for leaf in self._ids
+        ]
+        self._vectorizer = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, preprocessor=_text
+        )
+        self._matrix = self._vectorizer.fit_transform(docs) if docs else None
 
     @property
     def tree(self) -> CategoryTree:
         return self._tree
 
+    def is_open(self, category_id: int) -> bool:
+        """A leaf this shop may publish to."""
+        return category_id in self._open
+
     def rank(self, text: str, *, limit: int = 3) -> list[Candidate]:
-        """The best `limit` leaves for a text, by cosine similarity."""
-        query = {g: c * self._idf[g] for g, c in _grams(text).items() if g in self._idf}
-        norm = math.sqrt(sum(v * v for v in query.values()))
-        if not norm:
+        """The best `limit` open leaves for a text, by cosine similarity (vectors are L2-normed)."""
+        if self._matrix is None or not _text(text):
             return []
-        scores: dict[int, float] = {}
-        for gram, weight in query.items():
-            for leaf_id in self._postings.get(gram, ()):
-                scores[leaf_id] = scores.get(leaf_id, 0.0) + weight * self._vectors[leaf_id][gram]
-        best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        query = self._vectorizer.transform([text])
+        if not query.nnz:
+            return []
+        scores = (self._matrix @ query.T).toarray().ravel()
+        order = np.lexsort((np.array(self._ids), -scores))[:limit]
         return [
             Candidate(
-                category_id=leaf_id,
-                path=self._tree.path_text(leaf_id),
-                score=round(score / norm, 4),
+                category_id=self._ids[i],
+                path=self._tree.path_text(self._ids[i]),
+                score=round(float(scores[i]), 4),
             )
-            for leaf_id, score in best
+            for i in order
+            if scores[i] > 0
         ]
+
+    def _leaf(self, leaf: int, *, confidence: float, layer: str, reason: str) -> CategoryDecision:
+        return CategoryDecision(
+            category_id=leaf,
+            path=self._tree.path_text(leaf),
+            confidence=confidence,
+            layer=layer,
+            reason=reason,
+        )
 
     def decide(
         self,
         *,
         title: str,
+        platform: str = "",
+        source_item_id: str = "",
         source_category_ids: Sequence[str] = (),
         source_category_path: Sequence[str] = (),
         overrides: Mapping[str, int] | None = None,
+        suggestions: Sequence[int] | None = None,
     ) -> CategoryDecision:
-        """Choose a leaf: overrides first, then the text matcher. Never returns a non-leaf."""
+        """Choose an open leaf, layer by layer; never returns a non-leaf or a closed leaf.
+
+        `suggestions` are Kuaishou's suggested leaf ids for this listing's source category, in the
+        platform's order, when the caller asked for them.
+        """
+        path_text = ">".join(source_category_path)
+        skipped: list[str] = []
         overrides = overrides or {}
-        keys = [*reversed(source_category_ids), ">".join(source_category_path)]
-        for key in keys:
+        item_key = f"item:{source_item_id}" if source_item_id else ""
+        for key in (item_key, *reversed(source_category_ids), path_text):
             if key and key in overrides:
                 leaf = overrides[key]
-                if self._tree.is_leaf(leaf):
-                    return CategoryDecision(
-                        category_id=leaf,
-                        path=self._tree.path_text(leaf),
-                        confidence=1.0,
-                        layer="override",
+                if self.is_open(leaf):
+                    return self._leaf(
+                        leaf, confidence=1.0, layer="override", reason=f"override for {key!r}"
                     )
-        text = " ".join([title, *source_category_path])
-        candidates = tuple(self.rank(text))
+                skipped.append(f"override {key!r} → {leaf} is not an open leaf")
+        found = self._mapping.lookup(
+            platform=platform,
+            source_category_ids=source_category_ids,
+            source_category_path=path_text,
+        )
+        if found is not None:
+            key, target = found
+            leaf = self._tree.leaf_by_path(target)
+            if leaf is not None and self.is_open(leaf):
+                return self._leaf(
+                    leaf, confidence=1.0, layer="mapping", reason=f"mapping table: {key!r}"
+                )
+            skipped.append(f"mapping {key!r} → {target!r} is not an open leaf of this tree")
+        candidates = tuple(self.rank(" ".join([title, *source_category_path])))
+        note = "; ".join(skipped)
+        open_suggestions = [s for s in suggestions or () if self.is_open(s)]
+        if open_suggestions:
+            best = open_suggestions[0]
+            agrees = best in {c.category_id for c in candidates}
+            top = candidates[0].score if candidates else 0.0
+            confidence = SUGGESTION_AGREES if agrees else max(SUGGESTION_ALONE, top)
+            runners = tuple(c for c in candidates if c.category_id != best)
+            first = Candidate(category_id=best, path=self._tree.path_text(best), score=confidence)
+            return CategoryDecision(
+                category_id=best,
+                path=first.path,
+                confidence=confidence,
+                layer="suggested",
+                candidates=(first, *runners)[:3],
+                reason="open.item.category.suggested.get"
+                + (" (also the text matcher's candidate)" if agrees else "")
+                + (f"; {note}" if note else ""),
+            )
         if not candidates:
-            return CategoryDecision(category_id=None, path=None, confidence=0.0, layer="none")
+            return CategoryDecision(
+                category_id=None,
+                path=None,
+                confidence=0.0,
+                layer="none",
+                reason="no open leaf shares any character n-gram with the title or source path"
+                + (f"; {note}" if note else ""),
+            )
         top = candidates[0]
         return CategoryDecision(
             category_id=top.category_id,
@@ -203,4 +335,5 @@ class CategoryMatcher:
             confidence=top.score,
             layer="text",
             candidates=candidates,
+            reason="TF-IDF char 1-3-gram cosine over leaf paths" + (f"; {note}" if note else ""),
         )
