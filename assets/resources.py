@@ -99,17 +99,33 @@ class PlatformsResource(dg.ConfigurableResource):
         )
 
     def kuaishou(
-        self, migration: Migration, env: Mapping[str, str] | None = None
+        self,
+        migration: Migration,
+        env: Mapping[str, str] | None = None,
+        *,
+        warehouse: Warehouse | None = None,
     ) -> KuaishouClient:
+        """The target shop's client; `warehouse` holds its OAuth tokens (`target.auth: oauth`)."""
         return kuaishou_client(
             migration,
             endpoints=self._endpoints(),
             env=os.environ if env is None else env,
             transport=self._transport(),
             rate_limited=self.client_rate_limits,
+            warehouse=warehouse,
         )
 
-    def publisher(self, migration: Migration, env: Mapping[str, str] | None = None) -> Publisher:
+    def kuaishou_authorize_url(self) -> str:
+        """Where a merchant authorizes the app (production page or the sandbox's consent)."""
+        return self._endpoints().kuaishou_authorize_url
+
+    def publisher(
+        self,
+        migration: Migration,
+        env: Mapping[str, str] | None = None,
+        *,
+        warehouse: Warehouse | None = None,
+    ) -> Publisher:
         """The migration's publishing backend (Kuaishou open platform or vv-tool)."""
         return publisher(
             migration,
@@ -117,6 +133,7 @@ class PlatformsResource(dg.ConfigurableResource):
             env=os.environ if env is None else env,
             transport=self._transport(),
             rate_limited=self.client_rate_limits,
+            warehouse=warehouse,
         )
 
     def alibaba1688_image_base(self) -> str:

@@ -130,14 +130,16 @@ def _load_listings(store: Warehouse, migration_key: str) -> list[Listing]:
     return [Listing.model_validate_json(row["listing"]) for row in rows]
 
 
-async def _category_tree(platforms: PlatformsResource, migration: Migration) -> CategoryTree:
+async def _category_tree(
+    platforms: PlatformsResource, migration: Migration, store: Warehouse
+) -> CategoryTree:
     """Kuaishou's tree from `open.item.category`, or from the migration's CSV export (vv-tool)."""
     if migration.target.category_tree_file:
         path = Path(migration.target.category_tree_file)
         if not path.is_absolute():
             path = PROJECT_ROOT / path
         return CategoryTree.from_csv_text(path.read_text(encoding="utf-8"))
-    async with platforms.kuaishou(migration) as client:
+    async with platforms.kuaishou(migration, warehouse=store) as client:
         categories = await client.categories()
     return CategoryTree.from_nodes(
         CategoryNode(category_id=c.category_id, name=c.category_name, parent_id=c.category_pid or 0)
@@ -160,7 +162,7 @@ def category_decisions(
 ) -> dg.MaterializeResult:
     migration = migrations.get(context.partition_key)
     store = warehouse.open()
-    matcher = CategoryMatcher(asyncio.run(_category_tree(platforms, migration)))
+    matcher = CategoryMatcher(asyncio.run(_category_tree(platforms, migration, store)))
     rows = []
     for listing in _load_listings(store, migration.key):
         decision = matcher.decide(

@@ -84,7 +84,11 @@ class SourceConfig(_Strict):
 class TargetConfig(_Strict):
     """The Kuaishou shop and the route to it.
 
-    backend `kuaishou` (our own open-platform app) needs app_key, sign_secret_env, access_token_env.
+    backend `kuaishou` (our own open-platform app) needs app_key and sign_secret_env, and the merchant's
+    authorization: `auth: static` reads a fixed access token from access_token_env (a console token, or
+    one kept fresh elsewhere); `auth: oauth` keeps the merchant's tokens in the warehouse and rotates
+    them (`banjia kuaishou authorize` stores the first pair), which needs app_secret_env (the OAuth
+    appSecret, not the signSecret) and oauth_redirect_uri (the callback registered with the app).
     backend `vvtool` (the vv-tool proxy, items published under vv-tool's app) needs vvtool_client_id,
     vvtool_client_secret_env, vvtool_shop_id, and the Kuaishou category tree as a CSV export
     (`category_tree_file`), because without our own app there is no `open.item.category` to call.
@@ -94,6 +98,15 @@ class TargetConfig(_Strict):
     app_key: str | None = Field(default=None, min_length=1)
     sign_secret_env: str | None = None
     access_token_env: str | None = None
+    auth: Literal["static", "oauth"] = "static"
+    app_secret_env: str | None = None
+    oauth_redirect_uri: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    shop_key: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9:._-]{0,127}$",
+        description="The Kuaishou shop's key in `oauth_tokens`; migrations into one shop share "
+        "it. Empty: the migration key.",
+    )
     sign_method: Literal["MD5", "HMAC_SHA256"] = "HMAC_SHA256"
     vvtool_client_id: str | None = Field(default=None, min_length=1)
     vvtool_client_secret_env: str | None = None
@@ -105,14 +118,19 @@ class TargetConfig(_Strict):
     express_template_id: int = Field(default=0, ge=0)
     rate_per_second: float = Field(default=10.0, gt=0, le=50)
 
-    _check_env = field_validator("sign_secret_env", "access_token_env", "vvtool_client_secret_env")(
-        _optional_env_name
-    )
+    _check_env = field_validator(
+        "sign_secret_env", "access_token_env", "app_secret_env", "vvtool_client_secret_env"
+    )(_optional_env_name)
 
     @model_validator(mode="after")
     def _backend_needs(self) -> TargetConfig:
         required = {
-            PublishBackend.KUAISHOU: ("app_key", "sign_secret_env", "access_token_env"),
+            PublishBackend.KUAISHOU: ("app_key", "sign_secret_env")
+            + (
+                ("access_token_env",)
+                if self.auth == "static"
+                else ("app_secret_env", "oauth_redirect_uri")
+            ),
             PublishBackend.VVTOOL: (
                 "vvtool_client_id",
                 "vvtool_client_secret_env",
@@ -124,6 +142,16 @@ class TargetConfig(_Strict):
         if missing:
             raise ValueError(
                 f"backend {self.backend.value!r} needs target.{', target.'.join(missing)}"
+            )
+        if self.auth == "oauth" and self.backend is not PublishBackend.KUAISHOU:
+            raise ValueError(
+                "target.auth 'oauth' is for backend 'kuaishou'; vv-tool authorizes with "
+                "vvtool_client_secret_env"
+            )
+        if self.auth == "oauth" and self.access_token_env is not None:
+            raise ValueError(
+                "target.auth 'oauth' keeps the tokens in the warehouse: remove "
+                "target.access_token_env (or use auth 'static')"
             )
         if self.backend is PublishBackend.VVTOOL and self.rate_per_second > 10:
             raise ValueError("backend 'vvtool' allows 10 requests/s: set rate_per_second ≤ 10")
@@ -190,6 +218,11 @@ class Migration(_Strict):
                 "source.shop_name is required for mode 'distribute': scene 1 reports name the supplier"
             )
         return self
+
+    @property
+    def kuaishou_shop_key(self) -> str:
+        """The key of the target shop's OAuth tokens (`target.shop_key`, else the migration key)."""
+        return self.target.shop_key or self.key
 
     @property
     def seller(self) -> SupplySeller:
