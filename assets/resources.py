@@ -13,13 +13,16 @@ from pydantic import Field
 
 from assets.migrations import DEFAULT_WAREHOUSE, load_migrations, migrations_path
 from connectors.kuaishou import KuaishouClient
+from connectors.kuaishou.tokens import TokenManager
 from connectors.platforms import (
+    PRODUCTION_KUAISHOU_URL,
     AsyncTransport,
     Endpoints,
     EndpointsMode,
     HttpClient,
     SourceClient,
     kuaishou_client,
+    kuaishou_token_manager,
     media_fetcher,
     publisher,
     source_client,
@@ -118,6 +121,25 @@ class PlatformsResource(dg.ConfigurableResource):
     def kuaishou_authorize_url(self) -> str:
         """Where a merchant authorizes the app (production page or the sandbox's consent)."""
         return self._endpoints().kuaishou_authorize_url
+
+    def is_sandbox(self) -> bool:
+        return self._endpoints().kuaishou_url != PRODUCTION_KUAISHOU_URL
+
+    def kuaishou_tokens(
+        self,
+        migration: Migration,
+        env: Mapping[str, str] | None = None,
+        *,
+        warehouse: Warehouse,
+    ) -> TokenManager:
+        """The target shop's OAuth token lifecycle (`banjia kuaishou authorize` stores the first)."""
+        return kuaishou_token_manager(
+            migration,
+            endpoints=self._endpoints(),
+            env=os.environ if env is None else env,
+            warehouse=warehouse,
+            transport=self._transport(),
+        )
 
     def publisher(
         self,

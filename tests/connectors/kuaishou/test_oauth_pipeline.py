@@ -78,7 +78,7 @@ def test_oauth_migration_needs_the_app_secret_and_redirect_uri() -> None:
 
 def test_oauth_migration_refuses_a_static_token_beside_it() -> None:
     both = OAUTH_YAML.replace("auth: oauth,", "auth: oauth, access_token_env: KS_TOKEN,")
-    with pytest.raises(MigrationsConfigError, match="remove target.access_token_env"):
+    with pytest.raises(MigrationsConfigError, match=r"remove target\.access_token_env"):
         parse_migrations(both)
 
 
