@@ -258,8 +258,8 @@ def build_draft(
     title = clean_title(listing.title, forbidden=words, action=action)
     if isinstance(title, Problem):
         return title
-    short = derive_short_title(tiny_name=listing.short_title, title=title)
-    short = clean_title(short, forbidden=words, action="remove") if short else None
+    derived = derive_short_title(tiny_name=listing.short_title, title=title)
+    short = clean_title(derived, forbidden=words, action="remove") if derived else None
     short_title = short if isinstance(short, str) and 4 < len(short) < 20 else None
     item_rel_id = rel_item_id(
         platform=listing.platform.value,
