@@ -15,10 +15,28 @@ from connectors.sources import parse_payload
 from connectors.taobao import ParseProblem
 from connectors.warehouse import Warehouse
 from listings.categories import CategoryDecision, CategoryMatcher, CategoryNode, CategoryTree
+from listings.draft import KuaishouDraft
 from listings.drafting import build_draft
 from listings.migrations import Migration
 from listings.model import Listing, ListingStatus, SourcePlatform
 from listings.quarantine import Problem, Stage
+from listings.titles import parse_word_list
+
+# Listings drafted per warehouse read/write: memory holds one batch, however large the shop.
+DRAFT_BATCH_SIZE = 500
+FORBIDDEN_WORDS_FILE = PROJECT_ROOT / "data" / "forbidden_words.txt"
+
+
+def _draft_row(migration_key: str, draft: KuaishouDraft) -> dict[str, object]:
+    return {
+        "migration": migration_key,
+        "source_item_id": draft.source_item_id,
+        "rel_item_id": draft.rel_item_id,
+        "category_id": draft.category_id,
+        "sku_count": len(draft.skus),
+        "synthetic_sku_count": sum(1 for s in draft.skus if s.synthetic),
+        "draft": draft.model_dump_json(),
+    }
 
 
 def _quarantine_row(source_item_id: str, problem: Problem) -> dict[str, str]:
@@ -223,41 +241,46 @@ def kuaishou_drafts(
             "SELECT * FROM category_decisions WHERE migration = ?", [migration.key]
         )
     }
-    rows, problems = [], []
-    for listing in _load_listings(store, migration.key):
-        decision = decisions.get(listing.source_item_id) or CategoryDecision(
-            category_id=None, path=None, confidence=0.0, layer="none"
-        )
-        draft = build_draft(listing, decision=decision, migration=migration)
-        if isinstance(draft, Problem):
-            problems.append(_quarantine_row(listing.source_item_id, draft))
-            continue
-        rows.append(
-            {
-                "migration": migration.key,
-                "source_item_id": draft.source_item_id,
-                "rel_item_id": draft.rel_item_id,
-                "category_id": draft.category_id,
-                "sku_count": len(draft.skus),
-                "synthetic_sku_count": sum(1 for s in draft.skus if s.synthetic),
-                "draft": draft.model_dump_json(),
-            }
-        )
-    store.replace_partition("kuaishou_drafts", migration=migration.key, rows=rows)
+    forbidden = parse_word_list(FORBIDDEN_WORDS_FILE.read_text(encoding="utf-8"))
+    store.delete_partition("kuaishou_drafts", migration=migration.key)
+    problems: list[dict[str, str]] = []
+    drafted = synthetic = 0
+    preview: list[dict[str, object]] = []
+    for batch in store.query_batches(
+        "SELECT listing FROM listings WHERE migration = ? ORDER BY source_item_id",
+        [migration.key],
+        batch_size=DRAFT_BATCH_SIZE,
+    ):
+        rows = []
+        for listing in (Listing.model_validate_json(r["listing"]) for r in batch):
+            decision = decisions.get(listing.source_item_id) or CategoryDecision(
+                category_id=None, path=None, confidence=0.0, layer="none"
+            )
+            draft = build_draft(
+                listing, decision=decision, migration=migration, forbidden_words=forbidden
+            )
+            if isinstance(draft, Problem):
+                problems.append(_quarantine_row(listing.source_item_id, draft))
+                continue
+            rows.append(_draft_row(migration.key, draft))
+        store.append_rows("kuaishou_drafts", rows)
+        drafted += len(rows)
+        synthetic += sum(int(str(r["synthetic_sku_count"])) for r in rows)
+        preview.extend(rows[: max(0, 10 - len(preview))])
     store.replace_quarantine(
         migration=migration.key, stages=[Stage.CATEGORY, Stage.DRAFT], rows=problems
     )
     return dg.MaterializeResult(
         metadata={
-            "drafts": len(rows),
+            "drafts": drafted,
             "quarantined": len(problems),
             "quarantined_by_reason": counts_table(Counter(p["reason_code"] for p in problems)),
-            "synthetic_skus": sum(int(str(r["synthetic_sku_count"])) for r in rows),
-            "dagster/row_count": len(rows),
+            "synthetic_skus": synthetic,
+            "dagster/row_count": drafted,
             "preview": markdown_table(
                 [
                     {k: r[k] for k in ("source_item_id", "rel_item_id", "category_id", "sku_count")}
-                    for r in rows
+                    for r in preview
                 ]
             ),
         }

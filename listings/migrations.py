@@ -26,6 +26,7 @@ __all__ = [
     "ServiceRules",
     "SourceConfig",
     "TargetConfig",
+    "TitleRules",
     "parse_migrations",
 ]
 
@@ -164,6 +165,28 @@ class PriceRule(_Strict):
     markup_percent: float = Field(default=0.0, ge=-90, le=1000)
     add_fen: int = Field(default=0, ge=-1_000_000, le=1_000_000)
     pdd_price: Literal["single", "group"] = "single"
+    rounding: Literal["fen", "jiao9", "fen99", "yuan"] = Field(
+        default="fen",
+        description="Round up to: fen (none), x.9 yuan (jiao9), x.99 yuan (fen99), whole yuan.",
+    )
+    min_margin_fen: int = Field(
+        default=0, ge=0, description="The Kuaishou price is at least the source price plus this."
+    )
+    market_price_percent: float | None = Field(
+        default=None,
+        gt=100,
+        le=1000,
+        description="划线价 as % of the highest SKU price; sent only where Kuaishou allows it.",
+    )
+
+
+class TitleRules(_Strict):
+    """Advertising-law terms in titles (data/forbidden_words.txt plus `extra_forbidden_words`)."""
+
+    forbidden_words: Literal["remove", "flag"] = Field(
+        default="remove", description="remove: cut them out; flag: quarantine the item."
+    )
+    extra_forbidden_words: tuple[str, ...] = ()
 
 
 class ServiceRules(_Strict):
@@ -193,6 +216,7 @@ class Migration(_Strict):
     target: TargetConfig
     pricing: PriceRule = PriceRule()
     service: ServiceRules = ServiceRules()
+    titles: TitleRules = TitleRules()
     category: CategoryRules = CategoryRules()
     daily_quota: int = Field(default=500, ge=1, le=500)
     max_items: int | None = Field(default=None, ge=1, description="Read at most this many items.")
