@@ -17,7 +17,7 @@ from connectors.warehouse import Warehouse
 from listings.categories import CategoryDecision, CategoryMatcher, CategoryNode, CategoryTree
 from listings.draft import KuaishouDraft
 from listings.drafting import build_draft
-from listings.migrations import Migration
+from listings.migrations import Migration, PublishBackend
 from listings.model import Listing, ListingStatus, SourcePlatform
 from listings.quarantine import Problem, Stage
 from listings.titles import parse_word_list
@@ -215,6 +215,24 @@ def category_decisions(
     )
 
 
+async def _refund_rules(
+    platforms: PlatformsResource, migration: Migration, store: Warehouse, category_ids: set[int]
+) -> dict[int, list[str]]:
+    """Each decided leaf's `refundRuleList` from open.item.category.config (our own app only).
+
+    Through vv-tool there is no config to ask; its drafts are then checked by the platform alone.
+    """
+    if migration.target.backend is not PublishBackend.KUAISHOU or not category_ids:
+        return {}
+    async with platforms.kuaishou(migration, warehouse=store) as client:
+        configs = await asyncio.gather(*(client.category_config(c) for c in sorted(category_ids)))
+    return {
+        cid: list(config.category_config.refund_rule_list)
+        for cid, config in zip(sorted(category_ids), configs, strict=True)
+        if config.category_config is not None
+    }
+
+
 @dg.asset(
     partitions_def=migration_partitions,
     group_name="transform",
@@ -226,6 +244,7 @@ def kuaishou_drafts(
     context: dg.AssetExecutionContext,
     warehouse: WarehouseResource,
     migrations: MigrationsResource,
+    platforms: PlatformsResource,
 ) -> dg.MaterializeResult:
     migration = migrations.get(context.partition_key)
     store = warehouse.open()
@@ -242,6 +261,14 @@ def kuaishou_drafts(
         )
     }
     forbidden = parse_word_list(FORBIDDEN_WORDS_FILE.read_text(encoding="utf-8"))
+    refund_rules = asyncio.run(
+        _refund_rules(
+            platforms,
+            migration,
+            store,
+            {d.category_id for d in decisions.values() if d.category_id is not None},
+        )
+    )
     store.delete_partition("kuaishou_drafts", migration=migration.key)
     problems: list[dict[str, str]] = []
     drafted = synthetic = 0
@@ -257,7 +284,11 @@ def kuaishou_drafts(
                 category_id=None, path=None, confidence=0.0, layer="none"
             )
             draft = build_draft(
-                listing, decision=decision, migration=migration, forbidden_words=forbidden
+                listing,
+                decision=decision,
+                migration=migration,
+                forbidden_words=forbidden,
+                allowed_refund_rules=refund_rules.get(decision.category_id or 0),
             )
             if isinstance(draft, Problem):
                 problems.append(_quarantine_row(listing.source_item_id, draft))

@@ -270,6 +270,8 @@ class Warehouse:
 
     def ledger_ensure_pending(self, *, migration: str, items: Sequence[tuple[int, str]]) -> None:
         """Add a `pending` row for every (rel_item_id, source_item_id) not in the ledger yet."""
+        if not items:
+            return  # a partition with no drafts (all quarantined): nothing to queue
         now = now_utc()
         with self.connect() as con:
             con.executemany(
