@@ -6,7 +6,7 @@ import pytest
 
 from connectors.sandbox.app import Sandbox
 from connectors.warehouse import Warehouse, migration_status
-from tests.assets.conftest import Materialize
+from tests.assets.conftest import Materialize, materialize_migrations_file
 
 REFUND_RULE_2 = """
 migrations:
@@ -32,11 +32,9 @@ migrations:
 def run(
     materialize: Materialize, tmp_path_factory: pytest.TempPathFactory
 ) -> dg.ExecuteInProcessResult:
-    path = tmp_path_factory.mktemp("refund") / "migrations.yaml"
-    path.write_text(REFUND_RULE_2, encoding="utf-8")
-    result = materialize(partition_key="taobao-demo", migrations_path=str(path))
-    assert result.success
-    return result
+    return materialize_migrations_file(
+        materialize, tmp_path_factory.mktemp("refund"), REFUND_RULE_2
+    )
 
 
 def test_drafts_with_a_refund_rule_the_category_refuses_are_quarantined(

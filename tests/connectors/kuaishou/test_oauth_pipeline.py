@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from connectors.kuaishou import KuaishouClient
 from connectors.platforms import (
     Endpoints,
     EndpointsMode,
@@ -49,6 +50,17 @@ def migration() -> Migration:
 @pytest.fixture
 def warehouse(tmp_path: Path) -> Warehouse:
     return Warehouse(tmp_path / "warehouse.duckdb")
+
+
+def _pipeline_client(migration: Migration, warehouse: Warehouse) -> KuaishouClient:
+    """The client the pipeline builds for an OAuth shop, on the in-process sandbox."""
+    return kuaishou_client(
+        migration,
+        endpoints=ENDPOINTS,
+        env=ENV,
+        transport=in_process_transport(),
+        warehouse=warehouse,
+    )
 
 
 async def _consent_code(*, redirect_uri: str, state: str) -> str:
@@ -103,13 +115,7 @@ async def test_pipeline_client_without_authorization_asks_the_merchant_to_author
     migration: Migration, warehouse: Warehouse
 ) -> None:
     reset_in_process_sandbox()
-    client = kuaishou_client(
-        migration,
-        endpoints=ENDPOINTS,
-        env=ENV,
-        transport=in_process_transport(),
-        warehouse=warehouse,
-    )
+    client = _pipeline_client(migration, warehouse)
     async with client:
         with pytest.raises(Exception, match="must authorize"):
             await client.categories()
@@ -133,13 +139,7 @@ async def test_authorized_shop_publishes_with_stored_tokens_and_rotates_once_whe
     stored_text = str(warehouse.query("SELECT * FROM oauth_tokens"))
     assert "tb-oauth" in stored_text
 
-    client = kuaishou_client(
-        migration,
-        endpoints=ENDPOINTS,
-        env=ENV,
-        transport=in_process_transport(),
-        warehouse=warehouse,
-    )
+    client = _pipeline_client(migration, warehouse)
     async with client:
         assert await client.categories()
         assert sandbox.kuaishou.refreshes == 0
