@@ -33,7 +33,7 @@ def _load_drafts(store: Warehouse, migration_key: str) -> list[KuaishouDraft]:
 async def _rehost(
     platforms: PlatformsResource, migration: Migration, store: Warehouse, urls: list[str]
 ) -> MediaOutcome:
-    backend = platforms.publisher(migration)
+    backend = platforms.publisher(migration, warehouse=store)
     try:
         async with platforms.media_fetcher() as fetcher:
             return await rehost_images(
@@ -192,7 +192,7 @@ async def _publish(
     jobs: list[PublishJob],
     quota_left: int,
 ) -> tuple[PublishOutcome, float | None]:
-    backend = platforms.publisher(migration)
+    backend = platforms.publisher(migration, warehouse=store)
     try:
         outcome = await publish_drafts(
             jobs, migration=migration.key, client=backend, warehouse=store, quota_left=quota_left

@@ -22,7 +22,7 @@ async def _flush(
     if migration.target.backend is not PublishBackend.KUAISHOU:
         # Published under the proxy's own app: its reports are the proxy's duty ("delegated").
         return ReportOutcome()
-    async with platforms.kuaishou(migration) as client:
+    async with platforms.kuaishou(migration, warehouse=store) as client:
         return await flush_supply_outbox(migration=migration.key, client=client, warehouse=store)
 
 

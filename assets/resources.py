@@ -13,13 +13,16 @@ from pydantic import Field
 
 from assets.migrations import DEFAULT_WAREHOUSE, load_migrations, migrations_path
 from connectors.kuaishou import KuaishouClient
+from connectors.kuaishou.tokens import TokenManager
 from connectors.platforms import (
+    PRODUCTION_KUAISHOU_URL,
     AsyncTransport,
     Endpoints,
     EndpointsMode,
     HttpClient,
     SourceClient,
     kuaishou_client,
+    kuaishou_token_manager,
     media_fetcher,
     publisher,
     source_client,
@@ -99,17 +102,52 @@ class PlatformsResource(dg.ConfigurableResource):
         )
 
     def kuaishou(
-        self, migration: Migration, env: Mapping[str, str] | None = None
+        self,
+        migration: Migration,
+        env: Mapping[str, str] | None = None,
+        *,
+        warehouse: Warehouse | None = None,
     ) -> KuaishouClient:
+        """The target shop's client; `warehouse` holds its OAuth tokens (`target.auth: oauth`)."""
         return kuaishou_client(
             migration,
             endpoints=self._endpoints(),
             env=os.environ if env is None else env,
             transport=self._transport(),
             rate_limited=self.client_rate_limits,
+            warehouse=warehouse,
         )
 
-    def publisher(self, migration: Migration, env: Mapping[str, str] | None = None) -> Publisher:
+    def kuaishou_authorize_url(self) -> str:
+        """Where a merchant authorizes the app (production page or the sandbox's consent)."""
+        return self._endpoints().kuaishou_authorize_url
+
+    def is_sandbox(self) -> bool:
+        return self._endpoints().kuaishou_url != PRODUCTION_KUAISHOU_URL
+
+    def kuaishou_tokens(
+        self,
+        migration: Migration,
+        env: Mapping[str, str] | None = None,
+        *,
+        warehouse: Warehouse,
+    ) -> TokenManager:
+        """The target shop's OAuth token lifecycle (`banjia kuaishou authorize` stores the first)."""
+        return kuaishou_token_manager(
+            migration,
+            endpoints=self._endpoints(),
+            env=os.environ if env is None else env,
+            warehouse=warehouse,
+            transport=self._transport(),
+        )
+
+    def publisher(
+        self,
+        migration: Migration,
+        env: Mapping[str, str] | None = None,
+        *,
+        warehouse: Warehouse | None = None,
+    ) -> Publisher:
         """The migration's publishing backend (Kuaishou open platform or vv-tool)."""
         return publisher(
             migration,
@@ -117,6 +155,7 @@ class PlatformsResource(dg.ConfigurableResource):
             env=os.environ if env is None else env,
             transport=self._transport(),
             rate_limited=self.client_rate_limits,
+            warehouse=warehouse,
         )
 
     def alibaba1688_image_base(self) -> str:

@@ -15,10 +15,28 @@ from connectors.sources import parse_payload
 from connectors.taobao import ParseProblem
 from connectors.warehouse import Warehouse
 from listings.categories import CategoryDecision, CategoryMatcher, CategoryNode, CategoryTree
+from listings.draft import KuaishouDraft
 from listings.drafting import build_draft
-from listings.migrations import Migration
+from listings.migrations import Migration, PublishBackend
 from listings.model import Listing, ListingStatus, SourcePlatform
 from listings.quarantine import Problem, Stage
+from listings.titles import parse_word_list
+
+# Listings drafted per warehouse read/write: memory holds one batch, however large the shop.
+DRAFT_BATCH_SIZE = 500
+FORBIDDEN_WORDS_FILE = PROJECT_ROOT / "data" / "forbidden_words.txt"
+
+
+def _draft_row(migration_key: str, draft: KuaishouDraft) -> dict[str, object]:
+    return {
+        "migration": migration_key,
+        "source_item_id": draft.source_item_id,
+        "rel_item_id": draft.rel_item_id,
+        "category_id": draft.category_id,
+        "sku_count": len(draft.skus),
+        "synthetic_sku_count": sum(1 for s in draft.skus if s.synthetic),
+        "draft": draft.model_dump_json(),
+    }
 
 
 def _quarantine_row(source_item_id: str, problem: Problem) -> dict[str, str]:
@@ -130,14 +148,16 @@ def _load_listings(store: Warehouse, migration_key: str) -> list[Listing]:
     return [Listing.model_validate_json(row["listing"]) for row in rows]
 
 
-async def _category_tree(platforms: PlatformsResource, migration: Migration) -> CategoryTree:
+async def _category_tree(
+    platforms: PlatformsResource, migration: Migration, store: Warehouse
+) -> CategoryTree:
     """Kuaishou's tree from `open.item.category`, or from the migration's CSV export (vv-tool)."""
     if migration.target.category_tree_file:
         path = Path(migration.target.category_tree_file)
         if not path.is_absolute():
             path = PROJECT_ROOT / path
         return CategoryTree.from_csv_text(path.read_text(encoding="utf-8"))
-    async with platforms.kuaishou(migration) as client:
+    async with platforms.kuaishou(migration, warehouse=store) as client:
         categories = await client.categories()
     return CategoryTree.from_nodes(
         CategoryNode(category_id=c.category_id, name=c.category_name, parent_id=c.category_pid or 0)
@@ -160,7 +180,7 @@ def category_decisions(
 ) -> dg.MaterializeResult:
     migration = migrations.get(context.partition_key)
     store = warehouse.open()
-    matcher = CategoryMatcher(asyncio.run(_category_tree(platforms, migration)))
+    matcher = CategoryMatcher(asyncio.run(_category_tree(platforms, migration, store)))
     rows = []
     for listing in _load_listings(store, migration.key):
         decision = matcher.decide(
@@ -195,6 +215,24 @@ def category_decisions(
     )
 
 
+async def _refund_rules(
+    platforms: PlatformsResource, migration: Migration, store: Warehouse, category_ids: set[int]
+) -> dict[int, list[str]]:
+    """Each decided leaf's `refundRuleList` from open.item.category.config (our own app only).
+
+    Through vv-tool there is no config to ask; its drafts are then checked by the platform alone.
+    """
+    if migration.target.backend is not PublishBackend.KUAISHOU or not category_ids:
+        return {}
+    async with platforms.kuaishou(migration, warehouse=store) as client:
+        configs = await asyncio.gather(*(client.category_config(c) for c in sorted(category_ids)))
+    return {
+        cid: list(config.category_config.refund_rule_list)
+        for cid, config in zip(sorted(category_ids), configs, strict=True)
+        if config.category_config is not None
+    }
+
+
 @dg.asset(
     partitions_def=migration_partitions,
     group_name="transform",
@@ -206,6 +244,7 @@ def kuaishou_drafts(
     context: dg.AssetExecutionContext,
     warehouse: WarehouseResource,
     migrations: MigrationsResource,
+    platforms: PlatformsResource,
 ) -> dg.MaterializeResult:
     migration = migrations.get(context.partition_key)
     store = warehouse.open()
@@ -221,41 +260,58 @@ def kuaishou_drafts(
             "SELECT * FROM category_decisions WHERE migration = ?", [migration.key]
         )
     }
-    rows, problems = [], []
-    for listing in _load_listings(store, migration.key):
-        decision = decisions.get(listing.source_item_id) or CategoryDecision(
-            category_id=None, path=None, confidence=0.0, layer="none"
+    forbidden = parse_word_list(FORBIDDEN_WORDS_FILE.read_text(encoding="utf-8"))
+    refund_rules = asyncio.run(
+        _refund_rules(
+            platforms,
+            migration,
+            store,
+            {d.category_id for d in decisions.values() if d.category_id is not None},
         )
-        draft = build_draft(listing, decision=decision, migration=migration)
-        if isinstance(draft, Problem):
-            problems.append(_quarantine_row(listing.source_item_id, draft))
-            continue
-        rows.append(
-            {
-                "migration": migration.key,
-                "source_item_id": draft.source_item_id,
-                "rel_item_id": draft.rel_item_id,
-                "category_id": draft.category_id,
-                "sku_count": len(draft.skus),
-                "synthetic_sku_count": sum(1 for s in draft.skus if s.synthetic),
-                "draft": draft.model_dump_json(),
-            }
-        )
-    store.replace_partition("kuaishou_drafts", migration=migration.key, rows=rows)
+    )
+    store.delete_partition("kuaishou_drafts", migration=migration.key)
+    problems: list[dict[str, str]] = []
+    drafted = synthetic = 0
+    preview: list[dict[str, object]] = []
+    for batch in store.query_batches(
+        "SELECT listing FROM listings WHERE migration = ? ORDER BY source_item_id",
+        [migration.key],
+        batch_size=DRAFT_BATCH_SIZE,
+    ):
+        rows = []
+        for listing in (Listing.model_validate_json(r["listing"]) for r in batch):
+            decision = decisions.get(listing.source_item_id) or CategoryDecision(
+                category_id=None, path=None, confidence=0.0, layer="none"
+            )
+            draft = build_draft(
+                listing,
+                decision=decision,
+                migration=migration,
+                forbidden_words=forbidden,
+                allowed_refund_rules=refund_rules.get(decision.category_id or 0),
+            )
+            if isinstance(draft, Problem):
+                problems.append(_quarantine_row(listing.source_item_id, draft))
+                continue
+            rows.append(_draft_row(migration.key, draft))
+        store.append_rows("kuaishou_drafts", rows)
+        drafted += len(rows)
+        synthetic += sum(int(str(r["synthetic_sku_count"])) for r in rows)
+        preview.extend(rows[: max(0, 10 - len(preview))])
     store.replace_quarantine(
         migration=migration.key, stages=[Stage.CATEGORY, Stage.DRAFT], rows=problems
     )
     return dg.MaterializeResult(
         metadata={
-            "drafts": len(rows),
+            "drafts": drafted,
             "quarantined": len(problems),
             "quarantined_by_reason": counts_table(Counter(p["reason_code"] for p in problems)),
-            "synthetic_skus": sum(int(str(r["synthetic_sku_count"])) for r in rows),
-            "dagster/row_count": len(rows),
+            "synthetic_skus": synthetic,
+            "dagster/row_count": drafted,
             "preview": markdown_table(
                 [
                     {k: r[k] for k in ("source_item_id", "rel_item_id", "category_id", "sku_count")}
-                    for r in rows
+                    for r in preview
                 ]
             ),
         }

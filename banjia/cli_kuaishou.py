@@ -178,3 +178,91 @@ def _read_category_config(path: Path) -> Any:
             f"{exc.errors()[0]['msg']}",
             param_hint="--category-config",
         ) from None
+
+
+@kuaishou.command("authorize")
+@click.option("--migration", "key", required=True, help="The migration whose Kuaishou shop it is.")
+@click.option("--code-stdin", is_flag=True, help="Read the code the redirect brought, from stdin.")
+@click.option(
+    "--sandbox-consent",
+    is_flag=True,
+    help="Sandbox only: give the emulated merchant's consent and store the tokens at once.",
+)
+@click.option("--state", default="banjia", show_default=True, help="The OAuth state parameter.")
+def authorize_command(key: str, code_stdin: bool, sandbox_consent: bool, state: str) -> None:
+    """Authorize the app for a migration's shop (`target.auth: oauth`) and store its tokens.
+
+    Without options: print the URL the merchant opens; Kuaishou redirects to
+    `target.oauth_redirect_uri` with `?code=...` (valid 2 minutes). Then feed that code with
+    `--code-stdin` (stdin, so it stays out of shell history). The tokens go to the warehouse's
+    `oauth_tokens` and are never printed; the pipeline rotates them from then on.
+    """
+    import asyncio
+    from urllib.parse import parse_qs, urlencode, urlsplit
+
+    import httpx
+
+    from assets.migrations import DEFAULT_WAREHOUSE, load_migrations, migrations_path
+    from assets.resources import PlatformsResource
+    from connectors.warehouse import Warehouse
+    from listings.migrations import MigrationsConfigError
+
+    try:
+        migration = load_migrations(migrations_path()).get(key)
+    except MigrationsConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    target = migration.target
+    if target.auth != "oauth" or target.app_key is None or target.oauth_redirect_uri is None:
+        raise click.ClickException(
+            f"migration {key!r}: target.auth is {target.auth!r}; set target.auth: oauth with "
+            "app_secret_env and oauth_redirect_uri to authorize through OAuth"
+        )
+    platforms = PlatformsResource()
+    url = (
+        platforms.kuaishou_authorize_url()
+        + "?"
+        + urlencode(
+            {
+                "app_id": target.app_key,
+                "redirect_uri": target.oauth_redirect_uri,
+                "scope": "merchant_item,merchant_user",
+                "response_type": "code",
+                "state": state,
+            }
+        )
+    )
+    if not code_stdin and not sandbox_consent:
+        click.echo(url)
+        return
+    if sandbox_consent and not platforms.is_sandbox():
+        raise click.ClickException("--sandbox-consent works only against the sandbox")
+
+    async def run() -> str:
+        if sandbox_consent:
+            async with httpx.AsyncClient() as browser:
+                answer = await browser.get(url)
+            if answer.status_code != 302:
+                raise click.ClickException(f"the sandbox refused consent: {answer.text}")
+            code = parse_qs(urlsplit(answer.headers["location"]).query)["code"][0]
+        else:
+            code = sys.stdin.read().strip()
+            if not code:
+                raise click.ClickException("no code on stdin")
+        warehouse = Warehouse(os.environ.get("BANJIA_WAREHOUSE") or str(DEFAULT_WAREHOUSE))
+        manager = platforms.kuaishou_tokens(migration, warehouse=warehouse)
+        try:
+            tokens = await manager.authorize(code)
+        finally:
+            await manager.aclose()
+        return (
+            f"authorized: {migration.kuaishou_shop_key} (open_id {tokens.open_id}); access token "
+            f"valid until {tokens.access_expires_at.isoformat()}, refresh until "
+            f"{tokens.refresh_expires_at.isoformat()}"
+        )
+
+    try:
+        click.echo(asyncio.run(run()))
+    except click.ClickException:
+        raise
+    except Exception as exc:  # a platform error: its message is already redacted
+        raise click.ClickException(f"{type(exc).__name__}: {exc}") from None

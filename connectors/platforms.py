@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
 import httpx
 from pydantic import BaseModel, ConfigDict
 
 from connectors.alibaba1688 import Alibaba1688Client
 from connectors.http import build_async_client
-from connectors.kuaishou import KuaishouClient
+from connectors.kuaishou import KuaishouClient, KuaishouOAuthClient
+from connectors.kuaishou.tokens import TokenManager, WarehouseTokenStore
 from connectors.pinduoduo import PinduoduoClient
 from connectors.publisher import Publisher
 from connectors.taobao import TaobaoClient
 from connectors.vvtool import VvtoolClient, VvtoolPublisher
+from connectors.warehouse import Warehouse
 from listings.migrations import Migration, PublishBackend
 from listings.model import SourcePlatform
 
@@ -31,6 +34,7 @@ __all__ = [
     "MissingSecretError",
     "SourceClient",
     "kuaishou_client",
+    "kuaishou_token_manager",
     "media_fetcher",
     "publisher",
     "source_client",
@@ -38,6 +42,7 @@ __all__ = [
 
 PRODUCTION_TAOBAO_URL = "https://eco.taobao.com/router/rest"
 PRODUCTION_KUAISHOU_URL = "https://openapi.kwaixiaodian.com"
+PRODUCTION_KUAISHOU_AUTHORIZE_URL = "https://open.kwaixiaodian.com/oauth/authorize"
 PRODUCTION_PINDUODUO_URL = "https://gw-api.pinduoduo.com/api/router"
 PRODUCTION_ALIBABA1688_URL = "https://gw.open.1688.com/openapi"
 PRODUCTION_ALIBABA1688_IMAGE_BASE = "https://cbu01.alicdn.com/"
@@ -62,6 +67,7 @@ class Endpoints(BaseModel):
     alibaba1688_url: str
     alibaba1688_image_base: str
     kuaishou_url: str
+    kuaishou_authorize_url: str
     vvtool_url: str
     vvtool_token_url: str
 
@@ -74,6 +80,7 @@ class Endpoints(BaseModel):
                 alibaba1688_url=PRODUCTION_ALIBABA1688_URL,
                 alibaba1688_image_base=PRODUCTION_ALIBABA1688_IMAGE_BASE,
                 kuaishou_url=PRODUCTION_KUAISHOU_URL,
+                kuaishou_authorize_url=PRODUCTION_KUAISHOU_AUTHORIZE_URL,
                 vvtool_url=PRODUCTION_VVTOOL_URL,
                 vvtool_token_url=PRODUCTION_VVTOOL_TOKEN_URL,
             )
@@ -84,6 +91,7 @@ class Endpoints(BaseModel):
             alibaba1688_url=f"{base}/alibaba1688/openapi",
             alibaba1688_image_base=f"{base}/alibaba1688/",
             kuaishou_url=f"{base}/kuaishou",
+            kuaishou_authorize_url=f"{base}/kuaishou/oauth/authorize",
             vvtool_url=f"{base}/vvtool",
             vvtool_token_url=f"{base}/vvtool/api/proxy/oauth/token",
         )
@@ -155,6 +163,37 @@ def source_client(
     )
 
 
+def kuaishou_token_manager(
+    migration: Migration,
+    *,
+    endpoints: Endpoints,
+    env: Mapping[str, str],
+    warehouse: Warehouse,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> TokenManager:
+    """The OAuth token lifecycle of a migration's target shop (`target.auth: oauth`).
+
+    Tokens live in the warehouse's `oauth_tokens` under the migration's shop key; the app secret
+    is read from `target.app_secret_env` now and kept only inside the OAuth client.
+    """
+    target = migration.target
+    if target.auth != "oauth" or target.app_key is None or target.app_secret_env is None:
+        raise MissingSecretError(
+            f"migration {migration.key!r}: target.auth is {target.auth!r}; OAuth needs "
+            "target.auth 'oauth' with target.app_key and target.app_secret_env"
+        )
+    oauth = KuaishouOAuthClient(
+        app_id=target.app_key,
+        app_secret=_secret(
+            env, target.app_secret_env, migration=migration.key, field="target.app_secret_env"
+        ),
+        base_url=endpoints.kuaishou_url,
+        transport=transport,
+    )
+    store = WarehouseTokenStore(warehouse, seller_key=migration.kuaishou_shop_key)
+    return TokenManager(store, oauth)
+
+
 def kuaishou_client(
     migration: Migration,
     *,
@@ -162,27 +201,49 @@ def kuaishou_client(
     env: Mapping[str, str],
     transport: httpx.AsyncBaseTransport | None = None,
     rate_limited: bool = True,
+    warehouse: Warehouse | None = None,
 ) -> KuaishouClient:
-    """The Kuaishou open-platform client of a migration's target shop."""
+    """The Kuaishou open-platform client of a migration's target shop.
+
+    `auth: static` signs with the access token in `target.access_token_env`; `auth: oauth` asks a
+    `TokenManager` over the warehouse's `oauth_tokens` before each request (so `warehouse` is
+    required), which rotates the token when it is due or when the platform says it expired.
+    """
     target = migration.target
-    if target.app_key is None or target.sign_secret_env is None or target.access_token_env is None:
+    if target.app_key is None or target.sign_secret_env is None:
         raise MissingSecretError(
             f"migration {migration.key!r}: backend {target.backend.value!r} has no Kuaishou "
-            "open-platform credentials (target.app_key, sign_secret_env, access_token_env)"
+            "open-platform credentials (target.app_key, sign_secret_env)"
         )
-    return KuaishouClient(
-        base_url=endpoints.kuaishou_url,
-        app_key=target.app_key,
-        sign_secret=_secret(
-            env, target.sign_secret_env, migration=migration.key, field="target.sign_secret_env"
-        ),
-        access_token=_secret(
-            env, target.access_token_env, migration=migration.key, field="target.access_token_env"
-        ),
-        sign_method=target.sign_method,
-        transport=transport,
-        rate_per_second=target.rate_per_second if rate_limited else None,
+    sign_secret = _secret(
+        env, target.sign_secret_env, migration=migration.key, field="target.sign_secret_env"
     )
+    common: dict[str, Any] = {
+        "base_url": endpoints.kuaishou_url,
+        "app_key": target.app_key,
+        "sign_secret": sign_secret,
+        "sign_method": target.sign_method,
+        "transport": transport,
+        "rate_per_second": target.rate_per_second if rate_limited else None,
+    }
+    if target.auth == "oauth":
+        if warehouse is None:
+            raise ValueError(
+                f"migration {migration.key!r}: target.auth 'oauth' keeps tokens in the "
+                "warehouse; build the client with warehouse="
+            )
+        manager = kuaishou_token_manager(
+            migration, endpoints=endpoints, env=env, warehouse=warehouse, transport=transport
+        )
+        return KuaishouClient(token_provider=manager, close_token_provider=True, **common)
+    if target.access_token_env is None:
+        raise MissingSecretError(
+            f"migration {migration.key!r}: target.auth 'static' needs target.access_token_env"
+        )
+    access_token = _secret(
+        env, target.access_token_env, migration=migration.key, field="target.access_token_env"
+    )
+    return KuaishouClient(access_token=access_token, **common)
 
 
 HttpClient = httpx.AsyncClient
@@ -201,12 +262,18 @@ def publisher(
     env: Mapping[str, str],
     transport: httpx.AsyncBaseTransport | None = None,
     rate_limited: bool = True,
+    warehouse: Warehouse | None = None,
 ) -> Publisher:
     """The migration's publishing backend: our Kuaishou app, or the vv-tool proxy."""
     target = migration.target
     if target.backend is PublishBackend.KUAISHOU:
         return kuaishou_client(
-            migration, endpoints=endpoints, env=env, transport=transport, rate_limited=rate_limited
+            migration,
+            endpoints=endpoints,
+            env=env,
+            transport=transport,
+            rate_limited=rate_limited,
+            warehouse=warehouse,
         )
     assert target.vvtool_client_id and target.vvtool_client_secret_env and target.vvtool_shop_id
     client = VvtoolClient(

@@ -143,6 +143,29 @@ class Warehouse:
             [[_cell(row[c]) for c in columns] for row in rows],
         )
 
+    def delete_partition(self, table: str, *, migration: str) -> None:
+        """Delete the migration's rows of a stage table (the start of a batched rewrite)."""
+        with self.connect() as con:
+            con.execute(f"DELETE FROM {table} WHERE migration = ?", [migration])
+
+    def append_rows(self, table: str, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert one batch of rows (a batched rewrite after `delete_partition`)."""
+        with self.connect() as con:
+            con.execute("BEGIN")
+            self._insert(con, table, rows)
+            con.execute("COMMIT")
+
+    def query_batches(
+        self, sql: str, params: Sequence[Any] = (), *, batch_size: int = 1000
+    ) -> Iterator[list[dict[str, Any]]]:
+        """The rows of `sql` in batches of `batch_size`, fetched as they are consumed, so memory
+        holds one batch rather than the whole shop."""
+        with self.connect() as con:
+            cursor = con.execute(sql, list(params))
+            names = [d[0] for d in cursor.description or ()]
+            while batch := cursor.fetchmany(batch_size):
+                yield [dict(zip(names, row, strict=True)) for row in batch]
+
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         with self.connect() as con:
             cursor = con.execute(sql, list(params))
@@ -247,6 +270,8 @@ class Warehouse:
 
     def ledger_ensure_pending(self, *, migration: str, items: Sequence[tuple[int, str]]) -> None:
         """Add a `pending` row for every (rel_item_id, source_item_id) not in the ledger yet."""
+        if not items:
+            return  # a partition with no drafts (all quarantined): nothing to queue
         now = now_utc()
         with self.connect() as con:
             con.executemany(

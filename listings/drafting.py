@@ -11,14 +11,17 @@ from __future__ import annotations
 import html
 import itertools
 import re
+import unicodedata
+from collections.abc import Sequence
 
 from listings.categories import CategoryDecision
 from listings.draft import DraftSku, DraftSkuProp, KuaishouDraft
 from listings.ids import rel_item_id, rel_sku_id
 from listings.migrations import Migration
 from listings.model import Listing, ListingStatus, Sku, SpecValue
-from listings.pricing import apply_price_rule
+from listings.pricing import apply_price_rule, market_price_fen
 from listings.quarantine import Problem, Stage
+from listings.titles import clean_title, derive_short_title
 
 __all__ = ["MAX_SKUS", "MAX_SKU_LEVELS", "build_draft", "build_sku_matrix", "description_text"]
 
@@ -55,6 +58,40 @@ def _merged_specs(sku: Sku) -> tuple[SpecValue, ...]:
     return (*head, merged)
 
 
+def _normal(value: str) -> str:
+    """How Kuaishou may compare spec values: NFKC, case-folded, spaces removed (Ｌ = L = l)."""
+    return "".join(unicodedata.normalize("NFKC", value).casefold().split())
+
+
+def _distinct_values(
+    rows: list[tuple[Sku, tuple[SpecValue, ...]]],
+) -> list[tuple[Sku, tuple[SpecValue, ...]]]:
+    """Suffix values that differ on the source but collide once normalized (`M`, `Ｍ` → `M`, `Ｍ(2)`),
+    so every source SKU keeps its own cell of the matrix instead of two SKUs fighting for one."""
+    renamed: list[dict[str, str]] = [{} for _ in (rows[0][1] if rows else ())]
+    for level, mapping in enumerate(renamed):
+        taken: dict[str, int] = {}
+        for _, specs in rows:
+            value = specs[level].value
+            if value in mapping:
+                continue
+            key = _normal(value)
+            taken[key] = taken.get(key, 0) + 1
+            mapping[value] = value if taken[key] == 1 else f"{value}({taken[key]})"
+    if all(k == v for mapping in renamed for k, v in mapping.items()):
+        return rows
+    return [
+        (
+            sku,
+            tuple(
+                spec.model_copy(update={"value": renamed[level][spec.value]})
+                for level, spec in enumerate(specs)
+            ),
+        )
+        for sku, specs in rows
+    ]
+
+
 def build_sku_matrix(
     listing: Listing, *, item_rel_id: int, migration: Migration
 ) -> tuple[DraftSku, ...] | Problem:
@@ -67,7 +104,7 @@ def build_sku_matrix(
             detail="skus: every SKU is deleted on the source; restore at least one SKU",
         )
     fallback_image = listing.main_images[0] if listing.main_images else None
-    rows = [(sku, _merged_specs(sku)) for sku in active]
+    rows = _distinct_values([(sku, _merged_specs(sku)) for sku in active])
     names = [spec.name for spec in rows[0][1]]
     if not names:
         if len(rows) > 1:
@@ -119,6 +156,7 @@ def build_sku_matrix(
             "price rule; Kuaishou needs at least 1 fen: fix the source price or the price rule",
         )
     filler_price = max(prices.values())
+    market = market_price_fen(filler_price, migration.pricing)
 
     matrix: list[DraftSku] = []
     for combo in itertools.product(*values):
@@ -141,6 +179,7 @@ def build_sku_matrix(
                 props=props,
                 price_fen=prices[combo] if source else filler_price,
                 stock=min(source.stock, 9_999_999) if source else 0,
+                market_price_fen=market,
                 nick=(source.outer_id or None) if source else None,
                 synthetic=source is None,
             )
@@ -155,15 +194,20 @@ def _selling_point(listing: Listing) -> str | None:
     return candidate if 8 < len(candidate) < 24 else None
 
 
-def _short_title(listing: Listing) -> str | None:
-    candidate = (listing.short_title or "").strip()
-    return candidate if 4 < len(candidate) < 20 else None
-
-
 def build_draft(
-    listing: Listing, *, decision: CategoryDecision, migration: Migration
+    listing: Listing,
+    *,
+    decision: CategoryDecision,
+    migration: Migration,
+    forbidden_words: Sequence[str] = (),
+    allowed_refund_rules: Sequence[str] | None = None,
 ) -> KuaishouDraft | Problem:
-    """The Kuaishou draft of one listing under a migration's rules."""
+    """The Kuaishou draft of one listing under a migration's rules.
+
+    `forbidden_words` is the shipped list (data/forbidden_words.txt); the migration's own
+    `titles.extra_forbidden_words` are added here. `allowed_refund_rules` is the category's
+    `refundRuleList` from open.item.category.config when known (None: not checked here).
+    """
     movable = (
         (ListingStatus.ONSALE, ListingStatus.OFFSHELF)
         if migration.source.include_inventory
@@ -200,6 +244,23 @@ def build_draft(
             reason_code="no_main_image",
             detail="main_images: the item has no main image; add one on the source",
         )
+    refund = migration.service.refund_rule
+    if allowed_refund_rules is not None and refund not in allowed_refund_rules:
+        return Problem(
+            stage=Stage.DRAFT,
+            reason_code="refund_rule_not_allowed",
+            detail=f"service.refund_rule: the migration's refund rule {refund!r} is not allowed in "
+            f"category {decision.category_id} {decision.path}, which allows "
+            f"{', '.join(allowed_refund_rules) or 'none'}; change the rule or the category",
+        )
+    words = (*forbidden_words, *migration.titles.extra_forbidden_words)
+    action = migration.titles.forbidden_words
+    title = clean_title(listing.title, forbidden=words, action=action)
+    if isinstance(title, Problem):
+        return title
+    derived = derive_short_title(tiny_name=listing.short_title, title=title)
+    short = clean_title(derived, forbidden=words, action="remove") if derived else None
+    short_title = short if isinstance(short, str) and 4 < len(short) < 20 else None
     item_rel_id = rel_item_id(
         platform=listing.platform.value,
         shop_id=listing.shop_id,
@@ -219,15 +280,15 @@ def build_draft(
         rel_item_id=item_rel_id,
         category_id=decision.category_id,
         category_name=decision.path.split(">")[-1],
-        title=listing.title,
-        short_title=_short_title(listing),
+        title=title,
+        short_title=short_title,
         selling_point=_selling_point(listing),
         details=details[:MAX_DETAILS_CHARS],
         main_images=main_images,
         detail_images=detail_images,
         video_url=listing.video_url,
         skus=matrix,
-        refund_rule=migration.service.refund_rule,
+        refund_rule=refund,
         promise_delivery_time_s=migration.service.promise_delivery_time_s,
         express_template_id=migration.target.express_template_id,
         origin_url=listing.origin_url,

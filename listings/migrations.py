@@ -26,6 +26,7 @@ __all__ = [
     "ServiceRules",
     "SourceConfig",
     "TargetConfig",
+    "TitleRules",
     "parse_migrations",
 ]
 
@@ -84,7 +85,11 @@ class SourceConfig(_Strict):
 class TargetConfig(_Strict):
     """The Kuaishou shop and the route to it.
 
-    backend `kuaishou` (our own open-platform app) needs app_key, sign_secret_env, access_token_env.
+    backend `kuaishou` (our own open-platform app) needs app_key and sign_secret_env, and the merchant's
+    authorization: `auth: static` reads a fixed access token from access_token_env (a console token, or
+    one kept fresh elsewhere); `auth: oauth` keeps the merchant's tokens in the warehouse and rotates
+    them (`banjia kuaishou authorize` stores the first pair), which needs app_secret_env (the OAuth
+    appSecret, not the signSecret) and oauth_redirect_uri (the callback registered with the app).
     backend `vvtool` (the vv-tool proxy, items published under vv-tool's app) needs vvtool_client_id,
     vvtool_client_secret_env, vvtool_shop_id, and the Kuaishou category tree as a CSV export
     (`category_tree_file`), because without our own app there is no `open.item.category` to call.
@@ -94,6 +99,15 @@ class TargetConfig(_Strict):
     app_key: str | None = Field(default=None, min_length=1)
     sign_secret_env: str | None = None
     access_token_env: str | None = None
+    auth: Literal["static", "oauth"] = "static"
+    app_secret_env: str | None = None
+    oauth_redirect_uri: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    shop_key: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9:._-]{0,127}$",
+        description="The Kuaishou shop's key in `oauth_tokens`; migrations into one shop share "
+        "it. Empty: the migration key.",
+    )
     sign_method: Literal["MD5", "HMAC_SHA256"] = "HMAC_SHA256"
     vvtool_client_id: str | None = Field(default=None, min_length=1)
     vvtool_client_secret_env: str | None = None
@@ -105,14 +119,19 @@ class TargetConfig(_Strict):
     express_template_id: int = Field(default=0, ge=0)
     rate_per_second: float = Field(default=10.0, gt=0, le=50)
 
-    _check_env = field_validator("sign_secret_env", "access_token_env", "vvtool_client_secret_env")(
-        _optional_env_name
-    )
+    _check_env = field_validator(
+        "sign_secret_env", "access_token_env", "app_secret_env", "vvtool_client_secret_env"
+    )(_optional_env_name)
 
     @model_validator(mode="after")
     def _backend_needs(self) -> TargetConfig:
         required = {
-            PublishBackend.KUAISHOU: ("app_key", "sign_secret_env", "access_token_env"),
+            PublishBackend.KUAISHOU: ("app_key", "sign_secret_env")
+            + (
+                ("access_token_env",)
+                if self.auth == "static"
+                else ("app_secret_env", "oauth_redirect_uri")
+            ),
             PublishBackend.VVTOOL: (
                 "vvtool_client_id",
                 "vvtool_client_secret_env",
@@ -125,6 +144,16 @@ class TargetConfig(_Strict):
             raise ValueError(
                 f"backend {self.backend.value!r} needs target.{', target.'.join(missing)}"
             )
+        if self.auth == "oauth" and self.backend is not PublishBackend.KUAISHOU:
+            raise ValueError(
+                "target.auth 'oauth' is for backend 'kuaishou'; vv-tool authorizes with "
+                "vvtool_client_secret_env"
+            )
+        if self.auth == "oauth" and self.access_token_env is not None:
+            raise ValueError(
+                "target.auth 'oauth' keeps the tokens in the warehouse: remove "
+                "target.access_token_env (or use auth 'static')"
+            )
         if self.backend is PublishBackend.VVTOOL and self.rate_per_second > 10:
             raise ValueError("backend 'vvtool' allows 10 requests/s: set rate_per_second ≤ 10")
         return self
@@ -136,6 +165,28 @@ class PriceRule(_Strict):
     markup_percent: float = Field(default=0.0, ge=-90, le=1000)
     add_fen: int = Field(default=0, ge=-1_000_000, le=1_000_000)
     pdd_price: Literal["single", "group"] = "single"
+    rounding: Literal["fen", "jiao9", "fen99", "yuan"] = Field(
+        default="fen",
+        description="Round up to: fen (none), x.9 yuan (jiao9), x.99 yuan (fen99), whole yuan.",
+    )
+    min_margin_fen: int = Field(
+        default=0, ge=0, description="The Kuaishou price is at least the source price plus this."
+    )
+    market_price_percent: float | None = Field(
+        default=None,
+        gt=100,
+        le=1000,
+        description="划线价 as % of the highest SKU price; sent only where Kuaishou allows it.",
+    )
+
+
+class TitleRules(_Strict):
+    """Advertising-law terms in titles (data/forbidden_words.txt plus `extra_forbidden_words`)."""
+
+    forbidden_words: Literal["remove", "flag"] = Field(
+        default="remove", description="remove: cut them out; flag: quarantine the item."
+    )
+    extra_forbidden_words: tuple[str, ...] = ()
 
 
 class ServiceRules(_Strict):
@@ -165,6 +216,7 @@ class Migration(_Strict):
     target: TargetConfig
     pricing: PriceRule = PriceRule()
     service: ServiceRules = ServiceRules()
+    titles: TitleRules = TitleRules()
     category: CategoryRules = CategoryRules()
     daily_quota: int = Field(default=500, ge=1, le=500)
     max_items: int | None = Field(default=None, ge=1, description="Read at most this many items.")
@@ -190,6 +242,11 @@ class Migration(_Strict):
                 "source.shop_name is required for mode 'distribute': scene 1 reports name the supplier"
             )
         return self
+
+    @property
+    def kuaishou_shop_key(self) -> str:
+        """The key of the target shop's OAuth tokens (`target.shop_key`, else the migration key)."""
+        return self.target.shop_key or self.key
 
     @property
     def seller(self) -> SupplySeller:

@@ -132,6 +132,7 @@ class KuaishouClient:
         rate_per_second: float | None = None,
         clock: Callable[[], int] | None = None,
         read_attempts: int = 5,
+        close_token_provider: bool = False,
     ) -> None:
         if sign_method not in ("MD5", "HMAC_SHA256"):
             raise ValueError(f"sign_method must be 'MD5' or 'HMAC_SHA256', got {sign_method!r}")
@@ -141,6 +142,7 @@ class KuaishouClient:
         self._sign_secret = sign_secret
         self._access_token = access_token or ""
         self._token_provider = token_provider
+        self._close_token_provider = close_token_provider
         self._sign_method: SignMethod = sign_method
         self._clock = clock or _now_ms
         self._read_attempts = read_attempts
@@ -152,7 +154,11 @@ class KuaishouClient:
     # --- lifecycle -------------------------------------------------------------------------------
 
     async def aclose(self) -> None:
+        """Close the HTTP client, and the token provider if this client was given it to own."""
         await self._http.aclose()
+        closer = getattr(self._token_provider, "aclose", None)
+        if self._close_token_provider and closer is not None:
+            await closer()
 
     async def __aenter__(self) -> Self:
         return self

@@ -311,6 +311,14 @@ class TokenManager:
     async def __call__(self) -> str:
         return await self.access_token()
 
+    async def aclose(self) -> None:
+        """Close the OAuth client (the store keeps no connection open between calls)."""
+        await self._oauth.aclose()
+
+    async def stored(self) -> TokenSet | None:
+        """The tokens in the store as they are now (no refresh), e.g. for a status line."""
+        return await asyncio.to_thread(self._store.load)
+
     async def access_token(self) -> str:
         """A token valid for longer than `refresh_margin`, rotating first if needed."""
         cached = self._cached

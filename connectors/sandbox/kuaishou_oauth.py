@@ -3,6 +3,11 @@
 - `GET /oauth2/access_token?app_id&app_secret&grant_type=code&code`: a code from
   `SandboxOAuth.issue_code` (what the merchant's browser would bring back) is valid 2 minutes and
   once. The answer: a 48 h access token and a refresh token valid 180 days.
+- `GET /oauth/authorize?app_id&redirect_uri&scope&response_type=code&state`: the merchant's consent
+  page. The sandbox has no login, so the merchant is `sandbox_seller` (default: the demo seller)
+  and consent is given at once: a 302 to `redirect_uri?code=...&state=...`, as the real page does
+  after the merchant clicks 授权. Unknown app, missing redirect_uri, another response_type or an
+  unknown scope answer 400 with the OAuth error.
 - `POST /oauth2/refresh_token` (form `grant_type=refresh_token, refresh_token, app_id,
   app_secret`): a new access token (48 h) and a new refresh token that keeps the ORIGINAL expiry.
   The old refresh token keeps working for 5 minutes after its first rotation, then answers
@@ -28,10 +33,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 __all__ = [
@@ -54,6 +59,9 @@ ACCESS_TOKEN_TTL = timedelta(seconds=172_800)
 REFRESH_TOKEN_TTL = timedelta(days=180)
 DISCARD_GRACE = timedelta(minutes=5)
 DEFAULT_SCOPES = ("merchant_item", "merchant_user")
+KNOWN_SCOPES = frozenset(
+    {*DEFAULT_SCOPES, "merchant_order", "merchant_refund", "merchant_logistics"}
+)
 
 OAuthFault = Literal["5xx", "server_error", "lose_response"]
 
@@ -173,6 +181,35 @@ class SandboxOAuth:
             return issued.seller, "expired"
         return issued.seller, "ok"
 
+    def consent(self, params: Mapping[str, str], *, default_seller: int) -> str:
+        """The redirect of the authorize page: `redirect_uri` with a fresh code and the state."""
+        if params.get("app_id") != self.app_id:
+            raise OAuthFailure(100200101, "unauthorized_client", "app_id is unknown")
+        if params.get("response_type") != "code":
+            raise _invalid_request(
+                f"response_type: must be code, got {params.get('response_type')!r}"
+            )
+        redirect_uri = params.get("redirect_uri") or ""
+        if (
+            urlsplit(redirect_uri).scheme not in ("http", "https")
+            or not urlsplit(redirect_uri).netloc
+        ):
+            raise _invalid_request("redirect_uri: required, an absolute http(s) URL")
+        scopes = tuple(s for s in (params.get("scope") or "").split(",") if s)
+        unknown = sorted(set(scopes) - KNOWN_SCOPES)
+        if unknown:
+            raise OAuthFailure(100200106, "invalid_scope", f"scope: unknown {', '.join(unknown)}")
+        try:
+            seller = int(params.get("sandbox_seller") or default_seller)
+        except ValueError:
+            raise _invalid_request("sandbox_seller: a seller id (digits)") from None
+        code = self.issue_code(seller, scopes=scopes or DEFAULT_SCOPES)
+        answer = {"code": code}
+        if params.get("state"):
+            answer["state"] = params["state"]
+        separator = "&" if urlsplit(redirect_uri).query else "?"
+        return f"{redirect_uri}{separator}{urlencode(answer)}"
+
     # --- the two endpoints -----------------------------------------------------------------------
 
     def exchange(self, params: Mapping[str, str]) -> dict[str, Any]:
@@ -248,8 +285,15 @@ class SandboxOAuth:
         }
 
 
-def oauth_routes(oauth: SandboxOAuth) -> list[Route]:
-    """The two endpoints, to be listed before the gateway's catch-all route."""
+def oauth_routes(oauth: SandboxOAuth, *, default_seller: int) -> list[Route]:
+    """The consent page and the two token endpoints, listed before the gateway's catch-all."""
+
+    async def authorize(request: Request) -> Response:
+        try:
+            location = oauth.consent(dict(request.query_params), default_seller=default_seller)
+        except OAuthFailure as failure:
+            return JSONResponse(failure.body(), status_code=400)
+        return RedirectResponse(location, status_code=302)
 
     async def access_token(request: Request) -> Response:
         if request.method != "GET":
@@ -269,6 +313,7 @@ def oauth_routes(oauth: SandboxOAuth) -> list[Route]:
         return _answer(oauth, "refresh_token", params, oauth.refresh)
 
     return [
+        Route("/oauth/authorize", authorize, methods=["GET"]),
         Route("/oauth2/access_token", access_token, methods=["GET", "POST"]),
         Route("/oauth2/refresh_token", refresh_token, methods=["GET", "POST"]),
     ]

@@ -829,7 +829,7 @@ def build_kuaishou_app(state: KuaishouSandbox) -> Starlette:
     app = Starlette(
         routes=[
             material.upload_route(state),
-            *oauth_routes(state.oauth),
+            *oauth_routes(state.oauth, default_seller=KUAISHOU_SELLER_ID),
             Route("/{path:path}", gateway, methods=["GET", "POST"]),
         ]
     )

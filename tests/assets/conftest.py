@@ -80,3 +80,14 @@ def materialize(sandbox_env: dict[str, str], sandbox: Sandbox, warehouse_path: P
         )
 
     return run
+
+
+def materialize_migrations_file(
+    materialize: Materialize, directory: Path, yaml_text: str, *, partition_key: str = "taobao-demo"
+) -> dg.ExecuteInProcessResult:
+    """Write `yaml_text` as the migrations file in `directory` and materialize one partition of it."""
+    path = directory / "migrations.yaml"
+    path.write_text(yaml_text, encoding="utf-8")
+    result = materialize(partition_key=partition_key, migrations_path=str(path))
+    assert result.success
+    return result

@@ -12,7 +12,7 @@ import pytest
 
 from connectors.sandbox.app import Sandbox
 from connectors.warehouse import Warehouse, migration_status
-from tests.assets.conftest import Materialize
+from tests.assets.conftest import Materialize, materialize_migrations_file
 
 VVTOOL_MIGRATION = """
 migrations:
@@ -39,11 +39,7 @@ migrations:
 def vv_run(
     materialize: Materialize, tmp_path_factory: pytest.TempPathFactory
 ) -> dg.ExecuteInProcessResult:
-    path = tmp_path_factory.mktemp("vv") / "migrations.yaml"
-    path.write_text(VVTOOL_MIGRATION, encoding="utf-8")
-    result = materialize(partition_key="taobao-demo", migrations_path=str(path))
-    assert result.success
-    return result
+    return materialize_migrations_file(materialize, tmp_path_factory.mktemp("vv"), VVTOOL_MIGRATION)
 
 
 def test_items_are_created_once_each_on_the_proxy(
