@@ -293,10 +293,10 @@ class CategoryMatcher:
         )
         if found is not None:
             key, target = found
-            leaf = self._tree.leaf_by_path(target)
-            if leaf is not None and self.is_open(leaf):
+            mapped = self._tree.leaf_by_path(target)
+            if mapped is not None and self.is_open(mapped):
                 return self._leaf(
-                    leaf, confidence=1.0, layer="mapping", reason=f"mapping table: {key!r}"
+                    mapped, confidence=1.0, layer="mapping", reason=f"mapping table: {key!r}"
                 )
             skipped.append(f"mapping {key!r} → {target!r} is not an open leaf of this tree")
         candidates = tuple(self.rank(" ".join([title, *source_category_path])))
@@ -305,8 +305,8 @@ class CategoryMatcher:
         if open_suggestions:
             best = open_suggestions[0]
             agrees = best in {c.category_id for c in candidates}
-            top = candidates[0].score if candidates else 0.0
-            confidence = SUGGESTION_AGREES if agrees else max(SUGGESTION_ALONE, top)
+            top_score = candidates[0].score if candidates else 0.0
+            confidence = SUGGESTION_AGREES if agrees else max(SUGGESTION_ALONE, top_score)
             runners = tuple(c for c in candidates if c.category_id != best)
             first = Candidate(category_id=best, path=self._tree.path_text(best), score=confidence)
             return CategoryDecision(
