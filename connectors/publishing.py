@@ -18,6 +18,7 @@ from connectors.kuaishou import ItemNewParam, KuaishouClient, SupplyItem
 from connectors.publisher import Publisher, is_quota_exhausted, supports_supply_report
 from connectors.warehouse import LedgerState, ReportState, Warehouse
 from listings.draft import KuaishouDraft
+from listings.supply import report_retry_delay
 
 __all__ = [
     "PublishJob",
@@ -187,18 +188,36 @@ async def publish_drafts(
 
 
 async def flush_supply_outbox(
-    *, migration: str, client: KuaishouClient, warehouse: Warehouse
+    *,
+    migration: str,
+    client: KuaishouClient,
+    warehouse: Warehouse,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> ReportOutcome:
-    """Send every unsent report of a migration; a sent report is never sent again."""
+    """Send every report of a migration that is due for an attempt; a sent report is never sent again.
+
+    A failure moves that row's next attempt back exponentially (`report_retry_delay`) and the flush goes
+    on with the others. A report the platform refuses (`result != 1` with a reason) is kept as
+    `rejected` with the reason, and retried on the same schedule: the compliance summary lists it.
+    `now` is injectable so tests drive time instead of sleeping.
+    """
     outcome = ReportOutcome()
-    for row in warehouse.outbox_due(migration):
+    for row in warehouse.outbox_due(migration, now=now()):
         item = SupplyItem.model_validate_json(row["payload"])
         try:
             await client.sync_supply_item(item)
         except PlatformError as exc:
-            warehouse.outbox_mark(rel_item_id=row["rel_item_id"], sent=False, error=str(exc))
+            attempted = now()
+            warehouse.outbox_mark(
+                rel_item_id=row["rel_item_id"],
+                sent=False,
+                error=str(exc),
+                rejected=not exc.retryable,
+                at=attempted,
+                next_attempt_at=attempted + report_retry_delay(int(row["attempts"]) + 1),
+            )
             outcome.failed[row["rel_item_id"]] = str(exc)
             continue
-        warehouse.outbox_mark(rel_item_id=row["rel_item_id"], sent=True)
+        warehouse.outbox_mark(rel_item_id=row["rel_item_id"], sent=True, at=now())
         outcome.sent += 1
     return outcome

@@ -70,6 +70,17 @@ CREATE TABLE IF NOT EXISTS compliance_summary (
     reported_on_time INTEGER, overdue INTEGER, report_rate DOUBLE, on_time_rate DOUBLE,
     rate_main_images_3 DOUBLE, rate_video DOUBLE, rate_short_title DOUBLE,
     computed_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (migration, iso_week));
+ALTER TABLE supply_outbox ADD COLUMN IF NOT EXISTS next_attempt_at TIMESTAMPTZ;
+ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS counted INTEGER;
+ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS reported_late INTEGER;
+ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS not_yet_due INTEGER;
+ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS rejected INTEGER;
+ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS rate_main_images_over_3 DOUBLE;
+ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS rate_3_4_images DOUBLE;
+ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS rate_white_border_left DOUBLE;
+ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS late_items JSON;
+ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS missing_items JSON;
+ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS rejected_reports JSON;
 """
 
 
@@ -78,7 +89,10 @@ class ReportState:
 
     PENDING = "pending"
     SENT = "sent"
-    FAILED = "failed"
+    FAILED = "failed"  # a transient failure (5xx, timeout, throttle): retried with backoff
+    REJECTED = (
+        "rejected"  # the platform refused the report (result != 1 with a reason): retried too
+    )
     DELEGATED = "delegated"  # published through vv-tool: the report is vv-tool's duty
 
 
@@ -340,19 +354,50 @@ class Warehouse:
 
     # --- supply outbox ---------------------------------------------------------------------------
 
-    def outbox_due(self, migration: str) -> list[dict[str, Any]]:
+    def outbox_due(self, migration: str, *, now: datetime | None = None) -> list[dict[str, Any]]:
+        """The unsent reports whose next attempt is due at `now` (default: the current time).
+
+        A failed report waits for its `next_attempt_at` (exponential backoff), so one failing report
+        does not hold up the others; earliest deadline first.
+        """
         return self.query(
-            "SELECT * FROM supply_outbox WHERE migration = ? AND state IN ('pending', 'failed') "
+            "SELECT * FROM supply_outbox WHERE migration = ? "
+            "AND state IN ('pending', 'failed', 'rejected') "
+            "AND coalesce(next_attempt_at, published_at) <= ? "
             "ORDER BY due_at, rel_item_id",
-            [migration],
+            [migration, now or now_utc()],
         )
 
-    def outbox_mark(self, *, rel_item_id: int, sent: bool, error: str | None = None) -> None:
+    def outbox_mark(
+        self,
+        *,
+        rel_item_id: int,
+        sent: bool,
+        error: str | None = None,
+        rejected: bool = False,
+        at: datetime | None = None,
+        next_attempt_at: datetime | None = None,
+    ) -> None:
+        """Record one attempt: sent (at `at`), or failed/rejected and retried at `next_attempt_at`.
+
+        A sent row is never touched again, so a report is never sent twice after success.
+        """
+        state = (
+            ReportState.SENT if sent else (ReportState.REJECTED if rejected else ReportState.FAILED)
+        )
         with self.connect() as con:
             con.execute(
                 "UPDATE supply_outbox SET state = ?, attempts = attempts + 1, last_error = ?, "
-                "sent_at = CASE WHEN ? THEN ? ELSE sent_at END WHERE rel_item_id = ?",
-                ["sent" if sent else "failed", error, sent, now_utc(), rel_item_id],
+                "sent_at = CASE WHEN ? THEN ? ELSE sent_at END, next_attempt_at = ? "
+                "WHERE rel_item_id = ? AND state <> 'sent'",
+                [
+                    state,
+                    error,
+                    sent,
+                    at or now_utc(),
+                    None if sent else next_attempt_at,
+                    rel_item_id,
+                ],
             )
 
 

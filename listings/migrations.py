@@ -14,7 +14,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from listings.model import SourcePlatform
-from listings.supply import MigrationMode, SupplySeller, UntruthfulReportError, decide_seller
+from listings.supply import (
+    MigrationMode,
+    SupplyOrigin,
+    SupplySeller,
+    UntruthfulReportError,
+    decide_seller,
+)
 
 __all__ = [
     "CategoryRules",
@@ -25,6 +31,7 @@ __all__ = [
     "PublishBackend",
     "ServiceRules",
     "SourceConfig",
+    "SupplyConfig",
     "TargetConfig",
     "TitleRules",
     "parse_migrations",
@@ -209,6 +216,18 @@ class CategoryRules(_Strict):
     )
 
 
+class SupplyConfig(_Strict):
+    """Where distributed goods come from, when not from the source platform itself (DESIGN.md table).
+
+    origin `source` (default): the source platform (move: the merchant's shop; distribute: 1688).
+    origin `own`: the operator's own supply platform; `name` is the operator's name (platform 2).
+    origin `other`: another channel; `name` is that channel's concrete name (platform 3).
+    """
+
+    origin: SupplyOrigin = SupplyOrigin.SOURCE
+    name: str | None = Field(default=None, min_length=1)
+
+
 class Migration(_Strict):
     key: str
     source: SourceConfig
@@ -218,6 +237,7 @@ class Migration(_Strict):
     service: ServiceRules = ServiceRules()
     titles: TitleRules = TitleRules()
     category: CategoryRules = CategoryRules()
+    supply: SupplyConfig = SupplyConfig()
     daily_quota: int = Field(default=500, ge=1, le=500)
     max_items: int | None = Field(default=None, ge=1, description="Read at most this many items.")
 
@@ -234,7 +254,7 @@ class Migration(_Strict):
     @model_validator(mode="after")
     def _truthful(self) -> Migration:
         try:
-            decide_seller(source=self.source.platform, mode=self.mode)
+            _ = self.seller  # decides, or raises UntruthfulReportError
         except UntruthfulReportError as exc:
             raise ValueError(str(exc)) from None
         if self.mode is MigrationMode.DISTRIBUTE and not self.source.shop_name:
@@ -250,7 +270,12 @@ class Migration(_Strict):
 
     @property
     def seller(self) -> SupplySeller:
-        return decide_seller(source=self.source.platform, mode=self.mode)
+        return decide_seller(
+            source=self.source.platform,
+            mode=self.mode,
+            origin=self.supply.origin,
+            origin_name=self.supply.name,
+        )
 
 
 class MigrationsFile(_Strict):

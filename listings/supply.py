@@ -7,6 +7,7 @@ is refused before anything is published.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import IntEnum, StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -16,11 +17,13 @@ from listings.model import SourcePlatform
 __all__ = [
     "MigrationMode",
     "ReportScene",
+    "SupplyOrigin",
     "SupplyPlatform",
     "SupplyReport",
     "SupplySeller",
     "UntruthfulReportError",
     "decide_seller",
+    "report_retry_delay",
 ]
 
 
@@ -33,6 +36,19 @@ class ReportScene(IntEnum):
     DISTRIBUTION = 1  # 分销铺货
     MOVE = 2  # 商品搬家
     OTHER = 3  # 其他发品
+
+
+class SupplyOrigin(StrEnum):
+    """Where the goods of a distribution come from (the rows of the DESIGN.md table).
+
+    `source`: the source platform itself (the merchant's own shop for `move`, 1688 offers for
+    `distribute`). `own`: the operator's own supply platform (自有货源). `other`: another channel,
+    which must be named.
+    """
+
+    SOURCE = "source"
+    OWN = "own"
+    OTHER = "other"
 
 
 class SupplyPlatform(IntEnum):
@@ -61,12 +77,53 @@ class SupplySeller(BaseModel):
     platform_name: str = Field(min_length=1)
 
 
-def decide_seller(*, source: SourcePlatform, mode: MigrationMode) -> SupplySeller:
+def decide_seller(
+    *,
+    source: SourcePlatform,
+    mode: MigrationMode,
+    origin: SupplyOrigin = SupplyOrigin.SOURCE,
+    origin_name: str | None = None,
+) -> SupplySeller:
     """The scene and seller platform enum for a source platform and mode (the DESIGN.md table).
 
+    `origin` and `origin_name` say where distributed goods come from when it is not the source
+    platform itself: the operator's own supply platform (named by the operator's name) or another
+    channel (named concretely).
+
     Raises:
-        UntruthfulReportError: the combination has no truthful report (e.g. distributing a Taobao shop).
+        UntruthfulReportError: the combination has no truthful report (e.g. distributing a Taobao
+            shop, a moved shop with a supply origin, an unnamed channel).
     """
+    name = (origin_name or "").strip()
+    if origin is not SupplyOrigin.SOURCE:
+        if mode is MigrationMode.MOVE:
+            raise UntruthfulReportError(
+                f"supply.origin '{origin.value}' with mode 'move': a moved shop (scene 2) reports "
+                "its source platform; a supply origin is only for mode 'distribute' (scene 1)"
+            )
+        if not name:
+            what = "the operator's name" if origin is SupplyOrigin.OWN else "the channel's name"
+            raise UntruthfulReportError(
+                f"supply.origin '{origin.value}' needs supply.name ({what}): scene 1 reports "
+                "platformName, and an empty or generic name is not truthful"
+            )
+        if origin is SupplyOrigin.OTHER and name.lower() in _GENERIC_CHANNEL_NAMES:
+            raise UntruthfulReportError(
+                f"supply.name {name!r} is not a concrete channel: name the channel the goods "
+                "come from (1688 offers are origin 'source' with platform 1688, platform enum 1)"
+            )
+        return SupplySeller(
+            scene=ReportScene.DISTRIBUTION,
+            platform=SupplyPlatform.OWN_SUPPLY
+            if origin is SupplyOrigin.OWN
+            else SupplyPlatform.OTHER,
+            platform_name=name,
+        )
+    if name:
+        raise UntruthfulReportError(
+            f"supply.name {name!r} is set but supply.origin is 'source', where the platform name "
+            f"is the source's ({_PLATFORM_NAMES[source]}): remove supply.name or set supply.origin"
+        )
     if mode is MigrationMode.MOVE:
         return SupplySeller(
             scene=ReportScene.MOVE,
@@ -82,8 +139,29 @@ def decide_seller(*, source: SourcePlatform, mode: MigrationMode) -> SupplySelle
     raise UntruthfulReportError(
         f"mode 'distribute' with source '{source.value}': a {_PLATFORM_NAMES[source]} shop is the "
         "merchant's own shop, so its goods are moved (mode: move, scene 2), not distributed; "
-        "distribution (scene 1) is for 1688 suppliers' offers"
+        "distribution (scene 1) is for 1688 suppliers' offers, the operator's own supply platform "
+        "(supply.origin: own) or another named channel (supply.origin: other)"
     )
+
+
+# Names that describe no channel at all, or a channel that has its own row (1688 → platform 1).
+_GENERIC_CHANNEL_NAMES = frozenset(
+    {"other", "others", "其他", "其它", "unknown", "未知", "n/a", "none", "-", "1688", "阿里巴巴"}
+)
+
+REPORT_RETRY_FIRST = timedelta(minutes=2)
+REPORT_RETRY_CAP = timedelta(minutes=50)
+
+
+def report_retry_delay(attempts: int) -> timedelta:
+    """How long a failed report waits before its next attempt: 2, 4, 8, 16, 32, then 50 minutes.
+
+    Exponential so a platform outage is not hammered; capped below an hour so the hourly flush picks a
+    failing report up at every run, about 20 more times before its 24 h deadline.
+    """
+    if attempts < 1:
+        return timedelta(0)
+    return min(REPORT_RETRY_FIRST * 2 ** min(attempts - 1, 20), REPORT_RETRY_CAP)
 
 
 class SupplyReport(BaseModel):

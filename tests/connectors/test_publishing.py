@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -156,8 +157,13 @@ def test_reports_are_sent_once_and_retried_after_a_failure(
     sandbox.kuaishou.fail_next("open.supply.item.sync", "5xx", times=3)
     first = asyncio.run(flush_supply_outbox(migration=M, client=client, warehouse=warehouse))
     assert (first.sent, len(first.failed)) == (1, 1)
-    second = asyncio.run(flush_supply_outbox(migration=M, client=client, warehouse=warehouse))
+    later = lambda: datetime.now(UTC) + timedelta(minutes=3)  # noqa: E731 (past the 2 min backoff)
+    second = asyncio.run(
+        flush_supply_outbox(migration=M, client=client, warehouse=warehouse, now=later)
+    )
     assert (second.sent, len(second.failed)) == (1, 0)
     assert len(sandbox.kuaishou.reports) == 2
-    third = asyncio.run(flush_supply_outbox(migration=M, client=client, warehouse=warehouse))
+    third = asyncio.run(
+        flush_supply_outbox(migration=M, client=client, warehouse=warehouse, now=later)
+    )
     assert third.sent == 0 and len(sandbox.kuaishou.reports) == 2
