@@ -21,6 +21,15 @@ SANDBOX_ENV = Path(__file__).parents[2] / "data" / "sandbox.env"
 
 Materialize = Callable[..., dg.ExecuteInProcessResult]
 
+# The demo's Taobao shop on the sandbox, as a migration's `source:` block (indented for a list item).
+TAOBAO_DEMO_SOURCE = """\
+    source:
+      platform: taobao
+      shop_id: demo-taobao-shop
+      app_key: "12345678"
+      app_secret_env: BANJIA_TAOBAO_APP_SECRET
+      session_env: BANJIA_TAOBAO_SESSION"""
+
 
 def _sandbox_env() -> dict[str, str]:
     pairs = {}

@@ -6,25 +6,20 @@ import pytest
 
 from connectors.sandbox.app import Sandbox
 from connectors.warehouse import Warehouse, migration_status
-from tests.assets.conftest import Materialize, materialize_migrations_file
+from tests.assets.conftest import TAOBAO_DEMO_SOURCE, Materialize, materialize_migrations_file
 
-REFUND_RULE_2 = """
+REFUND_RULE_2 = f"""
 migrations:
   - key: taobao-demo
     mode: move
     max_items: 15
-    source:
-      platform: taobao
-      shop_id: demo-taobao-shop
-      app_key: "12345678"
-      app_secret_env: BANJIA_TAOBAO_APP_SECRET
-      session_env: BANJIA_TAOBAO_SESSION
+{TAOBAO_DEMO_SOURCE}
     target:
       app_key: ks_sandbox_app
       sign_secret_env: BANJIA_KUAISHOU_SIGN_SECRET
       access_token_env: BANJIA_KUAISHOU_ACCESS_TOKEN
-    service: {refund_rule: "2"}
-    category: {min_confidence: 0.25}
+    service: {{refund_rule: "2"}}
+    category: {{min_confidence: 0.25}}
 """
 
 

@@ -12,26 +12,21 @@ import pytest
 
 from connectors.sandbox.app import Sandbox
 from connectors.warehouse import Warehouse, migration_status
-from tests.assets.conftest import Materialize, materialize_migrations_file
+from tests.assets.conftest import TAOBAO_DEMO_SOURCE, Materialize, materialize_migrations_file
 
-VVTOOL_MIGRATION = """
+VVTOOL_MIGRATION = f"""
 migrations:
   - key: taobao-demo
     mode: move
     max_items: 25
-    source:
-      platform: taobao
-      shop_id: demo-taobao-shop
-      app_key: "12345678"
-      app_secret_env: BANJIA_TAOBAO_APP_SECRET
-      session_env: BANJIA_TAOBAO_SESSION
+{TAOBAO_DEMO_SOURCE}
     target:
       backend: vvtool
       vvtool_client_id: vv_sandbox_account
       vvtool_client_secret_env: BANJIA_VVTOOL_CLIENT_SECRET
       vvtool_shop_id: "880001"
       category_tree_file: data/categories/kuaishou_sandbox_tree.csv
-    category: {min_confidence: 0.25}
+    category: {{min_confidence: 0.25}}
 """
 
 
