@@ -19,6 +19,7 @@ from aiolimiter import AsyncLimiter
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "AsyncClosing",
     "PlatformClient",
     "PlatformError",
     "RateLimitedTransport",
@@ -208,12 +209,14 @@ def top_style_payload(
     return payload
 
 
-class PlatformClient:
-    """What every source client shares: one rate-limited httpx client, closed by `aclose` or
-    `async with`, and reads retried with backoff while writes are sent once."""
+class AsyncClosing:
+    """`async with` for a client: leaving the block awaits `aclose()`.
+
+    The default `aclose` closes the httpx client the object owns (`_http`); a client that owns more
+    (a token provider, an inner client) overrides it.
+    """
 
     _http: httpx.AsyncClient
-    _attempts: int
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -228,6 +231,13 @@ class PlatformClient:
         traceback: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+class PlatformClient(AsyncClosing):
+    """What every source client shares: one rate-limited httpx client (`AsyncClosing`), reads
+    retried with backoff and writes sent once."""
+
+    _attempts: int
 
     async def _sent(self, call: Callable[[], Awaitable[T]], *, retry: bool) -> T:
         """`call()` once (`retry=False`: anything that changes the shop) or with retries (reads)."""
