@@ -10,7 +10,7 @@ The thresholds (decision 26 in docs/decisions.md):
 
 - A pixel is *near-white* when every channel is ≥ `WHITE_LEVEL` (240): JPEG noise on a white frame
   stays well above it, light-grey studio backgrounds (≤ 235) stay below.
-- A row or column is *white* when at most `OUTLIER_SHARE` (2 %) of its pixels are not near-white:
+- A row or column is *white* when at most `OUTLIER_SHARE` (3 %) of its pixels are not near-white:
   dust, compression ringing and a watermark's stray pixels do not break a border.
 - A side has a border when at least `min_border_px` (0.5 % of that side, at least 2 px) of its outer
   rows/columns are white; one such side is enough (white bars left and right are a border too).
@@ -56,7 +56,7 @@ KUAISHOU_MAX_IMAGE_BYTES: Final = 2 * 1024 * 1024
 """Main, detail and SKU images: ≤ 2 MB each [C: reference/kuaishou-api.md §2 and §4]."""
 
 WHITE_LEVEL: Final = 240
-OUTLIER_SHARE: Final = 0.02
+OUTLIER_SHARE: Final = 0.03
 MIN_BORDER_SHARE: Final = 0.005
 MIN_BORDER_PX: Final = 2
 MIN_CONTENT_SHARE: Final = 0.10
