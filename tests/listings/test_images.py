@@ -91,7 +91,9 @@ def test_white_frames_of_several_widths_are_found_with_their_content_box(width: 
     box = white_border(jpeg(framed(inner, left=width, top=width, right=width, bottom=width)))
     assert box is not None
     # JPEG ringing may eat a pixel or two of the frame, never more.
-    assert all(abs(a - b) <= 2 for a, b in zip(box, (width, width, 800 - width, 800 - width)))
+    assert all(
+        abs(a - b) <= 2 for a, b in zip(box, (width, width, 800 - width, 800 - width), strict=True)
+    )
 
 
 def test_white_bars_on_two_sides_only_are_a_border() -> None:
@@ -139,7 +141,9 @@ def test_a_frame_under_heavy_jpeg_compression_is_found_and_trimmed_away() -> Non
 
 
 def test_trimming_cuts_the_frame_and_keeps_the_product() -> None:
-    trimmed = trim_white_border(jpeg(framed(photo((640, 640)), left=80, top=80, right=80, bottom=80)))
+    trimmed = trim_white_border(
+        jpeg(framed(photo((640, 640)), left=80, top=80, right=80, bottom=80))
+    )
     assert abs(trimmed.width - 640) <= 4 and abs(trimmed.height - 640) <= 4
     assert not has_white_border(trimmed)
 
@@ -201,7 +205,7 @@ def test_goods_that_fill_the_width_are_extended_with_the_backdrop_colour_not_whi
     assert not has_white_border(result)
     top_pixel = result.getpixel((400, 2))
     assert isinstance(top_pixel, tuple)
-    assert all(abs(a - b) <= 8 for a, b in zip(top_pixel, STUDIO))
+    assert all(abs(a - b) <= 8 for a, b in zip(top_pixel, STUDIO, strict=True))
 
 
 def test_a_tall_detail_style_image_is_cut_to_three_four_around_its_subject() -> None:
