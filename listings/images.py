@@ -39,6 +39,7 @@ __all__ = [
     "has_white_border",
     "is_three_four",
     "normalize_image_url",
+    "on_domains",
     "prepare_detail_image",
     "prepare_main_image",
     "strip_image_suffix",
@@ -426,7 +427,8 @@ _PDD_A_SUFFIX = re.compile(r"(\.(?:jpe?g|png|gif|webp))\.a\.jpe?g$", re.IGNORECA
 _CACHE_BUSTERS: Final = frozenset({"__r__"})
 
 
-def _on_domains(host: str, domains: Collection[str]) -> bool:
+def on_domains(host: str, domains: Collection[str]) -> bool:
+    """Whether `host` is one of `domains` or a subdomain of one (case-insensitive)."""
     host = host.lower()
     return any(host == domain or host.endswith(f".{domain}") for domain in domains)
 
@@ -472,7 +474,7 @@ def normalize_image_url(
         url = f"https:{url}"
     parts = urlsplit(url)
     host = parts.hostname or ""
-    known = _on_domains(host, https_domains)
+    known = on_domains(host, https_domains)
     scheme = "https" if known and parts.scheme.lower() == "http" else parts.scheme
     query = parts.query
     pairs = parse_qsl(query, keep_blank_values=True)
