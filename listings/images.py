@@ -32,9 +32,11 @@ from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat, Unidentifie
 __all__ = [
     "HTTPS_IMAGE_HOSTS",
     "KUAISHOU_MAX_IMAGE_BYTES",
+    "MIN_MAIN_IMAGES",
     "Box",
     "ImageRejected",
     "PreparedImage",
+    "describe_image",
     "fit_for_kuaishou",
     "has_white_border",
     "is_three_four",
@@ -52,6 +54,9 @@ Box = tuple[int, int, int, int]
 """(left, top, right, bottom) in pixels, right/bottom exclusive: Pillow's crop box."""
 
 RGB = tuple[int, int, int]
+
+MIN_MAIN_IMAGES: Final = 3
+"""Kuaishou's service-market audit: at least 3 main images per item (seeds/ rule document)."""
 
 KUAISHOU_MAX_IMAGE_BYTES: Final = 2 * 1024 * 1024
 """Main, detail and SKU images: ≤ 2 MB each [C: reference/kuaishou-api.md §2 and §4]."""
@@ -394,6 +399,26 @@ def _prepare(data: bytes, *, main: bool) -> PreparedImage:
         reencoded=reencoded,
         white_border_left=has_white_border(final),
         note=note,
+    )
+
+
+def describe_image(data: bytes) -> PreparedImage:
+    """The image as it is, judged by the same rules: for a backend that takes the source URL
+    (vv-tool), where nothing can be trimmed or re-encoded.
+
+    Raises:
+        ImageRejected: the bytes are not an image Pillow can read.
+    """
+    image = _decode(data)
+    return PreparedImage(
+        data=data,
+        width=image.width,
+        height=image.height,
+        format=str(image.format),
+        trimmed=False,
+        ratio_34=is_three_four(image.width, image.height),
+        reencoded=False,
+        white_border_left=has_white_border(image),
     )
 
 
