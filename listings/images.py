@@ -73,6 +73,7 @@ _JPEG_QUALITY: Final = 90
 _QUALITY_STEPS: Final = (85, 78, 70, 62)
 _DOWNSCALE: Final = 0.8
 _KUAISHOU_FORMATS: Final = ("JPEG", "PNG")
+_EXIF_ORIENTATION: Final = 0x0112
 
 
 class ImageRejected(Exception):
@@ -119,12 +120,15 @@ def _rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
+_WHITE_LUT: Final = [255 if v >= WHITE_LEVEL else 0 for v in range(256)] * 3
+_SUBJECT_LUT: Final = [255 if v > SUBJECT_TOLERANCE else 0 for v in range(256)]
+_SUBJECT_SCALE: Final = 4
+
+
 def _white_mask(image: Image.Image) -> Image.Image:
-    """L image, 255 where every channel is ≥ WHITE_LEVEL."""
-    channels = [
-        band.point(lambda v: 255 if v >= WHITE_LEVEL else 0) for band in _rgb(image).split()
-    ]
-    return ImageChops.darker(ImageChops.darker(channels[0], channels[1]), channels[2])
+    """L image, 255 where every channel is ≥ WHITE_LEVEL (one LUT pass, then the channels' min)."""
+    red, green, blue = _rgb(image).point(_WHITE_LUT).split()
+    return ImageChops.darker(ImageChops.darker(red, green), blue)
 
 
 def _white_lines(mask: Image.Image, *, rows: bool) -> list[bool]:
@@ -159,6 +163,15 @@ def _content_box(image: Image.Image) -> Box | None:
     return (left, top, image.width - right, image.height - bottom)
 
 
+def _bordered(box: Box, size: tuple[int, int]) -> bool:
+    """Whether any side outside `box` is at least the minimum border width."""
+    left, top, right, bottom = box
+    width, height = size
+    min_x = max(MIN_BORDER_PX, round(width * MIN_BORDER_SHARE))
+    min_y = max(MIN_BORDER_PX, round(height * MIN_BORDER_SHARE))
+    return left >= min_x or width - right >= min_x or top >= min_y or height - bottom >= min_y
+
+
 def white_border(image: Image.Image) -> Box | None:
     """The content box when the image has a near-white border on at least one side, else None.
 
@@ -166,14 +179,7 @@ def white_border(image: Image.Image) -> Box | None:
     to speak of and returns None: there is nothing to tell a frame from the goods.
     """
     box = _content_box(image)
-    if box is None:
-        return None
-    left, top, right, bottom = box
-    width, height = image.size
-    min_x = max(MIN_BORDER_PX, round(width * MIN_BORDER_SHARE))
-    min_y = max(MIN_BORDER_PX, round(height * MIN_BORDER_SHARE))
-    sides = (left >= min_x, width - right >= min_x, top >= min_y, height - bottom >= min_y)
-    return box if any(sides) else None
+    return box if box is not None and _bordered(box, image.size) else None
 
 
 def has_white_border(image: Image.Image) -> bool:
@@ -186,7 +192,7 @@ def _trim(image: Image.Image) -> tuple[Image.Image, str | None]:
     box = _content_box(image)
     if box is None:
         return image, "the image is near-white all over (a white product?): kept untrimmed"
-    if white_border(image) is None:
+    if not _bordered(box, image.size):
         return image, None
     left, top, right, bottom = box
     if (right - left) < image.width * MIN_CONTENT_SHARE or (
@@ -235,14 +241,24 @@ def _edge_colour(image: Image.Image, *, horizontal: bool = True, vertical: bool 
 
 
 def _subject_box(image: Image.Image, background: RGB) -> Box:
-    """The bounding box of what differs from the background (specks of JPEG noise eroded away)."""
-    difference = ImageChops.difference(image, Image.new("RGB", image.size, background))
+    """The bounding box of what differs from the background, found on a 4× reduced copy (which
+    averages JPEG noise away and costs a sixteenth), then scaled back with a block of margin."""
+    small = image.reduce(_SUBJECT_SCALE) if min(image.size) >= 64 else image
+    scale = image.width / small.width
+    difference = ImageChops.difference(small, Image.new("RGB", small.size, background))
     red, green, blue = difference.split()
     strongest = ImageChops.lighter(ImageChops.lighter(red, green), blue)
-    mask = strongest.point(lambda v: 255 if v > SUBJECT_TOLERANCE else 0).filter(
-        ImageFilter.MinFilter(3)
+    mask = strongest.point(_SUBJECT_LUT).filter(ImageFilter.MinFilter(3))
+    box = mask.getbbox()
+    if box is None:
+        return (0, 0, image.width, image.height)
+    left, top, right, bottom = box
+    return (
+        max(0, int((left - 1) * scale)),
+        max(0, int((top - 1) * scale)),
+        min(image.width, int((right + 1) * scale)),
+        min(image.height, int((bottom + 1) * scale)),
     )
-    return mask.getbbox() or (0, 0, image.width, image.height)
 
 
 def _window(start: int, end: int, *, length: int, total: int) -> int:
@@ -265,10 +281,10 @@ def to_three_four(image: Image.Image) -> Image.Image:
     3. When that edge colour is near-white, extending would *be* a white border and cropping would
        cut the goods, so the image is returned as it is (not 3:4); `prepare_main_image` says so.
     """
-    image = _rgb(image)
     width, height = image.size
     if is_three_four(width, height):
         return image
+    image = _rgb(image)
     background = _edge_colour(image)
     left, top, right, bottom = _subject_box(image, background)
     if width * 4 > height * 3:  # too wide: narrow it, or make it taller
@@ -308,9 +324,12 @@ def _decode(data: bytes) -> Image.Image:
         raise ImageRejected(
             f"not a readable image ({type(exc).__name__}: {exc}); replace the picture on the source"
         ) from exc
+    if image.getexif().get(_EXIF_ORIENTATION, 1) == 1:
+        return image
     source_format = image.format or ""
     rotated = ImageOps.exif_transpose(image)
     rotated.format = source_format  # exif_transpose returns a copy without `format`
+    rotated.info["rotated_by_exif"] = True  # the bytes must be re-encoded upright
     return rotated
 
 
@@ -383,7 +402,7 @@ def _prepare(data: bytes, *, main: bool) -> PreparedImage:
         result = to_three_four(trimmed_image)
         if not is_three_four(*result.size):
             note = note or "no 3:4 version: the edges are white and the goods fill the frame"
-    changed = result is not source and (trimmed or result.size != source.size)
+    changed = result is not source or bool(source.info.get("rotated_by_exif"))
     if not changed and source.format in _KUAISHOU_FORMATS and len(data) <= KUAISHOU_MAX_IMAGE_BYTES:
         final, final_bytes, reencoded = source, data, False
     else:

@@ -304,3 +304,14 @@ def test_a_png_within_the_limit_is_kept_as_it_is() -> None:
 def test_bytes_that_are_not_an_image_are_rejected_with_a_reason(data: bytes) -> None:
     with pytest.raises(ImageRejected, match="not a readable image"):
         prepare_main_image(data)
+
+
+def test_a_phone_photo_is_turned_upright_by_its_exif_orientation() -> None:
+    sideways = photo((800, 600))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise to view
+    out = io.BytesIO()
+    sideways.save(out, format="JPEG", quality=85, exif=exif)
+    prepared = prepare_detail_image(out.getvalue())
+    assert (prepared.width, prepared.height) == (600, 800)
+    assert prepared.reencoded
