@@ -3,10 +3,18 @@
 import asyncio
 import json
 from collections import Counter
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 
 import dagster as dg
 
+from assets.categories import (
+    category_tree,
+    load_mapping,
+    load_overrides,
+    open_leaf_ids,
+    suggested_leaves,
+    suggestion_key,
+)
 from assets.metadata import counts_table, markdown_table
 from assets.migrations import PROJECT_ROOT
 from assets.partitions import migration_partitions
@@ -14,7 +22,12 @@ from assets.resources import MigrationsResource, PlatformsResource, WarehouseRes
 from connectors.sources import parse_payload
 from connectors.taobao import ParseProblem
 from connectors.warehouse import Warehouse
-from listings.categories import CategoryDecision, CategoryMatcher, CategoryNode, CategoryTree
+from listings.categories import (
+    CategoryDecision,
+    CategoryMatcher,
+    OverridesFileError,
+    needs_review,
+)
 from listings.draft import KuaishouDraft
 from listings.drafting import build_draft
 from listings.migrations import Migration, PublishBackend
@@ -148,21 +161,37 @@ def _load_listings(store: Warehouse, migration_key: str) -> list[Listing]:
     return [Listing.model_validate_json(row["listing"]) for row in rows]
 
 
-async def _category_tree(
-    platforms: PlatformsResource, migration: Migration, store: Warehouse
-) -> CategoryTree:
-    """Kuaishou's tree from `open.item.category`, or from the migration's CSV export (vv-tool)."""
-    if migration.target.category_tree_file:
-        path = Path(migration.target.category_tree_file)
-        if not path.is_absolute():
-            path = PROJECT_ROOT / path
-        return CategoryTree.from_csv_text(path.read_text(encoding="utf-8"))
-    async with platforms.kuaishou(migration, warehouse=store) as client:
-        categories = await client.categories()
-    return CategoryTree.from_nodes(
-        CategoryNode(category_id=c.category_id, name=c.category_name, parent_id=c.category_pid or 0)
-        for c in categories
+def _decide(
+    matcher: CategoryMatcher,
+    listing: Listing,
+    overrides: Mapping[str, int],
+    suggestions: Sequence[int] | None = None,
+) -> CategoryDecision:
+    return matcher.decide(
+        title=listing.title,
+        platform=listing.platform.value,
+        source_item_id=listing.source_item_id,
+        source_category_ids=listing.category.ids,
+        source_category_path=listing.category.path,
+        overrides=overrides,
+        suggestions=suggestions,
     )
+
+
+def _review_row(
+    migration_key: str, listing: Listing, decision: CategoryDecision
+) -> dict[str, object]:
+    return {
+        "migration": migration_key,
+        "source_item_id": listing.source_item_id,
+        "title": listing.title,
+        "source_category_path": listing.category.path_text,
+        "source_category_id": listing.category.leaf_id,
+        "category_id": decision.category_id,
+        "confidence": decision.confidence,
+        "layer": decision.layer,
+        "candidates": [c.model_dump() for c in decision.candidates[:3]],
+    }
 
 
 @dg.asset(
@@ -170,7 +199,8 @@ async def _category_tree(
     group_name="transform",
     kinds={"duckdb", "python"},
     deps=["listings"],
-    description="The Kuaishou leaf category of every listing, the layer that chose it and how sure.",
+    description="The Kuaishou leaf category of every listing, the layer that chose it and how sure; "
+    "the unsure ones queued in category_review for the merchant.",
 )
 def category_decisions(
     context: dg.AssetExecutionContext,
@@ -180,19 +210,34 @@ def category_decisions(
 ) -> dg.MaterializeResult:
     migration = migrations.get(context.partition_key)
     store = warehouse.open()
-    matcher = CategoryMatcher(asyncio.run(_category_tree(platforms, migration, store)))
-    rows = []
-    for listing in _load_listings(store, migration.key):
-        decision = matcher.decide(
-            title=listing.title,
-            source_category_ids=listing.category.ids,
-            source_category_path=listing.category.path,
-            overrides=migration.category.overrides,
-        )
+    try:
+        overrides = load_overrides(migration)
+    except OverridesFileError as exc:
+        raise dg.Failure(description=f"migration {migration.key!r}: {exc}") from None
+    tree = asyncio.run(category_tree(platforms, migration, store))
+    open_ids = open_leaf_ids(tree, migration)
+    matcher = CategoryMatcher(tree, open_leaf_ids=open_ids, mapping=load_mapping(migration))
+    items = _load_listings(store, migration.key)
+    threshold = migration.category.min_confidence
+    decided = {item.source_item_id: _decide(matcher, item, overrides) for item in items}
+    unsure = [
+        item
+        for item in items
+        if decided[item.source_item_id].layer in ("text", "none")
+        and needs_review(decided[item.source_item_id], min_confidence=threshold)
+    ]
+    suggested = asyncio.run(suggested_leaves(platforms, migration, store, unsure))
+    for item in unsure:
+        leaves = suggested.get(suggestion_key(item))
+        if leaves:
+            decided[item.source_item_id] = _decide(matcher, item, overrides, leaves)
+    rows, review = [], []
+    for item in items:
+        decision = decided[item.source_item_id]
         rows.append(
             {
                 "migration": migration.key,
-                "source_item_id": listing.source_item_id,
+                "source_item_id": item.source_item_id,
                 "category_id": decision.category_id,
                 "category_path": decision.path,
                 "confidence": decision.confidence,
@@ -200,12 +245,31 @@ def category_decisions(
                 "candidates": [c.model_dump() for c in decision.candidates],
             }
         )
+        if needs_review(decision, min_confidence=threshold):
+            review.append(_review_row(migration.key, item, decision))
     store.replace_partition("category_decisions", migration=migration.key, rows=rows)
+    store.replace_partition("category_review", migration=migration.key, rows=review)
+    store.replace_partition(
+        "category_leaves",
+        migration=migration.key,
+        rows=[
+            {
+                "migration": migration.key,
+                "category_id": leaf,
+                "path": tree.path_text(leaf),
+                "is_open": leaf in open_ids,
+            }
+            for leaf in sorted(tree.leaves)
+        ],
+    )
     layers = Counter(str(r["layer"]) for r in rows)
     return dg.MaterializeResult(
         metadata={
             "decided": len(rows),
-            "leaves_in_tree": len(matcher.tree.leaves),
+            "to_review": len(review),
+            "leaves_in_tree": len(tree.leaves),
+            "open_leaves": len(open_ids),
+            "overrides": len(overrides),
             "by_layer": counts_table(layers),
             "dagster/row_count": len(rows),
             "preview": markdown_table(
