@@ -118,8 +118,8 @@ def match(
     mapping = CategoryMapping()
     if not no_mapping:
         default = CategoryRules().mapping_file or ""
-        path = mapping_file or project_path(default)
-        mapping = CategoryMapping.from_csv_text(path.read_text(encoding="utf-8"))
+        table = mapping_file or project_path(default)
+        mapping = CategoryMapping.from_csv_text(table.read_text(encoding="utf-8"))
     overrides: dict[str, int] = {}
     if overrides_file is not None:
         try:
@@ -153,7 +153,7 @@ def match(
             [
                 platform,
                 title,
-                path,
+                source_path,
                 decision.category_id or "",
                 decision.path or "",
                 f"{decision.confidence:.4f}",
