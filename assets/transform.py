@@ -19,6 +19,7 @@ from assets.metadata import counts_table, markdown_table
 from assets.migrations import PROJECT_ROOT
 from assets.partitions import migration_partitions
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
+from connectors.kuaishou.models import CategoryConfig
 from connectors.sources import parse_payload
 from connectors.taobao import ParseProblem
 from connectors.warehouse import Warehouse
@@ -28,6 +29,7 @@ from listings.categories import (
     OverridesFileError,
     needs_review,
 )
+from listings.category_props import PropAliases, PropSpec, with_category_props
 from listings.draft import KuaishouDraft
 from listings.drafting import build_draft
 from listings.migrations import Migration, PublishBackend
@@ -38,6 +40,7 @@ from listings.titles import parse_word_list
 # Listings drafted per warehouse read/write: memory holds one batch, however large the shop.
 DRAFT_BATCH_SIZE = 500
 FORBIDDEN_WORDS_FILE = PROJECT_ROOT / "data" / "forbidden_words.txt"
+PROP_ALIASES_FILE = PROJECT_ROOT / "data" / "categories" / "prop_aliases.csv"
 
 
 def _draft_row(migration_key: str, draft: KuaishouDraft) -> dict[str, object]:
@@ -279,10 +282,11 @@ def category_decisions(
     )
 
 
-async def _refund_rules(
+async def _category_configs(
     platforms: PlatformsResource, migration: Migration, store: Warehouse, category_ids: set[int]
-) -> dict[int, list[str]]:
-    """Each decided leaf's `refundRuleList` from open.item.category.config (our own app only).
+) -> dict[int, CategoryConfig]:
+    """Each decided leaf's open.item.category.config (our own app only): its `refundRuleList`
+    and its attributes, the required ones included.
 
     Through vv-tool there is no config to ask; its drafts are then checked by the platform alone.
     """
@@ -290,10 +294,21 @@ async def _refund_rules(
         return {}
     async with platforms.kuaishou(migration, warehouse=store) as client:
         configs = await asyncio.gather(*(client.category_config(c) for c in sorted(category_ids)))
+    return dict(zip(sorted(category_ids), configs, strict=True))
+
+
+def _prop_specs(configs: Mapping[int, CategoryConfig]) -> dict[int, list[PropSpec]]:
     return {
-        cid: list(config.category_config.refund_rule_list)
-        for cid, config in zip(sorted(category_ids), configs, strict=True)
-        if config.category_config is not None
+        cid: [
+            PropSpec(
+                prop_id=pc.prop_id,
+                name=pc.prop_name,
+                required=pc.required,
+                input_type=pc.prop_input_type,
+            )
+            for pc in config.prop_configs
+        ]
+        for cid, config in configs.items()
     }
 
 
@@ -325,14 +340,19 @@ def kuaishou_drafts(
         )
     }
     forbidden = parse_word_list(FORBIDDEN_WORDS_FILE.read_text(encoding="utf-8"))
-    refund_rules = asyncio.run(
-        _refund_rules(
+    configs = asyncio.run(
+        _category_configs(
             platforms,
             migration,
             store,
             {d.category_id for d in decisions.values() if d.category_id is not None},
         )
     )
+    refund_rules = {
+        cid: list(config.category_config.refund_rule_list) for cid, config in configs.items()
+    }
+    prop_specs = _prop_specs(configs)
+    aliases = PropAliases.from_csv_text(PROP_ALIASES_FILE.read_text(encoding="utf-8"))
     store.delete_partition("kuaishou_drafts", migration=migration.key)
     problems: list[dict[str, str]] = []
     drafted = synthetic = 0
@@ -354,6 +374,8 @@ def kuaishou_drafts(
                 forbidden_words=forbidden,
                 allowed_refund_rules=refund_rules.get(decision.category_id or 0),
             )
+            if not isinstance(draft, Problem):
+                draft = with_category_props(draft, listing, specs=prop_specs, aliases=aliases)
             if isinstance(draft, Problem):
                 problems.append(_quarantine_row(listing.source_item_id, draft))
                 continue
