@@ -1,6 +1,6 @@
 """Choosing the Kuaishou leaf category of a listing, with the layer that chose, why, and a confidence.
 
-Layers, first match wins (docs/decisions.md §10 and §20):
+Layers, first match wins (docs/decisions.md §10, §23 and §38):
 
 1. `override`: the migration's own overrides (inline and its overrides CSV, which the review
    import writes): an item key (`item:<source item id>`), a source category id or a source
@@ -234,8 +234,9 @@ class CategoryTree:
 class CategoryMapping(BaseModel):
     """Source category (platform + id or path) → Kuaishou leaf *path* (layer 2).
 
-    Rows come from a CSV with columns `platform, source_category, kuaishou_path` (see
-    data/categories/source_to_kuaishou.md). `source_category` is a source leaf id or a source
+    Rows come from a CSV with columns `platform, source_category, kuaishou_path` (the shipped
+    one is built by scripts/build_category_mapping.py, docs/decisions.md §38; a `rule` column says
+    why each row was written). `source_category` is a source leaf id or a source
     name path; `platform` may be `*` for a path that means the same on every source.
     """
 
