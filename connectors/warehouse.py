@@ -38,6 +38,13 @@ CREATE TABLE IF NOT EXISTS category_decisions (
     migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, category_id BIGINT,
     category_path VARCHAR, confidence DOUBLE, layer VARCHAR, candidates JSON,
     PRIMARY KEY (migration, source_item_id));
+CREATE TABLE IF NOT EXISTS category_review (
+    migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, title VARCHAR,
+    source_category_path VARCHAR, source_category_id VARCHAR, category_id BIGINT,
+    confidence DOUBLE, layer VARCHAR, candidates JSON, PRIMARY KEY (migration, source_item_id));
+CREATE TABLE IF NOT EXISTS category_leaves (
+    migration VARCHAR NOT NULL, category_id BIGINT NOT NULL, path VARCHAR NOT NULL,
+    is_open BOOLEAN NOT NULL, PRIMARY KEY (migration, category_id));
 CREATE TABLE IF NOT EXISTS kuaishou_drafts (
     migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, rel_item_id BIGINT NOT NULL,
     category_id BIGINT, sku_count INTEGER, synthetic_sku_count INTEGER, draft JSON NOT NULL,

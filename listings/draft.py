@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from listings.model import SourcePlatform
 
-__all__ = ["DraftSku", "DraftSkuProp", "KuaishouDraft"]
+__all__ = ["DraftItemProp", "DraftSku", "DraftSkuProp", "KuaishouDraft"]
 
 
 class _Frozen(BaseModel):
@@ -40,6 +40,15 @@ class DraftSku(_Frozen):
     synthetic: bool = False
 
 
+class DraftItemProp(_Frozen):
+    """A category attribute (`itemPropValues`) filled from a source prop (listings/category_props)."""
+
+    prop_id: int = Field(gt=0)
+    name: str
+    value: str
+    input_type: str | None = None  # as open.item.category.config says: TEXT, RADIO, CHECKBOX ...
+
+
 class KuaishouDraft(BaseModel):
     """Everything needed to create one Kuaishou item, with source (not yet re-hosted) image URLs."""
 
@@ -60,6 +69,7 @@ class KuaishouDraft(BaseModel):
     detail_images: tuple[str, ...]
     video_url: str | None = None
     skus: tuple[DraftSku, ...]
+    item_props: tuple[DraftItemProp, ...] = ()
     refund_rule: str = "1"
     promise_delivery_time_s: int = 172_800
     express_template_id: int = 0

@@ -209,10 +209,36 @@ class ServiceRules(_Strict):
 
 
 class CategoryRules(_Strict):
+    """How listings get their Kuaishou leaf (listings/categories.py, docs/decisions.md §38).
+
+    Relative file paths are read from the project root, as `target.category_tree_file` is.
+    """
+
     min_confidence: float = Field(default=0.35, ge=0, le=1)
     overrides: dict[str, int] = Field(
         default_factory=dict,
         description="Source category id or path → Kuaishou leaf category id.",
+    )
+    overrides_file: str | None = Field(
+        default=None,
+        description="The merchant's overrides CSV (source_category,kuaishou_category_id); "
+        "`banjia categories review import` appends to it. A missing file is no overrides.",
+    )
+    mapping_file: str | None = Field(
+        default="data/categories/source_to_kuaishou.csv",
+        description="Source category path → Kuaishou path table; null turns the layer off.",
+    )
+    open_categories: tuple[int, ...] = Field(
+        default=(),
+        description="Kuaishou categories the shop has opened (leaves or whole branches); "
+        "empty: every leaf of the tree the platform returns.",
+    )
+    suggestions_per_run: int = Field(
+        default=200,
+        ge=0,
+        le=2000,
+        description="open.item.category.suggested.get calls a run may spend on uncertain source "
+        "categories (2,000 per merchant per day; answers are cached). 0 turns the layer off.",
     )
 
 

@@ -11,13 +11,15 @@ from collections.abc import Callable, Mapping
 
 from connectors.kuaishou.models import (
     ItemNewParam,
+    ItemPropValue,
+    RadioPropValue,
     ServiceRule,
     SkuDTO,
     SkuPropDTO,
     SupplyItem,
     SupplyItemSeller,
 )
-from listings.draft import DraftSku, KuaishouDraft
+from listings.draft import DraftItemProp, DraftSku, KuaishouDraft
 from listings.supply import SupplyReport
 
 __all__ = ["MissingKwaiImageError", "build_item_new_param", "build_supply_item"]
@@ -72,11 +74,26 @@ def build_item_new_param(draft: KuaishouDraft, *, kwai_images: Mapping[str, str]
         details=draft.details,
         detail_image_urls=[kwai(url, "detail") for url in draft.detail_images],
         sku_list=[_sku(sku, kwai) for sku in draft.skus],
+        item_prop_values=[_item_prop(prop) for prop in draft.item_props] or None,
         service_rule=ServiceRule(
             refund_rule=draft.refund_rule,
             promise_delivery_time=draft.promise_delivery_time_s,
         ),
         express_template_id=draft.express_template_id,
+    )
+
+
+def _item_prop(prop: DraftItemProp) -> ItemPropValue:
+    """A filled attribute in the field its input type reads: a radio or checkbox choice by its
+    text (the value id is the platform's, unknown to the source), else a text value."""
+    kind = (prop.input_type or "TEXT").upper()
+    choice = RadioPropValue(prop_value=prop.value)
+    return ItemPropValue(
+        prop_id=prop.prop_id,
+        prop_name=prop.name,
+        text_prop_value=prop.value if kind not in ("RADIO", "CHECKBOX") else None,
+        radio_prop_value=choice if kind == "RADIO" else None,
+        check_box_prop_values_list=[choice] if kind == "CHECKBOX" else None,
     )
 
 
