@@ -14,6 +14,7 @@ from pydantic import Field
 from assets.migrations import DEFAULT_WAREHOUSE, load_migrations, migrations_path
 from connectors.kuaishou import KuaishouClient
 from connectors.kuaishou.tokens import TokenManager
+from connectors.ledger import Ledger, PostgresLedger
 from connectors.platforms import (
     PRODUCTION_KUAISHOU_URL,
     AsyncTransport,
@@ -29,7 +30,6 @@ from connectors.platforms import (
 )
 from connectors.publisher import Publisher
 from connectors.sandbox.inprocess import in_process_transport
-from connectors.ledger import Ledger, PostgresLedger
 from connectors.warehouse import Warehouse
 from listings.migrations import Migration, MigrationsFile
 

@@ -26,12 +26,12 @@ from typing import Any, Protocol, runtime_checkable
 __all__ = [
     "IN_DOUBT",
     "LEDGER_TABLES",
+    "TO_PUBLISH",
     "Ledger",
     "LedgerSql",
     "LedgerState",
     "PostgresLedger",
     "ReportState",
-    "TO_PUBLISH",
     "now_utc",
 ]
 
@@ -98,7 +98,9 @@ class Ledger(Protocol):
 
     def ledger(self, migration: str) -> dict[int, dict[str, Any]]: ...
 
-    def ledger_ensure_pending(self, *, migration: str, items: Sequence[tuple[int, str]]) -> None: ...
+    def ledger_ensure_pending(
+        self, *, migration: str, items: Sequence[tuple[int, str]]
+    ) -> None: ...
 
     def ledger_transition(
         self,
@@ -128,7 +130,9 @@ class Ledger(Protocol):
 
     def published_since(self, migration: str, since: datetime) -> int: ...
 
-    def claim(self, *, rel_item_ids: Sequence[int], states: Sequence[str]) -> list[dict[str, Any]]: ...
+    def claim(
+        self, *, rel_item_ids: Sequence[int], states: Sequence[str]
+    ) -> list[dict[str, Any]]: ...
 
     def release(self, rel_item_ids: Sequence[int]) -> None: ...
 
@@ -158,9 +162,7 @@ class Ledger(Protocol):
     def close(self) -> None: ...
 
 
-_DUE = (
-    "state IN ('pending', 'failed', 'rejected') AND coalesce(next_attempt_at, published_at) <= ?"
-)
+_DUE = "state IN ('pending', 'failed', 'rejected') AND coalesce(next_attempt_at, published_at) <= ?"
 
 
 class LedgerSql:

@@ -29,7 +29,9 @@ from connectors.ledger import (
 
 __all__ = ["LedgerState", "ReportState", "Warehouse", "migration_status"]
 
-_SCHEMA = LEDGER_TABLES.format(json="JSON") + """
+_SCHEMA = (
+    LEDGER_TABLES.format(json="JSON")
+    + """
 CREATE TABLE IF NOT EXISTS raw_listings (
     migration VARCHAR NOT NULL, platform VARCHAR NOT NULL, shop_id VARCHAR NOT NULL,
     source_item_id VARCHAR NOT NULL, payload JSON NOT NULL, fetched_at TIMESTAMPTZ NOT NULL,
@@ -79,6 +81,7 @@ ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS late_items JSON;
 ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS missing_items JSON;
 ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS rejected_reports JSON;
 """
+)
 
 
 _HELD: dict[str, set[tuple[str, int]]] = {}
