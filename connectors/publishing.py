@@ -221,22 +221,22 @@ async def _update_claimed(run: _Run, job: PublishJob, row: dict[str, Any]) -> No
     versions = job.draft.versions
     try:
         item = await client.get_item(int(row["kwai_item_id"]))
-        if item.audit_status not in EDITABLE_AUDIT:
-            run.outcome.update_failed[rel] = (
-                f"item {item.kwai_item_id} is under review or rejected (auditStatus "
-                f"{item.audit_status}): edited once the review allows it"
-            )
-            return
         sku_ids = run.ledger.sku_ids(rel)
         offer_only = row["version"] == versions[0] and all(
             sku.rel_sku_id in sku_ids for sku in job.param.sku_list
         )
-        if offer_only:
+        if offer_only:  # autopass has no review and no audit-state rule (kuaishou-api.md §1.6)
             await client.autopass_edit(
                 build_autopass_edit_param(job.param, item=item, sku_ids=sku_ids)
             )
             run.ledger.record_edited(rel_item_id=rel, versions=versions, sku_rows=())
             run.outcome.repriced += 1
+            return
+        if item.audit_status not in EDITABLE_AUDIT:
+            run.outcome.update_failed[rel] = (
+                f"item {item.kwai_item_id}: auditStatus {item.audit_status} cannot be edited "
+                "(only 审核待修改 or 审核通过); the edit is sent on a run after the review"
+            )
             return
         result = await client.edit_item(
             build_item_edit_param(job.param, item=item, sku_ids=sku_ids)
