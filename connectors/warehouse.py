@@ -9,17 +9,29 @@ insert), so re-executing a step is always safe.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from datetime import UTC, datetime
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from connectors.ledger import (
+    LEDGER_TABLES,
+    TO_PUBLISH,
+    Ledger,
+    LedgerSql,
+    LedgerState,
+    ReportState,
+    now_utc,
+)
+
 __all__ = ["LedgerState", "ReportState", "Warehouse", "migration_status"]
 
-_SCHEMA = """
+_SCHEMA = (
+    LEDGER_TABLES.format(json="JSON")
+    + """
 CREATE TABLE IF NOT EXISTS raw_listings (
     migration VARCHAR NOT NULL, platform VARCHAR NOT NULL, shop_id VARCHAR NOT NULL,
     source_item_id VARCHAR NOT NULL, payload JSON NOT NULL, fetched_at TIMESTAMPTZ NOT NULL,
@@ -60,24 +72,11 @@ CREATE TABLE IF NOT EXISTS media (
     migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, source_url VARCHAR NOT NULL,
     sha256 VARCHAR, kwai_url VARCHAR, status VARCHAR NOT NULL, detail VARCHAR,
     PRIMARY KEY (migration, source_item_id, source_url));
-CREATE TABLE IF NOT EXISTS publish_ledger (
-    rel_item_id BIGINT PRIMARY KEY, migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL,
-    state VARCHAR NOT NULL, kwai_item_id BIGINT, reason VARCHAR, attempts INTEGER NOT NULL,
-    created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL, published_at TIMESTAMPTZ);
-CREATE TABLE IF NOT EXISTS sku_map (
-    rel_sku_id BIGINT PRIMARY KEY, rel_item_id BIGINT NOT NULL, kwai_sku_id BIGINT,
-    source_sku_id VARCHAR, synthetic BOOLEAN NOT NULL);
-CREATE TABLE IF NOT EXISTS supply_outbox (
-    rel_item_id BIGINT PRIMARY KEY, migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL,
-    kwai_item_id BIGINT NOT NULL, payload JSON NOT NULL, scene INTEGER NOT NULL,
-    published_at TIMESTAMPTZ NOT NULL, due_at TIMESTAMPTZ NOT NULL, state VARCHAR NOT NULL,
-    attempts INTEGER NOT NULL, last_error VARCHAR, sent_at TIMESTAMPTZ);
 CREATE TABLE IF NOT EXISTS compliance_summary (
     migration VARCHAR NOT NULL, iso_week VARCHAR NOT NULL, published INTEGER, reported INTEGER,
     reported_on_time INTEGER, overdue INTEGER, report_rate DOUBLE, on_time_rate DOUBLE,
     rate_main_images_3 DOUBLE, rate_video DOUBLE, rate_short_title DOUBLE,
     computed_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (migration, iso_week));
-ALTER TABLE supply_outbox ADD COLUMN IF NOT EXISTS next_attempt_at TIMESTAMPTZ;
 ALTER TABLE media ADD COLUMN IF NOT EXISTS role VARCHAR;
 ALTER TABLE media ADD COLUMN IF NOT EXISTS ratio_34 BOOLEAN;
 ALTER TABLE media ADD COLUMN IF NOT EXISTS white_border_left BOOLEAN;
@@ -93,35 +92,13 @@ ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS late_items JSON;
 ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS missing_items JSON;
 ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS rejected_reports JSON;
 """
+)
 
 
-class ReportState:
-    """The states of a supply-outbox row."""
-
-    PENDING = "pending"
-    SENT = "sent"
-    FAILED = "failed"  # a transient failure (5xx, timeout, throttle): retried with backoff
-    REJECTED = (
-        "rejected"  # the platform refused the report (result != 1 with a reason): retried too
-    )
-    DELEGATED = "delegated"  # published through vv-tool: the report is vv-tool's duty
+_HELD: dict[str, set[tuple[str, int]]] = {}
 
 
-class LedgerState:
-    """The states of a publish-ledger row (DESIGN.md, exactly-once publishing)."""
-
-    PENDING = "pending"
-    IN_FLIGHT = "in_flight"
-    PUBLISHED = "published"
-    REJECTED = "rejected"
-    UNKNOWN = "unknown"
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
-
-class Warehouse:
+class Warehouse(LedgerSql):
     """Typed access to the warehouse tables. Cheap to construct; connections are opened per call."""
 
     def __init__(self, path: str | Path) -> None:
@@ -287,129 +264,21 @@ class Warehouse:
                 [sha256, kwai_url, byte_size, now_utc()],
             )
 
-    # --- publish ledger --------------------------------------------------------------------------
+    # --- the ledger backend (connectors.ledger.LedgerSql) ------------------------------------
 
-    def ledger(self, migration: str) -> dict[int, dict[str, Any]]:
-        rows = self.query("SELECT * FROM publish_ledger WHERE migration = ?", [migration])
-        return {row["rel_item_id"]: row for row in rows}
+    def _connection(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        return self.connect()
 
-    def ledger_ensure_pending(self, *, migration: str, items: Sequence[tuple[int, str]]) -> None:
-        """Add a `pending` row for every (rel_item_id, source_item_id) not in the ledger yet."""
-        if not items:
-            return  # a partition with no drafts (all quarantined): nothing to queue
-        now = now_utc()
-        with self.connect() as con:
-            con.executemany(
-                "INSERT INTO publish_ledger (rel_item_id, migration, source_item_id, state, "
-                "attempts, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?) "
-                "ON CONFLICT (rel_item_id) DO NOTHING",
-                [[rel, migration, src, LedgerState.PENDING, now, now] for rel, src in items],
-            )
-
-    def ledger_transition(
-        self,
-        *,
-        rel_item_id: int,
-        state: str,
-        kwai_item_id: int | None = None,
-        reason: str | None = None,
-        count_attempt: bool = False,
-    ) -> None:
-        """Move a ledger row to `state`; committed before this returns (the point of the ledger)."""
-        now = now_utc()
-        with self.connect() as con:
-            con.execute(
-                "UPDATE publish_ledger SET state = ?, kwai_item_id = COALESCE(?, kwai_item_id), "
-                "reason = ?, attempts = attempts + ?, updated_at = ?, "
-                "published_at = CASE WHEN ? = 'published' THEN ? ELSE published_at END "
-                "WHERE rel_item_id = ?",
-                [state, kwai_item_id, reason, int(count_attempt), now, state, now, rel_item_id],
-            )
-
-    def record_published(
-        self,
-        *,
-        rel_item_id: int,
-        kwai_item_id: int,
-        sku_rows: Sequence[dict[str, Any]],
-        outbox_row: dict[str, Any],
-    ) -> None:
-        """Mark an item published, store its SKU id map and queue its supply report, atomically."""
-        now = now_utc()
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with self.connect() as con:
             con.execute("BEGIN")
-            con.execute(
-                "UPDATE publish_ledger SET state = 'published', kwai_item_id = ?, reason = NULL, "
-                "updated_at = ?, published_at = ? WHERE rel_item_id = ?",
-                [kwai_item_id, now, now, rel_item_id],
-            )
-            con.execute("DELETE FROM sku_map WHERE rel_item_id = ?", [rel_item_id])
-            self._insert(con, "sku_map", sku_rows)
-            con.execute(
-                "INSERT INTO supply_outbox (rel_item_id, migration, source_item_id, kwai_item_id, "
-                "payload, scene, published_at, due_at, state, attempts) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (rel_item_id) DO NOTHING",
-                [
-                    rel_item_id,
-                    outbox_row["migration"],
-                    outbox_row["source_item_id"],
-                    kwai_item_id,
-                    json.dumps(outbox_row["payload"], ensure_ascii=False),
-                    outbox_row["scene"],
-                    outbox_row["published_at"],
-                    outbox_row["due_at"],
-                    outbox_row.get("state", ReportState.PENDING),
-                ],
-            )
+            yield con
             con.execute("COMMIT")
 
-    # --- supply outbox ---------------------------------------------------------------------------
-
-    def outbox_due(self, migration: str, *, now: datetime | None = None) -> list[dict[str, Any]]:
-        """The unsent reports whose next attempt is due at `now` (default: the current time).
-
-        A failed report waits for its `next_attempt_at` (exponential backoff), so one failing report
-        does not hold up the others; earliest deadline first.
-        """
-        return self.query(
-            "SELECT * FROM supply_outbox WHERE migration = ? "
-            "AND state IN ('pending', 'failed', 'rejected') "
-            "AND coalesce(next_attempt_at, published_at) <= ? "
-            "ORDER BY due_at, rel_item_id",
-            [migration, now or now_utc()],
-        )
-
-    def outbox_mark(
-        self,
-        *,
-        rel_item_id: int,
-        sent: bool,
-        error: str | None = None,
-        rejected: bool = False,
-        at: datetime | None = None,
-        next_attempt_at: datetime | None = None,
-    ) -> None:
-        """Record one attempt: sent (at `at`), or failed/rejected and retried at `next_attempt_at`.
-
-        A sent row is never touched again, so a report is never sent twice after success.
-        """
-        state = (
-            ReportState.SENT if sent else (ReportState.REJECTED if rejected else ReportState.FAILED)
-        )
-        with self.connect() as con:
-            con.execute(
-                "UPDATE supply_outbox SET state = ?, attempts = attempts + 1, last_error = ?, "
-                "sent_at = CASE WHEN ? THEN ? ELSE sent_at END, next_attempt_at = ? "
-                "WHERE rel_item_id = ? AND state <> 'sent'",
-                [
-                    state,
-                    error,
-                    sent,
-                    at or now_utc(),
-                    None if sent else next_attempt_at,
-                    rel_item_id,
-                ],
-            )
+    def _held(self) -> set[tuple[str, int]]:
+        """The claims of this process: DuckDB has one writing process, so they are all there is."""
+        return _HELD.setdefault(self._path, set())
 
 
 def _cell(value: Any) -> Any:
@@ -422,7 +291,9 @@ def _ids(warehouse: Warehouse, sql: str, migration: str) -> set[str]:
     return {row["source_item_id"] for row in warehouse.query(sql, [migration])}
 
 
-def migration_status(warehouse: Warehouse, migration: str) -> dict[str, Any]:
+def migration_status(
+    warehouse: Warehouse, migration: str, *, ledger: Ledger | None = None
+) -> dict[str, Any]:
     """Where every source item of a migration stands: published, quarantined (by reason) or pending.
 
     Each set is read on its own, so the accounting can be checked rather than assumed:
@@ -431,6 +302,7 @@ def migration_status(warehouse: Warehouse, migration: str) -> dict[str, Any]:
     - quarantined: a quarantine row (latest stage wins), unless published since;
     - pending: drafted, and the ledger is pending, in flight or unknown (e.g. the daily quota ran out).
     `unaccounted` lists source items in none of them, and `overlapping` those in two.
+    The ledger and outbox are read from `ledger` (default: this warehouse), wherever they live.
     """
     source = _ids(
         warehouse, "SELECT source_item_id FROM raw_listings WHERE migration = ?", migration
@@ -440,11 +312,8 @@ def migration_status(warehouse: Warehouse, migration: str) -> dict[str, Any]:
         "SELECT source_item_id FROM quarantine WHERE migration = ? AND stage = 'extract'",
         migration,
     )
-    published = _ids(
-        warehouse,
-        "SELECT source_item_id FROM publish_ledger WHERE migration = ? AND state = 'published'",
-        migration,
-    )
+    book = (ledger or warehouse).ledger(migration)
+    published = {r["source_item_id"] for r in book.values() if r["state"] == LedgerState.PUBLISHED}
     latest = warehouse.query(
         "SELECT source_item_id, reason_code FROM quarantine WHERE migration = ? "
         "QUALIFY row_number() OVER (PARTITION BY source_item_id ORDER BY recorded_at DESC) = 1",
@@ -453,13 +322,14 @@ def migration_status(warehouse: Warehouse, migration: str) -> dict[str, Any]:
     quarantined = {r["source_item_id"]: r["reason_code"] for r in latest}
     for item_id in published:
         quarantined.pop(item_id, None)
-    pending = _ids(
-        warehouse,
-        "SELECT d.source_item_id FROM kuaishou_drafts d LEFT JOIN publish_ledger l "
-        "ON l.rel_item_id = d.rel_item_id WHERE d.migration = ? "
-        "AND (l.state IS NULL OR l.state IN ('pending', 'in_flight', 'unknown'))",
-        migration,
-    ) - set(quarantined)
+    pending = {
+        r["source_item_id"]
+        for r in warehouse.query(
+            "SELECT source_item_id, rel_item_id FROM kuaishou_drafts WHERE migration = ?",
+            [migration],
+        )
+        if r["rel_item_id"] not in book or book[r["rel_item_id"]]["state"] in TO_PUBLISH
+    } - set(quarantined)
     all_items = source | missing
     states = [published, set(quarantined), pending]
     overlapping = sorted(item for item in all_items if sum(item in state for state in states) > 1)
@@ -467,13 +337,7 @@ def migration_status(warehouse: Warehouse, migration: str) -> dict[str, Any]:
     by_reason: dict[str, int] = {}
     for reason in quarantined.values():
         by_reason[reason] = by_reason.get(reason, 0) + 1
-    outbox = {
-        row["state"]: int(row["n"])
-        for row in warehouse.query(
-            "SELECT state, count(*) AS n FROM supply_outbox WHERE migration = ? GROUP BY state",
-            [migration],
-        )
-    }
+    outbox = Counter(row["state"] for row in (ledger or warehouse).outbox_rows(migration))
     reported, delegated = outbox.get("sent", 0), outbox.get("delegated", 0)
     our_duty = len(published) - delegated
     return {

@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from listings.model import SourcePlatform
+from listings.priority import PublishPriority
 from listings.supply import (
     MigrationMode,
     SupplyOrigin,
@@ -125,6 +126,12 @@ class TargetConfig(_Strict):
     )
     express_template_id: int = Field(default=0, ge=0)
     rate_per_second: float = Field(default=10.0, gt=0, le=50)
+    publish_concurrency: int = Field(
+        default=4,
+        ge=1,
+        le=16,
+        description="Creates in flight at once; the rate limit still spaces every request.",
+    )
 
     _check_env = field_validator(
         "sign_secret_env", "access_token_env", "app_secret_env", "vvtool_client_secret_env"
@@ -242,6 +249,12 @@ class CategoryRules(_Strict):
     )
 
 
+class PublishRules(_Strict):
+    """What goes first when the daily quota stops a run (listings/priority.py)."""
+
+    priority: PublishPriority = PublishPriority.SOURCE_ORDER
+
+
 class SupplyConfig(_Strict):
     """Where distributed goods come from, when not from the source platform itself (DESIGN.md table).
 
@@ -264,6 +277,7 @@ class Migration(_Strict):
     titles: TitleRules = TitleRules()
     category: CategoryRules = CategoryRules()
     supply: SupplyConfig = SupplyConfig()
+    publish: PublishRules = PublishRules()
     daily_quota: int = Field(default=500, ge=1, le=500)
     max_items: int | None = Field(default=None, ge=1, description="Read at most this many items.")
 

@@ -71,7 +71,7 @@ ONSALE_FIELDS: Final = (
 DETAIL_FIELDS: Final = (
     "num_iid,title,nick,cid,seller_cids,price,num,with_hold_quantity,approve_status,outer_id,"
     "sub_title,sell_point,props,props_name,property_alias,input_pids,input_str,pic_url,desc,"
-    "modified,list_time,sku,item_img,prop_img,video,mpic_video"
+    "modified,list_time,sold_quantity,sku,item_img,prop_img,video,mpic_video"
 )
 """`fields` names arrays singular (`sku`, `item_img`); the item carries them plural (`skus`)."""
 
