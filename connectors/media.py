@@ -40,6 +40,9 @@ MAX_FETCH_BYTES = 20 * 1024 * 1024
 """Larger downloads are refused before decoding: an oversize source (≤ 20 MB) is re-encoded under
 Kuaishou's 2 MB, but a file ten times that is not a product photo and would only cost memory."""
 
+CACHE_WRITE_BATCH = 64
+"""Uploads between two `media_cache` writes: a crash re-uploads at most this many images."""
+
 Role = Literal["main", "detail"]
 
 _UPLOAD_TYPE: dict[Role, int] = {"main": 1, "detail": 2}
@@ -158,6 +161,38 @@ def _public_urls(good: list[FetchedImage], roles: dict[str, Role], outcome: Medi
         outcome.kwai_urls[image.url] = public
 
 
+async def _upload_missing(
+    missing: list[tuple[str, PreparedImage, Role]],
+    *,
+    kuaishou: Publisher,
+    warehouse: Warehouse,
+    hosted: dict[str, str],
+) -> dict[str, str]:
+    """Upload each (digest, image, role) in turn, adding its URL to `hosted` and to `media_cache`
+    every CACHE_WRITE_BATCH uploads; returns why the refused ones were refused, by digest.
+
+    One at a time: the platform's QPS limit, not our concurrency, bounds the rate.
+    """
+    refused: dict[str, str] = {}
+    entries: list[tuple[str, str, int]] = []
+    for index, (digest, result, role) in enumerate(missing, start=1):
+        try:
+            done = await kuaishou.upload_image(
+                result.data,
+                upload_type=_UPLOAD_TYPE[role],
+                filename=f"{digest}.{'png' if result.format == 'PNG' else 'jpg'}",
+            )
+        except PlatformError as exc:
+            refused[digest] = f"upload rejected: {exc}"
+        else:
+            entries.append((digest, done.kwai_img_url, len(result.data)))
+            hosted[digest] = done.kwai_img_url
+        if len(entries) >= CACHE_WRITE_BATCH or index == len(missing):
+            warehouse.cache_media_many(entries)
+            entries = []
+    return refused
+
+
 async def rehost_images(
     urls: Iterable[str],
     *,
@@ -205,24 +240,11 @@ async def rehost_images(
     outcome.same_prepared_bytes = len(outcome.sha256) - len(by_hash)
     hosted = warehouse.cached_media(by_hash)
     outcome.cache_hits = len(hosted)
-    refused: dict[str, str] = {}
-    for digest, (result, role) in by_hash.items():
-        if digest in hosted:
-            continue
-        try:
-            upload = await kuaishou.upload_image(
-                result.data,
-                upload_type=_UPLOAD_TYPE[role],
-                filename=f"{digest}.{'png' if result.format == 'PNG' else 'jpg'}",
-            )
-        except PlatformError as exc:
-            refused[digest] = f"upload rejected: {exc}"
-            continue
-        warehouse.cache_media(
-            sha256=digest, kwai_url=upload.kwai_img_url, byte_size=len(result.data)
-        )
-        hosted[digest] = upload.kwai_img_url
-        outcome.uploaded += 1
+    missing = [
+        (digest, result, role) for digest, (result, role) in by_hash.items() if digest not in hosted
+    ]
+    refused = await _upload_missing(missing, kuaishou=kuaishou, warehouse=warehouse, hosted=hosted)
+    outcome.uploaded = len(missing) - len(refused)
     for url, digest in outcome.sha256.items():
         if digest in hosted:
             outcome.kwai_urls[url] = hosted[digest]

@@ -274,10 +274,18 @@ class Warehouse:
         return {row["sha256"]: row["kwai_url"] for row in rows}
 
     def cache_media(self, *, sha256: str, kwai_url: str, byte_size: int) -> None:
+        self.cache_media_many([(sha256, kwai_url, byte_size)])
+
+    def cache_media_many(self, entries: Sequence[tuple[str, str, int]]) -> None:
+        """Record (sha256, kwai_url, byte_size) of uploaded images in one connection: opening one
+        per image costs more than the upload itself on a busy machine."""
+        if not entries:
+            return
+        now = now_utc()
         with self.connect() as con:
-            con.execute(
+            con.executemany(
                 "INSERT INTO media_cache VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
-                [sha256, kwai_url, byte_size, now_utc()],
+                [[sha256, kwai_url, size, now] for sha256, kwai_url, size in entries],
             )
 
     # --- publish ledger --------------------------------------------------------------------------
