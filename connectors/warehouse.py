@@ -77,6 +77,9 @@ CREATE TABLE IF NOT EXISTS compliance_summary (
     reported_on_time INTEGER, overdue INTEGER, report_rate DOUBLE, on_time_rate DOUBLE,
     rate_main_images_3 DOUBLE, rate_video DOUBLE, rate_short_title DOUBLE,
     computed_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (migration, iso_week));
+ALTER TABLE media_cache ADD COLUMN IF NOT EXISTS source_sha256 VARCHAR;
+ALTER TABLE media_cache ADD COLUMN IF NOT EXISTS role VARCHAR;
+ALTER TABLE media_cache ADD COLUMN IF NOT EXISTS facts JSON;
 ALTER TABLE media ADD COLUMN IF NOT EXISTS role VARCHAR;
 ALTER TABLE media ADD COLUMN IF NOT EXISTS ratio_34 BOOLEAN;
 ALTER TABLE media ADD COLUMN IF NOT EXISTS white_border_left BOOLEAN;
@@ -257,11 +260,50 @@ class Warehouse(LedgerSql):
         )
         return {row["sha256"]: row["kwai_url"] for row in rows}
 
+    def prepared_media(
+        self, sources: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], dict[str, Any]]:
+        """(source sha256, role) → the cached upload made from those source bytes in that role:
+        {sha256, kwai_url, facts}. A re-run then neither prepares nor uploads the image again."""
+        keys = set(sources)
+        digests = list({digest for digest, _ in keys})
+        if not digests:
+            return {}
+        rows = self.query(
+            "SELECT source_sha256, role, sha256, kwai_url, facts FROM media_cache "
+            f"WHERE facts IS NOT NULL AND source_sha256 IN ({', '.join('?' for _ in digests)})",
+            digests,
+        )
+        found = {(row["source_sha256"], row["role"]): row for row in rows}
+        return {key: row for key, row in found.items() if key in keys}
+
     def cache_media(self, *, sha256: str, kwai_url: str, byte_size: int) -> None:
+        self.cache_media_many([{"sha256": sha256, "kwai_url": kwai_url, "byte_size": byte_size}])
+
+    def cache_media_many(self, entries: Sequence[dict[str, Any]]) -> None:
+        """Record uploaded images ({sha256, kwai_url, byte_size}, optionally the source_sha256,
+        role and facts JSON they were prepared from) in one connection: opening one per image
+        costs more than the upload itself on a busy machine."""
+        if not entries:
+            return
+        now = now_utc()
         with self.connect() as con:
-            con.execute(
-                "INSERT INTO media_cache VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
-                [sha256, kwai_url, byte_size, now_utc()],
+            con.executemany(
+                "INSERT INTO media_cache (sha256, kwai_url, byte_size, uploaded_at, "
+                "source_sha256, role, facts) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (sha256) DO NOTHING",
+                [
+                    [
+                        e["sha256"],
+                        e["kwai_url"],
+                        e["byte_size"],
+                        now,
+                        e.get("source_sha256"),
+                        e.get("role"),
+                        e.get("facts"),
+                    ]
+                    for e in entries
+                ],
             )
 
     # --- the ledger backend (connectors.ledger.LedgerSql) ------------------------------------
