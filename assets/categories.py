@@ -21,7 +21,7 @@ from assets.migrations import PROJECT_ROOT
 from assets.resources import PlatformsResource
 from connectors.http import PlatformError
 from connectors.kuaishou.errors import KuaishouQuotaExceededError
-from connectors.kuaishou.models import CategorySuggestion
+from connectors.kuaishou.models import CategoryConfig, CategorySuggestion
 from connectors.kuaishou.suggestion_cache import SuggestionCache, cached_suggestions
 from connectors.media import rehost_images
 from connectors.warehouse import Warehouse
@@ -32,6 +32,7 @@ from listings.categories import (
     parse_overrides_csv,
     source_category_key,
 )
+from listings.category_props import PropSpec
 from listings.migrations import Migration, PublishBackend
 from listings.model import Listing
 
@@ -41,6 +42,7 @@ __all__ = [
     "load_overrides",
     "open_leaf_ids",
     "project_path",
+    "prop_specs_of",
     "suggested_leaves",
     "suggestion_key",
 ]
@@ -73,6 +75,19 @@ def open_leaf_ids(tree: CategoryTree, migration: Migration) -> set[int]:
     """The leaves this shop may publish to: those under `category.open_categories`, else all."""
     opened = migration.category.open_categories
     return tree.leaves_under(opened) if opened else set(tree.leaves)
+
+
+def prop_specs_of(config: CategoryConfig) -> list[PropSpec]:
+    """A leaf's attributes from its open.item.category.config, in the domain's terms."""
+    return [
+        PropSpec(
+            prop_id=pc.prop_id,
+            name=pc.prop_name,
+            required=pc.required,
+            input_type=pc.prop_input_type,
+        )
+        for pc in config.prop_configs
+    ]
 
 
 def load_mapping(migration: Migration) -> CategoryMapping:

@@ -12,6 +12,7 @@ from assets.categories import (
     load_mapping,
     load_overrides,
     open_leaf_ids,
+    prop_specs_of,
     suggested_leaves,
     suggestion_key,
 )
@@ -29,7 +30,7 @@ from listings.categories import (
     OverridesFileError,
     needs_review,
 )
-from listings.category_props import PropAliases, PropSpec, with_category_props
+from listings.category_props import PropAliases, with_category_props
 from listings.draft import KuaishouDraft
 from listings.drafting import build_draft
 from listings.migrations import Migration, PublishBackend
@@ -297,21 +298,6 @@ async def _category_configs(
     return dict(zip(sorted(category_ids), configs, strict=True))
 
 
-def _prop_specs(configs: Mapping[int, CategoryConfig]) -> dict[int, list[PropSpec]]:
-    return {
-        cid: [
-            PropSpec(
-                prop_id=pc.prop_id,
-                name=pc.prop_name,
-                required=pc.required,
-                input_type=pc.prop_input_type,
-            )
-            for pc in config.prop_configs
-        ]
-        for cid, config in configs.items()
-    }
-
-
 @dg.asset(
     partitions_def=migration_partitions,
     group_name="transform",
@@ -351,7 +337,7 @@ def kuaishou_drafts(
     refund_rules = {
         cid: list(config.category_config.refund_rule_list) for cid, config in configs.items()
     }
-    prop_specs = _prop_specs(configs)
+    prop_specs = {cid: prop_specs_of(config) for cid, config in configs.items()}
     aliases = PropAliases.from_csv_text(PROP_ALIASES_FILE.read_text(encoding="utf-8"))
     store.delete_partition("kuaishou_drafts", migration=migration.key)
     problems: list[dict[str, str]] = []

@@ -29,6 +29,7 @@ from tests.assets.conftest import (  # noqa: F401  (fixtures of the in-process p
     warehouse,
     warehouse_path,
 )
+from tests.samples import tshirt
 
 DRESS = "20224"  # 女装 > 连衣裙 in the sandbox tree
 
@@ -236,3 +237,59 @@ def _write(path: Path, rows: list[dict[str, str]]) -> None:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+
+
+def test_an_import_choosing_a_leaf_the_shop_has_not_opened_names_it(tmp_path: Path) -> None:
+    store = Warehouse(tmp_path / "warehouse.duckdb")
+    listing = tshirt()
+    store.append_rows(
+        "listings",
+        [
+            {
+                "migration": "taobao-demo",
+                "source_item_id": listing.source_item_id,
+                "title": listing.title,
+                "listing": listing.model_dump_json(),
+            }
+        ],
+    )
+    store.append_rows(
+        "category_leaves",
+        [
+            {
+                "migration": "taobao-demo",
+                "category_id": 20171,
+                "path": "女装>T恤",
+                "is_open": False,
+            },
+            {"migration": "taobao-demo", "category_id": 90011, "path": "男装>T恤", "is_open": True},
+        ],
+    )
+    (tmp_path / "migrations.yaml").write_text(
+        REVIEW_ALL.format(source=TAOBAO_DEMO_SOURCE, overrides=tmp_path / "overrides.csv"),
+        encoding="utf-8",
+    )
+    edited = tmp_path / "review.csv"
+    edited.write_text(
+        f"source_item_id,chosen_category_id,scope\n{listing.source_item_id},20171,item\n",
+        encoding="utf-8",
+    )
+    env = {
+        "BANJIA_MIGRATIONS": str(tmp_path / "migrations.yaml"),
+        "BANJIA_WAREHOUSE": str(store.path),
+    }
+    result = run(["review", "import", "--migration", "taobao-demo", str(edited)], env=env)
+    assert result.exit_code == 1
+    assert "20171 女装>T恤 is not open to the shop" in result.output
+    assert not (tmp_path / "overrides.csv").exists()
+
+    edited.write_text(
+        f"source_item_id,chosen_category_id,scope\n{listing.source_item_id},90011,category\n",
+        encoding="utf-8",
+    )
+    result = run(["review", "import", "--migration", "taobao-demo", str(edited)], env=env)
+    assert result.exit_code == 0, result.output
+    rows = csv_rows((tmp_path / "overrides.csv").read_text(encoding="utf-8"))
+    assert [(r["source_category"], r["kuaishou_category_id"]) for r in rows] == [
+        ("50000671", "90011")  # scope category: the item's source category, not the item
+    ]

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from assets.categories import prop_specs_of
 from connectors.kuaishou import KuaishouClient
 from connectors.kuaishou.convert import build_item_new_param
 from connectors.kuaishou.errors import KuaishouValidationError
 from connectors.sandbox.kuaishou_open import KuaishouSandbox
 from listings.categories import CategoryDecision
-from listings.category_props import PropAliases, PropSpec, with_category_props
+from listings.category_props import PropAliases, with_category_props
 from listings.draft import KuaishouDraft
 from listings.drafting import build_draft
 from listings.migrations import Migration
@@ -66,17 +67,7 @@ async def test_a_draft_with_the_brand_filled_from_an_alias_is_created(
     draft = build_draft(listing, decision=decision, migration=migration)
     assert isinstance(draft, KuaishouDraft)
     config = await client.category_config(LIPSTICK)
-    specs = {
-        LIPSTICK: [
-            PropSpec(
-                prop_id=pc.prop_id,
-                name=pc.prop_name,
-                required=pc.required,
-                input_type=pc.prop_input_type,
-            )
-            for pc in config.prop_configs
-        ]
-    }
+    specs = {LIPSTICK: prop_specs_of(config)}
     filled = with_category_props(draft, listing, specs=specs, aliases=ALIASES)
     assert isinstance(filled, KuaishouDraft)
     hosted = dict.fromkeys(filled.image_urls, kwai_urls[0])
