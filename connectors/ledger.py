@@ -363,7 +363,7 @@ class LedgerSql:
                 [*wanted, *states],
             )
             taken = self._lock("ledger", rows)
-        held.update(("ledger", row["rel_item_id"]) for row in taken)
+        self._note_claims("ledger", taken)
         return taken
 
     def _select_for_claim(self, con: Any, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
@@ -371,14 +371,25 @@ class LedgerSql:
         names = [d[0] for d in cursor.description or ()]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
+    def _mine(self) -> set[tuple[str, int]]:
+        """The claims this object took (what `close` gives back), a subset of `_held()`."""
+        if not hasattr(self, "_my_claims"):
+            self._my_claims: set[tuple[str, int]] = set()
+        return self._my_claims
+
+    def _note_claims(self, kind: str, rows: list[dict[str, Any]]) -> None:
+        keys = {(kind, int(row["rel_item_id"])) for row in rows}
+        self._held().update(keys)
+        self._mine().update(keys)
+
     def release(self, rel_item_ids: Sequence[int]) -> None:
         self._release("ledger", rel_item_ids)
 
     def _release(self, kind: str, ids: Sequence[int]) -> None:
-        held = self._held()
-        mine = [rel for rel in dict.fromkeys(ids) if (kind, rel) in held]
+        mine = [rel for rel in dict.fromkeys(ids) if (kind, rel) in self._mine()]
         self._unlock(kind, mine)
-        held.difference_update((kind, rel) for rel in mine)
+        self._held().difference_update((kind, rel) for rel in mine)
+        self._mine().difference_update((kind, rel) for rel in mine)
 
     # --- supply outbox -------------------------------------------------------------------------
 
@@ -414,7 +425,7 @@ class LedgerSql:
                 [*wanted, now],
             )
             taken = self._lock("outbox", rows)
-        held.update(("outbox", row["rel_item_id"]) for row in taken)
+        self._note_claims("outbox", taken)
         return taken
 
     def outbox_release(self, rel_item_ids: Sequence[int]) -> None:
@@ -446,7 +457,7 @@ class LedgerSql:
 
     def close(self) -> None:
         """Give back every claim this object holds."""
-        for kind, rel in list(self._held()):
+        for kind, rel in list(self._mine()):
             self._release(kind, [rel])
 
 
@@ -496,11 +507,11 @@ class PostgresLedger(LedgerSql):
                     f"ledger database unreachable ({_without_password(self._url)}): {exc}. "
                     "Start PostgreSQL or unset BANJIA_LEDGER_URL to use the DuckDB ledger"
                 ) from None
-            con.execute(f"CREATE SCHEMA IF NOT EXISTS {self._schema}")
-            con.execute(f"SET search_path TO {self._schema}")
             with con.transaction():
-                # Two workers starting at once must not race on CREATE TABLE IF NOT EXISTS.
+                # Two workers starting at once must not race on CREATE ... IF NOT EXISTS.
                 con.execute("SELECT pg_advisory_xact_lock(0)")
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS {self._schema}")
+                con.execute(f"SET search_path TO {self._schema}")
                 con.execute(LEDGER_TABLES.format(json="TEXT"))
             self._con = con
         return self._con

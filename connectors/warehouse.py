@@ -9,6 +9,7 @@ insert), so re-executing a step is always safe.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -320,7 +321,8 @@ class Warehouse(LedgerSql):
 
     def _held(self) -> set[tuple[str, int]]:
         """The claims of this process: DuckDB has one writing process, so they are all there is."""
-        return _HELD.setdefault(self._path, set())
+        key = self._path if self._path == ":memory:" else os.path.abspath(self._path)
+        return _HELD.setdefault(key, set())
 
 
 def _cell(value: Any) -> Any:

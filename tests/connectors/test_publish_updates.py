@@ -6,11 +6,12 @@ Prices and stock alone go through `open.item.autopass.edit` (no review); anythin
 it. The ledger keeps the versions last sent, so an unchanged item is left alone.
 """
 
+import asyncio
 from typing import Any
 
 from connectors.kuaishou import KuaishouClient
 from connectors.ledger import Ledger
-from connectors.publishing import PublishJob, PublishOutcome
+from connectors.publishing import PublishJob, PublishOutcome, publish_drafts
 from connectors.sandbox.app import Sandbox
 from listings.migrations import Migration
 from tests.connectors.test_publishing import (  # the emulator, client and warehouse fixtures
@@ -151,3 +152,28 @@ def _forget_versions(ledger: Ledger, rel_item_id: int) -> None:
         "UPDATE publish_ledger SET version = NULL, offer_version = NULL WHERE rel_item_id = ?",
         [rel_item_id],
     )
+
+
+class _CreateOnly:
+    """A backend that can create and look up but not edit (what vv-tool documents)."""
+
+    def __init__(self, client: KuaishouClient) -> None:
+        self.create_item = client.create_item
+        self.find_item_by_rel_item_id = client.find_item_by_rel_item_id
+        self.upload_image = client.upload_image
+        self.aclose = client.aclose
+
+
+def test_a_backend_without_edits_leaves_a_changed_item_as_it_is_and_counts_it(
+    client: KuaishouClient, sandbox: Sandbox, warehouse: Ledger, migration: Migration
+) -> None:
+    job, kwai_item_id = _published_one(client, sandbox, warehouse, migration)
+    changed = _retitled(job, "纯棉短袖T恤女2025夏季新款宽松百搭上衣")
+    outcome = asyncio.run(
+        publish_drafts(
+            [changed], migration=M, client=_CreateOnly(client), warehouse=warehouse, quota_left=5
+        )
+    )
+    assert (outcome.update_unsupported, outcome.created, outcome.updated) == (1, 0, 0)
+    assert _on_platform(sandbox, kwai_item_id)["title"] == job.param.title
+    assert len(sandbox.kuaishou.items) == 1
