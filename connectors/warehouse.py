@@ -60,6 +60,17 @@ CREATE TABLE IF NOT EXISTS publish_ledger (
 CREATE TABLE IF NOT EXISTS sku_map (
     rel_sku_id BIGINT PRIMARY KEY, rel_item_id BIGINT NOT NULL, kwai_sku_id BIGINT,
     source_sku_id VARCHAR, synthetic BOOLEAN NOT NULL);
+CREATE TABLE IF NOT EXISTS video_cache (
+    shop_key VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, video_id VARCHAR NOT NULL,
+    byte_size BIGINT, uploaded_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (shop_key, sha256));
+CREATE TABLE IF NOT EXISTS item_videos (
+    migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, source_url VARCHAR NOT NULL,
+    sha256 VARCHAR, video_id VARCHAR, status VARCHAR NOT NULL, detail VARCHAR,
+    PRIMARY KEY (migration, source_item_id));
+CREATE TABLE IF NOT EXISTS media_fill_rates (
+    migration VARCHAR NOT NULL, run_id VARCHAR NOT NULL, computed_at TIMESTAMPTZ NOT NULL,
+    items INTEGER NOT NULL, rate_main_images_3 DOUBLE, rate_ratio_34 DOUBLE, rate_video DOUBLE,
+    rate_short_title DOUBLE, white_border_images_left INTEGER, PRIMARY KEY (migration, run_id));
 CREATE TABLE IF NOT EXISTS supply_outbox (
     rel_item_id BIGINT PRIMARY KEY, migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL,
     kwai_item_id BIGINT NOT NULL, payload JSON NOT NULL, scene INTEGER NOT NULL,
@@ -274,6 +285,27 @@ class Warehouse:
             con.execute(
                 "INSERT INTO media_cache VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
                 [sha256, kwai_url, byte_size, now_utc()],
+            )
+
+    # --- video cache (a material belongs to one shop: keyed by the target shop too) ------------
+
+    def cached_videos(self, *, shop_key: str, sha256s: Iterable[str]) -> dict[str, str]:
+        keys = list(set(sha256s))
+        if not keys:
+            return {}
+        rows = self.query(
+            f"SELECT sha256, video_id FROM video_cache WHERE shop_key = ? AND sha256 IN "
+            f"({', '.join('?' for _ in keys)})",
+            [shop_key, *keys],
+        )
+        return {row["sha256"]: row["video_id"] for row in rows}
+
+    def cache_video(self, *, shop_key: str, sha256: str, video_id: str, byte_size: int) -> None:
+        with self.connect() as con:
+            con.execute(
+                "INSERT INTO video_cache VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (shop_key, sha256) DO NOTHING",
+                [shop_key, sha256, video_id, byte_size, now_utc()],
             )
 
     # --- publish ledger --------------------------------------------------------------------------
