@@ -82,6 +82,10 @@ CREATE TABLE IF NOT EXISTS compliance_summary (
     rate_main_images_3 DOUBLE, rate_video DOUBLE, rate_short_title DOUBLE,
     computed_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (migration, iso_week));
 ALTER TABLE supply_outbox ADD COLUMN IF NOT EXISTS next_attempt_at TIMESTAMPTZ;
+ALTER TABLE media ADD COLUMN IF NOT EXISTS role VARCHAR;
+ALTER TABLE media ADD COLUMN IF NOT EXISTS ratio_34 BOOLEAN;
+ALTER TABLE media ADD COLUMN IF NOT EXISTS white_border_left BOOLEAN;
+ALTER TABLE media ADD COLUMN IF NOT EXISTS trimmed BOOLEAN;
 ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS counted INTEGER;
 ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS reported_late INTEGER;
 ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS not_yet_due INTEGER;

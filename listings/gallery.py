@@ -21,6 +21,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict
 
+from listings.images import MIN_MAIN_IMAGES
 from listings.model import Listing
 from listings.quarantine import Problem, Stage
 
@@ -32,7 +33,6 @@ __all__ = [
     "too_few_main_images",
 ]
 
-MIN_MAIN_IMAGES = 3  # [C] service-market rule: at least 3 main images, no white borders
 MAX_MAIN_IMAGES = 9  # [C] open.item.new imageUrls: at most 9
 
 

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from connectors import content
 from connectors.content import CHINA_TZ, ParseProblem, dedupe, validation_problem, yuan_to_fen
 from connectors.taobao.models import TopItem, TopSku
+from listings import description
 from listings.model import (
     ItemProp,
     Listing,
@@ -130,7 +131,7 @@ def origin_url(num_iid: int | str, *, tmall: bool = False) -> str:
 
 
 def _detail_images(desc: str | None) -> tuple[str, ...]:
-    return dedupe(normalize_image_url(src) for src in content.img_sources(desc))
+    return description.detail_images(desc, https_domains=content.ALICDN_DOMAINS)
 
 
 def _main_images(item: TopItem) -> tuple[str, ...]:

@@ -288,14 +288,16 @@ def test_desc_images_are_extracted_normalised_and_deduplicated(tent_item: dict[s
     )
 
 
-def test_images_on_other_hosts_are_kept_as_given(reference_item: dict[str, Any]) -> None:
+def test_http_on_other_hosts_is_kept_and_protocol_relative_takes_https(
+    reference_item: dict[str, Any],
+) -> None:
     reference_item["desc"] = (
         '<img src="http://127.0.0.1:8765/taobao/img/a.jpg">'
         '<img src="//127.0.0.1:8765/taobao/img/b.jpg">'
     )
     assert parse_item(reference_item, shop_id=SHOP).detail_images == (
         "http://127.0.0.1:8765/taobao/img/a.jpg",
-        "//127.0.0.1:8765/taobao/img/b.jpg",
+        "https://127.0.0.1:8765/taobao/img/b.jpg",
     )
 
 
