@@ -312,6 +312,46 @@ class Warehouse:
                 [shop_key, sha256, video_id, byte_size, now_utc()],
             )
 
+    # --- fill rates ------------------------------------------------------------------------------
+
+    def item_media(self, migration: str) -> list[dict[str, Any]]:
+        """Per drafted item: what it will carry to Kuaishou, as `listings.compliance.ItemMedia`.
+
+        Main images are the distinct Kuaishou copies of its hosted main-role images (two source
+        URLs with the same prepared bytes are one picture on Kuaishou); the video is a hosted
+        `item_videos` row; the short title is the draft's.
+        """
+        return self.query(
+            "WITH m AS (SELECT source_item_id, "
+            "count(DISTINCT kwai_url) FILTER (WHERE role = 'main' AND status = 'hosted') "
+            "AS main_images, "
+            "count(DISTINCT kwai_url) FILTER (WHERE role = 'main' AND status = 'hosted' "
+            "AND ratio_34) AS ratio_34_images, "
+            "count(*) FILTER (WHERE white_border_left) AS white_border_images "
+            "FROM media WHERE migration = ? GROUP BY source_item_id), "
+            "v AS (SELECT source_item_id FROM item_videos WHERE migration = ? "
+            "AND status = 'hosted') "
+            "SELECT coalesce(m.main_images, 0) AS main_images, "
+            "coalesce(m.ratio_34_images, 0) AS ratio_34_images, "
+            "v.source_item_id IS NOT NULL AS has_video, "
+            "json_extract_string(d.draft, '$.short_title') IS NOT NULL AS has_short_title, "
+            "coalesce(m.white_border_images, 0) AS white_border_images "
+            "FROM kuaishou_drafts d LEFT JOIN m USING (source_item_id) "
+            "LEFT JOIN v USING (source_item_id) WHERE d.migration = ?",
+            [migration, migration, migration],
+        )
+
+    def record_fill_rates(self, row: dict[str, Any]) -> None:
+        """Store one run's fill rates for a migration (a re-executed run replaces its own row)."""
+        with self.connect() as con:
+            con.execute("BEGIN")
+            con.execute(
+                "DELETE FROM media_fill_rates WHERE migration = ? AND run_id = ?",
+                [row["migration"], row["run_id"]],
+            )
+            self._insert(con, "media_fill_rates", [row])
+            con.execute("COMMIT")
+
     # --- publish ledger --------------------------------------------------------------------------
 
     def ledger(self, migration: str) -> dict[int, dict[str, Any]]:
