@@ -36,7 +36,7 @@ def fill_rates_asset(
     store.record_fill_rates(
         {
             "migration": migration.key,
-            "run_id": context.run_id,
+            "run_id": context.run.run_id,
             "computed_at": datetime.now(UTC),
             **rates.model_dump(),
         }
