@@ -7,12 +7,12 @@ a migration are a chain anyway (README, "Where the data lands").
 
 import dagster as dg
 
-from assets import extract, publish, report, transform
+from assets import extract, publish, quality, report, transform
 from assets.automation import daily_migration, hourly_report_flush, migrate_job, report_job
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
 
 defs = dg.Definitions(
-    assets=dg.load_assets_from_modules([extract, transform, publish, report]),
+    assets=dg.load_assets_from_modules([extract, transform, publish, quality, report]),
     jobs=[migrate_job, report_job],
     schedules=[daily_migration, hourly_report_flush],
     resources={

@@ -11,6 +11,7 @@ import dagster as dg
 from assets.metadata import counts_table, markdown_table
 from assets.partitions import migration_partitions
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
+from connectors.item_videos import VideoOutcome, host_videos
 from connectors.kuaishou import SupplyItem, build_item_new_param, build_supply_item, violations
 from connectors.ledger import Ledger
 from connectors.media import MediaOutcome, rehost_images
@@ -18,7 +19,7 @@ from connectors.publishing import PublishJob, PublishOutcome, publish_drafts
 from connectors.warehouse import Warehouse, migration_status
 from listings.draft import KuaishouDraft
 from listings.images import MIN_MAIN_IMAGES
-from listings.migrations import Migration
+from listings.migrations import Migration, PublishBackend
 from listings.model import Listing
 from listings.priority import PublishPriority, RankFacts, publish_order
 from listings.quarantine import Stage
@@ -176,6 +177,107 @@ def _hosted_only(draft: KuaishouDraft, hosted: dict[str, str]) -> KuaishouDraft:
     return draft.model_copy(update={"main_images": main, "detail_images": detail, "skus": skus})
 
 
+VVTOOL_NO_VIDEO = (
+    "vv-tool's ks-item-new takes only itemVideoId, a Kuaishou short-video id, and offers no "
+    "material upload: a source video cannot reach the item through vv-tool (decision 31)"
+)
+
+
+async def _host_videos(
+    platforms: PlatformsResource, migration: Migration, store: Warehouse, urls: list[str]
+) -> VideoOutcome:
+    async with (
+        platforms.kuaishou(migration, warehouse=store) as client,
+        platforms.media_fetcher() as fetcher,
+    ):
+        return await host_videos(
+            urls,
+            shop_key=migration.kuaishou_shop_key,
+            fetch_client=fetcher,
+            kuaishou=client,
+            warehouse=store,
+        )
+
+
+@dg.asset(
+    partitions_def=migration_partitions,
+    group_name="publish",
+    kinds={"duckdb", "api"},
+    deps=["kuaishou_drafts"],
+    description="Each draft's source video uploaded as a Kuaishou item-video material, once per "
+    "shop and content hash; a failed video is counted, never blocks its item.",
+)
+def item_videos(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    migrations: MigrationsResource,
+    platforms: PlatformsResource,
+) -> dg.MaterializeResult:
+    migration = migrations.get(context.partition_key)
+    store = warehouse.open()
+    wanted = store.query(
+        "SELECT source_item_id, json_extract_string(draft, '$.video_url') AS url "
+        "FROM kuaishou_drafts WHERE migration = ? AND url IS NOT NULL ORDER BY source_item_id",
+        [migration.key],
+    )
+    skipped = migration.target.backend is not PublishBackend.KUAISHOU
+    outcome = (
+        VideoOutcome()
+        if skipped or not wanted
+        else asyncio.run(_host_videos(platforms, migration, store, [r["url"] for r in wanted]))
+    )
+    rows = []
+    for row in wanted:
+        url = row["url"]
+        video_id = outcome.video_ids.get(url)
+        status = "skipped" if skipped else ("hosted" if video_id else "failed")
+        rows.append(
+            {
+                "migration": migration.key,
+                "source_item_id": row["source_item_id"],
+                "source_url": url,
+                "sha256": outcome.sha256.get(url),
+                "video_id": video_id,
+                "status": status,
+                "detail": VVTOOL_NO_VIDEO if skipped else outcome.failures.get(url),
+            }
+        )
+    store.replace_partition("item_videos", migration=migration.key, rows=rows)
+    statuses = Counter(str(r["status"]) for r in rows)
+    failed = [r for r in rows if r["status"] == "failed"]
+    reasons = Counter(str(r["detail"]).split(":", 1)[0] for r in failed)
+    return dg.MaterializeResult(
+        metadata={
+            "items_with_source_video": len(rows),
+            "hosted": statuses.get("hosted", 0),
+            "uploaded": outcome.uploaded,
+            "cache_hits": outcome.cache_hits,
+            "failed": statuses.get("failed", 0),
+            "skipped": statuses.get("skipped", 0),
+            **({"skipped_reason": VVTOOL_NO_VIDEO} if skipped and rows else {}),
+            "failed_by_reason": counts_table(reasons),
+            "dagster/row_count": len(rows),
+            "preview": markdown_table(
+                [
+                    {k: r[k] for k in ("source_item_id", "status", "video_id", "detail")}
+                    for r in (failed or rows)
+                ]
+            ),
+        }
+    )
+
+
+def _hosted_videos(store: Warehouse, migration_key: str) -> dict[str, str]:
+    return {
+        row["source_item_id"]: row["video_id"]
+        for row in store.query(
+            "SELECT source_item_id, video_id FROM item_videos "
+            "WHERE migration = ? AND status = 'hosted'",
+            [migration_key],
+        )
+    }
+
+
 def _report_for(
     draft: KuaishouDraft, migration: Migration, hosted: dict[str, str]
 ) -> Callable[[int], SupplyItem]:
@@ -262,7 +364,7 @@ async def _publish(
     partitions_def=migration_partitions,
     group_name="publish",
     kinds={"duckdb", "api"},
-    deps=["media"],
+    deps=["media", "item_videos"],
     description="Items created on Kuaishou exactly once each (ledger + relItemId lookup), "
     "in the migration's priority order; changed items edited, never created again.",
     check_specs=[dg.AssetCheckSpec("every_source_item_accounted_for", asset="published_items")],
@@ -283,12 +385,17 @@ def published_items(
         )
     }
     hosted = _hosted_images(store, migration.key)
+    videos = _hosted_videos(store, migration.key)
     jobs, problems = [], []
     for draft in _load_drafts(store, migration.key):
         if draft.source_item_id in quarantined:
             continue
         ready = _hosted_only(draft, hosted.get(draft.source_item_id, {}))
-        param = build_item_new_param(ready, kwai_images=hosted.get(draft.source_item_id, {}))
+        param = build_item_new_param(
+            ready,
+            kwai_images=hosted.get(draft.source_item_id, {}),
+            video_id=videos.get(draft.source_item_id),
+        )
         found = violations(param)
         if found:
             problems.append(

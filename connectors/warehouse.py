@@ -73,6 +73,17 @@ CREATE TABLE IF NOT EXISTS media (
     migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, source_url VARCHAR NOT NULL,
     sha256 VARCHAR, kwai_url VARCHAR, status VARCHAR NOT NULL, detail VARCHAR,
     PRIMARY KEY (migration, source_item_id, source_url));
+CREATE TABLE IF NOT EXISTS video_cache (
+    shop_key VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, video_id VARCHAR NOT NULL,
+    byte_size BIGINT, uploaded_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (shop_key, sha256));
+CREATE TABLE IF NOT EXISTS item_videos (
+    migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, source_url VARCHAR NOT NULL,
+    sha256 VARCHAR, video_id VARCHAR, status VARCHAR NOT NULL, detail VARCHAR,
+    PRIMARY KEY (migration, source_item_id));
+CREATE TABLE IF NOT EXISTS media_fill_rates (
+    migration VARCHAR NOT NULL, run_id VARCHAR NOT NULL, computed_at TIMESTAMPTZ NOT NULL,
+    items INTEGER NOT NULL, rate_main_images_3 DOUBLE, rate_ratio_34 DOUBLE, rate_video DOUBLE,
+    rate_short_title DOUBLE, white_border_images_left INTEGER, PRIMARY KEY (migration, run_id));
 CREATE TABLE IF NOT EXISTS compliance_summary (
     migration VARCHAR NOT NULL, iso_week VARCHAR NOT NULL, published INTEGER, reported INTEGER,
     reported_on_time INTEGER, overdue INTEGER, report_rate DOUBLE, on_time_rate DOUBLE,
@@ -280,6 +291,67 @@ class Warehouse(LedgerSql):
 
     def cache_media(self, *, sha256: str, kwai_url: str, byte_size: int) -> None:
         self.cache_media_many([{"sha256": sha256, "kwai_url": kwai_url, "byte_size": byte_size}])
+
+    # --- video cache (a material belongs to one shop: keyed by the target shop too) ------------
+
+    def cached_videos(self, *, shop_key: str, sha256s: Iterable[str]) -> dict[str, str]:
+        keys = list(set(sha256s))
+        if not keys:
+            return {}
+        rows = self.query(
+            f"SELECT sha256, video_id FROM video_cache WHERE shop_key = ? AND sha256 IN "
+            f"({', '.join('?' for _ in keys)})",
+            [shop_key, *keys],
+        )
+        return {row["sha256"]: row["video_id"] for row in rows}
+
+    def cache_video(self, *, shop_key: str, sha256: str, video_id: str, byte_size: int) -> None:
+        with self.connect() as con:
+            con.execute(
+                "INSERT INTO video_cache VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (shop_key, sha256) DO NOTHING",
+                [shop_key, sha256, video_id, byte_size, now_utc()],
+            )
+
+    # --- fill rates ------------------------------------------------------------------------------
+
+    def item_media(self, migration: str) -> list[dict[str, Any]]:
+        """Per drafted item: what it will carry to Kuaishou, as `listings.compliance.ItemMedia`.
+
+        Main images are the distinct Kuaishou copies of its hosted main-role images (two source
+        URLs with the same prepared bytes are one picture on Kuaishou); the video is a hosted
+        `item_videos` row; the short title is the draft's.
+        """
+        return self.query(
+            "WITH m AS (SELECT source_item_id, "
+            "count(DISTINCT kwai_url) FILTER (WHERE role = 'main' AND status = 'hosted') "
+            "AS main_images, "
+            "count(DISTINCT kwai_url) FILTER (WHERE role = 'main' AND status = 'hosted' "
+            "AND ratio_34) AS ratio_34_images, "
+            "count(*) FILTER (WHERE white_border_left) AS white_border_images "
+            "FROM media WHERE migration = ? GROUP BY source_item_id), "
+            "v AS (SELECT source_item_id FROM item_videos WHERE migration = ? "
+            "AND status = 'hosted') "
+            "SELECT coalesce(m.main_images, 0) AS main_images, "
+            "coalesce(m.ratio_34_images, 0) AS ratio_34_images, "
+            "v.source_item_id IS NOT NULL AS has_video, "
+            "json_extract_string(d.draft, '$.short_title') IS NOT NULL AS has_short_title, "
+            "coalesce(m.white_border_images, 0) AS white_border_images "
+            "FROM kuaishou_drafts d LEFT JOIN m USING (source_item_id) "
+            "LEFT JOIN v USING (source_item_id) WHERE d.migration = ?",
+            [migration, migration, migration],
+        )
+
+    def record_fill_rates(self, row: dict[str, Any]) -> None:
+        """Store one run's fill rates for a migration (a re-executed run replaces its own row)."""
+        with self.connect() as con:
+            con.execute("BEGIN")
+            con.execute(
+                "DELETE FROM media_fill_rates WHERE migration = ? AND run_id = ?",
+                [row["migration"], row["run_id"]],
+            )
+            self._insert(con, "media_fill_rates", [row])
+            con.execute("COMMIT")
 
     def cache_media_many(self, entries: Sequence[dict[str, Any]]) -> None:
         """Record uploaded images ({sha256, kwai_url, byte_size}, optionally the source_sha256,

@@ -72,6 +72,8 @@ class KuaishouDraft(BaseModel):
     selling_point: str | None = None
     details: str
     main_images: tuple[str, ...]
+    # how many of main_images were borrowed from SKU or detail images (listings.gallery)
+    borrowed_main_images: int = Field(default=0, ge=0)
     detail_images: tuple[str, ...]
     video_url: str | None = None
     skus: tuple[DraftSku, ...]

@@ -53,6 +53,10 @@ def tshirt(**overrides: object) -> Listing:
             sku("4470000000003", "黑色", "M", 4200, 100),
         ),
         "main_images": ("https://img.alicdn.com/imgextra/i1/2206/O1CN01a_!!2206.jpg",),
+        "detail_images": (
+            "https://img.alicdn.com/imgextra/i3/2206/O1CN01d_!!2206.jpg",
+            "https://img.alicdn.com/imgextra/i3/2206/O1CN01size_!!2206.jpg",
+        ),
         "origin_url": "https://item.taobao.com/item.htm?id=623917802188",
     }
     data.update(overrides)

@@ -16,6 +16,7 @@ from connectors.kuaishou.models import (
     ItemInfo,
     ItemNewParam,
     ItemPropValue,
+    ItemVideo,
     RadioPropValue,
     ServiceRule,
     SkuDTO,
@@ -24,6 +25,7 @@ from connectors.kuaishou.models import (
     SupplyItemSeller,
     UpdateSkuDTO,
 )
+from connectors.kuaishou.video import VIDEO_TYPE_MATERIAL
 from listings.draft import DraftItemProp, DraftSku, KuaishouDraft
 from listings.supply import SupplyReport
 
@@ -59,8 +61,13 @@ class MissingKwaiImageError(KeyError):
         )
 
 
-def build_item_new_param(draft: KuaishouDraft, *, kwai_images: Mapping[str, str]) -> ItemNewParam:
+def build_item_new_param(
+    draft: KuaishouDraft, *, kwai_images: Mapping[str, str], video_id: str | None = None
+) -> ItemNewParam:
     """The `open.item.new` param for a draft, with every image replaced by its Kuaishou URL.
+
+    `video_id` is the item's uploaded video material (the `item_videos` stage), sent as
+    `itemVideo{videoId, videoType: 1}`; None sends no video.
 
     Raises:
         MissingKwaiImageError: a main, detail or SKU image of the draft is not in `kwai_images`.
@@ -94,6 +101,9 @@ def build_item_new_param(draft: KuaishouDraft, *, kwai_images: Mapping[str, str]
             promise_delivery_time=draft.promise_delivery_time_s,
         ),
         express_template_id=draft.express_template_id,
+        item_video=ItemVideo(video_id=video_id, video_type=VIDEO_TYPE_MATERIAL)
+        if video_id
+        else None,
     )
 
 

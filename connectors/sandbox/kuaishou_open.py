@@ -5,6 +5,11 @@ signature (MD5 and HMAC_SHA256, through the same `signing` module as the client)
 token. It runs `rules.violations` on every `open.item.new`, with the category's config and "was this
 image uploaded here" as the Kuaishou-image check. It accepts only leaf categories, never accepts a
 relItemId twice, counts the per-merchant daily quota, and validates supply reports per scene.
+`open.item.image.upload` refuses what the image rules forbid: a file over 2 MB or not png/jpeg
+[C, kuaishou-api.md §4], and a main, detail or SKU image with a white border [C rule: "没有白边";
+I: that the upload itself refuses it, and the wording], judged by `listings.images.has_white_border`,
+the same detector the media stage trims with. White-background (5) and transparent (6) images are
+white around the goods by definition and are exempt.
 
 `KuaishouSandbox` is plain Python: state, business logic and fault switches, which tests inspect
 directly. `build_kuaishou_app` wraps it in the HTTP gateway (paths, form and multipart bodies,
@@ -55,6 +60,7 @@ from connectors.sandbox.credentials import (
     KUAISHOU_SIGN_SECRET,
 )
 from connectors.sandbox.kuaishou_oauth import DEFAULT_SCOPES, SandboxOAuth, oauth_routes
+from listings.images import white_border
 
 __all__ = [
     "IMAGE_HOST",
@@ -76,6 +82,7 @@ __all__ = [
 SHANGHAI = timezone(timedelta(hours=8))
 IMAGE_HOST = "https://p1.sandbox-kwaixiaodian.local/ufile/"
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
+BORDERLESS_UPLOAD_TYPES = frozenset({1, 2, 3})  # main, detail, SKU images: no white borders [I]
 MAX_BODY_BYTES = 10 * 1024 * 1024
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
@@ -717,10 +724,17 @@ def _inspect_image(data: bytes, upload_type: int) -> tuple[str, int, int]:
         with Image.open(io.BytesIO(data)) as image:
             image.load()
             fmt, (width, height) = image.format or "", image.size
+            border = white_border(image) if upload_type in BORDERLESS_UPLOAD_TYPES else None
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise _invalid(f"imgBytes: not a decodable image ({type(exc).__name__})") from None
     if fmt not in ("PNG", "JPEG"):
         raise _invalid(f"imgBytes: {fmt or 'unknown'} is not allowed, use png or jpeg")
+    if border is not None:
+        left, top, right, bottom = border
+        raise _invalid(
+            f"imgBytes: 图片存在白边 (a white border: {left}/{top}/{width - right}/{height - bottom} "
+            f"px left/top/right/bottom of {width}×{height}); 商品图片不能有白边: trim it and upload again"
+        )
     if upload_type in (5, 6) and (width != height or width < 480):
         raise _invalid(
             f"imgBytes: uploadType {upload_type} needs 1:1 ≥480×480, got {width}×{height}"

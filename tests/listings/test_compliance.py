@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from listings.compliance import ComplianceInput, summarize_weeks
+from listings.compliance import ComplianceInput, ItemMedia, fill_rates, summarize_weeks
 
 MONDAY = datetime(2026, 11, 16, 9, tzinfo=UTC)
 
@@ -43,3 +43,29 @@ def test_fill_rates_count_items_with_3_images_video_and_short_title() -> None:
     ]
     week = summarize_weeks(items, now=MONDAY)[0]
     assert (week.rate_main_images_3, week.rate_video, week.rate_short_title) == (0.5, 0.5, 0.5)
+
+
+def test_media_fill_rates_are_shares_of_items_and_borders_are_counted() -> None:
+    rates = fill_rates(
+        [
+            ItemMedia(main_images=5, ratio_34_images=5, has_video=True, has_short_title=True),
+            ItemMedia(main_images=3, ratio_34_images=0, has_video=False, has_short_title=True),
+            ItemMedia(main_images=2, ratio_34_images=1, white_border_images=2),
+            ItemMedia(main_images=4, ratio_34_images=1, white_border_images=1),
+        ]
+    )
+    assert rates.items == 4
+    assert (rates.rate_main_images_3, rates.rate_ratio_34) == (0.75, 0.75)
+    assert (rates.rate_video, rates.rate_short_title) == (0.25, 0.5)
+    assert rates.white_border_images_left == 3
+
+
+def test_an_item_needs_three_main_images_not_more_than_three() -> None:
+    assert fill_rates([ItemMedia(main_images=3)]).rate_main_images_3 == 1.0
+    assert fill_rates([ItemMedia(main_images=2)]).rate_main_images_3 == 0.0
+
+
+def test_no_items_give_full_rates_over_zero_items_like_the_weekly_rates() -> None:
+    rates = fill_rates([])
+    assert rates.items == 0 and rates.rate_video == 1.0 and rates.white_border_images_left == 0
+
