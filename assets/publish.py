@@ -26,6 +26,9 @@ from listings.quarantine import Stage
 from listings.supply import SupplyReport
 
 CHINA = timezone(timedelta(hours=8))
+# Several workers: `dagster instance concurrency set kuaishou_publish N` bounds how many migrations
+# publish at once; each run's own concurrency is `target.publish_concurrency`.
+PUBLISH_POOL = "kuaishou_publish"
 
 
 def _load_drafts(store: Warehouse, migration_key: str) -> list[KuaishouDraft]:
@@ -365,6 +368,7 @@ async def _publish(
     group_name="publish",
     kinds={"duckdb", "api"},
     deps=["media", "item_videos"],
+    pool=PUBLISH_POOL,
     description="Items created on Kuaishou exactly once each (ledger + relItemId lookup), "
     "in the migration's priority order; changed items edited, never created again.",
     check_specs=[dg.AssetCheckSpec("every_source_item_accounted_for", asset="published_items")],

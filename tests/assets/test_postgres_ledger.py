@@ -1,0 +1,118 @@
+"""The publish stage on a PostgreSQL ledger: the Taobao demo shop, best sellers first, 10 a day.
+
+The stage tables stay in the DuckDB file; the ledger, SKU map and outbox are in PostgreSQL
+(`WarehouseResource(ledger_url=...)`), in a schema of this module's own, dropped afterwards.
+"""
+
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import psycopg
+import pytest
+
+from assets import extract, publish, transform
+from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
+from connectors.ledger import PostgresLedger
+from connectors.sandbox.app import Sandbox
+from connectors.warehouse import Warehouse, migration_status
+from listings.model import Listing
+from tests.assets.conftest import TAOBAO_DEMO_SOURCE
+from tests.connectors.conftest import POSTGRES_URL
+
+KEY = "taobao-demo"
+QUOTA = 10
+MIGRATIONS = f"""
+migrations:
+  - key: {KEY}
+    mode: move
+    max_items: 30
+    daily_quota: {QUOTA}
+    publish: {{priority: best_sellers}}
+{TAOBAO_DEMO_SOURCE}
+    target:
+      app_key: ks_sandbox_app
+      sign_secret_env: BANJIA_KUAISHOU_SIGN_SECRET
+      access_token_env: BANJIA_KUAISHOU_ACCESS_TOKEN
+      publish_concurrency: 4
+    category: {{min_confidence: 0.25}}
+"""
+
+
+@pytest.fixture(scope="module")
+def schema() -> Iterator[str]:
+    name = f"banjia_test_{uuid.uuid4().hex[:12]}"
+    try:
+        psycopg.connect(POSTGRES_URL, connect_timeout=5).close()
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"PostgreSQL is unreachable at {POSTGRES_URL}: {exc}", pytrace=False)
+    yield name
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as con:
+        con.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+
+
+@pytest.fixture(scope="module")
+def ledger(schema: str) -> Iterator[PostgresLedger]:
+    handle = PostgresLedger(POSTGRES_URL, schema=schema)
+    yield handle
+    handle.close()
+
+
+@pytest.fixture(scope="module")
+def run(
+    sandbox_env: dict[str, str],
+    sandbox: Sandbox,
+    warehouse_path: Path,
+    schema: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dg.ExecuteInProcessResult:
+    path = tmp_path_factory.mktemp("pg-ledger") / "migrations.yaml"
+    path.write_text(MIGRATIONS, encoding="utf-8")
+    result = dg.materialize(
+        dg.load_assets_from_modules([extract, transform, publish]),
+        partition_key=KEY,
+        resources={
+            "warehouse": WarehouseResource(
+                path=str(warehouse_path), ledger_url=POSTGRES_URL, ledger_schema=schema
+            ),
+            "migrations": MigrationsResource(path=str(path)),
+            "platforms": PlatformsResource(sandbox_in_process=True, client_rate_limits=False),
+        },
+    )
+    assert result.success
+    return result
+
+
+def test_the_ledger_is_written_to_postgresql_and_matches_the_platform(
+    run: dg.ExecuteInProcessResult, ledger: PostgresLedger, warehouse: Warehouse, sandbox: Sandbox
+) -> None:
+    published = {rel: row for rel, row in ledger.ledger(KEY).items() if row["state"] == "published"}
+    on_platform = Counter(item.rel_item_id for item in sandbox.kuaishou.items.values())
+    assert len(published) == QUOTA
+    assert set(published) == set(on_platform) and max(on_platform.values()) == 1
+    assert warehouse.scalar("SELECT count(*) FROM publish_ledger") == 0  # not in DuckDB
+    assert len(ledger.outbox_rows(KEY)) == QUOTA
+
+
+def test_the_quota_left_the_lesser_sellers_pending(
+    run: dg.ExecuteInProcessResult, ledger: PostgresLedger, warehouse: Warehouse
+) -> None:
+    sales = {
+        row["source_item_id"]: Listing.model_validate_json(row["listing"]).sales or 0
+        for row in warehouse.query("SELECT source_item_id, listing FROM listings")
+    }
+    rows = ledger.ledger(KEY).values()
+    published = [sales[r["source_item_id"]] for r in rows if r["state"] == "published"]
+    pending = [sales[r["source_item_id"]] for r in rows if r["state"] == "pending"]
+    assert pending, "the demo shop has more publishable items than the quota"
+    assert min(published) >= max(pending)
+
+
+def test_every_item_is_accounted_for_with_the_postgresql_ledger(
+    run: dg.ExecuteInProcessResult, ledger: PostgresLedger, warehouse: Warehouse
+) -> None:
+    status = migration_status(warehouse, KEY, ledger=ledger)
+    assert status["unaccounted"] == [] and status["overlapping"] == []
+    assert status["published"] == QUOTA and status["pending"] > 0
