@@ -283,16 +283,28 @@ class Warehouse:
         return {row["rel_item_id"]: row for row in rows}
 
     def ledger_ensure_pending(self, *, migration: str, items: Sequence[tuple[int, str]]) -> None:
-        """Add a `pending` row for every (rel_item_id, source_item_id) not in the ledger yet."""
+        """Add a `pending` row for every (rel_item_id, source_item_id) not in the ledger yet.
+
+        One statement over two list parameters: `executemany` with ON CONFLICT costs DuckDB about
+        15 ms a row, 30 s for a 2,000-item shop on every run (and on every resume after a crash).
+        """
         if not items:
             return  # a partition with no drafts (all quarantined): nothing to queue
         now = now_utc()
         with self.connect() as con:
-            con.executemany(
+            con.execute(
                 "INSERT INTO publish_ledger (rel_item_id, migration, source_item_id, state, "
-                "attempts, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?) "
+                "attempts, created_at, updated_at) SELECT rel, ?, src, ?, 0, ?, ? FROM "
+                "(SELECT unnest(?::BIGINT[]) AS rel, unnest(?::VARCHAR[]) AS src) "
                 "ON CONFLICT (rel_item_id) DO NOTHING",
-                [[rel, migration, src, LedgerState.PENDING, now, now] for rel, src in items],
+                [
+                    migration,
+                    LedgerState.PENDING,
+                    now,
+                    now,
+                    [rel for rel, _ in items],
+                    [src for _, src in items],
+                ],
             )
 
     def ledger_transition(
