@@ -81,6 +81,8 @@ ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS rate_white_border_left D
 ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS late_items JSON;
 ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS missing_items JSON;
 ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS rejected_reports JSON;
+ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS white_border_images_left INTEGER;
+ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS fill_rates_source VARCHAR;
 """
 
 

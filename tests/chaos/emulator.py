@@ -16,6 +16,7 @@ about crashes and faults, quota and rate have their own tests.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 from typing import Any
@@ -48,10 +49,8 @@ class KillSwitch:
 
     def _fire(self, path: str) -> None:
         assert self.armed is not None
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(int(self.armed["pid"]), signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.kills.append({**self.armed, "path": path})
         self.armed = None
 
@@ -82,7 +81,7 @@ def build_chaos_app(state: KuaishouSandbox) -> Starlette:
     switch = KillSwitch(build_kuaishou_app(state))
 
     async def arm(request: Request) -> JSONResponse:
-        switch.armed = await request.json()
+        switch.armed = await request.json() or None  # {} disarms
         return JSONResponse({"requests": switch.requests})
 
     async def view(_: Request) -> JSONResponse:
