@@ -267,6 +267,7 @@ class KuaishouSandbox:
         self._fault_rng = random.Random(0)
         self.faults_injected: Counter[tuple[str, FaultKind]] = Counter()
         self.duplicate_creates: list[int] = []
+        self.throttled = 0  # requests refused by the QPS limits (`check_qps`)
         self._by_rel: dict[int, int] = {}
         self._created_per_day: dict[tuple[int, date], int] = defaultdict(int)
         self._next_item_id = 2_004_000_000_001
@@ -360,6 +361,7 @@ class KuaishouSandbox:
             while window and now - window[0] >= _QPS_WINDOW:
                 window.popleft()
             if len(window) >= limit:
+                self.throttled += 1
                 raise _throttled(label, "hidden" if key[0] == "api" else limit)
         for key, _, _ in checks:
             self._qps_windows[key].append(now)

@@ -4,13 +4,15 @@
 with, on top:
 
 - random faults on creates, lookups and reports (`KuaishouSandbox.fail_randomly`, seeded);
-- `POST /_chaos/arm {"pid", "at_request", "phase"}`: SIGKILL the publisher when the emulator sees its
-  `at_request`-th request in total, either `before` handling it or `after` handling it and before the
-  answer leaves (the worst instant: the item exists, the publisher never learns it);
+- `POST /_chaos/arm {"pid", "at_request", "phase", "path"?}`: SIGKILL the publisher when the emulator
+  sees its `at_request`-th request in total (or to `path`, e.g. `/open/supply/item/sync`), either
+  `before` handling it or `after` handling it and before the answer leaves (the worst instant: the
+  item or report exists, the publisher never learns it); `{}` disarms;
 - `GET /_chaos/state`: the items, reports, refused duplicate creates and faults, for the assertions.
 
-QPS limits are raised and the daily quota lifted so 2,000 items fit in a test run: the chaos test is
-about crashes and faults, quota and rate have their own tests.
+The daily quota is lifted and, unless `--qps` sets them, the QPS limits too, so 2,000 items fit in a
+test run: the chaos test is about crashes and faults. The rate benchmark starts it with `--qps R`
+and no faults (tests/bench/test_publish_rate_bench.py).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import argparse
 import contextlib
 import os
 import signal
+from collections import Counter
 from typing import Any
 
 import uvicorn
@@ -44,6 +47,7 @@ class KillSwitch:
     def __init__(self, app: Starlette) -> None:
         self.app = app
         self.requests = 0
+        self.by_path: Counter[str] = Counter()
         self.armed: dict[str, Any] | None = None
         self.kills: list[dict[str, Any]] = []
 
@@ -51,7 +55,7 @@ class KillSwitch:
         assert self.armed is not None
         with contextlib.suppress(ProcessLookupError):
             os.kill(int(self.armed["pid"]), signal.SIGKILL)
-        self.kills.append({**self.armed, "path": path})
+        self.kills.append({**self.armed, "path": path})  # the path it landed on
         self.armed = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -59,8 +63,10 @@ class KillSwitch:
             await self.app(scope, receive, send)
             return
         self.requests += 1
+        self.by_path[scope["path"]] += 1
         armed = self.armed
-        if armed is None or self.requests < int(armed["at_request"]):
+        seen = self.by_path[armed["path"]] if armed and armed.get("path") else self.requests
+        if armed is None or seen < int(armed["at_request"]):
             await self.app(scope, receive, send)
             return
         if armed["phase"] == "before":
@@ -88,11 +94,13 @@ def build_chaos_app(state: KuaishouSandbox) -> Starlette:
         return JSONResponse(
             {
                 "requests": switch.requests,
+                "by_path": switch.by_path,
                 "kills": switch.kills,
                 "items": [[i.rel_item_id, i.kwai_item_id] for i in state.items.values()],
                 "reports": [r.item["kwaiItemId"] for r in state.reports],
                 "duplicate_creates": state.duplicate_creates,
                 "faults": [[m, k, n] for (m, k), n in state.faults_injected.items()],
+                "throttled": state.throttled,
             }
         )
 
@@ -105,10 +113,12 @@ def build_chaos_app(state: KuaishouSandbox) -> Starlette:
     )
 
 
-def chaos_sandbox(seed: int) -> KuaishouSandbox:
+def chaos_sandbox(seed: int | None, *, qps: int | None = None) -> KuaishouSandbox:
+    """The emulator with random faults when `seed` is given, and both QPS limits (per app key and
+    per merchant) at `qps` when given, else out of the way."""
     state = KuaishouSandbox(daily_quota=1_000_000)
-    state.app_qps = state.user_qps = 10_000
-    for method, rates in FAULT_RATES.items():
+    state.app_qps = state.user_qps = qps or 10_000
+    for method, rates in FAULT_RATES.items() if seed is not None else ():
         state.fail_randomly(method, rates, seed=seed)
     return state
 
@@ -116,9 +126,10 @@ def chaos_sandbox(seed: int) -> KuaishouSandbox:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--seed", type=int, required=True)
+    parser.add_argument("--seed", type=int, default=None, help="inject random faults")
+    parser.add_argument("--qps", type=int, default=None, help="the QPS limit (default: none)")
     args = parser.parse_args()
-    app = build_chaos_app(chaos_sandbox(args.seed))
+    app = build_chaos_app(chaos_sandbox(args.seed, qps=args.qps))
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
 
 

@@ -16,15 +16,12 @@ failure can be replayed; BANJIA_CHAOS_N changes the number of items.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -36,142 +33,22 @@ from typing import Any
 import httpx
 import pytest
 
-from assets.transform import _draft_row
-from connectors.kuaishou import KuaishouClient
-from connectors.sandbox.category_tree import CategoryTree
-from connectors.sandbox.credentials import (
-    KUAISHOU_ACCESS_TOKEN,
-    KUAISHOU_APP_KEY,
-    KUAISHOU_SIGN_SECRET,
-)
-from connectors.sandbox.taobao_images import render_image
 from connectors.warehouse import Warehouse
-from listings.categories import CategoryDecision
-from listings.draft import KuaishouDraft
-from listings.drafting import build_draft
 from listings.migrations import Migration
-from tests.samples import tshirt
+from tests.chaos.harness import serve_emulator, spawn, stage
 
-PROJECT = Path(__file__).parents[2]
 N = int(os.environ.get("BANJIA_CHAOS_N", "2000"))
 SEED = int(os.environ.get("BANJIA_CHAOS_SEED") or random.SystemRandom().randrange(10**6))
-SERVER_KILLS, TIMER_KILLS = 9, 3
+SERVER_KILLS, TIMER_KILLS, REPORT_KILLS = 9, 3, 2  # the last 2 planned kills hit report sends
 CREATE, REPORT = "open.item.new", "open.supply.item.sync"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _spawn(module: str, *args: str, log: Path, stdin: int | None = None) -> subprocess.Popen[str]:
-    """A child process (its own session); stderr goes to `log`, stdout is the `ready` line.
-
-    Bytecode is cached outside the tree (PYTHONPYCACHEPREFIX) even where the environment says
-    not to write it: a restart then imports in about a second instead of compiling 900 modules.
-    """
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "banjia-pycache")
-    with log.open("a", encoding="utf-8") as stderr:
-        return subprocess.Popen(
-            [sys.executable, "-m", module, *args],
-            cwd=PROJECT,
-            env=env,
-            stdin=stdin,
-            stdout=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-            stderr=stderr,
-            text=True,
-            start_new_session=True,
-        )
+REPORT_PATH = "/open/supply/item/sync"
 
 
 @pytest.fixture
 def emulator(tmp_path: Path) -> Iterator[str]:
-    """The chaos emulator on a free loopback port; stopped (its process group) afterwards."""
-    port = _free_port()
-    log = tmp_path / "emulator.log"
-    process = _spawn("tests.chaos.emulator", "--port", str(port), "--seed", str(SEED), log=log)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise AssertionError(log.read_text(encoding="utf-8"))
-            try:
-                httpx.get(f"{url}/_chaos/state", timeout=1).raise_for_status()
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise AssertionError("the chaos emulator did not start in 60 s") from None
-                time.sleep(0.2)
+    """The chaos emulator (seeded faults, kill switch) on loopback."""
+    with serve_emulator("--seed", str(SEED), log=tmp_path / "emulator.log") as url:
         yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
-
-
-def _drafts(migration: Migration, n: int) -> list[KuaishouDraft]:
-    leaf = CategoryTree.load().leaves()[0].category_id
-    decision = CategoryDecision(category_id=leaf, path="a>b", confidence=1.0, layer="override")
-    drafts = []
-    for i in range(n):
-        draft = build_draft(
-            tshirt(source_item_id=str(700_000_000 + i), short_title=None),
-            decision=decision,
-            migration=migration,
-        )
-        assert isinstance(draft, KuaishouDraft), draft
-        drafts.append(draft)
-    return drafts
-
-
-async def _upload(url: str, sources: list[str]) -> dict[str, str]:
-    async with KuaishouClient(
-        base_url=url,
-        app_key=KUAISHOU_APP_KEY,
-        sign_secret=KUAISHOU_SIGN_SECRET,
-        access_token=KUAISHOU_ACCESS_TOKEN,
-    ) as client:
-        return {
-            src: (await client.upload_image(render_image(f"chaos-{k}"))).kwai_img_url
-            for k, src in enumerate(sources)
-        }
-
-
-def _bulk_insert(store: Warehouse, table: str, rows: list[dict[str, Any]]) -> None:
-    """One INSERT over column lists (DuckDB's executemany costs ~10 ms a row: minutes here)."""
-    columns = list(rows[0])
-    with store.connect() as con:
-        con.execute(
-            f"INSERT INTO {table} ({', '.join(columns)}) "
-            f"SELECT {', '.join(f'unnest(?) AS {c}' for c in columns)}",
-            [[row[c] for row in rows] for c in columns],
-        )
-
-
-def _stage(store: Warehouse, migration: Migration, url: str, n: int) -> list[KuaishouDraft]:
-    """What the pipeline holds before `published_items`: the drafts and their hosted images."""
-    drafts = _drafts(migration, n)
-    sources = sorted({u for d in drafts for u in d.image_urls})
-    hosted = asyncio.run(_upload(url, sources))
-    _bulk_insert(store, "kuaishou_drafts", [_draft_row(migration.key, d) for d in drafts])
-    _bulk_insert(
-        store,
-        "media",
-        [
-            {
-                "migration": migration.key,
-                "source_item_id": d.source_item_id,
-                "source_url": u,
-                "kwai_url": hosted[u],
-                "status": "hosted",
-            }
-            for d in drafts
-            for u in d.image_urls
-        ],
-    )
-    return drafts
 
 
 @dataclass
@@ -196,14 +73,12 @@ class Run:
         lines = self.events_file.read_text(encoding="utf-8").splitlines()
         return [json.loads(line) for line in lines if line.endswith("}")]
 
-    def total(self, event: str, figure: str) -> int:
-        return sum(int(e.get(figure, 0)) for e in self.events if e["event"] == event)
-
 
 def _drive(url: str, workdir: Path, rng: random.Random) -> Run:
     """Run the publisher to completion, killing it at the planned points on the way."""
     plan = ["server"] * SERVER_KILLS + ["timer"] * TIMER_KILLS
     rng.shuffle(plan)
+    plan[-REPORT_KILLS:] = ["report"] * REPORT_KILLS  # the last ones in the report flush
     run = Run(events_file=workdir / "events.jsonl", log=workdir / "publisher.log")
     args = (
         "--warehouse",
@@ -215,7 +90,7 @@ def _drive(url: str, workdir: Path, rng: random.Random) -> Run:
     )
 
     def spare() -> subprocess.Popen[str]:
-        return _spawn("tests.chaos.publisher", *args, log=run.log, stdin=subprocess.PIPE)
+        return spawn("tests.chaos.publisher", *args, log=run.log, stdin=subprocess.PIPE)
 
     def go(process: subprocess.Popen[str]) -> None:
         assert process.stdout is not None and process.stdin is not None
@@ -248,12 +123,15 @@ def _kill_and_resume(
     for how in plan:
         current, nxt = nxt, spare()  # the next one imports while this one works
         run.alive.append(nxt)
-        seen = httpx.get(f"{url}/_chaos/state").json()["requests"]
-        if how == "server":
+        state = httpx.get(f"{url}/_chaos/state").json()
+        if how in ("server", "report"):
+            path = REPORT_PATH if how == "report" else None
+            seen = state["by_path"].get(REPORT_PATH, 0) if path else state["requests"]
             arm = {
                 "pid": current.pid,
                 "at_request": seen + rng.randint(max(1, N // 60), max(2, N * 2 // 7)),
                 "phase": rng.choice(["before", "after"]),
+                "path": path,
             }
             httpx.post(f"{url}/_chaos/arm", json=arm).raise_for_status()
             go(current)
@@ -265,7 +143,7 @@ def _kill_and_resume(
                 os.kill(current.pid, signal.SIGKILL)
         run.collect(current)
         if run.exits[-1] == -signal.SIGKILL:
-            run.kills[how] += 1
+            run.kills["timer" if how == "timer" else "emulator"] += 1
     httpx.post(f"{url}/_chaos/arm", json={}).raise_for_status()
     go(nxt)
     run.collect(nxt)
@@ -296,19 +174,22 @@ def test_publishing_survives_faults_and_sigkills_without_duplicates_or_losses(
     emulator: str, workdir: Path, migration: Migration
 ) -> None:
     store = Warehouse(workdir / "w.duckdb")
-    drafts = _stage(store, migration, emulator, N)
+    drafts = stage(store, migration, emulator, N)
     started = time.monotonic()
     run = _drive(emulator, workdir, random.Random(SEED))
     state = httpx.get(f"{emulator}/_chaos/state").json()
 
     faults = Counter({f"{m} {k}": n for m, k, n in state["faults"]})
+    lost_creates = faults[f"{CREATE} lose_response"] + sum(
+        1 for k in state["kills"] if k["phase"] == "after" and k["path"] == "/open/item/new"
+    )
     kills_at = Counter(
         f"{k['phase']} {k['path'].strip('/').replace('/', '.')}" for k in state["kills"]
     )
     print(
         f"\nchaos seed={SEED} items={N} kills={sum(run.kills.values())} {dict(run.kills)} "
         f"server kills at {dict(kills_at)}; faults {sum(faults.values())} {dict(faults)}; "
-        f"recovered by lookup={run.total('round', 'recovered')} "
+        f"create answers lost={lost_creates} (each resolved by lookup, none resent) "
         f"failed rounds={sum(1 for e in run.events if e['event'] == 'round_failed')} "
         f"processes={len(run.exits)} requests={state['requests']} "
         f"in {time.monotonic() - started:.0f} s"
