@@ -9,9 +9,9 @@ ready and restart at once after a kill. Each step is printed as one JSON line (f
 figures of a process that was killed survive it.
 
 Speed-ups that change no semantics: stamina's test mode (retries without waits, as in the suite),
-and one DuckDB connection held open for the life of the process, so the warehouse's per-call
-connections reuse the open database instead of re-opening the file (30 ms each on DuckDB 2.0).
-Commits still go to the WAL on each call, which is what a SIGKILL tests.
+and `Warehouse.held()` for the life of the process, so the warehouse's per-call connections reuse the
+open database instead of re-opening the file (30 ms each on DuckDB 2.0). Every call still commits to
+the WAL on its own, which is what a SIGKILL tests.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import duckdb
 import stamina
 import stamina.instrumentation
 
@@ -132,11 +131,9 @@ def main() -> None:
     if not sys.stdin.readline():
         return  # the test ended without needing this spare
     EVENTS.append(open(args.events, "a", encoding="utf-8"))  # noqa: SIM115 (open for the run)
-    anchor = duckdb.connect(args.warehouse)
-    try:
-        asyncio.run(run(Warehouse(args.warehouse), url=args.url, rate=args.rate))
-    finally:
-        anchor.close()
+    store = Warehouse(args.warehouse)
+    with store.held():
+        asyncio.run(run(store, url=args.url, rate=args.rate))
 
 
 if __name__ == "__main__":
