@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.kuaishou import KuaishouClient
+from connectors.kuaishou import KuaishouClient, KuaishouThrottledError
 from connectors.publishing import publish_drafts
 from connectors.sandbox.credentials import (
     KUAISHOU_ACCESS_TOKEN,
