@@ -13,7 +13,7 @@ from connectors.publishing import ReportOutcome, flush_supply_outbox
 from connectors.warehouse import Warehouse
 from listings.compliance import (
     ComplianceInput,
-    FillRates,
+    MeasuredFillRates,
     WeekSummary,
     overdue_reports,
     summarize_weeks,
@@ -108,18 +108,13 @@ def _compliance_inputs(store: Warehouse, migration_key: str) -> list[ComplianceI
     return [ComplianceInput.model_validate(r) for r in rows]
 
 
-def latest_fill_rates(store: Warehouse, migration_key: str) -> FillRates | None:
-    """The migration's latest `media_fill_rates` row (written by the media stage), if any."""
-    exists = store.scalar(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'media_fill_rates'"
-    )
-    if not exists:
-        return None
+def latest_fill_rates(store: Warehouse, migration_key: str) -> MeasuredFillRates | None:
+    """The migration's latest `media_fill_rates` row (the fill_rates asset's), if any."""
     rows = store.query(
         "SELECT * FROM media_fill_rates WHERE migration = ? ORDER BY computed_at DESC LIMIT 1",
         [migration_key],
     )
-    return FillRates.model_validate(rows[0]) if rows else None
+    return MeasuredFillRates.model_validate(rows[0]) if rows else None
 
 
 def compliance_weeks(
@@ -129,7 +124,7 @@ def compliance_weeks(
     return summarize_weeks(
         _compliance_inputs(store, migration_key),
         now=now,
-        fill_rates=latest_fill_rates(store, migration_key),
+        measured=latest_fill_rates(store, migration_key),
     )
 
 

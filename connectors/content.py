@@ -12,11 +12,11 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 from datetime import timedelta, timezone
 from decimal import Decimal, InvalidOperation
-from html.parser import HTMLParser
 from typing import Final
-from urllib.parse import urlsplit
 
 from pydantic import ValidationError
+
+from listings import description, images
 
 __all__ = [
     "ALICDN_DOMAINS",
@@ -93,55 +93,22 @@ def yuan_to_fen(text: str | None) -> int:
 
 def on_domains(host: str, domains: Collection[str]) -> bool:
     """Whether `host` is one of `domains` or a subdomain of one (case-insensitive)."""
-    host = host.lower()
-    return any(host == domain or host.endswith(f".{domain}") for domain in domains)
+    return images.on_domains(host, domains)
 
 
 def normalize_image_url(url: str | None, *, https_domains: Collection[str]) -> str | None:
     """The URL stripped, None when blank; https on `https_domains` (`//host/...` and `http://`).
 
-    Only hosts known to serve https are upgraded: another host's https may not exist (the sandbox
-    serves plain http), and a broken image is worse than an http one.
+    Only hosts known to serve https are upgraded from http: another host's https may not exist
+    (the sandbox serves plain http), and a broken image is worse than an http one. One
+    implementation for every source: `listings.images.normalize_image_url`.
     """
-    if url is None or not url.strip():
-        return None
-    url = url.strip()
-    host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
-    if on_domains(host, https_domains):
-        if url.startswith("//"):
-            return f"https:{url}"
-        if url.lower().startswith("http://"):
-            return f"https://{url[len('http://') :]}"
-    return url
-
-
-class _ImgSrcCollector(HTMLParser):
-    """Collects the non-blank `src` of every `<img>`, in document order."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.sources: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag.lower() != "img":
-            return
-        for name, value in attrs:
-            if name.lower() == "src" and value and value.strip():
-                self.sources.append(value.strip())
+    return images.normalize_image_url(url, https_domains=https_domains)
 
 
 def img_sources(html: str | None) -> list[str]:
-    """The `<img src>`s of a description, in order, without inline `data:` images.
-
-    A real HTML parser rather than a regex: sellers' descriptions carry attributes in any order,
-    entities in URLs and unclosed tags. `data:` URIs are not addresses a later stage can fetch.
-    """
-    if not html:
-        return []
-    collector = _ImgSrcCollector()
-    collector.feed(html)
-    collector.close()
-    return [src for src in collector.sources if not src.lower().startswith("data:")]
+    """The picture addresses of a description's `<img>` tags (`listings.description.img_sources`)."""
+    return description.img_sources(html)
 
 
 def dedupe(urls: Iterable[str | None]) -> tuple[str, ...]:

@@ -1,26 +1,88 @@
-"""Re-hosting source images on Kuaishou, each distinct image uploaded once.
+"""Re-hosting source images on Kuaishou: fetched, made compliant, each distinct image uploaded once.
 
-Kuaishou accepts only its own image URLs in items, so every source image is fetched, hashed and uploaded
-with `open.item.image.upload`. The warehouse's `media_cache` maps content hash → Kuaishou URL, so a re-run
-or a second migration of the same goods uploads nothing again. A broken image is counted, never fatal.
+Kuaishou accepts only its own image URLs in items, audits main images for white borders and the
+3:4 ratio, and takes png/jpeg of at most 2 MB. So every source image is fetched (bounded
+concurrency), prepared by the pure rules of `listings.images` (main images: border trimmed and 3:4
+derived; detail and SKU images: border trimmed), hashed, and uploaded with `open.item.image.upload`.
+
+Work is done once per distinct thing: identical source bytes behind several URLs are prepared once;
+identical prepared bytes are looked up and uploaded once; the warehouse's `media_cache` maps the
+prepared bytes' hash → Kuaishou URL, so a re-run or a second migration of the same goods uploads
+nothing again. A broken image (404, not decodable, refused upload) is counted, never fatal.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
-from collections.abc import Iterable
+import json
+import os
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import httpx
 
 from connectors.http import PlatformError
 from connectors.publisher import Publisher, supports_image_upload
 from connectors.warehouse import Warehouse
+from listings.images import (
+    ImageRejected,
+    PreparedImage,
+    describe_image,
+    normalize_image_url,
+    prepare_detail_image,
+    prepare_main_image,
+)
 
-__all__ = ["MediaOutcome", "normalize_image_url", "rehost_images"]
+__all__ = ["ImageFacts", "MediaOutcome", "Role", "normalize_image_url", "rehost_images"]
 
-MAX_IMAGE_BYTES = 2 * 1024 * 1024
+MAX_FETCH_BYTES = 20 * 1024 * 1024
+"""Larger downloads are refused before decoding: an oversize source (≤ 20 MB) is re-encoded under
+Kuaishou's 2 MB, but a file ten times that is not a product photo and would only cost memory."""
+
+CACHE_WRITE_BATCH = 64
+"""Uploads between two `media_cache` writes: a crash re-uploads at most this many images."""
+
+Role = Literal["main", "detail"]
+
+_UPLOAD_TYPE: dict[Role, int] = {"main": 1, "detail": 2}
+"""`open.item.image.upload` uploadType: 1 main, 2 detail [C: reference/kuaishou-api.md §4]."""
+
+
+@dataclass(frozen=True)
+class ImageFacts:
+    """What the media table records of one image: the fill-rate facts and what was done."""
+
+    role: Role
+    trimmed: bool
+    ratio_34: bool
+    white_border_left: bool
+    reencoded: bool
+    width: int
+    height: int
+    note: str | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> ImageFacts:
+        return cls(**json.loads(text))
+
+    @classmethod
+    def of(cls, prepared: PreparedImage, role: Role) -> ImageFacts:
+        return cls(
+            role=role,
+            trimmed=prepared.trimmed,
+            ratio_34=prepared.ratio_34,
+            white_border_left=prepared.white_border_left,
+            reencoded=prepared.reencoded,
+            width=prepared.width,
+            height=prepared.height,
+            note=prepared.note,
+        )
 
 
 @dataclass
@@ -36,32 +98,123 @@ class FetchedImage:
 
 @dataclass
 class MediaOutcome:
-    """Source URL → Kuaishou URL for every image that made it, and why the others did not."""
+    """Source URL → Kuaishou URL for every image that made it, and why the others did not.
+
+    `sha256` is the hash of the bytes Kuaishou got (the prepared image; the source bytes on a
+    backend that takes public URLs). `facts` holds, per source URL, what `listings.images` found.
+    """
 
     kwai_urls: dict[str, str] = field(default_factory=dict)
     sha256: dict[str, str] = field(default_factory=dict)
+    facts: dict[str, ImageFacts] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
     uploaded: int = 0
     cache_hits: int = 0
-
-
-def normalize_image_url(url: str) -> str:
-    """Protocol-relative URLs get https; anything else is left as the source gave it."""
-    url = url.strip()
-    return f"https:{url}" if url.startswith("//") else url
+    same_source_bytes: int = 0
+    same_prepared_bytes: int = 0
 
 
 async def _fetch(client: httpx.AsyncClient, url: str, limit: asyncio.Semaphore) -> FetchedImage:
+    target = normalize_image_url(url) or url
     async with limit:
         try:
-            response = await client.get(normalize_image_url(url))
+            response = await client.get(target)
         except httpx.HTTPError as exc:
             return FetchedImage(url, None, f"fetch failed: {type(exc).__name__}")
     if response.status_code != 200:
         return FetchedImage(url, None, f"fetch failed: HTTP {response.status_code}")
-    if len(response.content) > MAX_IMAGE_BYTES:
-        return FetchedImage(url, None, f"image is {len(response.content)} bytes, over 2 MB")
+    if len(response.content) > MAX_FETCH_BYTES:
+        return FetchedImage(
+            url, None, f"image is {len(response.content)} bytes, over {MAX_FETCH_BYTES} to fetch"
+        )
     return FetchedImage(url, response.content)
+
+
+def _prepare(data: bytes, role: Role) -> PreparedImage:
+    return prepare_main_image(data) if role == "main" else prepare_detail_image(data)
+
+
+async def _prepare_all(
+    good: list[FetchedImage], roles: dict[str, Role], *, workers: int
+) -> dict[tuple[str, Role], PreparedImage | str]:
+    """Each distinct (source bytes, role) prepared once, on `workers` threads (Pillow releases the
+    GIL while it decodes, resamples and encodes). A string is why the bytes were rejected."""
+    jobs = {(image.sha256, roles[image.url]): image.data or b"" for image in good}
+    limit = asyncio.Semaphore(workers)
+
+    async def one(data: bytes, role: Role) -> PreparedImage | str:
+        async with limit:
+            try:
+                return await asyncio.to_thread(_prepare, data, role)
+            except ImageRejected as exc:
+                return exc.reason
+
+    results = await asyncio.gather(*(one(data, role) for (_, role), data in jobs.items()))
+    return dict(zip(jobs, results, strict=True))
+
+
+def _public_urls(good: list[FetchedImage], roles: dict[str, Role], outcome: MediaOutcome) -> None:
+    """vv-tool takes public https URLs: the fetch proved the image is there; nothing is uploaded."""
+    for image in good:
+        public = normalize_image_url(image.url) or image.url
+        if not public.startswith("https://"):
+            outcome.failures[image.url] = "not an https URL: this backend takes https only"
+            continue
+        try:
+            facts = ImageFacts.of(describe_image(image.data or b""), roles[image.url])
+        except ImageRejected as exc:
+            outcome.failures[image.url] = exc.reason
+            continue
+        outcome.facts[image.url] = facts
+        outcome.sha256[image.url] = image.sha256
+        outcome.kwai_urls[image.url] = public
+
+
+@dataclass(frozen=True)
+class _Upload:
+    digest: str
+    image: PreparedImage
+    facts: ImageFacts
+    source_sha256: str
+
+
+async def _upload_missing(
+    missing: list[_Upload], *, kuaishou: Publisher, warehouse: Warehouse, hosted: dict[str, str]
+) -> dict[str, str]:
+    """Upload each image in turn, adding its URL to `hosted` and to `media_cache` (with the source
+    hash and facts, so a re-run skips the preparation too) every CACHE_WRITE_BATCH uploads;
+    returns why the refused ones were refused, by digest.
+
+    One at a time: the platform's QPS limit, not our concurrency, bounds the rate.
+    """
+    refused: dict[str, str] = {}
+    entries: list[dict[str, Any]] = []
+    for index, upload in enumerate(missing, start=1):
+        extension = "png" if upload.image.format == "PNG" else "jpg"
+        try:
+            done = await kuaishou.upload_image(
+                upload.image.data,
+                upload_type=_UPLOAD_TYPE[upload.facts.role],
+                filename=f"{upload.digest}.{extension}",
+            )
+        except PlatformError as exc:
+            refused[upload.digest] = f"upload rejected: {exc}"
+        else:
+            hosted[upload.digest] = done.kwai_img_url
+            entries.append(
+                {
+                    "sha256": upload.digest,
+                    "kwai_url": done.kwai_img_url,
+                    "byte_size": len(upload.image.data),
+                    "source_sha256": upload.source_sha256,
+                    "role": upload.facts.role,
+                    "facts": upload.facts.to_json(),
+                }
+            )
+        if len(entries) >= CACHE_WRITE_BATCH or index == len(missing):
+            warehouse.cache_media_many(entries)
+            entries = []
+    return refused
 
 
 async def rehost_images(
@@ -70,45 +223,64 @@ async def rehost_images(
     fetch_client: httpx.AsyncClient,
     kuaishou: Publisher,
     warehouse: Warehouse,
+    main_urls: Collection[str] = (),
     concurrency: int = 8,
+    workers: int | None = None,
 ) -> MediaOutcome:
-    """Fetch every URL (bounded concurrency), upload what the cache lacks, return the URL map.
+    """Fetch every URL, prepare it for its role, upload what the cache lacks; return the URL map.
 
-    A backend that takes public URLs instead of uploads (vv-tool) gets each image's https URL once
-    the fetch proved it is there; an image with no https URL cannot go that route and is a failure.
+    A URL in `main_urls` is prepared as a main image (trim + 3:4), any other as a detail image
+    (trim): one URL has one Kuaishou copy, so a picture that is a main image anywhere is prepared
+    as one everywhere. A backend that takes public URLs instead of uploads (vv-tool) gets each
+    image's https URL once the fetch proved it is there; an image with no https URL cannot go
+    that route and is a failure.
     """
     outcome = MediaOutcome()
-    uploads = supports_image_upload(kuaishou)
-    limit = asyncio.Semaphore(concurrency)
     unique = list(dict.fromkeys(urls))
+    mains = set(main_urls)
+    roles: dict[str, Role] = {url: "main" if url in mains else "detail" for url in unique}
+    limit = asyncio.Semaphore(concurrency)
     fetched = await asyncio.gather(*(_fetch(fetch_client, url, limit) for url in unique))
     good = [image for image in fetched if image.data is not None]
     for image in fetched:
         if image.error:
             outcome.failures[image.url] = image.error
-    cached = warehouse.cached_media(image.sha256 for image in good)
+    if not supports_image_upload(kuaishou):
+        _public_urls(good, roles, outcome)
+        return outcome
+    hosted: dict[str, str] = {}
+    known = warehouse.prepared_media((image.sha256, roles[image.url]) for image in good)
     for image in good:
-        outcome.sha256[image.url] = image.sha256
-        if not uploads:
-            public = normalize_image_url(image.url)
-            if public.startswith("https://"):
-                outcome.kwai_urls[image.url] = public
-            else:
-                outcome.failures[image.url] = "not an https URL: this backend takes https only"
+        row = known.get((image.sha256, roles[image.url]))
+        if row:
+            outcome.sha256[image.url] = row["sha256"]
+            outcome.facts[image.url] = ImageFacts.from_json(row["facts"])
+            hosted[row["sha256"]] = row["kwai_url"]
+    fresh = [image for image in good if image.url not in outcome.sha256]
+    prepared = await _prepare_all(fresh, roles, workers=workers or os.cpu_count() or 1)
+    outcome.same_source_bytes = len(fresh) - len(prepared)
+    by_hash: dict[str, _Upload] = {}
+    for image in fresh:
+        role = roles[image.url]
+        result = prepared[(image.sha256, role)]
+        if isinstance(result, str):
+            outcome.failures[image.url] = result
             continue
-        if image.sha256 in cached:
-            outcome.kwai_urls[image.url] = cached[image.sha256]
-            outcome.cache_hits += 1
-            continue
-        try:
-            result = await kuaishou.upload_image(image.data or b"", filename=f"{image.sha256}.jpg")
-        except PlatformError as exc:
-            outcome.failures[image.url] = f"upload rejected: {exc}"
-            continue
-        warehouse.cache_media(
-            sha256=image.sha256, kwai_url=result.kwai_img_url, byte_size=len(image.data or b"")
-        )
-        cached[image.sha256] = result.kwai_img_url
-        outcome.kwai_urls[image.url] = result.kwai_img_url
-        outcome.uploaded += 1
+        digest = hashlib.sha256(result.data).hexdigest()
+        facts = ImageFacts.of(result, role)
+        by_hash.setdefault(digest, _Upload(digest, result, facts, image.sha256))
+        outcome.sha256[image.url] = digest
+        outcome.facts[image.url] = facts
+        outcome.same_prepared_bytes += 1
+    outcome.same_prepared_bytes -= len(by_hash)
+    hosted.update(warehouse.cached_media(digest for digest in by_hash if digest not in hosted))
+    outcome.cache_hits = len(hosted)
+    missing = [upload for digest, upload in by_hash.items() if digest not in hosted]
+    refused = await _upload_missing(missing, kuaishou=kuaishou, warehouse=warehouse, hosted=hosted)
+    outcome.uploaded = len(missing) - len(refused)
+    for url, digest in outcome.sha256.items():
+        if digest in hosted:
+            outcome.kwai_urls[url] = hosted[digest]
+        else:
+            outcome.failures[url] = refused[digest]
     return outcome

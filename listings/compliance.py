@@ -9,6 +9,10 @@ Monday's week even though it is still Sunday in UTC (decision 36).
 A report that is not due yet (published less than 24 h ago, unsent) is neither good nor bad yet: it is
 counted as `not_yet_due`, outside the rates, so a week in progress does not look broken just because
 its last day's reports are still inside their window. Everything here is pure: `now` is a parameter.
+
+`fill_rates` is the one place the quality shares are computed: per migration and run over the drafted
+items (`media_fill_rates`, the fill_rates asset), and per week over the published ones when no run
+was measured.
 """
 
 from __future__ import annotations
@@ -17,14 +21,19 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from listings.images import MIN_MAIN_IMAGES
 
 __all__ = [
     "REPORT_RATE_FLOOR",
     "SHANGHAI",
     "ComplianceInput",
     "FillRates",
+    "ItemMedia",
+    "MeasuredFillRates",
     "WeekSummary",
+    "fill_rates",
     "iso_week",
     "overdue_reports",
     "summarize_weeks",
@@ -51,19 +60,37 @@ class ComplianceInput(BaseModel):
     has_short_title: bool | None = None
 
 
-class FillRates(BaseModel):
-    """The quality fill rates measured over a migration's items (the `media_fill_rates` table)."""
+class ItemMedia(BaseModel):
+    """What one item will carry to Kuaishou: hosted main images (distinct Kuaishou copies), how
+    many of them are 3:4, whether a video and a short title go with it, and how many of its images
+    still have a white border."""
 
     model_config = ConfigDict(frozen=True)
 
-    run_id: str | None = None
+    main_images: int = Field(default=0, ge=0)
+    ratio_34_images: int = Field(default=0, ge=0)
+    has_video: bool = False
+    has_short_title: bool = False
+    white_border_images: int = Field(default=0, ge=0)
+
+
+class FillRates(BaseModel):
+    """The shares Kuaishou ranks apps by, over `items` items (1.0 when there are none, like the
+    weekly rates), and the count of images with a white border left (target 0)."""
+
+    items: int
+    rate_main_images_3: float
+    rate_ratio_34: float
+    rate_video: float
+    rate_short_title: float
+    white_border_images_left: int
+
+
+class MeasuredFillRates(FillRates):
+    """A `media_fill_rates` row: the fill rates of one run of the media stage."""
+
+    run_id: str
     computed_at: datetime | None = None
-    items: int | None = None
-    rate_main_images_3: float | None = None
-    rate_ratio_34: float | None = None
-    rate_video: float | None = None
-    rate_short_title: float | None = None
-    white_border_images_left: int | None = None
 
 
 class WeekSummary(BaseModel):
@@ -102,6 +129,27 @@ def _rate(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 1.0
 
 
+def fill_rates(items: Iterable[ItemMedia]) -> FillRates:
+    """Share of items with ≥ 3 main images, with at least one 3:4 main image, with a video and
+    with a short title; and the white-bordered images left, summed over the items."""
+    n = main = ratio = video = short = bordered = 0
+    for item in items:
+        n += 1
+        main += item.main_images >= MIN_MAIN_IMAGES
+        ratio += item.ratio_34_images > 0
+        video += item.has_video
+        short += item.has_short_title
+        bordered += item.white_border_images
+    return FillRates(
+        items=n,
+        rate_main_images_3=_rate(main, n),
+        rate_ratio_34=_rate(ratio, n),
+        rate_video=_rate(video, n),
+        rate_short_title=_rate(short, n),
+        white_border_images_left=bordered,
+    )
+
+
 def _on_time(item: ComplianceInput) -> bool:
     return item.sent_at is not None and (item.due_at is None or item.sent_at <= item.due_at)
 
@@ -115,26 +163,30 @@ def _ids(items: Iterable[ComplianceInput]) -> list[str]:
 
 
 def _quality(
-    group: Sequence[ComplianceInput], fill: FillRates | None
+    group: Sequence[ComplianceInput], measured: MeasuredFillRates | None
 ) -> dict[str, float | int | str | None]:
-    """The measured fill rates when there are some, else what the week's listings say."""
-    if fill is not None:
-        return {
-            "rate_main_images_3": fill.rate_main_images_3,
-            "rate_3_4_images": fill.rate_ratio_34,
-            "rate_video": fill.rate_video,
-            "rate_short_title": fill.rate_short_title,
-            "white_border_images_left": fill.white_border_images_left,
-            "fill_rates_source": f"media_fill_rates {fill.run_id or ''}".strip(),
-        }
-    n = len(group)
+    """The measured fill rates when there are some, else what the week's listings say (no 3:4 or
+    white-border facts there: those two stay empty)."""
+    rates: FillRates
+    if measured is not None:
+        rates, source = measured, f"media_fill_rates {measured.run_id}"
+    else:
+        rates = fill_rates(
+            ItemMedia(
+                main_images=i.main_image_count or 0,
+                has_video=bool(i.has_video),
+                has_short_title=bool(i.has_short_title),
+            )
+            for i in group
+        )
+        source = "listings"
     return {
-        "rate_main_images_3": _rate(sum(1 for i in group if (i.main_image_count or 0) >= 3), n),
-        "rate_3_4_images": None,
-        "rate_video": _rate(sum(1 for i in group if i.has_video), n),
-        "rate_short_title": _rate(sum(1 for i in group if i.has_short_title), n),
-        "white_border_images_left": None,
-        "fill_rates_source": "listings",
+        "rate_main_images_3": rates.rate_main_images_3,
+        "rate_3_4_images": rates.rate_ratio_34 if measured else None,
+        "rate_video": rates.rate_video,
+        "rate_short_title": rates.rate_short_title,
+        "white_border_images_left": rates.white_border_images_left if measured else None,
+        "fill_rates_source": source,
     }
 
 
@@ -142,11 +194,12 @@ def summarize_weeks(
     items: Iterable[ComplianceInput],
     *,
     now: datetime | None = None,
-    fill_rates: FillRates | None = None,
+    measured: MeasuredFillRates | None = None,
 ) -> list[WeekSummary]:
     """One summary per China-time ISO week of publishing, oldest first.
 
-    `fill_rates` (the migration's latest measured row) replaces the listing-based quality figures.
+    `measured` (the migration's latest `media_fill_rates` row) replaces the listing-based quality
+    figures.
     """
     now = now or datetime.now(UTC)
     by_week: dict[str, list[ComplianceInput]] = defaultdict(list)
@@ -175,7 +228,7 @@ def summarize_weeks(
                     "rejected": len(rejected),
                     "report_rate": _rate(len(reported), counted),
                     "on_time_rate": _rate(len(on_time), counted),
-                    **_quality(group, fill_rates),
+                    **_quality(group, measured),
                     "late_items": _ids(late),
                     "missing_items": _ids(overdue),
                     "rejected_reports": [

@@ -14,8 +14,9 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from listings.categories import CategoryDecision
+from listings.categories import CategoryDecision, needs_review
 from listings.draft import DraftSku, DraftSkuProp, KuaishouDraft
+from listings.gallery import fill_main_images, too_few_main_images
 from listings.ids import rel_item_id, rel_sku_id
 from listings.migrations import Migration
 from listings.model import Listing, ListingStatus, Sku, SpecValue
@@ -27,7 +28,6 @@ __all__ = ["MAX_SKUS", "MAX_SKU_LEVELS", "build_draft", "build_sku_matrix", "des
 
 MAX_SKU_LEVELS = 3
 MAX_SKUS = 600
-MAX_MAIN_IMAGES = 9
 MAX_DETAIL_IMAGES = 50
 MAX_DETAILS_CHARS = 2000
 SINGLE_SPEC_NAME = "规格"
@@ -227,7 +227,7 @@ def build_draft(
             detail="category: no Kuaishou leaf matches the title or source category; "
             "add an override for its source category",
         )
-    if decision.confidence < migration.category.min_confidence:
+    if needs_review(decision, min_confidence=migration.category.min_confidence):
         runners = "; ".join(
             f"{c.category_id} {c.path} ({c.score:.2f})" for c in decision.candidates
         )
@@ -236,14 +236,14 @@ def build_draft(
             reason_code="category_uncertain",
             detail=f"category: best match {decision.path} has confidence {decision.confidence:.2f} "
             f"< {migration.category.min_confidence}; candidates: {runners}; "
-            "confirm one as an override",
+            "choose one in `banjia categories review export`, then import it",
         )
-    if not listing.main_images:
-        return Problem(
-            stage=Stage.DRAFT,
-            reason_code="no_main_image",
-            detail="main_images: the item has no main image; add one on the source",
-        )
+    gallery = fill_main_images(listing)
+    too_few = too_few_main_images(gallery)
+    if too_few is not None:
+        return too_few
+    if gallery.urls != listing.main_images:
+        listing = listing.model_copy(update={"main_images": gallery.urls})
     refund = migration.service.refund_rule
     if allowed_refund_rules is not None and refund not in allowed_refund_rules:
         return Problem(
@@ -269,7 +269,7 @@ def build_draft(
     matrix = build_sku_matrix(listing, item_rel_id=item_rel_id, migration=migration)
     if isinstance(matrix, Problem):
         return matrix
-    main_images = listing.main_images[:MAX_MAIN_IMAGES]
+    main_images = gallery.urls
     detail_images = listing.detail_images[:MAX_DETAIL_IMAGES] or main_images
     details = description_text(listing.description_html) or listing.title
     return KuaishouDraft(
@@ -285,6 +285,7 @@ def build_draft(
         selling_point=_selling_point(listing),
         details=details[:MAX_DETAILS_CHARS],
         main_images=main_images,
+        borrowed_main_images=gallery.borrowed,
         detail_images=detail_images,
         video_url=listing.video_url,
         skus=matrix,

@@ -39,7 +39,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, Literal, get_args
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pydantic import ValidationError
 
@@ -55,10 +54,11 @@ from connectors.content import (
     ALICDN_DOMAINS,
     ParseProblem,
     dedupe,
-    on_domains,
     validation_problem,
     yuan_to_fen,
 )
+from listings import description, images
+from listings.images import strip_image_suffix
 from listings.model import (
     ItemProp,
     Listing,
@@ -109,9 +109,6 @@ _STATUS: Final[dict[str, ListingStatus]] = {
     "untread": ListingStatus.OFFSHELF,
 }
 _AOP_TIME = "%Y%m%d%H%M%S%f%z"
-_ABSOLUTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
-_FORMAT_SUFFIX = re.compile(r"(\.(?:jpe?g|png|gif|webp|bmp))_[^/]*$", re.IGNORECASE)
-_THUMB_SUFFIX = re.compile(r"\.(?:\d+x\d+|summ|search)(\.jpe?g)$", re.IGNORECASE)
 _MAP_BLOCK = re.compile(r"<map\b[^>]*>.*?</map\s*>", re.IGNORECASE | re.DOTALL)
 _MAP_TAGS = re.compile(r"</?(?:map|area)\b[^>]*>", re.IGNORECASE)
 _USEMAP = re.compile(r"\s+usemap\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+)", re.IGNORECASE)
@@ -144,19 +141,6 @@ def yuan_amount_to_fen(amount: Decimal | float | int | str) -> int:
 # -- images and description --------------------------------------------------------------------------
 
 
-def strip_image_suffix(path: str) -> str:
-    """Cut CDN variant suffixes back to the original picture.
-
-    `a.jpg_.webp` and `a.jpg_400x400q90.jpg` → `a.jpg`; `a.310x310.jpg` / `a.summ.jpg` → `a.jpg`.
-    """
-    previous = None
-    while previous != path:
-        previous = path
-        path = _FORMAT_SUFFIX.sub(r"\1", path)
-        path = _THUMB_SUFFIX.sub(r"\1", path)
-    return path
-
-
 def _https_for_alicdn(url: str | None) -> str | None:
     """https on Alibaba's CDN, other hosts as given (the video URL needs no more than that)."""
     return content.normalize_image_url(url, https_domains=ALICDN_DOMAINS)
@@ -167,25 +151,10 @@ def normalize_image_url(url: str | None, *, image_base: str = DEFAULT_IMAGE_BASE
 
     Relative paths get `image_base`; Alibaba CDN URLs become https; `__r__` is dropped from the
     query; variant suffixes are stripped on Alibaba hosts and on any `/img/ibank/` path (the image
-    bank layout, also what the sandbox serves).
+    bank layout, also what the sandbox serves). The rules live in `listings.images`, shared by all
+    sources.
     """
-    if url is None or not url.strip():
-        return None
-    url = url.strip()
-    if url.lower().startswith("data:"):
-        return None
-    if not url.startswith("//") and not _ABSOLUTE.match(url):
-        url = f"{image_base.rstrip('/')}/{url.lstrip('/')}"
-    url = _https_for_alicdn(url) or url
-    parts = urlsplit(url)
-    query = parts.query
-    pairs = parse_qsl(query, keep_blank_values=True)
-    if any(key == "__r__" for key, _ in pairs):
-        query = urlencode([(key, value) for key, value in pairs if key != "__r__"])
-    path = parts.path
-    if on_domains(parts.hostname or "", ALICDN_DOMAINS) or "/img/ibank/" in path:
-        path = strip_image_suffix(path)
-    return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
+    return images.normalize_image_url(url, https_domains=ALICDN_DOMAINS, base=image_base)
 
 
 def clean_description(html: str | None) -> str | None:
@@ -199,9 +168,7 @@ def clean_description(html: str | None) -> str | None:
 
 
 def _detail_images(html: str | None, *, image_base: str) -> tuple[str, ...]:
-    return dedupe(
-        normalize_image_url(src, image_base=image_base) for src in content.img_sources(html)
-    )
+    return description.detail_images(html, https_domains=ALICDN_DOMAINS, base=image_base)
 
 
 def origin_url(product_id: int | str) -> str:

@@ -18,8 +18,9 @@ Every quirk of the PDD payload is resolved here, once:
   would only mislead the Kuaishou prop matching and a merchant, so unnamed values stay in `raw`.
 - `market_price` (划线价) is not a selling price: it stays in `raw` only.
 - `goods_desc` is plain text; it is carried as `description_html` unchanged.
-- Images on PDD's CDN (pddpic.com, yangkeduo.com) are made https; PDD's `.jpg.a.jpeg` names are
-  real JPEG addresses and are kept as given (the media stage reads the bytes anyway).
+- Images on PDD's CDN (pddpic.com, yangkeduo.com) are made https; PDD's `.jpg.a.jpeg` names (a
+  JPEG rendition of `.jpg`) are cut back to the original, so the two forms of one picture are one
+  URL (`listings.images.normalize_image_url`, decision 26).
 
 Anything that cannot be read raises `ParseProblem` (`connectors.content`'s, shared by every source
 parser, so every source quarantines the same way), whose reason is a sentence the merchant can act

@@ -19,7 +19,8 @@ the code index; gw.ParamInvalid, gw.TimestampExpired, gw.ServiceUnavailable, the
 own-product error's wording are modelled on them, not checked against a live gateway [I].
 
 Mounted by the sandbox server under `/alibaba1688`:
-`POST /alibaba1688/openapi/param2/1/{namespace}/{api}/{appKey}` and `GET /alibaba1688/img/ibank/...`
+`POST /alibaba1688/openapi/param2/1/{namespace}/{api}/{appKey}`, `GET /alibaba1688/img/ibank/...` and
+`GET /alibaba1688/video/<name>` (videos.py)
 (so `image_base = <sandbox>/alibaba1688/` serves every relative image path).
 """
 
@@ -53,6 +54,7 @@ from connectors.sandbox.alibaba_credentials import (
 )
 from connectors.sandbox.taobao_images import render_image
 from connectors.sandbox.taobao_top import _form_params
+from connectors.sandbox.videos import video_response
 
 __all__ = [
     "DEFAULT_SHOP_SIZES",
@@ -436,6 +438,9 @@ def build_1688_app(state: Alibaba1688Sandbox) -> Starlette:
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
+    async def video(request: Request) -> Response:
+        return video_response(request.path_params["name"])
+
     return Starlette(
         routes=[
             Route(
@@ -444,5 +449,6 @@ def build_1688_app(state: Alibaba1688Sandbox) -> Starlette:
                 methods=["GET", "POST"],
             ),
             Route("/img/ibank/{path:path}", image, methods=["GET"]),
+            Route("/video/{name}", video, methods=["GET"]),
         ]
     )

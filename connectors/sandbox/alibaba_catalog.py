@@ -33,6 +33,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Final
 
+from connectors.sandbox.taobao_images import is_oversize_item
+from connectors.sandbox.videos import video_file
+
 __all__ = [
     "CATALOG_EPOCH",
     "ShopProfile",
@@ -350,6 +353,8 @@ class _OfferBuilder:
             suffix = "_wb" if white_border and position == 0 else ""
             if portrait and position == count - 1 and count > 1:
                 suffix = "_34"
+            if position == 1 and not suffix and is_oversize_item(self.product_id):
+                suffix = "_big"
             images.append(self.img(f"m{position}", suffix=suffix))
         return images
 
@@ -383,7 +388,7 @@ class _OfferBuilder:
     def video(self) -> str:
         if self.rng.random() >= 0.25:
             return ""
-        return f"{self.image_base}video/{self.rng.randrange(10**11, 10**12)}.mp4"
+        return f"{self.image_base}video/{video_file(self.rng.randrange(10**11, 10**12))}"
 
     # -- attributes and specs --
 

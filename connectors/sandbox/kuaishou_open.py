@@ -5,6 +5,11 @@ signature (MD5 and HMAC_SHA256, through the same `signing` module as the client)
 token. It runs `rules.violations` on every `open.item.new`, with the category's config and "was this
 image uploaded here" as the Kuaishou-image check. It accepts only leaf categories, never accepts a
 relItemId twice, counts the per-merchant daily quota, and validates supply reports per scene.
+`open.item.image.upload` refuses what the image rules forbid: a file over 2 MB or not png/jpeg
+[C, kuaishou-api.md §4], and a main, detail or SKU image with a white border [C rule: "没有白边";
+I: that the upload itself refuses it, and the wording], judged by `listings.images.has_white_border`,
+the same detector the media stage trims with. White-background (5) and transparent (6) images are
+white around the goods by definition and are exempt.
 
 `KuaishouSandbox` is plain Python: state, business logic and fault switches, which tests inspect
 directly. `build_kuaishou_app` wraps it in the HTTP gateway (paths, form and multipart bodies,
@@ -56,9 +61,11 @@ from connectors.sandbox.credentials import (
     KUAISHOU_SIGN_SECRET,
 )
 from connectors.sandbox.kuaishou_oauth import DEFAULT_SCOPES, SandboxOAuth, oauth_routes
+from listings.images import white_border
 
 __all__ = [
     "IMAGE_HOST",
+    "REQUIRED_PROPS_BY_ROOT",
     "FaultKind",
     "KuaishouSandbox",
     "Result",
@@ -70,11 +77,13 @@ __all__ = [
     "UploadedImage",
     "build_kuaishou_app",
     "reject_title_keywords",
+    "required_category_config",
 ]
 
 SHANGHAI = timezone(timedelta(hours=8))
 IMAGE_HOST = "https://p1.sandbox-kwaixiaodian.local/ufile/"
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
+BORDERLESS_UPLOAD_TYPES = frozenset({1, 2, 3})  # main, detail, SKU images: no white borders [I]
 MAX_BODY_BYTES = 10 * 1024 * 1024
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
@@ -205,6 +214,37 @@ def default_category_config() -> CategoryConfig:
     )
 
 
+REQUIRED_PROPS_BY_ROOT: dict[str, tuple[str, ...]] = {
+    "美妆": ("品牌",),
+    "手机数码": ("品牌",),
+    "女鞋": ("品牌",),
+}
+"""Category attributes the emulator requires, by the leaf's root name, as Kuaishou requires a
+brand where it polices brands (cosmetics, electronics, shoes). Tests override per leaf with
+`category_configs`. A name the default config lacks is added as a TEXT attribute."""
+
+
+def required_category_config(names: Iterable[str]) -> CategoryConfig:
+    """`default_category_config()` with the attributes `names` marked required."""
+    config = default_category_config()
+    wanted = list(dict.fromkeys(names))
+    props = [
+        pc.model_copy(update={"required": pc.prop_name in wanted}) for pc in config.prop_configs
+    ]
+    known = {pc.prop_name for pc in props}
+    for offset, name in enumerate(n for n in wanted if n not in known):
+        props.append(
+            PropConfig(
+                prop_id=1100 + offset,
+                prop_name=name,
+                required=True,
+                prop_input_type="TEXT",
+                sort_num=len(props) + 1,
+            )
+        )
+    return config.model_copy(update={"prop_configs": props})
+
+
 class KuaishouSandbox:
     """The emulated platform's state and business logic. Tests read its fields directly.
 
@@ -215,7 +255,8 @@ class KuaishouSandbox:
     - `duplicate_creates`: every relItemId sent to `open.item.new` again after it was created (a
       blind retry: refused, and what a chaos test counts); `faults_injected`: the faults handed out
       by `fail_next` and `fail_randomly`, by (method, kind).
-    - `category_configs`: per-category overrides of `default_category_config()`.
+    - `category_configs`: per-category overrides of `default_category_config()`;
+      `required_props_by_root`: the attributes required under a root (REQUIRED_PROPS_BY_ROOT).
     - `materials`, `suggestions`: item videos and the suggested.get quota (kuaishou_material.py).
     - `oauth`: codes and tokens of the OAuth endpoints (kuaishou_oauth.py); `issue_code`,
       `revoke`, `advance` and `refreshes` are its switches ("OAuth, QPS, review" below).
@@ -247,6 +288,7 @@ class KuaishouSandbox:
         self.review_after_gets = review_after_gets
         self.now: Callable[[], datetime] = now or (lambda: datetime.now(SHANGHAI))
         self.category_configs: dict[int, CategoryConfig] = {}
+        self.required_props_by_root: dict[str, tuple[str, ...]] = dict(REQUIRED_PROPS_BY_ROOT)
         self.items: dict[int, StoredItem] = {}
         self.reports: list[SupplyReportRecord] = []
         self.uploads: dict[str, UploadedImage] = {}
@@ -330,7 +372,13 @@ class KuaishouSandbox:
         return url in self.uploads
 
     def config_for(self, category_id: int) -> CategoryConfig:
-        return self.category_configs.get(category_id) or default_category_config()
+        """A test's override, else the default with the attributes the leaf's root requires."""
+        if category_id in self.category_configs:
+            return self.category_configs[category_id]
+        node = self.tree.get(category_id)
+        root = node.path.split(">")[0] if node is not None else ""
+        required = self.required_props_by_root.get(root, ())
+        return required_category_config(required) if required else default_category_config()
 
     def created_today(self, seller: int) -> int:
         return self._created_per_day[(seller, self.now().astimezone(SHANGHAI).date())]
@@ -714,10 +762,17 @@ def _inspect_image(data: bytes, upload_type: int) -> tuple[str, int, int]:
         with Image.open(io.BytesIO(data)) as image:
             image.load()
             fmt, (width, height) = image.format or "", image.size
+            border = white_border(image) if upload_type in BORDERLESS_UPLOAD_TYPES else None
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise _invalid(f"imgBytes: not a decodable image ({type(exc).__name__})") from None
     if fmt not in ("PNG", "JPEG"):
         raise _invalid(f"imgBytes: {fmt or 'unknown'} is not allowed, use png or jpeg")
+    if border is not None:
+        left, top, right, bottom = border
+        raise _invalid(
+            f"imgBytes: 图片存在白边 (a white border: {left}/{top}/{width - right}/{height - bottom} "
+            f"px left/top/right/bottom of {width}×{height}); 商品图片不能有白边: trim it and upload again"
+        )
     if upload_type in (5, 6) and (width != height or width < 480):
         raise _invalid(
             f"imgBytes: uploadType {upload_type} needs 1:1 ≥480×480, got {width}×{height}"

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
+from connectors.sandbox.taobao_images import is_oversize_item
+from connectors.sandbox.videos import video_file
 from connectors.taobao.parse import CHINA_TZ
 
 __all__ = [
@@ -388,7 +390,7 @@ class _GoodsBuilder:
             detail["tiny_name"] = rng.choice(kind.tiny)
         if rng.random() < 0.3:
             file_id = rng.randrange(10**9, 10**10)
-            url = f"{self.base_url.rstrip('/')}/pinduoduo/video/{file_id}.mp4"
+            url = f"{self.base_url.rstrip('/')}/pinduoduo/video/{video_file(file_id)}"
             detail["video_gallery"] = [{"file_id": file_id, "video_url": url}]
         else:
             detail["video_gallery"] = []
@@ -467,6 +469,8 @@ class _GoodsBuilder:
             variant = "_wb" if white_border and position == 0 else ""
             if portrait and position == count - 1 and count > 1:
                 variant = "_34"
+            if position == 1 and not variant and is_oversize_item(self.goods_id):
+                variant = "_big"
             urls.append(self.img(f"m{position}", variant=variant))
         return urls
 

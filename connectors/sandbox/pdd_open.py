@@ -13,7 +13,8 @@ are modelled on PDD's published table, unchecked (see connectors/pinduoduo/error
 leaves out deleted goods (status 4) and counts 售罄 goods as on the shelf: both [I].
 
 Mounted by the sandbox server under `/pinduoduo`:
-`POST /pinduoduo/api/router` and `GET /pinduoduo/img/<name>.jpeg` (also `<name>.jpg.a.jpeg`).
+`POST /pinduoduo/api/router`, `GET /pinduoduo/img/<name>.jpeg` (also `<name>.jpg.a.jpeg`) and
+`GET /pinduoduo/video/<name>` (videos.py).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from connectors.sandbox.pdd_catalog import CatalogGoods, generate_catalog
 from connectors.sandbox.pdd_credentials import PDD_ACCESS_TOKENS, PDD_CLIENT_ID, PDD_CLIENT_SECRET
 from connectors.sandbox.taobao_images import render_image
 from connectors.sandbox.taobao_top import SandboxCall, _form_params
+from connectors.sandbox.videos import video_response
 
 __all__ = [
     "DEFAULT_SHOP_SIZES",
@@ -337,10 +339,15 @@ def build_pdd_app(state: PinduoduoSandbox) -> Starlette:
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
+    async def video(request: Request) -> Response:
+        return video_response(request.path_params["name"])
+
     return Starlette(
         routes=[
             Route("/api/router", router, methods=["POST"]),
             Route("/img/{name}", image, methods=["GET"]),
             Route("/pinduoduo/img/{name}", image, methods=["GET"]),
+            Route("/video/{name}", video, methods=["GET"]),
+            Route("/pinduoduo/video/{name}", video, methods=["GET"]),
         ]
     )

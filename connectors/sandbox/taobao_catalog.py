@@ -27,6 +27,9 @@ from decimal import Decimal
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+from connectors.sandbox.taobao_images import is_oversize_item
+from connectors.sandbox.videos import video_file
+
 __all__ = ["CATALOG_EPOCH", "catalog_num_iids", "generate_catalog", "image_url"]
 
 GMT8 = timezone(timedelta(hours=8))
@@ -713,6 +716,8 @@ class _ItemBuilder:
             variant = "_wb" if white_border and position == 0 else ""
             if portrait and position == count - 1 and count > 1:
                 variant = "_34"
+            if position == 1 and not variant and is_oversize_item(self.num_iid):
+                variant = "_big"
             images.append(
                 {
                     "id": rng.randrange(10**9, 10**10),
@@ -749,7 +754,7 @@ class _ItemBuilder:
         roll = rng.random()
         video_id = rng.randrange(10**11, 10**12)
         if roll < 0.30:
-            url = f"{self.base_url.rstrip('/')}/taobao/video/{video_id}.mp4"
+            url = f"{self.base_url.rstrip('/')}/taobao/video/{video_file(video_id)}"
             return {"videos": {"video": [{"video_id": video_id, "url": url}]}}
         if roll < 0.38:
             cover = self.img("v0")

@@ -3,27 +3,33 @@
 The media stage must download, measure and re-upload real image bytes, and Kuaishou audits white
 borders and the 3:4 ratio, so the sandbox serves actual JPEGs whose properties follow their names:
 
-- `<shape>-<id>-<slot>[-<rrggbb>][_wb|_34].jpg`: `shape` picks the drawing (tee, dress, shoe, box,
-  mug, tent, ...); a 6-hex token is the product colour (a colour value's prop image); `_wb` adds a
-  white border (what Kuaishou rejects); `_34` makes it 600×800 instead of 800×800.
+- `<shape>-<id>-<slot>[-<rrggbb>][_wb|_34|_big].jpg`: `shape` picks the drawing (tee, dress, shoe,
+  box, mug, tent, ...); a 6-hex token is the product colour (a colour value's prop image); `_wb` adds
+  a white border (what Kuaishou rejects); `_34` makes it 600×800 instead of 800×800; `_big` is the
+  studio original a seller uploads unresized: 2000×2000 with sensor-like noise at quality 95, over
+  Kuaishou's 2 MB (`OVERSIZE_BYTES`), so it must be re-encoded before upload.
 - Anything else still renders: colours and shape are then derived from a hash of the name.
 
-Same name → same bytes (no randomness, no clock), small (a flat drawing at quality 80 stays far
-under 100 KB).
+Same name → same bytes (no randomness, no clock). The flat drawings are small (quality 80 stays far
+under 100 KB); the few `_big` ones are kept in a cache of their own.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import random
 import re
 from functools import lru_cache
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw
 
-__all__ = ["SHAPES", "image_size", "render_image"]
+__all__ = ["OVERSIZE_BYTES", "SHAPES", "image_size", "is_oversize_item", "render_image"]
 
 SIZE = 800
+BIG_SIZE = 2000
+OVERSIZE_BYTES = 2 * 1024 * 1024  # [C] Kuaishou: at most 2 MB per image
+OVERSIZE_PERCENT = 7  # share of catalog items whose 2nd main image is a `_big` original
 _HEX = re.compile(r"^[0-9a-f]{6}$")
 Box = tuple[int, int, int, int]
 RGB = tuple[int, int, int]
@@ -175,21 +181,55 @@ def _digest(name: str) -> bytes:
 
 
 def image_size(name: str) -> tuple[int, int]:
-    """(width, height) the name asks for: 600×800 for `_34`, else 800×800."""
-    return (SIZE * 3 // 4, SIZE) if _stem(name).endswith("_34") else (SIZE, SIZE)
+    """(width, height) the name asks for: 600×800 for `_34`, 2000×2000 for `_big`, else 800×800."""
+    stem = _stem(name)
+    if stem.endswith("_big"):
+        return (BIG_SIZE, BIG_SIZE)
+    return (SIZE * 3 // 4, SIZE) if stem.endswith("_34") else (SIZE, SIZE)
+
+
+def is_oversize_item(item_id: int) -> bool:
+    """Whether a catalog item's second main image is a `_big` original: a stable hash of its id,
+    so the catalogs' random streams (and every item they already generate) stay as they were."""
+    return _digest(f"big:{item_id}")[0] % 100 < OVERSIZE_PERCENT
 
 
 def _stem(name: str) -> str:
     return name.removesuffix(".jpg").removesuffix(".jpeg")
 
 
-@lru_cache(maxsize=512)
 def render_image(name: str) -> bytes:
     """The JPEG for `name`: a coloured product shape on a light background, deterministic."""
+    if _stem(name).endswith("_big"):
+        return _render_big(name)
+    return _render(name)
+
+
+@lru_cache(maxsize=8)
+def _render_big(name: str) -> bytes:
+    """The drawing at 2000×2000 under deterministic noise: a photo's grain does not compress."""
+    image = _draw(name)
+    grain = Image.frombytes(
+        "L", image.size, random.Random(_digest(name)).randbytes(image.width * image.height)
+    )
+    noisy = ImageChops.add(image, Image.merge("RGB", (grain, grain, grain)), scale=1.0, offset=-128)
+    out = io.BytesIO()
+    noisy.save(out, format="JPEG", quality=95)
+    return out.getvalue()
+
+
+@lru_cache(maxsize=512)
+def _render(name: str) -> bytes:
+    out = io.BytesIO()
+    _draw(name).save(out, format="JPEG", quality=80, optimize=True)
+    return out.getvalue()
+
+
+def _draw(name: str) -> Image.Image:
     stem = _stem(name)
     white_border = stem.endswith("_wb")
     width, height = image_size(name)
-    tokens = stem.removesuffix("_wb").removesuffix("_34").split("-")
+    tokens = stem.removesuffix("_wb").removesuffix("_34").removesuffix("_big").split("-")
     digest = _digest(stem)
     shape = SHAPES.get(tokens[0]) or list(SHAPES.values())[digest[0] % len(SHAPES)]
     hex_token = next((token for token in tokens if _HEX.match(token)), None)
@@ -201,12 +241,10 @@ def render_image(name: str) -> bytes:
     background: RGB = (200 + digest[4] % 50, 200 + digest[5] % 50, 200 + digest[6] % 50)
     image = Image.new("RGB", (width, height), background)
     draw = ImageDraw.Draw(image)
-    margin = 150
+    margin = 150 * max(width, height) // SIZE
     shape(draw, (margin, margin + (height - width) // 2, width - margin, height - margin), colour)
     if white_border:
         inner = image.resize((width - 160, height - 160))
         image = Image.new("RGB", (width, height), (255, 255, 255))
         image.paste(inner, (80, 80))
-    out = io.BytesIO()
-    image.save(out, format="JPEG", quality=80, optimize=True)
-    return out.getvalue()
+    return image

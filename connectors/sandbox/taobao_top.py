@@ -21,7 +21,7 @@ method, 23 format, 28/29 app key, 30/31 timestamp, 32/34 version) and all sub co
 TOP's published table but not checked against a live gateway.
 
 Mounted by the sandbox server under `/taobao`:
-`POST /taobao/router/rest` and `GET /taobao/img/<name>.jpg`.
+`POST /taobao/router/rest`, `GET /taobao/img/<name>.jpg` and `GET /taobao/video/<name>` (videos.py).
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from starlette.routing import Route
 from connectors.sandbox.credentials import TAOBAO_APP_KEY, TAOBAO_APP_SECRET, TAOBAO_SESSIONS
 from connectors.sandbox.taobao_catalog import catalog_num_iids, generate_catalog
 from connectors.sandbox.taobao_images import render_image
+from connectors.sandbox.videos import video_response
 from connectors.taobao.signing import SIGN_METHODS, sign
 
 __all__ = [
@@ -718,10 +719,15 @@ def build_taobao_app(state: TaobaoSandbox) -> Starlette:
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
+    async def video(request: Request) -> Response:
+        return video_response(request.path_params["name"])
+
     return Starlette(
         routes=[
             Route("/router/rest", router_rest, methods=["GET", "POST"]),
             Route("/img/{name}", image, methods=["GET"]),
             Route("/taobao/img/{name}", image, methods=["GET"]),
+            Route("/video/{name}", video, methods=["GET"]),
+            Route("/taobao/video/{name}", video, methods=["GET"]),
         ]
     )

@@ -1,7 +1,7 @@
 """The compliance summary and its checks over a real warehouse, at an injected `now`.
 
-Rows are what publishing leaves behind (ledger + outbox); `media_fill_rates` is created with the
-media stage's schema when a test needs measured fill rates. The last test materializes the asset.
+Rows are what publishing leaves behind (ledger + outbox) and what the fill_rates asset writes
+(`media_fill_rates`). The last test materializes the asset.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -17,11 +17,6 @@ from connectors.warehouse import Warehouse
 
 M = "taobao-demo"
 PUBLISHED = datetime(2026, 11, 16, 2, tzinfo=UTC)  # Monday 10:00 in Shanghai, 2026-W47
-MEDIA_FILL_RATES = (
-    "CREATE TABLE IF NOT EXISTS media_fill_rates (migration VARCHAR, run_id VARCHAR, "
-    "computed_at TIMESTAMPTZ, items INTEGER, rate_main_images_3 DOUBLE, rate_ratio_34 DOUBLE, "
-    "rate_video DOUBLE, rate_short_title DOUBLE, white_border_images_left INTEGER)"
-)
 
 
 @pytest.fixture
@@ -36,7 +31,9 @@ def _published(store: Warehouse, n: int, *, sent_after_h: dict[int, float | None
         rel, published = 9_000 + i, PUBLISHED + timedelta(minutes=i)
         after = sent_after_h.get(i, 1.0)
         store.query(
-            "INSERT INTO publish_ledger VALUES (?, ?, ?, 'published', ?, NULL, 1, ?, ?, ?)",
+            "INSERT INTO publish_ledger (rel_item_id, migration, source_item_id, state, "
+            "kwai_item_id, attempts, created_at, updated_at, published_at) "
+            "VALUES (?, ?, ?, 'published', ?, 1, ?, ?, ?)",
             [rel, M, f"src-{i:03d}", 2_000 + i, published, published, published],
         )
         state = "sent" if after is not None else ("rejected" if i == 3 else "pending")
@@ -94,7 +91,6 @@ def test_a_late_report_counts_as_reported_but_not_on_time(store: Warehouse) -> N
 
 def test_the_latest_measured_fill_rates_of_the_migration_are_used(store: Warehouse) -> None:
     _published(store, 1, sent_after_h={})
-    store.query(MEDIA_FILL_RATES)
     for run_id, hours, rate in (("old", 0, 0.2), ("new", 5, 0.9), ("other-shop", 9, 0.1)):
         store.query(
             "INSERT INTO media_fill_rates VALUES (?, ?, ?, 10, ?, 0.5, 0.1, 1.0, 4)",

@@ -61,3 +61,15 @@ def test_the_run_shows_what_the_proxy_charged(vv_run: dg.ExecuteInProcessResult)
     materializations = vv_run.asset_materializations_for_node("published_items")
     charged = materializations[0].metadata["vvtool_charged_this_run"].value
     assert charged and charged > 0
+
+
+def test_source_videos_are_skipped_with_the_reason_and_no_material_is_uploaded(
+    vv_run: dg.ExecuteInProcessResult, sandbox: Sandbox, warehouse: Warehouse
+) -> None:
+    rows = warehouse.query("SELECT status, detail FROM item_videos WHERE migration = 'taobao-demo'")
+    assert rows, "the 25 items include some with a source video"
+    assert {r["status"] for r in rows} == {"skipped"}
+    assert all("itemVideoId" in r["detail"] and "decision 31" in r["detail"] for r in rows)
+    assert sandbox.kuaishou.materials.tickets == {}
+    (materialization,) = vv_run.asset_materializations_for_node("item_videos")
+    assert materialization.metadata["skipped"].value == len(rows)

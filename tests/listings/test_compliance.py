@@ -5,7 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 from listings.compliance import (
     ComplianceInput,
-    FillRates,
+    ItemMedia,
+    MeasuredFillRates,
+    fill_rates,
     iso_week,
     overdue_reports,
     summarize_weeks,
@@ -93,7 +95,7 @@ def test_fill_rates_from_the_listings_when_none_were_measured() -> None:
 
 
 def test_measured_fill_rates_replace_the_listing_figures() -> None:
-    measured = FillRates(
+    measured = MeasuredFillRates(
         run_id="r-42",
         items=2,
         rate_main_images_3=1.0,
@@ -102,10 +104,35 @@ def test_measured_fill_rates_replace_the_listing_figures() -> None:
         rate_short_title=1.0,
         white_border_images_left=3,
     )
-    week = summarize_weeks([item(1, main_image_count=1)], now=MONDAY, fill_rates=measured)[0]
+    week = summarize_weeks([item(1, main_image_count=1)], now=MONDAY, measured=measured)[0]
     assert (week.rate_main_images_3, week.rate_3_4_images, week.white_border_images_left) == (
         1.0,
         0.5,
         3,
     )
     assert week.fill_rates_source == "media_fill_rates r-42"
+
+
+def test_media_fill_rates_are_shares_of_items_and_borders_are_counted() -> None:
+    rates = fill_rates(
+        [
+            ItemMedia(main_images=5, ratio_34_images=5, has_video=True, has_short_title=True),
+            ItemMedia(main_images=3, ratio_34_images=0, has_video=False, has_short_title=True),
+            ItemMedia(main_images=2, ratio_34_images=1, white_border_images=2),
+            ItemMedia(main_images=4, ratio_34_images=1, white_border_images=1),
+        ]
+    )
+    assert rates.items == 4
+    assert (rates.rate_main_images_3, rates.rate_ratio_34) == (0.75, 0.75)
+    assert (rates.rate_video, rates.rate_short_title) == (0.25, 0.5)
+    assert rates.white_border_images_left == 3
+
+
+def test_an_item_needs_three_main_images_not_more_than_three() -> None:
+    assert fill_rates([ItemMedia(main_images=3)]).rate_main_images_3 == 1.0
+    assert fill_rates([ItemMedia(main_images=2)]).rate_main_images_3 == 0.0
+
+
+def test_no_items_give_full_rates_over_zero_items_like_the_weekly_rates() -> None:
+    rates = fill_rates([])
+    assert rates.items == 0 and rates.rate_video == 1.0 and rates.white_border_images_left == 0

@@ -184,7 +184,7 @@ def test_a_missing_thumb_takes_the_first_thumb_of_the_same_main_value(
     quirks_goods: dict[str, Any],
 ) -> None:
     listing = parse_goods(quirks_goods, shop_id=SHOP)
-    clear = "https://img.pddpic.com/goods/sn-clear-m.jpg.a.jpeg"
+    clear = "https://img.pddpic.com/goods/sn-clear-m.jpg"
     assert _sku(listing, 9000000001).specs[0].image_url == clear
     assert _sku(listing, 9000000002).specs[0].image_url == clear
     assert (
@@ -308,12 +308,12 @@ def test_goods_without_status_are_taken_as_on_sale(single_sku_goods: dict[str, A
 # -- images, text, identity -----------------------------------------------------------------------
 
 
-def test_pdd_images_become_https_deduplicated_and_keep_the_jpg_a_jpeg_name(
+def test_pdd_images_become_https_deduplicated_and_lose_the_jpg_a_jpeg_suffix(
     quirks_goods: dict[str, Any],
 ) -> None:
     listing = parse_goods(quirks_goods, shop_id=SHOP)
     assert listing.main_images == (
-        "https://img.pddpic.com/goods/sn-m0.jpg.a.jpeg",
+        "https://img.pddpic.com/goods/sn-m0.jpg",
         "https://t00img.yangkeduo.com/goods/sn-m1.jpeg",
         "http://127.0.0.1:8765/pinduoduo/img/box-1-m2.jpeg",
     )
@@ -331,6 +331,7 @@ def test_the_first_non_empty_video_url_is_taken(quirks_goods: dict[str, Any]) ->
     ("url", "expected"),
     [
         ("//img.pddpic.com/a.jpeg", "https://img.pddpic.com/a.jpeg"),
+        ("http://img.pddpic.com/goods/a.jpg.a.jpeg", "https://img.pddpic.com/goods/a.jpg"),
         (
             "http://omsproductionimg.yangkeduo.com/a.jpg",
             "https://omsproductionimg.yangkeduo.com/a.jpg",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -288,14 +288,16 @@ def test_desc_images_are_extracted_normalised_and_deduplicated(tent_item: dict[s
     )
 
 
-def test_images_on_other_hosts_are_kept_as_given(reference_item: dict[str, Any]) -> None:
+def test_http_on_other_hosts_is_kept_and_protocol_relative_takes_https(
+    reference_item: dict[str, Any],
+) -> None:
     reference_item["desc"] = (
         '<img src="http://127.0.0.1:8765/taobao/img/a.jpg">'
         '<img src="//127.0.0.1:8765/taobao/img/b.jpg">'
     )
     assert parse_item(reference_item, shop_id=SHOP).detail_images == (
         "http://127.0.0.1:8765/taobao/img/a.jpg",
-        "//127.0.0.1:8765/taobao/img/b.jpg",
+        "https://127.0.0.1:8765/taobao/img/b.jpg",
     )
 
 
@@ -379,3 +381,17 @@ def test_an_item_without_num_iid_is_a_parse_problem(reference_item: dict[str, An
 def test_parse_problem_message_names_item_field_and_reason() -> None:
     problem = ParseProblem(item_id="1", field="price", reason="set a price on Taobao")
     assert str(problem) == "item 1: price: set a price on Taobao"
+
+
+def test_list_time_and_sold_quantity_give_the_publishing_priority_its_facts(
+    tent_item: dict[str, Any],
+) -> None:
+    tent_item["sold_quantity"] = 1234
+    listing = parse_item(tent_item, shop_id=SHOP)
+    assert listing.sales == 1234
+    assert listing.listed_at == datetime(2025, 5, 1, 10, 0, tzinfo=timezone(timedelta(hours=8)))
+
+
+def test_an_item_without_sold_quantity_has_no_sales_figure(tent_item: dict[str, Any]) -> None:
+    tent_item.pop("sold_quantity", None)
+    assert parse_item(tent_item, shop_id=SHOP).sales is None

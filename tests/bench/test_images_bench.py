@@ -1,0 +1,56 @@
+"""Fetch-less image preparation: 800×800 JPEGs → Kuaishou-ready main images (BANJIA_BENCH_IMAGES).
+
+The work is the media stage's without the network: decode, white-border detection and trim, 3:4
+derivation, re-encode, and the final check of the bytes. The pictures are the sandbox's generated
+product photos (every other one with an 80 px white frame), rendered before the clock starts. It
+prints images/s on one core, and with one thread per core (Pillow releases the GIL while it
+decodes, resamples and encodes) images/s per core. Asserted: behaviour only (every image 3:4
+with no white border left), never a time.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from connectors.sandbox.taobao_images import SHAPES, render_image
+from listings.images import PreparedImage, prepare_main_image
+
+N = int(os.environ.get("BANJIA_BENCH_IMAGES", "40"))
+
+
+def _pictures(n: int) -> list[bytes]:
+    shapes = sorted(SHAPES)
+    return [
+        render_image(f"{shapes[i % len(shapes)]}-{900 + i}-m{i % 5}{'_wb' if i % 2 else ''}.jpg")
+        for i in range(n)
+    ]
+
+
+def _check(prepared: list[PreparedImage], n: int) -> None:
+    assert len(prepared) == n
+    assert all(p.ratio_34 and not p.white_border_left for p in prepared)
+    assert sum(p.trimmed for p in prepared) == n // 2
+
+
+def test_images_per_second_per_core() -> None:
+    pictures = _pictures(N)
+    started = time.perf_counter()
+    single = [prepare_main_image(data) for data in pictures]
+    one_core = N / (time.perf_counter() - started)
+    _check(single, N)
+
+    cores = os.cpu_count() or 1
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=cores) as pool:
+        threaded = list(pool.map(prepare_main_image, pictures))
+    all_cores = N / (time.perf_counter() - started)
+    _check(threaded, N)
+
+    megabytes = sum(len(p) for p in pictures) / 1e6
+    print(
+        f"\nimages: {N} JPEGs 800×800 ({megabytes:.1f} MB), half white-bordered → 3:4 main images"
+        f"\n  1 thread:  {one_core:7.1f} images/s (per core)"
+        f"\n  {cores} threads: {all_cores:7.1f} images/s = {all_cores / cores:.1f} images/s per core"
+    )
