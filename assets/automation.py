@@ -1,11 +1,27 @@
-"""Jobs and schedules: the daily migration (after Kuaishou's quota resets at midnight, China time) and
-an hourly flush of the supply-report outbox so no report misses its 24 h deadline."""
+"""Jobs, schedules and the sensor that keep banjia running unattended.
 
+- `daily_migration`: every migration end to end at 00:10 China time, just after Kuaishou's
+  500-new-items quota resets at midnight (Asia/Shanghai), so each day's run has the whole quota.
+- `hourly_report_flush`: every outbox every hour, so a failed report is retried some 20 times before
+  its 24 h deadline.
+- `weekly_compliance`: the compliance summary and its checks at 01:00 China time on Mondays, when the
+  natural week Kuaishou audits has just closed (decision 36).
+- `new_migration_sensor`: starts the `migrate` job for a migration key that appears in the migrations
+  file; its cursor is the keys it already knows.
+"""
+
+from __future__ import annotations
+
+import json
 from collections.abc import Iterator
 
 import dagster as dg
 
+from assets.migrations import migrations_path
 from assets.partitions import migration_partitions
+from listings.migrations import MigrationsConfigError, parse_migrations
+
+CHINA_TZ = "Asia/Shanghai"
 
 migrate_job = dg.define_asset_job(
     name="migrate",
@@ -19,6 +35,12 @@ report_job = dg.define_asset_job(
     description="Send every queued supply report and refresh the compliance summary.",
 )
 
+compliance_job = dg.define_asset_job(
+    name="weekly_compliance",
+    selection=dg.AssetSelection.assets("compliance_summary"),
+    description="The week's compliance summary per migration, with its checks.",
+)
+
 
 def _per_migration(job_name: str, context: dg.ScheduleEvaluationContext) -> Iterator[dg.RunRequest]:
     stamp = context.scheduled_execution_time.strftime("%Y-%m-%dT%H:%M")
@@ -26,13 +48,58 @@ def _per_migration(job_name: str, context: dg.ScheduleEvaluationContext) -> Iter
         yield dg.RunRequest(run_key=f"{job_name}:{key}:{stamp}", partition_key=key)
 
 
-@dg.schedule(job=migrate_job, cron_schedule="10 0 * * *", execution_timezone="Asia/Shanghai")
+@dg.schedule(job=migrate_job, cron_schedule="10 0 * * *", execution_timezone=CHINA_TZ)
 def daily_migration(context: dg.ScheduleEvaluationContext) -> Iterator[dg.RunRequest]:
     """Every migration once a day, just after the 500-new-items quota resets."""
     yield from _per_migration("migrate", context)
 
 
-@dg.schedule(job=report_job, cron_schedule="25 * * * *", execution_timezone="Asia/Shanghai")
+@dg.schedule(job=report_job, cron_schedule="25 * * * *", execution_timezone=CHINA_TZ)
 def hourly_report_flush(context: dg.ScheduleEvaluationContext) -> Iterator[dg.RunRequest]:
     """Every migration's outbox every hour: a failed report is retried long before 24 h pass."""
     yield from _per_migration("flush_supply_reports", context)
+
+
+@dg.schedule(job=compliance_job, cron_schedule="0 1 * * 1", execution_timezone=CHINA_TZ)
+def weekly_compliance(context: dg.ScheduleEvaluationContext) -> Iterator[dg.RunRequest]:
+    """Every migration's summary once the audited week (Monday to Sunday, China time) closed."""
+    yield from _per_migration("weekly_compliance", context)
+
+
+def _file_keys() -> list[str]:
+    """The keys in the migrations file as it is now (not the copy the code location loaded)."""
+    path = migrations_path()
+    return parse_migrations(path.read_text(encoding="utf-8"), source=str(path)).keys
+
+
+@dg.sensor(
+    job=migrate_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED
+)
+def new_migration_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
+    """Start `migrate` for each key added to the migrations file since the last evaluation.
+
+    The first evaluation only learns the keys (the daily schedule runs those). A key the loaded
+    code location does not know yet is not a partition yet: it waits, outside the cursor, until
+    the location is reloaded; then it starts. A broken file starts nothing and says why.
+    """
+    try:
+        in_file = _file_keys()
+    except (OSError, MigrationsConfigError) as exc:
+        return dg.SkipReason(f"the migrations file cannot be read: {exc}")
+    if context.cursor is None:
+        return dg.SensorResult(cursor=json.dumps(sorted(in_file)))
+    known = set(json.loads(context.cursor))
+    partitions = set(migration_partitions.get_partition_keys())
+    new = [key for key in in_file if key not in known and key in partitions]
+    waiting = [key for key in in_file if key not in known and key not in partitions]
+    if not new:
+        reason = "no new migration"
+        if waiting:
+            reason = f"new in the file, reload the code location to start: {', '.join(waiting)}"
+        return dg.SkipReason(reason)
+    return dg.SensorResult(
+        run_requests=[
+            dg.RunRequest(run_key=f"new-migration:{key}", partition_key=key) for key in new
+        ],
+        cursor=json.dumps(sorted(known | set(new))),
+    )

@@ -8,13 +8,22 @@ a migration are a chain anyway (README, "Where the data lands").
 import dagster as dg
 
 from assets import extract, publish, quality, report, transform
-from assets.automation import daily_migration, hourly_report_flush, migrate_job, report_job
+from assets.automation import (
+    compliance_job,
+    daily_migration,
+    hourly_report_flush,
+    migrate_job,
+    new_migration_sensor,
+    report_job,
+    weekly_compliance,
+)
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
 
 defs = dg.Definitions(
     assets=dg.load_assets_from_modules([extract, transform, publish, quality, report]),
-    jobs=[migrate_job, report_job],
-    schedules=[daily_migration, hourly_report_flush],
+    jobs=[migrate_job, report_job, compliance_job],
+    schedules=[daily_migration, hourly_report_flush, weekly_compliance],
+    sensors=[new_migration_sensor],
     resources={
         "warehouse": WarehouseResource(),
         "migrations": MigrationsResource(),

@@ -211,17 +211,30 @@ class LedgerSql:
         return {row["rel_item_id"]: row for row in rows}
 
     def ledger_ensure_pending(self, *, migration: str, items: Sequence[tuple[int, str]]) -> None:
-        """Add a `pending` row for every (rel_item_id, source_item_id) not in the ledger yet."""
+        """Add a `pending` row for every (rel_item_id, source_item_id) not in the ledger yet.
+
+        One statement over two array parameters, on both backends: `executemany` with ON CONFLICT
+        costs DuckDB about 15 ms a row, 30 s for a 2,000-item shop on every run and every resume.
+        """
         if not items:
             return  # a partition with no drafts (all quarantined): nothing to queue
         now = now_utc()
         with self._connection() as con:
-            self._many(
-                con,
-                "INSERT INTO publish_ledger (rel_item_id, migration, source_item_id, state, "
-                "attempts, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?) "
-                "ON CONFLICT (rel_item_id) DO NOTHING",
-                [[rel, migration, src, LedgerState.PENDING, now, now] for rel, src in items],
+            con.execute(
+                self._sql(
+                    "INSERT INTO publish_ledger (rel_item_id, migration, source_item_id, state, "
+                    "attempts, created_at, updated_at) SELECT rel, ?, src, ?, 0, ?, ? FROM "
+                    "(SELECT unnest(?::BIGINT[]) AS rel, unnest(?::VARCHAR[]) AS src) AS new "
+                    "ON CONFLICT (rel_item_id) DO NOTHING"
+                ),
+                [
+                    migration,
+                    LedgerState.PENDING,
+                    now,
+                    now,
+                    [rel for rel, _ in items],
+                    [src for _, src in items],
+                ],
             )
 
     def ledger_transition(

@@ -1,59 +1,63 @@
-"""Compliance arithmetic: Kuaishou audits each ISO week's report rate (> 95 %) and 24 h timeliness,
-and ranks apps by fill rates (≥3 main images, 3:4 main images, video, short title; no white borders).
+"""Compliance arithmetic: what Kuaishou audits each natural week, and the quality fill rates it ranks.
 
-`fill_rates` is the one place those shares are computed: per migration and run over the drafted
-items (`media_fill_rates`), and per ISO week over the published ones (`summarize_weeks`).
+The rule (seeds/kuaishou-service-market-publishing-rules.md, 考核项1) counts, per natural week (每自然周),
+the share of published items whose supply report arrived (> 95 %) and that each arrived within 24 h of
+publishing. A week here is the ISO week (Monday to Sunday) of the publishing instant in China time
+(Asia/Shanghai), the platform's clock: an item published at 07:00 on a Monday in Shanghai is in that
+Monday's week even though it is still Sunday in UTC (decision 36).
+
+A report that is not due yet (published less than 24 h ago, unsent) is neither good nor bad yet: it is
+counted as `not_yet_due`, outside the rates, so a week in progress does not look broken just because
+its last day's reports are still inside their window. Everything here is pure: `now` is a parameter.
+
+`fill_rates` is the one place the quality shares are computed: per migration and run over the drafted
+items (`media_fill_rates`, the fill_rates asset), and per week over the published ones when no run
+was measured.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from datetime import UTC, datetime
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta, timezone
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from listings.images import MIN_MAIN_IMAGES
 
 __all__ = [
+    "REPORT_RATE_FLOOR",
+    "SHANGHAI",
     "ComplianceInput",
     "FillRates",
     "ItemMedia",
+    "MeasuredFillRates",
     "WeekSummary",
     "fill_rates",
+    "iso_week",
+    "overdue_reports",
     "summarize_weeks",
+    "weeks_below_floor",
 ]
+
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST since 1991: a fixed offset
+REPORT_RATE_FLOOR = 0.95  # the rule wants > 95 %: a week at exactly 95 % fails
 
 
 class ComplianceInput(BaseModel):
-    """One published item: when it was published, when (if) its report went out, and its quality."""
+    """One published item: when it was published, its report's fate, and its quality."""
 
     model_config = ConfigDict(frozen=True)
 
     published_at: datetime
     sent_at: datetime | None = None
     due_at: datetime | None = None
+    source_item_id: str | None = None
+    state: str | None = None  # the outbox state: pending, sent, failed, rejected
+    last_error: str | None = None
     main_image_count: int | None = None
     has_video: bool | None = None
     has_short_title: bool | None = None
-
-
-class WeekSummary(BaseModel):
-    iso_week: str
-    published: int
-    reported: int
-    reported_on_time: int
-    overdue: int
-    report_rate: float
-    on_time_rate: float
-    rate_main_images_3: float
-    rate_video: float
-    rate_short_title: float
-    computed_at: datetime
-
-
-def _rate(part: int, whole: int) -> float:
-    return round(part / whole, 4) if whole else 1.0
 
 
 class ItemMedia(BaseModel):
@@ -82,6 +86,49 @@ class FillRates(BaseModel):
     white_border_images_left: int
 
 
+class MeasuredFillRates(FillRates):
+    """A `media_fill_rates` row: the fill rates of one run of the media stage."""
+
+    run_id: str
+    computed_at: datetime | None = None
+
+
+class WeekSummary(BaseModel):
+    """One migration's week as Kuaishou would audit it (plus what to chase)."""
+
+    iso_week: str
+    published: int
+    counted: int  # published minus not_yet_due: the denominator of both rates
+    reported: int
+    reported_on_time: int
+    reported_late: int
+    overdue: int  # due, not sent
+    not_yet_due: int
+    rejected: int  # the platform refused the report (result != 1): still unsent
+    report_rate: float
+    on_time_rate: float
+    rate_main_images_3: float | None
+    rate_3_4_images: float | None
+    rate_video: float | None
+    rate_short_title: float | None
+    white_border_images_left: int | None
+    fill_rates_source: str
+    late_items: list[str]
+    missing_items: list[str]
+    rejected_reports: list[dict[str, str]]
+    computed_at: datetime
+
+
+def iso_week(instant: datetime) -> str:
+    """The ISO week of an instant on the China clock, e.g. "2026-W47"."""
+    year, week, _ = instant.astimezone(SHANGHAI).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 1.0
+
+
 def fill_rates(items: Iterable[ItemMedia]) -> FillRates:
     """Share of items with ≥ 3 main images, with at least one 3:4 main image, with a video and
     with a short title; and the white-bordered images left, summed over the items."""
@@ -104,22 +151,27 @@ def fill_rates(items: Iterable[ItemMedia]) -> FillRates:
 
 
 def _on_time(item: ComplianceInput) -> bool:
-    return item.due_at is None or (item.sent_at is not None and item.sent_at <= item.due_at)
+    return item.sent_at is not None and (item.due_at is None or item.sent_at <= item.due_at)
 
 
-def summarize_weeks(
-    items: list[ComplianceInput], *, now: datetime | None = None
-) -> list[WeekSummary]:
-    """One summary per ISO week of publishing. An unsent report past its due time is overdue."""
-    now = now or datetime.now(UTC)
-    by_week: dict[str, list[ComplianceInput]] = defaultdict(list)
-    for item in items:
-        year, week, _ = item.published_at.isocalendar()
-        by_week[f"{year}-W{week:02d}"].append(item)
-    summaries = []
-    for iso_week, group in sorted(by_week.items()):
-        n = len(group)
-        quality = fill_rates(
+def _is_overdue(item: ComplianceInput, now: datetime) -> bool:
+    return item.sent_at is None and item.due_at is not None and item.due_at < now
+
+
+def _ids(items: Iterable[ComplianceInput]) -> list[str]:
+    return sorted(i.source_item_id or "?" for i in items)
+
+
+def _quality(
+    group: Sequence[ComplianceInput], measured: MeasuredFillRates | None
+) -> dict[str, float | int | str | None]:
+    """The measured fill rates when there are some, else what the week's listings say (no 3:4 or
+    white-border facts there: those two stay empty)."""
+    rates: FillRates
+    if measured is not None:
+        rates, source = measured, f"media_fill_rates {measured.run_id}"
+    else:
+        rates = fill_rates(
             ItemMedia(
                 main_images=i.main_image_count or 0,
                 has_video=bool(i.has_video),
@@ -127,24 +179,74 @@ def summarize_weeks(
             )
             for i in group
         )
+        source = "listings"
+    return {
+        "rate_main_images_3": rates.rate_main_images_3,
+        "rate_3_4_images": rates.rate_ratio_34 if measured else None,
+        "rate_video": rates.rate_video,
+        "rate_short_title": rates.rate_short_title,
+        "white_border_images_left": rates.white_border_images_left if measured else None,
+        "fill_rates_source": source,
+    }
+
+
+def summarize_weeks(
+    items: Iterable[ComplianceInput],
+    *,
+    now: datetime | None = None,
+    measured: MeasuredFillRates | None = None,
+) -> list[WeekSummary]:
+    """One summary per China-time ISO week of publishing, oldest first.
+
+    `measured` (the migration's latest `media_fill_rates` row) replaces the listing-based quality
+    figures.
+    """
+    now = now or datetime.now(UTC)
+    by_week: dict[str, list[ComplianceInput]] = defaultdict(list)
+    for item in items:
+        by_week[iso_week(item.published_at)].append(item)
+    summaries = []
+    for week, group in sorted(by_week.items()):
         reported = [i for i in group if i.sent_at is not None]
         on_time = [i for i in reported if _on_time(i)]
-        overdue = [
-            i for i in group if i.sent_at is None and i.due_at is not None and i.due_at < now
-        ]
+        late = [i for i in reported if not _on_time(i)]
+        overdue = [i for i in group if _is_overdue(i, now)]
+        waiting = [i for i in group if i.sent_at is None and not _is_overdue(i, now)]
+        rejected = [i for i in group if i.sent_at is None and i.state == "rejected"]
+        counted = len(group) - len(waiting)
         summaries.append(
-            WeekSummary(
-                iso_week=iso_week,
-                published=n,
-                reported=len(reported),
-                reported_on_time=len(on_time),
-                overdue=len(overdue),
-                report_rate=_rate(len(reported), n),
-                on_time_rate=_rate(len(on_time), n),
-                rate_main_images_3=quality.rate_main_images_3,
-                rate_video=quality.rate_video,
-                rate_short_title=quality.rate_short_title,
-                computed_at=now,
+            WeekSummary.model_validate(
+                {
+                    "iso_week": week,
+                    "published": len(group),
+                    "counted": counted,
+                    "reported": len(reported),
+                    "reported_on_time": len(on_time),
+                    "reported_late": len(late),
+                    "overdue": len(overdue),
+                    "not_yet_due": len(waiting),
+                    "rejected": len(rejected),
+                    "report_rate": _rate(len(reported), counted),
+                    "on_time_rate": _rate(len(on_time), counted),
+                    **_quality(group, measured),
+                    "late_items": _ids(late),
+                    "missing_items": _ids(overdue),
+                    "rejected_reports": [
+                        {"source_item_id": i.source_item_id or "?", "reason": i.last_error or "?"}
+                        for i in sorted(rejected, key=lambda i: i.source_item_id or "")
+                    ],
+                    "computed_at": now,
+                }
             )
         )
     return summaries
+
+
+def weeks_below_floor(weeks: Iterable[WeekSummary]) -> list[WeekSummary]:
+    """The weeks whose report rate is at or below 95 % (weeks with nothing due yet never are)."""
+    return [w for w in weeks if w.counted > 0 and w.report_rate <= REPORT_RATE_FLOOR]
+
+
+def overdue_reports(items: Iterable[ComplianceInput], *, now: datetime) -> list[ComplianceInput]:
+    """The items whose report is past its 24 h deadline and still not sent, at `now`."""
+    return [i for i in items if _is_overdue(i, now)]

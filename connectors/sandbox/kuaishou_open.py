@@ -31,7 +31,8 @@ import hmac
 import io
 import json
 import math
-from collections import defaultdict, deque
+import random
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -251,6 +252,9 @@ class KuaishouSandbox:
     - `reports`: accepted supply reports.
     - `uploads`: uploaded images by kwaiImgUrl.
     - `calls`: every request as `(method, seller or None)`.
+    - `duplicate_creates`: every relItemId sent to `open.item.new` again after it was created (a
+      blind retry: refused, and what a chaos test counts); `faults_injected`: the faults handed out
+      by `fail_next` and `fail_randomly`, by (method, kind).
     - `category_configs`: per-category overrides of `default_category_config()`;
       `required_props_by_root`: the attributes required under a root (REQUIRED_PROPS_BY_ROOT).
     - `materials`, `suggestions`: item videos and the suggested.get quota (kuaishou_material.py).
@@ -301,6 +305,11 @@ class KuaishouSandbox:
         self.review_rules: list[ReviewRule] = []
         self._qps_windows: dict[tuple[str, object], deque[datetime]] = defaultdict(deque)
         self._faults: dict[str, deque[FaultKind]] = defaultdict(deque)
+        self._fault_rates: dict[str, dict[FaultKind, float]] = {}
+        self._fault_rng = random.Random(0)
+        self.faults_injected: Counter[tuple[str, FaultKind]] = Counter()
+        self.duplicate_creates: list[int] = []
+        self.throttled = 0  # requests refused by the QPS limits (`check_qps`)
         self._by_rel: dict[int, int] = {}
         self._created_per_day: dict[tuple[int, date], int] = defaultdict(int)
         self._next_item_id = 2_004_000_000_001
@@ -322,9 +331,36 @@ class KuaishouSandbox:
             raise ValueError(f"unknown fault kind {kind!r}")
         self._faults[method].extend([kind] * times)
 
+    def fail_randomly(
+        self, method: str, rates: Mapping[FaultKind, float], *, seed: int | None = None
+    ) -> None:
+        """Make each call of `method` fail with `kind` at probability `rates[kind]` (chaos tests).
+
+        Drawn from one seeded generator, so a seed reproduces the same sequence of faults for the
+        same sequence of calls. `fail_next` queues still come first.
+        """
+        unknown = set(rates) - {"5xx", "throttle", "timeout", "lose_response"}
+        if unknown or sum(rates.values()) > 1 or min(rates.values(), default=0) < 0:
+            raise ValueError(f"fault rates must be known kinds summing to ≤ 1, got {rates!r}")
+        if seed is not None:
+            self._fault_rng.seed(seed)
+        self._fault_rates[method] = dict(rates)
+
     def take_fault(self, method: str) -> FaultKind | None:
+        """The fault of this call, if any; every one handed out is counted in `faults_injected`."""
         queue = self._faults.get(method)
-        return queue.popleft() if queue else None
+        kind: FaultKind | None = queue.popleft() if queue else None
+        rates = self._fault_rates.get(method)
+        if kind is None and rates:
+            roll, edge = self._fault_rng.random(), 0.0
+            for candidate, rate in rates.items():
+                edge += rate
+                if roll < edge:
+                    kind = candidate
+                    break
+        if kind is not None:
+            self.faults_injected[(method, kind)] += 1
+        return kind
 
     def set_audit(self, kwai_item_id: int, status: int, reason: str = "") -> None:
         """Force a review outcome, e.g. 3 (rejected) with a reason."""
@@ -373,6 +409,7 @@ class KuaishouSandbox:
             while window and now - window[0] >= _QPS_WINDOW:
                 window.popleft()
             if len(window) >= limit:
+                self.throttled += 1
                 raise _throttled(label, "hidden" if key[0] == "api" else limit)
         for key, _, _ in checks:
             self._qps_windows[key].append(now)
@@ -512,6 +549,7 @@ class KuaishouSandbox:
             raise _invalid(describe(found))
         rel_item_id = param["relItemId"]
         if rel_item_id in self._by_rel:
+            self.duplicate_creates.append(rel_item_id)
             raise SandboxApiError(
                 Result.DUPLICATE,
                 f"relItemId已存在: {rel_item_id} 已创建过商品，不可重复创建",
