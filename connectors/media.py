@@ -7,8 +7,9 @@ derived; detail and SKU images: border trimmed), hashed, and uploaded with `open
 
 Work is done once per distinct thing: identical source bytes behind several URLs are prepared once;
 identical prepared bytes are looked up and uploaded once; the warehouse's `media_cache` maps the
-prepared bytes' hash → Kuaishou URL, so a re-run or a second migration of the same goods uploads
-nothing again. A broken image (404, not decodable, refused upload) is counted, never fatal.
+prepared bytes' hash → Kuaishou URL and remembers which source bytes (in which role) they came
+from, so a re-run or a second migration of the same goods neither prepares nor uploads again.
+A broken image (404, not decodable, refused upload) is counted, never fatal (decision 27).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import json
 import os
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 import httpx
@@ -91,7 +93,7 @@ class FetchedImage:
     data: bytes | None
     error: str | None = None
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         return hashlib.sha256(self.data or b"").hexdigest()
 

@@ -89,3 +89,46 @@ def test_asset_checks_pass_on_the_demo(first_run: dg.ExecuteInProcessResult) -> 
     evaluations = first_run.get_asset_check_evaluations()
     assert evaluations
     assert all(e.passed for e in evaluations), [(e.check_name, e.passed) for e in evaluations]
+
+
+def test_hosted_main_images_are_three_four_and_no_image_keeps_a_white_border(
+    first_run: dg.ExecuteInProcessResult, warehouse: Warehouse
+) -> None:
+    rows = warehouse.query(
+        "SELECT role, ratio_34, white_border_left, trimmed FROM media "
+        "WHERE migration = 'taobao-demo' AND status = 'hosted'"
+    )
+    main = [r for r in rows if r["role"] == "main"]
+    # The sandbox frames many pictures in white and makes most square: trimmed and cropped here.
+    assert sum(r["trimmed"] for r in main) > 0
+    # A white-backdrop photo whose goods fill the frame gets no 3:4 copy rather than white bars.
+    assert sum(r["ratio_34"] for r in main) >= 0.95 * len(main)
+    assert not any(r["white_border_left"] for r in rows)
+
+
+def test_items_left_with_fewer_than_three_main_images_are_quarantined_at_media(
+    first_run: dg.ExecuteInProcessResult, warehouse: Warehouse
+) -> None:
+    hosted_main = Counter(
+        r["source_item_id"]
+        for r in warehouse.query(
+            "SELECT source_item_id FROM media WHERE migration = 'taobao-demo' "
+            "AND role = 'main' AND status = 'hosted'"
+        )
+    )
+    drafted = {
+        r["source_item_id"]
+        for r in warehouse.query(
+            "SELECT source_item_id FROM kuaishou_drafts WHERE migration = 'taobao-demo'"
+        )
+    }
+    quarantined = {
+        r["source_item_id"]: r["detail"]
+        for r in warehouse.query(
+            "SELECT source_item_id, detail FROM quarantine WHERE migration = 'taobao-demo' "
+            "AND stage = 'media' AND reason_code = 'too_few_main_images'"
+        )
+    }
+    assert set(quarantined) == {item for item in drafted if hosted_main[item] < 3}
+    for item, detail in quarantined.items():
+        assert f"{hosted_main[item]} of " in detail and "at least 3" in detail
