@@ -29,7 +29,7 @@ dev: install
 	scripts/dev.sh
 
 bench: install
-	$(VENV)/bin/python -m pytest tests/bench -s -q -p no:cacheprovider
+	$(VENV)/bin/python -m pytest tests/bench -s -q -p no:cacheprovider --timeout=0
 
 clean:
 	rm -rf $(VENV) .dagster_home .tmp_dagster_home_* data/warehouse.duckdb* .sandbox.log .demo-*.log

@@ -13,12 +13,15 @@ from assets.partitions import migration_partitions
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
 from connectors.item_videos import VideoOutcome, host_videos
 from connectors.kuaishou import SupplyItem, build_item_new_param, build_supply_item, violations
+from connectors.ledger import Ledger
 from connectors.media import MediaOutcome, rehost_images
 from connectors.publishing import PublishJob, PublishOutcome, publish_drafts
 from connectors.warehouse import Warehouse, migration_status
 from listings.draft import KuaishouDraft
 from listings.images import MIN_MAIN_IMAGES
 from listings.migrations import Migration, PublishBackend
+from listings.model import Listing
+from listings.priority import PublishPriority, RankFacts, publish_order
 from listings.quarantine import Stage
 from listings.supply import SupplyReport
 
@@ -308,28 +311,48 @@ def _report_for(
     return build
 
 
-def _published_today(store: Warehouse, migration_key: str) -> int:
+def _published_today(ledger: Ledger, migration_key: str) -> int:
+    """Creates since midnight Beijing time, when Kuaishou's daily quota starts again."""
     start_of_day = datetime.now(CHINA).replace(hour=0, minute=0, second=0, microsecond=0)
-    return int(
-        store.scalar(
-            "SELECT count(*) FROM publish_ledger WHERE migration = ? AND published_at >= ?",
-            [migration_key, start_of_day.astimezone(UTC)],
+    return ledger.published_since(migration_key, start_of_day.astimezone(UTC))
+
+
+def _by_priority(
+    store: Warehouse, migration: Migration, jobs: list[PublishJob]
+) -> list[PublishJob]:
+    """The jobs in the migration's publishing priority (what goes first when the quota stops)."""
+    if migration.publish.priority is PublishPriority.SOURCE_ORDER:
+        return jobs
+    facts = [
+        RankFacts.of(Listing.model_validate_json(row["listing"]))
+        for row in store.query(
+            "SELECT listing FROM listings WHERE migration = ? ORDER BY source_item_id",
+            [migration.key],
         )
-        or 0
-    )
+    ]
+    rank = {
+        item_id: i for i, item_id in enumerate(publish_order(facts, migration.publish.priority))
+    }
+    return sorted(jobs, key=lambda job: rank.get(job.draft.source_item_id, len(rank)))
 
 
 async def _publish(
     platforms: PlatformsResource,
     migration: Migration,
     store: Warehouse,
+    ledger: Ledger,
     jobs: list[PublishJob],
-    quota_left: int,
 ) -> tuple[PublishOutcome, float | None]:
     backend = platforms.publisher(migration, warehouse=store)
+    quota_left = max(migration.daily_quota - _published_today(ledger, migration.key), 0)
     try:
         outcome = await publish_drafts(
-            jobs, migration=migration.key, client=backend, warehouse=store, quota_left=quota_left
+            jobs,
+            migration=migration.key,
+            client=backend,
+            warehouse=ledger,
+            quota_left=quota_left,
+            concurrency=migration.target.publish_concurrency,
         )
     finally:
         await backend.aclose()
@@ -342,7 +365,8 @@ async def _publish(
     group_name="publish",
     kinds={"duckdb", "api"},
     deps=["media", "item_videos"],
-    description="Items created on Kuaishou, exactly once each (ledger + relItemId lookup).",
+    description="Items created on Kuaishou exactly once each (ledger + relItemId lookup), "
+    "in the migration's priority order; changed items edited, never created again.",
     check_specs=[dg.AssetCheckSpec("every_source_item_accounted_for", asset="published_items")],
 )
 def published_items(
@@ -390,8 +414,15 @@ def published_items(
                 report=_report_for(ready, migration, hosted.get(draft.source_item_id, {})),
             )
         )
-    quota_left = max(migration.daily_quota - _published_today(store, migration.key), 0)
-    outcome, charged = asyncio.run(_publish(platforms, migration, store, jobs, quota_left))
+    ledger = warehouse.ledger(store)
+    try:
+        outcome, charged = asyncio.run(
+            _publish(platforms, migration, store, ledger, _by_priority(store, migration, jobs))
+        )
+        book = sorted(ledger.ledger(migration.key).values(), key=lambda r: r["source_item_id"])
+        status = migration_status(store, migration.key, ledger=ledger)
+    finally:
+        ledger.close()
     for job in jobs:
         reason = outcome.rejected.get(job.draft.rel_item_id)
         if reason:
@@ -404,13 +435,8 @@ def published_items(
                 }
             )
     store.replace_quarantine(migration=migration.key, stages=[Stage.PUBLISH], rows=problems)
-    ledger = store.query(
-        "SELECT source_item_id, rel_item_id, state, kwai_item_id FROM publish_ledger "
-        "WHERE migration = ? ORDER BY source_item_id",
-        [migration.key],
-    )
-    states = Counter(r["state"] for r in ledger)
-    status = migration_status(store, migration.key)
+    states = Counter(r["state"] for r in book)
+    shown = ("source_item_id", "rel_item_id", "state", "kwai_item_id")
     return dg.MaterializeResult(
         metadata={
             "created_this_run": outcome.created,
@@ -420,11 +446,19 @@ def published_items(
             "rule_violations": sum(1 for p in problems if p["reason_code"] == "rule_violation"),
             "left_pending": outcome.left_pending,
             "stopped_by_quota": outcome.stopped_by_quota,
+            "priority": migration.publish.priority.value,
+            "updated_by_edit": outcome.updated,
+            "repriced_without_review": outcome.repriced,
+            "updates_failed": len(outcome.update_failed),
+            "updates_unsupported_by_backend": outcome.update_unsupported,
+            "held_by_other_workers": outcome.held_elsewhere,
             "backend": migration.target.backend.value,
             **({} if charged is None else {"vvtool_charged_this_run": charged}),
             "ledger_states": counts_table(states),
             "dagster/row_count": states.get("published", 0),
-            "preview": markdown_table([r for r in ledger if r["state"] == "published"]),
+            "preview": markdown_table(
+                [{k: r[k] for k in shown} for r in book if r["state"] == "published"]
+            ),
         },
         check_results=[
             dg.AssetCheckResult(

@@ -14,6 +14,7 @@ from pydantic import Field
 from assets.migrations import DEFAULT_WAREHOUSE, load_migrations, migrations_path
 from connectors.kuaishou import KuaishouClient
 from connectors.kuaishou.tokens import TokenManager
+from connectors.ledger import Ledger, PostgresLedger
 from connectors.platforms import (
     PRODUCTION_KUAISHOU_URL,
     AsyncTransport,
@@ -36,14 +37,42 @@ DEFAULT_SANDBOX_URL = "http://127.0.0.1:8765"
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The warehouse file (DuckDB)."""
+    """The warehouse file (DuckDB), and where the publish ledger and report outbox live.
+
+    The ledger stays in the warehouse file unless `ledger_url` (or $BANJIA_LEDGER_URL) names a
+    PostgreSQL database: then several workers can publish at once (docs/decisions.md).
+    """
 
     path: str = Field(
         default="", description="Empty: $BANJIA_WAREHOUSE, else data/warehouse.duckdb."
     )
+    ledger_url: str = Field(
+        default="",
+        description="postgresql://... for a shared ledger; empty: $BANJIA_LEDGER_URL, else the "
+        "warehouse file.",
+    )
+    ledger_schema: str = Field(
+        default="", description="The PostgreSQL schema; empty: $BANJIA_LEDGER_SCHEMA, else banjia."
+    )
 
     def open(self) -> Warehouse:
         return Warehouse(self.path or os.environ.get("BANJIA_WAREHOUSE") or DEFAULT_WAREHOUSE)
+
+    def ledger(self, warehouse: Warehouse | None = None) -> Ledger:
+        """The ledger/outbox store: PostgreSQL when configured, else `warehouse` (or `open()`).
+
+        Close it when done: a PostgreSQL ledger holds this worker's claims on its connection.
+        """
+        url = self.ledger_url or os.environ.get("BANJIA_LEDGER_URL", "")
+        if not url:
+            return warehouse or self.open()
+        if not url.startswith(("postgresql://", "postgres://")):
+            raise ValueError(
+                "ledger_url / BANJIA_LEDGER_URL must be a postgresql://user@host:port/db URL "
+                "(or empty for the DuckDB ledger in the warehouse file)"
+            )
+        schema = self.ledger_schema or os.environ.get("BANJIA_LEDGER_SCHEMA") or "banjia"
+        return PostgresLedger(url, schema=schema)
 
 
 class MigrationsResource(dg.ConfigurableResource):

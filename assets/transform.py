@@ -3,18 +3,34 @@
 import asyncio
 import json
 from collections import Counter
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 
 import dagster as dg
 
+from assets.categories import (
+    category_tree,
+    load_mapping,
+    load_overrides,
+    open_leaf_ids,
+    prop_specs_of,
+    suggested_leaves,
+    suggestion_key,
+)
 from assets.metadata import counts_table, markdown_table
 from assets.migrations import PROJECT_ROOT
 from assets.partitions import migration_partitions
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
+from connectors.kuaishou.models import CategoryConfig
 from connectors.sources import parse_payload
 from connectors.taobao import ParseProblem
 from connectors.warehouse import Warehouse
-from listings.categories import CategoryDecision, CategoryMatcher, CategoryNode, CategoryTree
+from listings.categories import (
+    CategoryDecision,
+    CategoryMatcher,
+    OverridesFileError,
+    needs_review,
+)
+from listings.category_props import PropAliases, with_category_props
 from listings.draft import KuaishouDraft
 from listings.drafting import build_draft
 from listings.migrations import Migration, PublishBackend
@@ -25,6 +41,7 @@ from listings.titles import parse_word_list
 # Listings drafted per warehouse read/write: memory holds one batch, however large the shop.
 DRAFT_BATCH_SIZE = 500
 FORBIDDEN_WORDS_FILE = PROJECT_ROOT / "data" / "forbidden_words.txt"
+PROP_ALIASES_FILE = PROJECT_ROOT / "data" / "categories" / "prop_aliases.csv"
 
 
 def _draft_row(migration_key: str, draft: KuaishouDraft) -> dict[str, object]:
@@ -148,21 +165,37 @@ def _load_listings(store: Warehouse, migration_key: str) -> list[Listing]:
     return [Listing.model_validate_json(row["listing"]) for row in rows]
 
 
-async def _category_tree(
-    platforms: PlatformsResource, migration: Migration, store: Warehouse
-) -> CategoryTree:
-    """Kuaishou's tree from `open.item.category`, or from the migration's CSV export (vv-tool)."""
-    if migration.target.category_tree_file:
-        path = Path(migration.target.category_tree_file)
-        if not path.is_absolute():
-            path = PROJECT_ROOT / path
-        return CategoryTree.from_csv_text(path.read_text(encoding="utf-8"))
-    async with platforms.kuaishou(migration, warehouse=store) as client:
-        categories = await client.categories()
-    return CategoryTree.from_nodes(
-        CategoryNode(category_id=c.category_id, name=c.category_name, parent_id=c.category_pid or 0)
-        for c in categories
+def _decide(
+    matcher: CategoryMatcher,
+    listing: Listing,
+    overrides: Mapping[str, int],
+    suggestions: Sequence[int] | None = None,
+) -> CategoryDecision:
+    return matcher.decide(
+        title=listing.title,
+        platform=listing.platform.value,
+        source_item_id=listing.source_item_id,
+        source_category_ids=listing.category.ids,
+        source_category_path=listing.category.path,
+        overrides=overrides,
+        suggestions=suggestions,
     )
+
+
+def _review_row(
+    migration_key: str, listing: Listing, decision: CategoryDecision
+) -> dict[str, object]:
+    return {
+        "migration": migration_key,
+        "source_item_id": listing.source_item_id,
+        "title": listing.title,
+        "source_category_path": listing.category.path_text,
+        "source_category_id": listing.category.leaf_id,
+        "category_id": decision.category_id,
+        "confidence": decision.confidence,
+        "layer": decision.layer,
+        "candidates": [c.model_dump() for c in decision.candidates[:3]],
+    }
 
 
 @dg.asset(
@@ -170,7 +203,8 @@ async def _category_tree(
     group_name="transform",
     kinds={"duckdb", "python"},
     deps=["listings"],
-    description="The Kuaishou leaf category of every listing, the layer that chose it and how sure.",
+    description="The Kuaishou leaf category of every listing, the layer that chose it and how sure; "
+    "the unsure ones queued in category_review for the merchant.",
 )
 def category_decisions(
     context: dg.AssetExecutionContext,
@@ -180,19 +214,34 @@ def category_decisions(
 ) -> dg.MaterializeResult:
     migration = migrations.get(context.partition_key)
     store = warehouse.open()
-    matcher = CategoryMatcher(asyncio.run(_category_tree(platforms, migration, store)))
-    rows = []
-    for listing in _load_listings(store, migration.key):
-        decision = matcher.decide(
-            title=listing.title,
-            source_category_ids=listing.category.ids,
-            source_category_path=listing.category.path,
-            overrides=migration.category.overrides,
-        )
+    try:
+        overrides = load_overrides(migration)
+    except OverridesFileError as exc:
+        raise dg.Failure(description=f"migration {migration.key!r}: {exc}") from None
+    tree = asyncio.run(category_tree(platforms, migration, store))
+    open_ids = open_leaf_ids(tree, migration)
+    matcher = CategoryMatcher(tree, open_leaf_ids=open_ids, mapping=load_mapping(migration))
+    items = _load_listings(store, migration.key)
+    threshold = migration.category.min_confidence
+    decided = {item.source_item_id: _decide(matcher, item, overrides) for item in items}
+    unsure = [
+        item
+        for item in items
+        if decided[item.source_item_id].layer in ("text", "none")
+        and needs_review(decided[item.source_item_id], min_confidence=threshold)
+    ]
+    suggested = asyncio.run(suggested_leaves(platforms, migration, store, unsure))
+    for item in unsure:
+        leaves = suggested.get(suggestion_key(item))
+        if leaves:
+            decided[item.source_item_id] = _decide(matcher, item, overrides, leaves)
+    rows, review = [], []
+    for item in items:
+        decision = decided[item.source_item_id]
         rows.append(
             {
                 "migration": migration.key,
-                "source_item_id": listing.source_item_id,
+                "source_item_id": item.source_item_id,
                 "category_id": decision.category_id,
                 "category_path": decision.path,
                 "confidence": decision.confidence,
@@ -200,12 +249,31 @@ def category_decisions(
                 "candidates": [c.model_dump() for c in decision.candidates],
             }
         )
+        if needs_review(decision, min_confidence=threshold):
+            review.append(_review_row(migration.key, item, decision))
     store.replace_partition("category_decisions", migration=migration.key, rows=rows)
+    store.replace_partition("category_review", migration=migration.key, rows=review)
+    store.replace_partition(
+        "category_leaves",
+        migration=migration.key,
+        rows=[
+            {
+                "migration": migration.key,
+                "category_id": leaf,
+                "path": tree.path_text(leaf),
+                "is_open": leaf in open_ids,
+            }
+            for leaf in sorted(tree.leaves)
+        ],
+    )
     layers = Counter(str(r["layer"]) for r in rows)
     return dg.MaterializeResult(
         metadata={
             "decided": len(rows),
-            "leaves_in_tree": len(matcher.tree.leaves),
+            "to_review": len(review),
+            "leaves_in_tree": len(tree.leaves),
+            "open_leaves": len(open_ids),
+            "overrides": len(overrides),
             "by_layer": counts_table(layers),
             "dagster/row_count": len(rows),
             "preview": markdown_table(
@@ -215,10 +283,11 @@ def category_decisions(
     )
 
 
-async def _refund_rules(
+async def _category_configs(
     platforms: PlatformsResource, migration: Migration, store: Warehouse, category_ids: set[int]
-) -> dict[int, list[str]]:
-    """Each decided leaf's `refundRuleList` from open.item.category.config (our own app only).
+) -> dict[int, CategoryConfig]:
+    """Each decided leaf's open.item.category.config (our own app only): its `refundRuleList`
+    and its attributes, the required ones included.
 
     Through vv-tool there is no config to ask; its drafts are then checked by the platform alone.
     """
@@ -226,11 +295,7 @@ async def _refund_rules(
         return {}
     async with platforms.kuaishou(migration, warehouse=store) as client:
         configs = await asyncio.gather(*(client.category_config(c) for c in sorted(category_ids)))
-    return {
-        cid: list(config.category_config.refund_rule_list)
-        for cid, config in zip(sorted(category_ids), configs, strict=True)
-        if config.category_config is not None
-    }
+    return dict(zip(sorted(category_ids), configs, strict=True))
 
 
 @dg.asset(
@@ -261,14 +326,19 @@ def kuaishou_drafts(
         )
     }
     forbidden = parse_word_list(FORBIDDEN_WORDS_FILE.read_text(encoding="utf-8"))
-    refund_rules = asyncio.run(
-        _refund_rules(
+    configs = asyncio.run(
+        _category_configs(
             platforms,
             migration,
             store,
             {d.category_id for d in decisions.values() if d.category_id is not None},
         )
     )
+    refund_rules = {
+        cid: list(config.category_config.refund_rule_list) for cid, config in configs.items()
+    }
+    prop_specs = {cid: prop_specs_of(config) for cid, config in configs.items()}
+    aliases = PropAliases.from_csv_text(PROP_ALIASES_FILE.read_text(encoding="utf-8"))
     store.delete_partition("kuaishou_drafts", migration=migration.key)
     problems: list[dict[str, str]] = []
     drafted = synthetic = 0
@@ -290,6 +360,8 @@ def kuaishou_drafts(
                 forbidden_words=forbidden,
                 allowed_refund_rules=refund_rules.get(decision.category_id or 0),
             )
+            if not isinstance(draft, Problem):
+                draft = with_category_props(draft, listing, specs=prop_specs, aliases=aliases)
             if isinstance(draft, Problem):
                 problems.append(_quarantine_row(listing.source_item_id, draft))
                 continue

@@ -107,6 +107,7 @@ def migrations_check() -> None:
 def status(keys: tuple[str, ...], as_json: bool) -> None:
     """Where every source item stands: published, quarantined (by reason), pending; reports sent."""
     from assets.migrations import DEFAULT_WAREHOUSE
+    from assets.resources import WarehouseResource
     from connectors.warehouse import Warehouse, migration_status
     from listings.migrations import parse_migrations
 
@@ -116,8 +117,9 @@ def status(keys: tuple[str, ...], as_json: bool) -> None:
     if not Path(warehouse_path).exists():
         raise click.ClickException(f"no warehouse at {warehouse_path}: run `make demo` first")
     warehouse = Warehouse(warehouse_path)
+    ledger = WarehouseResource().ledger(warehouse)  # BANJIA_LEDGER_URL: the shared ledger
     for key in keys or tuple(config.keys):
-        summary = migration_status(warehouse, key)
+        summary = migration_status(warehouse, key, ledger=ledger)
         if as_json:
             click.echo(json.dumps(summary, ensure_ascii=False))
             continue
@@ -138,9 +140,11 @@ def status(keys: tuple[str, ...], as_json: bool) -> None:
 
 
 def _register_groups() -> None:
+    from banjia.cli_categories import categories
     from banjia.cli_kuaishou import kuaishou
     from banjia.cli_sources import sources
 
+    main.add_command(categories)
     main.add_command(kuaishou)
     main.add_command(sources)
 

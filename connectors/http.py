@@ -7,9 +7,11 @@ opt-in per call and only for errors their connector marks retryable (a create is
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, Protocol, TypeVar
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from types import TracebackType
+from typing import Any, Protocol, Self, TypeVar
 
 import httpx
 import stamina
@@ -17,12 +19,18 @@ from aiolimiter import AsyncLimiter
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "AsyncClosing",
+    "PlatformClient",
     "PlatformError",
     "RateLimitedTransport",
     "Redactor",
     "build_async_client",
     "call_with_retries",
+    "json_object",
+    "top_style_payload",
 ]
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
@@ -159,3 +167,80 @@ def raise_for_transport_status(response: httpx.Response, *, error: Callable[...,
             f"HTTP {response.status_code} from {response.request.url.path}",
             retryable=True,
         )
+
+
+def json_object(
+    response: httpx.Response, *, error: Callable[..., Exception], what: str
+) -> dict[str, Any]:
+    """The response's JSON object, or the connector's `error` saying what came instead.
+
+    `what` names the call in the message, e.g. "TOP for taobao.item.seller.get".
+    """
+    try:
+        body = response.json()
+    except ValueError:
+        raise error(f"non-JSON answer (HTTP {response.status_code}) from {what}") from None
+    if not isinstance(body, dict):
+        raise error(f"unexpected JSON from {what}: not an object")
+    return body
+
+
+def top_style_payload(
+    body: Mapping[str, Any],
+    *,
+    method: str,
+    prefix: str,
+    error: Callable[..., Exception],
+    parse_error: Callable[[Mapping[str, Any]], Exception],
+) -> dict[str, Any]:
+    """The `<method minus prefix, dots as underscores>_response` object of a TOP-style envelope.
+
+    Taobao's TOP and Pinduoduo's open platform (which copied it) answer `{"error_response": {...}}`
+    on failure; `parse_error` turns that into the connector's own error, which is logged and raised.
+    """
+    if "error_response" in body:
+        failure = parse_error(body)
+        logger.warning("%s failed: %s", method, failure)
+        raise failure
+    key = method.removeprefix(prefix).replace(".", "_") + "_response"
+    payload = body.get(key)
+    if not isinstance(payload, dict):
+        raise error(f"the answer for {method} has no {key!r} object")
+    return payload
+
+
+class AsyncClosing:
+    """`async with` for a client: leaving the block awaits `aclose()`.
+
+    The default `aclose` closes the httpx client the object owns (`_http`); a client that owns more
+    (a token provider, an inner client) overrides it.
+    """
+
+    _http: httpx.AsyncClient
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+class PlatformClient(AsyncClosing):
+    """What every source client shares: one rate-limited httpx client (`AsyncClosing`), reads
+    retried with backoff and writes sent once."""
+
+    _attempts: int
+
+    async def _sent(self, call: Callable[[], Awaitable[T]], *, retry: bool) -> T:
+        """`call()` once (`retry=False`: anything that changes the shop) or with retries (reads)."""
+        if not retry:
+            return await call()
+        return await call_with_retries(call, attempts=self._attempts)

@@ -14,11 +14,13 @@ nothing again. A broken image (404, not decodable, refused upload) is counted, n
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
+import json
 import os
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import httpx
 
@@ -40,6 +42,9 @@ MAX_FETCH_BYTES = 20 * 1024 * 1024
 """Larger downloads are refused before decoding: an oversize source (≤ 20 MB) is re-encoded under
 Kuaishou's 2 MB, but a file ten times that is not a product photo and would only cost memory."""
 
+CACHE_WRITE_BATCH = 64
+"""Uploads between two `media_cache` writes: a crash re-uploads at most this many images."""
+
 Role = Literal["main", "detail"]
 
 _UPLOAD_TYPE: dict[Role, int] = {"main": 1, "detail": 2}
@@ -58,6 +63,13 @@ class ImageFacts:
     width: int
     height: int
     note: str | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> ImageFacts:
+        return cls(**json.loads(text))
 
     @classmethod
     def of(cls, prepared: PreparedImage, role: Role) -> ImageFacts:
@@ -158,6 +170,53 @@ def _public_urls(good: list[FetchedImage], roles: dict[str, Role], outcome: Medi
         outcome.kwai_urls[image.url] = public
 
 
+@dataclass(frozen=True)
+class _Upload:
+    digest: str
+    image: PreparedImage
+    facts: ImageFacts
+    source_sha256: str
+
+
+async def _upload_missing(
+    missing: list[_Upload], *, kuaishou: Publisher, warehouse: Warehouse, hosted: dict[str, str]
+) -> dict[str, str]:
+    """Upload each image in turn, adding its URL to `hosted` and to `media_cache` (with the source
+    hash and facts, so a re-run skips the preparation too) every CACHE_WRITE_BATCH uploads;
+    returns why the refused ones were refused, by digest.
+
+    One at a time: the platform's QPS limit, not our concurrency, bounds the rate.
+    """
+    refused: dict[str, str] = {}
+    entries: list[dict[str, Any]] = []
+    for index, upload in enumerate(missing, start=1):
+        extension = "png" if upload.image.format == "PNG" else "jpg"
+        try:
+            done = await kuaishou.upload_image(
+                upload.image.data,
+                upload_type=_UPLOAD_TYPE[upload.facts.role],
+                filename=f"{upload.digest}.{extension}",
+            )
+        except PlatformError as exc:
+            refused[upload.digest] = f"upload rejected: {exc}"
+        else:
+            hosted[upload.digest] = done.kwai_img_url
+            entries.append(
+                {
+                    "sha256": upload.digest,
+                    "kwai_url": done.kwai_img_url,
+                    "byte_size": len(upload.image.data),
+                    "source_sha256": upload.source_sha256,
+                    "role": upload.facts.role,
+                    "facts": upload.facts.to_json(),
+                }
+            )
+        if len(entries) >= CACHE_WRITE_BATCH or index == len(missing):
+            warehouse.cache_media_many(entries)
+            entries = []
+    return refused
+
+
 async def rehost_images(
     urls: Iterable[str],
     *,
@@ -189,40 +248,36 @@ async def rehost_images(
     if not supports_image_upload(kuaishou):
         _public_urls(good, roles, outcome)
         return outcome
-    prepared = await _prepare_all(good, roles, workers=workers or os.cpu_count() or 1)
-    outcome.same_source_bytes = len(good) - len(prepared)
-    by_hash: dict[str, tuple[PreparedImage, Role]] = {}
+    hosted: dict[str, str] = {}
+    known = warehouse.prepared_media((image.sha256, roles[image.url]) for image in good)
     for image in good:
+        row = known.get((image.sha256, roles[image.url]))
+        if row:
+            outcome.sha256[image.url] = row["sha256"]
+            outcome.facts[image.url] = ImageFacts.from_json(row["facts"])
+            hosted[row["sha256"]] = row["kwai_url"]
+    fresh = [image for image in good if image.url not in outcome.sha256]
+    prepared = await _prepare_all(fresh, roles, workers=workers or os.cpu_count() or 1)
+    outcome.same_source_bytes = len(fresh) - len(prepared)
+    by_hash: dict[str, _Upload] = {}
+    for image in fresh:
         role = roles[image.url]
         result = prepared[(image.sha256, role)]
         if isinstance(result, str):
             outcome.failures[image.url] = result
             continue
         digest = hashlib.sha256(result.data).hexdigest()
-        by_hash.setdefault(digest, (result, role))
+        facts = ImageFacts.of(result, role)
+        by_hash.setdefault(digest, _Upload(digest, result, facts, image.sha256))
         outcome.sha256[image.url] = digest
-        outcome.facts[image.url] = ImageFacts.of(result, role)
-    outcome.same_prepared_bytes = len(outcome.sha256) - len(by_hash)
-    hosted = warehouse.cached_media(by_hash)
+        outcome.facts[image.url] = facts
+        outcome.same_prepared_bytes += 1
+    outcome.same_prepared_bytes -= len(by_hash)
+    hosted.update(warehouse.cached_media(digest for digest in by_hash if digest not in hosted))
     outcome.cache_hits = len(hosted)
-    refused: dict[str, str] = {}
-    for digest, (result, role) in by_hash.items():
-        if digest in hosted:
-            continue
-        try:
-            upload = await kuaishou.upload_image(
-                result.data,
-                upload_type=_UPLOAD_TYPE[role],
-                filename=f"{digest}.{'png' if result.format == 'PNG' else 'jpg'}",
-            )
-        except PlatformError as exc:
-            refused[digest] = f"upload rejected: {exc}"
-            continue
-        warehouse.cache_media(
-            sha256=digest, kwai_url=upload.kwai_img_url, byte_size=len(result.data)
-        )
-        hosted[digest] = upload.kwai_img_url
-        outcome.uploaded += 1
+    missing = [upload for digest, upload in by_hash.items() if digest not in hosted]
+    refused = await _upload_missing(missing, kuaishou=kuaishou, warehouse=warehouse, hosted=hosted)
+    outcome.uploaded = len(missing) - len(refused)
     for url, digest in outcome.sha256.items():
         if digest in hosted:
             outcome.kwai_urls[url] = hosted[digest]

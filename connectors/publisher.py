@@ -5,12 +5,15 @@ Two backends publish to a Kuaishou shop (DESIGN.md, migrations): the open platfo
 (`connectors.vvtool.VvtoolPublisher`, an adapter). Both take the official `open.item.new` param and
 answer with the official models, so drafting does not depend on the backend.
 
-They differ in two duties, which the stage must record rather than skip silently:
+They differ in three duties, which the stage must record rather than skip silently:
 
 - **Supply reports** (`open.supply.item.sync`, mandatory within 24 h): vv-tool has no such endpoint.
   Items published through vv-tool are published under vv-tool's app, so the duty most likely sits
   with vv-tool [I, kuaishou-api.md §1.7]. `supports_supply_report(p)` is False for it; the pipeline
   should record those reports as "vv-tool's duty", not as sent or failed.
+- **Updates** of a published item (`open.item.edit`, `open.item.autopass.edit`): only the
+  Kuaishou client has them; `supports_item_edit(p)` tells. A vv-tool item whose source changed is
+  left as it is and counted, never created again.
 - **Image upload**: vv-tool documents none; it takes public https image URLs in the item.
   `supports_image_upload(p)` is False for it; its `upload_image` raises.
 
@@ -27,7 +30,13 @@ from connectors.kuaishou.errors import KuaishouQuotaExceededError
 from connectors.kuaishou.models import ImageUploadResult, ItemInfo, ItemNewParam, ItemNewResult
 from connectors.vvtool.errors import VvtoolKuaishouQuotaError
 
-__all__ = ["Publisher", "is_quota_exhausted", "supports_image_upload", "supports_supply_report"]
+__all__ = [
+    "Publisher",
+    "is_quota_exhausted",
+    "supports_image_upload",
+    "supports_item_edit",
+    "supports_supply_report",
+]
 
 
 @runtime_checkable
@@ -62,6 +71,15 @@ def supports_supply_report(publisher: object) -> bool:
 def supports_image_upload(publisher: object) -> bool:
     """False when the backend takes public image URLs instead of uploads (vv-tool)."""
     return bool(getattr(publisher, "supports_image_upload", True))
+
+
+def supports_item_edit(publisher: object) -> bool:
+    """True when the backend can update a published item (`open.item.edit` and autopass edits,
+    read back with `get_item`): the Kuaishou client. vv-tool documents no edit."""
+    return all(callable(getattr(publisher, name, None)) for name in _EDIT_METHODS)
+
+
+_EDIT_METHODS = ("get_item", "edit_item", "autopass_edit")
 
 
 def is_quota_exhausted(exc: BaseException) -> bool:

@@ -4,19 +4,36 @@ The ledger row of an item moves pending → in_flight *and is committed* before 
 Whatever happens next (an answer, a timeout, a crash), the next look at that row knows a create may have
 landed: an `in_flight` or `unknown` item is looked up by relItemId before anything is sent again. A
 create is never blind-retried. The daily quota ends the run cleanly and leaves the rest pending.
+
+Every item is claimed in the ledger (`connectors.ledger`) before it is touched, so up to
+`concurrency` tasks of a run, and several workers sharing a PostgreSQL ledger, never work on the
+same item at once. A published item whose draft changed since is edited, never created again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import asyncio
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from connectors.http import PlatformError
-from connectors.kuaishou import ItemNewParam, KuaishouClient, SupplyItem
-from connectors.publisher import Publisher, is_quota_exhausted, supports_supply_report
-from connectors.warehouse import LedgerState, ReportState, Warehouse
+from connectors.kuaishou import (
+    AuditStatus,
+    ItemNewParam,
+    KuaishouClient,
+    SupplyItem,
+    build_autopass_edit_param,
+    build_item_edit_param,
+)
+from connectors.ledger import IN_DOUBT, TO_PUBLISH, Ledger, LedgerState, ReportState
+from connectors.publisher import (
+    Publisher,
+    is_quota_exhausted,
+    supports_item_edit,
+    supports_supply_report,
+)
 from listings.draft import KuaishouDraft
 from listings.supply import report_retry_delay
 
@@ -29,6 +46,7 @@ __all__ = [
 ]
 
 REPORT_DEADLINE = timedelta(hours=24)
+EDITABLE_AUDIT = (AuditStatus.NEEDS_CHANGES, AuditStatus.APPROVED)  # open.item.edit's rule
 
 
 @dataclass
@@ -39,6 +57,11 @@ class PublishOutcome:
     rejected: dict[int, str] = field(default_factory=dict)
     left_pending: int = 0
     stopped_by_quota: bool = False
+    updated: int = 0  # open.item.edit: the item's content changed on the source (back to review)
+    repriced: int = 0  # open.item.autopass.edit: only prices/stock changed (no review)
+    update_failed: dict[int, str] = field(default_factory=dict)  # tried again on the next run
+    update_unsupported: int = 0  # changed on the source, but the backend cannot edit (vv-tool)
+    held_elsewhere: int = 0  # claimed by another worker while this run looked at it
 
 
 @dataclass
@@ -75,7 +98,7 @@ def _report_state(client: Publisher) -> str:
 
 
 def _record(
-    warehouse: Warehouse,
+    warehouse: Ledger,
     job: PublishJob,
     *,
     client: Publisher,
@@ -100,7 +123,7 @@ def _record(
     )
 
 
-async def _resolve(client: Publisher, warehouse: Warehouse, job: PublishJob) -> bool:
+async def _resolve(client: Publisher, warehouse: Ledger, job: PublishJob) -> bool:
     """Look an in-doubt item up by relItemId; True when it exists (and is now recorded)."""
     found = await client.find_item_by_rel_item_id(job.draft.rel_item_id)
     if found is None:
@@ -120,78 +143,211 @@ def _still_to_publish(jobs: Sequence[PublishJob], ledger: dict[int, dict[str, An
     return sum(1 for job in jobs if ledger[job.draft.rel_item_id]["state"] not in done)
 
 
+@dataclass
+class _Run:
+    """What the concurrent tasks of one publish run share: the outcome and today's quota.
+
+    A create reserves one unit of quota before it is sent and gives it back if nothing was
+    created, so N tasks in flight can never overshoot `quota_left`.
+    """
+
+    client: Publisher
+    ledger: Ledger
+    quota_left: int
+    outcome: PublishOutcome = field(default_factory=PublishOutcome)
+
+    def reserve(self) -> bool:
+        if self.quota_left <= 0 or self.outcome.stopped_by_quota:
+            self.outcome.stopped_by_quota = True
+            return False
+        self.quota_left -= 1
+        return True
+
+    def refund(self) -> None:
+        self.quota_left += 1
+
+
+async def _create_claimed(run: _Run, job: PublishJob, state: str) -> None:
+    """Publish one item this worker holds: resolve it if in doubt, else create it once."""
+    ledger, client, outcome = run.ledger, run.client, run.outcome
+    rel = job.draft.rel_item_id
+    if state in IN_DOUBT and await _resolve(client, ledger, job):
+        outcome.recovered += 1
+        return
+    if not run.reserve():
+        return
+    ledger.ledger_transition(
+        rel_item_id=rel,
+        state=LedgerState.IN_FLIGHT,
+        count_attempt=True,
+        versions=job.draft.versions,
+    )
+    try:
+        result = await client.create_item(job.param)
+    except PlatformError as exc:
+        run.refund()
+        if is_quota_exhausted(exc):
+            ledger.ledger_transition(rel_item_id=rel, state=LedgerState.PENDING)
+            outcome.stopped_by_quota = True
+            return
+        if exc.retryable:
+            # The create may have landed (a lost response): resolve, never resend blindly.
+            ledger.ledger_transition(rel_item_id=rel, state=LedgerState.UNKNOWN, reason=str(exc))
+            if await _resolve(client, ledger, job):
+                run.quota_left -= 1  # it did land: today's quota is spent on it
+                outcome.recovered += 1
+            return
+        ledger.ledger_transition(rel_item_id=rel, state=LedgerState.REJECTED, reason=str(exc))
+        outcome.rejected[rel] = str(exc)
+        return
+    except BaseException:
+        # Anything else mid-request (a cancelled run, a bug): leave the item in doubt.
+        ledger.ledger_transition(rel_item_id=rel, state=LedgerState.UNKNOWN)
+        raise
+    sku_ids = {int(m.rel_sku_id): int(m.kwai_sku_id) for m in result.sku_id_mapping}
+    _record(ledger, job, client=client, kwai_item_id=result.kwai_item_id, sku_ids=sku_ids)
+    outcome.created += 1
+
+
+async def _update_claimed(run: _Run, job: PublishJob, row: dict[str, Any]) -> None:
+    """Bring a published item in line with its changed draft: autopass or a full edit.
+
+    Edits are state-based, not counted: each is built from a fresh `get_item`, so an edit whose
+    answer was lost is simply rebuilt and sent on the next run. A failure leaves the recorded
+    versions as they were, which is what makes that next run try again.
+    """
+    client: Any = run.client  # supports_item_edit(client) was checked by the caller
+    rel = job.draft.rel_item_id
+    versions = job.draft.versions
+    try:
+        item = await client.get_item(int(row["kwai_item_id"]))
+        sku_ids = run.ledger.sku_ids(rel)
+        offer_only = row["version"] == versions[0] and all(
+            sku.rel_sku_id in sku_ids for sku in job.param.sku_list
+        )
+        if offer_only:  # autopass has no review and no audit-state rule (kuaishou-api.md §1.6)
+            await client.autopass_edit(
+                build_autopass_edit_param(job.param, item=item, sku_ids=sku_ids)
+            )
+            run.ledger.record_edited(rel_item_id=rel, versions=versions, sku_rows=())
+            run.outcome.repriced += 1
+            return
+        if item.audit_status not in EDITABLE_AUDIT:
+            run.outcome.update_failed[rel] = (
+                f"item {item.kwai_item_id}: auditStatus {item.audit_status} cannot be edited "
+                "(only 审核待修改 or 审核通过); the edit is sent on a run after the review"
+            )
+            return
+        result = await client.edit_item(
+            build_item_edit_param(job.param, item=item, sku_ids=sku_ids)
+        )
+    except PlatformError as exc:
+        run.outcome.update_failed[rel] = str(exc)
+        return
+    mapping = {int(m.rel_sku_id): int(m.kwai_sku_id) for m in result.sku_id_mapping}
+    run.ledger.record_edited(
+        rel_item_id=rel, versions=versions, sku_rows=_sku_rows(job.draft, mapping)
+    )
+    run.outcome.updated += 1
+
+
+async def _work(run: _Run, queue: Iterator[tuple[PublishJob, bool]]) -> None:
+    """One of the run's concurrent tasks: take the next job, claim it, publish or update it."""
+    for job, update in queue:
+        if run.outcome.stopped_by_quota and not update:
+            continue  # the quota is spent: the rest stays pending, updates go on
+        rel = job.draft.rel_item_id
+        states = (LedgerState.PUBLISHED,) if update else TO_PUBLISH
+        claimed = run.ledger.claim(rel_item_ids=[rel], states=states)
+        if not claimed:
+            run.outcome.held_elsewhere += 1
+            continue
+        try:
+            if update:
+                await _update_claimed(run, job, claimed[0])
+            else:
+                await _create_claimed(run, job, claimed[0]["state"])
+        finally:
+            run.ledger.release([rel])
+
+
+def _needs_update(row: dict[str, Any], job: PublishJob) -> bool:
+    return row["version"] is not None and (row["version"], row["offer_version"]) != (
+        job.draft.versions
+    )
+
+
 async def publish_drafts(
     jobs: Sequence[PublishJob],
     *,
     migration: str,
     client: Publisher,
-    warehouse: Warehouse,
+    warehouse: Ledger,
     quota_left: int,
+    concurrency: int = 1,
 ) -> PublishOutcome:
-    """Publish every job not yet published, at most `quota_left` new creates."""
-    outcome = PublishOutcome()
+    """Publish every job not yet published (at most `quota_left` new creates), `jobs` in order.
+
+    Up to `concurrency` items are in flight at once; the client's transport still spaces every
+    request at its rate limit, so concurrency hides latency and never makes a burst. Each item
+    is claimed in the ledger (`warehouse`, either backend) first, so a second worker on the same
+    migration takes other items. The order of `jobs` is the priority: when the quota runs out,
+    the last ones stay pending. A published item whose draft changed is edited, never created.
+    """
     warehouse.ledger_ensure_pending(
         migration=migration,
         items=[(job.draft.rel_item_id, job.draft.source_item_id) for job in jobs],
     )
-    ledger = warehouse.ledger(migration)
+    run = _Run(client=client, ledger=warehouse, quota_left=quota_left)
+    outcome = run.outcome
+    book = warehouse.ledger(migration)
+    queue: list[tuple[PublishJob, bool]] = []
     for job in jobs:
-        rel = job.draft.rel_item_id
-        state = ledger[rel]["state"]
-        if state == LedgerState.PUBLISHED:
+        row = book[job.draft.rel_item_id]
+        if row["state"] == LedgerState.REJECTED:
+            outcome.rejected[job.draft.rel_item_id] = row["reason"] or "rejected"
+        elif row["state"] != LedgerState.PUBLISHED:
+            queue.append((job, False))
+        elif not _needs_update(row, job):
             outcome.already_published += 1
-            continue
-        if state == LedgerState.REJECTED:
-            outcome.rejected[rel] = ledger[rel]["reason"] or "rejected"
-            continue
-        if state in (LedgerState.IN_FLIGHT, LedgerState.UNKNOWN) and await _resolve(
-            client, warehouse, job
-        ):
-            outcome.recovered += 1
-            continue
-        if quota_left <= 0:
-            outcome.stopped_by_quota = True
-            break
-        warehouse.ledger_transition(
-            rel_item_id=rel, state=LedgerState.IN_FLIGHT, count_attempt=True
-        )
-        try:
-            result = await client.create_item(job.param)
-        except PlatformError as exc:
-            if is_quota_exhausted(exc):
-                warehouse.ledger_transition(rel_item_id=rel, state=LedgerState.PENDING)
-                outcome.stopped_by_quota = True
-                break
-            if exc.retryable:
-                # The create may have landed (a lost response): resolve, never resend blindly.
-                warehouse.ledger_transition(
-                    rel_item_id=rel, state=LedgerState.UNKNOWN, reason=str(exc)
-                )
-                if await _resolve(client, warehouse, job):
-                    outcome.recovered += 1
-                continue
-            warehouse.ledger_transition(
-                rel_item_id=rel, state=LedgerState.REJECTED, reason=str(exc)
-            )
-            outcome.rejected[rel] = str(exc)
-            continue
-        except BaseException:
-            # Anything else mid-request (a cancelled run, a bug): leave the item in doubt.
-            warehouse.ledger_transition(rel_item_id=rel, state=LedgerState.UNKNOWN)
-            raise
-        quota_left -= 1
-        sku_ids = {int(m.rel_sku_id): int(m.kwai_sku_id) for m in result.sku_id_mapping}
-        _record(warehouse, job, client=client, kwai_item_id=result.kwai_item_id, sku_ids=sku_ids)
-        outcome.created += 1
+        elif supports_item_edit(client):
+            queue.append((job, True))
+        else:
+            outcome.update_unsupported += 1
+    if any(row["version"] is None for row in book.values()):
+        _adopt_versions(warehouse, jobs, book)
+    shared = iter(queue)
+    try:
+        async with asyncio.TaskGroup() as group:
+            for _ in range(max(1, concurrency)):
+                group.create_task(_work(run, shared))
+    except BaseExceptionGroup as failed:
+        raise failed.exceptions[0] from None  # the first failure, as a sequential run raised it
     outcome.left_pending = _still_to_publish(jobs, warehouse.ledger(migration))
     return outcome
+
+
+def _adopt_versions(
+    ledger: Ledger, jobs: Sequence[PublishJob], book: dict[int, dict[str, Any]]
+) -> None:
+    """Items published before versions were kept: take the current draft as their version.
+
+    Guessing "changed" would send every such item back to review; a real change after this run
+    is seen as usual.
+    """
+    for job in jobs:
+        row = book[job.draft.rel_item_id]
+        if row["state"] == LedgerState.PUBLISHED and row["version"] is None:
+            ledger.record_edited(
+                rel_item_id=job.draft.rel_item_id, versions=job.draft.versions, sku_rows=()
+            )
 
 
 async def flush_supply_outbox(
     *,
     migration: str,
     client: KuaishouClient,
-    warehouse: Warehouse,
+    warehouse: Ledger,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> ReportOutcome:
     """Send every report of a migration that is due for an attempt; a sent report is never sent again.
@@ -199,25 +355,44 @@ async def flush_supply_outbox(
     A failure moves that row's next attempt back exponentially (`report_retry_delay`) and the flush goes
     on with the others. A report the platform refuses (`result != 1` with a reason) is kept as
     `rejected` with the reason, and retried on the same schedule: the compliance summary lists it.
+    Each report is claimed in the outbox first, so two flushing workers never send the same one.
     `now` is injectable so tests drive time instead of sleeping.
     """
     outcome = ReportOutcome()
-    for row in warehouse.outbox_due(migration, now=now()):
-        item = SupplyItem.model_validate_json(row["payload"])
+    for due in warehouse.outbox_due(migration, now=now()):
+        rel = int(due["rel_item_id"])
+        claimed = warehouse.outbox_claim(rel_item_ids=[rel], now=now())
+        if not claimed:
+            continue  # sent, or being sent, by another worker since it was listed
         try:
-            await client.sync_supply_item(item)
-        except PlatformError as exc:
-            attempted = now()
-            warehouse.outbox_mark(
-                rel_item_id=row["rel_item_id"],
-                sent=False,
-                error=str(exc),
-                rejected=not exc.retryable,
-                at=attempted,
-                next_attempt_at=attempted + report_retry_delay(int(row["attempts"]) + 1),
-            )
-            outcome.failed[row["rel_item_id"]] = str(exc)
-            continue
-        warehouse.outbox_mark(rel_item_id=row["rel_item_id"], sent=True, at=now())
-        outcome.sent += 1
+            await _send_report(warehouse, client, claimed[0], now=now, outcome=outcome)
+        finally:
+            warehouse.outbox_release([rel])
     return outcome
+
+
+async def _send_report(
+    ledger: Ledger,
+    client: KuaishouClient,
+    row: dict[str, Any],
+    *,
+    now: Callable[[], datetime],
+    outcome: ReportOutcome,
+) -> None:
+    item = SupplyItem.model_validate_json(row["payload"])
+    try:
+        await client.sync_supply_item(item)
+    except PlatformError as exc:
+        attempted = now()
+        ledger.outbox_mark(
+            rel_item_id=row["rel_item_id"],
+            sent=False,
+            error=str(exc),
+            rejected=not exc.retryable,
+            at=attempted,
+            next_attempt_at=attempted + report_retry_delay(int(row["attempts"]) + 1),
+        )
+        outcome.failed[row["rel_item_id"]] = str(exc)
+        return
+    ledger.outbox_mark(rel_item_id=row["rel_item_id"], sent=True, at=now())
+    outcome.sent += 1

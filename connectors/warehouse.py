@@ -9,17 +9,30 @@ insert), so re-executing a step is always safe.
 from __future__ import annotations
 
 import json
+import os
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from datetime import UTC, datetime
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from connectors.ledger import (
+    LEDGER_TABLES,
+    TO_PUBLISH,
+    Ledger,
+    LedgerSql,
+    LedgerState,
+    ReportState,
+    now_utc,
+)
+
 __all__ = ["LedgerState", "ReportState", "Warehouse", "migration_status"]
 
-_SCHEMA = """
+_SCHEMA = (
+    LEDGER_TABLES.format(json="JSON")
+    + """
 CREATE TABLE IF NOT EXISTS raw_listings (
     migration VARCHAR NOT NULL, platform VARCHAR NOT NULL, shop_id VARCHAR NOT NULL,
     source_item_id VARCHAR NOT NULL, payload JSON NOT NULL, fetched_at TIMESTAMPTZ NOT NULL,
@@ -38,6 +51,13 @@ CREATE TABLE IF NOT EXISTS category_decisions (
     migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, category_id BIGINT,
     category_path VARCHAR, confidence DOUBLE, layer VARCHAR, candidates JSON,
     PRIMARY KEY (migration, source_item_id));
+CREATE TABLE IF NOT EXISTS category_review (
+    migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, title VARCHAR,
+    source_category_path VARCHAR, source_category_id VARCHAR, category_id BIGINT,
+    confidence DOUBLE, layer VARCHAR, candidates JSON, PRIMARY KEY (migration, source_item_id));
+CREATE TABLE IF NOT EXISTS category_leaves (
+    migration VARCHAR NOT NULL, category_id BIGINT NOT NULL, path VARCHAR NOT NULL,
+    is_open BOOLEAN NOT NULL, PRIMARY KEY (migration, category_id));
 CREATE TABLE IF NOT EXISTS kuaishou_drafts (
     migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, rel_item_id BIGINT NOT NULL,
     category_id BIGINT, sku_count INTEGER, synthetic_sku_count INTEGER, draft JSON NOT NULL,
@@ -53,13 +73,6 @@ CREATE TABLE IF NOT EXISTS media (
     migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, source_url VARCHAR NOT NULL,
     sha256 VARCHAR, kwai_url VARCHAR, status VARCHAR NOT NULL, detail VARCHAR,
     PRIMARY KEY (migration, source_item_id, source_url));
-CREATE TABLE IF NOT EXISTS publish_ledger (
-    rel_item_id BIGINT PRIMARY KEY, migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL,
-    state VARCHAR NOT NULL, kwai_item_id BIGINT, reason VARCHAR, attempts INTEGER NOT NULL,
-    created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL, published_at TIMESTAMPTZ);
-CREATE TABLE IF NOT EXISTS sku_map (
-    rel_sku_id BIGINT PRIMARY KEY, rel_item_id BIGINT NOT NULL, kwai_sku_id BIGINT,
-    source_sku_id VARCHAR, synthetic BOOLEAN NOT NULL);
 CREATE TABLE IF NOT EXISTS video_cache (
     shop_key VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, video_id VARCHAR NOT NULL,
     byte_size BIGINT, uploaded_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (shop_key, sha256));
@@ -71,17 +84,14 @@ CREATE TABLE IF NOT EXISTS media_fill_rates (
     migration VARCHAR NOT NULL, run_id VARCHAR NOT NULL, computed_at TIMESTAMPTZ NOT NULL,
     items INTEGER NOT NULL, rate_main_images_3 DOUBLE, rate_ratio_34 DOUBLE, rate_video DOUBLE,
     rate_short_title DOUBLE, white_border_images_left INTEGER, PRIMARY KEY (migration, run_id));
-CREATE TABLE IF NOT EXISTS supply_outbox (
-    rel_item_id BIGINT PRIMARY KEY, migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL,
-    kwai_item_id BIGINT NOT NULL, payload JSON NOT NULL, scene INTEGER NOT NULL,
-    published_at TIMESTAMPTZ NOT NULL, due_at TIMESTAMPTZ NOT NULL, state VARCHAR NOT NULL,
-    attempts INTEGER NOT NULL, last_error VARCHAR, sent_at TIMESTAMPTZ);
 CREATE TABLE IF NOT EXISTS compliance_summary (
     migration VARCHAR NOT NULL, iso_week VARCHAR NOT NULL, published INTEGER, reported INTEGER,
     reported_on_time INTEGER, overdue INTEGER, report_rate DOUBLE, on_time_rate DOUBLE,
     rate_main_images_3 DOUBLE, rate_video DOUBLE, rate_short_title DOUBLE,
     computed_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (migration, iso_week));
-ALTER TABLE supply_outbox ADD COLUMN IF NOT EXISTS next_attempt_at TIMESTAMPTZ;
+ALTER TABLE media_cache ADD COLUMN IF NOT EXISTS source_sha256 VARCHAR;
+ALTER TABLE media_cache ADD COLUMN IF NOT EXISTS role VARCHAR;
+ALTER TABLE media_cache ADD COLUMN IF NOT EXISTS facts JSON;
 ALTER TABLE media ADD COLUMN IF NOT EXISTS role VARCHAR;
 ALTER TABLE media ADD COLUMN IF NOT EXISTS ratio_34 BOOLEAN;
 ALTER TABLE media ADD COLUMN IF NOT EXISTS white_border_left BOOLEAN;
@@ -97,35 +107,13 @@ ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS late_items JSON;
 ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS missing_items JSON;
 ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS rejected_reports JSON;
 """
+)
 
 
-class ReportState:
-    """The states of a supply-outbox row."""
-
-    PENDING = "pending"
-    SENT = "sent"
-    FAILED = "failed"  # a transient failure (5xx, timeout, throttle): retried with backoff
-    REJECTED = (
-        "rejected"  # the platform refused the report (result != 1 with a reason): retried too
-    )
-    DELEGATED = "delegated"  # published through vv-tool: the report is vv-tool's duty
+_HELD: dict[str, set[tuple[str, int]]] = {}
 
 
-class LedgerState:
-    """The states of a publish-ledger row (DESIGN.md, exactly-once publishing)."""
-
-    PENDING = "pending"
-    IN_FLIGHT = "in_flight"
-    PUBLISHED = "published"
-    REJECTED = "rejected"
-    UNKNOWN = "unknown"
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
-
-class Warehouse:
+class Warehouse(LedgerSql):
     """Typed access to the warehouse tables. Cheap to construct; connections are opened per call."""
 
     def __init__(self, path: str | Path) -> None:
@@ -284,11 +272,50 @@ class Warehouse:
         )
         return {row["sha256"]: row["kwai_url"] for row in rows}
 
+    def prepared_media(
+        self, sources: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], dict[str, Any]]:
+        """(source sha256, role) → the cached upload made from those source bytes in that role:
+        {sha256, kwai_url, facts}. A re-run then neither prepares nor uploads the image again."""
+        keys = set(sources)
+        digests = list({digest for digest, _ in keys})
+        if not digests:
+            return {}
+        rows = self.query(
+            "SELECT source_sha256, role, sha256, kwai_url, facts FROM media_cache "
+            f"WHERE facts IS NOT NULL AND source_sha256 IN ({', '.join('?' for _ in digests)})",
+            digests,
+        )
+        found = {(row["source_sha256"], row["role"]): row for row in rows}
+        return {key: row for key, row in found.items() if key in keys}
+
     def cache_media(self, *, sha256: str, kwai_url: str, byte_size: int) -> None:
+        self.cache_media_many([{"sha256": sha256, "kwai_url": kwai_url, "byte_size": byte_size}])
+
+    def cache_media_many(self, entries: Sequence[dict[str, Any]]) -> None:
+        """Record uploaded images ({sha256, kwai_url, byte_size}, optionally the source_sha256,
+        role and facts JSON they were prepared from) in one connection: opening one per image
+        costs more than the upload itself on a busy machine."""
+        if not entries:
+            return
+        now = now_utc()
         with self.connect() as con:
-            con.execute(
-                "INSERT INTO media_cache VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
-                [sha256, kwai_url, byte_size, now_utc()],
+            con.executemany(
+                "INSERT INTO media_cache (sha256, kwai_url, byte_size, uploaded_at, "
+                "source_sha256, role, facts) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (sha256) DO NOTHING",
+                [
+                    [
+                        e["sha256"],
+                        e["kwai_url"],
+                        e["byte_size"],
+                        now,
+                        e.get("source_sha256"),
+                        e.get("role"),
+                        e.get("facts"),
+                    ]
+                    for e in entries
+                ],
             )
 
     # --- video cache (a material belongs to one shop: keyed by the target shop too) ------------
@@ -352,129 +379,22 @@ class Warehouse:
             self._insert(con, "media_fill_rates", [row])
             con.execute("COMMIT")
 
-    # --- publish ledger --------------------------------------------------------------------------
+    # --- the ledger backend (connectors.ledger.LedgerSql) ------------------------------------
 
-    def ledger(self, migration: str) -> dict[int, dict[str, Any]]:
-        rows = self.query("SELECT * FROM publish_ledger WHERE migration = ?", [migration])
-        return {row["rel_item_id"]: row for row in rows}
+    def _connection(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        return self.connect()
 
-    def ledger_ensure_pending(self, *, migration: str, items: Sequence[tuple[int, str]]) -> None:
-        """Add a `pending` row for every (rel_item_id, source_item_id) not in the ledger yet."""
-        if not items:
-            return  # a partition with no drafts (all quarantined): nothing to queue
-        now = now_utc()
-        with self.connect() as con:
-            con.executemany(
-                "INSERT INTO publish_ledger (rel_item_id, migration, source_item_id, state, "
-                "attempts, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?) "
-                "ON CONFLICT (rel_item_id) DO NOTHING",
-                [[rel, migration, src, LedgerState.PENDING, now, now] for rel, src in items],
-            )
-
-    def ledger_transition(
-        self,
-        *,
-        rel_item_id: int,
-        state: str,
-        kwai_item_id: int | None = None,
-        reason: str | None = None,
-        count_attempt: bool = False,
-    ) -> None:
-        """Move a ledger row to `state`; committed before this returns (the point of the ledger)."""
-        now = now_utc()
-        with self.connect() as con:
-            con.execute(
-                "UPDATE publish_ledger SET state = ?, kwai_item_id = COALESCE(?, kwai_item_id), "
-                "reason = ?, attempts = attempts + ?, updated_at = ?, "
-                "published_at = CASE WHEN ? = 'published' THEN ? ELSE published_at END "
-                "WHERE rel_item_id = ?",
-                [state, kwai_item_id, reason, int(count_attempt), now, state, now, rel_item_id],
-            )
-
-    def record_published(
-        self,
-        *,
-        rel_item_id: int,
-        kwai_item_id: int,
-        sku_rows: Sequence[dict[str, Any]],
-        outbox_row: dict[str, Any],
-    ) -> None:
-        """Mark an item published, store its SKU id map and queue its supply report, atomically."""
-        now = now_utc()
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with self.connect() as con:
             con.execute("BEGIN")
-            con.execute(
-                "UPDATE publish_ledger SET state = 'published', kwai_item_id = ?, reason = NULL, "
-                "updated_at = ?, published_at = ? WHERE rel_item_id = ?",
-                [kwai_item_id, now, now, rel_item_id],
-            )
-            con.execute("DELETE FROM sku_map WHERE rel_item_id = ?", [rel_item_id])
-            self._insert(con, "sku_map", sku_rows)
-            con.execute(
-                "INSERT INTO supply_outbox (rel_item_id, migration, source_item_id, kwai_item_id, "
-                "payload, scene, published_at, due_at, state, attempts) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (rel_item_id) DO NOTHING",
-                [
-                    rel_item_id,
-                    outbox_row["migration"],
-                    outbox_row["source_item_id"],
-                    kwai_item_id,
-                    json.dumps(outbox_row["payload"], ensure_ascii=False),
-                    outbox_row["scene"],
-                    outbox_row["published_at"],
-                    outbox_row["due_at"],
-                    outbox_row.get("state", ReportState.PENDING),
-                ],
-            )
+            yield con
             con.execute("COMMIT")
 
-    # --- supply outbox ---------------------------------------------------------------------------
-
-    def outbox_due(self, migration: str, *, now: datetime | None = None) -> list[dict[str, Any]]:
-        """The unsent reports whose next attempt is due at `now` (default: the current time).
-
-        A failed report waits for its `next_attempt_at` (exponential backoff), so one failing report
-        does not hold up the others; earliest deadline first.
-        """
-        return self.query(
-            "SELECT * FROM supply_outbox WHERE migration = ? "
-            "AND state IN ('pending', 'failed', 'rejected') "
-            "AND coalesce(next_attempt_at, published_at) <= ? "
-            "ORDER BY due_at, rel_item_id",
-            [migration, now or now_utc()],
-        )
-
-    def outbox_mark(
-        self,
-        *,
-        rel_item_id: int,
-        sent: bool,
-        error: str | None = None,
-        rejected: bool = False,
-        at: datetime | None = None,
-        next_attempt_at: datetime | None = None,
-    ) -> None:
-        """Record one attempt: sent (at `at`), or failed/rejected and retried at `next_attempt_at`.
-
-        A sent row is never touched again, so a report is never sent twice after success.
-        """
-        state = (
-            ReportState.SENT if sent else (ReportState.REJECTED if rejected else ReportState.FAILED)
-        )
-        with self.connect() as con:
-            con.execute(
-                "UPDATE supply_outbox SET state = ?, attempts = attempts + 1, last_error = ?, "
-                "sent_at = CASE WHEN ? THEN ? ELSE sent_at END, next_attempt_at = ? "
-                "WHERE rel_item_id = ? AND state <> 'sent'",
-                [
-                    state,
-                    error,
-                    sent,
-                    at or now_utc(),
-                    None if sent else next_attempt_at,
-                    rel_item_id,
-                ],
-            )
+    def _held(self) -> set[tuple[str, int]]:
+        """The claims of this process: DuckDB has one writing process, so they are all there is."""
+        key = self._path if self._path == ":memory:" else os.path.abspath(self._path)
+        return _HELD.setdefault(key, set())
 
 
 def _cell(value: Any) -> Any:
@@ -487,7 +407,9 @@ def _ids(warehouse: Warehouse, sql: str, migration: str) -> set[str]:
     return {row["source_item_id"] for row in warehouse.query(sql, [migration])}
 
 
-def migration_status(warehouse: Warehouse, migration: str) -> dict[str, Any]:
+def migration_status(
+    warehouse: Warehouse, migration: str, *, ledger: Ledger | None = None
+) -> dict[str, Any]:
     """Where every source item of a migration stands: published, quarantined (by reason) or pending.
 
     Each set is read on its own, so the accounting can be checked rather than assumed:
@@ -496,6 +418,7 @@ def migration_status(warehouse: Warehouse, migration: str) -> dict[str, Any]:
     - quarantined: a quarantine row (latest stage wins), unless published since;
     - pending: drafted, and the ledger is pending, in flight or unknown (e.g. the daily quota ran out).
     `unaccounted` lists source items in none of them, and `overlapping` those in two.
+    The ledger and outbox are read from `ledger` (default: this warehouse), wherever they live.
     """
     source = _ids(
         warehouse, "SELECT source_item_id FROM raw_listings WHERE migration = ?", migration
@@ -505,11 +428,8 @@ def migration_status(warehouse: Warehouse, migration: str) -> dict[str, Any]:
         "SELECT source_item_id FROM quarantine WHERE migration = ? AND stage = 'extract'",
         migration,
     )
-    published = _ids(
-        warehouse,
-        "SELECT source_item_id FROM publish_ledger WHERE migration = ? AND state = 'published'",
-        migration,
-    )
+    book = (ledger or warehouse).ledger(migration)
+    published = {r["source_item_id"] for r in book.values() if r["state"] == LedgerState.PUBLISHED}
     latest = warehouse.query(
         "SELECT source_item_id, reason_code FROM quarantine WHERE migration = ? "
         "QUALIFY row_number() OVER (PARTITION BY source_item_id ORDER BY recorded_at DESC) = 1",
@@ -518,13 +438,14 @@ def migration_status(warehouse: Warehouse, migration: str) -> dict[str, Any]:
     quarantined = {r["source_item_id"]: r["reason_code"] for r in latest}
     for item_id in published:
         quarantined.pop(item_id, None)
-    pending = _ids(
-        warehouse,
-        "SELECT d.source_item_id FROM kuaishou_drafts d LEFT JOIN publish_ledger l "
-        "ON l.rel_item_id = d.rel_item_id WHERE d.migration = ? "
-        "AND (l.state IS NULL OR l.state IN ('pending', 'in_flight', 'unknown'))",
-        migration,
-    ) - set(quarantined)
+    pending = {
+        r["source_item_id"]
+        for r in warehouse.query(
+            "SELECT source_item_id, rel_item_id FROM kuaishou_drafts WHERE migration = ?",
+            [migration],
+        )
+        if r["rel_item_id"] not in book or book[r["rel_item_id"]]["state"] in TO_PUBLISH
+    } - set(quarantined)
     all_items = source | missing
     states = [published, set(quarantined), pending]
     overlapping = sorted(item for item in all_items if sum(item in state for state in states) > 1)
@@ -532,13 +453,7 @@ def migration_status(warehouse: Warehouse, migration: str) -> dict[str, Any]:
     by_reason: dict[str, int] = {}
     for reason in quarantined.values():
         by_reason[reason] = by_reason.get(reason, 0) + 1
-    outbox = {
-        row["state"]: int(row["n"])
-        for row in warehouse.query(
-            "SELECT state, count(*) AS n FROM supply_outbox WHERE migration = ? GROUP BY state",
-            [migration],
-        )
-    }
+    outbox = Counter(row["state"] for row in (ledger or warehouse).outbox_rows(migration))
     reported, delegated = outbox.get("sent", 0), outbox.get("delegated", 0)
     our_duty = len(published) - delegated
     return {

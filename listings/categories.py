@@ -1,6 +1,6 @@
 """Choosing the Kuaishou leaf category of a listing, with the layer that chose, why, and a confidence.
 
-Layers, first match wins (docs/decisions.md §10 and §20):
+Layers, first match wins (docs/decisions.md §10, §23 and §38):
 
 1. `override`: the migration's own overrides (inline and its overrides CSV, which the review
    import writes): an item key (`item:<source item id>`), a source category id or a source
@@ -39,9 +39,15 @@ __all__ = [
     "CategoryMatcher",
     "CategoryNode",
     "CategoryTree",
+    "OverridesFileError",
+    "needs_review",
     "normalize_path",
+    "override_key",
+    "parse_overrides_csv",
     "source_category_key",
 ]
+
+OVERRIDE_COLUMNS = ("source_category", "kuaishou_category_id")
 
 _SEPARATORS = re.compile(r"[\W_]+")
 SUGGESTION_AGREES = 0.9  # a suggestion that is also a text candidate
@@ -83,6 +89,65 @@ def normalize_path(text: str) -> str:
     """A category path in one canonical spelling: NFKC, lower case, `>` between trimmed levels."""
     levels = unicodedata.normalize("NFKC", text).lower().split(">")
     return ">".join(level.strip() for level in levels if level.strip())
+
+
+def needs_review(decision: CategoryDecision, *, min_confidence: float) -> bool:
+    """The one rule that sends an item to the review queue (and quarantines it until a merchant
+    confirms a leaf): no leaf at all, or a leaf less sure than the migration's threshold."""
+    return decision.category_id is None or decision.confidence < min_confidence
+
+
+def override_key(key: str) -> str:
+    """An override key in one spelling: `item:<id>` and ids as given, paths normalized."""
+    key = key.strip()
+    if key.startswith("item:") or ">" not in key:
+        return key
+    return normalize_path(key)
+
+
+class OverridesFileError(ValueError):
+    """A row of a migration's category overrides CSV is unusable; the message names the file,
+    the line and the fix."""
+
+
+def parse_overrides_csv(text: str, *, source: str) -> dict[str, int]:
+    """The merchant's overrides: `source_category` (a source category id, a source path with
+    levels joined by `>`, or `item:<source item id>`) → `kuaishou_category_id` (a leaf id).
+
+    Other columns (a title, a note) are kept for the merchant and ignored here. A later row for
+    the same key wins, so appending a correction is enough. Blank lines are skipped.
+
+    Raises:
+        OverridesFileError: a missing column, a blank key, or an id that is not a positive
+            integer, naming `source` and the line.
+    """
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in OVERRIDE_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise OverridesFileError(
+            f"{source}: line 1: the header lacks {', '.join(missing)}; the first line must be "
+            f"{','.join(OVERRIDE_COLUMNS)} (more columns may follow)"
+        )
+    overrides: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        key = (row.get("source_category") or "").strip()
+        value = (row.get("kuaishou_category_id") or "").strip()
+        if not key and not value:
+            continue
+        if not key:
+            raise OverridesFileError(
+                f"{source}: line {line}: source_category is blank; give a source category id, "
+                "a path such as 女装>连衣裙, or item:<source item id>"
+            )
+        if not value.isdigit() or int(value) <= 0:
+            raise OverridesFileError(
+                f"{source}: line {line}: kuaishou_category_id {value!r} for {key!r} is not a "
+                "category id; give the Kuaishou leaf id (digits), e.g. from "
+                "`banjia categories match`"
+            )
+        overrides[override_key(key)] = int(value)
+    return overrides
 
 
 def source_category_key(
@@ -140,6 +205,23 @@ class CategoryTree:
     def path_text(self, category_id: int) -> str:
         return ">".join(self.leaves[category_id])
 
+    def leaves_under(self, category_ids: Iterable[int]) -> set[int]:
+        """The leaves that are, or descend from, any of `category_ids` (a shop opens whole
+        branches of the tree or single leaves; either way only leaves are ever chosen)."""
+        wanted = set(category_ids)
+        found: set[int] = set()
+        for leaf in self.leaves:
+            current: int | None = leaf
+            seen: set[int] = set()
+            while current is not None and current not in seen:
+                if current in wanted:
+                    found.add(leaf)
+                    break
+                seen.add(current)
+                node = self.nodes.get(current)
+                current = node.parent_id if node is not None and node.parent_id else None
+        return found
+
     def leaf_by_path(self, path: str) -> int | None:
         """The leaf whose name path is `path` (compared after `normalize_path`), if any."""
         index = self.__dict__.get("_path_index")
@@ -152,8 +234,9 @@ class CategoryTree:
 class CategoryMapping(BaseModel):
     """Source category (platform + id or path) → Kuaishou leaf *path* (layer 2).
 
-    Rows come from a CSV with columns `platform, source_category, kuaishou_path` (see
-    data/categories/source_to_kuaishou.md). `source_category` is a source leaf id or a source
+    Rows come from a CSV with columns `platform, source_category, kuaishou_path` (the shipped
+    one is built by scripts/build_category_mapping.py, docs/decisions.md §38; a `rule` column says
+    why each row was written). `source_category` is a source leaf id or a source
     name path; `platform` may be `*` for a path that means the same on every source.
     """
 
@@ -184,8 +267,9 @@ class CategoryMapping(BaseModel):
         keys = [*reversed(source_category_ids)]
         if source_category_path:
             keys.append(normalize_path(source_category_path))
+        scopes = (platform, "taobao", "*") if platform == "tmall" else (platform, "*")
         for key in keys:
-            for scope in (platform, "*"):
+            for scope in scopes:
                 target = self.rows.get((scope, key))
                 if target is not None:
                     return key, target
@@ -278,7 +362,8 @@ class CategoryMatcher:
         skipped: list[str] = []
         overrides = overrides or {}
         item_key = f"item:{source_item_id}" if source_item_id else ""
-        for key in (item_key, *reversed(source_category_ids), path_text):
+        path_key = override_key(path_text) if path_text else ""
+        for key in (item_key, *reversed(source_category_ids), path_text, path_key):
             if key and key in overrides:
                 leaf = overrides[key]
                 if self.is_open(leaf):

@@ -7,11 +7,17 @@ source image URL to a Kuaishou-hosted one.
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from listings.model import SourcePlatform
 
-__all__ = ["DraftSku", "DraftSkuProp", "KuaishouDraft"]
+__all__ = ["DraftItemProp", "DraftSku", "DraftSkuProp", "KuaishouDraft"]
+
+# What a SKU may change without review on Kuaishou (open.item.autopass.edit): its offer.
+_OFFER_FIELDS = frozenset({"price_fen", "market_price_fen", "stock"})
 
 
 class _Frozen(BaseModel):
@@ -40,6 +46,15 @@ class DraftSku(_Frozen):
     synthetic: bool = False
 
 
+class DraftItemProp(_Frozen):
+    """A category attribute (`itemPropValues`) filled from a source prop (listings/category_props)."""
+
+    prop_id: int = Field(gt=0)
+    name: str
+    value: str
+    input_type: str | None = None  # as open.item.category.config says: TEXT, RADIO, CHECKBOX ...
+
+
 class KuaishouDraft(BaseModel):
     """Everything needed to create one Kuaishou item, with source (not yet re-hosted) image URLs."""
 
@@ -62,6 +77,7 @@ class KuaishouDraft(BaseModel):
     detail_images: tuple[str, ...]
     video_url: str | None = None
     skus: tuple[DraftSku, ...]
+    item_props: tuple[DraftItemProp, ...] = ()
     refund_rule: str = "1"
     promise_delivery_time_s: int = 172_800
     express_template_id: int = 0
@@ -87,3 +103,20 @@ class KuaishouDraft(BaseModel):
                 if prop.image_url:
                     seen.setdefault(prop.image_url, None)
         return tuple(seen)
+
+    @property
+    def versions(self) -> tuple[str, str]:
+        """(content, offer): hashes of what the item shows, and of its SKU prices and stock.
+
+        The ledger keeps both for what was last sent, so a change on the source becomes an edit of
+        the published item: a new offer alone goes through without review (autopass), anything
+        else is a full `open.item.edit`. Neither is ever a second create.
+        """
+        whole = self.model_dump(mode="json")
+        offer = [{k: sku.pop(k) for k in sorted(_OFFER_FIELDS)} for sku in whole["skus"]]
+        return _digest(whole), _digest(offer)
+
+
+def _digest(value: object) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from listings.categories import CategoryDecision
+from listings.categories import CategoryDecision, needs_review
 from listings.draft import DraftSku, DraftSkuProp, KuaishouDraft
 from listings.gallery import fill_main_images, too_few_main_images
 from listings.ids import rel_item_id, rel_sku_id
@@ -227,7 +227,7 @@ def build_draft(
             detail="category: no Kuaishou leaf matches the title or source category; "
             "add an override for its source category",
         )
-    if decision.confidence < migration.category.min_confidence:
+    if needs_review(decision, min_confidence=migration.category.min_confidence):
         runners = "; ".join(
             f"{c.category_id} {c.path} ({c.score:.2f})" for c in decision.candidates
         )
@@ -236,7 +236,7 @@ def build_draft(
             reason_code="category_uncertain",
             detail=f"category: best match {decision.path} has confidence {decision.confidence:.2f} "
             f"< {migration.category.min_confidence}; candidates: {runners}; "
-            "confirm one as an override",
+            "choose one in `banjia categories review export`, then import it",
         )
     gallery = fill_main_images(listing)
     too_few = too_few_main_images(gallery)

@@ -342,9 +342,9 @@ def _has_alpha(image: Image.Image) -> bool:
 def _encode(image: Image.Image, *, fmt: str, quality: int = _JPEG_QUALITY) -> bytes:
     out = io.BytesIO()
     if fmt == "PNG":
-        image.save(out, format="PNG", optimize=True)
+        image.save(out, format="PNG")
     else:
-        image.convert("RGB").save(out, format="JPEG", quality=quality, optimize=True)
+        image.convert("RGB").save(out, format="JPEG", quality=quality)
     return out.getvalue()
 
 

@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from listings.model import SourcePlatform
+from listings.priority import PublishPriority
 from listings.supply import (
     MigrationMode,
     SupplyOrigin,
@@ -125,6 +126,12 @@ class TargetConfig(_Strict):
     )
     express_template_id: int = Field(default=0, ge=0)
     rate_per_second: float = Field(default=10.0, gt=0, le=50)
+    publish_concurrency: int = Field(
+        default=4,
+        ge=1,
+        le=16,
+        description="Creates in flight at once; the rate limit still spaces every request.",
+    )
 
     _check_env = field_validator(
         "sign_secret_env", "access_token_env", "app_secret_env", "vvtool_client_secret_env"
@@ -209,11 +216,43 @@ class ServiceRules(_Strict):
 
 
 class CategoryRules(_Strict):
+    """How listings get their Kuaishou leaf (listings/categories.py, docs/decisions.md §38).
+
+    Relative file paths are read from the project root, as `target.category_tree_file` is.
+    """
+
     min_confidence: float = Field(default=0.35, ge=0, le=1)
     overrides: dict[str, int] = Field(
         default_factory=dict,
         description="Source category id or path → Kuaishou leaf category id.",
     )
+    overrides_file: str | None = Field(
+        default=None,
+        description="The merchant's overrides CSV (source_category,kuaishou_category_id); "
+        "`banjia categories review import` appends to it. A missing file is no overrides.",
+    )
+    mapping_file: str | None = Field(
+        default="data/categories/source_to_kuaishou.csv",
+        description="Source category path → Kuaishou path table; null turns the layer off.",
+    )
+    open_categories: tuple[int, ...] = Field(
+        default=(),
+        description="Kuaishou categories the shop has opened (leaves or whole branches); "
+        "empty: every leaf of the tree the platform returns.",
+    )
+    suggestions_per_run: int = Field(
+        default=200,
+        ge=0,
+        le=2000,
+        description="open.item.category.suggested.get calls a run may spend on uncertain source "
+        "categories (2,000 per merchant per day; answers are cached). 0 turns the layer off.",
+    )
+
+
+class PublishRules(_Strict):
+    """What goes first when the daily quota stops a run (listings/priority.py)."""
+
+    priority: PublishPriority = PublishPriority.SOURCE_ORDER
 
 
 class SupplyConfig(_Strict):
@@ -238,6 +277,7 @@ class Migration(_Strict):
     titles: TitleRules = TitleRules()
     category: CategoryRules = CategoryRules()
     supply: SupplyConfig = SupplyConfig()
+    publish: PublishRules = PublishRules()
     daily_quota: int = Field(default=500, ge=1, le=500)
     max_items: int | None = Field(default=None, ge=1, description="Read at most this many items.")
 

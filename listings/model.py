@@ -120,6 +120,12 @@ class Listing(BaseModel):
     status: ListingStatus = ListingStatus.ONSALE
     seller_name: str | None = None
     modified_at: datetime | None = None
+    listed_at: datetime | None = Field(
+        default=None, description="When the item went on sale on the source (newest first)."
+    )
+    sales: int | None = Field(
+        default=None, ge=0, description="Units sold on the source, where it says (best sellers)."
+    )
     raw: dict[str, Any] = Field(default_factory=dict, repr=False)
 
     @field_validator("title")

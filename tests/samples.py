@@ -1,8 +1,14 @@
 """Realistic samples shared by the suite: canonical listings in the shapes of
 reference/source-platforms.md, and a Taobao → Kuaishou migration."""
 
+from collections.abc import Sequence
+from typing import Any
+
+from connectors.kuaishou import ItemNewParam, ServiceRule, SkuDTO, SkuPropDTO
 from listings.migrations import Migration, parse_migrations
 from listings.model import Listing, Sku, SourceCategory, SourcePlatform, SpecValue
+
+TSHIRT_CATEGORY = 90011  # synthetic 男装 > T恤 in data/categories/kuaishou_sandbox_tree.csv
 
 MIGRATION_YAML = """
 migrations:
@@ -55,3 +61,36 @@ def tshirt(**overrides: object) -> Listing:
     }
     data.update(overrides)
     return Listing.model_validate(data)
+
+
+def tshirt_item_param(urls: Sequence[str], **overrides: Any) -> ItemNewParam:
+    """A valid Kuaishou item param, 2×2: 颜色 (main prop, with images) × 尺码, all four combinations."""
+    red, blue = urls[0], urls[1]
+    skus = []
+    for n, (color, image) in enumerate([("红色", red), ("蓝色", blue)]):
+        for m, size in enumerate(["M", "L"]):
+            skus.append(
+                SkuDTO(
+                    rel_sku_id=100 + 2 * n + m,
+                    sku_stock=10,
+                    sku_sale_price=1990 + 100 * m,
+                    sku_props=[
+                        SkuPropDTO(
+                            prop_name="颜色", prop_value_name=color, is_main_prop=1, image_url=image
+                        ),
+                        SkuPropDTO(prop_name="尺码", prop_value_name=size, is_main_prop=0),
+                    ],
+                )
+            )
+    fields: dict[str, Any] = {
+        "title": "纯棉圆领T恤",
+        "rel_item_id": 7_000_001,
+        "category_id": TSHIRT_CATEGORY,
+        "image_urls": [red, blue],
+        "details": "100%纯棉，宽松版型。",
+        "detail_image_urls": [red],
+        "sku_list": skus,
+        "service_rule": ServiceRule(refund_rule="1", promise_delivery_time=172_800),
+    }
+    fields.update(overrides)
+    return ItemNewParam(**fields)

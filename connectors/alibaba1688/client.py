@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from types import TracebackType
 from typing import Any, Final
 
 import httpx
@@ -42,9 +41,10 @@ from connectors.alibaba1688.signing import (
 )
 from connectors.http import (
     DEFAULT_TIMEOUT,
+    PlatformClient,
     Redactor,
     build_async_client,
-    call_with_retries,
+    json_object,
     raise_for_transport_status,
 )
 
@@ -70,7 +70,7 @@ MAX_PAGE_SIZE: Final = 20
 page, which would break the paging arithmetic, so the client refuses one instead."""
 
 
-class Alibaba1688Client:
+class Alibaba1688Client(PlatformClient):
     """One member's view of 1688: an app (key + secret) acting with that member's access token.
 
     Production and sandbox differ only by `base_url` (the sandbox: `<sandbox>/alibaba1688/openapi`)
@@ -107,20 +107,6 @@ class Alibaba1688Client:
     def __repr__(self) -> str:
         return f"Alibaba1688Client(base_url={self._base!r}, app_key={self._app_key!r})"
 
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-    async def __aenter__(self) -> Alibaba1688Client:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
     # -- the wire -------------------------------------------------------------------------------
 
     def _signed_form(self, path: str, params: Mapping[str, object]) -> dict[str, str]:
@@ -141,14 +127,10 @@ class Alibaba1688Client:
             f"{self._base}/{path}", data=self._signed_form(path, params)
         )
         try:
-            body = response.json()
-        except ValueError:
+            body = json_object(response, error=Alibaba1688ResponseError, what=f"1688 for {name}")
+        except Alibaba1688ResponseError:
             raise_for_transport_status(response, error=Alibaba1688ResponseError)
-            raise Alibaba1688ResponseError(
-                f"non-JSON answer (HTTP {response.status_code}) from 1688 for {name}"
-            ) from None
-        if not isinstance(body, dict):
-            raise Alibaba1688ResponseError(f"unexpected JSON from 1688 for {name}: not an object")
+            raise
         if is_error_body(body):
             error = error_from_response(
                 body, http_status=response.status_code, api=name, redact=self._redact
@@ -181,11 +163,7 @@ class Alibaba1688Client:
         backoff. Anything that changes the member's account must pass `retry=False`.
         """
         args = dict(params or {})
-        if not retry:
-            return await self._call_once(namespace, api, args)
-        return await call_with_retries(
-            lambda: self._call_once(namespace, api, args), attempts=self._attempts
-        )
+        return await self._sent(lambda: self._call_once(namespace, api, args), retry=retry)
 
     # -- listing (mode move) --------------------------------------------------------------------
 

@@ -12,6 +12,8 @@ from connectors.kuaishou.client import (
 )
 from connectors.kuaishou.convert import (
     MissingKwaiImageError,
+    build_autopass_edit_param,
+    build_item_edit_param,
     build_item_new_param,
     build_supply_item,
 )
@@ -119,6 +121,8 @@ __all__ = [
     "UpdateSkuDTO",
     "Violation",
     "WarehouseTokenStore",
+    "build_autopass_edit_param",
+    "build_item_edit_param",
     "build_item_new_param",
     "build_supply_item",
     "cached_suggestions",

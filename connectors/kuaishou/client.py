@@ -21,13 +21,13 @@ import contextvars
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from types import TracebackType
-from typing import Any, Protocol, Self, TypeVar, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
 from connectors.http import (
+    AsyncClosing,
     Redactor,
     build_async_client,
     call_with_retries,
@@ -110,7 +110,7 @@ def _image_type(data: bytes) -> str:
     return "application/octet-stream"
 
 
-class KuaishouClient:
+class KuaishouClient(AsyncClosing):
     """One merchant's (access token's) view of the open platform, for one app.
 
     Production and sandbox differ only in `base_url` and `transport`. The token is either fixed
@@ -159,17 +159,6 @@ class KuaishouClient:
         closer = getattr(self._token_provider, "aclose", None)
         if self._close_token_provider and closer is not None:
             await closer()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     # --- methods ---------------------------------------------------------------------------------
 

@@ -24,13 +24,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
-from connectors.http import DEFAULT_TIMEOUT, Redactor, call_with_retries
+from connectors.http import DEFAULT_TIMEOUT, AsyncClosing, Redactor, call_with_retries
 from connectors.kuaishou.errors import (
     KuaishouOAuthError,
     KuaishouReauthorizeError,
@@ -137,7 +136,7 @@ def oauth_error(body: Mapping[str, Any], *, operation: str, redact: Redactor) ->
     )
 
 
-class KuaishouOAuthClient:
+class KuaishouOAuthClient(AsyncClosing):
     """The app's side of the OAuth flow: one app id and secret, any number of merchants.
 
     Production and sandbox differ only in `base_url` and `transport`.
@@ -168,20 +167,6 @@ class KuaishouOAuthClient:
     def redact(self) -> Redactor:
         """The redactor that knows every secret this client has seen (for callers' own logs)."""
         return self._redact
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     async def exchange_code(self, code: str) -> OAuthTokens:
         """Exchange an authorization code for the first token pair. Sent once, never retried.

@@ -14,7 +14,6 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from datetime import datetime, timedelta
-from types import TracebackType
 from typing import Any, Final
 
 import httpx
@@ -22,10 +21,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from connectors.http import (
     DEFAULT_TIMEOUT,
+    PlatformClient,
     Redactor,
     build_async_client,
-    call_with_retries,
+    json_object,
     raise_for_transport_status,
+    top_style_payload,
 )
 from connectors.pinduoduo.errors import (
     PinduoduoBusinessError,
@@ -96,7 +97,7 @@ def created_at_windows(since: datetime | int, until: datetime | int) -> list[tup
         start = end + 1
 
 
-class PinduoduoClient:
+class PinduoduoClient(PlatformClient):
     """One shop's view of the PDD open platform: an app (client id + secret) with the shop's token.
 
     Production and sandbox differ only by `base_url` (and `transport` in tests).
@@ -133,20 +134,6 @@ class PinduoduoClient:
     def __repr__(self) -> str:
         return f"PinduoduoClient(base_url={self._url!r}, client_id={self._client_id!r})"
 
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-    async def __aenter__(self) -> PinduoduoClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
     # -- the wire -------------------------------------------------------------------------------
 
     def _signed_params(self, method: str, params: Mapping[str, object]) -> dict[str, str]:
@@ -171,23 +158,14 @@ class PinduoduoClient:
     async def _call_once(self, method: str, params: Mapping[str, object]) -> dict[str, Any]:
         response = await self._http.post(self._url, data=self._signed_params(method, params))
         raise_for_transport_status(response, error=PinduoduoResponseError)
-        try:
-            body = response.json()
-        except ValueError:
-            raise PinduoduoResponseError(
-                f"non-JSON answer (HTTP {response.status_code}) from PDD for {method}"
-            ) from None
-        if not isinstance(body, dict):
-            raise PinduoduoResponseError(f"unexpected JSON from PDD for {method}: not an object")
-        if "error_response" in body:
-            error = error_from_response(body, method=method, redact=self._redact)
-            logger.warning("PDD %s failed: %s", method, error)
-            raise error
-        key = method.removeprefix("pdd.").replace(".", "_") + "_response"
-        payload = body.get(key)
-        if not isinstance(payload, dict):
-            raise PinduoduoResponseError(f"PDD answer for {method} has no {key!r} object")
-        return payload
+        body = json_object(response, error=PinduoduoResponseError, what=f"PDD for {method}")
+        return top_style_payload(
+            body,
+            method=method,
+            prefix="pdd.",
+            error=PinduoduoResponseError,
+            parse_error=lambda b: error_from_response(b, method=method, redact=self._redact),
+        )
 
     async def call(
         self, method: str, params: Mapping[str, object] | None = None, *, retry: bool = True
@@ -198,11 +176,7 @@ class PinduoduoClient:
         again with backoff. Anything that changes the shop must pass `retry=False`.
         """
         args = dict(params or {})
-        if not retry:
-            return await self._call_once(method, args)
-        return await call_with_retries(
-            lambda: self._call_once(method, args), attempts=self._attempts
-        )
+        return await self._sent(lambda: self._call_once(method, args), retry=retry)
 
     # -- listing --------------------------------------------------------------------------------
 

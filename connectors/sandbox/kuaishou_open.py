@@ -64,6 +64,7 @@ from listings.images import white_border
 
 __all__ = [
     "IMAGE_HOST",
+    "REQUIRED_PROPS_BY_ROOT",
     "FaultKind",
     "KuaishouSandbox",
     "Result",
@@ -75,6 +76,7 @@ __all__ = [
     "UploadedImage",
     "build_kuaishou_app",
     "reject_title_keywords",
+    "required_category_config",
 ]
 
 SHANGHAI = timezone(timedelta(hours=8))
@@ -211,6 +213,37 @@ def default_category_config() -> CategoryConfig:
     )
 
 
+REQUIRED_PROPS_BY_ROOT: dict[str, tuple[str, ...]] = {
+    "美妆": ("品牌",),
+    "手机数码": ("品牌",),
+    "女鞋": ("品牌",),
+}
+"""Category attributes the emulator requires, by the leaf's root name, as Kuaishou requires a
+brand where it polices brands (cosmetics, electronics, shoes). Tests override per leaf with
+`category_configs`. A name the default config lacks is added as a TEXT attribute."""
+
+
+def required_category_config(names: Iterable[str]) -> CategoryConfig:
+    """`default_category_config()` with the attributes `names` marked required."""
+    config = default_category_config()
+    wanted = list(dict.fromkeys(names))
+    props = [
+        pc.model_copy(update={"required": pc.prop_name in wanted}) for pc in config.prop_configs
+    ]
+    known = {pc.prop_name for pc in props}
+    for offset, name in enumerate(n for n in wanted if n not in known):
+        props.append(
+            PropConfig(
+                prop_id=1100 + offset,
+                prop_name=name,
+                required=True,
+                prop_input_type="TEXT",
+                sort_num=len(props) + 1,
+            )
+        )
+    return config.model_copy(update={"prop_configs": props})
+
+
 class KuaishouSandbox:
     """The emulated platform's state and business logic. Tests read its fields directly.
 
@@ -218,7 +251,8 @@ class KuaishouSandbox:
     - `reports`: accepted supply reports.
     - `uploads`: uploaded images by kwaiImgUrl.
     - `calls`: every request as `(method, seller or None)`.
-    - `category_configs`: per-category overrides of `default_category_config()`.
+    - `category_configs`: per-category overrides of `default_category_config()`;
+      `required_props_by_root`: the attributes required under a root (REQUIRED_PROPS_BY_ROOT).
     - `materials`, `suggestions`: item videos and the suggested.get quota (kuaishou_material.py).
     - `oauth`: codes and tokens of the OAuth endpoints (kuaishou_oauth.py); `issue_code`,
       `revoke`, `advance` and `refreshes` are its switches ("OAuth, QPS, review" below).
@@ -250,6 +284,7 @@ class KuaishouSandbox:
         self.review_after_gets = review_after_gets
         self.now: Callable[[], datetime] = now or (lambda: datetime.now(SHANGHAI))
         self.category_configs: dict[int, CategoryConfig] = {}
+        self.required_props_by_root: dict[str, tuple[str, ...]] = dict(REQUIRED_PROPS_BY_ROOT)
         self.items: dict[int, StoredItem] = {}
         self.reports: list[SupplyReportRecord] = []
         self.uploads: dict[str, UploadedImage] = {}
@@ -301,7 +336,13 @@ class KuaishouSandbox:
         return url in self.uploads
 
     def config_for(self, category_id: int) -> CategoryConfig:
-        return self.category_configs.get(category_id) or default_category_config()
+        """A test's override, else the default with the attributes the leaf's root requires."""
+        if category_id in self.category_configs:
+            return self.category_configs[category_id]
+        node = self.tree.get(category_id)
+        root = node.path.split(">")[0] if node is not None else ""
+        required = self.required_props_by_root.get(root, ())
+        return required_category_config(required) if required else default_category_config()
 
     def created_today(self, seller: int) -> int:
         return self._created_per_day[(seller, self.now().astimezone(SHANGHAI).date())]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
-from types import TracebackType
 from typing import Any, Final
 
 import httpx
@@ -23,10 +22,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from connectors.http import (
     DEFAULT_TIMEOUT,
+    PlatformClient,
     Redactor,
     build_async_client,
-    call_with_retries,
+    json_object,
     raise_for_transport_status,
+    top_style_payload,
 )
 from connectors.taobao.errors import (
     TaobaoBusinessError,
@@ -70,7 +71,7 @@ ONSALE_FIELDS: Final = (
 DETAIL_FIELDS: Final = (
     "num_iid,title,nick,cid,seller_cids,price,num,with_hold_quantity,approve_status,outer_id,"
     "sub_title,sell_point,props,props_name,property_alias,input_pids,input_str,pic_url,desc,"
-    "modified,list_time,sku,item_img,prop_img,video,mpic_video"
+    "modified,list_time,sold_quantity,sku,item_img,prop_img,video,mpic_video"
 )
 """`fields` names arrays singular (`sku`, `item_img`); the item carries them plural (`skus`)."""
 
@@ -146,7 +147,7 @@ def _chunks(ids: Sequence[int], size: int) -> list[Sequence[int]]:
     return [ids[start : start + size] for start in range(0, len(ids), size)]
 
 
-class TaobaoClient:
+class TaobaoClient(PlatformClient):
     """One seller's view of TOP: an app (key + secret) acting with that seller's session key.
 
     Production and sandbox differ only by `base_url` (and `transport` in tests).
@@ -187,20 +188,6 @@ class TaobaoClient:
     def __repr__(self) -> str:
         return f"TaobaoClient(base_url={self._url!r}, app_key={self._app_key!r})"
 
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-    async def __aenter__(self) -> TaobaoClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
     # -- the wire -------------------------------------------------------------------------------
 
     def _signed_params(self, method: str, params: Mapping[str, object]) -> dict[str, str]:
@@ -223,23 +210,14 @@ class TaobaoClient:
     async def _call_once(self, method: str, params: Mapping[str, object]) -> dict[str, Any]:
         response = await self._http.post(self._url, data=self._signed_params(method, params))
         raise_for_transport_status(response, error=TaobaoResponseError)
-        try:
-            body = response.json()
-        except ValueError:
-            raise TaobaoResponseError(
-                f"non-JSON answer (HTTP {response.status_code}) from TOP for {method}"
-            ) from None
-        if not isinstance(body, dict):
-            raise TaobaoResponseError(f"unexpected JSON from TOP for {method}: not an object")
-        if "error_response" in body:
-            error = error_from_response(body, method=method, redact=self._redact)
-            logger.warning("TOP %s failed: %s", method, error)
-            raise error
-        key = method.removeprefix("taobao.").replace(".", "_") + "_response"
-        payload = body.get(key)
-        if not isinstance(payload, dict):
-            raise TaobaoResponseError(f"TOP answer for {method} has no {key!r} object")
-        return payload
+        body = json_object(response, error=TaobaoResponseError, what=f"TOP for {method}")
+        return top_style_payload(
+            body,
+            method=method,
+            prefix="taobao.",
+            error=TaobaoResponseError,
+            parse_error=lambda b: error_from_response(b, method=method, redact=self._redact),
+        )
 
     async def call(
         self, method: str, params: Mapping[str, object] | None = None, *, retry: bool = True
@@ -250,11 +228,7 @@ class TaobaoClient:
         with backoff. Anything that changes the shop must pass `retry=False`.
         """
         args = dict(params or {})
-        if not retry:
-            return await self._call_once(method, args)
-        return await call_with_retries(
-            lambda: self._call_once(method, args), attempts=self._attempts
-        )
+        return await self._sent(lambda: self._call_once(method, args), retry=retry)
 
     # -- listing --------------------------------------------------------------------------------
 

@@ -114,6 +114,7 @@ class TopItem(_Wire):
     desc: str | None = None
     modified: str | None = None
     list_time: str | None = None
+    sold_quantity: int | None = None
     skus: TopSkuList | None = None
     item_imgs: ItemImgList | None = None
     prop_imgs: PropImgList | None = None

@@ -150,16 +150,18 @@ def _video_url(item: TopItem) -> str | None:
     return normalize_image_url(extra_url) if isinstance(extra_url, str) else None
 
 
-def _modified(item: TopItem, item_id: str) -> datetime | None:
-    if not item.modified:
+def _top_time(item: TopItem, item_id: str, name: str) -> datetime | None:
+    """A TOP time column (`modified`, `list_time`: Beijing time, yyyy-MM-dd HH:mm:ss)."""
+    value = getattr(item, name)
+    if not value:
         return None
     try:
-        return datetime.strptime(item.modified.strip(), _TOP_TIME).replace(tzinfo=CHINA_TZ)
+        return datetime.strptime(value.strip(), _TOP_TIME).replace(tzinfo=CHINA_TZ)
     except ValueError:
         raise ParseProblem(
             item_id=item_id,
-            field="modified",
-            reason=f"modified time {item.modified!r} is not yyyy-MM-dd HH:mm:ss",
+            field=name,
+            reason=f"{name} time {value!r} is not yyyy-MM-dd HH:mm:ss",
         ) from None
 
 
@@ -353,7 +355,9 @@ def parse_item(item_json: dict[str, Any], *, shop_id: str, tmall: bool = False) 
             origin_url=origin_url(item.num_iid, tmall=tmall),
             status=parser.status(),
             seller_name=item.nick or None,
-            modified_at=_modified(item, item_id),
+            modified_at=_top_time(item, item_id, "modified"),
+            listed_at=_top_time(item, item_id, "list_time"),
+            sales=item.sold_quantity,
             raw=item_json,
         )
     except ValidationError as exc:

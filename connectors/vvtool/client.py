@@ -27,13 +27,12 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from connectors.http import Redactor, build_async_client, call_with_retries
+from connectors.http import AsyncClosing, Redactor, build_async_client, call_with_retries
 from connectors.kuaishou.models import CategoryConfig
 from connectors.vvtool.errors import (
     AUTH_FAILED_CODE,
@@ -89,7 +88,7 @@ class VvtoolCharge:
     ok: bool
 
 
-class VvtoolClient:
+class VvtoolClient(AsyncClosing):
     """One vv-tool account's view of one Kuaishou shop (`shop_id`) and tier (`vvtype`).
 
     Production and sandbox differ only in `base_url`, `token_url` and `transport`. A relative
@@ -130,20 +129,6 @@ class VvtoolClient:
         self.tokens_issued = 0
 
     # --- lifecycle -------------------------------------------------------------------------------
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     # --- money -----------------------------------------------------------------------------------
 

@@ -21,6 +21,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from connectors.kuaishou.models import Envelope
+
 __all__ = [
     "VvtoolCategoryPropValue",
     "VvtoolDateRange",
@@ -201,22 +203,8 @@ class VvtoolToken(BaseModel):
     token_type: str | None = None
 
 
-class VvtoolInnerEnvelope(BaseModel):
-    """Kuaishou's envelope, forwarded as the outer `data`: success is `result == 1` only."""
-
-    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
-
-    result: int | None = None
-    error_msg: str | None = None
-    code: str | None = None
-    msg: str | None = None
-    sub_code: str | None = None
-    sub_msg: str | None = None
-    data: Any = None
-
-    @property
-    def ok(self) -> bool:
-        return self.result == 1
+VvtoolInnerEnvelope = Envelope
+"""Kuaishou's envelope, forwarded as the outer `data`: success is `result == 1` only."""
 
 
 class VvtoolEnvelope(BaseModel):

@@ -21,9 +21,8 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
-from types import TracebackType
-from typing import Self
 
+from connectors.http import AsyncClosing
 from connectors.kuaishou.models import (
     CategoryConfig,
     ImageUploadResult,
@@ -38,7 +37,7 @@ from connectors.vvtool.errors import VvtoolUnsupportedError
 __all__ = ["VvtoolPublisher"]
 
 
-class VvtoolPublisher:
+class VvtoolPublisher(AsyncClosing):
     """Publishes official params through vv-tool. Wraps (and closes) one `VvtoolClient`."""
 
     supports_supply_report = False
@@ -57,17 +56,6 @@ class VvtoolPublisher:
 
     async def aclose(self) -> None:
         await self.client.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     async def create_item(
         self, param: ItemNewParam, *, category_config: CategoryConfig | None = None

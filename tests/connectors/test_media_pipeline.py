@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from connectors import media
 from connectors.kuaishou import KuaishouClient
 from connectors.media import MediaOutcome, rehost_images
 from connectors.sandbox.app import Sandbox, build_sandbox_app
@@ -146,17 +147,35 @@ def test_a_second_run_uploads_nothing_and_maps_every_url_the_same(
     kuaishou: KuaishouClient,
     warehouse: Warehouse,
 ) -> None:
-    first = rehost(
-        MAIN + DETAIL, main=MAIN, transport=transport, kuaishou=kuaishou, warehouse=warehouse
-    )
+    urls = MAIN + DETAIL
+    first = rehost(urls, main=MAIN, transport=transport, kuaishou=kuaishou, warehouse=warehouse)
     sent = uploads_sent(sandbox)
-    assert first.uploaded == sent == len(MAIN + DETAIL)
-    second = rehost(
-        MAIN + DETAIL, main=MAIN, transport=transport, kuaishou=kuaishou, warehouse=warehouse
-    )
+    assert first.uploaded == sent == len(urls)
+    second = rehost(urls, main=MAIN, transport=transport, kuaishou=kuaishou, warehouse=warehouse)
     assert uploads_sent(sandbox) == sent
-    assert second.uploaded == 0 and second.cache_hits == len(MAIN + DETAIL)
+    assert second.uploaded == 0 and second.cache_hits == len(urls)
     assert second.kwai_urls == first.kwai_urls
+    assert second.facts == first.facts
+
+
+def test_a_second_run_does_not_prepare_the_same_source_bytes_again(
+    transport: httpx.AsyncBaseTransport,
+    kuaishou: KuaishouClient,
+    warehouse: Warehouse,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rehost(MAIN, main=MAIN, transport=transport, kuaishou=kuaishou, warehouse=warehouse)
+    prepared: list[str] = []
+    real = media._prepare
+    monkeypatch.setattr(
+        media, "_prepare", lambda data, role: prepared.append(role) or real(data, role)
+    )
+    again = rehost(MAIN, main=MAIN, transport=transport, kuaishou=kuaishou, warehouse=warehouse)
+    assert prepared == []
+    assert set(again.kwai_urls) == set(MAIN)
+    # The same bytes in another role are another image: that one is prepared.
+    rehost(MAIN[:1], main=[], transport=transport, kuaishou=kuaishou, warehouse=warehouse)
+    assert prepared == ["detail"]
 
 
 def test_the_same_picture_behind_two_urls_is_prepared_and_uploaded_once(

@@ -3,7 +3,6 @@
 import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -14,6 +13,7 @@ from connectors.kuaishou import (
     build_item_new_param,
     build_supply_item,
 )
+from connectors.ledger import Ledger
 from connectors.publishing import PublishJob, PublishOutcome, flush_supply_outbox, publish_drafts
 from connectors.sandbox.app import Sandbox, build_sandbox_app
 from connectors.sandbox.credentials import (
@@ -22,7 +22,6 @@ from connectors.sandbox.credentials import (
     KUAISHOU_SIGN_SECRET,
 )
 from connectors.sandbox.taobao_images import render_image
-from connectors.warehouse import Warehouse
 from listings.categories import CategoryDecision
 from listings.draft import KuaishouDraft
 from listings.drafting import build_draft
@@ -39,8 +38,9 @@ def sandbox() -> Sandbox:
 
 
 @pytest.fixture
-def warehouse(tmp_path: Path) -> Warehouse:
-    return Warehouse(tmp_path / "w.duckdb")
+def warehouse(ledger: Ledger) -> Ledger:
+    """The ledger publishing writes to, on each backend (tests/connectors/conftest.py)."""
+    return ledger
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def _jobs(
 
 
 def _publish(
-    jobs: list[PublishJob], client: KuaishouClient, warehouse: Warehouse, quota_left: int = 500
+    jobs: list[PublishJob], client: KuaishouClient, warehouse: Ledger, quota_left: int = 500
 ) -> PublishOutcome:
     return asyncio.run(
         publish_drafts(jobs, migration=M, client=client, warehouse=warehouse, quota_left=quota_left)
@@ -103,7 +103,7 @@ def _publish(
 
 
 def test_each_job_is_created_once_and_queued_for_a_report(
-    client: KuaishouClient, sandbox: Sandbox, warehouse: Warehouse, migration: Migration
+    client: KuaishouClient, sandbox: Sandbox, warehouse: Ledger, migration: Migration
 ) -> None:
     jobs = _jobs(client, sandbox, migration, 3)
     outcome = _publish(jobs, client, warehouse)
@@ -116,7 +116,7 @@ def test_each_job_is_created_once_and_queued_for_a_report(
 
 
 def test_a_lost_create_response_is_resolved_by_lookup_not_by_resending(
-    client: KuaishouClient, sandbox: Sandbox, warehouse: Warehouse, migration: Migration
+    client: KuaishouClient, sandbox: Sandbox, warehouse: Ledger, migration: Migration
 ) -> None:
     jobs = _jobs(client, sandbox, migration, 2)
     sandbox.kuaishou.fail_next("open.item.new", "lose_response")
@@ -128,7 +128,7 @@ def test_a_lost_create_response_is_resolved_by_lookup_not_by_resending(
 
 
 def test_the_quota_stops_the_run_and_leaves_the_rest_pending(
-    client: KuaishouClient, sandbox: Sandbox, warehouse: Warehouse, migration: Migration
+    client: KuaishouClient, sandbox: Sandbox, warehouse: Ledger, migration: Migration
 ) -> None:
     jobs = _jobs(client, sandbox, migration, 3)
     outcome = _publish(jobs, client, warehouse, quota_left=2)
@@ -139,7 +139,7 @@ def test_the_quota_stops_the_run_and_leaves_the_rest_pending(
 
 
 def test_the_platform_quota_error_stops_without_retrying(
-    client: KuaishouClient, sandbox: Sandbox, warehouse: Warehouse, migration: Migration
+    client: KuaishouClient, sandbox: Sandbox, warehouse: Ledger, migration: Migration
 ) -> None:
     jobs = _jobs(client, sandbox, migration, 3)
     sandbox.kuaishou.daily_quota = 1
@@ -150,7 +150,7 @@ def test_the_platform_quota_error_stops_without_retrying(
 
 
 def test_reports_are_sent_once_and_retried_after_a_failure(
-    client: KuaishouClient, sandbox: Sandbox, warehouse: Warehouse, migration: Migration
+    client: KuaishouClient, sandbox: Sandbox, warehouse: Ledger, migration: Migration
 ) -> None:
     _publish(_jobs(client, sandbox, migration, 2), client, warehouse)
     # 3 attempts per report in tests (conftest): the first report fails all three, the second goes.

@@ -9,9 +9,9 @@ import asyncio
 from datetime import datetime, timedelta
 
 from connectors.kuaishou import KuaishouClient
+from connectors.ledger import Ledger
 from connectors.publishing import ReportOutcome, flush_supply_outbox
 from connectors.sandbox.app import Sandbox
-from connectors.warehouse import Warehouse
 from listings.migrations import Migration
 from tests.connectors.test_publishing import (  # the emulator, client and warehouse fixtures
     M,
@@ -25,7 +25,7 @@ from tests.connectors.test_publishing import (  # the emulator, client and wareh
 SYNC = "open.supply.item.sync"
 
 
-def _flush(client: KuaishouClient, warehouse: Warehouse, sandbox: Sandbox) -> ReportOutcome:
+def _flush(client: KuaishouClient, warehouse: Ledger, sandbox: Sandbox) -> ReportOutcome:
     return asyncio.run(
         flush_supply_outbox(
             migration=M, client=client, warehouse=warehouse, now=sandbox.kuaishou.now
@@ -33,18 +33,18 @@ def _flush(client: KuaishouClient, warehouse: Warehouse, sandbox: Sandbox) -> Re
     )
 
 
-def _outbox(warehouse: Warehouse) -> list[dict[str, object]]:
-    return warehouse.query("SELECT * FROM supply_outbox ORDER BY source_item_id")
+def _outbox(warehouse: Ledger) -> list[dict[str, object]]:
+    return warehouse.outbox_rows(M)
 
 
 def _published(
-    client: KuaishouClient, sandbox: Sandbox, warehouse: Warehouse, migration: Migration, n: int
+    client: KuaishouClient, sandbox: Sandbox, warehouse: Ledger, migration: Migration, n: int
 ) -> None:
     _publish(_jobs(client, sandbox, migration, n), client, warehouse)
 
 
 def test_each_published_item_gets_one_report_due_24_hours_after_publishing(
-    client: KuaishouClient, sandbox: Sandbox, warehouse: Warehouse, migration: Migration
+    client: KuaishouClient, sandbox: Sandbox, warehouse: Ledger, migration: Migration
 ) -> None:
     _published(client, sandbox, warehouse, migration, 2)
     rows = _outbox(warehouse)
@@ -53,7 +53,7 @@ def test_each_published_item_gets_one_report_due_24_hours_after_publishing(
 
 
 def test_a_failing_report_waits_for_its_backoff_without_blocking_the_others(
-    client: KuaishouClient, sandbox: Sandbox, warehouse: Warehouse, migration: Migration
+    client: KuaishouClient, sandbox: Sandbox, warehouse: Ledger, migration: Migration
 ) -> None:
     _published(client, sandbox, warehouse, migration, 3)
     sandbox.kuaishou.fail_next(SYNC, "5xx", times=3)  # the client's 3 tries of the first report
@@ -67,7 +67,7 @@ def test_a_failing_report_waits_for_its_backoff_without_blocking_the_others(
 
 
 def test_the_backoff_doubles_with_each_failed_attempt(
-    client: KuaishouClient, sandbox: Sandbox, warehouse: Warehouse, migration: Migration
+    client: KuaishouClient, sandbox: Sandbox, warehouse: Ledger, migration: Migration
 ) -> None:
     _published(client, sandbox, warehouse, migration, 1)
     sandbox.kuaishou.fail_next(SYNC, "5xx", times=3 * 4)
@@ -83,7 +83,7 @@ def test_the_backoff_doubles_with_each_failed_attempt(
 
 
 def test_hourly_flushes_deliver_a_report_that_fails_for_hours_before_its_deadline(
-    client: KuaishouClient, sandbox: Sandbox, warehouse: Warehouse, migration: Migration
+    client: KuaishouClient, sandbox: Sandbox, warehouse: Ledger, migration: Migration
 ) -> None:
     _published(client, sandbox, warehouse, migration, 1)
     sandbox.kuaishou.fail_next(SYNC, "5xx", times=3 * 6)  # six hourly flushes fail
@@ -97,7 +97,7 @@ def test_hourly_flushes_deliver_a_report_that_fails_for_hours_before_its_deadlin
 
 
 def test_a_sent_report_is_never_sent_again(
-    client: KuaishouClient, sandbox: Sandbox, warehouse: Warehouse, migration: Migration
+    client: KuaishouClient, sandbox: Sandbox, warehouse: Ledger, migration: Migration
 ) -> None:
     _published(client, sandbox, warehouse, migration, 2)
     assert _flush(client, warehouse, sandbox).sent == 2
@@ -108,7 +108,7 @@ def test_a_sent_report_is_never_sent_again(
 
 
 def test_a_late_failure_mark_cannot_unsend_a_sent_report(
-    client: KuaishouClient, sandbox: Sandbox, warehouse: Warehouse, migration: Migration
+    client: KuaishouClient, sandbox: Sandbox, warehouse: Ledger, migration: Migration
 ) -> None:
     _published(client, sandbox, warehouse, migration, 1)
     _flush(client, warehouse, sandbox)
@@ -118,7 +118,7 @@ def test_a_late_failure_mark_cannot_unsend_a_sent_report(
 
 
 def test_a_report_the_platform_refuses_is_kept_as_rejected_with_its_reason(
-    client: KuaishouClient, sandbox: Sandbox, warehouse: Warehouse, migration: Migration
+    client: KuaishouClient, sandbox: Sandbox, warehouse: Ledger, migration: Migration
 ) -> None:
     _published(client, sandbox, warehouse, migration, 2)
     (gone, _) = _outbox(warehouse)

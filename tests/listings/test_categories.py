@@ -5,7 +5,16 @@ from pathlib import Path
 
 import pytest
 
-from listings.categories import CategoryMatcher, CategoryNode, CategoryTree
+from listings.categories import (
+    CategoryDecision,
+    CategoryMapping,
+    CategoryMatcher,
+    CategoryNode,
+    CategoryTree,
+    OverridesFileError,
+    needs_review,
+    parse_overrides_csv,
+)
 
 TREE_CSV = Path(__file__).parents[2] / "data" / "categories" / "marketplace_tree_subset.csv"
 
@@ -55,3 +64,122 @@ def test_an_override_to_a_non_leaf_is_ignored(matcher: CategoryMatcher) -> None:
 def test_text_with_nothing_in_common_decides_nothing(matcher: CategoryMatcher) -> None:
     decision = matcher.decide(title="@@@ ###")
     assert decision.category_id is None and decision.layer == "none"
+
+
+# --- the migration's overrides CSV, the mapping table, open leaves, the review rule -------------
+
+SANDBOX_TREE_CSV = Path(__file__).parents[2] / "data" / "categories" / "kuaishou_sandbox_tree.csv"
+DRESS = 20224  # 女装 > 连衣裙 in the sandbox tree
+KIDS_DRESS = 24914  # 童装/婴儿装/亲子装 > 裙子 > 连衣裙
+
+
+@pytest.fixture(scope="module")
+def sandbox_tree() -> CategoryTree:
+    return CategoryTree.from_csv_text(SANDBOX_TREE_CSV.read_text(encoding="utf-8"))
+
+
+def test_an_overrides_file_keys_items_ids_and_paths() -> None:
+    text = (
+        "source_category,kuaishou_category_id,note\n"
+        "item:623917802188,20224,the merchant's choice\n"
+        "50010850,20224,\n"
+        "女装/女士精品 > 连衣裙,24914,\n"
+        "\n"
+    )
+    overrides = parse_overrides_csv(text, source="overrides.csv")
+    assert overrides == {
+        "item:623917802188": 20224,
+        "50010850": 20224,
+        "女装/女士精品>连衣裙": 24914,
+    }
+
+
+def test_a_later_row_of_the_overrides_file_wins() -> None:
+    text = "source_category,kuaishou_category_id\n50010850,20224\n50010850,24914\n"
+    assert parse_overrides_csv(text, source="o.csv") == {"50010850": 24914}
+
+
+def test_an_overrides_file_without_the_columns_names_the_header() -> None:
+    with pytest.raises(OverridesFileError, match=r"o\.csv: line 1: the header lacks kuaishou"):
+        parse_overrides_csv("source_category,leaf\n1,2\n", source="o.csv")
+
+
+def test_a_non_numeric_leaf_in_the_overrides_file_names_the_line_and_the_fix() -> None:
+    text = "source_category,kuaishou_category_id\n50010850,20224\n50000671,女装>T恤\n"
+    with pytest.raises(OverridesFileError) as caught:
+        parse_overrides_csv(text, source="data/overrides/tb.csv")
+    message = str(caught.value)
+    assert "data/overrides/tb.csv: line 3" in message
+    assert "'女装>T恤'" in message and "give the Kuaishou leaf id" in message
+
+
+def test_a_blank_key_in_the_overrides_file_is_refused() -> None:
+    with pytest.raises(OverridesFileError, match="line 2: source_category is blank"):
+        parse_overrides_csv("source_category,kuaishou_category_id\n,20224\n", source="o.csv")
+
+
+def test_an_item_override_beats_its_category_override(sandbox_tree: CategoryTree) -> None:
+    matcher = CategoryMatcher(sandbox_tree)
+    decision = matcher.decide(
+        title="女童公主裙",
+        source_item_id="42",
+        source_category_ids=("50010850",),
+        overrides={"50010850": DRESS, "item:42": KIDS_DRESS},
+    )
+    assert (decision.category_id, decision.layer) == (KIDS_DRESS, "override")
+
+
+def test_a_path_override_matches_however_the_path_is_spelled(sandbox_tree: CategoryTree) -> None:
+    matcher = CategoryMatcher(sandbox_tree)
+    overrides = parse_overrides_csv(
+        "source_category,kuaishou_category_id\n女装/女士精品>连衣裙,24914\n", source="o.csv"
+    )
+    decision = matcher.decide(
+        title="碎花裙", source_category_path=("女装/女士精品 ", " 连衣裙"), overrides=overrides
+    )
+    assert decision.category_id == KIDS_DRESS
+
+
+def test_the_mapping_table_names_paths_and_is_resolved_against_the_tree(
+    sandbox_tree: CategoryTree,
+) -> None:
+    mapping = CategoryMapping.from_csv_text(
+        "platform,source_category,kuaishou_path\ntaobao,女装/女士精品>连衣裙,女装>连衣裙\n"
+    )
+    matcher = CategoryMatcher(sandbox_tree, mapping=mapping)
+    decision = matcher.decide(
+        title="法式碎花裙", platform="tmall", source_category_path=("女装/女士精品", "连衣裙")
+    )
+    assert (decision.category_id, decision.layer, decision.confidence) == (DRESS, "mapping", 1.0)
+
+
+def test_a_mapping_row_whose_path_the_tree_lacks_falls_through_to_text(
+    sandbox_tree: CategoryTree,
+) -> None:
+    mapping = CategoryMapping.from_csv_text(
+        "platform,source_category,kuaishou_path\n*,女装>连衣裙,服装>女装>裙装>连衣裙\n"
+    )
+    matcher = CategoryMatcher(sandbox_tree, mapping=mapping)
+    decision = matcher.decide(title="碎花雪纺连衣裙", source_category_path=("女装", "连衣裙"))
+    assert decision.layer == "text"
+    assert "is not an open leaf of this tree" in decision.reason
+
+
+def test_only_leaves_under_the_shop_s_open_categories_are_chosen(
+    sandbox_tree: CategoryTree,
+) -> None:
+    kidswear = 20032
+    opened = sandbox_tree.leaves_under([kidswear])
+    assert KIDS_DRESS in opened and DRESS not in opened
+    matcher = CategoryMatcher(sandbox_tree, open_leaf_ids=opened)
+    decision = matcher.decide(title="法式碎花雪纺连衣裙女", source_category_path=("女装", "连衣裙"))
+    assert decision.category_id in opened
+
+
+def test_the_review_rule_takes_the_unmatched_and_the_unsure() -> None:
+    sure = CategoryDecision(category_id=DRESS, path="女装>连衣裙", confidence=0.6, layer="text")
+    unsure = sure.model_copy(update={"confidence": 0.2})
+    none = CategoryDecision(category_id=None, path=None, confidence=0.0, layer="none")
+    assert not needs_review(sure, min_confidence=0.35)
+    assert needs_review(unsure, min_confidence=0.35)
+    assert needs_review(none, min_confidence=0.0)

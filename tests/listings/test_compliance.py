@@ -68,4 +68,3 @@ def test_an_item_needs_three_main_images_not_more_than_three() -> None:
 def test_no_items_give_full_rates_over_zero_items_like_the_weekly_rates() -> None:
     rates = fill_rates([])
     assert rates.items == 0 and rates.rate_video == 1.0 and rates.white_border_images_left == 0
-

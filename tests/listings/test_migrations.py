@@ -64,3 +64,23 @@ def test_a_bad_migration_key_says_what_a_key_may_contain() -> None:
 def test_invalid_yaml_is_reported_with_the_file_name() -> None:
     with pytest.raises(MigrationsConfigError, match=r"shops\.yaml: not valid YAML"):
         parse_migrations("migrations: [", source="shops.yaml")
+
+
+def test_the_publishing_priority_and_concurrency_are_read_from_the_file() -> None:
+    text = (
+        MIGRATION_YAML.replace(
+            "access_token_env: KS_TOKEN}", "access_token_env: KS_TOKEN, publish_concurrency: 8}"
+        )
+        + "    publish: {priority: best_sellers}\n"
+    )
+    (migration,) = parse_migrations(text).migrations
+    assert (migration.publish.priority.value, migration.target.publish_concurrency) == (
+        "best_sellers",
+        8,
+    )
+
+
+def test_an_unknown_publishing_priority_names_the_choices() -> None:
+    text = MIGRATION_YAML + "    publish: {priority: cheapest}\n"
+    with pytest.raises(MigrationsConfigError, match=r"publish.priority.*best_sellers"):
+        parse_migrations(text)

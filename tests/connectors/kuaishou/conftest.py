@@ -13,9 +13,6 @@ from PIL import Image
 from connectors.kuaishou import (
     ItemNewParam,
     KuaishouClient,
-    ServiceRule,
-    SkuDTO,
-    SkuPropDTO,
 )
 from connectors.sandbox.credentials import (
     KUAISHOU_ACCESS_TOKEN,
@@ -23,9 +20,10 @@ from connectors.sandbox.credentials import (
     KUAISHOU_SIGN_SECRET,
 )
 from connectors.sandbox.kuaishou_open import KuaishouSandbox, build_kuaishou_app
+from tests.samples import TSHIRT_CATEGORY, tshirt_item_param
 
 BASE_URL = "http://kuaishou.sandbox"
-LEAF_CATEGORY = 90011  # synthetic 男装 > T恤
+LEAF_CATEGORY = TSHIRT_CATEGORY
 ROOT_CATEGORY = 90001  # synthetic 男装
 
 MakeParam = Callable[..., ItemNewParam]
@@ -89,36 +87,8 @@ def item_param(
     urls: Sequence[str] = ("https://kwai.example/red.png", "https://kwai.example/blue.png"),
     **overrides: Any,
 ) -> ItemNewParam:
-    """A valid 2×2 item: 颜色 (main prop, with images) × 尺码, all four combinations."""
-    red, blue = urls[0], urls[1]
-    skus = []
-    for n, (color, image) in enumerate([("红色", red), ("蓝色", blue)]):
-        for m, size in enumerate(["M", "L"]):
-            skus.append(
-                SkuDTO(
-                    rel_sku_id=100 + 2 * n + m,
-                    sku_stock=10,
-                    sku_sale_price=1990 + 100 * m,
-                    sku_props=[
-                        SkuPropDTO(
-                            prop_name="颜色", prop_value_name=color, is_main_prop=1, image_url=image
-                        ),
-                        SkuPropDTO(prop_name="尺码", prop_value_name=size, is_main_prop=0),
-                    ],
-                )
-            )
-    fields: dict[str, Any] = {
-        "title": "纯棉圆领T恤",
-        "rel_item_id": 7_000_001,
-        "category_id": LEAF_CATEGORY,
-        "image_urls": [red, blue],
-        "details": "100%纯棉，宽松版型。",
-        "detail_image_urls": [red],
-        "sku_list": skus,
-        "service_rule": ServiceRule(refund_rule="1", promise_delivery_time=172_800),
-    }
-    fields.update(overrides)
-    return ItemNewParam(**fields)
+    """A valid 2×2 item (tests.samples.tshirt_item_param) with Kuaishou-hosted-looking URLs."""
+    return tshirt_item_param(urls, **overrides)
 
 
 @pytest.fixture

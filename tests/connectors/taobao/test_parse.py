@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -381,3 +381,17 @@ def test_an_item_without_num_iid_is_a_parse_problem(reference_item: dict[str, An
 def test_parse_problem_message_names_item_field_and_reason() -> None:
     problem = ParseProblem(item_id="1", field="price", reason="set a price on Taobao")
     assert str(problem) == "item 1: price: set a price on Taobao"
+
+
+def test_list_time_and_sold_quantity_give_the_publishing_priority_its_facts(
+    tent_item: dict[str, Any],
+) -> None:
+    tent_item["sold_quantity"] = 1234
+    listing = parse_item(tent_item, shop_id=SHOP)
+    assert listing.sales == 1234
+    assert listing.listed_at == datetime(2025, 5, 1, 10, 0, tzinfo=timezone(timedelta(hours=8)))
+
+
+def test_an_item_without_sold_quantity_has_no_sales_figure(tent_item: dict[str, Any]) -> None:
+    tent_item.pop("sold_quantity", None)
+    assert parse_item(tent_item, shop_id=SHOP).sales is None

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from connectors.kuaishou import ItemNewParam, ServiceRule, SkuDTO, SkuPropDTO
+from connectors.kuaishou import ItemNewParam
 from connectors.sandbox.vvtool import VvtoolSandbox, build_vvtool_app
 from connectors.sandbox.vvtool_credentials import (
     VVTOOL_CLIENT_ID,
@@ -16,10 +16,11 @@ from connectors.sandbox.vvtool_credentials import (
     VVTOOL_SHOP_ID,
 )
 from connectors.vvtool import VvtoolClient, VvtoolItemNewRequest, to_vvtool_request
+from tests.samples import TSHIRT_CATEGORY, tshirt_item_param
 
 BASE_URL = "http://vvtool.sandbox"
 TOKEN_URL = "/api/proxy/oauth/token"
-LEAF_CATEGORY = 90011  # synthetic 男装 > T恤 (data/ category tree shared with the Kuaishou sandbox)
+LEAF_CATEGORY = TSHIRT_CATEGORY
 
 MakeClient = Callable[..., VvtoolClient]
 
@@ -68,36 +69,8 @@ def item_param(
     urls: Sequence[str] = ("https://img.example.com/red.png", "https://img.example.com/blue.png"),
     **overrides: Any,
 ) -> ItemNewParam:
-    """A valid official param: 颜色 (main prop, with images) × 尺码, all four combinations."""
-    red, blue = urls[0], urls[1]
-    skus = []
-    for n, (color, image) in enumerate([("红色", red), ("蓝色", blue)]):
-        for m, size in enumerate(["M", "L"]):
-            skus.append(
-                SkuDTO(
-                    rel_sku_id=100 + 2 * n + m,
-                    sku_stock=10,
-                    sku_sale_price=1990 + 100 * m,
-                    sku_props=[
-                        SkuPropDTO(
-                            prop_name="颜色", prop_value_name=color, is_main_prop=1, image_url=image
-                        ),
-                        SkuPropDTO(prop_name="尺码", prop_value_name=size, is_main_prop=0),
-                    ],
-                )
-            )
-    fields: dict[str, Any] = {
-        "title": "纯棉圆领T恤",
-        "rel_item_id": 7_000_001,
-        "category_id": LEAF_CATEGORY,
-        "image_urls": [red, blue],
-        "details": "100%纯棉，宽松版型。",
-        "detail_image_urls": [red],
-        "sku_list": skus,
-        "service_rule": ServiceRule(refund_rule="1", promise_delivery_time=172_800),
-    }
-    fields.update(overrides)
-    return ItemNewParam(**fields)
+    """A valid official param (tests.samples.tshirt_item_param) with public image URLs."""
+    return tshirt_item_param(urls, **overrides)
 
 
 def item_request(**overrides: Any) -> VvtoolItemNewRequest:

@@ -1,0 +1,390 @@
+"""`banjia categories match | review export | review import`: checking and correcting categories.
+
+- `match` reads CSV on stdin (columns `platform, title, source_category_path`, levels joined by
+  `>`) and writes CSV on stdout: the chosen Kuaishou leaf id and path, the confidence, the layer
+  that decided and why, and the top 3 candidates. It runs the pipeline's own matcher (mapping
+  table, overrides, text layer) on a tree file: the sandbox's tree by default, `--tree` for a CSV
+  export of the shop's tree. It never calls the platform, so `suggested.get` is not used.
+- `review export` writes the migration's review queue (`category_review`, filled by the
+  `category_decisions` asset) as CSV with the 3 candidates and a blank `chosen_category_id`.
+- `review import` reads that CSV back, checks every filled row (a leaf of the migration's tree,
+  open to the shop, an item of the migration) and appends the choices to the migration's
+  `category.overrides_file`, so the next run publishes them. Nothing is written if any row is
+  wrong; every wrong row is named with its line.
+
+Exit status: 0 on success, 1 when the input is wrong (the message says what to do).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+import click
+
+if TYPE_CHECKING:
+    from connectors.warehouse import Warehouse
+    from listings.categories import Candidate, CategoryDecision
+    from listings.migrations import Migration
+
+__all__ = ["categories"]
+
+TOP = 3
+MATCH_INPUT = ("platform", "title", "source_category_path")
+PLATFORM_NAMES = {
+    "taobao": "taobao",
+    "淘宝": "taobao",
+    "tmall": "tmall",
+    "天猫": "tmall",
+    "pdd": "pinduoduo",
+    "pinduoduo": "pinduoduo",
+    "拼多多": "pinduoduo",
+    "1688": "alibaba1688",
+    "alibaba1688": "alibaba1688",
+}
+"""What a merchant may write in the `platform` column, and the source it means."""
+
+SCOPES = ("item", "category")
+"""`scope` of a review row: the choice holds for this item, or for its whole source category."""
+
+
+def _candidate_columns() -> list[str]:
+    return [f"candidate_{i}_{part}" for i in range(1, TOP + 1) for part in ("id", "path", "score")]
+
+
+def _candidate_cells(candidates: Sequence[Candidate] | Sequence[dict[str, Any]]) -> list[object]:
+    cells: list[object] = []
+    for i in range(TOP):
+        if i < len(candidates):
+            c = candidates[i]
+            row = c if isinstance(c, dict) else c.model_dump()
+            cells += [row["category_id"], row["path"], f"{float(row['score']):.4f}"]
+        else:
+            cells += ["", "", ""]
+    return cells
+
+
+@click.group()
+def categories() -> None:
+    """Kuaishou categories: check a mapping before a run, review the unsure ones after it."""
+
+
+# -- match -------------------------------------------------------------------------------------
+
+
+@categories.command("match")
+@click.option(
+    "--tree",
+    "tree_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A CSV export of the Kuaishou tree (category_id,name,parent_id). "
+    "Default: the sandbox's tree, data/categories/kuaishou_sandbox_tree.csv.",
+)
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Source path → Kuaishou path table. Default: data/categories/source_to_kuaishou.csv.",
+)
+@click.option("--no-mapping", is_flag=True, help="Skip the mapping table (text layer only).")
+@click.option(
+    "--overrides",
+    "overrides_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="An overrides CSV (source_category,kuaishou_category_id), as a migration has.",
+)
+def match(
+    tree_file: Path | None, mapping_file: Path | None, no_mapping: bool, overrides_file: Path | None
+) -> None:
+    """Read platform,title,source_category_path rows on stdin; write the decisions on stdout."""
+    from assets.categories import project_path
+    from connectors.sandbox.category_tree import DEFAULT_TREE_PATH
+    from listings.categories import (
+        CategoryMapping,
+        CategoryMatcher,
+        CategoryTree,
+        OverridesFileError,
+        parse_overrides_csv,
+    )
+    from listings.migrations import CategoryRules
+
+    tree = CategoryTree.from_csv_text((tree_file or DEFAULT_TREE_PATH).read_text(encoding="utf-8"))
+    mapping = CategoryMapping()
+    if not no_mapping:
+        default = CategoryRules().mapping_file or ""
+        table = mapping_file or project_path(default)
+        mapping = CategoryMapping.from_csv_text(table.read_text(encoding="utf-8"))
+    overrides: dict[str, int] = {}
+    if overrides_file is not None:
+        try:
+            overrides = parse_overrides_csv(
+                overrides_file.read_text(encoding="utf-8"), source=str(overrides_file)
+            )
+        except OverridesFileError as exc:
+            raise click.ClickException(str(exc)) from None
+    matcher = CategoryMatcher(tree, mapping=mapping)
+    rows = list(_match_input(sys.stdin))
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(
+        [
+            *MATCH_INPUT,
+            "category_id",
+            "category_path",
+            "confidence",
+            "layer",
+            "reason",
+            *_candidate_columns(),
+        ]
+    )
+    for platform, title, source_path in rows:
+        decision = matcher.decide(
+            title=title,
+            platform=platform,
+            source_category_path=[level for level in source_path.split(">") if level.strip()],
+            overrides=overrides,
+        )
+        out.writerow(
+            [
+                platform,
+                title,
+                source_path,
+                decision.category_id or "",
+                decision.path or "",
+                f"{decision.confidence:.4f}",
+                decision.layer,
+                decision.reason,
+                *_candidate_cells(_shown_candidates(decision)),
+            ]
+        )
+
+
+def _shown_candidates(decision: CategoryDecision) -> Sequence[Candidate]:
+    """The text layer's runners-up, or the decided leaf alone when a table decided."""
+    from listings.categories import Candidate
+
+    if decision.candidates or decision.category_id is None or decision.path is None:
+        return decision.candidates
+    return (
+        Candidate(category_id=decision.category_id, path=decision.path, score=decision.confidence),
+    )
+
+
+def _match_input(stream: TextIO) -> Iterable[tuple[str, str, str]]:
+    reader = csv.DictReader(stream)
+    missing = [c for c in MATCH_INPUT if c not in (reader.fieldnames or [])]
+    if missing:
+        raise click.ClickException(
+            f"stdin: line 1: the header lacks {', '.join(missing)}; "
+            f"the first line must be {','.join(MATCH_INPUT)}"
+        )
+    for row in reader:
+        raw = (row.get("platform") or "").strip()
+        platform = PLATFORM_NAMES.get(raw.lower())
+        if platform is None:
+            raise click.ClickException(
+                f"stdin: line {reader.line_num}: platform {raw!r} is not a source; "
+                f"use one of {', '.join(sorted(PLATFORM_NAMES))}"
+            )
+        title = (row.get("title") or "").strip()
+        if not title:
+            raise click.ClickException(f"stdin: line {reader.line_num}: title is blank")
+        yield platform, title, (row.get("source_category_path") or "").strip()
+
+
+# -- review export / import --------------------------------------------------------------------
+
+
+@categories.group()
+def review() -> None:
+    """The review queue: listings whose category is below the migration's min_confidence."""
+
+
+def _migration(key: str) -> Migration:
+    from assets.migrations import migrations_path
+    from listings.migrations import MigrationsConfigError, parse_migrations
+
+    path = migrations_path()
+    try:
+        return parse_migrations(path.read_text(encoding="utf-8"), source=str(path)).get(key)
+    except MigrationsConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _warehouse() -> Warehouse:
+    from assets.migrations import DEFAULT_WAREHOUSE
+    from connectors.warehouse import Warehouse
+
+    path = os.environ.get("BANJIA_WAREHOUSE") or str(DEFAULT_WAREHOUSE)
+    if not Path(path).exists():
+        raise click.ClickException(f"no warehouse at {path}: run the migration first")
+    return Warehouse(path)
+
+
+REVIEW_COLUMNS = (
+    "source_item_id",
+    "title",
+    "source_category_path",
+    "source_category_id",
+    "confidence",
+    *_candidate_columns(),
+    "chosen_category_id",
+    "scope",
+)
+
+
+@review.command("export")
+@click.option("--migration", "key", required=True, help="The migration key.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path))
+def review_export(key: str, out_file: Path | None) -> None:
+    """Write the review queue as CSV: fill chosen_category_id (one of the candidates or any open
+    leaf id), optionally scope=category to apply it to the whole source category, then import."""
+    migration = _migration(key)
+    rows = _warehouse().query(
+        "SELECT * FROM category_review WHERE migration = ? ORDER BY source_item_id",
+        [migration.key],
+    )
+    buffer = io.StringIO()
+    out = csv.writer(buffer, lineterminator="\n")
+    out.writerow(REVIEW_COLUMNS)
+    for row in rows:
+        out.writerow(
+            [
+                row["source_item_id"],
+                row["title"],
+                row["source_category_path"] or "",
+                row["source_category_id"] or "",
+                f"{row['confidence']:.4f}",
+                *_candidate_cells(json.loads(row["candidates"] or "[]")),
+                "",
+                "item",
+            ]
+        )
+    if out_file is None:
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        out_file.write_text(buffer.getvalue(), encoding="utf-8")
+        click.echo(f"{len(rows)} listings to review written to {out_file}", err=True)
+
+
+@review.command("import")
+@click.option("--migration", "key", required=True, help="The migration key.")
+@click.argument("review_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def review_import(key: str, review_file: Path) -> None:
+    """Check the chosen categories of an edited review CSV and append them to the migration's
+    overrides file; the next run publishes those listings."""
+    from assets.categories import project_path
+    from listings.categories import OVERRIDE_COLUMNS, OverridesFileError, parse_overrides_csv
+
+    migration = _migration(key)
+    if not migration.category.overrides_file:
+        raise click.ClickException(
+            f"migration {key!r} has no category.overrides_file: add e.g. "
+            f"`overrides_file: data/overrides/{key}.csv` under its `category:` and import again"
+        )
+    target = project_path(migration.category.overrides_file)
+    if target.exists():
+        try:
+            parse_overrides_csv(target.read_text(encoding="utf-8"), source=str(target))
+        except OverridesFileError as exc:
+            raise click.ClickException(f"{exc} (fix it before importing more)") from None
+    store = _warehouse()
+    leaves = {
+        r["category_id"]: (r["path"], r["is_open"])
+        for r in store.query(
+            "SELECT category_id, path, is_open FROM category_leaves WHERE migration = ?",
+            [migration.key],
+        )
+    }
+    if not leaves:
+        raise click.ClickException(
+            f"migration {key!r} has no category decisions yet: materialize category_decisions "
+            "for it, then export and import again"
+        )
+    items = {
+        r["source_item_id"]
+        for r in store.query(
+            "SELECT source_item_id FROM listings WHERE migration = ?", [migration.key]
+        )
+    }
+    chosen, problems = _read_review(review_file, leaves=leaves, items=items)
+    chosen = [_scoped(store, migration.key, row) for row in chosen]
+    if problems:
+        raise click.ClickException(
+            f"{review_file}: nothing imported, fix these rows first:\n  " + "\n  ".join(problems)
+        )
+    new_file = not target.exists() or not target.read_text(encoding="utf-8").strip()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("a", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle, lineterminator="\n")
+        if new_file:
+            out.writerow([*OVERRIDE_COLUMNS, "note"])
+        out.writerows(chosen)
+    click.echo(f"{len(chosen)} overrides appended to {target}", err=True)
+
+
+def _scoped(store: Warehouse, migration_key: str, row: list[str]) -> list[str]:
+    """An override of scope `category` keyed by the item's source category (leaf id, else path)."""
+    from listings.model import Listing
+
+    key, value, note = row
+    if not key.startswith("category:"):
+        return row
+    item = key.removeprefix("category:")
+    (found,) = store.query(
+        "SELECT listing FROM listings WHERE migration = ? AND source_item_id = ?",
+        [migration_key, item],
+    )
+    category = Listing.model_validate_json(found["listing"]).category
+    return [category.leaf_id or category.path_text or f"item:{item}", value, note]
+
+
+def _read_review(
+    path: Path, *, leaves: dict[int, tuple[str, bool]], items: set[str]
+) -> tuple[list[list[str]], list[str]]:
+    """(override rows to append, problems naming the line) of an edited review file. A row of
+    scope `category` comes back keyed `category:<item>`, for `_scoped` to resolve."""
+
+    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8").lstrip("\ufeff")))
+    for column in ("source_item_id", "chosen_category_id"):
+        if column not in (reader.fieldnames or []):
+            return [], [f"line 1: no {column} column: export the queue again and edit that file"]
+    chosen: list[list[str]] = []
+    problems: list[str] = []
+    for row in reader:
+        line, item = reader.line_num, (row.get("source_item_id") or "").strip()
+        value = (row.get("chosen_category_id") or "").strip()
+        scope = (row.get("scope") or "item").strip() or "item"
+        if not value:
+            continue
+        where = f"line {line} (item {item or '?'})"
+        if item not in items:
+            problems.append(f"{where}: not an item of this migration; keep the exported ids")
+            continue
+        if not value.isdigit():
+            problems.append(f"{where}: chosen_category_id {value!r} is not a category id")
+            continue
+        leaf = leaves.get(int(value))
+        if leaf is None:
+            problems.append(
+                f"{where}: {value} is not a leaf of the shop's Kuaishou tree; choose a leaf "
+                "(a candidate, or one from `banjia categories match`)"
+            )
+            continue
+        if not leaf[1]:
+            problems.append(
+                f"{where}: {value} {leaf[0]} is not open to the shop; open it in the Kuaishou "
+                "merchant backend (and category.open_categories) or choose another leaf"
+            )
+            continue
+        if scope not in SCOPES:
+            problems.append(f"{where}: scope {scope!r} must be one of {', '.join(SCOPES)}")
+            continue
+        key = f"{scope}:{item}"
+        chosen.append([key, value, f"{leaf[0]} (review of {item})"])
+    return chosen, problems

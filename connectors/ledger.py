@@ -1,0 +1,566 @@
+"""The publish ledger and the supply-report outbox, behind one interface and two backends.
+
+`Ledger` is what publishing and reporting need (DESIGN.md, exactly-once publishing; state and scale):
+
+- **DuckDB** (`connectors.warehouse.Warehouse`, the default): the ledger tables live in the warehouse
+  file. DuckDB has one writing process, so a claim only has to keep the tasks of this process apart.
+- **PostgreSQL** (`PostgresLedger`, `BANJIA_LEDGER_URL=postgresql://...`): several workers share the
+  ledger. A claim takes the rows with `SELECT ... FOR UPDATE SKIP LOCKED` and then holds a
+  session-level advisory lock per item for as long as the worker works on it. The lock is the
+  liveness mark: a crashed worker's connection drops and its locks with it, so its `in_flight` rows
+  become claimable at once (and are resolved by relItemId lookup), while a live worker's rows are
+  never taken by another.
+
+Both backends run the same SQL (`LedgerSql`); only connections, placeholders and claims differ.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any, Protocol, runtime_checkable
+
+__all__ = [
+    "IN_DOUBT",
+    "LEDGER_TABLES",
+    "TO_PUBLISH",
+    "Ledger",
+    "LedgerSql",
+    "LedgerState",
+    "PostgresLedger",
+    "ReportState",
+    "now_utc",
+]
+
+
+class ReportState:
+    """The states of a supply-outbox row."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # a transient failure (5xx, timeout, throttle): retried with backoff
+    REJECTED = (
+        "rejected"  # the platform refused the report (result != 1 with a reason): retried too
+    )
+    DELEGATED = "delegated"  # published through vv-tool: the report is vv-tool's duty
+
+
+class LedgerState:
+    """The states of a publish-ledger row (DESIGN.md, exactly-once publishing)."""
+
+    PENDING = "pending"
+    IN_FLIGHT = "in_flight"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    UNKNOWN = "unknown"
+
+
+IN_DOUBT = (LedgerState.IN_FLIGHT, LedgerState.UNKNOWN)
+TO_PUBLISH = (LedgerState.PENDING, *IN_DOUBT)
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+# `{json}` is the payload column's type: JSON in DuckDB, TEXT in PostgreSQL (read back as a string
+# by both, which is what `SupplyItem.model_validate_json` takes).
+LEDGER_TABLES = """
+CREATE TABLE IF NOT EXISTS publish_ledger (
+    rel_item_id BIGINT PRIMARY KEY, migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL,
+    state VARCHAR NOT NULL, kwai_item_id BIGINT, reason VARCHAR, attempts INTEGER NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL, published_at TIMESTAMPTZ);
+ALTER TABLE publish_ledger ADD COLUMN IF NOT EXISTS version VARCHAR;
+ALTER TABLE publish_ledger ADD COLUMN IF NOT EXISTS offer_version VARCHAR;
+CREATE TABLE IF NOT EXISTS sku_map (
+    rel_sku_id BIGINT PRIMARY KEY, rel_item_id BIGINT NOT NULL, kwai_sku_id BIGINT,
+    source_sku_id VARCHAR, synthetic BOOLEAN NOT NULL);
+CREATE TABLE IF NOT EXISTS supply_outbox (
+    rel_item_id BIGINT PRIMARY KEY, migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL,
+    kwai_item_id BIGINT NOT NULL, payload {json} NOT NULL, scene INTEGER NOT NULL,
+    published_at TIMESTAMPTZ NOT NULL, due_at TIMESTAMPTZ NOT NULL, state VARCHAR NOT NULL,
+    attempts INTEGER NOT NULL, last_error VARCHAR, sent_at TIMESTAMPTZ);
+ALTER TABLE supply_outbox ADD COLUMN IF NOT EXISTS next_attempt_at TIMESTAMPTZ;
+"""
+
+
+@runtime_checkable
+class Ledger(Protocol):
+    """The ledger/outbox store publishing and reporting write through (either backend).
+
+    Every write is committed before the method returns: that is the point of the ledger.
+    `claim`/`outbox_claim` take items for this worker (never given to two workers at once) until
+    `release`/`outbox_release`, or until the worker's process dies.
+    """
+
+    def ledger(self, migration: str) -> dict[int, dict[str, Any]]: ...
+
+    def ledger_ensure_pending(
+        self, *, migration: str, items: Sequence[tuple[int, str]]
+    ) -> None: ...
+
+    def ledger_transition(
+        self,
+        *,
+        rel_item_id: int,
+        state: str,
+        kwai_item_id: int | None = None,
+        reason: str | None = None,
+        count_attempt: bool = False,
+        versions: tuple[str, str] | None = None,
+    ) -> None: ...
+
+    def record_published(
+        self,
+        *,
+        rel_item_id: int,
+        kwai_item_id: int,
+        sku_rows: Sequence[dict[str, Any]],
+        outbox_row: dict[str, Any],
+    ) -> None: ...
+
+    def record_edited(
+        self, *, rel_item_id: int, versions: tuple[str, str], sku_rows: Sequence[dict[str, Any]]
+    ) -> None: ...
+
+    def sku_ids(self, rel_item_id: int) -> dict[int, int]: ...
+
+    def published_since(self, migration: str, since: datetime) -> int: ...
+
+    def claim(
+        self, *, rel_item_ids: Sequence[int], states: Sequence[str]
+    ) -> list[dict[str, Any]]: ...
+
+    def release(self, rel_item_ids: Sequence[int]) -> None: ...
+
+    def outbox_due(
+        self, migration: str, *, now: datetime | None = None
+    ) -> list[dict[str, Any]]: ...
+
+    def outbox_rows(self, migration: str) -> list[dict[str, Any]]: ...
+
+    def outbox_claim(
+        self, *, rel_item_ids: Sequence[int], now: datetime
+    ) -> list[dict[str, Any]]: ...
+
+    def outbox_release(self, rel_item_ids: Sequence[int]) -> None: ...
+
+    def outbox_mark(
+        self,
+        *,
+        rel_item_id: int,
+        sent: bool,
+        error: str | None = None,
+        rejected: bool = False,
+        at: datetime | None = None,
+        next_attempt_at: datetime | None = None,
+    ) -> None: ...
+
+    def close(self) -> None: ...
+
+
+_DUE = "state IN ('pending', 'failed', 'rejected') AND coalesce(next_attempt_at, published_at) <= ?"
+
+
+class LedgerSql:
+    """The ledger operations in the SQL both DuckDB and PostgreSQL accept.
+
+    A backend supplies a connection (`_connection`, committed when the block ends), placeholders
+    (`?` here, rewritten by `_sql`), `executemany`, and the lock step of a claim (`_lock`).
+    """
+
+    def _connection(self) -> Any:  # pragma: no cover - every backend overrides it
+        raise NotImplementedError
+
+    def _transaction(self) -> Any:  # pragma: no cover - every backend overrides it
+        raise NotImplementedError
+
+    def _sql(self, sql: str) -> str:
+        return sql
+
+    def _many(self, con: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        con.executemany(self._sql(sql), rows)
+
+    def _held(self) -> set[tuple[str, int]]:  # pragma: no cover - every backend overrides it
+        raise NotImplementedError
+
+    def _lock(self, kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The rows of `rows` this worker could take (default: all; one process, see `claim`)."""
+        return rows
+
+    def _unlock(self, kind: str, ids: Sequence[int]) -> None:
+        return None
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        with self._connection() as con:
+            cursor = con.execute(self._sql(sql), list(params))
+            names = [d[0] for d in cursor.description or ()]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> None:
+        with self._connection() as con:
+            con.execute(self._sql(sql), list(params))
+
+    # --- ledger ------------------------------------------------------------------------------
+
+    def ledger(self, migration: str) -> dict[int, dict[str, Any]]:
+        rows = self._rows("SELECT * FROM publish_ledger WHERE migration = ?", [migration])
+        return {row["rel_item_id"]: row for row in rows}
+
+    def ledger_ensure_pending(self, *, migration: str, items: Sequence[tuple[int, str]]) -> None:
+        """Add a `pending` row for every (rel_item_id, source_item_id) not in the ledger yet."""
+        if not items:
+            return  # a partition with no drafts (all quarantined): nothing to queue
+        now = now_utc()
+        with self._connection() as con:
+            self._many(
+                con,
+                "INSERT INTO publish_ledger (rel_item_id, migration, source_item_id, state, "
+                "attempts, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?) "
+                "ON CONFLICT (rel_item_id) DO NOTHING",
+                [[rel, migration, src, LedgerState.PENDING, now, now] for rel, src in items],
+            )
+
+    def ledger_transition(
+        self,
+        *,
+        rel_item_id: int,
+        state: str,
+        kwai_item_id: int | None = None,
+        reason: str | None = None,
+        count_attempt: bool = False,
+        versions: tuple[str, str] | None = None,
+    ) -> None:
+        """Move a ledger row to `state`; committed before this returns (the point of the ledger).
+
+        `versions` (content, offer) is what is about to be sent: kept with the row, so an item
+        resolved later by lookup is known to carry that version.
+        """
+        now = now_utc()
+        version, offer = versions or (None, None)
+        self._run(
+            "UPDATE publish_ledger SET state = ?, kwai_item_id = COALESCE(?, kwai_item_id), "
+            "reason = ?, attempts = attempts + ?, updated_at = ?, "
+            "published_at = CASE WHEN ? = 'published' THEN ? ELSE published_at END, "
+            "version = COALESCE(?, version), offer_version = COALESCE(?, offer_version) "
+            "WHERE rel_item_id = ?",
+            [
+                state,
+                kwai_item_id,
+                reason,
+                int(count_attempt),
+                now,
+                state,
+                now,
+                version,
+                offer,
+                rel_item_id,
+            ],
+        )
+
+    def _replace_skus(self, con: Any, rel_item_id: int, sku_rows: Sequence[dict[str, Any]]) -> None:
+        con.execute(self._sql("DELETE FROM sku_map WHERE rel_item_id = ?"), [rel_item_id])
+        if sku_rows:
+            columns = list(sku_rows[0])
+            self._many(
+                con,
+                f"INSERT INTO sku_map ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' for _ in columns)})",
+                [[row[c] for c in columns] for row in sku_rows],
+            )
+
+    def record_published(
+        self,
+        *,
+        rel_item_id: int,
+        kwai_item_id: int,
+        sku_rows: Sequence[dict[str, Any]],
+        outbox_row: dict[str, Any],
+    ) -> None:
+        """Mark an item published, store its SKU id map and queue its supply report, atomically."""
+        now = now_utc()
+        with self._transaction() as con:
+            con.execute(
+                self._sql(
+                    "UPDATE publish_ledger SET state = 'published', kwai_item_id = ?, "
+                    "reason = NULL, updated_at = ?, published_at = ? WHERE rel_item_id = ?"
+                ),
+                [kwai_item_id, now, now, rel_item_id],
+            )
+            self._replace_skus(con, rel_item_id, sku_rows)
+            con.execute(
+                self._sql(
+                    "INSERT INTO supply_outbox (rel_item_id, migration, source_item_id, "
+                    "kwai_item_id, payload, scene, published_at, due_at, state, attempts) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (rel_item_id) DO NOTHING"
+                ),
+                [
+                    rel_item_id,
+                    outbox_row["migration"],
+                    outbox_row["source_item_id"],
+                    kwai_item_id,
+                    json.dumps(outbox_row["payload"], ensure_ascii=False),
+                    outbox_row["scene"],
+                    outbox_row["published_at"],
+                    outbox_row["due_at"],
+                    outbox_row.get("state", ReportState.PENDING),
+                ],
+            )
+
+    def record_edited(
+        self, *, rel_item_id: int, versions: tuple[str, str], sku_rows: Sequence[dict[str, Any]]
+    ) -> None:
+        """An edit of a published item landed: its new versions and SKU ids, atomically.
+
+        The supply report is not queued again: it reported the item, which is still the same one.
+        """
+        with self._transaction() as con:
+            con.execute(
+                self._sql(
+                    "UPDATE publish_ledger SET version = ?, offer_version = ?, reason = NULL, "
+                    "updated_at = ? WHERE rel_item_id = ?"
+                ),
+                [versions[0], versions[1], now_utc(), rel_item_id],
+            )
+            if sku_rows:
+                self._replace_skus(con, rel_item_id, sku_rows)
+
+    def sku_ids(self, rel_item_id: int) -> dict[int, int]:
+        """relSkuId → Kuaishou skuId of a published item (what an edit must name)."""
+        rows = self._rows(
+            "SELECT rel_sku_id, kwai_sku_id FROM sku_map WHERE rel_item_id = ? "
+            "AND kwai_sku_id IS NOT NULL",
+            [rel_item_id],
+        )
+        return {int(r["rel_sku_id"]): int(r["kwai_sku_id"]) for r in rows}
+
+    def published_since(self, migration: str, since: datetime) -> int:
+        """Items of a migration published at or after `since` (what today's quota has spent)."""
+        rows = self._rows(
+            "SELECT count(*) AS n FROM publish_ledger WHERE migration = ? AND published_at >= ?",
+            [migration, since],
+        )
+        return int(rows[0]["n"]) if rows else 0
+
+    def claim(self, *, rel_item_ids: Sequence[int], states: Sequence[str]) -> list[dict[str, Any]]:
+        """Take those of `rel_item_ids` whose row is in one of `states` and no worker holds.
+
+        The rows come back as they are (the state tells the caller what to do: resolve an
+        in-doubt one by lookup, create a pending one); they stay this worker's until `release`.
+        """
+        held = self._held()
+        wanted = [rel for rel in dict.fromkeys(rel_item_ids) if ("ledger", rel) not in held]
+        if not wanted:
+            return []
+        with self._transaction() as con:
+            rows = self._select_for_claim(
+                con,
+                f"SELECT * FROM publish_ledger WHERE rel_item_id IN ({_marks(wanted)}) "
+                f"AND state IN ({_marks(states)}) ORDER BY rel_item_id",
+                [*wanted, *states],
+            )
+            taken = self._lock("ledger", rows)
+        self._note_claims("ledger", taken)
+        return taken
+
+    def _select_for_claim(self, con: Any, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+        cursor = con.execute(self._sql(sql), list(params))
+        names = [d[0] for d in cursor.description or ()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def _mine(self) -> set[tuple[str, int]]:
+        """The claims this object took (what `close` gives back), a subset of `_held()`."""
+        if not hasattr(self, "_my_claims"):
+            self._my_claims: set[tuple[str, int]] = set()
+        return self._my_claims
+
+    def _note_claims(self, kind: str, rows: list[dict[str, Any]]) -> None:
+        keys = {(kind, int(row["rel_item_id"])) for row in rows}
+        self._held().update(keys)
+        self._mine().update(keys)
+
+    def release(self, rel_item_ids: Sequence[int]) -> None:
+        self._release("ledger", rel_item_ids)
+
+    def _release(self, kind: str, ids: Sequence[int]) -> None:
+        mine = [rel for rel in dict.fromkeys(ids) if (kind, rel) in self._mine()]
+        self._unlock(kind, mine)
+        self._held().difference_update((kind, rel) for rel in mine)
+        self._mine().difference_update((kind, rel) for rel in mine)
+
+    # --- supply outbox -------------------------------------------------------------------------
+
+    def outbox_due(self, migration: str, *, now: datetime | None = None) -> list[dict[str, Any]]:
+        """The unsent reports whose next attempt is due at `now` (default: the current time).
+
+        A failed report waits for its `next_attempt_at` (exponential backoff), so one failing report
+        does not hold up the others; earliest deadline first.
+        """
+        return self._rows(
+            f"SELECT * FROM supply_outbox WHERE migration = ? AND {_DUE} "
+            "ORDER BY due_at, rel_item_id",
+            [migration, now or now_utc()],
+        )
+
+    def outbox_rows(self, migration: str) -> list[dict[str, Any]]:
+        """Every report row of a migration, whatever its state (for summaries and checks)."""
+        return self._rows(
+            "SELECT * FROM supply_outbox WHERE migration = ? ORDER BY source_item_id", [migration]
+        )
+
+    def outbox_claim(self, *, rel_item_ids: Sequence[int], now: datetime) -> list[dict[str, Any]]:
+        """Take those of `rel_item_ids` that are still due at `now` and no worker holds."""
+        held = self._held()
+        wanted = [rel for rel in dict.fromkeys(rel_item_ids) if ("outbox", rel) not in held]
+        if not wanted:
+            return []
+        with self._transaction() as con:
+            rows = self._select_for_claim(
+                con,
+                f"SELECT * FROM supply_outbox WHERE rel_item_id IN ({_marks(wanted)}) "
+                f"AND {_DUE} ORDER BY due_at, rel_item_id",
+                [*wanted, now],
+            )
+            taken = self._lock("outbox", rows)
+        self._note_claims("outbox", taken)
+        return taken
+
+    def outbox_release(self, rel_item_ids: Sequence[int]) -> None:
+        self._release("outbox", rel_item_ids)
+
+    def outbox_mark(
+        self,
+        *,
+        rel_item_id: int,
+        sent: bool,
+        error: str | None = None,
+        rejected: bool = False,
+        at: datetime | None = None,
+        next_attempt_at: datetime | None = None,
+    ) -> None:
+        """Record one attempt: sent (at `at`), or failed/rejected and retried at `next_attempt_at`.
+
+        A sent row is never touched again, so a report is never sent twice after success.
+        """
+        state = (
+            ReportState.SENT if sent else (ReportState.REJECTED if rejected else ReportState.FAILED)
+        )
+        self._run(
+            "UPDATE supply_outbox SET state = ?, attempts = attempts + 1, last_error = ?, "
+            "sent_at = CASE WHEN ? THEN ? ELSE sent_at END, next_attempt_at = ? "
+            "WHERE rel_item_id = ? AND state <> 'sent'",
+            [state, error, sent, at or now_utc(), None if sent else next_attempt_at, rel_item_id],
+        )
+
+    def close(self) -> None:
+        """Give back every claim this object holds."""
+        for kind, rel in list(self._mine()):
+            self._release(kind, [rel])
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+# --- PostgreSQL ----------------------------------------------------------------------------------
+
+_SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+# Advisory-lock keys: a ledger claim locks +relItemId, an outbox claim -relItemId (relItemIds are
+# positive 63-bit, listings/ids.py), so the two never collide.
+_SIGN = {"ledger": 1, "outbox": -1}
+
+
+class PostgresLedger(LedgerSql):
+    """The ledger and outbox in PostgreSQL, shared by several workers.
+
+    One connection per object (autocommit; multi-statement writes in explicit transactions) also
+    holds this worker's advisory locks, so they live exactly as long as the worker does.
+    `schema` keeps the tables apart from anything else in the database (created if missing).
+    """
+
+    def __init__(self, url: str, *, schema: str = "banjia") -> None:
+        if not _SCHEMA_NAME.match(schema):
+            raise ValueError(
+                f"ledger schema {schema!r}: use lower-case letters, digits and '_' "
+                "(BANJIA_LEDGER_SCHEMA)"
+            )
+        self._url = url
+        self._schema = schema
+        self._con: Any = None
+        self._claims: set[tuple[str, int]] = set()
+
+    @property
+    def schema(self) -> str:
+        return self._schema
+
+    def _open(self) -> Any:
+        import psycopg  # only a PostgreSQL deployment needs the driver loaded
+
+        if self._con is None or self._con.closed:
+            try:
+                con = psycopg.connect(self._url, autocommit=True)
+            except psycopg.OperationalError as exc:
+                raise ConnectionError(
+                    f"ledger database unreachable ({_without_password(self._url)}): {exc}. "
+                    "Start PostgreSQL or unset BANJIA_LEDGER_URL to use the DuckDB ledger"
+                ) from None
+            with con.transaction():
+                # Two workers starting at once must not race on CREATE ... IF NOT EXISTS.
+                con.execute("SELECT pg_advisory_xact_lock(0)")
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS {self._schema}")
+                con.execute(f"SET search_path TO {self._schema}")
+                con.execute(LEDGER_TABLES.format(json="TEXT"))
+            self._con = con
+        return self._con
+
+    @contextmanager
+    def _connection(self) -> Iterator[Any]:
+        yield self._open()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        con = self._open()
+        with con.transaction():
+            yield con
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s")
+
+    def _many(self, con: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with con.cursor() as cursor:
+            cursor.executemany(self._sql(sql), rows)
+
+    def _held(self) -> set[tuple[str, int]]:
+        return self._claims
+
+    def _select_for_claim(self, con: Any, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+        # Rows another worker is claiming right now are skipped, not waited for.
+        return super()._select_for_claim(con, sql + " FOR UPDATE SKIP LOCKED", params)
+
+    def _lock(self, kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Keep the rows whose advisory lock this session gets: the others belong to live workers."""
+        taken = []
+        for row in rows:
+            key = _SIGN[kind] * int(row["rel_item_id"])
+            if self._con.execute("SELECT pg_try_advisory_lock(%s)", [key]).fetchone()[0]:
+                taken.append(row)
+        return taken
+
+    def _unlock(self, kind: str, ids: Sequence[int]) -> None:
+        if self._con is None or self._con.closed:
+            return  # the session is gone, and its locks with it
+        for rel in ids:
+            self._con.execute("SELECT pg_advisory_unlock(%s)", [_SIGN[kind] * rel])
+
+    def close(self) -> None:
+        super().close()
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+
+def _without_password(url: str) -> str:
+    return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)

@@ -1,0 +1,295 @@
+"""`banjia categories match | review export | review import`, through click's CliRunner.
+
+`match` runs on stdin/stdout with the sandbox tree or a tree file. The review loop runs for real:
+a migration whose threshold sends every listing to review is materialized against the sandbox,
+its queue exported, "edited" (a merchant's choice per row), imported into the migration's
+overrides file, and a second run publishes those listings.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import dagster as dg
+import pytest
+from click.testing import CliRunner, Result
+
+from banjia.cli_categories import categories
+from connectors.sandbox.app import Sandbox
+from connectors.warehouse import Warehouse, migration_status
+from tests.assets.conftest import (  # noqa: F401  (fixtures of the in-process pipeline)
+    TAOBAO_DEMO_SOURCE,
+    Materialize,
+    materialize,
+    materialize_migrations_file,
+    sandbox,
+    sandbox_env,
+    warehouse,
+    warehouse_path,
+)
+from tests.samples import tshirt
+
+DRESS = "20224"  # 女装 > 连衣裙 in the sandbox tree
+
+
+def run(args: list[str], stdin: str = "", env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(categories, args, input=stdin, env=env)
+
+
+def csv_rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+# --- match --------------------------------------------------------------------------------------
+
+LISTINGS = """platform,title,source_category_path
+taobao,2025夏季新款法式碎花雪纺连衣裙女收腰显瘦,女装/女士精品>连衣裙
+pdd,【3件39.9】冰丝短袖t恤女夏季宽松显瘦百搭上衣,女装>短袖T恤
+1688,加厚塑料收纳箱衣物整理箱大号工厂批发,
+"""
+
+
+def test_match_writes_the_leaf_the_layer_and_three_candidates_per_listing() -> None:
+    result = run(["match"], LISTINGS)
+    assert result.exit_code == 0, result.output
+    rows = csv_rows(result.output)
+    assert [r["platform"] for r in rows] == ["taobao", "pinduoduo", "alibaba1688"]
+    dress, tee, box = rows
+    assert (dress["category_id"], dress["layer"], dress["confidence"]) == (
+        DRESS,
+        "mapping",
+        "1.0000",
+    )
+    assert dress["source_category_path"] == "女装/女士精品>连衣裙"
+    assert tee["layer"] == "text" and tee["category_path"] == "女装>T恤"
+    assert all(tee[f"candidate_{i}_id"] for i in (1, 2, 3))
+    assert float(tee["candidate_1_score"]) >= float(tee["candidate_2_score"])
+    assert box["category_path"] == "收纳整理>家庭收纳用具>储物箱>收纳箱"
+
+
+def test_match_uses_the_tree_it_is_given(tmp_path: Path) -> None:
+    tree = tmp_path / "shop_tree.csv"
+    tree.write_text(
+        "category_id,name,parent_id\n1107,家居生活,0\n1124,居家日用,1107\n1130,收纳用品,1107\n"
+        "2001,服饰,0\n2002,女士连衣裙,2001\n",
+        encoding="utf-8",
+    )
+    result = run(["match", "--tree", str(tree), "--no-mapping"], LISTINGS)
+    assert result.exit_code == 0, result.output
+    rows = csv_rows(result.output)
+    assert [r["category_id"] for r in rows] == ["2002", "2002", "1130"]
+
+
+def test_match_applies_an_overrides_file(tmp_path: Path) -> None:
+    overrides = tmp_path / "overrides.csv"
+    overrides.write_text(
+        "source_category,kuaishou_category_id\n女装>短袖T恤,20171\n", encoding="utf-8"
+    )
+    result = run(["match", "--overrides", str(overrides)], LISTINGS)
+    rows = csv_rows(result.output)
+    assert (rows[1]["category_id"], rows[1]["layer"]) == ("20171", "override")
+
+
+def test_match_refuses_an_unknown_platform_naming_the_line() -> None:
+    result = run(["match"], "platform,title,source_category_path\njd,京东自营T恤,\n")
+    assert result.exit_code == 1
+    assert "line 2: platform 'jd' is not a source" in result.output
+
+
+def test_match_refuses_input_without_the_columns() -> None:
+    result = run(["match"], "title\n连衣裙\n")
+    assert result.exit_code == 1
+    assert "the header lacks platform, source_category_path" in result.output
+
+
+# --- the review loop: export → edit → import → re-run publishes ---------------------------------
+
+REVIEW_ALL = """
+migrations:
+  - key: taobao-demo
+    mode: move
+    max_items: 12
+{source}
+    target:
+      app_key: ks_sandbox_app
+      sign_secret_env: BANJIA_KUAISHOU_SIGN_SECRET
+      access_token_env: BANJIA_KUAISHOU_ACCESS_TOKEN
+    category:
+      min_confidence: 0.99
+      suggestions_per_run: 0
+      overrides_file: {overrides}
+"""
+
+
+@pytest.fixture(scope="module")
+def loop_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("review-loop")
+
+
+@pytest.fixture(scope="module")
+def cli_env(loop_dir: Path, warehouse_path: Path) -> dict[str, str]:  # noqa: F811
+    return {
+        "BANJIA_MIGRATIONS": str(loop_dir / "migrations.yaml"),
+        "BANJIA_WAREHOUSE": str(warehouse_path),
+    }
+
+
+@pytest.fixture(scope="module")
+def first_run(materialize: Materialize, loop_dir: Path) -> dg.ExecuteInProcessResult:  # noqa: F811
+    text = REVIEW_ALL.format(source=TAOBAO_DEMO_SOURCE, overrides=loop_dir / "overrides.csv")
+    return materialize_migrations_file(materialize, loop_dir, text)
+
+
+@pytest.fixture(scope="module")
+def exported(
+    first_run: dg.ExecuteInProcessResult, cli_env: dict[str, str], loop_dir: Path
+) -> list[dict[str, str]]:
+    out = loop_dir / "review.csv"
+    result = run(["review", "export", "--migration", "taobao-demo", "--out", str(out)], env=cli_env)
+    assert result.exit_code == 0, result.output
+    return csv_rows(out.read_text(encoding="utf-8"))
+
+
+def test_below_the_threshold_every_listing_is_queued_and_nothing_published(
+    exported: list[dict[str, str]],
+    warehouse: Warehouse,  # noqa: F811
+) -> None:
+    status = migration_status(warehouse, "taobao-demo")
+    assert status["published"] == 0
+    uncertain = warehouse.query(
+        "SELECT source_item_id FROM quarantine WHERE migration = 'taobao-demo' "
+        "AND reason_code = 'category_uncertain'"
+    )
+    assert {r["source_item_id"] for r in uncertain} <= {r["source_item_id"] for r in exported}
+    assert len(uncertain) >= 8
+
+
+def test_the_export_has_three_candidates_and_a_blank_choice(exported: list[dict[str, str]]) -> None:
+    row = exported[0]
+    assert row["title"] and row["confidence"]
+    assert row["candidate_1_id"] and row["candidate_1_path"] and row["candidate_3_id"]
+    assert row["chosen_category_id"] == ""
+    assert row["scope"] == "item"
+
+
+def test_an_import_naming_a_non_leaf_writes_nothing_and_names_the_line(
+    exported: list[dict[str, str]], cli_env: dict[str, str], loop_dir: Path
+) -> None:
+    edited = loop_dir / "bad.csv"
+    rows = [dict(exported[0], chosen_category_id="20005"), dict(exported[1], source_item_id="999")]
+    rows[1]["chosen_category_id"] = DRESS
+    _write(edited, rows)
+    result = run(["review", "import", "--migration", "taobao-demo", str(edited)], env=cli_env)
+    assert result.exit_code == 1
+    assert "line 2 (item" in result.output and "20005 is not a leaf" in result.output
+    assert "line 3 (item 999): not an item of this migration" in result.output
+    assert not (loop_dir / "overrides.csv").exists()
+
+
+def test_the_merchant_s_choices_are_published_by_the_next_run(
+    exported: list[dict[str, str]],
+    cli_env: dict[str, str],
+    loop_dir: Path,
+    materialize: Materialize,  # noqa: F811
+    warehouse: Warehouse,  # noqa: F811
+    sandbox: Sandbox,  # noqa: F811
+) -> None:
+    chosen = [dict(r, chosen_category_id=r["candidate_1_id"]) for r in exported]
+    edited = loop_dir / "edited.csv"
+    _write(edited, chosen)
+    result = run(["review", "import", "--migration", "taobao-demo", str(edited)], env=cli_env)
+    assert result.exit_code == 0, result.output
+    overrides = csv_rows((loop_dir / "overrides.csv").read_text(encoding="utf-8"))
+    assert {r["source_category"] for r in overrides} == {
+        f"item:{r['source_item_id']}" for r in chosen
+    }
+
+    assert materialize(
+        partition_key="taobao-demo", migrations_path=cli_env["BANJIA_MIGRATIONS"]
+    ).success
+    layers = warehouse.query(
+        "SELECT source_item_id, layer, category_id FROM category_decisions "
+        "WHERE migration = 'taobao-demo'"
+    )
+    by_item = {r["source_item_id"]: r for r in layers}
+    for row in chosen:
+        decided = by_item[row["source_item_id"]]
+        assert (decided["layer"], str(decided["category_id"])) == (
+            "override",
+            row["candidate_1_id"],
+        )
+    assert warehouse.query("SELECT * FROM category_review WHERE migration = 'taobao-demo'") == []
+    left = warehouse.query(
+        "SELECT reason_code FROM quarantine WHERE migration = 'taobao-demo' "
+        "AND reason_code = 'category_uncertain'"
+    )
+    assert left == []
+    status = migration_status(warehouse, "taobao-demo")
+    assert status["published"] > 0
+    published = {item.param["categoryId"] for item in sandbox.kuaishou.items.values()}
+    assert published <= {int(r["candidate_1_id"]) for r in chosen}
+
+
+def _write(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_an_import_choosing_a_leaf_the_shop_has_not_opened_names_it(tmp_path: Path) -> None:
+    store = Warehouse(tmp_path / "warehouse.duckdb")
+    listing = tshirt()
+    store.append_rows(
+        "listings",
+        [
+            {
+                "migration": "taobao-demo",
+                "source_item_id": listing.source_item_id,
+                "title": listing.title,
+                "listing": listing.model_dump_json(),
+            }
+        ],
+    )
+    store.append_rows(
+        "category_leaves",
+        [
+            {
+                "migration": "taobao-demo",
+                "category_id": 20171,
+                "path": "女装>T恤",
+                "is_open": False,
+            },
+            {"migration": "taobao-demo", "category_id": 90011, "path": "男装>T恤", "is_open": True},
+        ],
+    )
+    (tmp_path / "migrations.yaml").write_text(
+        REVIEW_ALL.format(source=TAOBAO_DEMO_SOURCE, overrides=tmp_path / "overrides.csv"),
+        encoding="utf-8",
+    )
+    edited = tmp_path / "review.csv"
+    edited.write_text(
+        f"source_item_id,chosen_category_id,scope\n{listing.source_item_id},20171,item\n",
+        encoding="utf-8",
+    )
+    env = {
+        "BANJIA_MIGRATIONS": str(tmp_path / "migrations.yaml"),
+        "BANJIA_WAREHOUSE": str(store.path),
+    }
+    result = run(["review", "import", "--migration", "taobao-demo", str(edited)], env=env)
+    assert result.exit_code == 1
+    assert "20171 女装>T恤 is not open to the shop" in result.output
+    assert not (tmp_path / "overrides.csv").exists()
+
+    edited.write_text(
+        f"source_item_id,chosen_category_id,scope\n{listing.source_item_id},90011,category\n",
+        encoding="utf-8",
+    )
+    result = run(["review", "import", "--migration", "taobao-demo", str(edited)], env=env)
+    assert result.exit_code == 0, result.output
+    rows = csv_rows((tmp_path / "overrides.csv").read_text(encoding="utf-8"))
+    assert [(r["source_category"], r["kuaishou_category_id"]) for r in rows] == [
+        ("50000671", "90011")  # scope category: the item's source category, not the item
+    ]

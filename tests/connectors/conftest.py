@@ -1,0 +1,78 @@
+"""The ledger backends the connector tests run against: DuckDB, and the real PostgreSQL server.
+
+This machine kind always runs PostgreSQL on 127.0.0.1:5432 (trust auth, database `test`), so a
+PostgreSQL test that cannot reach it fails with the reason instead of being skipped.
+`BANJIA_TEST_POSTGRES_URL` points the tests at another server. Every test gets its own schema,
+dropped when it ends.
+"""
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from connectors.ledger import Ledger, PostgresLedger
+from connectors.warehouse import Warehouse
+
+POSTGRES_URL = os.environ.get(
+    "BANJIA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+LedgerFactory = Callable[[], Ledger]
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """The test server's URL, once it has answered; a failure (not a skip) when it does not."""
+    try:
+        with psycopg.connect(POSTGRES_URL, connect_timeout=5) as con:
+            con.execute("SELECT 1")
+    except psycopg.OperationalError as exc:
+        pytest.fail(
+            f"PostgreSQL is unreachable at {POSTGRES_URL} ({exc}); the PostgreSQL ledger tests "
+            "need it: start the server, or set BANJIA_TEST_POSTGRES_URL",
+            pytrace=False,
+        )
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def ledger_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LedgerFactory]:
+    """Makes handles on one ledger store, as separate workers would open it."""
+    if request.param == "postgres":
+        yield request.getfixturevalue("postgres_ledgers")
+        return
+    opened: list[Ledger] = []
+
+    def make() -> Ledger:
+        opened.append(Warehouse(tmp_path / "w.duckdb"))
+        return opened[-1]
+
+    yield make
+    for handle in opened:
+        handle.close()
+
+
+@pytest.fixture
+def postgres_ledgers(postgres_url: str) -> Iterator[LedgerFactory]:
+    """Handles on one PostgreSQL ledger in a schema of its own, dropped after the test."""
+    schema = f"banjia_test_{uuid.uuid4().hex[:12]}"
+    opened: list[Ledger] = []
+
+    def make() -> Ledger:
+        opened.append(PostgresLedger(postgres_url, schema=schema))
+        return opened[-1]
+
+    yield make
+    for handle in opened:
+        handle.close()
+    with psycopg.connect(postgres_url, autocommit=True) as con:
+        con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+@pytest.fixture
+def ledger(ledger_factory: LedgerFactory) -> Ledger:
+    return ledger_factory()
