@@ -337,8 +337,10 @@ class Warehouse(LedgerSql):
         """Per drafted item: what it will carry to Kuaishou, as `listings.compliance.ItemMedia`.
 
         Main images are the distinct Kuaishou copies of its hosted main-role images (two source
-        URLs with the same prepared bytes are one picture on Kuaishou); the video is a hosted
-        `item_videos` row; the short title is the draft's.
+        URLs with the same prepared bytes are one picture on Kuaishou); the white-bordered images
+        are the hosted ones that still have a border (what Kuaishou got; one it refused is a
+        failed `media` row instead); the video is a hosted `item_videos` row; the short title is
+        the draft's.
         """
         return self.query(
             "WITH m AS (SELECT source_item_id, "
@@ -346,7 +348,8 @@ class Warehouse(LedgerSql):
             "AS main_images, "
             "count(DISTINCT kwai_url) FILTER (WHERE role = 'main' AND status = 'hosted' "
             "AND ratio_34) AS ratio_34_images, "
-            "count(*) FILTER (WHERE white_border_left) AS white_border_images "
+            "count(*) FILTER (WHERE white_border_left AND status = 'hosted') "
+            "AS white_border_images "
             "FROM media WHERE migration = ? GROUP BY source_item_id), "
             "v AS (SELECT source_item_id FROM item_videos WHERE migration = ? "
             "AND status = 'hosted') "

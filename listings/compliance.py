@@ -62,8 +62,8 @@ class ComplianceInput(BaseModel):
 
 class ItemMedia(BaseModel):
     """What one item will carry to Kuaishou: hosted main images (distinct Kuaishou copies), how
-    many of them are 3:4, whether a video and a short title go with it, and how many of its images
-    still have a white border."""
+    many of them are 3:4, whether a video and a short title go with it, and how many of its hosted
+    images still have a white border."""
 
     model_config = ConfigDict(frozen=True)
 

@@ -73,3 +73,16 @@ def test_source_videos_are_skipped_with_the_reason_and_no_material_is_uploaded(
     assert sandbox.kuaishou.materials.tickets == {}
     (materialization,) = vv_run.asset_materializations_for_node("item_videos")
     assert materialization.metadata["skipped"].value == len(rows)
+
+
+def test_white_bordered_source_images_sent_through_the_proxy_are_counted_as_left(
+    vv_run: dg.ExecuteInProcessResult, warehouse: Warehouse
+) -> None:
+    bordered = warehouse.query(
+        "SELECT source_url FROM media WHERE migration = 'taobao-demo' AND status = 'hosted' "
+        "AND white_border_left"
+    )
+    assert bordered, "vv-tool takes the source URLs as they are, white borders and all"
+    (materialization,) = vv_run.asset_materializations_for_node("fill_rates")
+    assert materialization.metadata["white_border_images_left"].value == len(bordered)
+    assert materialization.metadata["rate_video"].value == 0.0
