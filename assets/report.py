@@ -55,7 +55,7 @@ def supply_reports(
     platforms: PlatformsResource,
 ) -> dg.MaterializeResult:
     migration = migrations.get(context.partition_key)
-    store = warehouse.open()
+    store = warehouse.open_for_reports()
     outcome = asyncio.run(_flush(platforms, migration, store))
     outbox = store.query(
         "SELECT source_item_id, kwai_item_id, scene, state, attempts, last_error, due_at, sent_at "
@@ -149,7 +149,7 @@ def compliance_summary(
     migrations: MigrationsResource,
 ) -> dg.MaterializeResult:
     migration = migrations.get(context.partition_key)
-    store = warehouse.open()
+    store = warehouse.open_for_reports()
     weeks = compliance_weeks(store, migration.key)
     summary_rows = [{"migration": migration.key, **week.model_dump()} for week in weeks]
     store.replace_partition("compliance_summary", migration=migration.key, rows=summary_rows)
