@@ -100,5 +100,6 @@ def test_the_code_location_loads_with_assets_jobs_and_schedules(webserver: str) 
     assert {s["name"] for s in repository["schedules"]} == {
         "daily_migration",
         "hourly_report_flush",
+        "weekly_compliance",
     }
     assert {"migrate", "flush_supply_reports"} <= {j["name"] for j in repository["jobs"]}
