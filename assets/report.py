@@ -9,6 +9,7 @@ import dagster as dg
 from assets.metadata import counts_table, markdown_table
 from assets.partitions import migration_partitions
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
+from connectors.ledger import Ledger, LedgerState, ReportState
 from connectors.publishing import ReportOutcome, flush_supply_outbox
 from connectors.warehouse import Warehouse
 from listings.compliance import (
@@ -23,13 +24,13 @@ from listings.migrations import Migration, PublishBackend
 
 
 async def _flush(
-    platforms: PlatformsResource, migration: Migration, store: Warehouse
+    platforms: PlatformsResource, migration: Migration, *, store: Warehouse, ledger: Ledger
 ) -> ReportOutcome:
     if migration.target.backend is not PublishBackend.KUAISHOU:
         # Published under the proxy's own app: its reports are the proxy's duty ("delegated").
         return ReportOutcome()
-    async with platforms.kuaishou(migration, warehouse=store) as client:
-        return await flush_supply_outbox(migration=migration.key, client=client, warehouse=store)
+    async with platforms.kuaishou(migration, warehouse=store) as client:  # tokens: the warehouse
+        return await flush_supply_outbox(migration=migration.key, client=client, warehouse=ledger)
 
 
 @dg.asset(
@@ -55,20 +56,18 @@ def supply_reports(
     platforms: PlatformsResource,
 ) -> dg.MaterializeResult:
     migration = migrations.get(context.partition_key)
-    store = warehouse.open_for_reports()
-    outcome = asyncio.run(_flush(platforms, migration, store))
-    outbox = store.query(
-        "SELECT source_item_id, kwai_item_id, scene, state, attempts, last_error, due_at, sent_at "
-        "FROM supply_outbox WHERE migration = ? ORDER BY source_item_id",
-        [migration.key],
-    )
-    published = int(
-        store.scalar(
-            "SELECT count(*) FROM publish_ledger WHERE migration = ? AND state = 'published'",
-            [migration.key],
+    store = warehouse.open()
+    ledger = warehouse.ledger(store)  # the outbox: DuckDB, or PostgreSQL for several workers
+    try:
+        outcome = asyncio.run(_flush(platforms, migration, store=store, ledger=ledger))
+        outbox = ledger.outbox_rows(migration.key)
+        published = sum(
+            1 for r in ledger.ledger(migration.key).values() if r["state"] == LedgerState.PUBLISHED
         )
-        or 0
-    )
+        overdue = overdue_result(store, migration.key, now=datetime.now(UTC), ledger=ledger)
+    finally:
+        ledger.close()
+    shown = ("source_item_id", "kwai_item_id", "scene", "state", "attempts", "last_error")
     sent = sum(1 for r in outbox if r["state"] == "sent")
     delegated = sum(1 for r in outbox if r["state"] == "delegated")
     return dg.MaterializeResult(
@@ -80,7 +79,9 @@ def supply_reports(
             "published": published,
             "scene": counts_table(Counter(f"scene {r['scene']}" for r in outbox)),
             "dagster/row_count": sent,
-            "preview": markdown_table(outbox),
+            "preview": markdown_table(
+                [{k: r[k] for k in (*shown, "due_at", "sent_at")} for r in outbox]
+            ),
         },
         check_results=[
             dg.AssetCheckResult(
@@ -89,23 +90,46 @@ def supply_reports(
                 severity=dg.AssetCheckSeverity.WARN,
                 metadata={"published": published, "reported": sent, "delegated": delegated},
             ),
-            overdue_result(store, migration.key, now=datetime.now(UTC)),
+            overdue,
         ],
     )
 
 
-def _compliance_inputs(store: Warehouse, migration_key: str) -> list[ComplianceInput]:
-    """Every published item of a migration whose report is ours to send (not vv-tool's)."""
-    rows = store.query(
-        "SELECT l.source_item_id, l.published_at, o.sent_at, o.due_at, o.state, o.last_error, "
-        "s.main_image_count, s.has_video, s.has_short_title FROM publish_ledger l "
-        "LEFT JOIN supply_outbox o USING (rel_item_id) "
-        "LEFT JOIN listings s ON s.migration = l.migration AND s.source_item_id = l.source_item_id "
-        "WHERE l.migration = ? AND l.state = 'published' "
-        "AND coalesce(o.state, 'pending') <> 'delegated' ORDER BY l.source_item_id",
-        [migration_key],
-    )
-    return [ComplianceInput.model_validate(r) for r in rows]
+def _compliance_inputs(
+    store: Warehouse, migration_key: str, *, ledger: Ledger | None = None
+) -> list[ComplianceInput]:
+    """Every published item of a migration whose report is ours to send (not vv-tool's).
+
+    The ledger and outbox come from `ledger` (the warehouse itself when it holds them, or the
+    PostgreSQL ledger), the quality facts from the warehouse's `listings`: two stores, so the join
+    is made here rather than in SQL.
+    """
+    book = ledger or store
+    reports = {int(r["rel_item_id"]): r for r in book.outbox_rows(migration_key)}
+    quality = {
+        r["source_item_id"]: r
+        for r in store.query(
+            "SELECT source_item_id, main_image_count, has_video, has_short_title FROM listings "
+            "WHERE migration = ?",
+            [migration_key],
+        )
+    }
+    inputs = []
+    for rel, row in book.ledger(migration_key).items():
+        report = reports.get(rel, {})
+        if row["state"] != LedgerState.PUBLISHED or report.get("state") == ReportState.DELEGATED:
+            continue
+        inputs.append(
+            ComplianceInput.model_validate(
+                {
+                    **quality.get(row["source_item_id"], {}),
+                    **{k: report.get(k) for k in ("sent_at", "due_at", "state", "last_error")},
+                    "source_item_id": row["source_item_id"],
+                    "published_at": row["published_at"],
+                }
+            )
+        )
+    return sorted(inputs, key=lambda i: i.source_item_id or "")
 
 
 def latest_fill_rates(store: Warehouse, migration_key: str) -> MeasuredFillRates | None:
@@ -118,11 +142,16 @@ def latest_fill_rates(store: Warehouse, migration_key: str) -> MeasuredFillRates
 
 
 def compliance_weeks(
-    store: Warehouse, migration_key: str, *, now: datetime | None = None
+    store: Warehouse,
+    migration_key: str,
+    *,
+    now: datetime | None = None,
+    ledger: Ledger | None = None,
 ) -> list[WeekSummary]:
-    """The migration's weeks as Kuaishou audits them, at `now` (injectable for tests)."""
+    """The migration's weeks as Kuaishou audits them, at `now` (injectable for tests); the ledger
+    and outbox from `ledger` (default: the warehouse's own tables)."""
     return summarize_weeks(
-        _compliance_inputs(store, migration_key),
+        _compliance_inputs(store, migration_key, ledger=ledger),
         now=now,
         measured=latest_fill_rates(store, migration_key),
     )
@@ -149,8 +178,12 @@ def compliance_summary(
     migrations: MigrationsResource,
 ) -> dg.MaterializeResult:
     migration = migrations.get(context.partition_key)
-    store = warehouse.open_for_reports()
-    weeks = compliance_weeks(store, migration.key)
+    store = warehouse.open()
+    ledger = warehouse.ledger(store)
+    try:
+        weeks = compliance_weeks(store, migration.key, ledger=ledger)
+    finally:
+        ledger.close()
     summary_rows = [{"migration": migration.key, **week.model_dump()} for week in weeks]
     store.replace_partition("compliance_summary", migration=migration.key, rows=summary_rows)
     worst = min((w.report_rate for w in weeks), default=1.0)
@@ -186,9 +219,11 @@ def report_rate_result(weeks: list[WeekSummary]) -> dg.AssetCheckResult:
     )
 
 
-def overdue_result(store: Warehouse, migration_key: str, *, now: datetime) -> dg.AssetCheckResult:
+def overdue_result(
+    store: Warehouse, migration_key: str, *, now: datetime, ledger: Ledger | None = None
+) -> dg.AssetCheckResult:
     """Fails (ERROR) when any report's 24 h deadline has passed and it is still not sent."""
-    late = overdue_reports(_compliance_inputs(store, migration_key), now=now)
+    late = overdue_reports(_compliance_inputs(store, migration_key, ledger=ledger), now=now)
     return dg.AssetCheckResult(
         check_name="no_report_overdue",
         passed=not late,

@@ -58,20 +58,6 @@ class WarehouseResource(dg.ConfigurableResource):
     def open(self) -> Warehouse:
         return Warehouse(self.path or os.environ.get("BANJIA_WAREHOUSE") or DEFAULT_WAREHOUSE)
 
-    def open_for_reports(self) -> Warehouse:
-        """The warehouse, for the report stages, which still read the outbox with warehouse SQL.
-
-        With the ledger in PostgreSQL those joins would see an empty outbox and report nothing,
-        silently; until they read through `Ledger`, that combination is refused here.
-        """
-        if self.ledger_url or os.environ.get("BANJIA_LEDGER_URL"):
-            raise NotImplementedError(
-                "supply_reports / compliance_summary with the ledger in PostgreSQL "
-                "(BANJIA_LEDGER_URL) are not built yet: they read the outbox from the DuckDB "
-                "warehouse. Run the report stages with the DuckDB ledger (unset BANJIA_LEDGER_URL)."
-            )
-        return self.open()
-
     def ledger(self, warehouse: Warehouse | None = None) -> Ledger:
         """The ledger/outbox store: PostgreSQL when configured, else `warehouse` (or `open()`).
 

@@ -1,4 +1,4 @@
-"""The publish stage on a PostgreSQL ledger: the Taobao demo shop, best sellers first, 10 a day.
+"""Publishing and reporting on a PostgreSQL ledger: the Taobao demo shop, best sellers first, 10 a day.
 
 The stage tables stay in the DuckDB file; the ledger, SKU map and outbox are in PostgreSQL
 (`WarehouseResource(ledger_url=...)`), in a schema of this module's own, dropped afterwards.
@@ -13,7 +13,7 @@ import dagster as dg
 import psycopg
 import pytest
 
-from assets import extract, publish, transform
+from assets import extract, publish, report, transform
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
 from connectors.ledger import PostgresLedger
 from connectors.sandbox.app import Sandbox
@@ -71,7 +71,7 @@ def run(
     path = tmp_path_factory.mktemp("pg-ledger") / "migrations.yaml"
     path.write_text(MIGRATIONS, encoding="utf-8")
     result = dg.materialize(
-        dg.load_assets_from_modules([extract, transform, publish]),
+        dg.load_assets_from_modules([extract, transform, publish, report]),
         partition_key=KEY,
         resources={
             "warehouse": WarehouseResource(
@@ -116,3 +116,24 @@ def test_every_item_is_accounted_for_with_the_postgresql_ledger(
     status = migration_status(warehouse, KEY, ledger=ledger)
     assert status["unaccounted"] == [] and status["overlapping"] == []
     assert status["published"] == QUOTA and status["pending"] > 0
+
+
+def test_the_report_stages_send_every_report_from_the_postgresql_outbox(
+    run: dg.ExecuteInProcessResult, ledger: PostgresLedger, sandbox: Sandbox
+) -> None:
+    outbox = ledger.outbox_rows(KEY)
+    assert {r["state"] for r in outbox} == {"sent"} and len(outbox) == QUOTA
+    reported = Counter(int(record.item["kwaiItemId"]) for record in sandbox.kuaishou.reports)
+    assert set(reported) == {r["kwai_item_id"] for r in outbox} and max(reported.values()) == 1
+    checks = {c.check_name: c.passed for c in run.get_asset_check_evaluations()}
+    assert checks["every_published_item_reported"] and checks["no_report_overdue"]
+
+
+def test_the_compliance_summary_counts_the_postgresql_ledger(
+    run: dg.ExecuteInProcessResult, warehouse: Warehouse
+) -> None:
+    weeks = warehouse.query(
+        "SELECT published, reported, report_rate FROM compliance_summary WHERE migration = ?", [KEY]
+    )
+    assert sum(w["published"] for w in weeks) == QUOTA
+    assert all(w["reported"] == w["published"] and w["report_rate"] == 1.0 for w in weeks)
