@@ -7,6 +7,7 @@ opt-in per call and only for errors their connector marks retryable (a create is
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -87,18 +88,22 @@ class RateLimitedTransport(httpx.AsyncBaseTransport):
     """An httpx transport that lets at most `rate_per_second` requests through, evenly spaced.
 
     `AsyncLimiter(1, 1/N)` has a bucket of one, so it never bursts (`AsyncLimiter(N, 1)` would allow 2N-1 in
-    the first second). The limiter is created lazily inside the running event loop.
+    the first second). An aiolimiter limiter belongs to one event loop, so the transport keeps one
+    per running loop (a client reused by several `asyncio.run` calls, as scripts and tests do), made
+    lazily inside it.
     """
 
     def __init__(self, inner: httpx.AsyncBaseTransport, *, rate_per_second: float | None) -> None:
         self._inner = inner
         self._rate = rate_per_second
         self._limiter: AsyncLimiter | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self._rate:
-            if self._limiter is None:
-                self._limiter = AsyncLimiter(1, 1.0 / self._rate)
+            loop = asyncio.get_running_loop()
+            if self._limiter is None or self._loop is not loop:
+                self._limiter, self._loop = AsyncLimiter(1, 1.0 / self._rate), loop
             await self._limiter.acquire()
         return await self._inner.handle_async_request(request)
 

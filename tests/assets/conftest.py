@@ -16,6 +16,7 @@ from assets.resources import MigrationsResource, PlatformsResource, WarehouseRes
 from connectors.sandbox.app import Sandbox
 from connectors.sandbox.inprocess import reset_in_process_sandbox
 from connectors.warehouse import Warehouse
+from tests.connectors.conftest import without_qps_limits
 
 SANDBOX_ENV = Path(__file__).parents[2] / "data" / "sandbox.env"
 
@@ -58,16 +59,6 @@ def sandbox_env() -> Iterator[dict[str, str]]:
 def sandbox() -> Iterator[Sandbox]:
     yield without_qps_limits(reset_in_process_sandbox())
     reset_in_process_sandbox()
-
-
-def without_qps_limits(sandbox: Sandbox) -> Sandbox:
-    """The end-to-end runs switch the clients' rate limits off (`client_rate_limits=False`) to stay
-    fast, so the Kuaishou emulator's QPS windows go off with them: otherwise an in-process run
-    uploads faster than 50/s and is throttled for a limit it was told not to keep. The limits have
-    their own tests (tests/connectors/kuaishou/test_qps_and_review.py, tests/bench, tests/chaos)."""
-    sandbox.kuaishou.app_qps = None
-    sandbox.kuaishou.user_qps = None
-    return sandbox
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ import psycopg
 import pytest
 
 from connectors.ledger import Ledger, PostgresLedger
+from connectors.sandbox.app import Sandbox
 from connectors.warehouse import Warehouse
 
 POSTGRES_URL = os.environ.get(
@@ -76,3 +77,16 @@ def postgres_ledgers(postgres_url: str) -> Iterator[LedgerFactory]:
 @pytest.fixture
 def ledger(ledger_factory: LedgerFactory) -> Ledger:
     return ledger_factory()
+
+
+def without_qps_limits(sandbox: Sandbox) -> Sandbox:
+    """The Kuaishou emulator without its QPS windows, for tests whose clients keep no rate limit.
+
+    The end-to-end runs switch the clients' limits off (`client_rate_limits=False`) to stay fast,
+    and the publisher's concurrency tests measure overlap and faults: an in-process emulator answers
+    faster than 50/s, so it would throttle them for a limit they were told not to keep. The limits
+    have their own tests (tests/connectors/kuaishou/test_qps_and_review.py, tests/bench, tests/chaos).
+    """
+    sandbox.kuaishou.app_qps = None
+    sandbox.kuaishou.user_qps = None
+    return sandbox

@@ -12,6 +12,7 @@ from collections import Counter
 from urllib.parse import parse_qs
 
 import httpx
+import pytest
 
 from connectors.kuaishou import KuaishouClient
 from connectors.ledger import Ledger
@@ -23,7 +24,7 @@ from connectors.sandbox.credentials import (
     KUAISHOU_SIGN_SECRET,
 )
 from listings.migrations import Migration
-from tests.connectors.conftest import LedgerFactory
+from tests.connectors.conftest import LedgerFactory, without_qps_limits
 from tests.connectors.test_publishing import (  # the emulator, client and warehouse fixtures
     M,
     _jobs,
@@ -33,9 +34,11 @@ from tests.connectors.test_publishing import (  # the emulator, client and wareh
 )
 
 CREATE = "open.item.new"
-# The fault tests keep a rate limit, as production does: the emulator throttles above 50 QPS per
-# seller, and these tests are about faults, not about the throttle (tests/bench covers the rate).
-EMULATOR_SAFE_RATE = 40.0
+
+
+@pytest.fixture(autouse=True)
+def _no_emulator_throttle(sandbox: Sandbox) -> Sandbox:
+    return without_qps_limits(sandbox)
 
 
 class _Wire(httpx.AsyncBaseTransport):
@@ -133,7 +136,7 @@ def test_faults_under_concurrency_lose_nothing_and_duplicate_nothing(
     sandbox.kuaishou.fail_next(CREATE, "timeout")
     sandbox.kuaishou.fail_next(CREATE, "5xx")
     wire = _Wire(sandbox)
-    concurrent = _client(wire, rate=EMULATOR_SAFE_RATE)
+    concurrent = _client(wire)
     first = _run(jobs, concurrent, warehouse, concurrency=4)
     assert first.recovered == 2  # the lost responses: found by relItemId, not sent again
     assert first.left_pending == 2  # the timeout and the 5xx created nothing: pending, not lost
@@ -189,7 +192,7 @@ def test_two_workers_on_one_postgres_ledger_publish_each_item_once(
                     publish_drafts(
                         jobs,
                         migration=M,
-                        client=_client(wire, rate=EMULATOR_SAFE_RATE / 2),
+                        client=_client(wire),
                         warehouse=ledger,
                         quota_left=500,
                         concurrency=3,
