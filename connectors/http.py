@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
@@ -85,27 +86,54 @@ class Redactor:
 
 
 class RateLimitedTransport(httpx.AsyncBaseTransport):
-    """An httpx transport that lets at most `rate_per_second` requests through, evenly spaced.
+    """An httpx transport that keeps to `rate_per_second`: never more than that many requests in
+    any second (plus a margin), never two closer than `PACE_FRACTION / rate` apart.
 
-    `AsyncLimiter(1, 1/N)` has a bucket of one, so it never bursts (`AsyncLimiter(N, 1)` would allow 2N-1 in
-    the first second). An aiolimiter limiter belongs to one event loop, so the transport keeps one
-    per running loop (a client reused by several `asyncio.run` calls, as scripts and tests do), made
-    lazily inside it.
+    Two parts, because one alone misses either the rate or the rule:
+
+    - aiolimiter's `AsyncLimiter(1, PACE_FRACTION / N)`, a bucket of one (it never bursts; an
+      `AsyncLimiter(N, 1)` would allow 2N-1 in the first second). Paced at exactly 1/N it loses
+      every millisecond a busy event loop wakes late, and a publisher reaches ~0.9 of its rate;
+      paced slightly faster, it has room to catch up.
+    - a sliding window, the platforms' own rule ("Exceed qps limit" counts the last second): at
+      most N sends in any `WINDOW_S`. The window is a little over a second because the platform
+      counts arrivals, not sends, and network jitter can bring two sends a second apart closer.
+
+    Requests pass one at a time under a lock, in order. aiolimiter's limiter and the lock belong
+    to one event loop, so the transport keeps them per running loop (a client reused by several
+    `asyncio.run` calls, as scripts and tests do); the window's send times carry over.
     """
+
+    PACE_FRACTION = 0.92
+    WINDOW_S = 1.025
 
     def __init__(self, inner: httpx.AsyncBaseTransport, *, rate_per_second: float | None) -> None:
         self._inner = inner
         self._rate = rate_per_second
-        self._limiter: AsyncLimiter | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._limiter: AsyncLimiter | None = None
+        self._lock: asyncio.Lock | None = None
+        self._window_size = max(1, int(rate_per_second)) if rate_per_second else 0
+        self._sent: deque[float] = deque(maxlen=self._window_size or None)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self._rate:
-            loop = asyncio.get_running_loop()
-            if self._limiter is None or self._loop is not loop:
-                self._limiter, self._loop = AsyncLimiter(1, 1.0 / self._rate), loop
-            await self._limiter.acquire()
+            await self._admit(self._rate)
         return await self._inner.handle_async_request(request)
+
+    async def _admit(self, rate: float) -> None:
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop or self._limiter is None or self._lock is None:
+            self._loop = loop
+            self._limiter = AsyncLimiter(1, self.PACE_FRACTION / rate)
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            await self._limiter.acquire()
+            if len(self._sent) == self._window_size:
+                wait = self._sent[0] + self.WINDOW_S - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+            self._sent.append(loop.time())
 
     async def aclose(self) -> None:
         await self._inner.aclose()

@@ -28,6 +28,7 @@ from connectors.kuaishou import (
     build_item_edit_param,
 )
 from connectors.ledger import IN_DOUBT, TO_PUBLISH, Ledger, LedgerState, ReportState
+from connectors.ledger_thread import LedgerThread
 from connectors.publisher import (
     Publisher,
     is_quota_exhausted,
@@ -123,18 +124,23 @@ def _record(
     )
 
 
-async def _resolve(client: Publisher, warehouse: Ledger, job: PublishJob) -> bool:
+async def _resolve(run: _Run, job: PublishJob) -> bool:
     """Look an in-doubt item up by relItemId; True when it exists (and is now recorded)."""
+    client, ledger = run.client, run.ledger
     found = await client.find_item_by_rel_item_id(job.draft.rel_item_id)
     if found is None:
-        warehouse.ledger_transition(rel_item_id=job.draft.rel_item_id, state=LedgerState.PENDING)
+        await run.db(
+            ledger.ledger_transition, rel_item_id=job.draft.rel_item_id, state=LedgerState.PENDING
+        )
         return False
     sku_ids = {
         int(sku.rel_sku_id): int(sku.kwai_sku_id)
         for sku in found.sku_infos
         if sku.rel_sku_id is not None
     }
-    _record(warehouse, job, client=client, kwai_item_id=found.kwai_item_id, sku_ids=sku_ids)
+    await run.db(
+        _record, ledger, job, client=client, kwai_item_id=found.kwai_item_id, sku_ids=sku_ids
+    )
     return True
 
 
@@ -145,7 +151,8 @@ def _still_to_publish(jobs: Sequence[PublishJob], ledger: dict[int, dict[str, An
 
 @dataclass
 class _Run:
-    """What the concurrent tasks of one publish run share: the outcome and today's quota.
+    """What the concurrent tasks of one publish run share: the outcome, today's quota, and the
+    thread their ledger calls run on (`db`, so commits never block the event loop).
 
     A create reserves one unit of quota before it is sent and gives it back if nothing was
     created, so N tasks in flight can never overshoot `quota_left`.
@@ -153,6 +160,7 @@ class _Run:
 
     client: Publisher
     ledger: Ledger
+    db: LedgerThread
     quota_left: int
     outcome: PublishOutcome = field(default_factory=PublishOutcome)
 
@@ -171,12 +179,13 @@ async def _create_claimed(run: _Run, job: PublishJob, state: str) -> None:
     """Publish one item this worker holds: resolve it if in doubt, else create it once."""
     ledger, client, outcome = run.ledger, run.client, run.outcome
     rel = job.draft.rel_item_id
-    if state in IN_DOUBT and await _resolve(client, ledger, job):
+    if state in IN_DOUBT and await _resolve(run, job):
         outcome.recovered += 1
         return
     if not run.reserve():
         return
-    ledger.ledger_transition(
+    await run.db(
+        ledger.ledger_transition,
         rel_item_id=rel,
         state=LedgerState.IN_FLIGHT,
         count_attempt=True,
@@ -187,25 +196,37 @@ async def _create_claimed(run: _Run, job: PublishJob, state: str) -> None:
     except PlatformError as exc:
         run.refund()
         if is_quota_exhausted(exc):
-            ledger.ledger_transition(rel_item_id=rel, state=LedgerState.PENDING)
+            await run.db(ledger.ledger_transition, rel_item_id=rel, state=LedgerState.PENDING)
             outcome.stopped_by_quota = True
             return
         if exc.retryable:
             # The create may have landed (a lost response): resolve, never resend blindly.
-            ledger.ledger_transition(rel_item_id=rel, state=LedgerState.UNKNOWN, reason=str(exc))
-            if await _resolve(client, ledger, job):
+            await run.db(
+                ledger.ledger_transition,
+                rel_item_id=rel,
+                state=LedgerState.UNKNOWN,
+                reason=str(exc),
+            )
+            if await _resolve(run, job):
                 run.quota_left -= 1  # it did land: today's quota is spent on it
                 outcome.recovered += 1
             return
-        ledger.ledger_transition(rel_item_id=rel, state=LedgerState.REJECTED, reason=str(exc))
+        await run.db(
+            ledger.ledger_transition,
+            rel_item_id=rel,
+            state=LedgerState.REJECTED,
+            reason=str(exc),
+        )
         outcome.rejected[rel] = str(exc)
         return
     except BaseException:
         # Anything else mid-request (a cancelled run, a bug): leave the item in doubt.
-        ledger.ledger_transition(rel_item_id=rel, state=LedgerState.UNKNOWN)
+        await run.db(ledger.ledger_transition, rel_item_id=rel, state=LedgerState.UNKNOWN)
         raise
     sku_ids = {int(m.rel_sku_id): int(m.kwai_sku_id) for m in result.sku_id_mapping}
-    _record(ledger, job, client=client, kwai_item_id=result.kwai_item_id, sku_ids=sku_ids)
+    await run.db(
+        _record, ledger, job, client=client, kwai_item_id=result.kwai_item_id, sku_ids=sku_ids
+    )
     outcome.created += 1
 
 
@@ -221,7 +242,7 @@ async def _update_claimed(run: _Run, job: PublishJob, row: dict[str, Any]) -> No
     versions = job.draft.versions
     try:
         item = await client.get_item(int(row["kwai_item_id"]))
-        sku_ids = run.ledger.sku_ids(rel)
+        sku_ids = await run.db(run.ledger.sku_ids, rel)
         offer_only = row["version"] == versions[0] and all(
             sku.rel_sku_id in sku_ids for sku in job.param.sku_list
         )
@@ -229,7 +250,7 @@ async def _update_claimed(run: _Run, job: PublishJob, row: dict[str, Any]) -> No
             await client.autopass_edit(
                 build_autopass_edit_param(job.param, item=item, sku_ids=sku_ids)
             )
-            run.ledger.record_edited(rel_item_id=rel, versions=versions, sku_rows=())
+            await run.db(run.ledger.record_edited, rel_item_id=rel, versions=versions, sku_rows=())
             run.outcome.repriced += 1
             return
         if item.audit_status not in EDITABLE_AUDIT:
@@ -245,8 +266,11 @@ async def _update_claimed(run: _Run, job: PublishJob, row: dict[str, Any]) -> No
         run.outcome.update_failed[rel] = str(exc)
         return
     mapping = {int(m.rel_sku_id): int(m.kwai_sku_id) for m in result.sku_id_mapping}
-    run.ledger.record_edited(
-        rel_item_id=rel, versions=versions, sku_rows=_sku_rows(job.draft, mapping)
+    await run.db(
+        run.ledger.record_edited,
+        rel_item_id=rel,
+        versions=versions,
+        sku_rows=_sku_rows(job.draft, mapping),
     )
     run.outcome.updated += 1
 
@@ -258,7 +282,7 @@ async def _work(run: _Run, queue: Iterator[tuple[PublishJob, bool]]) -> None:
             continue  # the quota is spent: the rest stays pending, updates go on
         rel = job.draft.rel_item_id
         states = (LedgerState.PUBLISHED,) if update else TO_PUBLISH
-        claimed = run.ledger.claim(rel_item_ids=[rel], states=states)
+        claimed = await run.db(run.ledger.claim, rel_item_ids=[rel], states=states)
         if not claimed:
             run.outcome.held_elsewhere += 1
             continue
@@ -268,7 +292,7 @@ async def _work(run: _Run, queue: Iterator[tuple[PublishJob, bool]]) -> None:
             else:
                 await _create_claimed(run, job, claimed[0]["state"])
         finally:
-            run.ledger.release([rel])
+            await run.db(run.ledger.release, [rel])
 
 
 def _needs_update(row: dict[str, Any], job: PublishJob) -> bool:
@@ -298,9 +322,30 @@ async def publish_drafts(
         migration=migration,
         items=[(job.draft.rel_item_id, job.draft.source_item_id) for job in jobs],
     )
-    run = _Run(client=client, ledger=warehouse, quota_left=quota_left)
-    outcome = run.outcome
-    book = warehouse.ledger(migration)
+    with LedgerThread() as db:
+        run = _Run(client=client, ledger=warehouse, db=db, quota_left=quota_left)
+        queue = _queue(run, jobs, migration=migration)
+        shared = iter(queue)
+        try:
+            async with asyncio.TaskGroup() as group:
+                for _ in range(max(1, concurrency)):
+                    group.create_task(_work(run, shared))
+        except BaseExceptionGroup as failed:
+            raise failed.exceptions[0] from None  # the first failure, as a sequential run raised it
+    run.outcome.left_pending = _still_to_publish(jobs, warehouse.ledger(migration))
+    return run.outcome
+
+
+def _queue(
+    run: _Run, jobs: Sequence[PublishJob], *, migration: str
+) -> list[tuple[PublishJob, bool]]:
+    """What this run has to do, in `jobs` order: (job, False) to create, (job, True) to update.
+
+    Counts into the outcome what needs nothing (published and unchanged, rejected before, or
+    changed on a backend that cannot edit).
+    """
+    ledger, outcome = run.ledger, run.outcome
+    book = ledger.ledger(migration)
     queue: list[tuple[PublishJob, bool]] = []
     for job in jobs:
         row = book[job.draft.rel_item_id]
@@ -310,21 +355,13 @@ async def publish_drafts(
             queue.append((job, False))
         elif not _needs_update(row, job):
             outcome.already_published += 1
-        elif supports_item_edit(client):
+        elif supports_item_edit(run.client):
             queue.append((job, True))
         else:
             outcome.update_unsupported += 1
     if any(row["version"] is None for row in book.values()):
-        _adopt_versions(warehouse, jobs, book)
-    shared = iter(queue)
-    try:
-        async with asyncio.TaskGroup() as group:
-            for _ in range(max(1, concurrency)):
-                group.create_task(_work(run, shared))
-    except BaseExceptionGroup as failed:
-        raise failed.exceptions[0] from None  # the first failure, as a sequential run raised it
-    outcome.left_pending = _still_to_publish(jobs, warehouse.ledger(migration))
-    return outcome
+        _adopt_versions(ledger, jobs, book)
+    return queue
 
 
 def _adopt_versions(
