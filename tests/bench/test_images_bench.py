@@ -4,8 +4,8 @@ The work is the media stage's without the network: decode, white-border detectio
 derivation, re-encode, and the final check of the bytes. The pictures are the sandbox's generated
 product photos (every other one with an 80 px white frame), rendered before the clock starts. It
 prints images/s on one core, and with one thread per core (Pillow releases the GIL while it
-decodes, resamples and encodes) images/s per core. Asserted: behaviour only (every image 3:4
-with no white border left), never a time.
+decodes, resamples and encodes) images/s per core. Asserted: behaviour only (no white border left,
+3:4 unless that would take a white border), never a time.
 """
 
 from __future__ import annotations
@@ -29,9 +29,16 @@ def _pictures(n: int) -> list[bytes]:
 
 
 def _check(prepared: list[PreparedImage], n: int) -> None:
+    """No white border left anywhere; 3:4 everywhere but where it would take a white border.
+
+    About 1 picture in 125 of the generated set has a near-white backdrop (each channel ≥ 240):
+    that backdrop is a border to Kuaishou, so it is trimmed too, and the goods then fill the frame
+    with nothing but white to extend: such a picture stays as it is and says why (decision 26).
+    """
     assert len(prepared) == n
-    assert all(p.ratio_34 and not p.white_border_left for p in prepared)
-    assert sum(p.trimmed for p in prepared) == n // 2
+    assert not any(p.white_border_left for p in prepared)
+    assert all(p.ratio_34 or "no 3:4 version" in (p.note or "") for p in prepared)
+    assert sum(p.trimmed for p in prepared) >= n // 2
 
 
 def test_images_per_second_per_core() -> None:
