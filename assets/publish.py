@@ -420,8 +420,8 @@ def published_items(
             )
         )
     ledger = warehouse.ledger(store)
-    # With the ledger in the DuckDB file, keep the file open for the step: three ledger writes per
-    # item at ~30 ms an open would cap publishing near 10 items/s whatever the rate limit.
+    # With the ledger in the DuckDB file, keep the file open for the step: four ledger calls per
+    # item at ~30 ms an open would cap publishing near 8 items/s whatever the rate limit (decision 43).
     held = store.held() if ledger is store else contextlib.nullcontext()
     try:
         with held:

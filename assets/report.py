@@ -67,7 +67,16 @@ def supply_reports(
         overdue = overdue_result(store, migration.key, now=datetime.now(UTC), ledger=ledger)
     finally:
         ledger.close()
-    shown = ("source_item_id", "kwai_item_id", "scene", "state", "attempts", "last_error")
+    shown = (
+        "source_item_id",
+        "kwai_item_id",
+        "scene",
+        "state",
+        "attempts",
+        "last_error",
+        "due_at",
+        "sent_at",
+    )
     sent = sum(1 for r in outbox if r["state"] == "sent")
     delegated = sum(1 for r in outbox if r["state"] == "delegated")
     return dg.MaterializeResult(
@@ -79,9 +88,7 @@ def supply_reports(
             "published": published,
             "scene": counts_table(Counter(f"scene {r['scene']}" for r in outbox)),
             "dagster/row_count": sent,
-            "preview": markdown_table(
-                [{k: r[k] for k in (*shown, "due_at", "sent_at")} for r in outbox]
-            ),
+            "preview": markdown_table([{k: r[k] for k in shown} for r in outbox]),
         },
         check_results=[
             dg.AssetCheckResult(
