@@ -29,7 +29,6 @@ from connectors.platforms import (
     source_client,
 )
 from connectors.publisher import Publisher
-from connectors.sandbox.inprocess import in_process_transport
 from connectors.warehouse import Warehouse
 from listings.migrations import Migration, MigrationsFile
 
@@ -92,15 +91,15 @@ class MigrationsResource(dg.ConfigurableResource):
 class PlatformsResource(dg.ConfigurableResource):
     """Where the platforms are: the sandbox emulators (default) or production.
 
-    `endpoints=production` is the switch to the real platforms; nothing else changes. With
-    `sandbox_in_process=True` the emulators run inside this process (tests, or a run without a server).
+    `endpoints=production` is the switch to the real platforms; nothing else changes. Production code
+    never imports the emulators: tests subclass this resource and override `transport()` to mount
+    them in-process (tests/inprocess.py).
     """
 
     endpoints: str = Field(
         default="", description="sandbox | production; empty: $BANJIA_ENDPOINTS."
     )
     sandbox_url: str = Field(default="", description="Empty: $BANJIA_SANDBOX_URL or loopback 8765.")
-    sandbox_in_process: bool = Field(default=False)
     client_rate_limits: bool = Field(
         default=True,
         description="Only for in-process tests: False skips the clients' rate limiters "
@@ -111,22 +110,19 @@ class PlatformsResource(dg.ConfigurableResource):
         mode = EndpointsMode(
             self.endpoints or os.environ.get("BANJIA_ENDPOINTS") or EndpointsMode.SANDBOX.value
         )
-        base = (
-            "https://sandbox.local"
-            if self.sandbox_in_process
-            else self.sandbox_url or os.environ.get("BANJIA_SANDBOX_URL") or DEFAULT_SANDBOX_URL
-        )
+        base = self.sandbox_url or os.environ.get("BANJIA_SANDBOX_URL") or DEFAULT_SANDBOX_URL
         return Endpoints.for_mode(mode, sandbox_url=base)
 
-    def _transport(self) -> AsyncTransport | None:
-        return in_process_transport() if self.sandbox_in_process else None
+    def transport(self) -> AsyncTransport | None:
+        """The HTTP transport under every client: None is the network (tests mount the sandbox)."""
+        return None
 
     def source(self, migration: Migration, env: Mapping[str, str] | None = None) -> SourceClient:
         return source_client(
             migration,
             endpoints=self._endpoints(),
             env=os.environ if env is None else env,
-            transport=self._transport(),
+            transport=self.transport(),
             rate_limited=self.client_rate_limits,
         )
 
@@ -142,7 +138,7 @@ class PlatformsResource(dg.ConfigurableResource):
             migration,
             endpoints=self._endpoints(),
             env=os.environ if env is None else env,
-            transport=self._transport(),
+            transport=self.transport(),
             rate_limited=self.client_rate_limits,
             warehouse=warehouse,
         )
@@ -167,7 +163,7 @@ class PlatformsResource(dg.ConfigurableResource):
             endpoints=self._endpoints(),
             env=os.environ if env is None else env,
             warehouse=warehouse,
-            transport=self._transport(),
+            transport=self.transport(),
         )
 
     def publisher(
@@ -182,7 +178,7 @@ class PlatformsResource(dg.ConfigurableResource):
             migration,
             endpoints=self._endpoints(),
             env=os.environ if env is None else env,
-            transport=self._transport(),
+            transport=self.transport(),
             rate_limited=self.client_rate_limits,
             warehouse=warehouse,
         )
@@ -192,4 +188,4 @@ class PlatformsResource(dg.ConfigurableResource):
         return self._endpoints().alibaba1688_image_base
 
     def media_fetcher(self) -> HttpClient:
-        return media_fetcher(transport=self._transport())
+        return media_fetcher(transport=self.transport())

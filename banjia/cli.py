@@ -34,7 +34,7 @@ def sandbox_serve(host: str, port: int) -> None:
     """Serve the emulators: /taobao/router/rest, /kuaishou/<method path>, /health."""
     import uvicorn
 
-    from connectors.sandbox.app import build_sandbox_app
+    from sandbox.app import build_sandbox_app
 
     uvicorn.run(build_sandbox_app(), host=host, port=port, log_level="warning")
 

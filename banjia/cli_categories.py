@@ -104,7 +104,6 @@ def match(
 ) -> None:
     """Read platform,title,source_category_path rows on stdin; write the decisions on stdout."""
     from assets.categories import project_path
-    from connectors.sandbox.category_tree import DEFAULT_TREE_PATH
     from listings.categories import (
         CategoryMapping,
         CategoryMatcher,
@@ -113,6 +112,7 @@ def match(
         parse_overrides_csv,
     )
     from listings.migrations import CategoryRules
+    from sandbox.category_tree import DEFAULT_TREE_PATH
 
     tree = CategoryTree.from_csv_text((tree_file or DEFAULT_TREE_PATH).read_text(encoding="utf-8"))
     mapping = CategoryMapping()

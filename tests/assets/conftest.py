@@ -12,11 +12,12 @@ import dagster as dg
 import pytest
 
 from assets.definitions import defs
-from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
-from connectors.sandbox.app import Sandbox
-from connectors.sandbox.inprocess import reset_in_process_sandbox
+from assets.resources import MigrationsResource, WarehouseResource
 from connectors.warehouse import Warehouse
+from sandbox.app import Sandbox
+from sandbox.inprocess import reset_in_process_sandbox
 from tests.connectors.conftest import without_qps_limits
+from tests.inprocess import InProcessPlatforms
 
 SANDBOX_ENV = Path(__file__).parents[2] / "data" / "sandbox.env"
 
@@ -85,7 +86,7 @@ def materialize(sandbox_env: dict[str, str], sandbox: Sandbox, warehouse_path: P
             resources={
                 "warehouse": WarehouseResource(path=str(warehouse_path)),
                 "migrations": MigrationsResource(path=migrations_path),
-                "platforms": PlatformsResource(sandbox_in_process=True, client_rate_limits=False),
+                "platforms": InProcessPlatforms(client_rate_limits=False),
             },
         )
 

@@ -4,8 +4,8 @@ named, min/max prices in fen, an https first image and the Kuaishou category in 
 import dagster as dg
 import pytest
 
-from connectors.sandbox.app import Sandbox
 from connectors.warehouse import Warehouse, migration_status
+from sandbox.app import Sandbox
 from tests.assets.conftest import Materialize
 
 

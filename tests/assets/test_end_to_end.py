@@ -10,8 +10,8 @@ from collections import Counter
 import dagster as dg
 import pytest
 
-from connectors.sandbox.app import Sandbox
 from connectors.warehouse import Warehouse, migration_status
+from sandbox.app import Sandbox
 from tests.assets.conftest import Materialize
 
 

@@ -8,8 +8,8 @@ quarantined as off-shelf, not forgotten), and leaves the rest unread.
 import dagster as dg
 import pytest
 
-from connectors.sandbox.app import Sandbox
 from connectors.warehouse import Warehouse, migration_status
+from sandbox.app import Sandbox
 from tests.assets.conftest import Materialize
 
 SHOP = "demo-taobao-shop"

@@ -11,8 +11,8 @@ from typing import Any
 import dagster as dg
 import pytest
 
-from connectors.sandbox.app import Sandbox
 from connectors.warehouse import Warehouse
+from sandbox.app import Sandbox
 from tests.assets.conftest import TAOBAO_DEMO_SOURCE, Materialize, materialize_migrations_file
 
 MIGRATION = f"""

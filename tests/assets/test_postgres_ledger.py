@@ -14,13 +14,14 @@ import psycopg
 import pytest
 
 from assets import extract, publish, report, transform
-from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
+from assets.resources import MigrationsResource, WarehouseResource
 from connectors.ledger import PostgresLedger
-from connectors.sandbox.app import Sandbox
 from connectors.warehouse import Warehouse, migration_status
 from listings.model import Listing
+from sandbox.app import Sandbox
 from tests.assets.conftest import TAOBAO_DEMO_SOURCE
 from tests.connectors.conftest import POSTGRES_URL
+from tests.inprocess import InProcessPlatforms
 
 KEY = "taobao-demo"
 QUOTA = 10
@@ -78,7 +79,7 @@ def run(
                 path=str(warehouse_path), ledger_url=POSTGRES_URL, ledger_schema=schema
             ),
             "migrations": MigrationsResource(path=str(path)),
-            "platforms": PlatformsResource(sandbox_in_process=True, client_rate_limits=False),
+            "platforms": InProcessPlatforms(client_rate_limits=False),
         },
     )
     assert result.success

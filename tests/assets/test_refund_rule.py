@@ -4,8 +4,8 @@ rule and the category's list (from open.item.category.config), and nothing reach
 import dagster as dg
 import pytest
 
-from connectors.sandbox.app import Sandbox
 from connectors.warehouse import Warehouse, migration_status
+from sandbox.app import Sandbox
 from tests.assets.conftest import TAOBAO_DEMO_SOURCE, Materialize, materialize_migrations_file
 
 REFUND_RULE_2 = f"""

@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from banjia.cli_categories import categories
-from connectors.sandbox.app import Sandbox
 from connectors.warehouse import Warehouse, migration_status
+from sandbox.app import Sandbox
 from tests.assets.conftest import (  # noqa: F401  (fixtures of the in-process pipeline)
     TAOBAO_DEMO_SOURCE,
     Materialize,

@@ -31,11 +31,11 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from connectors.sandbox.credentials import TAOBAO_APP_KEY, TAOBAO_APP_SECRET, TAOBAO_SESSIONS
-from connectors.sandbox.taobao_top import TaobaoSandbox, build_taobao_app
 from connectors.taobao import ParseProblem, TaobaoClient, parse_item
 from connectors.taobao.client import MAX_DEPTH
 from listings.model import Listing
+from sandbox.credentials import TAOBAO_APP_KEY, TAOBAO_APP_SECRET, TAOBAO_SESSIONS
+from sandbox.taobao_top import TaobaoSandbox, build_taobao_app
 
 BENCH_SHOP = "bench-shop"
 BENCH_SESSION = "sandbox-taobao-session-bench"

@@ -14,8 +14,8 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from connectors.sandbox.taobao_images import SHAPES, render_image
 from listings.images import PreparedImage, prepare_main_image
+from sandbox.taobao_images import SHAPES, render_image
 
 N = int(os.environ.get("BANJIA_BENCH_IMAGES", "40"))
 

@@ -36,12 +36,12 @@ import pytest
 from connectors.kuaishou import KuaishouClient, KuaishouThrottledError
 from connectors.ledger import Ledger
 from connectors.publishing import publish_drafts
-from connectors.sandbox.credentials import (
+from connectors.warehouse import Warehouse
+from sandbox.credentials import (
     KUAISHOU_ACCESS_TOKEN,
     KUAISHOU_APP_KEY,
     KUAISHOU_SIGN_SECRET,
 )
-from connectors.warehouse import Warehouse
 from tests.chaos.harness import emulator_state, serve_emulator, stage
 from tests.chaos.publisher import build_jobs
 from tests.connectors.conftest import postgres_ledgers, postgres_url  # noqa: F401 (fixtures)

@@ -31,7 +31,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.types import Message, Receive, Scope, Send
 
-from connectors.sandbox.kuaishou_open import FaultKind, KuaishouSandbox, build_kuaishou_app
+from sandbox.kuaishou_open import FaultKind, KuaishouSandbox, build_kuaishou_app
 
 CREATE, LOOKUP, REPORT = "open.item.new", "open.item.list.get", "open.supply.item.sync"
 FAULT_RATES: dict[str, dict[FaultKind, float]] = {

@@ -20,18 +20,18 @@ import httpx
 
 from assets.transform import _draft_row
 from connectors.kuaishou import KuaishouClient
-from connectors.sandbox.category_tree import CategoryTree
-from connectors.sandbox.credentials import (
-    KUAISHOU_ACCESS_TOKEN,
-    KUAISHOU_APP_KEY,
-    KUAISHOU_SIGN_SECRET,
-)
-from connectors.sandbox.taobao_images import render_image
 from connectors.warehouse import Warehouse
 from listings.categories import CategoryDecision
 from listings.draft import KuaishouDraft
 from listings.drafting import build_draft
 from listings.migrations import Migration
+from sandbox.category_tree import CategoryTree
+from sandbox.credentials import (
+    KUAISHOU_ACCESS_TOKEN,
+    KUAISHOU_APP_KEY,
+    KUAISHOU_SIGN_SECRET,
+)
+from sandbox.taobao_images import render_image
 from tests.samples import tshirt
 
 PROJECT = Path(__file__).parents[2]

@@ -30,12 +30,12 @@ from assets.publish import _hosted_images, _hosted_only, _load_drafts, _report_f
 from connectors.http import PlatformError
 from connectors.kuaishou import KuaishouClient, build_item_new_param
 from connectors.publishing import PublishJob, flush_supply_outbox, publish_drafts
-from connectors.sandbox.credentials import (
+from connectors.warehouse import Warehouse
+from sandbox.credentials import (
     KUAISHOU_ACCESS_TOKEN,
     KUAISHOU_APP_KEY,
     KUAISHOU_SIGN_SECRET,
 )
-from connectors.warehouse import Warehouse
 from tests.samples import sample_migration
 
 SIMULATED_HOURS = 24

@@ -15,8 +15,8 @@ import psycopg
 import pytest
 
 from connectors.ledger import Ledger, PostgresLedger
-from connectors.sandbox.app import Sandbox
 from connectors.warehouse import Warehouse
+from sandbox.app import Sandbox
 
 POSTGRES_URL = os.environ.get(
     "BANJIA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"

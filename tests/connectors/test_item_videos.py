@@ -14,14 +14,14 @@ import pytest
 
 from connectors.item_videos import VideoOutcome, host_videos
 from connectors.kuaishou import KuaishouClient
-from connectors.sandbox.app import Sandbox, build_sandbox_app
-from connectors.sandbox.credentials import (
+from connectors.warehouse import Warehouse
+from sandbox.app import Sandbox, build_sandbox_app
+from sandbox.credentials import (
     KUAISHOU_ACCESS_TOKEN,
     KUAISHOU_APP_KEY,
     KUAISHOU_SIGN_SECRET,
 )
-from connectors.sandbox.videos import video_file
-from connectors.warehouse import Warehouse
+from sandbox.videos import video_file
 
 ORIGIN = "https://sandbox.local"
 

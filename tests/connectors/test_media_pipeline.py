@@ -16,14 +16,14 @@ import pytest
 from connectors import media
 from connectors.kuaishou import KuaishouClient
 from connectors.media import MediaOutcome, rehost_images
-from connectors.sandbox.app import Sandbox, build_sandbox_app
-from connectors.sandbox.credentials import (
+from connectors.warehouse import Warehouse
+from listings.images import is_three_four
+from sandbox.app import Sandbox, build_sandbox_app
+from sandbox.credentials import (
     KUAISHOU_ACCESS_TOKEN,
     KUAISHOU_APP_KEY,
     KUAISHOU_SIGN_SECRET,
 )
-from connectors.warehouse import Warehouse
-from listings.images import is_three_four
 
 IMG = "https://sandbox.local/taobao/img"
 FOREIGN_CDN = "https://img.foreign-cdn.example"

@@ -18,14 +18,14 @@ import pytest
 from connectors.kuaishou import KuaishouClient
 from connectors.ledger import Ledger
 from connectors.publishing import PublishJob, PublishOutcome, publish_drafts
-from connectors.sandbox.app import Sandbox, build_sandbox_app
-from connectors.sandbox.credentials import (
+from connectors.warehouse import Warehouse
+from listings.migrations import Migration
+from sandbox.app import Sandbox, build_sandbox_app
+from sandbox.credentials import (
     KUAISHOU_ACCESS_TOKEN,
     KUAISHOU_APP_KEY,
     KUAISHOU_SIGN_SECRET,
 )
-from connectors.warehouse import Warehouse
-from listings.migrations import Migration
 from tests.connectors.conftest import LedgerFactory, without_qps_limits
 from tests.connectors.test_publishing import (  # the emulator, client and warehouse fixtures
     M,

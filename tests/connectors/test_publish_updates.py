@@ -12,8 +12,8 @@ from typing import Any
 from connectors.kuaishou import KuaishouClient
 from connectors.ledger import Ledger
 from connectors.publishing import PublishJob, PublishOutcome, publish_drafts
-from connectors.sandbox.app import Sandbox
 from listings.migrations import Migration
+from sandbox.app import Sandbox
 from tests.connectors.test_publishing import (  # the emulator, client and warehouse fixtures
     M,
     _jobs,

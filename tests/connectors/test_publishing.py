@@ -15,18 +15,18 @@ from connectors.kuaishou import (
 )
 from connectors.ledger import Ledger
 from connectors.publishing import PublishJob, PublishOutcome, flush_supply_outbox, publish_drafts
-from connectors.sandbox.app import Sandbox, build_sandbox_app
-from connectors.sandbox.credentials import (
-    KUAISHOU_ACCESS_TOKEN,
-    KUAISHOU_APP_KEY,
-    KUAISHOU_SIGN_SECRET,
-)
-from connectors.sandbox.taobao_images import render_image
 from listings.categories import CategoryDecision
 from listings.draft import KuaishouDraft
 from listings.drafting import build_draft
 from listings.migrations import Migration
 from listings.supply import SupplyReport
+from sandbox.app import Sandbox, build_sandbox_app
+from sandbox.credentials import (
+    KUAISHOU_ACCESS_TOKEN,
+    KUAISHOU_APP_KEY,
+    KUAISHOU_SIGN_SECRET,
+)
+from sandbox.taobao_images import render_image
 from tests.samples import tshirt
 
 M = "tb-test"

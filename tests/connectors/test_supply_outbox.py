@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from connectors.kuaishou import KuaishouClient
 from connectors.ledger import Ledger
 from connectors.publishing import ReportOutcome, flush_supply_outbox
-from connectors.sandbox.app import Sandbox
 from listings.migrations import Migration
+from sandbox.app import Sandbox
 from tests.connectors.test_publishing import (  # the emulator, client and warehouse fixtures
     M,
     _jobs,

@@ -14,8 +14,8 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 
 from connectors.alibaba1688 import Alibaba1688Client
-from connectors.sandbox.alibaba_aop import Alibaba1688Sandbox, build_1688_app
-from connectors.sandbox.alibaba_credentials import (
+from sandbox.alibaba_aop import Alibaba1688Sandbox, build_1688_app
+from sandbox.alibaba_credentials import (
     ALIBABA1688_APP_KEY,
     ALIBABA1688_APP_SECRET,
     ALIBABA1688_OWN_TOKEN,

@@ -37,9 +37,9 @@ from connectors.alibaba1688 import (
 )
 from connectors.alibaba1688.client import CROSS_PRODUCT_API, MAX_PAGE_SIZE
 from connectors.http import Redactor
-from connectors.sandbox.alibaba_aop import Alibaba1688Sandbox
-from connectors.sandbox.alibaba_catalog import CATALOG_EPOCH, generate_catalog, shop_profile
-from connectors.sandbox.alibaba_credentials import (
+from sandbox.alibaba_aop import Alibaba1688Sandbox
+from sandbox.alibaba_catalog import CATALOG_EPOCH, generate_catalog, shop_profile
+from sandbox.alibaba_credentials import (
     ALIBABA1688_DISTRIBUTOR_TOKEN,
     ALIBABA1688_SUPPLIER_TOKEN,
 )

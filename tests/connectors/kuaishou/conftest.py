@@ -14,12 +14,12 @@ from connectors.kuaishou import (
     ItemNewParam,
     KuaishouClient,
 )
-from connectors.sandbox.credentials import (
+from sandbox.credentials import (
     KUAISHOU_ACCESS_TOKEN,
     KUAISHOU_APP_KEY,
     KUAISHOU_SIGN_SECRET,
 )
-from connectors.sandbox.kuaishou_open import KuaishouSandbox, build_kuaishou_app
+from sandbox.kuaishou_open import KuaishouSandbox, build_kuaishou_app
 from tests.samples import TSHIRT_CATEGORY, tshirt_item_param
 
 BASE_URL = "http://kuaishou.sandbox"

@@ -20,8 +20,8 @@ from connectors.kuaishou import (
     SuggestionCache,
     cached_suggestions,
 )
-from connectors.sandbox.kuaishou_open import SHANGHAI, KuaishouSandbox
 from connectors.warehouse import Warehouse
+from sandbox.kuaishou_open import SHANGHAI, KuaishouSandbox
 
 anyio = pytest.mark.anyio
 

@@ -34,12 +34,12 @@ from connectors.kuaishou import (
     sign,
 )
 from connectors.kuaishou.models import CategoryConfig, CategoryConfigDetail, PropConfig
-from connectors.sandbox.credentials import (
+from sandbox.credentials import (
     KUAISHOU_ACCESS_TOKEN,
     KUAISHOU_SELLER_ID,
     KUAISHOU_SIGN_SECRET,
 )
-from connectors.sandbox.kuaishou_open import SHANGHAI, KuaishouSandbox, build_kuaishou_app
+from sandbox.kuaishou_open import SHANGHAI, KuaishouSandbox, build_kuaishou_app
 
 BASE_URL = "http://kuaishou.sandbox"
 LEAF, ROOT = 90011, 90001

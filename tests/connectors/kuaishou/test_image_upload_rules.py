@@ -10,9 +10,9 @@ import pytest
 from PIL import Image, ImageDraw
 
 from connectors.kuaishou import KuaishouClient, KuaishouValidationError
-from connectors.sandbox.kuaishou_open import KuaishouSandbox
-from connectors.sandbox.taobao_images import render_image
 from listings.images import fit_for_kuaishou, prepare_main_image
+from sandbox.kuaishou_open import KuaishouSandbox
+from sandbox.taobao_images import render_image
 
 anyio = pytest.mark.anyio
 

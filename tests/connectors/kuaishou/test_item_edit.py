@@ -28,7 +28,7 @@ from connectors.kuaishou import (
     StockChangeType,
     UpdateSkuDTO,
 )
-from connectors.sandbox.kuaishou_open import KuaishouSandbox
+from sandbox.kuaishou_open import KuaishouSandbox
 
 anyio = pytest.mark.anyio
 

@@ -20,13 +20,13 @@ from connectors.kuaishou import (
     KuaishouNotFoundError,
     KuaishouValidationError,
 )
-from connectors.sandbox.app import Sandbox, build_sandbox_app
-from connectors.sandbox.credentials import (
+from sandbox.app import Sandbox, build_sandbox_app
+from sandbox.credentials import (
     KUAISHOU_ACCESS_TOKEN,
     KUAISHOU_APP_KEY,
     KUAISHOU_SIGN_SECRET,
 )
-from connectors.sandbox.kuaishou_open import SHANGHAI, KuaishouSandbox
+from sandbox.kuaishou_open import SHANGHAI, KuaishouSandbox
 
 anyio = pytest.mark.anyio
 

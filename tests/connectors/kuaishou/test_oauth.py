@@ -22,14 +22,14 @@ from connectors.kuaishou import (
     KuaishouTokenExpiredError,
     OAuthTokens,
 )
-from connectors.sandbox.credentials import (
+from sandbox.credentials import (
     KUAISHOU_ACCESS_TOKEN,
     KUAISHOU_APP_KEY,
     KUAISHOU_APP_SECRET,
     KUAISHOU_SELLER_ID,
 )
-from connectors.sandbox.kuaishou_oauth import open_id_of
-from connectors.sandbox.kuaishou_open import SHANGHAI, KuaishouSandbox, build_kuaishou_app
+from sandbox.kuaishou_oauth import open_id_of
+from sandbox.kuaishou_open import SHANGHAI, KuaishouSandbox, build_kuaishou_app
 
 BASE_URL = "http://kuaishou.sandbox"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)

@@ -17,10 +17,10 @@ from connectors.platforms import (
     kuaishou_client,
     kuaishou_token_manager,
 )
-from connectors.sandbox.credentials import KUAISHOU_APP_KEY, KUAISHOU_APP_SECRET
-from connectors.sandbox.inprocess import in_process_transport, reset_in_process_sandbox
 from connectors.warehouse import Warehouse
 from listings.migrations import Migration, MigrationsConfigError, parse_migrations
+from sandbox.credentials import KUAISHOU_APP_KEY, KUAISHOU_APP_SECRET
+from sandbox.inprocess import in_process_transport, reset_in_process_sandbox
 
 anyio = pytest.mark.anyio
 

@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from connectors.kuaishou import AuditStatus, ItemNewParam, KuaishouClient, KuaishouThrottledError
-from connectors.sandbox.credentials import KUAISHOU_SELLER_ID
-from connectors.sandbox.kuaishou_open import (
+from sandbox.credentials import KUAISHOU_SELLER_ID
+from sandbox.kuaishou_open import (
     SHANGHAI,
     KuaishouSandbox,
     build_kuaishou_app,

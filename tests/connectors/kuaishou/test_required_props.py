@@ -12,13 +12,13 @@ from assets.categories import prop_specs_of
 from connectors.kuaishou import KuaishouClient
 from connectors.kuaishou.convert import build_item_new_param
 from connectors.kuaishou.errors import KuaishouValidationError
-from connectors.sandbox.kuaishou_open import KuaishouSandbox
 from listings.categories import CategoryDecision
 from listings.category_props import PropAliases, with_category_props
 from listings.draft import KuaishouDraft
 from listings.drafting import build_draft
 from listings.migrations import Migration
 from listings.model import ItemProp
+from sandbox.kuaishou_open import KuaishouSandbox
 from tests.connectors.kuaishou.conftest import LEAF_CATEGORY, MakeParam
 from tests.samples import tshirt
 

@@ -29,14 +29,14 @@ from connectors.kuaishou import (
     TokenSet,
     WarehouseTokenStore,
 )
-from connectors.sandbox.credentials import (
+from connectors.warehouse import Warehouse
+from sandbox.credentials import (
     KUAISHOU_ACCESS_TOKEN,
     KUAISHOU_APP_KEY,
     KUAISHOU_APP_SECRET,
     KUAISHOU_SELLER_ID,
 )
-from connectors.sandbox.kuaishou_open import SHANGHAI, KuaishouSandbox, build_kuaishou_app
-from connectors.warehouse import Warehouse
+from sandbox.kuaishou_open import SHANGHAI, KuaishouSandbox, build_kuaishou_app
 
 BASE_URL = "http://kuaishou.sandbox"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)

@@ -25,12 +25,12 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 
 from connectors.pinduoduo import PinduoduoClient
-from connectors.sandbox.pdd_credentials import (
+from sandbox.pdd_credentials import (
     PDD_CLIENT_ID,
     PDD_CLIENT_SECRET,
     PDD_DEMO_ACCESS_TOKEN,
 )
-from connectors.sandbox.pdd_open import PinduoduoSandbox, build_pdd_app
+from sandbox.pdd_open import PinduoduoSandbox, build_pdd_app
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ORIGIN = "http://sandbox"

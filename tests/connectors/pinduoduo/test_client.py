@@ -40,14 +40,14 @@ from connectors.pinduoduo import (
     parse_goods,
 )
 from connectors.pinduoduo.signing import sign
-from connectors.sandbox.pdd_catalog import (
+from listings.model import ListingStatus
+from sandbox.pdd_catalog import (
     CATALOG_EPOCH,
     CREATED_SPAN,
     CatalogGoods,
     generate_catalog,
 )
-from connectors.sandbox.pdd_open import PinduoduoSandbox
-from listings.model import ListingStatus
+from sandbox.pdd_open import PinduoduoSandbox
 
 from .conftest import DEMO_SHOP, ORIGIN, ROUTER_URL, MakeClient, load_fixture
 

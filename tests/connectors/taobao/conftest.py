@@ -13,9 +13,9 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from connectors.sandbox.credentials import TAOBAO_APP_KEY, TAOBAO_APP_SECRET
-from connectors.sandbox.taobao_top import TaobaoSandbox, build_taobao_app
 from connectors.taobao import TaobaoClient
+from sandbox.credentials import TAOBAO_APP_KEY, TAOBAO_APP_SECRET
+from sandbox.taobao_top import TaobaoSandbox, build_taobao_app
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ORIGIN = "http://sandbox"

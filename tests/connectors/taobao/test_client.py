@@ -18,9 +18,6 @@ import pytest
 from PIL import Image
 
 from connectors.http import Redactor
-from connectors.sandbox.taobao_catalog import CATALOG_EPOCH, generate_catalog
-from connectors.sandbox.taobao_images import render_image
-from connectors.sandbox.taobao_top import TaobaoSandbox
 from connectors.taobao import (
     ParseProblem,
     TaobaoArgumentError,
@@ -37,6 +34,9 @@ from connectors.taobao import (
 )
 from connectors.taobao.client import MAX_BATCH
 from connectors.taobao.parse import CHINA_TZ
+from sandbox.taobao_catalog import CATALOG_EPOCH, generate_catalog
+from sandbox.taobao_images import render_image
+from sandbox.taobao_top import TaobaoSandbox
 
 from .conftest import DEMO_SHOP, ORIGIN, TMALL_SESSION, MakeClient, load_fixture
 

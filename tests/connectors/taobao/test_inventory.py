@@ -2,9 +2,9 @@
 
 import asyncio
 
-from connectors.sandbox.taobao_top import TaobaoSandbox
 from connectors.sources import TaobaoReader
 from listings.cursor import ExtractCursor
+from sandbox.taobao_top import TaobaoSandbox
 from tests.connectors.taobao.conftest import MakeClient
 
 SHOP = "demo-taobao-shop"

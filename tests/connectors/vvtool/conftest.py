@@ -9,13 +9,13 @@ import httpx
 import pytest
 
 from connectors.kuaishou import ItemNewParam
-from connectors.sandbox.vvtool import VvtoolSandbox, build_vvtool_app
-from connectors.sandbox.vvtool_credentials import (
+from connectors.vvtool import VvtoolClient, VvtoolItemNewRequest, to_vvtool_request
+from sandbox.vvtool import VvtoolSandbox, build_vvtool_app
+from sandbox.vvtool_credentials import (
     VVTOOL_CLIENT_ID,
     VVTOOL_CLIENT_SECRET,
     VVTOOL_SHOP_ID,
 )
-from connectors.vvtool import VvtoolClient, VvtoolItemNewRequest, to_vvtool_request
 from tests.samples import TSHIRT_CATEGORY, tshirt_item_param
 
 BASE_URL = "http://vvtool.sandbox"

@@ -18,12 +18,6 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 
 from connectors.publisher import is_quota_exhausted
-from connectors.sandbox.vvtool import ITEM_NEW, OPEN_ITEM, VvtoolSandbox, build_vvtool_app
-from connectors.sandbox.vvtool_credentials import (
-    VVTOOL_CLIENT_ID,
-    VVTOOL_CLIENT_SECRET,
-    VVTOOL_SHOP_ID,
-)
 from connectors.vvtool import (
     DEFAULT_RATE_PER_SECOND,
     VvtoolAbnormalError,
@@ -40,6 +34,12 @@ from connectors.vvtool import (
     VvtoolValidationError,
 )
 from connectors.vvtool.rules import violations
+from sandbox.vvtool import ITEM_NEW, OPEN_ITEM, VvtoolSandbox, build_vvtool_app
+from sandbox.vvtool_credentials import (
+    VVTOOL_CLIENT_ID,
+    VVTOOL_CLIENT_SECRET,
+    VVTOOL_SHOP_ID,
+)
 from tests.connectors.vvtool.conftest import BASE_URL, TOKEN_URL, item_request
 
 anyio = pytest.mark.anyio
@@ -407,7 +407,7 @@ async def test_the_client_limiter_never_exceeds_10_in_any_second(sandbox: Vvtool
 
 @anyio
 async def test_the_emulator_works_mounted_under_a_prefix(sandbox: VvtoolSandbox) -> None:
-    """How `connectors.sandbox.app` mounts it: `Mount("/vvtool", app=build_vvtool_app(...))`."""
+    """How `sandbox.app` mounts it: `Mount("/vvtool", app=build_vvtool_app(...))`."""
     app = Starlette(routes=[Mount("/vvtool", app=build_vvtool_app(sandbox))])
     async with VvtoolClient(
         base_url="http://sandbox.local/vvtool",

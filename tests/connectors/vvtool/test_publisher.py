@@ -6,8 +6,6 @@ import pytest
 
 from connectors.kuaishou import ItemInfo, ItemNewParam, ItemNewResult, KuaishouClient
 from connectors.publisher import Publisher, supports_image_upload, supports_supply_report
-from connectors.sandbox.vvtool import VvtoolSandbox
-from connectors.sandbox.vvtool_credentials import VVTOOL_SHOP_ID
 from connectors.vvtool import (
     VvtoolClient,
     VvtoolKuaishouDuplicateError,
@@ -15,6 +13,8 @@ from connectors.vvtool import (
     VvtoolUnsupportedError,
     to_vvtool_request,
 )
+from sandbox.vvtool import VvtoolSandbox
+from sandbox.vvtool_credentials import VVTOOL_SHOP_ID
 from tests.connectors.vvtool.conftest import item_param
 
 anyio = pytest.mark.anyio

@@ -42,11 +42,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from connectors.sandbox.credentials import TAOBAO_APP_KEY, TAOBAO_APP_SECRET, TAOBAO_SESSIONS
-from connectors.sandbox.taobao_catalog import catalog_num_iids, generate_catalog
-from connectors.sandbox.taobao_images import render_image
-from connectors.sandbox.videos import video_response
 from connectors.taobao.signing import SIGN_METHODS, sign
+from sandbox.credentials import TAOBAO_APP_KEY, TAOBAO_APP_SECRET, TAOBAO_SESSIONS
+from sandbox.taobao_catalog import catalog_num_iids, generate_catalog
+from sandbox.taobao_images import render_image
+from sandbox.videos import video_response
 
 __all__ = [
     "DEFAULT_SHOP_SIZES",

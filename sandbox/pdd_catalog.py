@@ -32,9 +32,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from connectors.sandbox.taobao_images import is_oversize_item
-from connectors.sandbox.videos import video_file
 from connectors.taobao.parse import CHINA_TZ
+from sandbox.taobao_images import is_oversize_item
+from sandbox.videos import video_file
 
 __all__ = [
     "CATALOG_EPOCH",

@@ -46,15 +46,15 @@ from connectors.alibaba1688.signing import (
     aop_signature,
     url_path,
 )
-from connectors.sandbox.alibaba_catalog import generate_catalog, shop_profile
-from connectors.sandbox.alibaba_credentials import (
+from sandbox.alibaba_catalog import generate_catalog, shop_profile
+from sandbox.alibaba_credentials import (
     ALIBABA1688_ACCESS_TOKENS,
     ALIBABA1688_APP_KEY,
     ALIBABA1688_APP_SECRET,
 )
-from connectors.sandbox.taobao_images import render_image
-from connectors.sandbox.taobao_top import _form_params
-from connectors.sandbox.videos import video_response
+from sandbox.taobao_images import render_image
+from sandbox.taobao_top import _form_params
+from sandbox.videos import video_response
 
 __all__ = [
     "DEFAULT_SHOP_SIZES",

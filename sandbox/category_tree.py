@@ -13,7 +13,7 @@ from pathlib import Path
 __all__ = ["DEFAULT_TREE_PATH", "CategoryNode", "CategoryTree"]
 
 DEFAULT_TREE_PATH = (
-    Path(__file__).resolve().parents[2] / "data" / "categories" / "kuaishou_sandbox_tree.csv"
+    Path(__file__).resolve().parents[1] / "data" / "categories" / "kuaishou_sandbox_tree.csv"
 )
 
 

@@ -15,11 +15,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 
-from connectors.sandbox.alibaba_aop import Alibaba1688Sandbox, build_1688_app
-from connectors.sandbox.kuaishou_open import KuaishouSandbox, build_kuaishou_app
-from connectors.sandbox.pdd_open import PinduoduoSandbox, build_pdd_app
-from connectors.sandbox.taobao_top import TaobaoSandbox, build_taobao_app
-from connectors.sandbox.vvtool import VvtoolSandbox, build_vvtool_app
+from sandbox.alibaba_aop import Alibaba1688Sandbox, build_1688_app
+from sandbox.kuaishou_open import KuaishouSandbox, build_kuaishou_app
+from sandbox.pdd_open import PinduoduoSandbox, build_pdd_app
+from sandbox.taobao_top import TaobaoSandbox, build_taobao_app
+from sandbox.vvtool import VvtoolSandbox, build_vvtool_app
 
 __all__ = ["Sandbox", "build_sandbox_app"]
 

@@ -45,10 +45,10 @@ from connectors.kuaishou.video import (
     item_video_violations,
     looks_like_mp4,
 )
-from connectors.sandbox import kuaishou_open as gateway
+from sandbox import kuaishou_open as gateway
 
 if TYPE_CHECKING:
-    from connectors.sandbox.kuaishou_open import KuaishouSandbox, StoredItem, UploadedFile
+    from sandbox.kuaishou_open import KuaishouSandbox, StoredItem, UploadedFile
 
 __all__ = [
     "HANDLERS",

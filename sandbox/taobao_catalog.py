@@ -27,8 +27,8 @@ from decimal import Decimal
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from connectors.sandbox.taobao_images import is_oversize_item
-from connectors.sandbox.videos import video_file
+from sandbox.taobao_images import is_oversize_item
+from sandbox.videos import video_file
 
 __all__ = ["CATALOG_EPOCH", "catalog_num_iids", "generate_catalog", "image_url"]
 

@@ -50,19 +50,19 @@ from starlette.routing import Route
 
 from connectors.kuaishou.models import CategoryConfig
 from connectors.kuaishou.rules import describe
-from connectors.sandbox.category_tree import DEFAULT_TREE_PATH, CategoryTree
-from connectors.sandbox.kuaishou_open import (
+from connectors.vvtool.rules import violations
+from sandbox.category_tree import DEFAULT_TREE_PATH, CategoryTree
+from sandbox.kuaishou_open import (
     SHANGHAI,
     Result,
     SandboxApiError,
     default_category_config,
 )
-from connectors.sandbox.vvtool_credentials import (
+from sandbox.vvtool_credentials import (
     VVTOOL_CLIENT_ID,
     VVTOOL_CLIENT_SECRET,
     VVTOOL_SHOP_ID,
 )
-from connectors.vvtool.rules import violations
 
 __all__ = [
     "ITEM_NEW",

@@ -11,9 +11,9 @@ import httpx
 import pytest
 from PIL import Image
 
-from connectors.sandbox.app import Sandbox, build_sandbox_app
-from connectors.sandbox.taobao_images import OVERSIZE_BYTES, render_image
-from connectors.sandbox.videos import video_file
+from sandbox.app import Sandbox, build_sandbox_app
+from sandbox.taobao_images import OVERSIZE_BYTES, render_image
+from sandbox.videos import video_file
 
 ORIGIN = "https://sandbox.local"
 

@@ -1,6 +1,6 @@
 """The 1688 AOP sandbox's well-known credentials.
 
-Not secrets: they open only the local emulator (`connectors.sandbox.alibaba_aop`). A production
+Not secrets: they open only the local emulator (`sandbox.alibaba_aop`). A production
 deployment exports the real appKey / appSecret and each member's access token under env var names
 that the migrations file points at, never in code.
 """

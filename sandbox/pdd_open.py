@@ -31,11 +31,11 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from connectors.pinduoduo.signing import sign
-from connectors.sandbox.pdd_catalog import CatalogGoods, generate_catalog
-from connectors.sandbox.pdd_credentials import PDD_ACCESS_TOKENS, PDD_CLIENT_ID, PDD_CLIENT_SECRET
-from connectors.sandbox.taobao_images import render_image
-from connectors.sandbox.taobao_top import SandboxCall, _form_params
-from connectors.sandbox.videos import video_response
+from sandbox.pdd_catalog import CatalogGoods, generate_catalog
+from sandbox.pdd_credentials import PDD_ACCESS_TOKENS, PDD_CLIENT_ID, PDD_CLIENT_SECRET
+from sandbox.taobao_images import render_image
+from sandbox.taobao_top import SandboxCall, _form_params
+from sandbox.videos import video_response
 
 __all__ = [
     "DEFAULT_SHOP_SIZES",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import httpx
 from starlette.applications import Starlette
 
-from connectors.sandbox.app import Sandbox, build_sandbox_app
+from sandbox.app import Sandbox, build_sandbox_app
 
 __all__ = ["in_process_sandbox", "in_process_transport", "reset_in_process_sandbox"]
 

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Final
 
-from connectors.sandbox.taobao_images import is_oversize_item
-from connectors.sandbox.videos import video_file
+from sandbox.taobao_images import is_oversize_item
+from sandbox.videos import video_file
 
 __all__ = [
     "CATALOG_EPOCH",

@@ -1,6 +1,6 @@
 """The vv-tool sandbox's well-known credentials.
 
-Not secrets: they open only the local emulator (`connectors.sandbox.vvtool`). A production deployment
+Not secrets: they open only the local emulator (`sandbox.vvtool`). A production deployment
 exports the real vv-tool Account / Accessskey under env var names that the migrations file points at,
 never in code. The shop id is the sandbox Kuaishou merchant's, as if that merchant had authorized
 vv-tool for its shop.
@@ -8,7 +8,7 @@ vv-tool for its shop.
 
 from __future__ import annotations
 
-from connectors.sandbox.credentials import KUAISHOU_SELLER_ID
+from sandbox.credentials import KUAISHOU_SELLER_ID
 
 __all__ = ["VVTOOL_CLIENT_ID", "VVTOOL_CLIENT_SECRET", "VVTOOL_SHOP_ID"]
 

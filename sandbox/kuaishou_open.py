@@ -51,17 +51,17 @@ from starlette.routing import Route
 from connectors.kuaishou.models import CategoryConfig, CategoryConfigDetail, PropConfig
 from connectors.kuaishou.rules import describe, violations
 from connectors.kuaishou.signing import SignMethod, sign
-from connectors.sandbox import kuaishou_material as material  # read only when called: a cycle
-from connectors.sandbox.category_tree import DEFAULT_TREE_PATH, CategoryTree
-from connectors.sandbox.credentials import (
+from listings.images import white_border
+from sandbox import kuaishou_material as material  # read only when called: a cycle
+from sandbox.category_tree import DEFAULT_TREE_PATH, CategoryTree
+from sandbox.credentials import (
     KUAISHOU_ACCESS_TOKEN,
     KUAISHOU_APP_KEY,
     KUAISHOU_APP_SECRET,
     KUAISHOU_SELLER_ID,
     KUAISHOU_SIGN_SECRET,
 )
-from connectors.sandbox.kuaishou_oauth import DEFAULT_SCOPES, SandboxOAuth, oauth_routes
-from listings.images import white_border
+from sandbox.kuaishou_oauth import DEFAULT_SCOPES, SandboxOAuth, oauth_routes
 
 __all__ = [
     "IMAGE_HOST",
