@@ -17,11 +17,12 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from assets.migrations import migrations_path
 from assets.partitions import migration_partitions
+from listings.china_time import CHINA_TZ_NAME
 from listings.migrations import MigrationsConfigError, parse_migrations
+from pipeline.settings import load_settings
 
-CHINA_TZ = "Asia/Shanghai"
+CHINA_TZ = CHINA_TZ_NAME
 
 migrate_job = dg.define_asset_job(
     name="migrate",
@@ -68,7 +69,7 @@ def weekly_compliance(context: dg.ScheduleEvaluationContext) -> Iterator[dg.RunR
 
 def _file_keys() -> list[str]:
     """The keys in the migrations file as it is now (not the copy the code location loaded)."""
-    path = migrations_path()
+    path = load_settings().migrations
     return parse_migrations(path.read_text(encoding="utf-8"), source=str(path)).keys
 
 

@@ -2,6 +2,6 @@
 
 import dagster as dg
 
-from assets.migrations import load_migrations
+from pipeline.migrations_file import load_migrations
 
 migration_partitions = dg.StaticPartitionsDefinition(load_migrations().keys)

@@ -1,38 +1,21 @@
-"""Dagster resources: thin, configurable wrappers over the plain clients of `connectors/`.
+"""Dagster resources: thin, configurable wrappers over the plain objects of `store/` and `pipeline/`.
 
-Every field left empty falls back to its env var at run time (`BANJIA_WAREHOUSE`, `BANJIA_MIGRATIONS`,
-`BANJIA_ENDPOINTS`, `BANJIA_SANDBOX_URL`), then to the embedded default: the sandbox and DuckDB.
+Every field left empty takes its value from the settings (`pipeline.settings`: `BANJIA_WAREHOUSE`,
+`BANJIA_LEDGER_URL`, `BANJIA_MIGRATIONS`, `BANJIA_ENDPOINTS`, `BANJIA_SANDBOX_URL`), whose defaults
+are the embedded ones: the sandbox and DuckDB.
 """
 
-import os
-from collections.abc import Mapping
 from pathlib import Path
 
 import dagster as dg
 from pydantic import Field
 
-from assets.migrations import DEFAULT_WAREHOUSE, load_migrations, migrations_path
-from connectors.kuaishou import KuaishouClient
-from connectors.kuaishou.tokens import TokenManager
-from connectors.ledger import Ledger, PostgresLedger
-from connectors.platforms import (
-    PRODUCTION_KUAISHOU_URL,
-    AsyncTransport,
-    Endpoints,
-    EndpointsMode,
-    HttpClient,
-    SourceClient,
-    kuaishou_client,
-    kuaishou_token_manager,
-    media_fetcher,
-    publisher,
-    source_client,
-)
-from connectors.publisher import Publisher
-from connectors.warehouse import Warehouse
+from connectors.platforms import AsyncTransport
 from listings.migrations import Migration, MigrationsFile
-
-DEFAULT_SANDBOX_URL = "http://127.0.0.1:8765"
+from pipeline.clients import Platforms
+from pipeline.migrations_file import load_migrations
+from pipeline.settings import load_settings
+from store import Ledger, Warehouse, open_ledger
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -55,23 +38,16 @@ class WarehouseResource(dg.ConfigurableResource):
     )
 
     def open(self) -> Warehouse:
-        return Warehouse(self.path or os.environ.get("BANJIA_WAREHOUSE") or DEFAULT_WAREHOUSE)
+        return Warehouse(self.path or load_settings().warehouse)
 
-    def ledger(self, warehouse: Warehouse | None = None) -> Ledger:
-        """The ledger/outbox store: PostgreSQL when configured, else `warehouse` (or `open()`).
-
-        Close it when done: a PostgreSQL ledger holds this worker's claims on its connection.
-        """
-        url = self.ledger_url or os.environ.get("BANJIA_LEDGER_URL", "")
-        if not url:
-            return warehouse or self.open()
-        if not url.startswith(("postgresql://", "postgres://")):
-            raise ValueError(
-                "ledger_url / BANJIA_LEDGER_URL must be a postgresql://user@host:port/db URL "
-                "(or empty for the DuckDB ledger in the warehouse file)"
-            )
-        schema = self.ledger_schema or os.environ.get("BANJIA_LEDGER_SCHEMA") or "banjia"
-        return PostgresLedger(url, schema=schema)
+    def ledger(self, warehouse: Warehouse) -> Ledger:
+        """The ledger/outbox store (close it when done)."""
+        settings = load_settings()
+        return open_ledger(
+            warehouse,
+            url=self.ledger_url or settings.ledger_url,
+            schema=self.ledger_schema or settings.ledger_schema,
+        )
 
 
 class MigrationsResource(dg.ConfigurableResource):
@@ -82,7 +58,7 @@ class MigrationsResource(dg.ConfigurableResource):
     )
 
     def load(self) -> MigrationsFile:
-        return load_migrations(Path(self.path) if self.path else migrations_path())
+        return load_migrations(Path(self.path) if self.path else load_settings().migrations)
 
     def get(self, key: str) -> Migration:
         return self.load().get(key)
@@ -106,86 +82,20 @@ class PlatformsResource(dg.ConfigurableResource):
         "(they are tested on their own; the emulators still enforce their QPS limits).",
     )
 
-    def _endpoints(self) -> Endpoints:
-        mode = EndpointsMode(
-            self.endpoints or os.environ.get("BANJIA_ENDPOINTS") or EndpointsMode.SANDBOX.value
-        )
-        base = self.sandbox_url or os.environ.get("BANJIA_SANDBOX_URL") or DEFAULT_SANDBOX_URL
-        return Endpoints.for_mode(mode, sandbox_url=base)
-
     def transport(self) -> AsyncTransport | None:
         """The HTTP transport under every client: None is the network (tests mount the sandbox)."""
         return None
 
-    def source(self, migration: Migration, env: Mapping[str, str] | None = None) -> SourceClient:
-        return source_client(
-            migration,
-            endpoints=self._endpoints(),
-            env=os.environ if env is None else env,
+    def platforms(self) -> Platforms:
+        """The client factory every stage uses."""
+        settings = load_settings()
+        overrides = {
+            k: v
+            for k, v in {"endpoints": self.endpoints, "sandbox_url": self.sandbox_url}.items()
+            if v
+        }
+        return Platforms.from_settings(
+            settings.model_copy(update=overrides),
             transport=self.transport(),
             rate_limited=self.client_rate_limits,
         )
-
-    def kuaishou(
-        self,
-        migration: Migration,
-        env: Mapping[str, str] | None = None,
-        *,
-        warehouse: Warehouse | None = None,
-    ) -> KuaishouClient:
-        """The target shop's client; `warehouse` holds its OAuth tokens (`target.auth: oauth`)."""
-        return kuaishou_client(
-            migration,
-            endpoints=self._endpoints(),
-            env=os.environ if env is None else env,
-            transport=self.transport(),
-            rate_limited=self.client_rate_limits,
-            warehouse=warehouse,
-        )
-
-    def kuaishou_authorize_url(self) -> str:
-        """Where a merchant authorizes the app (production page or the sandbox's consent)."""
-        return self._endpoints().kuaishou_authorize_url
-
-    def is_sandbox(self) -> bool:
-        return self._endpoints().kuaishou_url != PRODUCTION_KUAISHOU_URL
-
-    def kuaishou_tokens(
-        self,
-        migration: Migration,
-        env: Mapping[str, str] | None = None,
-        *,
-        warehouse: Warehouse,
-    ) -> TokenManager:
-        """The target shop's OAuth token lifecycle (`banjia kuaishou authorize` stores the first)."""
-        return kuaishou_token_manager(
-            migration,
-            endpoints=self._endpoints(),
-            env=os.environ if env is None else env,
-            warehouse=warehouse,
-            transport=self.transport(),
-        )
-
-    def publisher(
-        self,
-        migration: Migration,
-        env: Mapping[str, str] | None = None,
-        *,
-        warehouse: Warehouse | None = None,
-    ) -> Publisher:
-        """The migration's publishing backend (Kuaishou open platform or vv-tool)."""
-        return publisher(
-            migration,
-            endpoints=self._endpoints(),
-            env=os.environ if env is None else env,
-            transport=self.transport(),
-            rate_limited=self.client_rate_limits,
-            warehouse=warehouse,
-        )
-
-    def alibaba1688_image_base(self) -> str:
-        """Where 1688's relative `img/ibank/...` paths live (the sandbox serves its own)."""
-        return self._endpoints().alibaba1688_image_base
-
-    def media_fetcher(self) -> HttpClient:
-        return media_fetcher(transport=self.transport())

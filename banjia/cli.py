@@ -7,7 +7,6 @@ pipeline: `dagster` / `dg` do that.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -63,9 +62,9 @@ def migrations() -> None:
 
 
 def _migrations_path() -> Path:
-    from assets.migrations import migrations_path
+    from pipeline.settings import load_settings
 
-    return migrations_path()
+    return load_settings().migrations
 
 
 @migrations.command("list")
@@ -106,18 +105,18 @@ def migrations_check() -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per migration.")
 def status(keys: tuple[str, ...], as_json: bool) -> None:
     """Where every source item stands: published, quarantined (by reason), pending; reports sent."""
-    from assets.migrations import DEFAULT_WAREHOUSE
-    from assets.resources import WarehouseResource
-    from connectors.warehouse import Warehouse, migration_status
     from listings.migrations import parse_migrations
+    from pipeline.settings import load_settings
+    from store import Warehouse, migration_status, open_ledger
 
-    path = _migrations_path()
+    settings = load_settings()
+    path = settings.migrations
     config = parse_migrations(path.read_text(encoding="utf-8"), source=str(path))
-    warehouse_path = os.environ.get("BANJIA_WAREHOUSE") or str(DEFAULT_WAREHOUSE)
-    if not Path(warehouse_path).exists():
-        raise click.ClickException(f"no warehouse at {warehouse_path}: run `make demo` first")
-    warehouse = Warehouse(warehouse_path)
-    ledger = WarehouseResource().ledger(warehouse)  # BANJIA_LEDGER_URL: the shared ledger
+    if not settings.warehouse.exists():
+        raise click.ClickException(f"no warehouse at {settings.warehouse}: run `make demo` first")
+    warehouse = Warehouse(settings.warehouse)
+    # BANJIA_LEDGER_URL: the shared ledger
+    ledger = open_ledger(warehouse, url=settings.ledger_url, schema=settings.ledger_schema)
     for key in keys or tuple(config.keys):
         summary = migration_status(warehouse, key, ledger=ledger)
         if as_json:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -29,9 +28,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 if TYPE_CHECKING:
-    from connectors.warehouse import Warehouse
     from listings.categories import Candidate, CategoryDecision
     from listings.migrations import Migration
+    from store.warehouse import Warehouse
 
 __all__ = ["categories"]
 
@@ -103,7 +102,6 @@ def match(
     tree_file: Path | None, mapping_file: Path | None, no_mapping: bool, overrides_file: Path | None
 ) -> None:
     """Read platform,title,source_category_path rows on stdin; write the decisions on stdout."""
-    from assets.categories import project_path
     from listings.categories import (
         CategoryMapping,
         CategoryMatcher,
@@ -112,6 +110,7 @@ def match(
         parse_overrides_csv,
     )
     from listings.migrations import CategoryRules
+    from pipeline.migrations_file import project_path
     from sandbox.category_tree import DEFAULT_TREE_PATH
 
     tree = CategoryTree.from_csv_text((tree_file or DEFAULT_TREE_PATH).read_text(encoding="utf-8"))
@@ -206,10 +205,10 @@ def review() -> None:
 
 
 def _migration(key: str) -> Migration:
-    from assets.migrations import migrations_path
     from listings.migrations import MigrationsConfigError, parse_migrations
+    from pipeline.settings import load_settings
 
-    path = migrations_path()
+    path = load_settings().migrations
     try:
         return parse_migrations(path.read_text(encoding="utf-8"), source=str(path)).get(key)
     except MigrationsConfigError as exc:
@@ -217,11 +216,11 @@ def _migration(key: str) -> Migration:
 
 
 def _warehouse() -> Warehouse:
-    from assets.migrations import DEFAULT_WAREHOUSE
-    from connectors.warehouse import Warehouse
+    from pipeline.settings import load_settings
+    from store.warehouse import Warehouse
 
-    path = os.environ.get("BANJIA_WAREHOUSE") or str(DEFAULT_WAREHOUSE)
-    if not Path(path).exists():
+    path = load_settings().warehouse
+    if not path.exists():
         raise click.ClickException(f"no warehouse at {path}: run the migration first")
     return Warehouse(path)
 
@@ -278,8 +277,8 @@ def review_export(key: str, out_file: Path | None) -> None:
 def review_import(key: str, review_file: Path) -> None:
     """Check the chosen categories of an edited review CSV and append them to the migration's
     overrides file; the next run publishes those listings."""
-    from assets.categories import project_path
     from listings.categories import OVERRIDE_COLUMNS, OverridesFileError, parse_overrides_csv
+    from pipeline.migrations_file import project_path
 
     migration = _migration(key)
     if not migration.category.overrides_file:

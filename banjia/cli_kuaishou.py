@@ -202,13 +202,15 @@ def authorize_command(key: str, code_stdin: bool, sandbox_consent: bool, state: 
 
     import httpx
 
-    from assets.migrations import DEFAULT_WAREHOUSE, load_migrations, migrations_path
-    from assets.resources import PlatformsResource
-    from connectors.warehouse import Warehouse
     from listings.migrations import MigrationsConfigError
+    from pipeline.clients import Platforms
+    from pipeline.migrations_file import load_migrations
+    from pipeline.settings import load_settings
+    from store.warehouse import Warehouse
 
+    settings = load_settings()
     try:
-        migration = load_migrations(migrations_path()).get(key)
+        migration = load_migrations(settings.migrations).get(key)
     except MigrationsConfigError as exc:
         raise click.ClickException(str(exc)) from None
     target = migration.target
@@ -217,9 +219,9 @@ def authorize_command(key: str, code_stdin: bool, sandbox_consent: bool, state: 
             f"migration {key!r}: target.auth is {target.auth!r}; set target.auth: oauth with "
             "app_secret_env and oauth_redirect_uri to authorize through OAuth"
         )
-    platforms = PlatformsResource()
+    platforms = Platforms.from_settings(settings)
     url = (
-        platforms.kuaishou_authorize_url()
+        platforms.endpoints.kuaishou_authorize_url
         + "?"
         + urlencode(
             {
@@ -234,7 +236,7 @@ def authorize_command(key: str, code_stdin: bool, sandbox_consent: bool, state: 
     if not code_stdin and not sandbox_consent:
         click.echo(url)
         return
-    if sandbox_consent and not platforms.is_sandbox():
+    if sandbox_consent and not platforms.is_sandbox:
         raise click.ClickException("--sandbox-consent works only against the sandbox")
 
     async def run() -> str:
@@ -248,7 +250,7 @@ def authorize_command(key: str, code_stdin: bool, sandbox_consent: bool, state: 
             code = sys.stdin.read().strip()
             if not code:
                 raise click.ClickException("no code on stdin")
-        warehouse = Warehouse(os.environ.get("BANJIA_WAREHOUSE") or str(DEFAULT_WAREHOUSE))
+        warehouse = Warehouse(settings.warehouse)
         manager = platforms.kuaishou_tokens(migration, warehouse=warehouse)
         try:
             tokens = await manager.authorize(code)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Sequence
-from datetime import timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
@@ -20,7 +19,6 @@ from listings import description, images
 
 __all__ = [
     "ALICDN_DOMAINS",
-    "CHINA_TZ",
     "ParseProblem",
     "dedupe",
     "field_path",
@@ -31,7 +29,6 @@ __all__ = [
     "yuan_to_fen",
 ]
 
-CHINA_TZ: Final = timezone(timedelta(hours=8), name="GMT+8")
 """The time zone every Chinese platform writes its naive local times in (TOP, PDD windows, AOP)."""
 
 ALICDN_DOMAINS: Final = ("alicdn.com",)

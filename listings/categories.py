@@ -13,7 +13,7 @@ Layers, first match wins (docs/decisions.md §10, §23 and §38):
    Chinese needs no word segmentation for this, and nothing is tuned to one tree.
 4. `suggested`: Kuaishou's own `open.item.category.suggested.get` answers, when the caller has them
    (they cost quota, so the asset asks only for what the text layer is unsure of, once per source
-   category, through `connectors.kuaishou.suggestion_cache`).
+   category, through `store.suggestions`).
 
 Only leaves open to the shop are ever chosen (`open_leaf_ids`; the default is every leaf of the tree
 as `open.item.category` returned it for this shop).

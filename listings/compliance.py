@@ -11,7 +11,7 @@ counted as `not_yet_due`, outside the rates, so a week in progress does not look
 its last day's reports are still inside their window. Everything here is pure: `now` is a parameter.
 
 `fill_rates` is the one place the quality shares are computed: per migration and run over the drafted
-items (`media_fill_rates`, the fill_rates asset), and per week over the published ones when no run
+items (`fill_rates`, the fill_rates asset), and per week over the published ones when no run
 was measured.
 """
 
@@ -19,15 +19,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from listings.china_time import CHINA_TZ
 from listings.images import MIN_MAIN_IMAGES
 
 __all__ = [
+    "CHINA_TZ",
     "REPORT_RATE_FLOOR",
-    "SHANGHAI",
     "ComplianceInput",
     "FillRates",
     "ItemMedia",
@@ -40,7 +41,6 @@ __all__ = [
     "weeks_below_floor",
 ]
 
-SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST since 1991: a fixed offset
 REPORT_RATE_FLOOR = 0.95  # the rule wants > 95 %: a week at exactly 95 % fails
 
 
@@ -87,7 +87,7 @@ class FillRates(BaseModel):
 
 
 class MeasuredFillRates(FillRates):
-    """A `media_fill_rates` row: the fill rates of one run of the media stage."""
+    """A `fill_rates` row: the fill rates of one run of the media stage."""
 
     run_id: str
     computed_at: datetime | None = None
@@ -121,7 +121,7 @@ class WeekSummary(BaseModel):
 
 def iso_week(instant: datetime) -> str:
     """The ISO week of an instant on the China clock, e.g. "2026-W47"."""
-    year, week, _ = instant.astimezone(SHANGHAI).isocalendar()
+    year, week, _ = instant.astimezone(CHINA_TZ).isocalendar()
     return f"{year}-W{week:02d}"
 
 
@@ -169,7 +169,7 @@ def _quality(
     white-border facts there: those two stay empty)."""
     rates: FillRates
     if measured is not None:
-        rates, source = measured, f"media_fill_rates {measured.run_id}"
+        rates, source = measured, f"fill_rates {measured.run_id}"
     else:
         rates = fill_rates(
             ItemMedia(
@@ -198,7 +198,7 @@ def summarize_weeks(
 ) -> list[WeekSummary]:
     """One summary per China-time ISO week of publishing, oldest first.
 
-    `measured` (the migration's latest `media_fill_rates` row) replaces the listing-based quality
+    `measured` (the migration's latest `fill_rates` row) replaces the listing-based quality
     figures.
     """
     now = now or datetime.now(UTC)

@@ -9,9 +9,19 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import core_schema
+
+from listings.source_platforms import identity_of
 
 __all__ = [
     "ItemProp",
@@ -25,13 +35,45 @@ __all__ = [
 ]
 
 
-class SourcePlatform(StrEnum):
-    """Where a listing comes from. Tmall is told apart from Taobao because its origin URL differs."""
+class SourcePlatform(str):
+    """Where a listing comes from: the name of a registered source platform (`taobao`, ...).
 
-    TAOBAO = "taobao"
-    TMALL = "tmall"
-    PINDUODUO = "pinduoduo"
-    ALIBABA1688 = "alibaba1688"
+    A string, not a closed enum, so that a new source connector registers its platform without an
+    edit here (`listings.source_platforms`). Validation refuses names nobody registered. Tmall is told
+    apart from Taobao because its origin URL differs.
+    """
+
+    TAOBAO: ClassVar[SourcePlatform]
+    TMALL: ClassVar[SourcePlatform]
+    PINDUODUO: ClassVar[SourcePlatform]
+    ALIBABA1688: ClassVar[SourcePlatform]
+
+    def __new__(cls, name: str) -> SourcePlatform:
+        identity_of(str(name))  # raises UnknownSourcePlatformError, naming the known ones
+        return super().__new__(cls, name)
+
+    @property
+    def value(self) -> str:
+        return str(self)
+
+    def __repr__(self) -> str:
+        return f"SourcePlatform({str(self)!r})"
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source_type: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            cls,
+            core_schema.str_schema(),
+            serialization=core_schema.plain_serializer_function_ser_schema(str),
+        )
+
+
+SourcePlatform.TAOBAO = SourcePlatform("taobao")
+SourcePlatform.TMALL = SourcePlatform("tmall")
+SourcePlatform.PINDUODUO = SourcePlatform("pinduoduo")
+SourcePlatform.ALIBABA1688 = SourcePlatform("alibaba1688")
 
 
 class ListingStatus(StrEnum):

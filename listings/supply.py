@@ -13,6 +13,7 @@ from enum import IntEnum, StrEnum
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from listings.model import SourcePlatform
+from listings.source_platforms import identity_of
 
 __all__ = [
     "MigrationMode",
@@ -57,14 +58,6 @@ class SupplyPlatform(IntEnum):
     OTHER = 3  # other channel; for scene 2 always 3
 
 
-_PLATFORM_NAMES: dict[SourcePlatform, str] = {
-    SourcePlatform.TAOBAO: "淘宝",
-    SourcePlatform.TMALL: "天猫",
-    SourcePlatform.PINDUODUO: "拼多多",
-    SourcePlatform.ALIBABA1688: "1688",
-}
-
-
 class UntruthfulReportError(ValueError):
     """The migration's source and mode cannot be reported truthfully: fix the migration, not the report."""
 
@@ -95,6 +88,7 @@ def decide_seller(
             shop, a moved shop with a supply origin, an unnamed channel).
     """
     name = (origin_name or "").strip()
+    identity = identity_of(source)
     if origin is not SupplyOrigin.SOURCE:
         if mode is MigrationMode.MOVE:
             raise UntruthfulReportError(
@@ -122,22 +116,22 @@ def decide_seller(
     if name:
         raise UntruthfulReportError(
             f"supply.name {name!r} is set but supply.origin is 'source', where the platform name "
-            f"is the source's ({_PLATFORM_NAMES[source]}): remove supply.name or set supply.origin"
+            f"is the source's ({identity.report_name}): remove supply.name or set supply.origin"
         )
     if mode is MigrationMode.MOVE:
         return SupplySeller(
             scene=ReportScene.MOVE,
             platform=SupplyPlatform.OTHER,
-            platform_name=_PLATFORM_NAMES[source],
+            platform_name=identity.report_name,
         )
-    if source is SourcePlatform.ALIBABA1688:
+    if identity.distribution_platform is not None:
         return SupplySeller(
             scene=ReportScene.DISTRIBUTION,
-            platform=SupplyPlatform.ALIBABA_1688,
-            platform_name="1688",
+            platform=SupplyPlatform(identity.distribution_platform),
+            platform_name=identity.report_name,
         )
     raise UntruthfulReportError(
-        f"mode 'distribute' with source '{source.value}': a {_PLATFORM_NAMES[source]} shop is the "
+        f"mode 'distribute' with source '{source}': a {identity.report_name} shop is the "
         "merchant's own shop, so its goods are moved (mode: move, scene 2), not distributed; "
         "distribution (scene 1) is for 1688 suppliers' offers, the operator's own supply platform "
         "(supply.origin: own) or another named channel (supply.origin: other)"

@@ -31,7 +31,7 @@ import json
 import re
 from collections import defaultdict, deque
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from starlette.applications import Starlette
@@ -46,6 +46,7 @@ from connectors.alibaba1688.signing import (
     aop_signature,
     url_path,
 )
+from listings.china_time import CHINA_TZ
 from sandbox.alibaba_catalog import generate_catalog, shop_profile
 from sandbox.alibaba_credentials import (
     ALIBABA1688_ACCESS_TOKENS,
@@ -65,7 +66,6 @@ __all__ = [
     "build_1688_app",
 ]
 
-GMT8 = timezone(timedelta(hours=8))
 DEFAULT_SHOP_SIZES: dict[str, int] = {"demo-1688-supplier": 120, "demo-1688-own": 60}
 MAX_PAGE_SIZE = 20
 NAMESPACE = "com.alibaba.product"
@@ -261,8 +261,8 @@ class Alibaba1688Sandbox:
         if not text.isdigit():
             raise AopFault("gw.TimestampExpired", "_aop_timestamp must be epoch milliseconds")
         if self.max_clock_skew is not None:
-            sent = datetime.fromtimestamp(int(text) / 1000, tz=GMT8)
-            if abs(datetime.now(GMT8) - sent) > self.max_clock_skew:
+            sent = datetime.fromtimestamp(int(text) / 1000, tz=CHINA_TZ)
+            if abs(datetime.now(CHINA_TZ) - sent) > self.max_clock_skew:
                 raise AopFault("gw.TimestampExpired", "_aop_timestamp is more than 10 minutes off")
 
     # -- APIs ------------------------------------------------------------------------------------

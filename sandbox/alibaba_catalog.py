@@ -30,9 +30,10 @@ import hashlib
 import itertools
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Final
 
+from listings.china_time import CHINA_TZ
 from sandbox.taobao_images import is_oversize_item
 from sandbox.videos import video_file
 
@@ -44,8 +45,7 @@ __all__ = [
     "shop_profile",
 ]
 
-GMT8 = timezone(timedelta(hours=8))
-CATALOG_EPOCH: Final = datetime(2025, 6, 1, 12, 0, 0, tzinfo=GMT8)
+CATALOG_EPOCH: Final = datetime(2025, 6, 1, 12, 0, 0, tzinfo=CHINA_TZ)
 """`lastUpdateTime`s spread over the 90 days before this instant: output never depends on today."""
 
 COLOUR_ID: Final = 3216
@@ -261,7 +261,7 @@ def _yuan(fen: int) -> float:
 
 
 def _aop_time(value: datetime) -> str:
-    return value.astimezone(GMT8).strftime("%Y%m%d%H%M%S000%z")
+    return value.astimezone(CHINA_TZ).strftime("%Y%m%d%H%M%S000%z")
 
 
 def _pick(rng: random.Random, dim: _Dim) -> list[_Value]:

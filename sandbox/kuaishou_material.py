@@ -45,6 +45,7 @@ from connectors.kuaishou.video import (
     item_video_violations,
     looks_like_mp4,
 )
+from listings.china_time import CHINA_TZ
 from sandbox import kuaishou_open as gateway
 
 if TYPE_CHECKING:
@@ -169,7 +170,7 @@ def _not_editable(sub_msg: str) -> gateway.SandboxApiError:
 
 
 def _today(sandbox: KuaishouSandbox) -> date:
-    return sandbox.now().astimezone(gateway.SHANGHAI).date()
+    return sandbox.now().astimezone(CHINA_TZ).date()
 
 
 def _own_item(sandbox: KuaishouSandbox, seller: int, item_id: Any) -> StoredItem:

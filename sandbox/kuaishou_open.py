@@ -35,7 +35,7 @@ import random
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from email.message import Message
 from enum import IntEnum
 from pathlib import Path
@@ -51,6 +51,7 @@ from starlette.routing import Route
 from connectors.kuaishou.models import CategoryConfig, CategoryConfigDetail, PropConfig
 from connectors.kuaishou.rules import describe, violations
 from connectors.kuaishou.signing import SignMethod, sign
+from listings.china_time import CHINA_TZ
 from listings.images import white_border
 from sandbox import kuaishou_material as material  # read only when called: a cycle
 from sandbox.category_tree import DEFAULT_TREE_PATH, CategoryTree
@@ -80,7 +81,6 @@ __all__ = [
     "required_category_config",
 ]
 
-SHANGHAI = timezone(timedelta(hours=8))
 IMAGE_HOST = "https://p1.sandbox-kwaixiaodian.local/ufile/"
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 BORDERLESS_UPLOAD_TYPES = frozenset({1, 2, 3})  # main, detail, SKU images: no white borders [I]
@@ -286,7 +286,7 @@ class KuaishouSandbox:
         self.daily_quota = daily_quota
         self.qps_limit = qps_limit
         self.review_after_gets = review_after_gets
-        self.now: Callable[[], datetime] = now or (lambda: datetime.now(SHANGHAI))
+        self.now: Callable[[], datetime] = now or (lambda: datetime.now(CHINA_TZ))
         self.category_configs: dict[int, CategoryConfig] = {}
         self.required_props_by_root: dict[str, tuple[str, ...]] = dict(REQUIRED_PROPS_BY_ROOT)
         self.items: dict[int, StoredItem] = {}
@@ -381,7 +381,7 @@ class KuaishouSandbox:
         return required_category_config(required) if required else default_category_config()
 
     def created_today(self, seller: int) -> int:
-        return self._created_per_day[(seller, self.now().astimezone(SHANGHAI).date())]
+        return self._created_per_day[(seller, self.now().astimezone(CHINA_TZ).date())]
 
     # --- gateway checks --------------------------------------------------------------------------
 
@@ -555,7 +555,7 @@ class KuaishouSandbox:
                 f"relItemId已存在: {rel_item_id} 已创建过商品，不可重复创建",
                 sub_code="DUPLICATE_REL_ITEM_ID",
             )
-        day = (seller, self.now().astimezone(SHANGHAI).date())
+        day = (seller, self.now().astimezone(CHINA_TZ).date())
         if self._created_per_day[day] >= self.daily_quota:
             raise SandboxApiError(
                 Result.QUOTA,

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from connectors.taobao.parse import CHINA_TZ
+from listings.china_time import CHINA_TZ
 from sandbox.taobao_images import is_oversize_item
 from sandbox.videos import video_file
 

@@ -22,18 +22,18 @@ import itertools
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+from listings.china_time import CHINA_TZ
 from sandbox.taobao_images import is_oversize_item
 from sandbox.videos import video_file
 
 __all__ = ["CATALOG_EPOCH", "catalog_num_iids", "generate_catalog", "image_url"]
 
-GMT8 = timezone(timedelta(hours=8))
-CATALOG_EPOCH: Final = datetime(2025, 6, 1, 12, 0, 0, tzinfo=GMT8)
+CATALOG_EPOCH: Final = datetime(2025, 6, 1, 12, 0, 0, tzinfo=CHINA_TZ)
 """`modified` times spread over the 90 days before this instant: output never depends on today."""
 
 _TOP_TIME = "%Y-%m-%d %H:%M:%S"
@@ -522,7 +522,7 @@ def _yuan(fen: int) -> str:
 
 
 def _top_time(value: datetime) -> str:
-    return value.astimezone(GMT8).strftime(_TOP_TIME)
+    return value.astimezone(CHINA_TZ).strftime(_TOP_TIME)
 
 
 def _title(rng: random.Random, kind: _Kind) -> str:

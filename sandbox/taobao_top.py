@@ -32,7 +32,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 from urllib.parse import parse_qsl
@@ -43,6 +43,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from connectors.taobao.signing import SIGN_METHODS, sign
+from listings.china_time import CHINA_TZ
 from sandbox.credentials import TAOBAO_APP_KEY, TAOBAO_APP_SECRET, TAOBAO_SESSIONS
 from sandbox.taobao_catalog import catalog_num_iids, generate_catalog
 from sandbox.taobao_images import render_image
@@ -58,7 +59,6 @@ __all__ = [
     "build_taobao_app",
 ]
 
-GMT8 = timezone(timedelta(hours=8))
 _TOP_TIME = "%Y-%m-%d %H:%M:%S"
 DEFAULT_SHOP_SIZES: dict[str, int] = {"demo-taobao-shop": 200, "demo-tmall-shop": 40}
 MAX_PAGE_SIZE = 200
@@ -295,7 +295,7 @@ class TaobaoSandbox:
         self.omission_percent = omission_percent
         self.max_clock_skew = max_clock_skew
         self.max_depth = max_depth
-        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(GMT8))
+        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(CHINA_TZ))
         self.calls: list[SandboxCall] = []
         self._faults: defaultdict[str, deque[FaultKind]] = defaultdict(deque)
         self._views: dict[tuple[str, str], _ShopView] = {}
@@ -382,7 +382,7 @@ class TaobaoSandbox:
         if unknown:
             raise ValueError(f"shop {shop_id!r} has no item(s) {unknown[:10]}")
         when = self.clock() if at is None else at
-        stamp = (when.astimezone(GMT8) if when.tzinfo else when).strftime(_TOP_TIME)
+        stamp = (when.astimezone(CHINA_TZ) if when.tzinfo else when).strftime(_TOP_TIME)
         change = _ShopChange(kind, ids, stamp)
         self._changes[shop_id].append(change)
         for (view_shop, _), view in self._views.items():
@@ -446,9 +446,9 @@ class TaobaoSandbox:
             raise TopFault(30, "Missing timestamp")
         try:
             if text.isdigit():
-                stamp = datetime.fromtimestamp(int(text) / 1000, tz=GMT8)
+                stamp = datetime.fromtimestamp(int(text) / 1000, tz=CHINA_TZ)
             else:
-                stamp = datetime.strptime(text, _TOP_TIME).replace(tzinfo=GMT8)
+                stamp = datetime.strptime(text, _TOP_TIME).replace(tzinfo=CHINA_TZ)
         except (ValueError, OverflowError, OSError):
             raise TopFault(
                 31, "Invalid timestamp", sub_msg="use yyyy-MM-dd HH:mm:ss in GMT+8"

@@ -51,9 +51,9 @@ from starlette.routing import Route
 from connectors.kuaishou.models import CategoryConfig
 from connectors.kuaishou.rules import describe
 from connectors.vvtool.rules import violations
+from listings.china_time import CHINA_TZ
 from sandbox.category_tree import DEFAULT_TREE_PATH, CategoryTree
 from sandbox.kuaishou_open import (
-    SHANGHAI,
     Result,
     SandboxApiError,
     default_category_config,
@@ -151,7 +151,7 @@ class VvtoolSandbox:
         self.balance = None if balance is None else Decimal(balance)
         self.tree = CategoryTree.load(category_tree)
         self.monotonic = monotonic
-        self.now: Callable[[], datetime] = now or (lambda: datetime.now(SHANGHAI))
+        self.now: Callable[[], datetime] = now or (lambda: datetime.now(CHINA_TZ))
         self.category_configs: dict[int, CategoryConfig] = {}
         self.items: dict[int, VvtoolStoredItem] = {}
         self.calls: list[VvtoolCall] = []
@@ -195,7 +195,7 @@ class VvtoolSandbox:
         return self.category_configs.get(category_id) or default_category_config()
 
     def created_today(self, shop_id: str) -> int:
-        return self._created_per_day[(shop_id, self.now().astimezone(SHANGHAI).date())]
+        return self._created_per_day[(shop_id, self.now().astimezone(CHINA_TZ).date())]
 
     def calls_to(self, path: str) -> list[VvtoolCall]:
         endpoint = _endpoint(path)
@@ -314,7 +314,7 @@ class VvtoolSandbox:
                 sub_code="DUPLICATE_REL_ITEM_ID",
             )
         shop_id = body["shop_id"]
-        day = (shop_id, self.now().astimezone(SHANGHAI).date())
+        day = (shop_id, self.now().astimezone(CHINA_TZ).date())
         if self._created_per_day[day] >= self.daily_quota:
             raise SandboxApiError(
                 Result.QUOTA,

@@ -63,8 +63,7 @@ from connectors.kuaishou.models import (
 from connectors.kuaishou.oauth import PRODUCTION_OAUTH_BASE_URL, KuaishouOAuthClient, OAuthTokens
 from connectors.kuaishou.rules import Violation, violations
 from connectors.kuaishou.signing import SignMethod, dump_param, sign, sign_string
-from connectors.kuaishou.suggestion_cache import SuggestionCache, cached_suggestions
-from connectors.kuaishou.tokens import TokenManager, TokenSet, TokenStore, WarehouseTokenStore
+from connectors.kuaishou.tokens import TokenManager, TokenSet, TokenStore
 from connectors.kuaishou.video import item_video_violations, looks_like_mp4
 
 __all__ = [
@@ -111,7 +110,6 @@ __all__ = [
     "SkuDTO",
     "SkuPropDTO",
     "StockChangeType",
-    "SuggestionCache",
     "SupplyItem",
     "SupplyItemSeller",
     "TokenManager",
@@ -120,12 +118,10 @@ __all__ = [
     "TokenStore",
     "UpdateSkuDTO",
     "Violation",
-    "WarehouseTokenStore",
     "build_autopass_edit_param",
     "build_item_edit_param",
     "build_item_new_param",
     "build_supply_item",
-    "cached_suggestions",
     "dump_param",
     "error_from_envelope",
     "item_video_violations",

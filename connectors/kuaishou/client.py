@@ -283,7 +283,7 @@ class KuaishouClient(AsyncClosing):
 
         The images must be Kuaishou URLs (`upload_image` first). The quota is 2,000 calls per
         merchant per day; past it a `KuaishouQuotaExceededError` is raised and not retried.
-        Spend it once per source category with `suggestion_cache.cached_suggestions`.
+        Spend it once per source category with `store.suggestions.cached_suggestions`.
         """
         method = "open.item.category.suggested.get"
         found: list[Violation] = []

@@ -21,31 +21,25 @@ Tokens are `SecretStr` everywhere, so no repr, log line, metadata or exception s
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import socket
-import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
-import duckdb
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from connectors.kuaishou.errors import KuaishouOAuthError, KuaishouReauthorizeError
 from connectors.kuaishou.oauth import KuaishouOAuthClient, OAuthTokens
-from connectors.warehouse import Warehouse
 
 __all__ = [
     "DEFAULT_REFRESH_TOKEN_LIFETIME",
     "TokenManager",
     "TokenSet",
     "TokenStore",
-    "WarehouseTokenStore",
 ]
 
 # The docs say "~180 d" and list `refresh_token_expires_in` for the refresh answer only.
@@ -125,153 +119,6 @@ class TokenStore(Protocol):
     def unlock(self, *, holder: str) -> None:
         """Release the lease if `holder` still holds it."""
         ...
-
-
-_DDL = """
-CREATE TABLE IF NOT EXISTS oauth_tokens (
-    seller_key VARCHAR PRIMARY KEY,
-    access_token VARCHAR, refresh_token VARCHAR,
-    access_expires_at TIMESTAMPTZ, refresh_expires_at TIMESTAMPTZ,
-    open_id VARCHAR, scopes JSON, updated_at TIMESTAMPTZ,
-    lock_state VARCHAR NOT NULL DEFAULT 'free', lock_holder VARCHAR, lock_expires_at TIMESTAMPTZ)
-"""
-_COLUMNS = "access_token, refresh_token, access_expires_at, refresh_expires_at, open_id, scopes"
-
-
-_PATH_LOCKS: dict[str, threading.Lock] = {}
-_PATH_LOCKS_GUARD = threading.Lock()
-
-
-def _path_lock(path: str) -> threading.Lock:
-    with _PATH_LOCKS_GUARD:
-        return _PATH_LOCKS.setdefault(os.path.abspath(path), threading.Lock())
-
-
-class WarehouseTokenStore:
-    """Tokens of one merchant (`seller_key`) in the warehouse table `oauth_tokens`.
-
-    In the embedded default the warehouse file IS the secret store: tokens are stored as given,
-    so protect `data/warehouse.duckdb` like a credentials file (file permissions, no copies into
-    tickets). A deployment with a vault swaps in another `TokenStore`. Nothing here logs a token.
-
-    DuckDB lets one process hold the file at a time, so a connection that meets another
-    process's lock is retried for `lock_timeout_s`. Inside one process the store's operations on
-    a file take turns (a lock per path): DuckDB's Python module can fail two threads that open
-    the same file at once ("Unique file handle conflict"), and the manager runs them in threads.
-    """
-
-    def __init__(
-        self, warehouse: Warehouse, *, seller_key: str, lock_timeout_s: float = 10.0
-    ) -> None:
-        self._warehouse = warehouse
-        self._seller_key = seller_key
-        self._lock_timeout_s = lock_timeout_s
-        with self._connect() as con:
-            con.execute(_DDL)
-
-    @property
-    def seller_key(self) -> str:
-        return self._seller_key
-
-    @contextmanager
-    def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """`warehouse.connect()`, retrying only the opening while the file is busy elsewhere."""
-        deadline = time.monotonic() + self._lock_timeout_s
-        with _path_lock(self._warehouse.path):
-            while True:
-                opened = self._warehouse.connect()
-                try:
-                    con = opened.__enter__()
-                    break
-                except (duckdb.IOException, duckdb.ResourceInUseException) as exc:
-                    busy = "lock" in str(exc).lower() or "in use" in str(exc).lower()
-                    if not busy or time.monotonic() > deadline:
-                        raise
-                time.sleep(0.05)
-            try:
-                yield con
-            finally:
-                opened.__exit__(None, None, None)  # closes the connection; errors propagate
-
-    def load(self) -> TokenSet | None:
-        with self._connect() as con:
-            row = con.execute(
-                f"SELECT {_COLUMNS} FROM oauth_tokens WHERE seller_key = ?", [self._seller_key]
-            ).fetchone()
-        if row is None or row[0] is None:
-            return None
-        return TokenSet(
-            access_token=SecretStr(row[0]),
-            refresh_token=SecretStr(row[1]),
-            access_expires_at=row[2],
-            refresh_expires_at=row[3],
-            open_id=row[4],
-            scopes=tuple(json.loads(row[5]) if row[5] else ()),
-        )
-
-    def save(self, tokens: TokenSet, *, holder: str | None = None) -> bool:
-        values: list[Any] = [
-            tokens.access_token.get_secret_value(),
-            tokens.refresh_token.get_secret_value(),
-            tokens.access_expires_at,
-            tokens.refresh_expires_at,
-            tokens.open_id,
-            json.dumps(list(tokens.scopes)),
-            _utc_now(),
-        ]
-        with self._connect() as con:
-            if holder is None:
-                con.execute(
-                    f"INSERT INTO oauth_tokens (seller_key, {_COLUMNS}, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (seller_key) DO UPDATE SET "
-                    "access_token = excluded.access_token, refresh_token = excluded.refresh_token, "
-                    "access_expires_at = excluded.access_expires_at, "
-                    "refresh_expires_at = excluded.refresh_expires_at, open_id = excluded.open_id, "
-                    "scopes = excluded.scopes, updated_at = excluded.updated_at",
-                    [self._seller_key, *values],
-                )
-                return True
-            rows = con.execute(
-                "UPDATE oauth_tokens SET access_token = ?, refresh_token = ?, "
-                "access_expires_at = ?, refresh_expires_at = ?, open_id = ?, scopes = ?, "
-                "updated_at = ? WHERE seller_key = ? AND lock_holder = ? RETURNING seller_key",
-                [*values, self._seller_key, holder],
-            ).fetchall()
-            return bool(rows)
-
-    def try_lock(self, *, holder: str, now: datetime, lease: timedelta) -> bool:
-        try:
-            with self._connect() as con:
-                con.execute(
-                    "INSERT INTO oauth_tokens (seller_key) VALUES (?) "
-                    "ON CONFLICT (seller_key) DO NOTHING",
-                    [self._seller_key],
-                )
-                rows = con.execute(
-                    "UPDATE oauth_tokens SET lock_state = 'refreshing', lock_holder = ?, "
-                    "lock_expires_at = ? WHERE seller_key = ? AND (lock_state = 'free' "
-                    "OR lock_expires_at IS NULL OR lock_expires_at <= ?) RETURNING seller_key",
-                    [holder, now + lease, self._seller_key, now],
-                ).fetchall()
-        except (duckdb.TransactionException, duckdb.ConstraintException):
-            return False  # another connection of this process claimed the row at the same time
-        return bool(rows)
-
-    def unlock(self, *, holder: str) -> None:
-        for _ in range(20):
-            try:
-                with self._connect() as con:
-                    con.execute(
-                        "UPDATE oauth_tokens SET lock_state = 'free', lock_holder = NULL, "
-                        "lock_expires_at = NULL WHERE seller_key = ? AND lock_holder = ?",
-                        [self._seller_key, holder],
-                    )
-                return
-            except duckdb.TransactionException:
-                time.sleep(0.01)
-        logger.warning(
-            "kuaishou token lease of %s not released; it expires on its own", self._seller_key
-        )
 
 
 class TokenManager:

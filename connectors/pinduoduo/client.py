@@ -35,7 +35,7 @@ from connectors.pinduoduo.errors import (
 )
 from connectors.pinduoduo.models import GoodsPage
 from connectors.pinduoduo.signing import sign
-from connectors.taobao.parse import CHINA_TZ
+from listings.china_time import CHINA_TZ
 
 __all__ = [
     "DETAIL_CONCURRENCY",

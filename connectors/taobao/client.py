@@ -36,8 +36,8 @@ from connectors.taobao.errors import (
     error_from_response,
 )
 from connectors.taobao.models import OnsalePage
-from connectors.taobao.parse import CHINA_TZ
 from connectors.taobao.signing import SIGN_METHODS, SignMethod, sign
+from listings.china_time import CHINA_TZ
 
 __all__ = [
     "DETAIL_FIELDS",

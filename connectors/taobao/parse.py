@@ -22,9 +22,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from connectors import content
-from connectors.content import CHINA_TZ, ParseProblem, dedupe, validation_problem, yuan_to_fen
+from connectors.content import ParseProblem, dedupe, validation_problem, yuan_to_fen
 from connectors.taobao.models import TopItem, TopSku
 from listings import description
+from listings.china_time import CHINA_TZ
 from listings.model import (
     ItemProp,
     Listing,

@@ -13,10 +13,10 @@ import pytest
 
 from assets.definitions import defs
 from assets.resources import MigrationsResource, WarehouseResource
-from connectors.warehouse import Warehouse
 from sandbox.app import Sandbox
 from sandbox.inprocess import reset_in_process_sandbox
-from tests.connectors.conftest import without_qps_limits
+from store.warehouse import Warehouse
+from tests.conftest import without_qps_limits
 from tests.inprocess import InProcessPlatforms
 
 SANDBOX_ENV = Path(__file__).parents[2] / "data" / "sandbox.env"

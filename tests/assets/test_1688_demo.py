@@ -4,8 +4,9 @@ named, min/max prices in fen, an https first image and the Kuaishou category in 
 import dagster as dg
 import pytest
 
-from connectors.warehouse import Warehouse, migration_status
 from sandbox.app import Sandbox
+from store.duckdb_ledger import DuckDBLedger
+from store.warehouse import Warehouse, migration_status
 from tests.assets.conftest import Materialize
 
 
@@ -19,7 +20,7 @@ def run_1688(materialize: Materialize) -> dg.ExecuteInProcessResult:
 def test_every_offer_is_published_quarantined_or_pending(
     run_1688: dg.ExecuteInProcessResult, warehouse: Warehouse
 ) -> None:
-    status = migration_status(warehouse, "alibaba1688-demo")
+    status = migration_status(warehouse, "alibaba1688-demo", ledger=DuckDBLedger(warehouse))
     assert status["source_items"] > 0
     assert status["unaccounted"] == [] and status["overlapping"] == []
     assert status["published"] > 0
@@ -29,7 +30,12 @@ def test_scene_1_reports_carry_every_required_field(
     run_1688: dg.ExecuteInProcessResult, sandbox: Sandbox, warehouse: Warehouse
 ) -> None:
     reports = [r.item for r in sandbox.kuaishou.reports]
-    assert len(reports) == migration_status(warehouse, "alibaba1688-demo")["published"]
+    assert (
+        len(reports)
+        == migration_status(warehouse, "alibaba1688-demo", ledger=DuckDBLedger(warehouse))[
+            "published"
+        ]
+    )
     categories = {
         item.kwai_item_id: item.param["categoryId"] for item in sandbox.kuaishou.items.values()
     }

@@ -15,8 +15,8 @@ from assets.automation import (
     weekly_compliance,
 )
 from assets.definitions import defs
-from assets.migrations import DEFAULT_MIGRATIONS
 from assets.partitions import migration_partitions
+from pipeline.settings import Settings
 
 LOADED = migration_partitions.get_partition_keys()
 
@@ -25,7 +25,9 @@ LOADED = migration_partitions.get_partition_keys()
 def migrations_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the shipped migrations file that BANJIA_MIGRATIONS points at."""
     path = tmp_path / "migrations.yaml"
-    path.write_text(DEFAULT_MIGRATIONS.read_text(encoding="utf-8"), encoding="utf-8")
+    path.write_text(
+        Settings.model_fields["migrations"].default.read_text(encoding="utf-8"), encoding="utf-8"
+    )
     monkeypatch.setenv("BANJIA_MIGRATIONS", str(path))
     return path
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from connectors.warehouse import Warehouse
 from sandbox.app import Sandbox
+from store.warehouse import Warehouse
 from tests.assets.conftest import TAOBAO_DEMO_SOURCE, Materialize, materialize_migrations_file
 
 SUGGEST = "open.item.category.suggested.get"

@@ -1,7 +1,7 @@
 """The compliance summary and its checks over a real warehouse, at an injected `now`.
 
 Rows are what publishing leaves behind (ledger + outbox) and what the fill_rates asset writes
-(`media_fill_rates`). The last test materializes the asset.
+(`fill_rates`). The last test materializes the asset.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -11,9 +11,9 @@ import dagster as dg
 import pytest
 
 from assets.definitions import defs
-from assets.report import compliance_weeks, overdue_result, report_rate_result
 from assets.resources import MigrationsResource, WarehouseResource
-from connectors.warehouse import Warehouse
+from pipeline.report import compliance_weeks, overdue_verdict, report_rate_verdict
+from store import DuckDBLedger, Warehouse
 
 M = "taobao-demo"
 PUBLISHED = datetime(2026, 11, 16, 2, tzinfo=UTC)  # Monday 10:00 in Shanghai, 2026-W47
@@ -57,35 +57,45 @@ def _published(store: Warehouse, n: int, *, sent_after_h: dict[int, float | None
 
 def test_twenty_items_with_one_unreported_make_a_failing_week(store: Warehouse) -> None:
     _published(store, 20, sent_after_h={3: None})
-    weeks = compliance_weeks(store, M, now=PUBLISHED + timedelta(days=2))
+    weeks = compliance_weeks(
+        store, M, ledger=DuckDBLedger(store), now=PUBLISHED + timedelta(days=2)
+    )
     assert [(w.iso_week, w.counted, w.reported, w.report_rate) for w in weeks] == [
         ("2026-W47", 20, 19, 0.95)
     ]
     assert weeks[0].rejected_reports == [
         {"source_item_id": "src-003", "reason": "item.originItemUrl: required"}
     ]
-    result = report_rate_result(weeks)
-    assert not result.passed and result.severity == dg.AssetCheckSeverity.ERROR
+    result = report_rate_verdict(weeks)
+    assert not result.passed and result.severity == "error"
 
 
 def test_a_week_above_95_percent_passes_the_rate_check(store: Warehouse) -> None:
     _published(store, 21, sent_after_h={})
-    assert report_rate_result(compliance_weeks(store, M, now=PUBLISHED + timedelta(days=2))).passed
+    assert report_rate_verdict(
+        compliance_weeks(store, M, ledger=DuckDBLedger(store), now=PUBLISHED + timedelta(days=2))
+    ).passed
 
 
 def test_an_unsent_report_fails_the_overdue_check_only_after_its_deadline(
     store: Warehouse,
 ) -> None:
     _published(store, 2, sent_after_h={1: None})
-    assert overdue_result(store, M, now=PUBLISHED + timedelta(hours=23)).passed
-    late = overdue_result(store, M, now=PUBLISHED + timedelta(hours=25))
+    assert overdue_verdict(
+        store, M, ledger=DuckDBLedger(store), now=PUBLISHED + timedelta(hours=23)
+    ).passed
+    late = overdue_verdict(
+        store, M, ledger=DuckDBLedger(store), now=PUBLISHED + timedelta(hours=25)
+    )
     assert not late.passed
     assert late.metadata["items"] == dg.MetadataValue.text("src-001")
 
 
 def test_a_late_report_counts_as_reported_but_not_on_time(store: Warehouse) -> None:
     _published(store, 2, sent_after_h={0: 30.0})
-    week = compliance_weeks(store, M, now=PUBLISHED + timedelta(days=3))[0]
+    week = compliance_weeks(
+        store, M, ledger=DuckDBLedger(store), now=PUBLISHED + timedelta(days=3)
+    )[0]
     assert (week.reported, week.reported_on_time, week.late_items) == (2, 1, ["src-000"])
 
 
@@ -93,7 +103,7 @@ def test_the_latest_measured_fill_rates_of_the_migration_are_used(store: Warehou
     _published(store, 1, sent_after_h={})
     for run_id, hours, rate in (("old", 0, 0.2), ("new", 5, 0.9), ("other-shop", 9, 0.1)):
         store.query(
-            "INSERT INTO media_fill_rates VALUES (?, ?, ?, 10, ?, 0.5, 0.1, 1.0, 4)",
+            "INSERT INTO fill_rates VALUES (?, ?, ?, 10, ?, 0.5, 0.1, 1.0, 4)",
             [
                 M if run_id != "other-shop" else "pdd-demo",
                 run_id,
@@ -101,9 +111,11 @@ def test_the_latest_measured_fill_rates_of_the_migration_are_used(store: Warehou
                 rate,
             ],
         )
-    week = compliance_weeks(store, M, now=PUBLISHED + timedelta(days=1))[0]
+    week = compliance_weeks(
+        store, M, ledger=DuckDBLedger(store), now=PUBLISHED + timedelta(days=1)
+    )[0]
     assert (week.fill_rates_source, week.rate_main_images_3, week.rate_3_4_images) == (
-        "media_fill_rates new",
+        "fill_rates new",
         0.9,
         0.5,
     )

@@ -10,8 +10,9 @@ from collections import Counter
 import dagster as dg
 import pytest
 
-from connectors.warehouse import Warehouse, migration_status
 from sandbox.app import Sandbox
+from store.duckdb_ledger import DuckDBLedger
+from store.warehouse import Warehouse, migration_status
 from tests.assets.conftest import Materialize
 
 
@@ -30,7 +31,7 @@ def _on_sale_in_source_shop(sandbox: Sandbox) -> int:
 def test_every_source_item_is_published_quarantined_or_pending(
     first_run: dg.ExecuteInProcessResult, warehouse: Warehouse, sandbox: Sandbox
 ) -> None:
-    status = migration_status(warehouse, "taobao-demo")
+    status = migration_status(warehouse, "taobao-demo", ledger=DuckDBLedger(warehouse))
     on_sale = _on_sale_in_source_shop(sandbox)
     assert status["source_items"] == on_sale
     assert status["unaccounted"] == [] and status["overlapping"] == []

@@ -8,8 +8,9 @@ quarantined as off-shelf, not forgotten), and leaves the rest unread.
 import dagster as dg
 import pytest
 
-from connectors.warehouse import Warehouse, migration_status
 from sandbox.app import Sandbox
+from store.duckdb_ledger import DuckDBLedger
+from store.warehouse import Warehouse, migration_status
 from tests.assets.conftest import Materialize
 
 SHOP = "demo-taobao-shop"
@@ -65,7 +66,7 @@ def test_delisted_items_are_marked_gone_and_accounted_for(
         )
     }
     assert gone == set(delisted)
-    status = migration_status(warehouse, "taobao-demo")
+    status = migration_status(warehouse, "taobao-demo", ledger=DuckDBLedger(warehouse))
     assert status["unaccounted"] == [] and status["overlapping"] == []
 
 

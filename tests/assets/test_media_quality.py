@@ -3,7 +3,7 @@ real MP4, some whose video is gone (404) or is a Flash file Kuaishou refuses.
 
 Every served video reaches its item as `itemVideo{videoId, videoType: 1}`; a failed one is counted
 and its item is published without it; a second run uploads no video again; each run stores its
-fill rates (≥3 main images, 3:4, video, short title, white borders left) in `media_fill_rates`.
+fill rates (≥3 main images, 3:4, video, short title, white borders left) in `fill_rates`.
 """
 
 from typing import Any
@@ -11,8 +11,8 @@ from typing import Any
 import dagster as dg
 import pytest
 
-from connectors.warehouse import Warehouse
 from sandbox.app import Sandbox
+from store.warehouse import Warehouse
 from tests.assets.conftest import TAOBAO_DEMO_SOURCE, Materialize, materialize_migrations_file
 
 MIGRATION = f"""
@@ -90,7 +90,7 @@ def test_the_runs_fill_rates_are_stored_and_shown_in_its_metadata(
     first_run: dg.ExecuteInProcessResult, warehouse: Warehouse
 ) -> None:
     (row,) = warehouse.query(
-        "SELECT * FROM media_fill_rates WHERE migration = 'taobao-demo' AND run_id = ?",
+        "SELECT * FROM fill_rates WHERE migration = 'taobao-demo' AND run_id = ?",
         [first_run.run_id],
     )
     metadata = _metadata(first_run, "fill_rates")
@@ -125,6 +125,6 @@ def test_a_second_run_uploads_no_video_again_and_records_its_own_fill_rates(
     assert (again["uploaded"], again["cache_hits"], again["hosted"]) == (0, hosted, hosted)
     assert len(sandbox.kuaishou.materials.tickets) == tickets
     runs = warehouse.query(
-        "SELECT run_id FROM media_fill_rates WHERE migration = 'taobao-demo' ORDER BY computed_at"
+        "SELECT run_id FROM fill_rates WHERE migration = 'taobao-demo' ORDER BY computed_at"
     )
     assert [r["run_id"] for r in runs] == [first_run.run_id, second.run_id]

@@ -5,8 +5,9 @@ from collections import Counter
 import dagster as dg
 import pytest
 
-from connectors.warehouse import Warehouse, migration_status
 from sandbox.app import Sandbox
+from store.duckdb_ledger import DuckDBLedger
+from store.warehouse import Warehouse, migration_status
 from tests.assets.conftest import Materialize
 
 
@@ -20,7 +21,7 @@ def pdd_run(materialize: Materialize) -> dg.ExecuteInProcessResult:
 def test_every_pdd_goods_is_published_quarantined_or_pending(
     pdd_run: dg.ExecuteInProcessResult, warehouse: Warehouse
 ) -> None:
-    status = migration_status(warehouse, "pdd-demo")
+    status = migration_status(warehouse, "pdd-demo", ledger=DuckDBLedger(warehouse))
     assert status["source_items"] > 0
     assert status["unaccounted"] == [] and status["overlapping"] == []
     assert status["published"] >= status["source_items"] // 2

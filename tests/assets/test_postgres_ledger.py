@@ -15,12 +15,12 @@ import pytest
 
 from assets import extract, publish, report, transform
 from assets.resources import MigrationsResource, WarehouseResource
-from connectors.ledger import PostgresLedger
-from connectors.warehouse import Warehouse, migration_status
 from listings.model import Listing
 from sandbox.app import Sandbox
+from store.ledger import PostgresLedger
+from store.warehouse import Warehouse, migration_status
 from tests.assets.conftest import TAOBAO_DEMO_SOURCE
-from tests.connectors.conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL
 from tests.inprocess import InProcessPlatforms
 
 KEY = "taobao-demo"

@@ -4,8 +4,9 @@ rule and the category's list (from open.item.category.config), and nothing reach
 import dagster as dg
 import pytest
 
-from connectors.warehouse import Warehouse, migration_status
 from sandbox.app import Sandbox
+from store.duckdb_ledger import DuckDBLedger
+from store.warehouse import Warehouse, migration_status
 from tests.assets.conftest import TAOBAO_DEMO_SOURCE, Materialize, materialize_migrations_file
 
 REFUND_RULE_2 = f"""
@@ -47,7 +48,7 @@ def test_drafts_with_a_refund_rule_the_category_refuses_are_quarantined(
 def test_nothing_with_that_rule_is_sent_and_every_item_is_accounted_for(
     run: dg.ExecuteInProcessResult, sandbox: Sandbox, warehouse: Warehouse
 ) -> None:
-    status = migration_status(warehouse, "taobao-demo")
+    status = migration_status(warehouse, "taobao-demo", ledger=DuckDBLedger(warehouse))
     assert status["published"] == 0
     assert status["unaccounted"] == []
     assert not sandbox.kuaishou.items

@@ -10,8 +10,9 @@ from collections import Counter
 import dagster as dg
 import pytest
 
-from connectors.warehouse import Warehouse, migration_status
 from sandbox.app import Sandbox
+from store.duckdb_ledger import DuckDBLedger
+from store.warehouse import Warehouse, migration_status
 from tests.assets.conftest import TAOBAO_DEMO_SOURCE, Materialize, materialize_migrations_file
 
 VVTOOL_MIGRATION = f"""
@@ -40,7 +41,7 @@ def vv_run(
 def test_items_are_created_once_each_on_the_proxy(
     vv_run: dg.ExecuteInProcessResult, sandbox: Sandbox, warehouse: Warehouse
 ) -> None:
-    status = migration_status(warehouse, "taobao-demo")
+    status = migration_status(warehouse, "taobao-demo", ledger=DuckDBLedger(warehouse))
     assert status["published"] > 0
     assert status["unaccounted"] == []
     created = Counter(item.rel_item_id for item in sandbox.vvtool.items.values())

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from banjia.cli_kuaishou import kuaishou
-from tests.connectors.kuaishou.test_oauth_pipeline import OAUTH_YAML
+from tests.pipeline.test_oauth_pipeline import OAUTH_YAML
 from tests.samples import MIGRATION_YAML
 
 

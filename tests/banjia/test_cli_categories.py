@@ -17,8 +17,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from banjia.cli_categories import categories
-from connectors.warehouse import Warehouse, migration_status
 from sandbox.app import Sandbox
+from store.duckdb_ledger import DuckDBLedger
+from store.warehouse import Warehouse, migration_status
 from tests.assets.conftest import (  # noqa: F401  (fixtures of the in-process pipeline)
     TAOBAO_DEMO_SOURCE,
     Materialize,
@@ -156,7 +157,7 @@ def test_below_the_threshold_every_listing_is_queued_and_nothing_published(
     exported: list[dict[str, str]],
     warehouse: Warehouse,  # noqa: F811
 ) -> None:
-    status = migration_status(warehouse, "taobao-demo")
+    status = migration_status(warehouse, "taobao-demo", ledger=DuckDBLedger(warehouse))
     assert status["published"] == 0
     uncertain = warehouse.query(
         "SELECT source_item_id FROM quarantine WHERE migration = 'taobao-demo' "
@@ -226,7 +227,7 @@ def test_the_merchant_s_choices_are_published_by_the_next_run(
         "AND reason_code = 'category_uncertain'"
     )
     assert left == []
-    status = migration_status(warehouse, "taobao-demo")
+    status = migration_status(warehouse, "taobao-demo", ledger=DuckDBLedger(warehouse))
     assert status["published"] > 0
     published = {item.param["categoryId"] for item in sandbox.kuaishou.items.values()}
     assert published <= {int(r["candidate_1_id"]) for r in chosen}

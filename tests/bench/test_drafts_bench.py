@@ -14,12 +14,12 @@ import time
 import tracemalloc
 from collections.abc import Iterator
 
-from assets.transform import DRAFT_BATCH_SIZE
 from listings.categories import CategoryDecision
 from listings.drafting import build_draft
 from listings.migrations import Migration
 from listings.model import Listing, Sku, SourcePlatform, SpecValue
 from listings.quarantine import Problem
+from pipeline.drafts import DRAFT_BATCH_SIZE
 from tests.samples import sample_migration
 
 N = int(os.environ.get("BANJIA_BENCH_N", "100000"))

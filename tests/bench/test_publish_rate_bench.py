@@ -34,17 +34,17 @@ from pathlib import Path
 import pytest
 
 from connectors.kuaishou import KuaishouClient, KuaishouThrottledError
-from connectors.ledger import Ledger
-from connectors.publishing import publish_drafts
-from connectors.warehouse import Warehouse
+from pipeline.publish_run import publish_drafts
 from sandbox.credentials import (
     KUAISHOU_ACCESS_TOKEN,
     KUAISHOU_APP_KEY,
     KUAISHOU_SIGN_SECRET,
 )
+from store.duckdb_ledger import DuckDBLedger
+from store.ledger import Ledger
+from store.warehouse import Warehouse
 from tests.chaos.harness import emulator_state, serve_emulator, stage
 from tests.chaos.publisher import build_jobs
-from tests.connectors.conftest import postgres_ledgers, postgres_url  # noqa: F401 (fixtures)
 from tests.samples import sample_migration
 
 N = int(os.environ.get("BANJIA_BENCH_PUBLISH_N", "40"))
@@ -95,7 +95,7 @@ async def _publisher(
                 jobs,
                 migration=sample_migration().key,
                 client=client,
-                warehouse=ledger or store,
+                ledger=ledger or DuckDBLedger(store),
                 quota_left=N,
                 concurrency=concurrency,
             )

@@ -18,13 +18,12 @@ from typing import Any
 
 import httpx
 
-from assets.transform import _draft_row
 from connectors.kuaishou import KuaishouClient
-from connectors.warehouse import Warehouse
 from listings.categories import CategoryDecision
 from listings.draft import KuaishouDraft
 from listings.drafting import build_draft
 from listings.migrations import Migration
+from pipeline.drafts import draft_row
 from sandbox.category_tree import CategoryTree
 from sandbox.credentials import (
     KUAISHOU_ACCESS_TOKEN,
@@ -32,6 +31,7 @@ from sandbox.credentials import (
     KUAISHOU_SIGN_SECRET,
 )
 from sandbox.taobao_images import render_image
+from store.warehouse import Warehouse
 from tests.samples import tshirt
 
 PROJECT = Path(__file__).parents[2]
@@ -108,7 +108,7 @@ def stage(store: Warehouse, migration: Migration, url: str, n: int) -> list[Kuai
     staged = drafts(migration, n)
     sources = sorted({u for d in staged for u in d.image_urls})
     hosted = asyncio.run(upload(url, sources))
-    bulk_insert(store, "kuaishou_drafts", [_draft_row(migration.key, d) for d in staged])
+    bulk_insert(store, "kuaishou_drafts", [draft_row(migration.key, d) for d in staged])
     bulk_insert(
         store,
         "media",

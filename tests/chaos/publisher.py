@@ -26,16 +26,17 @@ from typing import Any
 import stamina
 import stamina.instrumentation
 
-from assets.publish import _hosted_images, _hosted_only, _load_drafts, _report_for
 from connectors.http import PlatformError
 from connectors.kuaishou import KuaishouClient, build_item_new_param
-from connectors.publishing import PublishJob, flush_supply_outbox, publish_drafts
-from connectors.warehouse import Warehouse
+from pipeline.publish import hosted_images, hosted_only, report_builder
+from pipeline.publish_run import PublishJob, flush_supply_outbox, publish_drafts
 from sandbox.credentials import (
     KUAISHOU_ACCESS_TOKEN,
     KUAISHOU_APP_KEY,
     KUAISHOU_SIGN_SECRET,
 )
+from store import DuckDBLedger, Warehouse
+from store.stage_tables import load_drafts
 from tests.samples import sample_migration
 
 SIMULATED_HOURS = 24
@@ -52,16 +53,16 @@ def say(event: str, **figures: Any) -> None:
 
 def build_jobs(store: Warehouse, migration_key: str) -> list[PublishJob]:
     migration = sample_migration()
-    hosted = _hosted_images(store, migration_key)
+    hosted = hosted_images(store, migration_key)
     jobs = []
-    for draft in _load_drafts(store, migration_key):
+    for draft in load_drafts(store, migration_key):
         images = hosted.get(draft.source_item_id, {})
-        ready = _hosted_only(draft, images)
+        ready = hosted_only(draft, images)
         jobs.append(
             PublishJob(
                 draft=ready,
                 param=build_item_new_param(ready, kwai_images=images),
-                report=_report_for(ready, migration, images),
+                report=report_builder(ready, migration, images),
             )
         )
     return jobs
@@ -79,6 +80,7 @@ def unsent(store: Warehouse, migration_key: str) -> int:
 async def run(store: Warehouse, *, url: str, rate: float | None) -> None:
     key = sample_migration().key
     jobs = build_jobs(store, key)
+    ledger = DuckDBLedger(store)
     async with KuaishouClient(
         base_url=url,
         app_key=KUAISHOU_APP_KEY,
@@ -91,7 +93,7 @@ async def run(store: Warehouse, *, url: str, rate: float | None) -> None:
             rounds += 1
             try:
                 outcome = await publish_drafts(
-                    jobs, migration=key, client=client, warehouse=store, quota_left=len(jobs)
+                    jobs, migration=key, client=client, ledger=ledger, quota_left=len(jobs)
                 )
             except PlatformError as exc:  # a lookup that failed every retry: the next round
                 say("round_failed", error=type(exc).__name__)
@@ -110,7 +112,7 @@ async def run(store: Warehouse, *, url: str, rate: float | None) -> None:
         for hour in range(SIMULATED_HOURS):
             at = start + timedelta(hours=hour)
             report = await flush_supply_outbox(
-                migration=key, client=client, warehouse=store, now=lambda at=at: at
+                migration=key, client=client, ledger=ledger, now=lambda at=at: at
             )
             say("flush", hour=hour, sent=report.sent, failed=len(report.failed))
             if unsent(store, key) == 0:

@@ -33,8 +33,9 @@ from typing import Any
 import httpx
 import pytest
 
-from connectors.warehouse import Warehouse
 from listings.migrations import Migration
+from store.duckdb_ledger import DuckDBLedger
+from store.warehouse import Warehouse
 from tests.chaos.harness import serve_emulator, spawn, stage
 
 N = int(os.environ.get("BANJIA_CHAOS_N", "2000"))
@@ -200,7 +201,7 @@ def test_publishing_survives_faults_and_sigkills_without_duplicates_or_losses(
     assert state["duplicate_creates"] == []  # no relItemId was ever sent again after it landed
     assert len(state["items"]) == len(on_emulator) == N
 
-    ledger = store.ledger(migration.key)
+    ledger = DuckDBLedger(store).ledger(migration.key)
     assert {rel: row["state"] for rel, row in ledger.items()} == {
         d.rel_item_id: "published" for d in drafts
     }  # nothing lost: every draft published, none pending, unknown or rejected

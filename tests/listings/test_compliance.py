@@ -110,7 +110,7 @@ def test_measured_fill_rates_replace_the_listing_figures() -> None:
         0.5,
         3,
     )
-    assert week.fill_rates_source == "media_fill_rates r-42"
+    assert week.fill_rates_source == "fill_rates r-42"
 
 
 def test_media_fill_rates_are_shares_of_items_and_borders_are_counted() -> None:

@@ -60,7 +60,7 @@ def test_reference_example_has_its_two_skus_with_named_specs_in_order(
     reference_offer: dict[str, Any],
 ) -> None:
     listing = _move(reference_offer)
-    assert listing.platform is SourcePlatform.ALIBABA1688
+    assert listing.platform == SourcePlatform.ALIBABA1688
     assert listing.source_item_id == "557235167116"
     assert [sku.spec_key for sku in listing.skus] == [("烧焦卡其", "38"), ("烧焦卡其", "39")]
     assert listing.spec_dimensions == ("颜色", "尺码")  # 1688's standard ids 3216 and 450

@@ -17,11 +17,12 @@ from connectors.kuaishou import (
     KuaishouClient,
     KuaishouQuotaExceededError,
     KuaishouValidationError,
-    SuggestionCache,
-    cached_suggestions,
 )
-from connectors.warehouse import Warehouse
-from sandbox.kuaishou_open import SHANGHAI, KuaishouSandbox
+from listings.china_time import CHINA_TZ
+from pipeline.category_inputs import cached_suggestions
+from sandbox.kuaishou_open import KuaishouSandbox
+from store.suggestions import SuggestionCache
+from store.warehouse import Warehouse
 
 anyio = pytest.mark.anyio
 
@@ -104,7 +105,7 @@ async def test_the_quota_is_counted_per_merchant_and_china_day(
     sandbox: KuaishouSandbox,
     kwai_urls: list[str],
 ) -> None:
-    today = datetime(2025, 7, 25, 23, 30, tzinfo=SHANGHAI)
+    today = datetime(2025, 7, 25, 23, 30, tzinfo=CHINA_TZ)
     sandbox.now, sandbox.suggestions.daily_quota = (lambda: today), 1
     await client.suggest_categories(title=TSHIRT_TITLE, image_urls=kwai_urls)
     sandbox.tokens["sandbox-kuaishou-access-token-other"] = 880_002

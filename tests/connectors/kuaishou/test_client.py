@@ -34,12 +34,13 @@ from connectors.kuaishou import (
     sign,
 )
 from connectors.kuaishou.models import CategoryConfig, CategoryConfigDetail, PropConfig
+from listings.china_time import CHINA_TZ
 from sandbox.credentials import (
     KUAISHOU_ACCESS_TOKEN,
     KUAISHOU_SELLER_ID,
     KUAISHOU_SIGN_SECRET,
 )
-from sandbox.kuaishou_open import SHANGHAI, KuaishouSandbox, build_kuaishou_app
+from sandbox.kuaishou_open import KuaishouSandbox, build_kuaishou_app
 
 BASE_URL = "http://kuaishou.sandbox"
 LEAF, ROOT = 90011, 90001
@@ -368,7 +369,7 @@ async def test_the_daily_quota_stops_creation_and_is_not_retried(
 async def test_the_daily_quota_resets_the_next_day_in_china_time(
     client: KuaishouClient, kwai_urls: list[str], make_param: MakeParam, sandbox: KuaishouSandbox
 ) -> None:
-    today = datetime(2025, 7, 25, 23, 0, tzinfo=SHANGHAI)
+    today = datetime(2025, 7, 25, 23, 0, tzinfo=CHINA_TZ)
     sandbox.daily_quota, sandbox.now = 1, lambda: today
     await client.create_item(make_param(kwai_urls, rel_item_id=1))
     sandbox.now = lambda: today + timedelta(hours=1)

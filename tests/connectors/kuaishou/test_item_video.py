@@ -20,13 +20,14 @@ from connectors.kuaishou import (
     KuaishouNotFoundError,
     KuaishouValidationError,
 )
+from listings.china_time import CHINA_TZ
 from sandbox.app import Sandbox, build_sandbox_app
 from sandbox.credentials import (
     KUAISHOU_ACCESS_TOKEN,
     KUAISHOU_APP_KEY,
     KUAISHOU_SIGN_SECRET,
 )
-from sandbox.kuaishou_open import SHANGHAI, KuaishouSandbox
+from sandbox.kuaishou_open import KuaishouSandbox
 
 anyio = pytest.mark.anyio
 
@@ -161,7 +162,7 @@ async def test_a_declared_file_length_over_the_cap_is_refused_at_issue(
 async def test_an_expired_token_is_refused(
     client: KuaishouClient, sandbox: KuaishouSandbox
 ) -> None:
-    issued = datetime(2025, 7, 25, 10, 0, tzinfo=SHANGHAI)
+    issued = datetime(2025, 7, 25, 10, 0, tzinfo=CHINA_TZ)
     sandbox.now = lambda: issued
     upload = await client.issue_material_upload_token()
     sandbox.now = lambda: issued + sandbox.materials.token_ttl + timedelta(seconds=1)

@@ -22,6 +22,7 @@ from connectors.kuaishou import (
     KuaishouTokenExpiredError,
     OAuthTokens,
 )
+from listings.china_time import CHINA_TZ
 from sandbox.credentials import (
     KUAISHOU_ACCESS_TOKEN,
     KUAISHOU_APP_KEY,
@@ -29,10 +30,10 @@ from sandbox.credentials import (
     KUAISHOU_SELLER_ID,
 )
 from sandbox.kuaishou_oauth import open_id_of
-from sandbox.kuaishou_open import SHANGHAI, KuaishouSandbox, build_kuaishou_app
+from sandbox.kuaishou_open import KuaishouSandbox, build_kuaishou_app
 
 BASE_URL = "http://kuaishou.sandbox"
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=CHINA_TZ)
 LEAF = 90011
 
 MakeClient = Callable[..., KuaishouClient]

@@ -14,15 +14,15 @@ import httpx
 import pytest
 
 from connectors.kuaishou import AuditStatus, ItemNewParam, KuaishouClient, KuaishouThrottledError
+from listings.china_time import CHINA_TZ
 from sandbox.credentials import KUAISHOU_SELLER_ID
 from sandbox.kuaishou_open import (
-    SHANGHAI,
     KuaishouSandbox,
     build_kuaishou_app,
     reject_title_keywords,
 )
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=CHINA_TZ)
 LEAF = 90011
 
 MakeClient = Callable[..., KuaishouClient]

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from assets.categories import prop_specs_of
 from connectors.kuaishou import KuaishouClient
 from connectors.kuaishou.convert import build_item_new_param
 from connectors.kuaishou.errors import KuaishouValidationError
@@ -18,6 +17,7 @@ from listings.draft import KuaishouDraft
 from listings.drafting import build_draft
 from listings.migrations import Migration
 from listings.model import ItemProp
+from pipeline.category_inputs import prop_specs_of
 from sandbox.kuaishou_open import KuaishouSandbox
 from tests.connectors.kuaishou.conftest import LEAF_CATEGORY, MakeParam
 from tests.samples import tshirt

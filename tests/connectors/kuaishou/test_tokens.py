@@ -27,19 +27,20 @@ from connectors.kuaishou import (
     KuaishouTokenExpiredError,
     TokenManager,
     TokenSet,
-    WarehouseTokenStore,
 )
-from connectors.warehouse import Warehouse
+from listings.china_time import CHINA_TZ
 from sandbox.credentials import (
     KUAISHOU_ACCESS_TOKEN,
     KUAISHOU_APP_KEY,
     KUAISHOU_APP_SECRET,
     KUAISHOU_SELLER_ID,
 )
-from sandbox.kuaishou_open import SHANGHAI, KuaishouSandbox, build_kuaishou_app
+from sandbox.kuaishou_open import KuaishouSandbox, build_kuaishou_app
+from store.oauth_tokens import WarehouseTokenStore
+from store.warehouse import Warehouse
 
 BASE_URL = "http://kuaishou.sandbox"
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=CHINA_TZ)
 LEAF = 90011
 SELLER_KEY = "kuaishou:880001"
 
@@ -207,8 +208,8 @@ def test_only_one_of_several_processes_claims_the_refresh_lease(warehouse_path: 
         f"""
         import sys, time
         from datetime import datetime, timedelta, timezone
-        from connectors.kuaishou.tokens import WarehouseTokenStore
-        from connectors.warehouse import Warehouse
+        from store.oauth_tokens import WarehouseTokenStore
+        from store.warehouse import Warehouse
         store = WarehouseTokenStore(Warehouse({str(warehouse_path)!r}), seller_key={SELLER_KEY!r})
         while time.time() < float(sys.argv[1]):
             time.sleep(0.001)

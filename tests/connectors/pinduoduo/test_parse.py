@@ -29,7 +29,7 @@ def test_reference_example_has_its_two_skus_with_specs_in_order(
     assert listing.spec_dimensions == ("口味", "规格")
     assert [sku.spec_key for sku in listing.skus] == [("鸡肉", "200g"), ("鸡肉", "400g")]
     assert [sku.outer_id for sku in listing.skus] == ["DN-C-200", "DN-C-400"]
-    assert listing.platform is SourcePlatform.PINDUODUO
+    assert listing.platform == SourcePlatform.PINDUODUO
     assert listing.shop_id == SHOP
 
 

@@ -33,7 +33,7 @@ from connectors.taobao import (
     parse_item,
 )
 from connectors.taobao.client import MAX_BATCH
-from connectors.taobao.parse import CHINA_TZ
+from listings.china_time import CHINA_TZ
 from sandbox.taobao_catalog import CATALOG_EPOCH, generate_catalog
 from sandbox.taobao_images import render_image
 from sandbox.taobao_top import TaobaoSandbox

@@ -20,7 +20,7 @@ from starlette.routing import Mount
 
 from connectors.taobao import TaobaoArgumentError, TaobaoClient, TaobaoDepthLimitError
 from connectors.taobao.client import ONSALE_FLOOR
-from connectors.taobao.parse import CHINA_TZ
+from listings.china_time import CHINA_TZ
 from listings.cursor import ExtractCursor
 from sandbox.credentials import TAOBAO_APP_KEY, TAOBAO_APP_SECRET, TAOBAO_SESSIONS
 from sandbox.taobao_top import TaobaoSandbox, build_taobao_app

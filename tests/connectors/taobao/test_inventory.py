@@ -2,7 +2,7 @@
 
 import asyncio
 
-from connectors.sources import TaobaoReader
+from connectors.taobao.source import TaobaoReader
 from listings.cursor import ExtractCursor
 from sandbox.taobao_top import TaobaoSandbox
 from tests.connectors.taobao.conftest import MakeClient

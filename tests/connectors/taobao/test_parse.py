@@ -106,13 +106,13 @@ def test_http_alicdn_images_in_desc_become_https(reference_item: dict[str, Any])
 def test_origin_url_is_the_public_taobao_item_page(reference_item: dict[str, Any]) -> None:
     listing = parse_item(reference_item, shop_id=SHOP)
     assert listing.origin_url == "https://item.taobao.com/item.htm?id=623917802188"
-    assert listing.platform is SourcePlatform.TAOBAO
+    assert listing.platform == SourcePlatform.TAOBAO
 
 
 def test_tmall_items_get_the_tmall_origin_url_and_platform(reference_item: dict[str, Any]) -> None:
     listing = parse_item(reference_item, shop_id="demo-tmall-shop", tmall=True)
     assert listing.origin_url == "https://detail.tmall.com/item.htm?id=623917802188"
-    assert listing.platform is SourcePlatform.TMALL
+    assert listing.platform == SourcePlatform.TMALL
 
 
 def test_category_ids_are_the_leaf_cid(reference_item: dict[str, Any]) -> None:

@@ -16,23 +16,22 @@ import httpx
 import pytest
 
 from connectors.kuaishou import KuaishouClient
-from connectors.ledger import Ledger
-from connectors.publishing import PublishJob, PublishOutcome, publish_drafts
-from connectors.warehouse import Warehouse
 from listings.migrations import Migration
+from pipeline.publish_run import PublishJob, PublishOutcome, publish_drafts
 from sandbox.app import Sandbox, build_sandbox_app
 from sandbox.credentials import (
     KUAISHOU_ACCESS_TOKEN,
     KUAISHOU_APP_KEY,
     KUAISHOU_SIGN_SECRET,
 )
-from tests.connectors.conftest import LedgerFactory, without_qps_limits
-from tests.connectors.test_publishing import (  # the emulator, client and warehouse fixtures
+from store.duckdb_ledger import DuckDBLedger
+from store.ledger import Ledger
+from tests.conftest import LedgerFactory, without_qps_limits
+from tests.pipeline.test_publishing import (  # the emulator, client and ledger fixtures
     M,
     _jobs,
     client,  # noqa: F401
     sandbox,  # noqa: F401
-    warehouse,  # noqa: F401
 )
 
 CREATE = "open.item.new"
@@ -89,13 +88,13 @@ def _run(
 ) -> PublishOutcome:
     # A DuckDB ledger kept open for the run, as `published_items` keeps it: a per-call open
     # (~30 ms) would make the ledger, not the 20 ms wire, what paces the creates.
-    with ledger.held() if isinstance(ledger, Warehouse) else contextlib.nullcontext():
+    with ledger.warehouse.held() if isinstance(ledger, DuckDBLedger) else contextlib.nullcontext():
         return asyncio.run(
             publish_drafts(
                 jobs,
                 migration=M,
                 client=client,
-                warehouse=ledger,
+                ledger=ledger,
                 quota_left=quota_left,
                 concurrency=concurrency,
             )
@@ -103,38 +102,38 @@ def _run(
 
 
 def test_creates_overlap_up_to_the_configured_concurrency_and_no_further(
-    client: KuaishouClient, sandbox: Sandbox, warehouse: Ledger, migration: Migration
+    client: KuaishouClient, sandbox: Sandbox, ledger: Ledger, migration: Migration
 ) -> None:
     jobs = _jobs(client, sandbox, migration, 10)
     wire = _Wire(sandbox)
-    outcome = _run(jobs, _client(wire), warehouse, concurrency=4)
+    outcome = _run(jobs, _client(wire), ledger, concurrency=4)
     assert outcome.created == 10 and len(sandbox.kuaishou.items) == 10
     assert wire.most_in_flight == 4
 
 
 def test_one_at_a_time_when_the_concurrency_is_one(
-    client: KuaishouClient, sandbox: Sandbox, warehouse: Ledger, migration: Migration
+    client: KuaishouClient, sandbox: Sandbox, ledger: Ledger, migration: Migration
 ) -> None:
     jobs = _jobs(client, sandbox, migration, 4)
     wire = _Wire(sandbox)
-    _run(jobs, _client(wire), warehouse, concurrency=1)
+    _run(jobs, _client(wire), ledger, concurrency=1)
     assert wire.most_in_flight == 1
 
 
 def test_concurrent_creates_never_burst_above_the_rate_limit(
-    client: KuaishouClient, sandbox: Sandbox, warehouse: Ledger, migration: Migration
+    client: KuaishouClient, sandbox: Sandbox, ledger: Ledger, migration: Migration
 ) -> None:
     jobs = _jobs(client, sandbox, migration, 8)
     wire = _Wire(sandbox, latency_s=0.05)
     rate = 40.0
-    _run(jobs, _client(wire, rate=rate), warehouse, concurrency=8)
+    _run(jobs, _client(wire, rate=rate), ledger, concurrency=8)
     gaps = [b - a for a, b in zip(wire.sent_at, wire.sent_at[1:], strict=False)]
     assert wire.most_in_flight > 1  # they did overlap...
     assert min(gaps) >= 0.9 / rate  # ...and still left the limiter evenly spaced
 
 
 def test_faults_under_concurrency_lose_nothing_and_duplicate_nothing(
-    client: KuaishouClient, sandbox: Sandbox, warehouse: Ledger, migration: Migration
+    client: KuaishouClient, sandbox: Sandbox, ledger: Ledger, migration: Migration
 ) -> None:
     jobs = _jobs(client, sandbox, migration, 12)
     sandbox.kuaishou.fail_next(CREATE, "lose_response", times=2)
@@ -142,10 +141,10 @@ def test_faults_under_concurrency_lose_nothing_and_duplicate_nothing(
     sandbox.kuaishou.fail_next(CREATE, "5xx")
     wire = _Wire(sandbox)
     concurrent = _client(wire)
-    first = _run(jobs, concurrent, warehouse, concurrency=4)
+    first = _run(jobs, concurrent, ledger, concurrency=4)
     assert first.recovered == 2  # the lost responses: found by relItemId, not sent again
     assert first.left_pending == 2  # the timeout and the 5xx created nothing: pending, not lost
-    second = _run(jobs, concurrent, warehouse, concurrency=4)
+    second = _run(jobs, concurrent, ledger, concurrency=4)
     assert second.created == 2 and second.left_pending == 0
     assert len(sandbox.kuaishou.items) == 12
     assert {item.rel_item_id for item in sandbox.kuaishou.items.values()} == {
@@ -153,29 +152,29 @@ def test_faults_under_concurrency_lose_nothing_and_duplicate_nothing(
     }
     assert sum(wire.creates.values()) == 14  # 12 + the two that created nothing, sent again
     assert {rel for rel, n in wire.creates.items() if n > 1} == {
-        rel for rel, row in warehouse.ledger(M).items() if row["attempts"] == 2
+        rel for rel, row in ledger.ledger(M).items() if row["attempts"] == 2
     }
 
 
 def test_the_quota_stops_a_concurrent_run_exactly_at_the_limit(
-    client: KuaishouClient, sandbox: Sandbox, warehouse: Ledger, migration: Migration
+    client: KuaishouClient, sandbox: Sandbox, ledger: Ledger, migration: Migration
 ) -> None:
     jobs = _jobs(client, sandbox, migration, 9)
     wire = _Wire(sandbox)
-    outcome = _run(jobs, _client(wire), warehouse, concurrency=4, quota_left=5)
+    outcome = _run(jobs, _client(wire), ledger, concurrency=4, quota_left=5)
     assert (outcome.created, outcome.left_pending, outcome.stopped_by_quota) == (5, 4, True)
     assert sum(wire.creates.values()) == 5
 
 
 def test_the_first_jobs_go_first_when_the_quota_stops_the_run(
-    client: KuaishouClient, sandbox: Sandbox, warehouse: Ledger, migration: Migration
+    client: KuaishouClient, sandbox: Sandbox, ledger: Ledger, migration: Migration
 ) -> None:
     jobs = _jobs(client, sandbox, migration, 8)
     wanted = [jobs[i] for i in (6, 2, 7, 0, 5, 1, 3, 4)]  # the priority order, whatever it is
-    _run(wanted, _client(_Wire(sandbox)), warehouse, concurrency=3, quota_left=3)
+    _run(wanted, _client(_Wire(sandbox)), ledger, concurrency=3, quota_left=3)
     published = {item.rel_item_id for item in sandbox.kuaishou.items.values()}
     assert published == {job.draft.rel_item_id for job in wanted[:3]}
-    states = {rel: row["state"] for rel, row in warehouse.ledger(M).items()}
+    states = {rel: row["state"] for rel, row in ledger.ledger(M).items()}
     assert [states[job.draft.rel_item_id] for job in wanted[3:]] == ["pending"] * 5
 
 
@@ -198,7 +197,7 @@ def test_two_workers_on_one_postgres_ledger_publish_each_item_once(
                         jobs,
                         migration=M,
                         client=_client(wire),
-                        warehouse=ledger,
+                        ledger=ledger,
                         quota_left=500,
                         concurrency=3,
                     )

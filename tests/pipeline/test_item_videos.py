@@ -12,9 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from connectors.item_videos import VideoOutcome, host_videos
 from connectors.kuaishou import KuaishouClient
-from connectors.warehouse import Warehouse
+from pipeline.videos import VideoOutcome, host_videos
 from sandbox.app import Sandbox, build_sandbox_app
 from sandbox.credentials import (
     KUAISHOU_ACCESS_TOKEN,
@@ -22,6 +21,7 @@ from sandbox.credentials import (
     KUAISHOU_SIGN_SECRET,
 )
 from sandbox.videos import video_file
+from store.warehouse import Warehouse
 
 ORIGIN = "https://sandbox.local"
 

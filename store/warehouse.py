@@ -12,111 +12,27 @@ import json
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from connectors.ledger import (
-    LEDGER_TABLES,
-    TO_PUBLISH,
-    Ledger,
-    LedgerSql,
-    LedgerState,
-    ReportState,
-    now_utc,
-)
+from store.ledger import TO_PUBLISH, Ledger, LedgerState, now_utc
+from store.schema import LEDGER_MIGRATIONS, WAREHOUSE_MIGRATIONS, apply_migrations
 
-__all__ = ["LedgerState", "ReportState", "Warehouse", "migration_status"]
-
-_SCHEMA = (
-    LEDGER_TABLES.format(json="JSON")
-    + """
-CREATE TABLE IF NOT EXISTS raw_listings (
-    migration VARCHAR NOT NULL, platform VARCHAR NOT NULL, shop_id VARCHAR NOT NULL,
-    source_item_id VARCHAR NOT NULL, payload JSON NOT NULL, fetched_at TIMESTAMPTZ NOT NULL,
-    PRIMARY KEY (migration, source_item_id));
-ALTER TABLE raw_listings ADD COLUMN IF NOT EXISTS version VARCHAR;
-ALTER TABLE raw_listings ADD COLUMN IF NOT EXISTS modified_at TIMESTAMPTZ;
-ALTER TABLE raw_listings ADD COLUMN IF NOT EXISTS source_state VARCHAR DEFAULT 'listed';
-CREATE TABLE IF NOT EXISTS extract_cursors (
-    migration VARCHAR PRIMARY KEY, cursor JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL);
-CREATE TABLE IF NOT EXISTS listings (
-    migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, title VARCHAR, status VARCHAR,
-    sku_count INTEGER, price_min_fen BIGINT, price_max_fen BIGINT, main_image_count INTEGER,
-    has_video BOOLEAN, has_short_title BOOLEAN, listing JSON NOT NULL,
-    PRIMARY KEY (migration, source_item_id));
-CREATE TABLE IF NOT EXISTS category_decisions (
-    migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, category_id BIGINT,
-    category_path VARCHAR, confidence DOUBLE, layer VARCHAR, candidates JSON,
-    PRIMARY KEY (migration, source_item_id));
-CREATE TABLE IF NOT EXISTS category_review (
-    migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, title VARCHAR,
-    source_category_path VARCHAR, source_category_id VARCHAR, category_id BIGINT,
-    confidence DOUBLE, layer VARCHAR, candidates JSON, PRIMARY KEY (migration, source_item_id));
-CREATE TABLE IF NOT EXISTS category_leaves (
-    migration VARCHAR NOT NULL, category_id BIGINT NOT NULL, path VARCHAR NOT NULL,
-    is_open BOOLEAN NOT NULL, PRIMARY KEY (migration, category_id));
-CREATE TABLE IF NOT EXISTS kuaishou_drafts (
-    migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, rel_item_id BIGINT NOT NULL,
-    category_id BIGINT, sku_count INTEGER, synthetic_sku_count INTEGER, draft JSON NOT NULL,
-    PRIMARY KEY (migration, source_item_id));
-CREATE TABLE IF NOT EXISTS quarantine (
-    migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, stage VARCHAR NOT NULL,
-    reason_code VARCHAR NOT NULL, detail VARCHAR NOT NULL, recorded_at TIMESTAMPTZ NOT NULL,
-    PRIMARY KEY (migration, source_item_id, stage));
-CREATE TABLE IF NOT EXISTS media_cache (
-    sha256 VARCHAR PRIMARY KEY, kwai_url VARCHAR NOT NULL, byte_size BIGINT,
-    uploaded_at TIMESTAMPTZ NOT NULL);
-CREATE TABLE IF NOT EXISTS media (
-    migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, source_url VARCHAR NOT NULL,
-    sha256 VARCHAR, kwai_url VARCHAR, status VARCHAR NOT NULL, detail VARCHAR,
-    PRIMARY KEY (migration, source_item_id, source_url));
-CREATE TABLE IF NOT EXISTS video_cache (
-    shop_key VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, video_id VARCHAR NOT NULL,
-    byte_size BIGINT, uploaded_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (shop_key, sha256));
-CREATE TABLE IF NOT EXISTS item_videos (
-    migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, source_url VARCHAR NOT NULL,
-    sha256 VARCHAR, video_id VARCHAR, status VARCHAR NOT NULL, detail VARCHAR,
-    PRIMARY KEY (migration, source_item_id));
-CREATE TABLE IF NOT EXISTS media_fill_rates (
-    migration VARCHAR NOT NULL, run_id VARCHAR NOT NULL, computed_at TIMESTAMPTZ NOT NULL,
-    items INTEGER NOT NULL, rate_main_images_3 DOUBLE, rate_ratio_34 DOUBLE, rate_video DOUBLE,
-    rate_short_title DOUBLE, white_border_images_left INTEGER, PRIMARY KEY (migration, run_id));
-CREATE TABLE IF NOT EXISTS compliance_summary (
-    migration VARCHAR NOT NULL, iso_week VARCHAR NOT NULL, published INTEGER, reported INTEGER,
-    reported_on_time INTEGER, overdue INTEGER, report_rate DOUBLE, on_time_rate DOUBLE,
-    rate_main_images_3 DOUBLE, rate_video DOUBLE, rate_short_title DOUBLE,
-    computed_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (migration, iso_week));
-ALTER TABLE media_cache ADD COLUMN IF NOT EXISTS source_sha256 VARCHAR;
-ALTER TABLE media_cache ADD COLUMN IF NOT EXISTS role VARCHAR;
-ALTER TABLE media_cache ADD COLUMN IF NOT EXISTS facts JSON;
-ALTER TABLE media ADD COLUMN IF NOT EXISTS role VARCHAR;
-ALTER TABLE media ADD COLUMN IF NOT EXISTS ratio_34 BOOLEAN;
-ALTER TABLE media ADD COLUMN IF NOT EXISTS white_border_left BOOLEAN;
-ALTER TABLE media ADD COLUMN IF NOT EXISTS trimmed BOOLEAN;
-ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS counted INTEGER;
-ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS reported_late INTEGER;
-ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS not_yet_due INTEGER;
-ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS rejected INTEGER;
-ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS rate_main_images_over_3 DOUBLE;
-ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS rate_3_4_images DOUBLE;
-ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS rate_white_border_left DOUBLE;
-ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS late_items JSON;
-ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS missing_items JSON;
-ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS rejected_reports JSON;
-ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS white_border_images_left INTEGER;
-ALTER TABLE compliance_summary ADD COLUMN IF NOT EXISTS fill_rates_source VARCHAR;
-"""
-)
-
+__all__ = ["Warehouse", "migration_status"]
 
 _HELD: dict[str, set[tuple[str, int]]] = {}
 
 
-class Warehouse(LedgerSql):
-    """Typed access to the warehouse tables. Cheap to construct; connections are opened per call."""
+class Warehouse:
+    """Typed access to the warehouse tables. Cheap to construct; connections are opened per call.
+
+    The ledger and outbox tables live in the same file in the embedded default; they are reached
+    through `store.duckdb_ledger.DuckDBLedger`, so publishing sees one `Ledger` interface whatever
+    the backend.
+    """
 
     def __init__(self, path: str | Path) -> None:
         self._path = str(path)
@@ -133,7 +49,8 @@ class Warehouse(LedgerSql):
         con = duckdb.connect(self._path)
         try:
             if not self._ready:
-                con.execute(_SCHEMA)
+                apply_migrations(con, component="warehouse", migrations=WAREHOUSE_MIGRATIONS)
+                apply_migrations(con, component="ledger", migrations=LEDGER_MIGRATIONS)
                 self._ready = True
             yield con
         finally:
@@ -368,10 +285,10 @@ class Warehouse(LedgerSql):
         with self.connect() as con:
             con.execute("BEGIN")
             con.execute(
-                "DELETE FROM media_fill_rates WHERE migration = ? AND run_id = ?",
+                "DELETE FROM fill_rates WHERE migration = ? AND run_id = ?",
                 [row["migration"], row["run_id"]],
             )
-            self._insert(con, "media_fill_rates", [row])
+            self._insert(con, "fill_rates", [row])
             con.execute("COMMIT")
 
     def cache_media_many(self, entries: Sequence[dict[str, Any]]) -> None:
@@ -400,20 +317,9 @@ class Warehouse(LedgerSql):
                 ],
             )
 
-    # --- the ledger backend (connectors.ledger.LedgerSql) ------------------------------------
-
-    def _connection(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
-        return self.connect()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with self.connect() as con:
-            con.execute("BEGIN")
-            yield con
-            con.execute("COMMIT")
-
-    def _held(self) -> set[tuple[str, int]]:
-        """The claims of this process: DuckDB has one writing process, so they are all there is."""
+    def process_claims(self) -> set[tuple[str, int]]:
+        """The ledger claims of this process on this file: DuckDB has one writing process, so
+        they are all there are (`DuckDBLedger` keeps them here, shared by its instances)."""
         key = self._path if self._path == ":memory:" else os.path.abspath(self._path)
         return _HELD.setdefault(key, set())
 
@@ -428,9 +334,7 @@ def _ids(warehouse: Warehouse, sql: str, migration: str) -> set[str]:
     return {row["source_item_id"] for row in warehouse.query(sql, [migration])}
 
 
-def migration_status(
-    warehouse: Warehouse, migration: str, *, ledger: Ledger | None = None
-) -> dict[str, Any]:
+def migration_status(warehouse: Warehouse, migration: str, *, ledger: Ledger) -> dict[str, Any]:
     """Where every source item of a migration stands: published, quarantined (by reason) or pending.
 
     Each set is read on its own, so the accounting can be checked rather than assumed:
@@ -439,7 +343,7 @@ def migration_status(
     - quarantined: a quarantine row (latest stage wins), unless published since;
     - pending: drafted, and the ledger is pending, in flight or unknown (e.g. the daily quota ran out).
     `unaccounted` lists source items in none of them, and `overlapping` those in two.
-    The ledger and outbox are read from `ledger` (default: this warehouse), wherever they live.
+    The ledger and outbox are read from `ledger`, wherever they live.
     """
     source = _ids(
         warehouse, "SELECT source_item_id FROM raw_listings WHERE migration = ?", migration
@@ -449,7 +353,7 @@ def migration_status(
         "SELECT source_item_id FROM quarantine WHERE migration = ? AND stage = 'extract'",
         migration,
     )
-    book = (ledger or warehouse).ledger(migration)
+    book = ledger.ledger(migration)
     published = {r["source_item_id"] for r in book.values() if r["state"] == LedgerState.PUBLISHED}
     latest = warehouse.query(
         "SELECT source_item_id, reason_code FROM quarantine WHERE migration = ? "
@@ -474,7 +378,7 @@ def migration_status(
     by_reason: dict[str, int] = {}
     for reason in quarantined.values():
         by_reason[reason] = by_reason.get(reason, 0) + 1
-    outbox = Counter(row["state"] for row in (ledger or warehouse).outbox_rows(migration))
+    outbox = Counter(row["state"] for row in ledger.outbox_rows(migration))
     reported, delegated = outbox.get("sent", 0), outbox.get("delegated", 0)
     our_duty = len(published) - delegated
     return {

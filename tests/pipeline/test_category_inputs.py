@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from assets.categories import load_mapping, load_overrides, open_leaf_ids
 from listings.categories import CategoryTree, OverridesFileError
 from listings.migrations import Migration, parse_migrations
+from pipeline.category_inputs import load_mapping, load_overrides, open_leaf_ids
 
 TREE = Path(__file__).parents[2] / "data" / "categories" / "kuaishou_sandbox_tree.csv"
 

@@ -13,17 +13,17 @@ from pathlib import Path
 import httpx
 import pytest
 
-from connectors import media
 from connectors.kuaishou import KuaishouClient
-from connectors.media import MediaOutcome, rehost_images
-from connectors.warehouse import Warehouse
 from listings.images import is_three_four
+from pipeline import media
+from pipeline.media import MediaOutcome, rehost_images
 from sandbox.app import Sandbox, build_sandbox_app
 from sandbox.credentials import (
     KUAISHOU_ACCESS_TOKEN,
     KUAISHOU_APP_KEY,
     KUAISHOU_SIGN_SECRET,
 )
+from store.warehouse import Warehouse
 
 IMG = "https://sandbox.local/taobao/img"
 FOREIGN_CDN = "https://img.foreign-cdn.example"

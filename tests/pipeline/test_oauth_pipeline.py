@@ -11,16 +11,12 @@ import httpx
 import pytest
 
 from connectors.kuaishou import KuaishouClient
-from connectors.platforms import (
-    Endpoints,
-    EndpointsMode,
-    kuaishou_client,
-    kuaishou_token_manager,
-)
-from connectors.warehouse import Warehouse
+from connectors.platforms import Endpoints, EndpointsMode
 from listings.migrations import Migration, MigrationsConfigError, parse_migrations
+from pipeline.clients import Platforms
 from sandbox.credentials import KUAISHOU_APP_KEY, KUAISHOU_APP_SECRET
 from sandbox.inprocess import in_process_transport, reset_in_process_sandbox
+from store.warehouse import Warehouse
 
 anyio = pytest.mark.anyio
 
@@ -54,13 +50,11 @@ def warehouse(tmp_path: Path) -> Warehouse:
 
 def _pipeline_client(migration: Migration, warehouse: Warehouse) -> KuaishouClient:
     """The client the pipeline builds for an OAuth shop, on the in-process sandbox."""
-    return kuaishou_client(
-        migration,
-        endpoints=ENDPOINTS,
-        env=ENV,
-        transport=in_process_transport(),
-        warehouse=warehouse,
-    )
+    return _platforms().kuaishou(migration, warehouse=warehouse)
+
+
+def _platforms() -> Platforms:
+    return Platforms(endpoints=ENDPOINTS, env=ENV, transport=in_process_transport())
 
 
 async def _consent_code(*, redirect_uri: str, state: str) -> str:
@@ -127,13 +121,7 @@ async def test_authorized_shop_publishes_with_stored_tokens_and_rotates_once_whe
 ) -> None:
     sandbox = reset_in_process_sandbox()
     code = await _consent_code(redirect_uri="https://banjia.example/cb", state="s1")
-    manager = kuaishou_token_manager(
-        migration,
-        endpoints=ENDPOINTS,
-        env=ENV,
-        warehouse=warehouse,
-        transport=in_process_transport(),
-    )
+    manager = _platforms().kuaishou_tokens(migration, warehouse=warehouse)
     first = await manager.authorize(code)
     await manager.aclose()
     stored_text = str(warehouse.query("SELECT * FROM oauth_tokens"))

@@ -1,11 +1,11 @@
-"""The category stage's inputs and its one network layer, kept out of the asset body.
+"""The category stage's inputs and its one network layer.
 
 - the Kuaishou tree (`open.item.category`, or the migration's CSV export for vv-tool);
 - the migration's files: the mapping table and the merchant's overrides CSV (relative paths are
   read from the project root, as `target.category_tree_file` is);
 - `suggested.get` for the source categories the offline layers are unsure of: Kuaishou backend
   only, at most `category.suggestions_per_run` calls, each answer cached per source category
-  (`connectors.kuaishou.suggestion_cache`), stopping cleanly when the daily quota runs out.
+  (`store.suggestions`), stopping cleanly when the daily quota runs out.
 
 The CLI (`banjia categories ...`) reads the same files through these helpers, so what a merchant
 checks is what a run uses.
@@ -15,16 +15,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
-from assets.migrations import PROJECT_ROOT
-from assets.resources import PlatformsResource
 from connectors.http import PlatformError
+from connectors.kuaishou import KuaishouClient
 from connectors.kuaishou.errors import KuaishouQuotaExceededError
 from connectors.kuaishou.models import CategoryConfig, CategorySuggestion
-from connectors.kuaishou.suggestion_cache import SuggestionCache, cached_suggestions
-from connectors.media import rehost_images
-from connectors.warehouse import Warehouse
 from listings.categories import (
     CategoryMapping,
     CategoryNode,
@@ -35,13 +30,18 @@ from listings.categories import (
 from listings.category_props import PropSpec
 from listings.migrations import Migration, PublishBackend
 from listings.model import Listing
+from pipeline.clients import Platforms
+from pipeline.media import rehost_images
+from pipeline.migrations_file import project_path
+from store.suggestions import SuggestionCache
+from store.warehouse import Warehouse
 
 __all__ = [
+    "cached_suggestions",
     "category_tree",
     "load_mapping",
     "load_overrides",
     "open_leaf_ids",
-    "project_path",
     "prop_specs_of",
     "suggested_leaves",
     "suggestion_key",
@@ -50,14 +50,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-def project_path(name: str) -> Path:
-    """A configured file: absolute as given, else relative to the project root."""
-    path = Path(name)
-    return path if path.is_absolute() else PROJECT_ROOT / path
-
-
 async def category_tree(
-    platforms: PlatformsResource, migration: Migration, store: Warehouse
+    platforms: Platforms, migration: Migration, store: Warehouse
 ) -> CategoryTree:
     """Kuaishou's tree from `open.item.category`, or from the migration's CSV export (vv-tool)."""
     if migration.target.category_tree_file:
@@ -126,7 +120,7 @@ def suggestion_key(listing: Listing) -> str:
 
 
 async def suggested_leaves(
-    platforms: PlatformsResource,
+    platforms: Platforms,
     migration: Migration,
     store: Warehouse,
     listings: Sequence[Listing],
@@ -192,3 +186,31 @@ async def suggested_leaves(
 def _open_ids(suggestions: Iterable[CategorySuggestion]) -> list[int]:
     """The suggested leaves the merchant may publish into (`open`), in the platform's order."""
     return [s.category_id for s in suggestions if s.open and s.category_id is not None]
+
+
+async def cached_suggestions(
+    client: KuaishouClient,
+    cache: SuggestionCache,
+    *,
+    seller_key: str,
+    source_category_key: str,
+    title: str,
+    image_urls: Sequence[str],
+) -> list[CategorySuggestion]:
+    """The suggestions for a source category: from the cache, or asked once and then cached.
+
+    Raises what `KuaishouClient.suggest_categories` raises (the quota error included); nothing
+    is cached then, so the next run asks again.
+    """
+    async with cache.lock(seller_key=seller_key, source_category_key=source_category_key):
+        cached = cache.get(seller_key=seller_key, source_category_key=source_category_key)
+        if cached is not None:
+            return cached
+        suggestions = await client.suggest_categories(title=title, image_urls=image_urls)
+        cache.put(
+            seller_key=seller_key,
+            source_category_key=source_category_key,
+            suggestions=suggestions,
+            title=title,
+        )
+        return suggestions

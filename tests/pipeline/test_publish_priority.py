@@ -1,22 +1,20 @@
-"""The publish stage's order and ledger come from the migration and the resource configuration."""
+"""The publish stage's order comes from the migration's priority and the source's figures."""
 
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from assets.publish import _by_priority
-from assets.resources import WarehouseResource
 from connectors.kuaishou import build_item_new_param
-from connectors.ledger import PostgresLedger
-from connectors.publishing import PublishJob
-from connectors.warehouse import Warehouse
 from listings.categories import CategoryDecision
 from listings.draft import KuaishouDraft
 from listings.drafting import build_draft
 from listings.migrations import Migration, PublishRules
 from listings.model import Listing
 from listings.priority import PublishPriority
+from pipeline.publish import by_priority
+from pipeline.publish_run import PublishJob
+from store.warehouse import Warehouse
 from tests.samples import tshirt
 
 DECISION = CategoryDecision(category_id=1001, path="a>b", confidence=1.0, layer="override")
@@ -62,7 +60,7 @@ def shop(tmp_path: Path, migration: Migration) -> tuple[Warehouse, list[PublishJ
 
 
 def _order(store: Warehouse, migration: Migration, jobs: list[PublishJob]) -> list[str]:
-    return [job.draft.source_item_id for job in _by_priority(store, migration, jobs)]
+    return [job.draft.source_item_id for job in by_priority(store, migration, jobs)]
 
 
 def test_best_sellers_are_published_first(
@@ -88,22 +86,3 @@ def test_source_order_is_the_default(
 ) -> None:
     store, jobs = shop
     assert _order(store, migration, jobs) == ["1", "2", "3"]
-
-
-def test_the_ledger_is_the_warehouse_file_unless_a_postgres_url_is_set(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("BANJIA_LEDGER_URL", raising=False)
-    store = Warehouse(tmp_path / "w.duckdb")
-    assert WarehouseResource(path=str(tmp_path / "w.duckdb")).ledger(store) is store
-    monkeypatch.setenv("BANJIA_LEDGER_URL", "postgresql://postgres@127.0.0.1:5432/test")
-    ledger = WarehouseResource(ledger_schema="banjia_x").ledger(store)
-    assert isinstance(ledger, PostgresLedger) and ledger.schema == "banjia_x"
-
-
-def test_a_ledger_url_that_is_not_postgresql_is_refused(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("BANJIA_LEDGER_URL", "mysql://root@db/banjia")
-    with pytest.raises(ValueError, match="postgresql://"):
-        WarehouseResource().ledger()

@@ -28,8 +28,9 @@ import httpx
 
 from connectors.http import PlatformError
 from connectors.publisher import Publisher, supports_image_upload
-from connectors.warehouse import Warehouse
+from listings.draft import KuaishouDraft
 from listings.images import (
+    MIN_MAIN_IMAGES,
     ImageRejected,
     PreparedImage,
     describe_image,
@@ -37,8 +38,21 @@ from listings.images import (
     prepare_detail_image,
     prepare_main_image,
 )
+from listings.migrations import Migration
+from listings.quarantine import Stage
+from pipeline.clients import Platforms
+from pipeline.results import StageResult
+from store.stage_tables import load_drafts
+from store.warehouse import Warehouse
 
-__all__ = ["ImageFacts", "MediaOutcome", "Role", "normalize_image_url", "rehost_images"]
+__all__ = [
+    "ImageFacts",
+    "MediaOutcome",
+    "Role",
+    "host_images",
+    "normalize_image_url",
+    "rehost_images",
+]
 
 MAX_FETCH_BYTES = 20 * 1024 * 1024
 """Larger downloads are refused before decoding: an oversize source (≤ 20 MB) is re-encoded under
@@ -286,3 +300,98 @@ async def rehost_images(
         else:
             outcome.failures[url] = refused[digest]
     return outcome
+
+
+# --- the media stage ------------------------------------------------------------------------------
+
+
+def _media_row(
+    migration_key: str, draft: KuaishouDraft, url: str, outcome: MediaOutcome
+) -> dict[str, Any]:
+    facts = outcome.facts.get(url)
+    hosted = url in outcome.kwai_urls
+    return {
+        "migration": migration_key,
+        "source_item_id": draft.source_item_id,
+        "source_url": url,
+        "sha256": outcome.sha256.get(url),
+        "kwai_url": outcome.kwai_urls.get(url),
+        "status": "hosted" if hosted else "failed",
+        "detail": outcome.failures.get(url) or (facts.note if facts else None),
+        "role": "main" if url in draft.main_images else "detail",
+        "ratio_34": facts.ratio_34 if facts else None,
+        "white_border_left": facts.white_border_left if facts else None,
+        "trimmed": facts.trimmed if facts else None,
+    }
+
+
+def too_few_main_images(draft: KuaishouDraft, outcome: MediaOutcome) -> dict[str, Any] | None:
+    """The quarantine row for an item with fewer than MIN_MAIN_IMAGES hosted main images, if so.
+
+    Kuaishou's service-market audit wants at least 3 main images (seeds/ rule document); the
+    drafting stage already borrowed SKU/detail images, so what is short here failed to re-host.
+    """
+    hosted = [u for u in draft.main_images if u in outcome.kwai_urls]
+    if len(hosted) >= MIN_MAIN_IMAGES:
+        return None
+    failed = [u for u in draft.main_images if u not in outcome.kwai_urls]
+    why = "; ".join(f"{u}: {outcome.failures.get(u, '?')}" for u in failed[:3])
+    return {
+        "source_item_id": draft.source_item_id,
+        "stage": Stage.MEDIA.value,
+        "reason_code": "too_few_main_images",
+        "detail": f"main_images: {len(hosted)} of {len(draft.main_images)} main images hosted, "
+        f"Kuaishou needs at least {MIN_MAIN_IMAGES}"
+        + (f" ({why})" if why else " (the source has no more)")
+        + "; add or replace main images on the source",
+    }
+
+
+async def _rehost_drafts(
+    migration: Migration, drafts: list[KuaishouDraft], *, warehouse: Warehouse, platforms: Platforms
+) -> MediaOutcome:
+    backend = platforms.publisher(migration, warehouse=warehouse)
+    try:
+        async with platforms.media_fetcher() as fetcher:
+            return await rehost_images(
+                [u for d in drafts for u in d.image_urls],
+                main_urls={u for d in drafts for u in d.main_images},
+                fetch_client=fetcher,
+                kuaishou=backend,
+                warehouse=warehouse,
+            )
+    finally:
+        await backend.aclose()
+
+
+def host_images(migration: Migration, *, warehouse: Warehouse, platforms: Platforms) -> StageResult:
+    """Every draft image fetched, prepared and uploaded once, into `media`; an item left with too
+    few hosted main images is quarantined with the images that failed and why."""
+    drafts = load_drafts(warehouse, migration.key)
+    outcome = asyncio.run(
+        _rehost_drafts(migration, drafts, warehouse=warehouse, platforms=platforms)
+    )
+    rows = [_media_row(migration.key, d, url, outcome) for d in drafts for url in d.image_urls]
+    problems = [p for p in (too_few_main_images(d, outcome) for d in drafts) if p]
+    warehouse.replace_partition("media", migration=migration.key, rows=rows)
+    warehouse.replace_quarantine(migration=migration.key, stages=[Stage.MEDIA], rows=problems)
+    main_rows = [r for r in rows if r["role"] == "main" and r["status"] == "hosted"]
+    return StageResult(
+        figures={
+            "images": len(outcome.sha256) + len(outcome.failures),
+            "uploaded": outcome.uploaded,
+            "cache_hits": outcome.cache_hits,
+            "same_source_bytes": outcome.same_source_bytes,
+            "same_prepared_bytes": outcome.same_prepared_bytes,
+            "failed": len(outcome.failures),
+            "trimmed": sum(1 for f in outcome.facts.values() if f.trimmed),
+            "main_images_3_4": sum(1 for r in main_rows if r["ratio_34"]),
+            "white_border_left": sum(1 for r in rows if r["white_border_left"]),
+            "items_with_too_few_main_images": len(problems),
+        },
+        preview=[
+            {k: r[k] for k in ("source_item_id", "role", "status", "kwai_url", "detail")}
+            for r in rows
+        ],
+        row_count=len(rows),
+    )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -22,9 +22,12 @@ import httpx
 
 from connectors.http import PlatformError
 from connectors.kuaishou.video import MAX_VIDEO_BYTES
-from connectors.warehouse import Warehouse
+from listings.migrations import Migration, PublishBackend
+from pipeline.clients import Platforms
+from pipeline.results import Breakdown, StageResult
+from store.warehouse import Warehouse
 
-__all__ = ["VideoOutcome", "VideoUploader", "host_videos"]
+__all__ = ["VVTOOL_NO_VIDEO", "VideoOutcome", "VideoUploader", "host_item_videos", "host_videos"]
 
 
 class VideoUploader(Protocol):
@@ -115,3 +118,86 @@ async def host_videos(
 
     await asyncio.gather(*(one(url) for url in dict.fromkeys(urls)))
     return outcome
+
+
+# --- the item-video stage -------------------------------------------------------------------------
+
+VVTOOL_NO_VIDEO = (
+    "vv-tool's ks-item-new takes only itemVideoId, a Kuaishou short-video id, and offers no "
+    "material upload: a source video cannot reach the item through vv-tool (decision 31)"
+)
+
+
+async def _host(
+    migration: Migration, urls: list[str], *, warehouse: Warehouse, platforms: Platforms
+) -> VideoOutcome:
+    async with (
+        platforms.kuaishou(migration, warehouse=warehouse) as client,
+        platforms.media_fetcher() as fetcher,
+    ):
+        return await host_videos(
+            urls,
+            shop_key=migration.kuaishou_shop_key,
+            fetch_client=fetcher,
+            kuaishou=client,
+            warehouse=warehouse,
+        )
+
+
+def host_item_videos(
+    migration: Migration, *, warehouse: Warehouse, platforms: Platforms
+) -> StageResult:
+    """Each draft's source video as a Kuaishou material, into `item_videos` (hosted, failed with
+    its reason, or skipped where the backend takes no video)."""
+    wanted = warehouse.query(
+        "SELECT source_item_id, json_extract_string(draft, '$.video_url') AS url "
+        "FROM kuaishou_drafts WHERE migration = ? AND url IS NOT NULL ORDER BY source_item_id",
+        [migration.key],
+    )
+    skipped = migration.target.backend is not PublishBackend.KUAISHOU
+    outcome = (
+        VideoOutcome()
+        if skipped or not wanted
+        else asyncio.run(
+            _host(migration, [r["url"] for r in wanted], warehouse=warehouse, platforms=platforms)
+        )
+    )
+    rows = []
+    for row in wanted:
+        url = row["url"]
+        video_id = outcome.video_ids.get(url)
+        rows.append(
+            {
+                "migration": migration.key,
+                "source_item_id": row["source_item_id"],
+                "source_url": url,
+                "sha256": outcome.sha256.get(url),
+                "video_id": video_id,
+                "status": "skipped" if skipped else ("hosted" if video_id else "failed"),
+                "detail": VVTOOL_NO_VIDEO if skipped else outcome.failures.get(url),
+            }
+        )
+    warehouse.replace_partition("item_videos", migration=migration.key, rows=rows)
+    statuses = Counter(str(r["status"]) for r in rows)
+    failed = [r for r in rows if r["status"] == "failed"]
+    return StageResult(
+        figures={
+            "items_with_source_video": len(rows),
+            "hosted": statuses.get("hosted", 0),
+            "uploaded": outcome.uploaded,
+            "cache_hits": outcome.cache_hits,
+            "failed": statuses.get("failed", 0),
+            "skipped": statuses.get("skipped", 0),
+            **({"skipped_reason": VVTOOL_NO_VIDEO} if skipped and rows else {}),
+        },
+        breakdowns={
+            "failed_by_reason": Breakdown(
+                "reason", Counter(str(r["detail"]).split(":", 1)[0] for r in failed)
+            )
+        },
+        preview=[
+            {k: r[k] for k in ("source_item_id", "status", "video_id", "detail")}
+            for r in (failed or rows)
+        ],
+        row_count=len(rows),
+    )

@@ -2,7 +2,7 @@
 
 `Ledger` is what publishing and reporting need (DESIGN.md, exactly-once publishing; state and scale):
 
-- **DuckDB** (`connectors.warehouse.Warehouse`, the default): the ledger tables live in the warehouse
+- **DuckDB** (`store.duckdb_ledger.DuckDBLedger`, the default): the ledger tables live in the warehouse
   file. DuckDB has one writing process, so a claim only has to keep the tasks of this process apart.
 - **PostgreSQL** (`PostgresLedger`, `BANJIA_LEDGER_URL=postgresql://...`): several workers share the
   ledger. A claim takes the rows with `SELECT ... FOR UPDATE SKIP LOCKED` and then holds a
@@ -23,9 +23,10 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, Protocol, runtime_checkable
 
+from store.schema import LEDGER_MIGRATIONS, apply_migrations
+
 __all__ = [
     "IN_DOUBT",
-    "LEDGER_TABLES",
     "TO_PUBLISH",
     "Ledger",
     "LedgerSql",
@@ -64,27 +65,6 @@ TO_PUBLISH = (LedgerState.PENDING, *IN_DOUBT)
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
-
-
-# `{json}` is the payload column's type: JSON in DuckDB, TEXT in PostgreSQL (read back as a string
-# by both, which is what `SupplyItem.model_validate_json` takes).
-LEDGER_TABLES = """
-CREATE TABLE IF NOT EXISTS publish_ledger (
-    rel_item_id BIGINT PRIMARY KEY, migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL,
-    state VARCHAR NOT NULL, kwai_item_id BIGINT, reason VARCHAR, attempts INTEGER NOT NULL,
-    created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL, published_at TIMESTAMPTZ);
-ALTER TABLE publish_ledger ADD COLUMN IF NOT EXISTS version VARCHAR;
-ALTER TABLE publish_ledger ADD COLUMN IF NOT EXISTS offer_version VARCHAR;
-CREATE TABLE IF NOT EXISTS sku_map (
-    rel_sku_id BIGINT PRIMARY KEY, rel_item_id BIGINT NOT NULL, kwai_sku_id BIGINT,
-    source_sku_id VARCHAR, synthetic BOOLEAN NOT NULL);
-CREATE TABLE IF NOT EXISTS supply_outbox (
-    rel_item_id BIGINT PRIMARY KEY, migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL,
-    kwai_item_id BIGINT NOT NULL, payload {json} NOT NULL, scene INTEGER NOT NULL,
-    published_at TIMESTAMPTZ NOT NULL, due_at TIMESTAMPTZ NOT NULL, state VARCHAR NOT NULL,
-    attempts INTEGER NOT NULL, last_error VARCHAR, sent_at TIMESTAMPTZ);
-ALTER TABLE supply_outbox ADD COLUMN IF NOT EXISTS next_attempt_at TIMESTAMPTZ;
-"""
 
 
 _SKU_COLUMNS = (
@@ -534,7 +514,13 @@ class PostgresLedger(LedgerSql):
                 con.execute("SELECT pg_advisory_xact_lock(0)")
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {self._schema}")
                 con.execute(f"SET search_path TO {self._schema}")
-                con.execute(LEDGER_TABLES.format(json="TEXT"))
+                apply_migrations(
+                    con,
+                    component="ledger",
+                    migrations=LEDGER_MIGRATIONS,
+                    json_type="TEXT",
+                    placeholder="%s",
+                )
             self._con = con
         return self._con
 

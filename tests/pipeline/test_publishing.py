@@ -13,13 +13,12 @@ from connectors.kuaishou import (
     build_item_new_param,
     build_supply_item,
 )
-from connectors.ledger import Ledger
-from connectors.publishing import PublishJob, PublishOutcome, flush_supply_outbox, publish_drafts
 from listings.categories import CategoryDecision
 from listings.draft import KuaishouDraft
 from listings.drafting import build_draft
 from listings.migrations import Migration
 from listings.supply import SupplyReport
+from pipeline.publish_run import PublishJob, PublishOutcome, flush_supply_outbox, publish_drafts
 from sandbox.app import Sandbox, build_sandbox_app
 from sandbox.credentials import (
     KUAISHOU_ACCESS_TOKEN,
@@ -27,6 +26,7 @@ from sandbox.credentials import (
     KUAISHOU_SIGN_SECRET,
 )
 from sandbox.taobao_images import render_image
+from store.ledger import Ledger
 from tests.samples import tshirt
 
 M = "tb-test"
@@ -35,12 +35,6 @@ M = "tb-test"
 @pytest.fixture
 def sandbox() -> Sandbox:
     return Sandbox()
-
-
-@pytest.fixture
-def warehouse(ledger: Ledger) -> Ledger:
-    """The ledger publishing writes to, on each backend (tests/connectors/conftest.py)."""
-    return ledger
 
 
 @pytest.fixture
@@ -97,75 +91,71 @@ def _jobs(
 
 
 def _publish(
-    jobs: list[PublishJob], client: KuaishouClient, warehouse: Ledger, quota_left: int = 500
+    jobs: list[PublishJob], client: KuaishouClient, ledger: Ledger, quota_left: int = 500
 ) -> PublishOutcome:
     return asyncio.run(
-        publish_drafts(jobs, migration=M, client=client, warehouse=warehouse, quota_left=quota_left)
+        publish_drafts(jobs, migration=M, client=client, ledger=ledger, quota_left=quota_left)
     )
 
 
 def test_each_job_is_created_once_and_queued_for_a_report(
-    client: KuaishouClient, sandbox: Sandbox, warehouse: Ledger, migration: Migration
+    client: KuaishouClient, sandbox: Sandbox, ledger: Ledger, migration: Migration
 ) -> None:
     jobs = _jobs(client, sandbox, migration, 3)
-    outcome = _publish(jobs, client, warehouse)
+    outcome = _publish(jobs, client, ledger)
     assert outcome.created == 3
     assert len(sandbox.kuaishou.items) == 3
-    assert len(warehouse.outbox_due(M)) == 3
-    again = _publish(jobs, client, warehouse)
+    assert len(ledger.outbox_due(M)) == 3
+    again = _publish(jobs, client, ledger)
     assert (again.created, again.already_published) == (0, 3)
     assert len(sandbox.kuaishou.items) == 3
 
 
 def test_a_lost_create_response_is_resolved_by_lookup_not_by_resending(
-    client: KuaishouClient, sandbox: Sandbox, warehouse: Ledger, migration: Migration
+    client: KuaishouClient, sandbox: Sandbox, ledger: Ledger, migration: Migration
 ) -> None:
     jobs = _jobs(client, sandbox, migration, 2)
     sandbox.kuaishou.fail_next("open.item.new", "lose_response")
-    outcome = _publish(jobs, client, warehouse)
+    outcome = _publish(jobs, client, ledger)
     assert len(sandbox.kuaishou.items) == 2
     assert outcome.created + outcome.recovered == 2 and outcome.recovered == 1
-    states = {row["state"] for row in warehouse.ledger(M).values()}
+    states = {row["state"] for row in ledger.ledger(M).values()}
     assert states == {"published"}
 
 
 def test_the_quota_stops_the_run_and_leaves_the_rest_pending(
-    client: KuaishouClient, sandbox: Sandbox, warehouse: Ledger, migration: Migration
+    client: KuaishouClient, sandbox: Sandbox, ledger: Ledger, migration: Migration
 ) -> None:
     jobs = _jobs(client, sandbox, migration, 3)
-    outcome = _publish(jobs, client, warehouse, quota_left=2)
+    outcome = _publish(jobs, client, ledger, quota_left=2)
     assert (outcome.created, outcome.left_pending, outcome.stopped_by_quota) == (2, 1, True)
     assert len(sandbox.kuaishou.items) == 2
-    next_day = _publish(jobs, client, warehouse, quota_left=500)
+    next_day = _publish(jobs, client, ledger, quota_left=500)
     assert (next_day.created, next_day.already_published) == (1, 2)
 
 
 def test_the_platform_quota_error_stops_without_retrying(
-    client: KuaishouClient, sandbox: Sandbox, warehouse: Ledger, migration: Migration
+    client: KuaishouClient, sandbox: Sandbox, ledger: Ledger, migration: Migration
 ) -> None:
     jobs = _jobs(client, sandbox, migration, 3)
     sandbox.kuaishou.daily_quota = 1
-    outcome = _publish(jobs, client, warehouse)
+    outcome = _publish(jobs, client, ledger)
     assert (outcome.created, outcome.stopped_by_quota, outcome.left_pending) == (1, True, 2)
     creates = [c for c in sandbox.kuaishou.calls if c[0] == "open.item.new"]
     assert len(creates) == 2
 
 
 def test_reports_are_sent_once_and_retried_after_a_failure(
-    client: KuaishouClient, sandbox: Sandbox, warehouse: Ledger, migration: Migration
+    client: KuaishouClient, sandbox: Sandbox, ledger: Ledger, migration: Migration
 ) -> None:
-    _publish(_jobs(client, sandbox, migration, 2), client, warehouse)
+    _publish(_jobs(client, sandbox, migration, 2), client, ledger)
     # 3 attempts per report in tests (conftest): the first report fails all three, the second goes.
     sandbox.kuaishou.fail_next("open.supply.item.sync", "5xx", times=3)
-    first = asyncio.run(flush_supply_outbox(migration=M, client=client, warehouse=warehouse))
+    first = asyncio.run(flush_supply_outbox(migration=M, client=client, ledger=ledger))
     assert (first.sent, len(first.failed)) == (1, 1)
     later = lambda: datetime.now(UTC) + timedelta(minutes=3)  # noqa: E731 (past the 2 min backoff)
-    second = asyncio.run(
-        flush_supply_outbox(migration=M, client=client, warehouse=warehouse, now=later)
-    )
+    second = asyncio.run(flush_supply_outbox(migration=M, client=client, ledger=ledger, now=later))
     assert (second.sent, len(second.failed)) == (1, 0)
     assert len(sandbox.kuaishou.reports) == 2
-    third = asyncio.run(
-        flush_supply_outbox(migration=M, client=client, warehouse=warehouse, now=later)
-    )
+    third = asyncio.run(flush_supply_outbox(migration=M, client=client, ledger=ledger, now=later))
     assert third.sent == 0 and len(sandbox.kuaishou.reports) == 2

@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from connectors.ledger import TO_PUBLISH, Ledger, LedgerState, PostgresLedger
-from tests.connectors.conftest import LedgerFactory
+from store.ledger import TO_PUBLISH, Ledger, LedgerState, PostgresLedger
+from tests.conftest import LedgerFactory
 
 M = "tb-test"
 NOW = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)
@@ -186,7 +186,7 @@ def test_two_workers_claiming_at_once_never_take_the_same_item(
 
 _HOLDER = """
 import sys, time
-from connectors.ledger import PostgresLedger
+from store.ledger import PostgresLedger
 ledger = PostgresLedger(sys.argv[1], schema=sys.argv[2])
 print(len(ledger.claim(rel_item_ids=[int(sys.argv[3])], states=("pending",))), flush=True)
 time.sleep(120)

@@ -5,7 +5,7 @@ Whatever happens next (an answer, a timeout, a crash), the next look at that row
 landed: an `in_flight` or `unknown` item is looked up by relItemId before anything is sent again. A
 create is never blind-retried. The daily quota ends the run cleanly and leaves the rest pending.
 
-Every item is claimed in the ledger (`connectors.ledger`) before it is touched, so up to
+Every item is claimed in the ledger (`store.ledger`) before it is touched, so up to
 `concurrency` tasks of a run, and several workers sharing a PostgreSQL ledger, never work on the
 same item at once. A published item whose draft changed since is edited, never created again.
 """
@@ -27,8 +27,6 @@ from connectors.kuaishou import (
     build_autopass_edit_param,
     build_item_edit_param,
 )
-from connectors.ledger import IN_DOUBT, TO_PUBLISH, Ledger, LedgerState, ReportState
-from connectors.ledger_thread import LedgerThread
 from connectors.publisher import (
     Publisher,
     is_quota_exhausted,
@@ -37,6 +35,8 @@ from connectors.publisher import (
 )
 from listings.draft import KuaishouDraft
 from listings.supply import report_retry_delay
+from pipeline.ledger_thread import LedgerThread
+from store.ledger import IN_DOUBT, TO_PUBLISH, Ledger, LedgerState, ReportState
 
 __all__ = [
     "PublishJob",
@@ -99,7 +99,7 @@ def _report_state(client: Publisher) -> str:
 
 
 def _record(
-    warehouse: Ledger,
+    ledger: Ledger,
     job: PublishJob,
     *,
     client: Publisher,
@@ -108,7 +108,7 @@ def _record(
 ) -> None:
     report = job.report(kwai_item_id)
     published_at = datetime.now(UTC)
-    warehouse.record_published(
+    ledger.record_published(
         rel_item_id=job.draft.rel_item_id,
         kwai_item_id=kwai_item_id,
         sku_rows=_sku_rows(job.draft, sku_ids),
@@ -306,7 +306,7 @@ async def publish_drafts(
     *,
     migration: str,
     client: Publisher,
-    warehouse: Ledger,
+    ledger: Ledger,
     quota_left: int,
     concurrency: int = 1,
 ) -> PublishOutcome:
@@ -314,16 +314,16 @@ async def publish_drafts(
 
     Up to `concurrency` items are in flight at once; the client's transport still spaces every
     request at its rate limit, so concurrency hides latency and never makes a burst. Each item
-    is claimed in the ledger (`warehouse`, either backend) first, so a second worker on the same
+    is claimed in the ledger (either backend) first, so a second worker on the same
     migration takes other items. The order of `jobs` is the priority: when the quota runs out,
     the last ones stay pending. A published item whose draft changed is edited, never created.
     """
-    warehouse.ledger_ensure_pending(
+    ledger.ledger_ensure_pending(
         migration=migration,
         items=[(job.draft.rel_item_id, job.draft.source_item_id) for job in jobs],
     )
     with LedgerThread() as db:
-        run = _Run(client=client, ledger=warehouse, db=db, quota_left=quota_left)
+        run = _Run(client=client, ledger=ledger, db=db, quota_left=quota_left)
         queue = _queue(run, jobs, migration=migration)
         shared = iter(queue)
         try:
@@ -332,7 +332,7 @@ async def publish_drafts(
                     group.create_task(_work(run, shared))
         except BaseExceptionGroup as failed:
             raise failed.exceptions[0] from None  # the first failure, as a sequential run raised it
-    run.outcome.left_pending = _still_to_publish(jobs, warehouse.ledger(migration))
+    run.outcome.left_pending = _still_to_publish(jobs, ledger.ledger(migration))
     return run.outcome
 
 
@@ -384,7 +384,7 @@ async def flush_supply_outbox(
     *,
     migration: str,
     client: KuaishouClient,
-    warehouse: Ledger,
+    ledger: Ledger,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> ReportOutcome:
     """Send every report of a migration that is due for an attempt; a sent report is never sent again.
@@ -396,15 +396,15 @@ async def flush_supply_outbox(
     `now` is injectable so tests drive time instead of sleeping.
     """
     outcome = ReportOutcome()
-    for due in warehouse.outbox_due(migration, now=now()):
+    for due in ledger.outbox_due(migration, now=now()):
         rel = int(due["rel_item_id"])
-        claimed = warehouse.outbox_claim(rel_item_ids=[rel], now=now())
+        claimed = ledger.outbox_claim(rel_item_ids=[rel], now=now())
         if not claimed:
             continue  # sent, or being sent, by another worker since it was listed
         try:
-            await _send_report(warehouse, client, claimed[0], now=now, outcome=outcome)
+            await _send_report(ledger, client, claimed[0], now=now, outcome=outcome)
         finally:
-            warehouse.outbox_release([rel])
+            ledger.outbox_release([rel])
     return outcome
 
 

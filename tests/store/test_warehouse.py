@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from connectors.warehouse import LedgerState, Warehouse, migration_status
+from store.duckdb_ledger import DuckDBLedger
+from store.warehouse import LedgerState, Warehouse, migration_status
 
 M = "tb-test"
 
@@ -40,7 +41,7 @@ def _draft(store: Warehouse, item_id: str, rel: int) -> None:
 
 
 def test_an_item_in_no_state_is_reported_unaccounted(warehouse: Warehouse) -> None:
-    status = migration_status(warehouse, M)
+    status = migration_status(warehouse, M, ledger=DuckDBLedger(warehouse))
     assert status["unaccounted"] == ["1", "2", "3", "4"]
 
 
@@ -49,8 +50,10 @@ def test_published_quarantined_and_pending_items_account_for_the_shop(
 ) -> None:
     _draft(warehouse, "1", 11)
     _draft(warehouse, "2", 22)
-    warehouse.ledger_ensure_pending(migration=M, items=[(11, "1"), (22, "2")])
-    warehouse.ledger_transition(rel_item_id=11, state=LedgerState.PUBLISHED, kwai_item_id=9)
+    DuckDBLedger(warehouse).ledger_ensure_pending(migration=M, items=[(11, "1"), (22, "2")])
+    DuckDBLedger(warehouse).ledger_transition(
+        rel_item_id=11, state=LedgerState.PUBLISHED, kwai_item_id=9
+    )
     warehouse.replace_quarantine(
         migration=M,
         stages=["draft"],
@@ -59,7 +62,7 @@ def test_published_quarantined_and_pending_items_account_for_the_shop(
             for i in ("3", "4")
         ],
     )
-    status = migration_status(warehouse, M)
+    status = migration_status(warehouse, M, ledger=DuckDBLedger(warehouse))
     assert (status["published"], status["quarantined"], status["pending"]) == (1, 2, 1)
     assert status["unaccounted"] == [] and status["overlapping"] == []
     assert status["quarantined_by_reason"] == {"no_main_image": 2}
@@ -80,7 +83,7 @@ def test_a_detail_the_api_never_returned_still_counts_as_a_source_item(
             }
         ],
     )
-    status = migration_status(warehouse, M)
+    status = migration_status(warehouse, M, ledger=DuckDBLedger(warehouse))
     assert status["source_items"] == 5
     assert "5" not in status["unaccounted"]
 

@@ -1,0 +1,153 @@
+"""Drafts: every listing turned into the `open.item.new` draft Kuaishou will get, or quarantined.
+
+Full SKU matrix, prices, titles, the category's required props and its refund rule; streamed in
+batches so memory holds one batch, however large the shop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from typing import Any
+
+from connectors.kuaishou.models import CategoryConfig
+from listings.categories import CategoryDecision
+from listings.category_props import PropAliases, with_category_props
+from listings.draft import KuaishouDraft
+from listings.drafting import build_draft
+from listings.migrations import Migration, PublishBackend
+from listings.model import Listing
+from listings.quarantine import Problem, Stage
+from listings.titles import parse_word_list
+from pipeline.category_inputs import prop_specs_of
+from pipeline.clients import Platforms
+from pipeline.results import Breakdown, StageResult
+from pipeline.settings import PROJECT_ROOT
+from store.warehouse import Warehouse
+
+__all__ = ["DRAFT_BATCH_SIZE", "draft_listings", "draft_row"]
+
+# Listings drafted per warehouse read/write: memory holds one batch, however large the shop.
+DRAFT_BATCH_SIZE = 500
+FORBIDDEN_WORDS_FILE = PROJECT_ROOT / "data" / "forbidden_words.txt"
+PROP_ALIASES_FILE = PROJECT_ROOT / "data" / "categories" / "prop_aliases.csv"
+
+
+def draft_row(migration_key: str, draft: KuaishouDraft) -> dict[str, Any]:
+    return {
+        "migration": migration_key,
+        "source_item_id": draft.source_item_id,
+        "rel_item_id": draft.rel_item_id,
+        "category_id": draft.category_id,
+        "sku_count": len(draft.skus),
+        "synthetic_sku_count": sum(1 for s in draft.skus if s.synthetic),
+        "draft": draft.model_dump_json(),
+    }
+
+
+def _quarantine_row(source_item_id: str, problem: Problem) -> dict[str, str]:
+    return {
+        "source_item_id": source_item_id,
+        "stage": problem.stage.value,
+        "reason_code": problem.reason_code,
+        "detail": problem.detail,
+    }
+
+
+def _decisions(warehouse: Warehouse, migration_key: str) -> dict[str, CategoryDecision]:
+    return {
+        row["source_item_id"]: CategoryDecision(
+            category_id=row["category_id"],
+            path=row["category_path"],
+            confidence=row["confidence"],
+            layer=row["layer"],
+            candidates=tuple(json.loads(row["candidates"] or "[]")),
+        )
+        for row in warehouse.query(
+            "SELECT * FROM category_decisions WHERE migration = ?", [migration_key]
+        )
+    }
+
+
+async def _category_configs(
+    platforms: Platforms, migration: Migration, warehouse: Warehouse, category_ids: set[int]
+) -> dict[int, CategoryConfig]:
+    """Each decided leaf's open.item.category.config (our own app only): its `refundRuleList`
+    and its attributes, the required ones included.
+
+    Through vv-tool there is no config to ask; its drafts are then checked by the platform alone.
+    """
+    if migration.target.backend is not PublishBackend.KUAISHOU or not category_ids:
+        return {}
+    async with platforms.kuaishou(migration, warehouse=warehouse) as client:
+        configs = await asyncio.gather(*(client.category_config(c) for c in sorted(category_ids)))
+    return dict(zip(sorted(category_ids), configs, strict=True))
+
+
+def draft_listings(
+    migration: Migration, *, warehouse: Warehouse, platforms: Platforms
+) -> StageResult:
+    """Write `kuaishou_drafts` for the migration; quarantine what cannot be drafted, with why."""
+    decisions = _decisions(warehouse, migration.key)
+    forbidden = parse_word_list(FORBIDDEN_WORDS_FILE.read_text(encoding="utf-8"))
+    configs = asyncio.run(
+        _category_configs(
+            platforms,
+            migration,
+            warehouse,
+            {d.category_id for d in decisions.values() if d.category_id is not None},
+        )
+    )
+    refund_rules = {
+        cid: list(config.category_config.refund_rule_list) for cid, config in configs.items()
+    }
+    prop_specs = {cid: prop_specs_of(config) for cid, config in configs.items()}
+    aliases = PropAliases.from_csv_text(PROP_ALIASES_FILE.read_text(encoding="utf-8"))
+    warehouse.delete_partition("kuaishou_drafts", migration=migration.key)
+    problems: list[dict[str, str]] = []
+    drafted = synthetic = 0
+    preview: list[dict[str, Any]] = []
+    for batch in warehouse.query_batches(
+        "SELECT listing FROM listings WHERE migration = ? ORDER BY source_item_id",
+        [migration.key],
+        batch_size=DRAFT_BATCH_SIZE,
+    ):
+        rows = []
+        for listing in (Listing.model_validate_json(r["listing"]) for r in batch):
+            decision = decisions.get(listing.source_item_id) or CategoryDecision(
+                category_id=None, path=None, confidence=0.0, layer="none"
+            )
+            draft = build_draft(
+                listing,
+                decision=decision,
+                migration=migration,
+                forbidden_words=forbidden,
+                allowed_refund_rules=refund_rules.get(decision.category_id or 0),
+            )
+            if not isinstance(draft, Problem):
+                draft = with_category_props(draft, listing, specs=prop_specs, aliases=aliases)
+            if isinstance(draft, Problem):
+                problems.append(_quarantine_row(listing.source_item_id, draft))
+                continue
+            rows.append(draft_row(migration.key, draft))
+        warehouse.append_rows("kuaishou_drafts", rows)
+        drafted += len(rows)
+        synthetic += sum(int(r["synthetic_sku_count"]) for r in rows)
+        preview.extend(rows[: max(0, 10 - len(preview))])
+    warehouse.replace_quarantine(
+        migration=migration.key, stages=[Stage.CATEGORY, Stage.DRAFT], rows=problems
+    )
+    return StageResult(
+        figures={"drafts": drafted, "quarantined": len(problems), "synthetic_skus": synthetic},
+        breakdowns={
+            "quarantined_by_reason": Breakdown(
+                "reason", Counter(p["reason_code"] for p in problems)
+            )
+        },
+        preview=[
+            {k: r[k] for k in ("source_item_id", "rel_item_id", "category_id", "sku_count")}
+            for r in preview
+        ],
+        row_count=drafted,
+    )

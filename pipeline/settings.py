@@ -1,0 +1,50 @@
+"""banjia's settings, read from the environment once, in one place.
+
+Every `BANJIA_*` variable a deployment sets is a field here; Dagster resources and the `banjia`
+command take their defaults from `load_settings()` rather than reading `os.environ` themselves.
+Secrets are not settings: a migration names the env vars that hold them, and the clients read
+those when they are built (`connectors.platforms`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["PROJECT_ROOT", "Settings", "load_settings"]
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    """`BANJIA_<FIELD>` for each field (e.g. `BANJIA_WAREHOUSE`); empty values count as unset."""
+
+    model_config = SettingsConfigDict(env_prefix="BANJIA_", env_ignore_empty=True, extra="ignore")
+
+    migrations: Path = Field(
+        default=PROJECT_ROOT / "data" / "migrations.yaml", description="The migrations file."
+    )
+    warehouse: Path = Field(
+        default=PROJECT_ROOT / "data" / "warehouse.duckdb",
+        description="The embedded DuckDB warehouse file.",
+    )
+    ledger_url: str = Field(
+        default="",
+        description="postgresql://… for a ledger shared by several workers; empty: the "
+        "warehouse file.",
+    )
+    ledger_schema: str = Field(default="banjia", description="The PostgreSQL schema.")
+    endpoints: Literal["sandbox", "production"] = Field(
+        default="sandbox", description="Where the platforms are."
+    )
+    sandbox_url: str = Field(
+        default="http://127.0.0.1:8765", description="The sandbox emulators' base URL."
+    )
+
+
+def load_settings() -> Settings:
+    """The settings as the environment says now (cheap; tests change the environment)."""
+    return Settings()
