@@ -2,9 +2,9 @@
 
 import dagster as dg
 
-from assets.metadata import materialize_result
 from assets.partitions import migration_partitions
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
+from assets.stages import run_stage
 from pipeline.extract import extract
 
 
@@ -21,9 +21,6 @@ def raw_listings(
     migrations: MigrationsResource,
     platforms: PlatformsResource,
 ) -> dg.MaterializeResult:
-    result = extract(
-        migrations.get(context.partition_key),
-        warehouse=warehouse.open(),
-        platforms=platforms.platforms(),
+    return run_stage(
+        extract, context, warehouse=warehouse, migrations=migrations, platforms=platforms
     )
-    return materialize_result(result)

@@ -5,6 +5,7 @@ import dagster as dg
 from assets.metadata import materialize_result
 from assets.partitions import migration_partitions
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
+from assets.stages import run_stage
 from pipeline.media import host_images
 from pipeline.publish import publish
 from pipeline.videos import host_item_videos
@@ -28,12 +29,9 @@ def media(
     migrations: MigrationsResource,
     platforms: PlatformsResource,
 ) -> dg.MaterializeResult:
-    result = host_images(
-        migrations.get(context.partition_key),
-        warehouse=warehouse.open(),
-        platforms=platforms.platforms(),
+    return run_stage(
+        host_images, context, warehouse=warehouse, migrations=migrations, platforms=platforms
     )
-    return materialize_result(result)
 
 
 @dg.asset(
@@ -50,12 +48,9 @@ def item_videos(
     migrations: MigrationsResource,
     platforms: PlatformsResource,
 ) -> dg.MaterializeResult:
-    result = host_item_videos(
-        migrations.get(context.partition_key),
-        warehouse=warehouse.open(),
-        platforms=platforms.platforms(),
+    return run_stage(
+        host_item_videos, context, warehouse=warehouse, migrations=migrations, platforms=platforms
     )
-    return materialize_result(result)
 
 
 @dg.asset(

@@ -5,6 +5,7 @@ import dagster as dg
 from assets.metadata import materialize_result
 from assets.partitions import migration_partitions
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
+from assets.stages import run_stage
 from listings.categories import OverridesFileError
 from pipeline.categories import decide_categories
 from pipeline.drafts import draft_listings
@@ -32,12 +33,9 @@ def listings(
     migrations: MigrationsResource,
     platforms: PlatformsResource,
 ) -> dg.MaterializeResult:
-    result = normalize(
-        migrations.get(context.partition_key),
-        warehouse=warehouse.open(),
-        platforms=platforms.platforms(),
+    return run_stage(
+        normalize, context, warehouse=warehouse, migrations=migrations, platforms=platforms
     )
-    return materialize_result(result)
 
 
 @dg.asset(
@@ -77,9 +75,6 @@ def kuaishou_drafts(
     migrations: MigrationsResource,
     platforms: PlatformsResource,
 ) -> dg.MaterializeResult:
-    result = draft_listings(
-        migrations.get(context.partition_key),
-        warehouse=warehouse.open(),
-        platforms=platforms.platforms(),
+    return run_stage(
+        draft_listings, context, warehouse=warehouse, migrations=migrations, platforms=platforms
     )
-    return materialize_result(result)

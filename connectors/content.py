@@ -2,34 +2,27 @@
 
 Every parser raises the same `ParseProblem`, so every source quarantines the same way; money goes
 from yuan to integer fen through `Decimal` only; image URLs are made https only on CDNs known to
-serve it; description images are the `<img src>`s of the HTML. Nothing here knows a platform's
+serve it (`listings.images.normalize_image_url`, with each platform's CDN). Nothing here knows a platform's
 payload: the platform quirks stay in each connector's `parse.py`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
 from pydantic import ValidationError
-
-from listings import description, images
 
 __all__ = [
     "ALICDN_DOMAINS",
     "ParseProblem",
     "dedupe",
     "field_path",
-    "img_sources",
-    "normalize_image_url",
-    "on_domains",
     "validation_problem",
     "yuan_to_fen",
 ]
-
-"""The time zone every Chinese platform writes its naive local times in (TOP, PDD windows, AOP)."""
 
 ALICDN_DOMAINS: Final = ("alicdn.com",)
 """Alibaba's image CDN, which Taobao/Tmall and 1688 both serve from (and which serves https)."""
@@ -86,26 +79,6 @@ def yuan_to_fen(text: str | None) -> int:
         return int(Decimal(cleaned) * 100)
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid decimals
         raise ValueError(f"{text!r} is not a yuan amount like 39.00") from exc
-
-
-def on_domains(host: str, domains: Collection[str]) -> bool:
-    """Whether `host` is one of `domains` or a subdomain of one (case-insensitive)."""
-    return images.on_domains(host, domains)
-
-
-def normalize_image_url(url: str | None, *, https_domains: Collection[str]) -> str | None:
-    """The URL stripped, None when blank; https on `https_domains` (`//host/...` and `http://`).
-
-    Only hosts known to serve https are upgraded from http: another host's https may not exist
-    (the sandbox serves plain http), and a broken image is worse than an http one. One
-    implementation for every source: `listings.images.normalize_image_url`.
-    """
-    return images.normalize_image_url(url, https_domains=https_domains)
-
-
-def img_sources(html: str | None) -> list[str]:
-    """The picture addresses of a description's `<img>` tags (`listings.description.img_sources`)."""
-    return description.img_sources(html)
 
 
 def dedupe(urls: Iterable[str | None]) -> tuple[str, ...]:

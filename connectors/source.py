@@ -29,9 +29,11 @@ __all__ = [
     "MissingSecretError",
     "SourceClient",
     "SourceConnector",
+    "SourceCredentials",
     "SourceReader",
     "list_row_fingerprint",
     "read_secret",
+    "source_credentials",
 ]
 
 
@@ -48,6 +50,31 @@ def read_secret(env: Mapping[str, str], name: str, *, migration: str, field: str
             f"export {name} (for the sandbox: `set -a; . data/sandbox.env`)"
         )
     return value
+
+
+@dataclass(frozen=True)
+class SourceCredentials:
+    """A migration's source credentials, read now: the app key, the app secret and the seller's
+    authorization (TOP's session key; PDD's and 1688's access_token)."""
+
+    app_key: str
+    app_secret: str
+    session: str
+
+
+def source_credentials(migration: Migration, env: Mapping[str, str]) -> SourceCredentials:
+    """`source.app_key`, and the secrets in the env vars `source.app_secret_env` and
+    `source.session_env` name; a clear error naming the field when one is not set."""
+    source = migration.source
+    return SourceCredentials(
+        app_key=source.app_key,
+        app_secret=read_secret(
+            env, source.app_secret_env, migration=migration.key, field="source.app_secret_env"
+        ),
+        session=read_secret(
+            env, source.session_env, migration=migration.key, field="source.session_env"
+        ),
+    )
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,11 @@ class SourceConfig(_Strict):
         le=3650,
         description="Pinduoduo lists goods by creation time only: how far back to list.",
     )
+    options: dict[str, Any] = Field(
+        default_factory=dict,
+        description="The source connector's own settings, checked by its options model when the "
+        "migrations file is loaded.",
+    )
 
     _check_env = field_validator("app_secret_env", "session_env")(_env_name)
 

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
-import httpx
-
+from connectors.fetch import FetchError, fetch_bytes
 from connectors.http import PlatformError
+from connectors.platforms import HttpClient
 from connectors.publisher import Publisher, supports_image_upload
 from listings.draft import KuaishouDraft
 from listings.images import (
@@ -130,20 +130,14 @@ class MediaOutcome:
     same_prepared_bytes: int = 0
 
 
-async def _fetch(client: httpx.AsyncClient, url: str, limit: asyncio.Semaphore) -> FetchedImage:
+async def _fetch(client: HttpClient, url: str, limit: asyncio.Semaphore) -> FetchedImage:
     target = normalize_image_url(url) or url
     async with limit:
         try:
-            response = await client.get(target)
-        except httpx.HTTPError as exc:
-            return FetchedImage(url, None, f"fetch failed: {type(exc).__name__}")
-    if response.status_code != 200:
-        return FetchedImage(url, None, f"fetch failed: HTTP {response.status_code}")
-    if len(response.content) > MAX_FETCH_BYTES:
-        return FetchedImage(
-            url, None, f"image is {len(response.content)} bytes, over {MAX_FETCH_BYTES} to fetch"
-        )
-    return FetchedImage(url, response.content)
+            data = await fetch_bytes(client, target, max_bytes=MAX_FETCH_BYTES, what="image")
+        except FetchError as exc:
+            return FetchedImage(url, None, str(exc))
+    return FetchedImage(url, data)
 
 
 def _prepare(data: bytes, role: Role) -> PreparedImage:
@@ -236,7 +230,7 @@ async def _upload_missing(
 async def rehost_images(
     urls: Iterable[str],
     *,
-    fetch_client: httpx.AsyncClient,
+    fetch_client: HttpClient,
     kuaishou: Publisher,
     warehouse: Warehouse,
     main_urls: Collection[str] = (),

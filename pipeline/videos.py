@@ -18,10 +18,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-import httpx
-
+from connectors.fetch import FetchError, fetch_bytes
 from connectors.http import PlatformError
 from connectors.kuaishou.video import MAX_VIDEO_BYTES
+from connectors.platforms import HttpClient
 from listings.migrations import Migration, PublishBackend
 from pipeline.clients import Platforms
 from pipeline.results import Breakdown, StageResult
@@ -47,32 +47,11 @@ class VideoOutcome:
     cache_hits: int = 0
 
 
-class _FetchError(Exception):
-    pass
-
-
-async def _fetch(client: httpx.AsyncClient, url: str, *, max_bytes: int) -> bytes:
-    """The video's bytes, read as a stream so an oversize file is cut off at `max_bytes`."""
-    try:
-        async with client.stream("GET", url) as response:
-            if response.status_code != 200:
-                raise _FetchError(f"fetch failed: HTTP {response.status_code}")
-            chunks, size = [], 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise _FetchError(f"video is over {max_bytes} bytes: compress it on the source")
-                chunks.append(chunk)
-    except httpx.HTTPError as exc:
-        raise _FetchError(f"fetch failed: {type(exc).__name__}") from None
-    return b"".join(chunks)
-
-
 async def host_videos(
     urls: Iterable[str],
     *,
     shop_key: str,
-    fetch_client: httpx.AsyncClient,
+    fetch_client: HttpClient,
     kuaishou: VideoUploader,
     warehouse: Warehouse,
     concurrency: int = 4,
@@ -91,8 +70,8 @@ async def host_videos(
     async def one(url: str) -> None:
         async with limit:
             try:
-                data = await _fetch(fetch_client, url, max_bytes=max_bytes)
-            except _FetchError as exc:
+                data = await fetch_bytes(fetch_client, url, max_bytes=max_bytes, what="video")
+            except FetchError as exc:
                 outcome.failures[url] = str(exc)
                 return
             digest = hashlib.sha256(data).hexdigest()

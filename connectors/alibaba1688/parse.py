@@ -42,7 +42,6 @@ from typing import Any, Final, Literal, get_args
 
 from pydantic import ValidationError
 
-from connectors import content
 from connectors.alibaba1688.models import (
     AopPriceRange,
     AopProductInfo,
@@ -77,7 +76,6 @@ __all__ = [
     "Mode",
     "ParseProblem",
     "clean_description",
-    "normalize_image_url",
     "origin_url",
     "parse_product",
     "strip_image_suffix",
@@ -141,12 +139,7 @@ def yuan_amount_to_fen(amount: Decimal | float | int | str) -> int:
 # -- images and description --------------------------------------------------------------------------
 
 
-def _https_for_alicdn(url: str | None) -> str | None:
-    """https on Alibaba's CDN, other hosts as given (the video URL needs no more than that)."""
-    return content.normalize_image_url(url, https_domains=ALICDN_DOMAINS)
-
-
-def normalize_image_url(url: str | None, *, image_base: str = DEFAULT_IMAGE_BASE) -> str | None:
+def _image_url(url: str | None, *, image_base: str = DEFAULT_IMAGE_BASE) -> str | None:
     """An absolute, canonical image URL for what 1688 sends (None for blanks and data: URIs).
 
     Relative paths get `image_base`; Alibaba CDN URLs become https; `__r__` is dropped from the
@@ -200,7 +193,7 @@ class _ProductParser:
         return ParseProblem(item_id=self.item_id, field=field, reason=reason)
 
     def image(self, url: str | None) -> str | None:
-        return normalize_image_url(url, image_base=self.image_base)
+        return _image_url(url, image_base=self.image_base)
 
     # -- money --
 
@@ -380,7 +373,7 @@ class _ProductParser:
 
     def video_url(self) -> str | None:
         video = (self.info.mainVedio or "").strip()
-        return _https_for_alicdn(video) if video else None
+        return images.normalize_image_url(video, https_domains=ALICDN_DOMAINS) if video else None
 
     def status(self) -> ListingStatus:
         text = (self.info.status or "published").strip().lower()

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from connectors.alibaba1688.client import Alibaba1688Client
 from connectors.alibaba1688.errors import Alibaba1688Error
 from connectors.alibaba1688.parse import parse_product
-from connectors.source import ListedItem, SourceReader, read_secret
+from connectors.source import ListedItem, SourceReader, source_credentials
 from listings.cursor import ExtractCursor
 from listings.migrations import Migration
 from listings.model import Listing
@@ -96,16 +96,12 @@ class Alibaba1688Source:
         transport: Any = None,
         rate_per_second: float | None = None,
     ) -> Alibaba1688Client:
-        source = migration.source
+        credentials = source_credentials(migration, env)
         return Alibaba1688Client(
             base_url=base_url,
-            app_key=source.app_key,
-            app_secret=read_secret(
-                env, source.app_secret_env, migration=migration.key, field="source.app_secret_env"
-            ),
-            access_token=read_secret(
-                env, source.session_env, migration=migration.key, field="source.session_env"
-            ),
+            app_key=credentials.app_key,
+            app_secret=credentials.app_secret,
+            access_token=credentials.session,
             transport=transport,
             rate_per_second=rate_per_second,
         )

@@ -26,7 +26,6 @@ from connectors.pinduoduo.parse import (
     PRICE_KINDS,
     ParseProblem,
     PriceKind,
-    normalize_image_url,
     origin_url,
     parse_goods,
 )
@@ -58,7 +57,6 @@ __all__ = [
     "PriceKind",
     "created_at_windows",
     "error_from_response",
-    "normalize_image_url",
     "origin_url",
     "parse_goods",
     "sign",

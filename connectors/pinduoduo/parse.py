@@ -34,9 +34,9 @@ from typing import Any, Final, Literal, get_args
 
 from pydantic import ValidationError
 
-from connectors import content
 from connectors.content import ParseProblem, dedupe, validation_problem
 from connectors.pinduoduo.models import PddGoods, PddSku
+from listings import images
 from listings.model import (
     ItemProp,
     Listing,
@@ -49,10 +49,10 @@ from listings.model import (
 )
 
 __all__ = [
+    "PDD_IMAGE_HOSTS",
     "PRICE_KINDS",
     "ParseProblem",
     "PriceKind",
-    "normalize_image_url",
     "origin_url",
     "parse_goods",
 ]
@@ -68,7 +68,7 @@ _STATUS: Final = {
     4: ListingStatus.DELETED,
 }
 _SKU_STATUS: Final = {1: SkuStatus.NORMAL, 0: SkuStatus.DELETED}
-_PDD_HOSTS: Final = ("pddpic.com", "yangkeduo.com", "pinduoduo.com")
+PDD_IMAGE_HOSTS: Final = ("pddpic.com", "yangkeduo.com", "pinduoduo.com")
 _DETAIL_KEY: Final = "goods_detail_get_response"
 
 
@@ -77,12 +77,9 @@ def origin_url(goods_id: int | str) -> str:
     return f"https://mobile.yangkeduo.com/goods.html?goods_id={goods_id}"
 
 
-def normalize_image_url(url: str | None) -> str | None:
-    """https for PDD's own CDN (protocol-relative `//img.pddpic.com/...` and `http://` alike).
-
-    Other hosts are kept as given: their https may not exist (the sandbox serves plain http).
-    """
-    return content.normalize_image_url(url, https_domains=_PDD_HOSTS)
+def _image_url(url: str | None) -> str | None:
+    """The canonical URL of a PDD picture: https on PDD's own CDN (`listings.images`)."""
+    return images.normalize_image_url(url, https_domains=PDD_IMAGE_HOSTS)
 
 
 class _GoodsParser:
@@ -166,7 +163,7 @@ class _GoodsParser:
         """Value of the main dimension → the first non-empty `thumb_url` of a SKU carrying it."""
         images: dict[str, str] = {}
         for sku, row in zip(raw_skus, rows, strict=True):
-            url = normalize_image_url(sku.thumb_url)
+            url = _image_url(sku.thumb_url)
             value = dict(row).get(main)
             if url and value:
                 images.setdefault(value, url)
@@ -230,17 +227,15 @@ class _GoodsParser:
         return _STATUS[status]
 
     def main_images(self) -> tuple[str, ...]:
-        carousel = dedupe(
-            normalize_image_url(url) for url in self.goods.carousel_gallery_list or []
-        )
-        return carousel or dedupe([normalize_image_url(self.goods.image_url)])
+        carousel = dedupe(_image_url(url) for url in self.goods.carousel_gallery_list or [])
+        return carousel or dedupe([_image_url(self.goods.image_url)])
 
     def detail_images(self) -> tuple[str, ...]:
-        return dedupe(normalize_image_url(url) for url in self.goods.detail_gallery_list or [])
+        return dedupe(_image_url(url) for url in self.goods.detail_gallery_list or [])
 
     def video_url(self) -> str | None:
         for video in self.goods.video_gallery or []:
-            url = normalize_image_url(video.video_url)
+            url = _image_url(video.video_url)
             if url:
                 return url
         return None

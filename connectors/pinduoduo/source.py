@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from connectors.pinduoduo.client import PinduoduoClient
 from connectors.pinduoduo.parse import parse_goods
-from connectors.source import ListedItem, SourceReader, list_row_fingerprint, read_secret
+from connectors.source import ListedItem, SourceReader, list_row_fingerprint, source_credentials
 from listings.cursor import ExtractCursor
 from listings.migrations import Migration
 from listings.model import Listing
@@ -71,16 +71,12 @@ class PinduoduoSource:
         transport: Any = None,
         rate_per_second: float | None = None,
     ) -> PinduoduoClient:
-        source = migration.source
+        credentials = source_credentials(migration, env)
         return PinduoduoClient(
             base_url=base_url,
-            client_id=source.app_key,
-            client_secret=read_secret(
-                env, source.app_secret_env, migration=migration.key, field="source.app_secret_env"
-            ),
-            access_token=read_secret(
-                env, source.session_env, migration=migration.key, field="source.session_env"
-            ),
+            client_id=credentials.app_key,
+            client_secret=credentials.app_secret,
+            access_token=credentials.session,
             transport=transport,
             rate_per_second=rate_per_second,
         )

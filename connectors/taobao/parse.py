@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from connectors import content
 from connectors.content import ParseProblem, dedupe, validation_problem, yuan_to_fen
 from connectors.taobao.models import TopItem, TopSku
-from listings import description
+from listings import description, images
 from listings.china_time import CHINA_TZ
 from listings.model import (
     ItemProp,
@@ -41,7 +41,6 @@ __all__ = [
     "CHINA_TZ",
     "ParseProblem",
     "PropEntry",
-    "normalize_image_url",
     "origin_url",
     "parse_item",
     "parse_property_alias",
@@ -116,12 +115,9 @@ def _parse_properties(text: str | None) -> list[PidVid]:
     return [_pid_vid(pid, vid) for pid, vid in _entries(text, "pid:vid", free_text=False)]
 
 
-def normalize_image_url(url: str | None) -> str | None:
-    """https for Alibaba's CDN (protocol-relative `//img.alicdn.com/...` and `http://` alike).
-
-    Other hosts are kept as given: their https may not exist (the sandbox serves plain http).
-    """
-    return content.normalize_image_url(url, https_domains=content.ALICDN_DOMAINS)
+def _image_url(url: str | None) -> str | None:
+    """The canonical URL of a TOP picture: https on Alibaba's CDN (`listings.images`)."""
+    return images.normalize_image_url(url, https_domains=content.ALICDN_DOMAINS)
 
 
 def origin_url(num_iid: int | str, *, tmall: bool = False) -> str:
@@ -139,16 +135,16 @@ def _main_images(item: TopItem) -> tuple[str, ...]:
     images = item.item_imgs.item_img if item.item_imgs else []
     if images:
         ordered = sorted(enumerate(images), key=lambda pair: (pair[1].position or 0, pair[0]))
-        return dedupe(normalize_image_url(img.url) for _, img in ordered)
-    return dedupe([normalize_image_url(item.pic_url)])
+        return dedupe(_image_url(img.url) for _, img in ordered)
+    return dedupe([_image_url(item.pic_url)])
 
 
 def _video_url(item: TopItem) -> str | None:
     for video in item.videos.video if item.videos else []:
         if video.url and video.url.strip():
-            return normalize_image_url(video.url)
+            return _image_url(video.url)
     extra_url = (item.mpic_video.model_extra or {}).get("url") if item.mpic_video else None
-    return normalize_image_url(extra_url) if isinstance(extra_url, str) else None
+    return _image_url(extra_url) if isinstance(extra_url, str) else None
 
 
 def _top_time(item: TopItem, item_id: str, name: str) -> datetime | None:
@@ -192,7 +188,7 @@ class _ItemParser:
         images: dict[PidVid, str] = {}
         entries = self.item.prop_imgs.prop_img if self.item.prop_imgs else []
         for img in sorted(entries, key=lambda entry: entry.position or 0):
-            url = normalize_image_url(img.url)
+            url = _image_url(img.url)
             if not url or not img.properties:
                 continue
             try:

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from connectors.source import ListedItem, SourceReader, read_secret
+from connectors.source import ListedItem, SourceReader, source_credentials
 from connectors.taobao.client import TaobaoClient
 from connectors.taobao.parse import parse_item
 from listings.china_time import CHINA_TZ
@@ -86,16 +86,12 @@ class TaobaoSource:
         rate_per_second: float | None = None,
     ) -> TaobaoClient:
         """TOP's app_key, app secret and the seller's session key."""
-        source = migration.source
+        credentials = source_credentials(migration, env)
         return TaobaoClient(
             base_url=base_url,
-            app_key=source.app_key,
-            app_secret=read_secret(
-                env, source.app_secret_env, migration=migration.key, field="source.app_secret_env"
-            ),
-            session=read_secret(
-                env, source.session_env, migration=migration.key, field="source.session_env"
-            ),
+            app_key=credentials.app_key,
+            app_secret=credentials.app_secret,
+            session=credentials.session,
             transport=transport,
             rate_per_second=rate_per_second,
         )

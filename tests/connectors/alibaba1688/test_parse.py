@@ -9,13 +9,15 @@ from typing import Any
 import pytest
 
 from connectors.alibaba1688.parse import (
+    DEFAULT_IMAGE_BASE,
     MOQ_PROP,
     ParseProblem,
     clean_description,
-    normalize_image_url,
     parse_product,
     yuan_amount_to_fen,
 )
+from connectors.content import ALICDN_DOMAINS
+from listings.images import normalize_image_url
 from listings.model import ItemProp, Listing, ListingStatus, Sku, SourcePlatform
 
 SHOP = "demo-1688-own"
@@ -440,7 +442,9 @@ def test_the_image_host_is_a_parameter_for_the_sandbox(reference_offer: dict[str
     ],
 )
 def test_image_urls_are_normalized(raw: str, expected: str | None) -> None:
-    assert normalize_image_url(raw) == expected
+    assert (
+        normalize_image_url(raw, https_domains=ALICDN_DOMAINS, base=DEFAULT_IMAGE_BASE) == expected
+    )
 
 
 def test_description_images_are_extracted_normalized_and_deduplicated(

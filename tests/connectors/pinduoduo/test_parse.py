@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from connectors.pinduoduo.parse import ParseProblem, normalize_image_url, parse_goods
+from connectors.pinduoduo.parse import PDD_IMAGE_HOSTS, ParseProblem, parse_goods
 from connectors.taobao.parse import ParseProblem as TaobaoParseProblem
+from listings.images import normalize_image_url
 from listings.model import ItemProp, ListingStatus, SkuStatus, SourcePlatform
 
 from .conftest import load_fixture
@@ -346,7 +347,7 @@ def test_the_first_non_empty_video_url_is_taken(quirks_goods: dict[str, Any]) ->
     ],
 )
 def test_normalize_image_url(url: str | None, expected: str | None) -> None:
-    assert normalize_image_url(url) == expected
+    assert normalize_image_url(url, https_domains=PDD_IMAGE_HOSTS) == expected
 
 
 def test_blank_tiny_name_and_desc_are_none(quirks_goods: dict[str, Any]) -> None:

@@ -1,0 +1,33 @@
+"""Running a plain stage function for the partition being materialized.
+
+Most assets are exactly this: the migration of the partition, the warehouse, the platforms, one
+stage function, its result as metadata. Assets whose stage needs more (the ledger, the run id)
+call their stage themselves.
+"""
+
+from collections.abc import Callable
+
+import dagster as dg
+
+from assets.metadata import materialize_result
+from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
+from pipeline.results import StageResult
+
+Stage = Callable[..., StageResult]
+
+
+def run_stage(
+    stage: Stage,
+    context: dg.AssetExecutionContext,
+    *,
+    warehouse: WarehouseResource,
+    migrations: MigrationsResource,
+    platforms: PlatformsResource,
+) -> dg.MaterializeResult:
+    """`stage(migration, warehouse=…, platforms=…)` for the partition's migration."""
+    result = stage(
+        migrations.get(context.partition_key),
+        warehouse=warehouse.open(),
+        platforms=platforms.platforms(),
+    )
+    return materialize_result(result)
