@@ -33,7 +33,7 @@ TAOBAO_DEMO_SOURCE = """\
       session_env: BANJIA_TAOBAO_SESSION"""
 
 
-def _sandbox_env() -> dict[str, str]:
+def sandbox_env_vars() -> dict[str, str]:
     pairs = {}
     for line in SANDBOX_ENV.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
@@ -45,7 +45,7 @@ def _sandbox_env() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def sandbox_env() -> Iterator[dict[str, str]]:
     """The sandbox credentials exported as data/sandbox.env exports them for `make demo`."""
-    pairs = _sandbox_env()
+    pairs = sandbox_env_vars()
     saved = {name: os.environ.get(name) for name in pairs}
     os.environ.update(pairs)
     yield pairs

@@ -36,6 +36,7 @@ from listings.source_platforms import SourceIdentity
 from sandbox.app import build_sandbox_app
 from sandbox.inprocess import reset_in_process_sandbox
 from store import DuckDBLedger, Warehouse, migration_status
+from tests.assets.conftest import sandbox_env_vars
 from tests.conftest import without_qps_limits
 from tests.inprocess import IN_PROCESS_URL, InProcessPlatforms
 
@@ -230,12 +231,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Warehouse, A
     directory = tmp_path_factory.mktemp("xhs")
     (directory / "migrations.yaml").write_text(MIGRATIONS, encoding="utf-8")
     warehouse = Warehouse(directory / "warehouse.duckdb")
-    env = {
-        "XHS_APP_SECRET": "s",
-        "XHS_TOKEN": "xhs-token",
-        "BANJIA_KUAISHOU_SIGN_SECRET": "sandbox-kuaishou-sign-secret",
-        "BANJIA_KUAISHOU_ACCESS_TOKEN": "sandbox-kuaishou-access-token",
-    }
+    env = {**sandbox_env_vars(), "XHS_APP_SECRET": "s", "XHS_TOKEN": "xhs-token"}
     with pytest.MonkeyPatch.context() as patch:
         for name, value in env.items():
             patch.setenv(name, value)

@@ -1,0 +1,90 @@
+"""Asset bodies in the style of Dagster's own docs: invoked with `build_asset_context`, their
+stage swapped for a fake, so what is tested is the wiring: the partition's migration goes to the
+stage, and the stage's result comes back as metadata and check results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from assets import extract as extract_assets
+from assets import transform as transform_assets
+from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
+from listings.migrations import Migration
+from pipeline.clients import Platforms
+from pipeline.results import Breakdown, CheckVerdict, StageResult
+from store import Warehouse
+
+MIGRATIONS = Path(__file__).parents[2] / "data" / "migrations.yaml"
+
+
+def _context(partition_key: str) -> dg.AssetExecutionContext:
+    return dg.build_asset_context(partition_key=partition_key)
+
+
+def _resources(tmp_path: Path) -> dict[str, dg.ConfigurableResource]:
+    return {
+        "warehouse": WarehouseResource(path=str(tmp_path / "w.duckdb")),
+        "migrations": MigrationsResource(path=str(MIGRATIONS)),
+        "platforms": PlatformsResource(),
+    }
+
+
+def test_raw_listings_hands_the_partitions_migration_to_the_extract_stage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+
+    def fake_extract(
+        migration: Migration, *, warehouse: Warehouse, platforms: Platforms
+    ) -> StageResult:
+        seen.append(migration.key)
+        return StageResult(figures={"listed": 3, "read": 2}, preview=[{"id": 1}], row_count=2)
+
+    monkeypatch.setattr(extract_assets, "extract", fake_extract)
+    result = extract_assets.raw_listings(_context("pdd-demo"), **_resources(tmp_path))
+    assert seen == ["pdd-demo"]
+    assert result.metadata is not None
+    assert (result.metadata["listed"], result.metadata["read"]) == (3, 2)
+    assert result.metadata["dagster/row_count"] == 2
+
+
+def test_a_stage_verdict_becomes_the_assets_check_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fake_normalize(
+        migration: Migration, *, warehouse: Warehouse, platforms: Platforms
+    ) -> StageResult:
+        return StageResult(
+            figures={"parsed": 1, "quarantined": 1},
+            breakdowns={"quarantined_by_reason": Breakdown("reason", {"unparseable": 1})},
+            checks=[
+                CheckVerdict(
+                    name="every_raw_listing_parsed_or_quarantined",
+                    passed=False,
+                    metadata={"raw": 3},
+                )
+            ],
+        )
+
+    monkeypatch.setattr(transform_assets, "normalize", fake_normalize)
+    result = transform_assets.listings(_context("taobao-demo"), **_resources(tmp_path))
+    (check,) = result.check_results or []
+    assert check.check_name == "every_raw_listing_parsed_or_quarantined"
+    assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
+    assert "| reason | items |" in str(result.metadata["quarantined_by_reason"].value)  # type: ignore[index,union-attr]
+
+
+def test_a_bad_overrides_file_fails_the_category_step_naming_the_migration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from listings.categories import OverridesFileError
+
+    def broken(migration: Migration, *, warehouse: Warehouse, platforms: Platforms) -> StageResult:
+        raise OverridesFileError("data/overrides/x.csv line 2: kuaishou_category_id: not a number")
+
+    monkeypatch.setattr(transform_assets, "decide_categories", broken)
+    with pytest.raises(dg.Failure, match=r"migration 'taobao-demo'.*line 2"):
+        transform_assets.category_decisions(_context("taobao-demo"), **_resources(tmp_path))

@@ -1,0 +1,99 @@
+"""The stage functions on their own: no Dagster, a warehouse file, the in-process sandbox.
+
+Each stage is called as an asset calls it (migration, warehouse, platforms) and answers with a
+`StageResult` whose figures add up against what it wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from connectors.platforms import Endpoints, EndpointsMode
+from listings.migrations import Migration
+from pipeline.categories import decide_categories
+from pipeline.clients import Platforms
+from pipeline.drafts import draft_listings
+from pipeline.extract import extract
+from pipeline.migrations_file import load_migrations
+from pipeline.normalize import normalize
+from pipeline.settings import PROJECT_ROOT
+from sandbox.inprocess import in_process_transport, reset_in_process_sandbox
+from store import Warehouse
+from tests.assets.conftest import sandbox_env_vars
+from tests.conftest import without_qps_limits
+from tests.inprocess import IN_PROCESS_URL
+
+
+@pytest.fixture(scope="module")
+def pdd() -> Migration:
+    """The demo's Pinduoduo shop (the smallest of the three, and it has unparseable goods)."""
+    return load_migrations(PROJECT_ROOT / "data" / "migrations.yaml").get("pdd-demo")
+
+
+@pytest.fixture(scope="module")
+def platforms() -> Iterator[Platforms]:
+    without_qps_limits(reset_in_process_sandbox())
+    yield Platforms(
+        endpoints=Endpoints.for_mode(EndpointsMode.SANDBOX, sandbox_url=IN_PROCESS_URL),
+        transport=in_process_transport(),
+        rate_limited=False,
+        env=sandbox_env_vars(),
+    )
+    reset_in_process_sandbox()
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    return Warehouse(Path(tmp_path_factory.mktemp("stages")) / "w.duckdb")
+
+
+def _count(warehouse: Warehouse, table: str, migration: str) -> int:
+    return int(warehouse.scalar(f"SELECT count(*) FROM {table} WHERE migration = ?", [migration]))
+
+
+def test_extract_reads_every_listed_item_into_raw_listings(
+    pdd: Migration, warehouse: Warehouse, platforms: Platforms
+) -> None:
+    result = extract(pdd, warehouse=warehouse, platforms=platforms)
+    assert result.figures["read"] == result.row_count == _count(warehouse, "raw_listings", pdd.key)
+    assert result.figures["listed"] == result.row_count + result.figures["detail_missing"]
+
+
+def test_a_second_extract_reads_nothing_unchanged(
+    pdd: Migration, warehouse: Warehouse, platforms: Platforms
+) -> None:
+    again = extract(pdd, warehouse=warehouse, platforms=platforms)
+    assert again.figures["read"] == 0
+    assert again.figures["unchanged_not_read"] == _count(warehouse, "raw_listings", pdd.key)
+
+
+def test_normalize_parses_or_quarantines_every_raw_payload(
+    pdd: Migration, warehouse: Warehouse, platforms: Platforms
+) -> None:
+    result = normalize(pdd, warehouse=warehouse, platforms=platforms)
+    (check,) = result.checks
+    assert check.name == "every_raw_listing_parsed_or_quarantined" and check.passed
+    raw = _count(warehouse, "raw_listings", pdd.key)
+    assert result.figures["parsed"] + result.figures["quarantined"] == raw
+    assert result.row_count == _count(warehouse, "listings", pdd.key)
+
+
+def test_categories_decide_every_listing(
+    pdd: Migration, warehouse: Warehouse, platforms: Platforms
+) -> None:
+    result = decide_categories(pdd, warehouse=warehouse, platforms=platforms)
+    assert result.figures["decided"] == _count(warehouse, "listings", pdd.key)
+    assert result.figures["to_review"] == _count(warehouse, "category_review", pdd.key)
+    assert sum(result.breakdowns["by_layer"].counts.values()) == result.figures["decided"]
+
+
+def test_drafts_are_written_or_quarantined_for_every_listing(
+    pdd: Migration, warehouse: Warehouse, platforms: Platforms
+) -> None:
+    result = draft_listings(pdd, warehouse=warehouse, platforms=platforms)
+    listings = _count(warehouse, "listings", pdd.key)
+    assert result.figures["drafts"] + result.figures["quarantined"] == listings
+    assert result.row_count == _count(warehouse, "kuaishou_drafts", pdd.key)
