@@ -2,10 +2,11 @@
 
 import dagster as dg
 
+from assets.checks import migration_check
 from assets.metadata import materialize_result
 from assets.partitions import migration_partitions
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
-from assets.stages import run_stage
+from assets.stages import failing_clearly, run_stage
 from pipeline.media import host_images
 from pipeline.publish import publish
 from pipeline.videos import host_item_videos
@@ -22,6 +23,23 @@ PUBLISH_POOL = "kuaishou_publish"
     deps=["kuaishou_drafts"],
     description="Every draft image fetched, trimmed of white borders, main images made 3:4, "
     "deduplicated by content hash and uploaded to Kuaishou once.",
+    check_specs=[
+        migration_check(
+            "image_failures_within_5_percent",
+            asset="media",
+            description="At most 5 % of the migration's images failed to fetch or upload. Blocks "
+            "publishing: a host that is down or stale URLs would publish items without their "
+            "pictures or quarantine them for banjia's fault.",
+            blocking=True,
+        ),
+        migration_check(
+            "quarantine_not_growing_without_source_change",
+            asset="media",
+            description="No more items are quarantined than after the last run while the source "
+            "shop did not change. Blocks publishing: the new quarantines are banjia's fault.",
+            blocking=True,
+        ),
+    ],
 )
 def media(
     context: dg.AssetExecutionContext,
@@ -62,7 +80,7 @@ def item_videos(
     description="Items created on Kuaishou exactly once each (ledger + relItemId lookup), "
     "in the migration's priority order; changed items edited, never created again.",
     check_specs=[
-        dg.AssetCheckSpec(
+        migration_check(
             "every_source_item_accounted_for",
             asset="published_items",
             description="Every source item of the migration is published, quarantined with a "
@@ -79,12 +97,13 @@ def published_items(
     store = warehouse.open()
     ledger = warehouse.ledger(store)
     try:
-        result = publish(
-            migrations.get(context.partition_key),
-            warehouse=store,
-            ledger=ledger,
-            platforms=platforms.platforms(),
-        )
+        with failing_clearly():
+            result = publish(
+                migrations.get(context.partition_key),
+                warehouse=store,
+                ledger=ledger,
+                platforms=platforms.platforms(),
+            )
     finally:
         ledger.close()
     return materialize_result(result)

@@ -3,6 +3,7 @@ summary Kuaishou audits."""
 
 import dagster as dg
 
+from assets.checks import migration_check
 from assets.metadata import materialize_result
 from assets.partitions import migration_partitions
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
@@ -16,13 +17,13 @@ from pipeline.report import measure_fill_rates, send_reports, summarize_complian
     deps=["published_items"],
     description="One open.supply.item.sync report per published item, retried until result == 1.",
     check_specs=[
-        dg.AssetCheckSpec(
+        migration_check(
             "every_published_item_reported",
             asset="supply_reports",
             description="Every published item's report is sent (or is the publishing "
             "backend's duty): none waiting.",
         ),
-        dg.AssetCheckSpec(
+        migration_check(
             "no_report_overdue",
             asset="supply_reports",
             description="No report unsent past its 24 h deadline. Not blocking: the summary "
@@ -59,12 +60,19 @@ def supply_reports(
     description="Shares of drafted items with ≥3 main images, 3:4 main images, video and a short "
     "title, and the white-bordered images left, per migration and run (table fill_rates).",
     check_specs=[
-        dg.AssetCheckSpec(
+        migration_check(
             "no_white_border_images_left",
             asset="fill_rates",
             description="No image sent to Kuaishou still has a white border (Kuaishou's audit "
             "counts each one).",
-        )
+        ),
+        migration_check(
+            "fill_rates_not_below_last_run",
+            asset="fill_rates",
+            description="No fill rate (≥3 main images, 3:4, video, short title) fell by more than "
+            "5 points since the last run: Kuaishou ranks apps by them, and a fall on the same "
+            "shop is a regression (images or videos that stopped reaching Kuaishou).",
+        ),
     ],
 )
 def fill_rates_asset(
@@ -88,7 +96,7 @@ def fill_rates_asset(
     description="Per ISO week (China time): report rate, on-time rate, late, missing and rejected "
     "reports by item, and the quality fill rates Kuaishou ranks.",
     check_specs=[
-        dg.AssetCheckSpec(
+        migration_check(
             "weekly_report_rate_above_95_percent",
             asset="compliance_summary",
             description="The rule's bar: every week's report rate above 95 % (95 % fails).",

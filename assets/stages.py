@@ -5,13 +5,14 @@ stage function, its result as metadata. Assets whose stage needs more (the ledge
 call their stage themselves.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import dagster as dg
 
 from assets.metadata import materialize_result
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
-from pipeline.results import StageResult
+from pipeline.results import StageFailedError, StageResult
 
 Stage = Callable[..., StageResult]
 
@@ -25,9 +26,20 @@ def run_stage(
     platforms: PlatformsResource,
 ) -> dg.MaterializeResult:
     """`stage(migration, warehouse=…, platforms=…)` for the partition's migration."""
-    result = stage(
-        migrations.get(context.partition_key),
-        warehouse=warehouse.open(),
-        platforms=platforms.platforms(),
-    )
+    with failing_clearly():
+        result = stage(
+            migrations.get(context.partition_key),
+            warehouse=warehouse.open(),
+            platforms=platforms.platforms(),
+        )
     return materialize_result(result)
+
+
+@contextmanager
+def failing_clearly() -> Iterator[None]:
+    """A stage that could not work for the migration at all fails the step with its one message
+    (no traceback to read through), and the run stops there."""
+    try:
+        yield
+    except StageFailedError as exc:
+        raise dg.Failure(description=str(exc)) from None

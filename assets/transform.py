@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from assets.checks import migration_check
 from assets.metadata import materialize_result
 from assets.partitions import migration_partitions
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
@@ -19,11 +20,12 @@ from pipeline.normalize import normalize
     deps=["raw_listings"],
     description="Canonical listings: one model for every source, prices in fen.",
     check_specs=[
-        dg.AssetCheckSpec(
+        migration_check(
             "every_raw_listing_parsed_or_quarantined",
             asset="listings",
             description="Every raw payload of the migration is a listing or a quarantine row "
             "with the field that could not be read: nothing dropped.",
+            blocking=True,
         )
     ],
 )
@@ -68,6 +70,15 @@ def category_decisions(
     kinds={"duckdb", "python"},
     deps=["listings", "category_decisions"],
     description="Kuaishou drafts: full SKU matrix, prices, titles, service rule; or quarantine.",
+    check_specs=[
+        migration_check(
+            "every_listing_drafted_or_quarantined",
+            asset="kuaishou_drafts",
+            description="Counted from the tables: every listing is a draft or quarantined by the "
+            "category or draft stage, never both. Blocks publishing when the counts do not add up.",
+            blocking=True,
+        )
+    ],
 )
 def kuaishou_drafts(
     context: dg.AssetExecutionContext,

@@ -26,9 +26,15 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from connectors.kuaishou.errors import KuaishouQuotaExceededError
+from connectors.kuaishou.errors import KuaishouAuthError, KuaishouQuotaExceededError
 from connectors.kuaishou.models import ImageUploadResult, ItemInfo, ItemNewParam, ItemNewResult
-from connectors.vvtool.errors import VvtoolKuaishouQuotaError
+from connectors.vvtool.errors import (
+    VvtoolAbnormalError,
+    VvtoolAuthError,
+    VvtoolKuaishouError,
+    VvtoolKuaishouQuotaError,
+    VvtoolShopNotAuthorizedError,
+)
 
 __all__ = [
     "Publisher",
@@ -80,6 +86,21 @@ def supports_item_edit(publisher: object) -> bool:
 
 
 _EDIT_METHODS = ("get_item", "edit_item", "autopass_edit")
+
+
+def is_account_refusal(exc: BaseException) -> bool:
+    """The platform refused the shop or the app, not the item: a revoked or expired authorization,
+    a bad signature or app key, a shop vv-tool may not publish to, an account that needs a person.
+
+    No item is at fault, so none may be marked rejected: the run stops with the fix, and every
+    item stays pending until the account is mended.
+    """
+    if isinstance(exc, VvtoolKuaishouError):
+        return isinstance(exc.kuaishou, KuaishouAuthError)
+    return isinstance(
+        exc,
+        KuaishouAuthError | VvtoolAuthError | VvtoolShopNotAuthorizedError | VvtoolAbnormalError,
+    )
 
 
 def is_quota_exhausted(exc: BaseException) -> bool:

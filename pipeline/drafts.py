@@ -22,7 +22,7 @@ from listings.quarantine import Problem, Stage
 from listings.titles import parse_word_list
 from pipeline.category_inputs import prop_specs_of
 from pipeline.clients import Platforms
-from pipeline.results import Breakdown, StageResult
+from pipeline.results import Breakdown, CheckVerdict, StageResult
 from pipeline.settings import PROJECT_ROOT
 from store.warehouse import Warehouse
 
@@ -138,6 +138,7 @@ def draft_listings(
     warehouse.replace_quarantine(
         migration=migration.key, stages=[Stage.CATEGORY, Stage.DRAFT], rows=problems
     )
+    check = _drafted_or_quarantined(warehouse, migration.key)
     return StageResult(
         figures={"drafts": drafted, "quarantined": len(problems), "synthetic_skus": synthetic},
         breakdowns={
@@ -150,4 +151,30 @@ def draft_listings(
             for r in preview
         ],
         row_count=drafted,
+        checks=[check],
+    )
+
+
+def _drafted_or_quarantined(warehouse: Warehouse, migration_key: str) -> CheckVerdict:
+    """Counted from the tables as written, not from the stage's own counters: every listing is
+    a draft or a quarantine row of the category or draft stage, and never both."""
+    figures = warehouse.query(
+        "SELECT (SELECT count(*) FROM listings WHERE migration = ?) AS listings, "
+        "(SELECT count(*) FROM kuaishou_drafts WHERE migration = ?) AS drafts, "
+        "(SELECT count(DISTINCT source_item_id) FROM quarantine WHERE migration = ? "
+        "AND stage IN ('category', 'draft')) AS quarantined, "
+        "(SELECT count(*) FROM kuaishou_drafts d JOIN quarantine q USING (migration, "
+        "source_item_id) WHERE d.migration = ? AND q.stage IN ('category', 'draft')) AS both_",
+        [migration_key] * 4,
+    )[0]
+    return CheckVerdict(
+        name="every_listing_drafted_or_quarantined",
+        passed=figures["drafts"] + figures["quarantined"] == figures["listings"]
+        and figures["both_"] == 0,
+        metadata={
+            "listings": figures["listings"],
+            "drafts": figures["drafts"],
+            "quarantined": figures["quarantined"],
+            "in_both": figures["both_"],
+        },
     )

@@ -21,7 +21,7 @@ from pipeline.clients import Platforms
 from pipeline.results import StageResult
 from store.warehouse import Warehouse
 
-__all__ = ["ExtractResult", "extract", "extract_shop"]
+__all__ = ["ExtractResult", "extract", "extract_shop", "unstorable_field"]
 
 DETAIL_MISSING = (
     "detail: listed on sale but the detail API did not return it, even alone; "
@@ -94,9 +94,52 @@ async def _read_shop(
         )
 
 
+def unstorable_field(value: Any, path: str = "") -> str | None:
+    """The path of the first text in a payload that is not valid Unicode (a lone surrogate such
+    as U+DFFF, which JSON escapes allow and no database stores), or None."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path or "(the payload)"
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = unstorable_field(key, path) or unstorable_field(
+                item, f"{path}.{key}" if path else str(key)
+            )
+            if found:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = unstorable_field(item, f"{path}[{index}]")
+            if found:
+                return found
+    return None
+
+
+def _unreadable_row(item_id: str, field: str) -> dict[str, str]:
+    return {
+        "source_item_id": item_id,
+        "stage": Stage.EXTRACT.value,
+        "reason_code": "unreadable_source_item",
+        "detail": f"{field}: holds a character that is not valid text (a lone UTF-16 surrogate); "
+        "edit that field on the source shop and re-run",
+    }
+
+
 def extract(migration: Migration, *, warehouse: Warehouse, platforms: Platforms) -> StageResult:
-    """Read what changed in the source shop into `raw_listings`; quarantine what cannot be read."""
+    """Read what changed in the source shop into `raw_listings`; quarantine what cannot be read.
+
+    One unreadable item is quarantined by name; the rest of the shop goes on.
+    """
     result = asyncio.run(_read_shop(migration, warehouse=warehouse, platforms=platforms))
+    unreadable = {}
+    for item_id, payload in list(result.payloads.items()):
+        field = unstorable_field(payload)
+        if field is not None:
+            unreadable[item_id] = field
+            del result.payloads[item_id]
     fetched_at = datetime.now(UTC)
     rows = [
         {
@@ -129,7 +172,8 @@ def extract(migration: Migration, *, warehouse: Warehouse, platforms: Platforms)
                 "detail": DETAIL_MISSING,
             }
             for item_id in result.missing_ids
-        ],
+        ]
+        + [_unreadable_row(item_id, field) for item_id, field in unreadable.items()],
     )
     return StageResult(
         figures={
@@ -138,6 +182,7 @@ def extract(migration: Migration, *, warehouse: Warehouse, platforms: Platforms)
             "unchanged_not_read": len(result.unchanged_ids),
             "gone": len(result.gone_ids),
             "detail_missing": len(result.missing_ids),
+            "unreadable": len(unreadable),
             "cursor_last_modified": str(result.cursor.last_modified or "none"),
         },
         preview=[

@@ -19,6 +19,7 @@ import dataclasses
 import hashlib
 import json
 import os
+from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -41,7 +42,8 @@ from listings.images import (
 from listings.migrations import Migration
 from listings.quarantine import Stage
 from pipeline.clients import Platforms
-from pipeline.results import StageResult
+from pipeline.results import CheckVerdict, StageFailedError, StageResult
+from store.quarantine_history import last_snapshot, record_snapshot, take_snapshot
 from store.stage_tables import load_drafts
 from store.warehouse import Warehouse
 
@@ -50,6 +52,7 @@ __all__ = [
     "MediaOutcome",
     "Role",
     "host_images",
+    "quarantine_growth_verdict",
     "normalize_image_url",
     "rehost_images",
 ]
@@ -358,17 +361,68 @@ async def _rehost_drafts(
         await backend.aclose()
 
 
+# More failed images than this share and the run stops before publishing: a host that is down or
+# URLs that went stale are banjia's or the network's fault, not the merchant's (issue 15).
+MAX_FAILED_IMAGE_SHARE = 0.05
+
+
+def _failure_verdict(outcome: MediaOutcome) -> CheckVerdict:
+    total = len(outcome.sha256) + len(outcome.failures)
+    failed = len(outcome.failures)
+    reasons = Counter(reason.split(":", 1)[0] for reason in outcome.failures.values())
+    return CheckVerdict(
+        name="image_failures_within_5_percent",
+        passed=failed <= MAX_FAILED_IMAGE_SHARE * total,
+        metadata={
+            "images": total,
+            "failed": failed,
+            "failed_share": round(failed / total, 4) if total else 0.0,
+            "by_reason": ", ".join(f"{k}: {v}" for k, v in reasons.most_common(5)) or "none",
+        },
+    )
+
+
+def quarantine_growth_verdict(warehouse: Warehouse, migration_key: str) -> CheckVerdict:
+    """Fails when more items are quarantined than after the last run, and the source is the same."""
+    now = take_snapshot(warehouse, migration_key)
+    before = last_snapshot(warehouse, migration_key)
+    record_snapshot(warehouse, migration_key, now)
+    same_source = before is not None and before.source_fingerprint == now.source_fingerprint
+    grew = same_source and before is not None and now.quarantined > before.quarantined
+    return CheckVerdict(
+        name="quarantine_not_growing_without_source_change",
+        passed=not grew,
+        metadata={
+            "quarantined_now": now.quarantined,
+            "quarantined_after_last_run": None if before is None else before.quarantined,
+            "source_unchanged": same_source,
+        },
+    )
+
+
 def host_images(migration: Migration, *, warehouse: Warehouse, platforms: Platforms) -> StageResult:
     """Every draft image fetched, prepared and uploaded once, into `media`; an item left with too
-    few hosted main images is quarantined with the images that failed and why."""
+    few hosted main images is quarantined with the images that failed and why.
+
+    Raises:
+        StageFailedError: every image failed: nothing to publish with, one message says why.
+    """
     drafts = load_drafts(warehouse, migration.key)
     outcome = asyncio.run(
         _rehost_drafts(migration, drafts, warehouse=warehouse, platforms=platforms)
     )
+    if outcome.failures and not outcome.kwai_urls:
+        url, reason = next(iter(outcome.failures.items()))
+        raise StageFailedError(
+            f"migration {migration.key!r}: media: all {len(outcome.failures)} images failed "
+            f"(e.g. {url}: {reason}); check that the image host is reachable from this machine "
+            "and that the stored URLs are still valid, then re-run; nothing was published"
+        )
     rows = [_media_row(migration.key, d, url, outcome) for d in drafts for url in d.image_urls]
     problems = [p for p in (too_few_main_images(d, outcome) for d in drafts) if p]
     warehouse.replace_partition("media", migration=migration.key, rows=rows)
     warehouse.replace_quarantine(migration=migration.key, stages=[Stage.MEDIA], rows=problems)
+    checks = [_failure_verdict(outcome), quarantine_growth_verdict(warehouse, migration.key)]
     main_rows = [r for r in rows if r["role"] == "main" and r["status"] == "hosted"]
     return StageResult(
         figures={
@@ -388,4 +442,5 @@ def host_images(migration: Migration, *, warehouse: Warehouse, platforms: Platfo
             for r in rows
         ],
         row_count=len(rows),
+        checks=checks,
     )

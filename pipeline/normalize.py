@@ -15,7 +15,7 @@ from listings.migrations import Migration
 from listings.model import Listing, ListingStatus
 from listings.quarantine import Stage
 from pipeline.clients import Platforms
-from pipeline.results import CheckVerdict, StageResult
+from pipeline.results import CheckVerdict, StageFailedError, StageResult
 from store.warehouse import Warehouse
 
 __all__ = ["normalize"]
@@ -47,7 +47,11 @@ def _as_gone(listing: Listing, migration: Migration) -> Listing:
 
 
 def normalize(migration: Migration, *, warehouse: Warehouse, platforms: Platforms) -> StageResult:
-    """Parse the migration's raw payloads into `listings`; quarantine the unreadable ones."""
+    """Parse the migration's raw payloads into `listings`; quarantine the unreadable ones.
+
+    Raises:
+        StageFailedError: not one payload could be read: the connector, not the items, is wrong.
+    """
     connector, api_url = platforms.source_connector(migration)
     raw = warehouse.query(
         "SELECT source_item_id, payload, source_state FROM raw_listings WHERE migration = ? "
@@ -73,6 +77,14 @@ def normalize(migration: Migration, *, warehouse: Warehouse, platforms: Platform
         if row["source_state"] == "gone":
             listing = _as_gone(listing, migration)
         rows.append(_listing_row(migration.key, listing))
+    if raw and not rows:
+        example = problems[0]
+        raise StageFailedError(
+            f"migration {migration.key!r}: normalize: none of the {len(raw)} source items could be "
+            f"read (e.g. item {example['source_item_id']}: {example['detail']}); the source's "
+            "payloads do not match what the connector expects: check source.platform and the API "
+            "version, then re-run"
+        )
     warehouse.replace_partition("listings", migration=migration.key, rows=rows)
     warehouse.replace_quarantine(migration=migration.key, stages=[Stage.NORMALIZE], rows=problems)
     return StageResult(

@@ -22,8 +22,8 @@ from listings.priority import PublishPriority, RankFacts, publish_order
 from listings.quarantine import Stage
 from listings.supply import SupplyReport
 from pipeline.clients import Platforms
-from pipeline.publish_run import PublishJob, PublishOutcome, publish_drafts
-from pipeline.results import Breakdown, CheckVerdict, StageResult
+from pipeline.publish_run import AccountRefusedError, PublishJob, PublishOutcome, publish_drafts
+from pipeline.results import Breakdown, CheckVerdict, StageFailedError, StageResult
 from store.duckdb_ledger import DuckDBLedger
 from store.ledger import Ledger
 from store.stage_tables import load_drafts, load_listings
@@ -196,21 +196,30 @@ async def _publish(
 def publish(
     migration: Migration, *, warehouse: Warehouse, ledger: Ledger, platforms: Platforms
 ) -> StageResult:
-    """Publish the ready drafts exactly once; quarantine rule breaks and Kuaishou's refusals."""
+    """Publish the ready drafts exactly once; quarantine rule breaks and Kuaishou's refusals of
+    an item.
+
+    Raises:
+        StageFailedError: the platform refused the shop or the app (authorization, signature):
+            every item not yet published stays pending, none is marked rejected.
+    """
     jobs, problems = _ready_jobs(migration, warehouse)
     # With the ledger in the DuckDB file, keep the file open for the step: four ledger calls per
     # item at ~30 ms an open would cap publishing near 8 items/s whatever the rate limit (decision 43).
     held = warehouse.held() if isinstance(ledger, DuckDBLedger) else contextlib.nullcontext()
-    with held:
-        outcome, charged = asyncio.run(
-            _publish(
-                migration,
-                by_priority(warehouse, migration, jobs),
-                warehouse=warehouse,
-                ledger=ledger,
-                platforms=platforms,
+    try:
+        with held:
+            outcome, charged = asyncio.run(
+                _publish(
+                    migration,
+                    by_priority(warehouse, migration, jobs),
+                    warehouse=warehouse,
+                    ledger=ledger,
+                    platforms=platforms,
+                )
             )
-        )
+    except AccountRefusedError as exc:
+        raise StageFailedError(f"migration {migration.key!r}: publish: {exc}") from None
     book = sorted(ledger.ledger(migration.key).values(), key=lambda r: r["source_item_id"])
     status = migration_status(warehouse, migration.key, ledger=ledger)
     for job in jobs:

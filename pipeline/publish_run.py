@@ -29,6 +29,7 @@ from connectors.kuaishou import (
 )
 from connectors.publisher import (
     Publisher,
+    is_account_refusal,
     is_quota_exhausted,
     supports_item_edit,
     supports_supply_report,
@@ -39,15 +40,36 @@ from pipeline.ledger_thread import LedgerThread
 from store.ledger import IN_DOUBT, TO_PUBLISH, Ledger, LedgerState, ReportState
 
 __all__ = [
+    "AccountRefusedError",
     "PublishJob",
     "PublishOutcome",
     "ReportOutcome",
     "flush_supply_outbox",
     "publish_drafts",
+    "requeue_account_refusals",
 ]
 
 REPORT_DEADLINE = timedelta(hours=24)
 EDITABLE_AUDIT = (AuditStatus.NEEDS_CHANGES, AuditStatus.APPROVED)  # open.item.edit's rule
+
+
+class AccountRefusedError(RuntimeError):
+    """The platform refused the shop or the app (authorization, signature, account): the run stops
+    and every item stays pending; the message says what to mend."""
+
+
+# Ledger reasons of items an earlier version marked rejected for an account-level refusal (a
+# revoked token, a bad signature): no item was at fault, so they are queued again (issue 15).
+_ACCOUNT_REFUSAL_MARKERS = (
+    "result=24",
+    "authorization_revoked",
+    "access_token",
+    "token过期",
+    "验签",
+    "signature",
+    "app_key",
+    "appkey",
+)
 
 
 @dataclass
@@ -199,6 +221,14 @@ async def _create_claimed(run: _Run, job: PublishJob, state: str) -> None:
             await run.db(ledger.ledger_transition, rel_item_id=rel, state=LedgerState.PENDING)
             outcome.stopped_by_quota = True
             return
+        if is_account_refusal(exc):
+            await run.db(ledger.ledger_transition, rel_item_id=rel, state=LedgerState.PENDING)
+            raise AccountRefusedError(
+                f"the platform refused the shop, not the item: {exc}. Re-authorize the shop "
+                "(`banjia kuaishou authorize --migration …`, or a fresh token in the env var "
+                "target.access_token_env names) or fix the app credentials, then re-run; every "
+                "item not yet published stays pending"
+            ) from None
         if exc.retryable:
             # The create may have landed (a lost response): resolve, never resend blindly.
             await run.db(
@@ -322,6 +352,7 @@ async def publish_drafts(
         migration=migration,
         items=[(job.draft.rel_item_id, job.draft.source_item_id) for job in jobs],
     )
+    requeue_account_refusals(ledger, migration)
     with LedgerThread() as db:
         run = _Run(client=client, ledger=ledger, db=db, quota_left=quota_left)
         queue = _queue(run, jobs, migration=migration)
@@ -334,6 +365,21 @@ async def publish_drafts(
             raise failed.exceptions[0] from None  # the first failure, as a sequential run raised it
     run.outcome.left_pending = _still_to_publish(jobs, ledger.ledger(migration))
     return run.outcome
+
+
+def requeue_account_refusals(ledger: Ledger, migration: str) -> list[int]:
+    """Items marked rejected for a refusal of the shop or app, not of the item (what versions
+    before decision 50 did with a revoked token): pending again, so this run publishes them.
+    Returns their relItemIds."""
+    stranded = [
+        rel
+        for rel, row in ledger.ledger(migration).items()
+        if row["state"] == LedgerState.REJECTED
+        and any(m in (row["reason"] or "").lower() for m in _ACCOUNT_REFUSAL_MARKERS)
+    ]
+    for rel in stranded:
+        ledger.ledger_transition(rel_item_id=rel, state=LedgerState.PENDING, reason=None)
+    return stranded
 
 
 def _queue(

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from listings.compliance import (
     ComplianceInput,
+    FillRates,
     ItemMedia,
     MeasuredFillRates,
     WeekSummary,
@@ -205,9 +206,35 @@ def summarize_compliance(
     )
 
 
+# A fill rate that falls by more than this since the last run, on the same source, is a regression
+# of banjia's (images that stopped fetching, videos refused), not of the merchant's listings.
+FILL_RATE_DROP = 0.05
+_RATES = ("rate_main_images_3", "rate_ratio_34", "rate_video", "rate_short_title")
+
+
+def _rates_verdict(current: FillRates, before: MeasuredFillRates | None) -> CheckVerdict:
+    drops = {
+        name: (float(getattr(before, name)), float(getattr(current, name)))
+        for name in _RATES
+        if before is not None and getattr(current, name) < getattr(before, name) - FILL_RATE_DROP
+    }
+    return CheckVerdict(
+        name="fill_rates_not_below_last_run",
+        passed=not drops,
+        severity="warn",
+        metadata={
+            "dropped": ", ".join(f"{k}: {a:.1%} → {b:.1%}" for k, (a, b) in drops.items())
+            or "none",
+            "compared_with_run": before.run_id if before is not None else "none",
+        },
+    )
+
+
 def measure_fill_rates(migration: Migration, *, warehouse: Warehouse, run_id: str) -> StageResult:
-    """The quality fill rates of what this run sends, recorded per migration and run."""
+    """The quality fill rates of what this run sends, recorded per migration and run; a rate that
+    fell since the last run is flagged."""
     rates = fill_rates(ItemMedia.model_validate(row) for row in warehouse.item_media(migration.key))
+    before = latest_fill_rates(warehouse, migration.key)
     warehouse.record_fill_rates(
         {
             "migration": migration.key,
@@ -225,6 +252,7 @@ def measure_fill_rates(migration: Migration, *, warehouse: Warehouse, run_id: st
                 passed=rates.white_border_images_left == 0,
                 severity="warn",
                 metadata={"white_border_images_left": rates.white_border_images_left},
-            )
+            ),
+            _rates_verdict(rates, before),
         ],
     )

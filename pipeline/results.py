@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["Breakdown", "CheckVerdict", "StageResult"]
+__all__ = ["Breakdown", "CheckVerdict", "StageFailedError", "StageResult"]
 
 Figure = bool | int | float | str | None
 
@@ -49,3 +49,9 @@ class StageResult:
     preview: list[dict[str, Any]] = field(default_factory=list)
     row_count: int = 0
     checks: list[CheckVerdict] = field(default_factory=list)
+
+
+class StageFailedError(RuntimeError):
+    """The stage could not do its work for the migration at all (every item failed the same way,
+    or the platform refused the shop): the run stops here with this one message, which names the
+    migration, what failed and the fix. Nothing after the stage runs on its output."""

@@ -171,6 +171,16 @@ ALTER TABLE compliance_summary DROP COLUMN IF EXISTS rate_white_border_left;
 ALTER TABLE media_fill_rates RENAME TO fill_rates;
 """,
     ),
+    SchemaMigration(
+        5,
+        "quarantine history: how many items were quarantined, per run, against which source",
+        """
+CREATE TABLE IF NOT EXISTS quarantine_history (
+    migration VARCHAR NOT NULL, recorded_at TIMESTAMPTZ NOT NULL,
+    source_fingerprint VARCHAR NOT NULL, quarantined INTEGER NOT NULL,
+    PRIMARY KEY (migration, recorded_at));
+""",
+    ),
 )
 
 _VERSIONS = """
