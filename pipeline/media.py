@@ -53,7 +53,6 @@ __all__ = [
     "Role",
     "host_images",
     "quarantine_growth_verdict",
-    "normalize_image_url",
     "rehost_images",
 ]
 
