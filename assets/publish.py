@@ -3,10 +3,9 @@
 import dagster as dg
 
 from assets.checks import migration_check
-from assets.metadata import materialize_result
 from assets.partitions import migration_partitions
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
-from assets.stages import failing_clearly, run_stage
+from assets.stages import run_ledger_stage, run_stage
 from pipeline.media import host_images
 from pipeline.publish import publish
 from pipeline.videos import host_item_videos
@@ -94,16 +93,6 @@ def published_items(
     migrations: MigrationsResource,
     platforms: PlatformsResource,
 ) -> dg.MaterializeResult:
-    store = warehouse.open()
-    ledger = warehouse.ledger(store)
-    try:
-        with failing_clearly():
-            result = publish(
-                migrations.get(context.partition_key),
-                warehouse=store,
-                ledger=ledger,
-                platforms=platforms.platforms(),
-            )
-    finally:
-        ledger.close()
-    return materialize_result(result)
+    return run_ledger_stage(
+        publish, context, warehouse=warehouse, migrations=migrations, platforms=platforms
+    )

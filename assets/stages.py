@@ -35,6 +35,31 @@ def run_stage(
     return materialize_result(result)
 
 
+def run_ledger_stage(
+    stage: Stage,
+    context: dg.AssetExecutionContext,
+    *,
+    warehouse: WarehouseResource,
+    migrations: MigrationsResource,
+    platforms: PlatformsResource,
+) -> dg.MaterializeResult:
+    """`stage(migration, warehouse=…, ledger=…, platforms=…)`: the ledger opened (DuckDB or
+    PostgreSQL, as configured) for the step and closed after it."""
+    store = warehouse.open()
+    ledger = warehouse.ledger(store)
+    try:
+        with failing_clearly():
+            result = stage(
+                migrations.get(context.partition_key),
+                warehouse=store,
+                ledger=ledger,
+                platforms=platforms.platforms(),
+            )
+    finally:
+        ledger.close()
+    return materialize_result(result)
+
+
 @contextmanager
 def failing_clearly() -> Iterator[None]:
     """A stage that could not work for the migration at all fails the step with its one message

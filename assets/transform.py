@@ -6,7 +6,7 @@ from assets.checks import migration_check
 from assets.metadata import materialize_result
 from assets.partitions import migration_partitions
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
-from assets.stages import run_stage
+from assets.stages import run_ledger_stage, run_stage
 from listings.categories import OverridesFileError
 from pipeline.categories import decide_categories
 from pipeline.drafts import draft_listings
@@ -86,6 +86,6 @@ def kuaishou_drafts(
     migrations: MigrationsResource,
     platforms: PlatformsResource,
 ) -> dg.MaterializeResult:
-    return run_stage(
+    return run_ledger_stage(
         draft_listings, context, warehouse=warehouse, migrations=migrations, platforms=platforms
     )

@@ -201,12 +201,15 @@ def build_draft(
     migration: Migration,
     forbidden_words: Sequence[str] = (),
     allowed_refund_rules: Sequence[str] | None = None,
+    known_rel_item_id: int | None = None,
 ) -> KuaishouDraft | Problem:
     """The Kuaishou draft of one listing under a migration's rules.
 
     `forbidden_words` is the shipped list (data/forbidden_words.txt); the migration's own
     `titles.extra_forbidden_words` are added here. `allowed_refund_rules` is the category's
     `refundRuleList` from open.item.category.config when known (None: not checked here).
+    `known_rel_item_id` is the id the ledger already holds for this item, which it keeps; else
+    the id is derived (`listings.ids.rel_item_id`).
     """
     movable = (
         (ListingStatus.ONSALE, ListingStatus.OFFSHELF)
@@ -261,7 +264,8 @@ def build_draft(
     derived = derive_short_title(tiny_name=listing.short_title, title=title)
     short = clean_title(derived, forbidden=words, action="remove") if derived else None
     short_title = short if isinstance(short, str) and 4 < len(short) < 20 else None
-    item_rel_id = rel_item_id(
+    item_rel_id = known_rel_item_id or rel_item_id(
+        target_shop=migration.kuaishou_shop_key,
         platform=listing.platform.value,
         shop_id=listing.shop_id,
         source_item_id=listing.source_item_id,

@@ -1,16 +1,20 @@
 """Deterministic Kuaishou ids for source items and SKUs.
 
 Kuaishou's `relItemId` must never repeat an item ever created, so it doubles as our idempotency key:
-derived from (platform, source shop, source item id, generation) it is the same on every run and every
-machine, and a new generation (a deliberate re-listing) gets a fresh one. Ids are positive 63-bit longs,
-so they fit Kuaishou's `long` and DuckDB's BIGINT alike.
+derived from (target Kuaishou shop, platform, source shop, source item id, generation) it is the same
+on every run and every machine, one supplier's goods distributed into two shops get two ids (the
+ledger's key is the id), and a new generation (a deliberate re-listing) gets a fresh one. Ids are
+positive 63-bit longs, so they fit Kuaishou's `long` and DuckDB's BIGINT alike.
+
+An id, once in the ledger, is kept: items first published before the target shop was part of the
+derivation keep the id they were created with (`pipeline.drafts` passes it in, decision 51).
 """
 
 from __future__ import annotations
 
 import hashlib
 
-__all__ = ["rel_item_id", "rel_sku_id"]
+__all__ = ["legacy_rel_item_id", "rel_item_id", "rel_sku_id"]
 
 _MASK_63 = (1 << 63) - 1
 
@@ -21,8 +25,19 @@ def _positive_63(*parts: str) -> int:
     return value or 1
 
 
-def rel_item_id(*, platform: str, shop_id: str, source_item_id: str, generation: int = 0) -> int:
-    """The `relItemId` of a source item: stable across runs, distinct per generation."""
+def rel_item_id(
+    *, target_shop: str, platform: str, shop_id: str, source_item_id: str, generation: int = 0
+) -> int:
+    """The `relItemId` of a source item in one Kuaishou shop: stable across runs and machines,
+    distinct per target shop and per generation."""
+    return _positive_63("item", target_shop, platform, shop_id, source_item_id, str(generation))
+
+
+def legacy_rel_item_id(
+    *, platform: str, shop_id: str, source_item_id: str, generation: int = 0
+) -> int:
+    """The id versions before decision 51 derived without the target shop: what ledgers made
+    then hold, and what `pipeline.drafts` keeps for their items."""
     return _positive_63("item", platform, shop_id, source_item_id, str(generation))
 
 

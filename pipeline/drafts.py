@@ -24,6 +24,7 @@ from pipeline.category_inputs import prop_specs_of
 from pipeline.clients import Platforms
 from pipeline.results import Breakdown, CheckVerdict, StageResult
 from pipeline.settings import PROJECT_ROOT
+from store.ledger import Ledger
 from store.warehouse import Warehouse
 
 __all__ = ["DRAFT_BATCH_SIZE", "draft_listings", "draft_row"]
@@ -86,9 +87,16 @@ async def _category_configs(
 
 
 def draft_listings(
-    migration: Migration, *, warehouse: Warehouse, platforms: Platforms
+    migration: Migration, *, warehouse: Warehouse, platforms: Platforms, ledger: Ledger
 ) -> StageResult:
-    """Write `kuaishou_drafts` for the migration; quarantine what cannot be drafted, with why."""
+    """Write `kuaishou_drafts` for the migration; quarantine what cannot be drafted, with why.
+
+    An item the ledger already knows keeps its relItemId (created before the target shop was part
+    of the id, it must never be created again under another); a new one gets the derived id.
+    """
+    known_ids = {
+        str(row["source_item_id"]): int(rel) for rel, row in ledger.ledger(migration.key).items()
+    }
     decisions = _decisions(warehouse, migration.key)
     forbidden = parse_word_list(FORBIDDEN_WORDS_FILE.read_text(encoding="utf-8"))
     configs = asyncio.run(
@@ -124,6 +132,7 @@ def draft_listings(
                 migration=migration,
                 forbidden_words=forbidden,
                 allowed_refund_rules=refund_rules.get(decision.category_id or 0),
+                known_rel_item_id=known_ids.get(listing.source_item_id),
             )
             if not isinstance(draft, Problem):
                 draft = with_category_props(draft, listing, specs=prop_specs, aliases=aliases)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from connectors.platforms import Endpoints, EndpointsMode
+from listings.ids import legacy_rel_item_id
 from listings.migrations import Migration
 from pipeline.categories import decide_categories
 from pipeline.clients import Platforms
@@ -21,7 +22,7 @@ from pipeline.migrations_file import load_migrations
 from pipeline.normalize import normalize
 from pipeline.settings import PROJECT_ROOT
 from sandbox.inprocess import in_process_transport, reset_in_process_sandbox
-from store import Warehouse
+from store import DuckDBLedger, Warehouse
 from tests.assets.conftest import sandbox_env_vars
 from tests.conftest import without_qps_limits
 from tests.inprocess import IN_PROCESS_URL
@@ -93,7 +94,28 @@ def test_categories_decide_every_listing(
 def test_drafts_are_written_or_quarantined_for_every_listing(
     pdd: Migration, warehouse: Warehouse, platforms: Platforms
 ) -> None:
-    result = draft_listings(pdd, warehouse=warehouse, platforms=platforms)
+    result = draft_listings(
+        pdd, warehouse=warehouse, platforms=platforms, ledger=DuckDBLedger(warehouse)
+    )
     listings = _count(warehouse, "listings", pdd.key)
     assert result.figures["drafts"] + result.figures["quarantined"] == listings
     assert result.row_count == _count(warehouse, "kuaishou_drafts", pdd.key)
+
+
+def test_an_item_the_ledger_knows_keeps_its_rel_item_id_when_drafted_again(
+    pdd: Migration, warehouse: Warehouse, platforms: Platforms
+) -> None:
+    """Items published before the target shop was part of the id keep the id they were created
+    with: a new id would create them on Kuaishou a second time."""
+    ledger = DuckDBLedger(warehouse)
+    item = str(warehouse.scalar("SELECT min(source_item_id) FROM kuaishou_drafts"))
+    legacy = legacy_rel_item_id(
+        platform="pinduoduo", shop_id=pdd.source.shop_id, source_item_id=item
+    )
+    ledger.ledger_ensure_pending(migration=pdd.key, items=[(legacy, item)])
+    draft_listings(pdd, warehouse=warehouse, platforms=platforms, ledger=ledger)
+    kept = warehouse.scalar(
+        "SELECT rel_item_id FROM kuaishou_drafts WHERE migration = ? AND source_item_id = ?",
+        [pdd.key, item],
+    )
+    assert kept == legacy
