@@ -26,11 +26,16 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from connectors.kuaishou.errors import KuaishouAuthError, KuaishouQuotaExceededError
+from connectors.kuaishou.errors import (
+    KuaishouAuthError,
+    KuaishouDuplicateItemError,
+    KuaishouQuotaExceededError,
+)
 from connectors.kuaishou.models import ImageUploadResult, ItemInfo, ItemNewParam, ItemNewResult
 from connectors.vvtool.errors import (
     VvtoolAbnormalError,
     VvtoolAuthError,
+    VvtoolKuaishouDuplicateError,
     VvtoolKuaishouError,
     VvtoolKuaishouQuotaError,
     VvtoolShopNotAuthorizedError,
@@ -101,6 +106,12 @@ def is_account_refusal(exc: BaseException) -> bool:
         exc,
         KuaishouAuthError | VvtoolAuthError | VvtoolShopNotAuthorizedError | VvtoolAbnormalError,
     )
+
+
+def is_duplicate_rel_item_id(exc: BaseException) -> bool:
+    """Kuaishou says the relItemId was used before: the item may exist (a create whose answer was
+    lost, another worker's create): find it by relItemId, never send it again."""
+    return isinstance(exc, KuaishouDuplicateItemError | VvtoolKuaishouDuplicateError)
 
 
 def is_quota_exhausted(exc: BaseException) -> bool:

@@ -30,6 +30,7 @@ from connectors.kuaishou import (
 from connectors.publisher import (
     Publisher,
     is_account_refusal,
+    is_duplicate_rel_item_id,
     is_quota_exhausted,
     supports_item_edit,
     supports_supply_report,
@@ -229,8 +230,9 @@ async def _create_claimed(run: _Run, job: PublishJob, state: str) -> None:
                 "target.access_token_env names) or fix the app credentials, then re-run; every "
                 "item not yet published stays pending"
             ) from None
-        if exc.retryable:
-            # The create may have landed (a lost response): resolve, never resend blindly.
+        if exc.retryable or is_duplicate_rel_item_id(exc):
+            # The create may have landed (a lost response, or a create of another worker or an
+            # earlier run for the same relItemId): resolve by lookup, never resend blindly.
             await run.db(
                 ledger.ledger_transition,
                 rel_item_id=rel,
@@ -240,6 +242,19 @@ async def _create_claimed(run: _Run, job: PublishJob, state: str) -> None:
             if await _resolve(run, job):
                 run.quota_left -= 1  # it did land: today's quota is spent on it
                 outcome.recovered += 1
+            elif is_duplicate_rel_item_id(exc):
+                reason = (
+                    f"{exc}; no item with this relItemId can be found on Kuaishou (it was "
+                    "deleted): a relItemId is never reused, so publishing it again needs a new "
+                    "generation of the item"
+                )
+                await run.db(
+                    ledger.ledger_transition,
+                    rel_item_id=rel,
+                    state=LedgerState.REJECTED,
+                    reason=reason,
+                )
+                outcome.rejected[rel] = reason
             return
         await run.db(
             ledger.ledger_transition,

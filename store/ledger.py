@@ -29,6 +29,7 @@ __all__ = [
     "IN_DOUBT",
     "TO_PUBLISH",
     "Ledger",
+    "LedgerConnectionLostError",
     "LedgerSql",
     "LedgerState",
     "PostgresLedger",
@@ -475,6 +476,11 @@ _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _SIGN = {"ledger": 1, "outbox": -1}
 
 
+class LedgerConnectionLostError(ConnectionError):
+    """The ledger's session ended while it held claims: never reconnect silently then (the claims'
+    advisory locks died with it; a pooler in transaction mode would do the same)."""
+
+
 class PostgresLedger(LedgerSql):
     """The ledger and outbox in PostgreSQL, shared by several workers.
 
@@ -501,7 +507,9 @@ class PostgresLedger(LedgerSql):
     def _open(self) -> Any:
         import psycopg  # only a PostgreSQL deployment needs the driver loaded
 
-        if self._con is None or self._con.closed:
+        if self._con is not None and (self._con.closed or self._con.broken):
+            self._session_lost()
+        if self._con is None or self._con.closed or self._con.broken:
             try:
                 con = psycopg.connect(self._url, autocommit=True)
             except psycopg.OperationalError as exc:
@@ -526,13 +534,36 @@ class PostgresLedger(LedgerSql):
 
     @contextmanager
     def _connection(self) -> Iterator[Any]:
-        yield self._open()
+        con = self._open()
+        try:
+            yield con
+        except Exception:
+            if con.closed or con.broken:
+                self._session_lost()
+            raise
 
     @contextmanager
     def _transaction(self) -> Iterator[Any]:
         con = self._open()
-        with con.transaction():
-            yield con
+        try:
+            with con.transaction():
+                yield con
+        except Exception:
+            if con.closed or con.broken:
+                self._session_lost()
+            raise
+
+    def _session_lost(self) -> None:
+        """The session is gone: with claims held that is an error (never a silent reconnect)."""
+        if not self._claims:
+            return
+        lost = len(self._claims)
+        self._claims.clear()
+        raise LedgerConnectionLostError(
+            f"the ledger's PostgreSQL session ended while this worker held {lost} claim(s); "
+            "their locks went with it, so another worker may take those items now. This run "
+            "stops; items left in flight are resolved by relItemId lookup on the next run"
+        )
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s")

@@ -159,3 +159,17 @@ def test_reports_are_sent_once_and_retried_after_a_failure(
     assert len(sandbox.kuaishou.reports) == 2
     third = asyncio.run(flush_supply_outbox(migration=M, client=client, ledger=ledger, now=later))
     assert third.sent == 0 and len(sandbox.kuaishou.reports) == 2
+
+
+def test_a_relitemid_kuaishou_already_knows_is_resolved_by_lookup_not_rejected(
+    client: KuaishouClient, sandbox: Sandbox, ledger: Ledger, migration: Migration
+) -> None:
+    """Another worker (or a ledger restored from an older backup) created the item already: the
+    duplicate answer is resolved by relItemId and the item recorded as published, once."""
+    (job,) = _jobs(client, sandbox, migration, 1)
+    created = asyncio.run(client.create_item(job.param))
+    outcome = _publish([job], client, ledger)
+    assert (outcome.created, outcome.recovered, len(outcome.rejected)) == (0, 1, 0)
+    row = ledger.ledger(M)[job.draft.rel_item_id]
+    assert (row["state"], row["kwai_item_id"]) == ("published", created.kwai_item_id)
+    assert len(sandbox.kuaishou.items) == 1

@@ -12,7 +12,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from store.ledger import TO_PUBLISH, Ledger, LedgerState, PostgresLedger
+from store.ledger import (
+    TO_PUBLISH,
+    Ledger,
+    LedgerConnectionLostError,
+    LedgerState,
+    PostgresLedger,
+)
 from tests.conftest import LedgerFactory
 
 M = "tb-test"
@@ -216,3 +222,22 @@ def test_a_live_workers_claim_holds_and_a_killed_workers_claim_is_free(
             pytest.fail("the killed worker's claim was never freed")
         time.sleep(0.05)
     assert [r["rel_item_id"] for r in taken] == [rel]
+
+
+def test_a_lost_postgres_session_with_claims_is_an_error_not_a_silent_reconnect(
+    postgres_ledgers: LedgerFactory, postgres_url: str
+) -> None:
+    """The claims' advisory locks die with the session: a worker that reconnected silently would
+    go on working items another worker may already have taken."""
+    import psycopg
+
+    ledger = postgres_ledgers()
+    assert isinstance(ledger, PostgresLedger)
+    ledger.ledger_ensure_pending(migration="m", items=[(1, "a")])
+    assert ledger.claim(rel_item_ids=[1], states=TO_PUBLISH)
+    pid = ledger._open().info.backend_pid
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+    with pytest.raises(LedgerConnectionLostError, match="held 1 claim"):
+        ledger.ledger("m")
+    assert ledger.ledger("m")[1]["state"] == LedgerState.PENDING  # then a fresh session, no claims
