@@ -29,6 +29,9 @@ from store.ledger import Ledger
 from store.stage_tables import load_drafts, load_listings
 from store.warehouse import Warehouse, migration_status
 
+# Kuaishou allows a merchant 500 new items a day (kuaishou-api.md, open.item.new).
+SHOP_DAILY_NEW_ITEMS = 500
+
 __all__ = ["by_priority", "hosted_images", "hosted_only", "publish", "report_builder"]
 
 
@@ -175,8 +178,13 @@ async def _publish(
     platforms: Platforms,
 ) -> tuple[PublishOutcome, float | None]:
     backend = platforms.publisher(migration, warehouse=warehouse)
-    published_today = ledger.published_since(
-        migration.key, start_of_china_day(datetime.now(UTC)).astimezone(UTC)
+    # Kuaishou's cap is the shop's: every migration into the shop spends it (issue 17); a
+    # migration's `daily_quota` is its own share of it.
+    midnight = start_of_china_day(datetime.now(UTC)).astimezone(UTC)
+    quota_left = min(
+        migration.daily_quota - ledger.published_since(migration.key, midnight),
+        SHOP_DAILY_NEW_ITEMS
+        - ledger.published_in_shop_since(migration.kuaishou_shop_key, midnight),
     )
     try:
         outcome = await publish_drafts(
@@ -184,8 +192,9 @@ async def _publish(
             migration=migration.key,
             client=backend,
             ledger=ledger,
-            quota_left=max(migration.daily_quota - published_today, 0),
+            quota_left=max(quota_left, 0),
             concurrency=migration.target.publish_concurrency,
+            target_shop=migration.kuaishou_shop_key,
         )
     finally:
         await backend.aclose()

@@ -354,6 +354,7 @@ async def publish_drafts(
     ledger: Ledger,
     quota_left: int,
     concurrency: int = 1,
+    target_shop: str | None = None,
 ) -> PublishOutcome:
     """Publish every job not yet published (at most `quota_left` new creates), `jobs` in order.
 
@@ -366,6 +367,7 @@ async def publish_drafts(
     ledger.ledger_ensure_pending(
         migration=migration,
         items=[(job.draft.rel_item_id, job.draft.source_item_id) for job in jobs],
+        target_shop=target_shop,
     )
     requeue_account_refusals(ledger, migration)
     with LedgerThread() as db:

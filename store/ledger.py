@@ -89,7 +89,7 @@ class Ledger(Protocol):
     def ledger(self, migration: str) -> dict[int, dict[str, Any]]: ...
 
     def ledger_ensure_pending(
-        self, *, migration: str, items: Sequence[tuple[int, str]]
+        self, *, migration: str, items: Sequence[tuple[int, str]], target_shop: str | None = None
     ) -> None: ...
 
     def ledger_transition(
@@ -119,6 +119,8 @@ class Ledger(Protocol):
     def sku_ids(self, rel_item_id: int) -> dict[int, int]: ...
 
     def published_since(self, migration: str, since: datetime) -> int: ...
+
+    def published_in_shop_since(self, target_shop: str, since: datetime) -> int: ...
 
     def claim(
         self, *, rel_item_ids: Sequence[int], states: Sequence[str]
@@ -197,8 +199,12 @@ class LedgerSql:
         rows = self._rows("SELECT * FROM publish_ledger WHERE migration = ?", [migration])
         return {row["rel_item_id"]: row for row in rows}
 
-    def ledger_ensure_pending(self, *, migration: str, items: Sequence[tuple[int, str]]) -> None:
-        """Add a `pending` row for every (rel_item_id, source_item_id) not in the ledger yet.
+    def ledger_ensure_pending(
+        self, *, migration: str, items: Sequence[tuple[int, str]], target_shop: str | None = None
+    ) -> None:
+        """Add a `pending` row for every (rel_item_id, source_item_id) not in the ledger yet, in
+        `target_shop` (the Kuaishou shop, whose daily quota the creates spend); rows of the
+        migration made before the shop was recorded get it too.
 
         One statement over two array parameters, on both backends: `executemany` with ON CONFLICT
         costs DuckDB about 15 ms a row, 30 s for a 2,000-item shop on every run and every resume.
@@ -206,23 +212,32 @@ class LedgerSql:
         if not items:
             return  # a partition with no drafts (all quarantined): nothing to queue
         now = now_utc()
-        with self._connection() as con:
+        with self._transaction() as con:
             con.execute(
                 self._sql(
                     "INSERT INTO publish_ledger (rel_item_id, migration, source_item_id, state, "
-                    "attempts, created_at, updated_at) SELECT rel, ?, src, ?, 0, ?, ? FROM "
-                    "(SELECT unnest(?::BIGINT[]) AS rel, unnest(?::VARCHAR[]) AS src) AS new "
-                    "ON CONFLICT (rel_item_id) DO NOTHING"
+                    "attempts, created_at, updated_at, target_shop) SELECT rel, ?, src, ?, 0, ?, "
+                    "?, ? FROM (SELECT unnest(?::BIGINT[]) AS rel, unnest(?::VARCHAR[]) AS src) "
+                    "AS new ON CONFLICT (rel_item_id) DO NOTHING"
                 ),
                 [
                     migration,
                     LedgerState.PENDING,
                     now,
                     now,
+                    target_shop,
                     [rel for rel, _ in items],
                     [src for _, src in items],
                 ],
             )
+            if target_shop is not None:
+                con.execute(
+                    self._sql(
+                        "UPDATE publish_ledger SET target_shop = ? "
+                        "WHERE migration = ? AND target_shop IS NULL"
+                    ),
+                    [target_shop, migration],
+                )
 
     def ledger_transition(
         self,
@@ -341,10 +356,19 @@ class LedgerSql:
         return {int(r["rel_sku_id"]): int(r["kwai_sku_id"]) for r in rows}
 
     def published_since(self, migration: str, since: datetime) -> int:
-        """Items of a migration published at or after `since` (what today's quota has spent)."""
+        """Items of a migration published at or after `since`."""
         rows = self._rows(
             "SELECT count(*) AS n FROM publish_ledger WHERE migration = ? AND published_at >= ?",
             [migration, since],
+        )
+        return int(rows[0]["n"]) if rows else 0
+
+    def published_in_shop_since(self, target_shop: str, since: datetime) -> int:
+        """Items created in a Kuaishou shop at or after `since`, by every migration into it: what
+        the shop's daily quota (500 new items) has spent today."""
+        rows = self._rows(
+            "SELECT count(*) AS n FROM publish_ledger WHERE target_shop = ? AND published_at >= ?",
+            [target_shop, since],
         )
         return int(rows[0]["n"]) if rows else 0
 

@@ -56,6 +56,13 @@ ALTER TABLE publish_ledger ADD COLUMN IF NOT EXISTS offer_version VARCHAR;
 ALTER TABLE supply_outbox ADD COLUMN IF NOT EXISTS next_attempt_at TIMESTAMPTZ;
 """,
     ),
+    SchemaMigration(
+        3,
+        "the Kuaishou shop each item is published into: the daily quota is the shop's",
+        """
+ALTER TABLE publish_ledger ADD COLUMN IF NOT EXISTS target_shop VARCHAR;
+""",
+    ),
 )
 
 WAREHOUSE_MIGRATIONS: tuple[SchemaMigration, ...] = (

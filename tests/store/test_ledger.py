@@ -241,3 +241,22 @@ def test_a_lost_postgres_session_with_claims_is_an_error_not_a_silent_reconnect(
     with pytest.raises(LedgerConnectionLostError, match="held 1 claim"):
         ledger.ledger("m")
     assert ledger.ledger("m")[1]["state"] == LedgerState.PENDING  # then a fresh session, no claims
+
+
+def test_the_daily_quota_counts_every_migration_into_the_same_shop(ledger: Ledger) -> None:
+    ledger.ledger_ensure_pending(migration="a", items=[(1, "x1"), (2, "x2")], target_shop="shop")
+    ledger.ledger_ensure_pending(migration="b", items=[(3, "y1")], target_shop="shop")
+    ledger.ledger_ensure_pending(migration="c", items=[(4, "z1")], target_shop="other-shop")
+    for rel in (1, 2, 3, 4):
+        _publish(ledger, rel)
+    assert ledger.published_in_shop_since("shop", NOW) == 3
+    assert ledger.published_in_shop_since("other-shop", NOW) == 1
+    assert ledger.published_since("a", NOW) == 2
+
+
+def test_rows_queued_before_shops_were_recorded_get_their_migrations_shop(ledger: Ledger) -> None:
+    (rel,) = _queue(ledger, 1)  # no target shop: a ledger from before decision 51
+    _publish(ledger, rel)
+    assert ledger.published_in_shop_since("shop", NOW) == 0
+    ledger.ledger_ensure_pending(migration=M, items=[(rel, f"src-{rel}")], target_shop="shop")
+    assert ledger.published_in_shop_since("shop", NOW) == 1
