@@ -9,10 +9,10 @@ to `/` + the method with dots as slashes, and turns anything but `result == 1` i
 - `open.item.new` is never retried. A lost answer must be resolved with
   `find_item_by_rel_item_id`, never by resending.
 
-Every method is POSTed, also the category reads that the docs list as GET. Then the access token
-never sits in a URL, where httpx's request log or a proxy log would keep it. That the gateway
-accepts this is inferred from §5.1 (system params go in the form body of a POST): confirm it with
-the first production call.
+Each method is sent as its documentation says (`methods.METHODS`, docs/kuaishou-methods.md):
+the reads `open.item.get`, `open.item.list.get`, the category reads and `material.detail.get` as GET
+with the system params in the query, the writes as form POSTs, the image upload as multipart. A GET
+carries the access token in its URL, so httpx's request log masks it (`connectors.http`).
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from connectors.kuaishou.errors import (
     KuaishouValidationError,
     error_from_envelope,
 )
+from connectors.kuaishou.methods import spec_for
 from connectors.kuaishou.models import (
     Category,
     CategoryConfig,
@@ -453,7 +454,9 @@ class KuaishouClient(AsyncClosing):
         path = "/" + method.replace(".", "/")
         fields = self._system_params(method, param, access_token=await self._current_token())
         try:
-            if image is None:
+            if image is None and spec_for(method).http_method == "GET":
+                response = await self._http.get(path, params=fields)
+            elif image is None:
                 response = await self._http.post(path, data=fields)
             else:
                 response = await self._http.post(path, data=fields, files={"imgBytes": image})
