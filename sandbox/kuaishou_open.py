@@ -29,7 +29,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
-import json
 import math
 import random
 from collections import Counter, defaultdict, deque
@@ -48,6 +47,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from connectors import safe_json
 from connectors.kuaishou.methods import spec_for
 from connectors.kuaishou.models import CategoryConfig, CategoryConfigDetail, PropConfig
 from connectors.kuaishou.rules import describe, violations
@@ -62,6 +62,7 @@ from sandbox.credentials import (
     KUAISHOU_SELLER_ID,
     KUAISHOU_SIGN_SECRET,
 )
+from sandbox.guard import guarded
 from sandbox.kuaishou_oauth import DEFAULT_SCOPES, SandboxOAuth, oauth_routes
 
 __all__ = [
@@ -792,8 +793,8 @@ class KuaishouSandbox:
         root = node
         while root is not None and root.parent_id and self.tree.get(root.parent_id) is not None:
             root = self.tree.get(root.parent_id)
-        rule = p.get("serviceRule") if isinstance(p.get("serviceRule"), dict) else {}
-        held = rule.get("immediatelyOnOfflineFlag") == 1
+        rule = p.get("serviceRule")
+        held = isinstance(rule, dict) and rule.get("immediatelyOnOfflineFlag") == 1
         on_shelf = item.audit_status == 2 and not held
         reasons = {0: "审核中", 1: "审核待修改", 3: "审核未通过"}
         offline_reason = "" if on_shelf else ("商家设置暂不上架" if held else "")
@@ -965,9 +966,9 @@ def _decode_param(raw: str | None) -> dict[str, Any]:
     if raw is None or raw == "":
         return {}
     try:
-        value = json.loads(raw)
-    except ValueError:
-        raise _invalid("param: not valid JSON") from None
+        value = safe_json.loads(raw)
+    except safe_json.UnsafeJsonError as exc:
+        raise _invalid(f"param: {exc}") from None
     if not isinstance(value, dict):
         raise _invalid("param: must be a JSON object")
     return value
@@ -1007,11 +1008,12 @@ def build_kuaishou_app(state: KuaishouSandbox) -> Starlette:
         return JSONResponse(body)
 
     app = Starlette(
+        middleware=guarded("kuaishou"),
         routes=[
             material.upload_route(state),
             *oauth_routes(state.oauth, default_seller=KUAISHOU_SELLER_ID),
             Route("/{path:path}", gateway, methods=["GET", "POST"]),
-        ]
+        ],
     )
     app.state.sandbox = state
     return app
