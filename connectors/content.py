@@ -21,12 +21,14 @@ from listings import description, images
 __all__ = [
     "ALICDN_DOMAINS",
     "CHINA_TZ",
+    "MAX_PRICE_FEN",
     "ParseProblem",
     "dedupe",
     "field_path",
     "img_sources",
     "normalize_image_url",
     "on_domains",
+    "price_range_problem",
     "validation_problem",
     "yuan_to_fen",
 ]
@@ -36,6 +38,10 @@ CHINA_TZ: Final = timezone(timedelta(hours=8), name="GMT+8")
 
 ALICDN_DOMAINS: Final = ("alicdn.com",)
 """Alibaba's image CDN, which Taobao/Tmall and 1688 both serve from (and which serves https)."""
+
+MAX_PRICE_FEN: Final = 1_000_000_000
+"""10,000,000 yuan. No listing moved here costs more; a price above it is a data error (2**63 fen
+has been seen from a fuzzer), and Kuaishou's per-category caps are far lower [I]."""
 
 _YUAN = re.compile(r"^\d+(?:\.\d{1,2})?$")
 
@@ -89,6 +95,22 @@ def yuan_to_fen(text: str | None) -> int:
         return int(Decimal(cleaned) * 100)
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid decimals
         raise ValueError(f"{text!r} is not a yuan amount like 39.00") from exc
+
+
+def price_range_problem(fen: int, *, platform: str) -> str | None:
+    """Why a source price in fen cannot be moved, or None when it can.
+
+    Kuaishou's `skuSalePrice` is at least 1 fen [C], so a price of 0 would only fail at publishing;
+    saying so at parse time names the source field to fix.
+    """
+    if fen < 1:
+        return f"price {fen} fen: Kuaishou needs at least 1 fen (0.01 yuan); set the price on {platform}"
+    if fen > MAX_PRICE_FEN:
+        return (
+            f"price {fen} fen is above {MAX_PRICE_FEN // 100:,} yuan, a data error; correct it on "
+            f"{platform}"
+        )
+    return None
 
 
 def on_domains(host: str, domains: Collection[str]) -> bool:

@@ -54,6 +54,7 @@ from connectors.content import (
     ALICDN_DOMAINS,
     ParseProblem,
     dedupe,
+    price_range_problem,
     validation_problem,
     yuan_to_fen,
 )
@@ -206,12 +207,16 @@ class _ProductParser:
 
     def fen(self, amount: Decimal, field: str) -> int:
         try:
-            return yuan_amount_to_fen(amount)
+            fen = yuan_amount_to_fen(amount)
         except ValueError:
             raise self.problem(
                 field,
                 f"price {amount} is not a yuan amount with at most 2 decimals; correct it on 1688",
             ) from None
+        problem = price_range_problem(fen, platform="1688")
+        if problem:
+            raise self.problem(field, problem)
+        return fen
 
     def tier_price(self, ranges: Sequence[AopPriceRange], field: str) -> int | None:
         """The tier that covers buying one piece, else the lowest tier; None without tiers."""

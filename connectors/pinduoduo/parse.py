@@ -35,7 +35,7 @@ from typing import Any, Final, Literal, get_args
 from pydantic import ValidationError
 
 from connectors import content
-from connectors.content import ParseProblem, dedupe, validation_problem
+from connectors.content import ParseProblem, dedupe, price_range_problem, validation_problem
 from connectors.pinduoduo.models import PddGoods, PddSku
 from listings.model import (
     ItemProp,
@@ -199,6 +199,9 @@ class _GoodsParser:
             )
         if value < 0:
             raise self.problem(f"{field}.{key}", f"SKU {sku.sku_id} has a negative price {value}")
+        problem = price_range_problem(value, platform="Pinduoduo")
+        if problem:
+            raise self.problem(f"{field}.{key}", f"SKU {sku.sku_id}: {problem}")
         return value
 
     # -- the rest ---------------------------------------------------------------------------------

@@ -22,7 +22,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from connectors import content
-from connectors.content import CHINA_TZ, ParseProblem, dedupe, validation_problem, yuan_to_fen
+from connectors.content import (
+    CHINA_TZ,
+    ParseProblem,
+    dedupe,
+    price_range_problem,
+    validation_problem,
+    yuan_to_fen,
+)
 from connectors.taobao.models import TopItem, TopSku
 from listings import description
 from listings.model import (
@@ -206,11 +213,15 @@ class _ItemParser:
 
     def price_fen(self, text: str | None, field: str) -> int:
         try:
-            return yuan_to_fen(text)
+            fen = yuan_to_fen(text)
         except ValueError:
             raise self.problem(
                 field, f"price {text!r} is not a yuan amount like 39.00; correct it on Taobao"
             ) from None
+        problem = price_range_problem(fen, platform="Taobao")
+        if problem:
+            raise self.problem(field, problem)
+        return fen
 
     def value_name(self, key: PidVid, named: Mapping[PidVid, PropEntry]) -> tuple[str, str] | None:
         entry = named.get(key) or self.names.get(key)
