@@ -245,15 +245,12 @@ def authorize_command(key: str, code_stdin: bool, sandbox_consent: bool, state: 
 
     import httpx
 
-    from assets.migrations import DEFAULT_WAREHOUSE, load_migrations, migrations_path
+    from assets.migrations import DEFAULT_WAREHOUSE
     from assets.resources import PlatformsResource
+    from banjia.config import migration_or_exit
     from connectors.warehouse import Warehouse
-    from listings.migrations import MigrationsConfigError
 
-    try:
-        migration = load_migrations(migrations_path()).get(key)
-    except MigrationsConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+    migration = migration_or_exit(key)
     target = migration.target
     if target.auth != "oauth" or target.app_key is None or target.oauth_redirect_uri is None:
         raise click.ClickException(

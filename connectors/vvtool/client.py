@@ -191,6 +191,14 @@ class VvtoolClient(AsyncClosing):
         item = self._parse(VvtoolItem, data, path=OPEN_ITEM_PATH)
         return item if item.rel_item_id in (None, rel_item_id) else None
 
+    async def check_credentials(self) -> None:
+        """Ask for an access token, which proves client id and secret without a billed call.
+
+        Raises the client's error for refused credentials (`banjia migrations check --online`).
+        """
+        self._forget_token()
+        await self._token()
+
     # --- the token -------------------------------------------------------------------------------
 
     async def _token(self) -> str:
