@@ -63,9 +63,10 @@ def sign_command(sign_method: str, secret_env: str) -> None:
     the param is not sent (and not signed). `param` may be the exact JSON string to send, or a JSON
     object, which is serialized as banjia sends it (compact, raw UTF-8). Numbers become strings.
     """
+    from banjia.config import checked_env_name
     from connectors.kuaishou.signing import SIGNED_PARAMS, SignMethod, sign, sign_string
 
-    secret = os.environ.get(secret_env, "")
+    secret = os.environ.get(checked_env_name(secret_env), "")
     if not secret:
         raise click.UsageError(
             f"environment variable {secret_env} is not set or empty: export the app's signSecret "

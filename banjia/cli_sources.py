@@ -372,7 +372,9 @@ def sign_command(platform: str, sign_method: str, secret_env: str, url_path: str
             f"{' or '.join(SIGN_METHODS[platform])}"
         )
     path = _checked_url_path(platform, url_path)
-    secret = os.environ.get(secret_env, "")
+    from banjia.config import checked_env_name
+
+    secret = os.environ.get(checked_env_name(secret_env), "")
     if not secret:
         raise click.UsageError(
             f"environment variable {secret_env} is not set or empty: export the app secret in it "

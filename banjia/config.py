@@ -15,7 +15,13 @@ import click
 if TYPE_CHECKING:
     from listings.migrations import Migration, MigrationsFile
 
-__all__ = ["fail", "load_migrations_or_exit", "migration_or_exit", "selected_or_exit"]
+__all__ = [
+    "checked_env_name",
+    "fail",
+    "load_migrations_or_exit",
+    "migration_or_exit",
+    "selected_or_exit",
+]
 
 
 def load_migrations_or_exit() -> MigrationsFile:
@@ -69,3 +75,24 @@ def migration_or_exit(key: str) -> Migration:
     """The migration `key`, or exit 2 naming the known keys (and the closest one)."""
     (migration,) = selected_or_exit(load_migrations_or_exit(), (key,))
     return migration
+
+
+def checked_env_name(name: str, *, option: str = "--secret-env") -> str:
+    """`name` if it can be an env var name; else a usage error that does not repeat it.
+
+    A secret pasted where the name belongs would otherwise be echoed in "X is not set".
+    """
+    from listings.migrations import looks_like_secret
+
+    if looks_like_secret(name):
+        raise click.UsageError(
+            f"{option} takes the NAME of an env var, and this looks like a secret (not shown): "
+            "export the secret, e.g. `export KS_SIGN_SECRET=...`, and pass --secret-env "
+            "KS_SIGN_SECRET"
+        )
+    if not name or not all(c.isalnum() or c == "_" for c in name) or name[0].isdigit():
+        raise click.UsageError(
+            f"{option} takes the NAME of an env var (letters, digits, _; {len(name)} characters "
+            "given, not shown)"
+        )
+    return name

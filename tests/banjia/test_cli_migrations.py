@@ -146,3 +146,24 @@ def test_online_check_names_a_wrong_kuaishou_sign_secret() -> None:
     _, kuaishou = online("taobao-demo", wrong)
     assert kuaishou.startswith("taobao-demo: kuaishou: FAILED: ")
     assert "验签失败" in kuaishou
+
+
+# --- --secret-env of the sign commands -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["kuaishou", "sign", "--sign-method", "MD5"],
+        ["sources", "sign", "--platform", "pinduoduo", "--sign-method", "md5"],
+    ],
+)
+@pytest.mark.parametrize("pasted", ["A3F9C2D17B8E4F0A9C3D2E1F7A8B9C0D", "sk-live 51H8abc"])
+def test_a_secret_pasted_as_secret_env_is_refused_without_echoing_it(
+    command: list[str], pasted: str
+) -> None:
+    result = CliRunner().invoke(main, [*command, "--secret-env", pasted], input="{}")
+    no_traceback(result)
+    assert result.exit_code == 2
+    assert "NAME of an env var" in result.output
+    assert pasted not in result.output
