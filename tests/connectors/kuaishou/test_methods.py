@@ -102,3 +102,22 @@ def test_the_doc_table_lists_every_method_of_the_code_table_as_the_code_does() -
     assert documented == {
         name: (spec.http_method, spec.content_type) for name, spec in METHODS.items()
     }
+
+
+@anyio
+async def test_the_client_reads_the_shelf_state_of_open_item_get() -> None:
+    sandbox = KuaishouSandbox()
+    async with KuaishouClient(
+        base_url=BASE_URL,
+        app_key=KUAISHOU_APP_KEY,
+        sign_secret=KUAISHOU_SIGN_SECRET,
+        access_token=KUAISHOU_ACCESS_TOKEN,
+        transport=httpx.ASGITransport(app=build_kuaishou_app(sandbox)),
+    ) as client:
+        red = await client.upload_image(png_bytes((200, 30, 30)))
+        blue = await client.upload_image(png_bytes((30, 30, 200)))
+        created = await client.create_item(item_param([red.kwai_img_url, blue.kwai_img_url]))
+        pending = await client.get_item(created.kwai_item_id)
+        approved = await client.get_item(created.kwai_item_id)
+    assert (pending.on_offline_status, pending.offline_reason) == (0, "审核中")
+    assert (approved.on_offline_status, approved.offline_reason) == (1, "")
