@@ -682,8 +682,9 @@ class KuaishouSandbox:
             yield f"item.scene: must be 1 (分销铺货), 2 (商品搬家) or 3 (其他发品), got {scene!r}"
             return
         item_id = item.get("itemId")
-        if not isinstance(item_id, str) or not item_id:
-            yield "item.itemId: required, the source item id as a string"
+        # A string in the Java DTO; a JSON number is what a Java String field takes too [I].
+        if not (isinstance(item_id, str) and item_id) and not _is_int(item_id):
+            yield "item.itemId: required, the source item id (a string)"
         kwai_item_id = item.get("kwaiItemId")
         stored = self.items.get(kwai_item_id) if _is_int(kwai_item_id) else None
         if stored is None or stored.seller != seller:
@@ -703,10 +704,13 @@ class KuaishouSandbox:
         if not isinstance(url, str) or not url.startswith(("https://", "http://")):
             yield "item.originItemUrl: required, the public URL of the source item"
         seller_info = item.get("seller")
-        if not isinstance(seller_info, dict):
-            yield "item.seller: required, {name, platform, platformName}"
-            seller_info = {}
-        platform, platform_name = seller_info.get("platform"), seller_info.get("platformName")
+        if seller_info is not None and not isinstance(seller_info, dict):
+            yield "item.seller: must be an object {name, platform, platformName}"
+        seller_info = seller_info if isinstance(seller_info, dict) else {}
+        # The Java DTO has platform/platformName inside `seller`; the rule document lists them as
+        # item fields. Either place is accepted, `seller` first (kuaishou-api.md §2) [I].
+        platform = seller_info.get("platform", item.get("platform"))
+        platform_name = seller_info.get("platformName", item.get("platformName"))
         if not isinstance(platform_name, str) or not platform_name:
             yield "item.seller.platformName: required, the source platform name (e.g. 淘宝)"
         if scene == 2:

@@ -200,3 +200,25 @@ async def test_the_same_scene_reported_again_is_accepted() -> None:
         first = await call(http, "open.supply.item.sync", move_report(kwai_item_id))
         again = await call(http, "open.supply.item.sync", move_report(kwai_item_id))
     assert (first["result"], again["result"]) == (1, 1)
+
+
+@anyio
+async def test_a_scene_2_report_may_carry_platform_at_the_item_level() -> None:
+    async with wire.client() as http:
+        kwai_item_id = await published(http)
+        report = move_report(kwai_item_id)
+        del report["item"]["seller"]
+        report["item"].update(platform=3, platformName="淘宝", itemId=623917802188)
+        body = await call(http, "open.supply.item.sync", report)
+    assert body["result"] == 1, body
+
+
+@anyio
+async def test_a_scene_2_report_without_any_platform_name_is_refused() -> None:
+    async with wire.client() as http:
+        kwai_item_id = await published(http)
+        report = move_report(kwai_item_id)
+        del report["item"]["seller"]
+        body = await call(http, "open.supply.item.sync", report)
+    assert body["result"] == 10
+    assert "platformName: required" in body["sub_msg"]
