@@ -927,6 +927,9 @@ async def _read_params(
         if not _documented_get(method):
             raise _invalid(f"{method}: documented as POST; send the params as a form body")
         return dict(request.query_params), {}
+    # System params may travel in the query of a POST too (API调用说明: "query, or form body");
+    # the body wins where both carry one.
+    query = dict(request.query_params)
     body = await request.body()
     if len(body) > MAX_BODY_BYTES:
         raise _invalid("request body larger than 10 MB")
@@ -934,11 +937,14 @@ async def _read_params(
     if method == "open.item.image.upload":
         if kind != MULTIPART:
             raise _invalid("Content-Type: open.item.image.upload needs multipart/form-data")
-        return _parse_multipart(body, header)
+        fields, files = _parse_multipart(body, header)
+        return {**query, **fields}, files
+    if not body and query:
+        return query, {}
     if kind != FORM:
         raise _invalid(f"Content-Type: only {FORM} is accepted, got {kind}")
     try:
-        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True)), {}
+        return {**query, **dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))}, {}
     except UnicodeDecodeError:
         raise _invalid("the form body is not UTF-8") from None
 

@@ -222,3 +222,15 @@ async def test_a_scene_2_report_without_any_platform_name_is_refused() -> None:
         body = await call(http, "open.supply.item.sync", report)
     assert body["result"] == 10
     assert "platformName: required" in body["sub_msg"]
+
+
+@anyio
+async def test_system_params_in_the_query_of_a_multipart_upload_are_read() -> None:
+    form = wire.kuaishou_form("open.item.image.upload", '{"uploadType":1}')
+    async with wire.client() as http:
+        response = await http.post(
+            "/kuaishou/open/item/image/upload",
+            params=form,
+            files={"imgBytes": ("a.png", png_bytes((10, 120, 10)), "image/png")},
+        )
+    assert response.json()["result"] == 1, response.json()
