@@ -8,6 +8,7 @@ payload: the platform quirks stay in each connector's `parse.py`.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Collection, Iterable, Sequence
 from datetime import timedelta, timezone
@@ -28,6 +29,7 @@ __all__ = [
     "img_sources",
     "normalize_image_url",
     "on_domains",
+    "parser_failure",
     "price_range_problem",
     "validation_problem",
     "yuan_to_fen",
@@ -46,6 +48,9 @@ has been seen from a fuzzer), and Kuaishou's per-category caps are far lower [I]
 _YUAN = re.compile(r"^\d+(?:\.\d{1,2})?$")
 
 
+logger = logging.getLogger(__name__)
+
+
 class ParseProblem(Exception):
     """An item the parser cannot turn into a `Listing`, with what to fix on the source platform.
 
@@ -57,6 +62,21 @@ class ParseProblem(Exception):
         self.item_id = item_id
         self.field = field
         self.reason = reason
+
+
+def parser_failure(item_id: str, exc: Exception, *, platform: str) -> ParseProblem:
+    """The quarantine of an item a parser failed on by a bug, not by the item's data.
+
+    Logged with its traceback for us; for the merchant it is one item quarantined under the field
+    `(item)`, so a batch (the pipeline's, `banjia sources parse`) goes on with the other items.
+    """
+    logger.exception("%s parser failed on item %s", platform, item_id)
+    return ParseProblem(
+        item_id=item_id,
+        field="(item)",
+        reason=f"banjia's {platform} parser failed on this item ({type(exc).__name__}); it is "
+        "quarantined and the other items go on: please report it with the item's payload",
+    )
 
 
 def field_path(loc: Sequence[int | str]) -> str:

@@ -54,6 +54,7 @@ from connectors.content import (
     ALICDN_DOMAINS,
     ParseProblem,
     dedupe,
+    parser_failure,
     price_range_problem,
     validation_problem,
     yuan_to_fen,
@@ -429,7 +430,7 @@ def _category(info: AopProductInfo) -> SourceCategory:
     )
 
 
-def parse_product(
+def _parse_product(
     product_info: dict[str, Any],
     *,
     shop_id: str,
@@ -479,3 +480,30 @@ def parse_product(
         )
     except ValidationError as exc:
         raise validation_problem(item_id, exc, whole="productInfo") from None
+
+
+def parse_product(
+    product_info: dict[str, Any],
+    *,
+    shop_id: str,
+    mode: Mode,
+    supplier_name: str | None = None,
+    image_base: str = DEFAULT_IMAGE_BASE,
+) -> Listing:
+    """One 1688 `productInfo` dict as a `Listing` (`_parse_product`); raises `ParseProblem` for any
+    offer it cannot take, also when the parser itself fails."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    try:
+        return _parse_product(
+            product_info,
+            shop_id=shop_id,
+            mode=mode,
+            supplier_name=supplier_name,
+            image_base=image_base,
+        )
+    except ParseProblem:
+        raise
+    except Exception as exc:
+        item_id = product_info.get("productID") if isinstance(product_info, dict) else None
+        raise parser_failure(str(item_id or "?")[:40], exc, platform="1688") from exc

@@ -26,6 +26,7 @@ from connectors.content import (
     CHINA_TZ,
     ParseProblem,
     dedupe,
+    parser_failure,
     price_range_problem,
     validation_problem,
     yuan_to_fen,
@@ -332,7 +333,7 @@ class _ItemParser:
         return _STATUS[text]
 
 
-def parse_item(item_json: dict[str, Any], *, shop_id: str, tmall: bool = False) -> Listing:
+def _parse_item(item_json: dict[str, Any], *, shop_id: str, tmall: bool = False) -> Listing:
     """One TOP `Item` dict (taobao.item.seller.get's "item") as a canonical `Listing`.
 
     `tmall` picks the Tmall origin URL and platform: a TOP id does not say which marketplace it is
@@ -373,3 +374,18 @@ def parse_item(item_json: dict[str, Any], *, shop_id: str, tmall: bool = False) 
         )
     except ValidationError as exc:
         raise validation_problem(item_id, exc, whole="item") from None
+
+
+def parse_item(item_json: dict[str, Any], *, shop_id: str, tmall: bool = False) -> Listing:
+    """One TOP `Item` dict (taobao.item.seller.get's "item") as a canonical `Listing`.
+
+    `tmall` picks the Tmall origin URL and platform: a TOP id does not say which marketplace it is
+    on. Raises `ParseProblem` for any item it cannot take, also when the parser itself fails.
+    """
+    try:
+        return _parse_item(item_json, shop_id=shop_id, tmall=tmall)
+    except ParseProblem:
+        raise
+    except Exception as exc:
+        item_id = item_json.get("num_iid") if isinstance(item_json, dict) else None
+        raise parser_failure(str(item_id or "?")[:40], exc, platform="Taobao") from exc
