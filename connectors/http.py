@@ -19,6 +19,8 @@ import httpx
 import stamina
 from aiolimiter import AsyncLimiter
 
+from connectors import safe_json
+
 __all__ = [
     "DEFAULT_TIMEOUT",
     "AsyncClosing",
@@ -236,7 +238,7 @@ def json_object(
     `what` names the call in the message, e.g. "TOP for taobao.item.seller.get".
     """
     try:
-        body = response.json()
+        body = safe_json.loads(response.content)
     except ValueError:
         raise error(f"non-JSON answer (HTTP {response.status_code}) from {what}") from None
     if not isinstance(body, dict):

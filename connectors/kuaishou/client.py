@@ -26,6 +26,7 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from connectors import safe_json
 from connectors.http import (
     AsyncClosing,
     Redactor,
@@ -337,7 +338,7 @@ class KuaishouClient(AsyncClosing):
             ) from exc
         raise_for_transport_status(response, error=_http_error_factory(response, method))
         try:
-            body = response.json()
+            body = safe_json.loads(response.content)
         except ValueError:
             if response.is_success:
                 return  # an upload host may answer without a body; verifying confirms it
@@ -467,7 +468,7 @@ class KuaishouClient(AsyncClosing):
             ) from exc
         raise_for_transport_status(response, error=_http_error_factory(response, method))
         try:
-            body = response.json()
+            body = safe_json.loads(response.content)
         except ValueError:
             snippet = self._redact(response.text[:200])
             cls = KuaishouServerError if response.is_success else KuaishouError

@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from connectors import safe_json
 from connectors.http import AsyncClosing, Redactor, build_async_client, call_with_retries
 from connectors.kuaishou.models import CategoryConfig
 from connectors.vvtool.errors import (
@@ -355,7 +356,7 @@ class VvtoolClient(AsyncClosing):
 
 def _json_object(response: httpx.Response) -> Mapping[str, Any] | None:
     try:
-        body = response.json()
+        body = safe_json.loads(response.content)
     except ValueError:
         return None
     return body if isinstance(body, Mapping) else None

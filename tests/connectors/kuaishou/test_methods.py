@@ -121,3 +121,24 @@ async def test_the_client_reads_the_shelf_state_of_open_item_get() -> None:
         approved = await client.get_item(created.kwai_item_id)
     assert (pending.on_offline_status, pending.offline_reason) == (0, "审核中")
     assert (approved.on_offline_status, approved.offline_reason) == (1, "")
+
+
+@anyio
+async def test_a_deeply_nested_answer_is_a_typed_error_not_a_recursion_error() -> None:
+    from connectors.kuaishou import KuaishouError
+
+    def deep(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200, content=b'{"result":1,"data":' + b"[" * 5000 + b"]" * 5000 + b"}"
+        )
+
+    async with KuaishouClient(
+        base_url=BASE_URL,
+        app_key=KUAISHOU_APP_KEY,
+        sign_secret=KUAISHOU_SIGN_SECRET,
+        access_token=KUAISHOU_ACCESS_TOKEN,
+        transport=httpx.MockTransport(deep),
+        read_attempts=1,
+    ) as client:
+        with pytest.raises(KuaishouError, match="without a JSON envelope"):
+            await client.categories()
