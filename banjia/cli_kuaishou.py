@@ -191,7 +191,7 @@ def _read_param(path: Path) -> Any:
     from connectors import safe_json
 
     try:
-        value = safe_json.loads(path.read_bytes())
+        value = safe_json.load_file(path)
         if isinstance(value, str):
             value = safe_json.loads(value)
     except OSError as exc:
@@ -207,7 +207,7 @@ def _read_category_config(path: Path) -> Any:
     from connectors.kuaishou.models import CategoryConfig
 
     try:
-        raw = safe_json.loads(path.read_bytes())
+        raw = safe_json.load_file(path)
     except ValueError as exc:
         raise click.BadParameter(
             f"{path} is not JSON: {exc}", param_hint="--category-config"

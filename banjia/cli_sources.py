@@ -196,7 +196,7 @@ def _read_object(path: Path) -> dict[str, Any]:
     from connectors import safe_json
 
     try:
-        body = safe_json.loads(path.read_bytes())
+        body = safe_json.load_file(path)
     except OSError as exc:
         raise ValueError(f"cannot read the file ({exc.strerror or exc})") from None
     if not isinstance(body, dict):

@@ -18,11 +18,23 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
-__all__ = ["MAX_DEPTH", "UnsafeJsonError", "depth_of", "loads", "scrub_surrogates"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "UnsafeJsonError",
+    "depth_of",
+    "load_file",
+    "loads",
+    "scrub_surrogates",
+]
 
 MAX_DEPTH = 64
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""A detail response of any platform is well under 1 MB; 64 MB leaves room for a whole page of
+items and refuses what would only exhaust memory."""
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -55,6 +67,19 @@ def loads(text: str | bytes, *, max_depth: int = MAX_DEPTH) -> Any:
     if _ESCAPED_SURROGATE.search(text):
         value = scrub_surrogates(value)
     return value
+
+
+def load_file(path: Path, *, max_bytes: int | None = None) -> Any:
+    """`loads` of a file, refusing one over `max_bytes` (default `MAX_FILE_BYTES`) before reading it.
+
+    Raises:
+        UnsafeJsonError: too large, invalid, or too deep. OSError: unreadable.
+    """
+    max_bytes = MAX_FILE_BYTES if max_bytes is None else max_bytes
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise UnsafeJsonError(f"{size} bytes, more than the {max_bytes} a payload file may have")
+    return loads(path.read_bytes())
 
 
 def depth_of(value: Any, *, limit: int = MAX_DEPTH) -> int:

@@ -164,3 +164,16 @@ def test_validate_accepts_an_extra_image_host_given_on_the_command_line(tmp_path
     path.write_text(json.dumps(param, ensure_ascii=False), encoding="utf-8")
     result = CliRunner().invoke(kuaishou, ["validate", "--image-host", "example.test", str(path)])
     assert result.exit_code == 0, result.output
+
+
+def test_a_payload_file_over_the_size_cap_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from connectors import safe_json
+
+    monkeypatch.setattr(safe_json, "MAX_FILE_BYTES", 100)
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps({"num_iid": 1, "title": "x" * 200}))
+    result = parse("taobao", path)
+    assert result.exit_code == 2
+    assert "more than the 100 a payload file may have" in result.stderr
