@@ -64,7 +64,7 @@ def loads(text: str | bytes, *, max_depth: int = MAX_DEPTH) -> Any:
     depth = depth_of(value, limit=max_depth)
     if depth > max_depth:
         raise UnsafeJsonError(f"JSON nested deeper than {max_depth} levels")
-    if _ESCAPED_SURROGATE.search(text):
+    if _ESCAPED_SURROGATE.search(text) or _SURROGATE.search(text):
         value = scrub_surrogates(value)
     return value
 
