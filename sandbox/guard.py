@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -122,29 +122,43 @@ class _BodyTooLarge(Exception):
 class PlatformGuard:
     """ASGI middleware: the refusals of the module doc, in `refusal`'s envelope."""
 
-    def __init__(self, app: ASGIApp, refusal: Refusal, *, max_body: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        refusal: Refusal,
+        *,
+        max_body: int = MAX_BODY_BYTES,
+        larger: Mapping[str, int] | None = None,
+    ) -> None:
         self.app = app
         self.refusal = refusal
         self.max_body = max_body
+        self.larger = dict(larger or {})
+        """Path suffix → cap, for upload hosts that take more (Kuaishou's item videos)."""
+
+    def _cap(self, scope: Scope) -> int:
+        path = str(scope.get("path", ""))
+        return next(
+            (cap for suffix, cap in self.larger.items() if path.endswith(suffix)), self.max_body
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        cap = self._cap(scope)
         declared = _content_length(scope)
-        if declared is not None and declared > self.max_body:
-            await self._refuse(
-                send, "too_large", f"body of {declared} bytes, at most {self.max_body}"
-            )
+        if declared is not None and declared > cap:
+            await self._refuse(send, "too_large", f"body of {declared} bytes, at most {cap}")
             return
         try:
-            body = await self._read_body(receive)
+            body = await self._read_body(receive, cap)
         except _BodyTooLarge:
-            await self._refuse(send, "too_large", f"body over {self.max_body} bytes")
+            await self._refuse(send, "too_large", f"body over {cap} bytes")
             return
         await self._forward(scope, body, send)
 
-    async def _read_body(self, receive: Receive) -> bytes:
+    async def _read_body(self, receive: Receive, cap: int) -> bytes:
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -153,7 +167,7 @@ class PlatformGuard:
                 break
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_body:
+            if size > cap:
                 raise _BodyTooLarge
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -222,9 +236,9 @@ class PlatformGuard:
         await send({"type": "http.response.body", "body": payload})
 
 
-def guarded(platform: str) -> list[Middleware]:
+def guarded(platform: str, *, larger: Mapping[str, int] | None = None) -> list[Middleware]:
     """The `middleware=` of an emulator's Starlette app: its guard, in `platform`'s envelope."""
-    return [Middleware(PlatformGuard, refusal=REFUSALS[platform])]
+    return [Middleware(PlatformGuard, refusal=REFUSALS[platform], larger=larger)]
 
 
 def _header(message: Message, name: bytes) -> bytes:

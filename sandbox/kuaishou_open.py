@@ -1018,7 +1018,10 @@ def build_kuaishou_app(state: KuaishouSandbox) -> Starlette:
         return JSONResponse(body)
 
     app = Starlette(
-        middleware=guarded("kuaishou"),
+        # The item-video upload host takes files up to the material cap; its handler checks it.
+        middleware=guarded(
+            "kuaishou", larger={material.UPLOAD_PATH: state.materials.max_video_bytes + 65_536}
+        ),
         routes=[
             material.upload_route(state),
             *oauth_routes(state.oauth, default_seller=KUAISHOU_SELLER_ID),

@@ -32,6 +32,9 @@ PATHS = [
     "/kuaishou/open/item/new",
     "/kuaishou/open/item/image/upload",
     "/kuaishou/oauth2/access_token",
+    "/kuaishou/oauth2/refresh_token",
+    "/kuaishou/material/upload",
+    "/kuaishou/open/item/get",
     "/vvtool/tool/erps/ks-item-new",
     "/vvtool/api/proxy/oauth/token",
 ]
@@ -119,7 +122,7 @@ def test_raw_requests_get_an_envelope(path: str, verb: str, content_type: str, b
     headers = {"content-type": content_type} if content_type else {}
     request = httpx.Request(verb, wire.BASE + path, content=body, headers=headers)
     response = exchange(request)
-    if verb in ("GET", "POST") and path.endswith("access_token"):
+    if verb in ("GET", "POST") and "/oauth2/" in path:  # OAuth answers in its own shape
         assert response.status_code < 500
         return
     assert_envelope(response)

@@ -179,3 +179,15 @@ async def test_an_injected_5xx_fault_still_answers_500() -> None:
         form = wire.kuaishou_form("open.item.category", "{}")
         response = await http.post("/kuaishou/open/item/category", data=form)
     assert response.status_code == 500
+
+
+@anyio
+async def test_the_item_video_upload_host_takes_bodies_over_10_mb() -> None:
+    async with wire.client() as http:
+        response = await http.post(
+            "/kuaishou/material/upload?token=unknown",
+            files={"file": ("v.mp4", b"\0" * (12 * 1024 * 1024), "video/mp4")},
+        )
+    body = response.json()
+    assert is_kuaishou(body)
+    assert body.get("sub_code") != "TOO_LARGE"  # the upload handler answered, not the guard
