@@ -70,11 +70,10 @@ def _aop(kind: RefusalKind, detail: str) -> tuple[int, dict[str, Any]]:
         "too_large": ("gw.ParamInvalid", 400),
         "not_found": ("gw.APINotFound", 404),
         "method": ("gw.HttpMethodNotAllowed", 405),
-        "internal": ("gw.SystemError", 503),
+        # The real gateway may say 5xx here; the sandbox answers 400, so that a 5xx always means
+        # an injected fault [I].
+        "internal": ("gw.SystemError", 400),
     }[kind]
-    # The gateway answers its refusals with HTTP 4xx (sandbox/alibaba_aop.py); a system error
-    # is the one 5xx-free exception here: 503 would read as a fault, so 400 carries it [I].
-    status = 400 if status >= 500 else status
     return status, {"error_code": code, "error_message": detail, "request_id": _request_id()}
 
 
@@ -156,7 +155,7 @@ class PlatformGuard:
         except _BodyTooLarge:
             await self._refuse(send, "too_large", f"body over {cap} bytes")
             return
-        await self._forward(scope, body, send)
+        await self._forward(scope, body, receive, send)
 
     async def _read_body(self, receive: Receive, cap: int) -> bytes:
         chunks: list[bytes] = []
@@ -174,13 +173,14 @@ class PlatformGuard:
                 break
         return b"".join(chunks)
 
-    async def _forward(self, scope: Scope, body: bytes, send: Send) -> None:
+    async def _forward(self, scope: Scope, body: bytes, receive: Receive, send: Send) -> None:
         sent_body = False
 
         async def replay() -> Message:
+            """The body read above, once; then the client's own messages (its disconnect)."""
             nonlocal sent_body
             if sent_body:
-                return {"type": "http.disconnect"}
+                return await receive()
             sent_body = True
             return {"type": "http.request", "body": body, "more_body": False}
 
