@@ -247,7 +247,13 @@ def _taobao_items(body: dict[str, Any]) -> list[dict[str, Any]]:
     if isinstance(body.get("item_seller_get_response"), dict):
         body = body["item_seller_get_response"]
     elif isinstance(body.get("items_seller_list_get_response"), dict):
-        rows = (body["items_seller_list_get_response"].get("items") or {}).get("item") or []
+        items = body["items_seller_list_get_response"].get("items") or {}
+        if not isinstance(items, dict):
+            raise _envelope_problem(
+                "items_seller_list_get_response.items",
+                'must be an object {"item": [...]} (TOP wraps arrays in a singular key)',
+            )
+        rows = items.get("item") or []
         return _objects(rows, field="items_seller_list_get_response.items.item")
     if isinstance(body.get("item"), dict):
         return [body["item"]]
