@@ -181,3 +181,28 @@ def test_a_payload_file_over_the_size_cap_is_one_line(
     result = parse("taobao", path)
     assert result.exit_code == 2
     assert "more than the 100 a payload file may have" in result.stderr
+
+
+def test_a_validator_bug_on_one_file_is_a_line_for_it_and_the_others_are_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import connectors.kuaishou.rules as rules
+
+    real = rules.violations
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    first.write_text('{"title": "boom"}', encoding="utf-8")
+    second.write_bytes((FIXTURES / "item_ok.json").read_bytes())
+
+    def flaky(param: Any, **kwargs: Any) -> Any:
+        if isinstance(param, dict) and param.get("title") == "boom":
+            raise RuntimeError("a validator bug")
+        return real(param, **kwargs)
+
+    monkeypatch.setattr(rules, "violations", flaky)
+    result = CliRunner().invoke(kuaishou, ["validate", str(first), str(second)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{first}: param: the validator failed on this file (RuntimeError); please report it "
+        "with the file",
+        f"{second}: OK",
+    ]
