@@ -13,10 +13,18 @@ import pytest
 
 from connectors.kuaishou import KuaishouClient
 from connectors.kuaishou.methods import FORM, METHODS, MULTIPART
-from connectors.kuaishou.models import SupplyItem, SupplyItemSeller
+from connectors.kuaishou.models import (
+    AutopassSkuDTO,
+    ItemAutopassEditParam,
+    ItemEditParam,
+    StockChangeType,
+    SupplyItem,
+    SupplyItemSeller,
+)
 from sandbox.credentials import KUAISHOU_ACCESS_TOKEN, KUAISHOU_APP_KEY, KUAISHOU_SIGN_SECRET
 from sandbox.kuaishou_open import KuaishouSandbox, build_kuaishou_app
 from tests.connectors.kuaishou.conftest import BASE_URL, item_param, png_bytes
+from tests.connectors.kuaishou.test_item_video import mp4_bytes
 
 anyio = pytest.mark.anyio
 DOC = Path(__file__).resolve().parents[3] / "docs" / "kuaishou-methods.md"
@@ -53,8 +61,23 @@ async def recorded() -> dict[str, httpx.Request]:
         blue = await client.upload_image(png_bytes((30, 30, 200)))
         param = item_param([red.kwai_img_url, blue.kwai_img_url])
         created = await client.create_item(param)
-        await client.get_item(created.kwai_item_id)
+        await client.get_item(created.kwai_item_id)  # reviewed: approved, so editable
         await client.find_item_by_rel_item_id(param.rel_item_id)
+        await client.edit_item(ItemEditParam(item_id=created.kwai_item_id, title="新款纯棉T恤"))
+        sku_id = created.sku_id_mapping[0].kwai_sku_id
+        await client.autopass_edit(
+            ItemAutopassEditParam(
+                item_id=created.kwai_item_id,
+                sku_list=[
+                    AutopassSkuDTO(
+                        sku_id=sku_id,
+                        sku_stock_change_type=StockChangeType.ADD,
+                        sku_change_stock=1,
+                    )
+                ],
+            )
+        )
+        await client.upload_item_video(mp4_bytes(), file_name="tshirt.mp4")
         await client.suggest_categories(title="纯棉T恤", image_urls=[red.kwai_img_url])
         await client.sync_supply_item(
             SupplyItem(
@@ -68,16 +91,7 @@ async def recorded() -> dict[str, httpx.Request]:
     return wire.seen
 
 
-FLOW_METHODS = [
-    "open.item.category",
-    "open.item.category.config",
-    "open.item.image.upload",
-    "open.item.new",
-    "open.item.get",
-    "open.item.list.get",
-    "open.item.category.suggested.get",
-    "open.supply.item.sync",
-]
+FLOW_METHODS = sorted(METHODS)  # every method banjia's client calls
 
 
 @anyio
