@@ -156,3 +156,24 @@ async def test_a_deeply_nested_answer_is_a_typed_error_not_a_recursion_error() -
     ) as client:
         with pytest.raises(KuaishouError, match="without a JSON envelope"):
             await client.categories()
+
+
+@anyio
+async def test_the_access_token_of_a_get_never_reaches_httpx_request_log(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"result": 1, "data": []})
+
+    caplog.set_level("INFO", logger="httpx")
+    async with KuaishouClient(
+        base_url=BASE_URL,
+        app_key=KUAISHOU_APP_KEY,
+        sign_secret=KUAISHOU_SIGN_SECRET,
+        access_token=KUAISHOU_ACCESS_TOKEN,
+        transport=httpx.MockTransport(answer),
+    ) as client:
+        await client.categories()
+    lines = [record.getMessage() for record in caplog.records if record.name == "httpx"]
+    assert any("GET" in line and "/open/item/category" in line for line in lines)
+    assert not any(KUAISHOU_ACCESS_TOKEN in line for line in lines)
