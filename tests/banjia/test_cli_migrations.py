@@ -27,7 +27,9 @@ SANDBOX_ENV = dict(
 
 
 def run(args: list[str], *, migrations: Path, env: dict[str, str] | None = None) -> Result:
-    full = {"BANJIA_MIGRATIONS": str(migrations), **(env or {})}
+    """The command with only `env`'s secrets set (none of the sandbox's leak in from outside)."""
+    unset: dict[str, str | None] = dict.fromkeys(SANDBOX_ENV)
+    full = {**unset, "BANJIA_MIGRATIONS": str(migrations), **(env or {})}
     return CliRunner().invoke(main, args, env=full)
 
 
