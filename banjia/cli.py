@@ -7,11 +7,17 @@ pipeline: `dagster` / `dg` do that.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+from banjia.config import load_migrations_or_exit, selected_or_exit
+
+if TYPE_CHECKING:
+    from listings.migrations import Migration
 
 __all__ = ["main"]
 
@@ -61,43 +67,61 @@ def migrations() -> None:
     """The migrations file (data/migrations.yaml or $BANJIA_MIGRATIONS)."""
 
 
-def _migrations_path() -> Path:
-    from pipeline.settings import load_settings
-
-    return load_settings().migrations
-
-
 @migrations.command("list")
 def migrations_list() -> None:
     """Print the migration keys, one per line."""
-    from listings.migrations import MigrationsConfigError, parse_migrations
-
-    path = _migrations_path()
-    try:
-        config = parse_migrations(path.read_text(encoding="utf-8"), source=str(path))
-    except MigrationsConfigError as exc:
-        raise click.ClickException(str(exc)) from None
-    for key in config.keys:
+    for key in load_migrations_or_exit().keys:
         click.echo(key)
 
 
 @migrations.command("check")
-def migrations_check() -> None:
-    """Validate the migrations file; print each problem with the migration and field it concerns."""
-    from listings.migrations import MigrationsConfigError, parse_migrations
+@click.option("--migration", "keys", multiple=True, help="Only these migrations (default: all).")
+@click.option(
+    "--online",
+    is_flag=True,
+    help="Also make one cheap signed call per platform with each migration's credentials.",
+)
+def migrations_check(keys: tuple[str, ...], online: bool) -> None:
+    """Validate the migrations file and the env vars it names, before any run.
 
-    path = _migrations_path()
-    try:
-        config = parse_migrations(path.read_text(encoding="utf-8"), source=str(path))
-    except MigrationsConfigError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
-    for migration in config.migrations:
+    Prints each problem with the migration, the field and the fix; exits 1 on any. Secret values
+    are never printed: only the names of the env vars that hold them. `--online` proves the
+    credentials with one read per platform (BANJIA_ENDPOINTS / BANJIA_SANDBOX_URL choose where).
+    """
+    from listings.migrations import missing_env_vars
+
+    config = load_migrations_or_exit()
+    selected = selected_or_exit(config, keys)
+    problems: list[str] = []
+    for migration in selected:
         seller = migration.seller
         click.echo(
             f"{migration.key}: {migration.source.platform.value} → Kuaishou, mode {migration.mode}, "
             f"scene {int(seller.scene)}, platform {int(seller.platform)} {seller.platform_name}"
         )
+        problems.extend(missing_env_vars(migration, os.environ))
+    for problem in problems:
+        click.echo(problem, err=True)
+    if online and not problems:
+        problems.extend(_online(selected))
+    elif online:
+        click.echo("online checks skipped: set the missing env vars first", err=True)
+    sys.exit(1 if problems else 0)
+
+
+def _online(selected: list[Migration]) -> list[str]:
+    import asyncio
+
+    from banjia.online_check import check_migration, platforms_for
+
+    platforms = platforms_for(os.environ)
+    failed: list[str] = []
+    for migration in selected:
+        for result in asyncio.run(check_migration(migration, platforms=platforms)):
+            click.echo(str(result), err=not result.ok)
+            if not result.ok:
+                failed.append(str(result))
+    return failed
 
 
 @main.command("status")
@@ -105,19 +129,19 @@ def migrations_check() -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per migration.")
 def status(keys: tuple[str, ...], as_json: bool) -> None:
     """Where every source item stands: published, quarantined (by reason), pending; reports sent."""
-    from listings.migrations import parse_migrations
+    config = load_migrations_or_exit()
+    selected = [m.key for m in selected_or_exit(config, keys)]
+
     from pipeline.settings import load_settings
     from store import Warehouse, migration_status, open_ledger
 
     settings = load_settings()
-    path = settings.migrations
-    config = parse_migrations(path.read_text(encoding="utf-8"), source=str(path))
     if not settings.warehouse.exists():
         raise click.ClickException(f"no warehouse at {settings.warehouse}: run `make demo` first")
     warehouse = Warehouse(settings.warehouse)
     # BANJIA_LEDGER_URL: the shared ledger
     ledger = open_ledger(warehouse, url=settings.ledger_url, schema=settings.ledger_schema)
-    for key in keys or tuple(config.keys):
+    for key in selected:
         summary = migration_status(warehouse, key, ledger=ledger)
         if as_json:
             click.echo(json.dumps(summary, ensure_ascii=False))

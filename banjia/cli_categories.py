@@ -205,14 +205,9 @@ def review() -> None:
 
 
 def _migration(key: str) -> Migration:
-    from listings.migrations import MigrationsConfigError, parse_migrations
-    from pipeline.settings import load_settings
+    from banjia.config import migration_or_exit
 
-    path = load_settings().migrations
-    try:
-        return parse_migrations(path.read_text(encoding="utf-8"), source=str(path)).get(key)
-    except MigrationsConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+    return migration_or_exit(key)
 
 
 def _warehouse() -> Warehouse:

@@ -16,7 +16,11 @@ input that is not a JSON object, or a `signMethod` param that contradicts `--sig
 `validate` prints one line per violation, `FILE: field: message`, and one `FILE: OK` line per file
 without any, so a run over many files shows that each was checked. Exit status: 0 when every file
 is valid, 1 when any file breaks a rule or is not valid JSON, 2 on usage errors (a missing file, an
-unreadable category config). The "image hosted by Kuaishou" rule needs the platform and is not run.
+unreadable category config). The "image hosted by Kuaishou" rule is checked offline against the
+hosts of Kuaishou's image CDN (`rules.KUAISHOU_IMAGE_DOMAINS`; `--image-host` adds one). No file
+content can make it fail with a traceback: JSON is read through `connectors.safe_json` (depth ≤
+64, lone surrogates replaced), and a validator bug on one file is a line for that file, not the end
+of the run.
 """
 
 from __future__ import annotations
@@ -59,9 +63,10 @@ def sign_command(sign_method: str, secret_env: str) -> None:
     the param is not sent (and not signed). `param` may be the exact JSON string to send, or a JSON
     object, which is serialized as banjia sends it (compact, raw UTF-8). Numbers become strings.
     """
+    from banjia.config import checked_env_name
     from connectors.kuaishou.signing import SIGNED_PARAMS, SignMethod, sign, sign_string
 
-    secret = os.environ.get(secret_env, "")
+    secret = os.environ.get(checked_env_name(secret_env), "")
     if not secret:
         raise click.UsageError(
             f"environment variable {secret_env} is not set or empty: export the app's signSecret "
@@ -122,37 +127,75 @@ def _read_params(text: str) -> dict[str, str | None]:
     help="The `data` of open.item.category.config for the item's category (refund rules, "
     "required attributes).",
 )
-def validate_command(files: tuple[Path, ...], category_config: Path | None) -> None:
+@click.option(
+    "--image-host",
+    "image_hosts",
+    multiple=True,
+    metavar="DOMAIN",
+    help="Also accept image URLs on this host (and its subdomains), e.g. your own sandbox.",
+)
+def validate_command(
+    files: tuple[Path, ...], category_config: Path | None, image_hosts: tuple[str, ...]
+) -> None:
     """Check open.item.new `param` JSON files against the publishing rules.
 
     Prints `FILE: field: message` per violation and `FILE: OK` per valid file; exits 1 if any
-    file breaks a rule. A file may hold the param object or the param as a JSON string.
+    file breaks a rule. A file may hold the param object or the param as a JSON string. Every
+    image URL must be on a Kuaishou image host (upload it with open.item.image.upload first).
     """
-    from connectors.kuaishou.rules import violations
+    from connectors.kuaishou.rules import kuaishou_hosted, violations
 
     config = _read_category_config(category_config) if category_config else None
+    extra = tuple(host.lower().strip(".") for host in image_hosts)
+
+    def hosted(url: str) -> bool:
+        host = (url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]).lower()
+        return kuaishou_hosted(url) or any(host == h or host.endswith("." + h) for h in extra)
+
     failed = False
     for path in files:
         try:
             param = _read_param(path)
         except ValueError as exc:
-            click.echo(f"{path}: param: not valid JSON ({exc})")
+            _echo(f"{path}: param: not valid JSON ({exc})")
             failed = True
             continue
-        found = violations(param, category_config=config)
+        try:
+            found = violations(param, category_config=config, is_kwai_image=hosted)
+        except Exception as exc:  # a validator bug must not hide the other files' results
+            _echo(
+                f"{path}: param: the validator failed on this file ({type(exc).__name__}); "
+                "please report it with the file"
+            )
+            failed = True
+            continue
         for violation in found:
-            click.echo(f"{path}: {violation.field}: {violation.message}")
+            _echo(f"{path}: {violation.field}: {violation.message}")
         if found:
             failed = True
         else:
-            click.echo(f"{path}: OK")
+            _echo(f"{path}: OK")
     sys.exit(1 if failed else 0)
 
 
+def _echo(line: str) -> None:
+    """One output line; text that cannot be encoded is escaped rather than crashing the run."""
+    click.echo(line.encode("utf-8", "backslashreplace").decode("utf-8"))
+
+
 def _read_param(path: Path) -> Any:
-    value = json.loads(path.read_text(encoding="utf-8"))
-    if isinstance(value, str):  # the form value copied as is: a JSON string holding the param
-        value = json.loads(value)
+    """The param in the file (an object, or the form value: a JSON string holding it).
+
+    Raises ValueError with a sentence for anything unreadable, invalid or nested too deep.
+    """
+    from connectors import safe_json
+
+    try:
+        value = safe_json.load_file(path)
+        if isinstance(value, str):
+            value = safe_json.loads(value)
+    except OSError as exc:
+        raise ValueError(f"cannot read the file: {exc.strerror or exc}") from None
     return value
 
 
@@ -160,10 +203,11 @@ def _read_category_config(path: Path) -> Any:
     """The config's `data`; a whole response envelope (`{result, data}`) is unwrapped."""
     from pydantic import ValidationError
 
+    from connectors import safe_json
     from connectors.kuaishou.models import CategoryConfig
 
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = safe_json.load_file(path)
     except ValueError as exc:
         raise click.BadParameter(
             f"{path} is not JSON: {exc}", param_hint="--category-config"
@@ -202,17 +246,13 @@ def authorize_command(key: str, code_stdin: bool, sandbox_consent: bool, state: 
 
     import httpx
 
-    from listings.migrations import MigrationsConfigError
+    from banjia.config import migration_or_exit
     from pipeline.clients import Platforms
-    from pipeline.migrations_file import load_migrations
     from pipeline.settings import load_settings
     from store.warehouse import Warehouse
 
     settings = load_settings()
-    try:
-        migration = load_migrations(settings.migrations).get(key)
-    except MigrationsConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+    migration = migration_or_exit(key)
     target = migration.target
     if target.auth != "oauth" or target.app_key is None or target.oauth_redirect_uri is None:
         raise click.ClickException(

@@ -14,7 +14,11 @@ A listing line is `Listing.model_dump_json()` without `raw` (`--with-raw` keeps 
 line names the field as the parsers do (`skus.sku[1].price`); `item_id` is null when the payload
 has none. An error envelope (`error_response`, 1688's `error_code` / `success: false`) is a
 quarantine line whose reason carries the platform's code and message. Unreadable files (missing,
-not UTF-8 JSON, not a JSON object) are reported on stderr and the other files are still parsed.
+not UTF-8 JSON, JSON nested deeper than 64 levels, not a JSON object) are reported on stderr and
+the other files are still parsed. JSON is read through `connectors.safe_json`, which replaces lone
+surrogates, so every line printed can be encoded. A parser bug on one item is a quarantine line
+for that item (field `(item)`, the exception's type, "please report it"), never the end of the
+batch.
 Exit status: 2 if any file was unreadable (or on usage errors), else 1 if anything was
 quarantined, else 0.
 
@@ -142,16 +146,24 @@ def parse_command(
             _echo_quarantine(path, problem)
             quarantined = True
             continue
+        except Exception as exc:  # an unwrap bug: this file is quarantined, the batch goes on
+            _echo_quarantine(path, _crash_problem(body, exc))
+            quarantined = True
+            continue
         if not payloads:
             click.echo(f"{path}: the response holds no item", err=True)
         for payload in payloads:
             try:
-                listing = parser(payload)
+                line = parser(payload).model_dump_json(**dump_options)
             except ParseProblem as problem:
                 _echo_quarantine(path, problem)
                 quarantined = True
                 continue
-            click.echo(listing.model_dump_json(**dump_options))
+            except Exception as exc:  # a parser bug: this item is quarantined, the batch goes on
+                _echo_quarantine(path, _crash_problem(payload, exc))
+                quarantined = True
+                continue
+            click.echo(line)
     sys.exit(2 if unreadable else 1 if quarantined else 0)
 
 
@@ -181,14 +193,12 @@ def _parser_for(platform: str, *, shop_id: str, options: Mapping[str, Any]) -> P
 
 def _read_object(path: Path) -> dict[str, Any]:
     """The file's JSON object; ValueError (with a sentence) when it cannot be one."""
+    from connectors import safe_json
+
     try:
-        body = json.loads(path.read_text(encoding="utf-8"))
+        body = safe_json.load_file(path)
     except OSError as exc:
         raise ValueError(f"cannot read the file ({exc.strerror or exc})") from None
-    except UnicodeDecodeError:
-        raise ValueError("not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"not valid JSON ({exc})") from None
     if not isinstance(body, dict):
         raise ValueError(f"not a JSON object (a response envelope), but a {type(body).__name__}")
     return body
@@ -202,6 +212,24 @@ def _echo_quarantine(path: Path, problem: ParseProblem) -> None:
         "reason": problem.reason,
     }
     click.echo(json.dumps({"quarantine": record}, ensure_ascii=False, separators=(",", ":")))
+
+
+def _crash_problem(payload: Any, exc: Exception) -> ParseProblem:
+    """The quarantine of an item the parser failed on: the item's id, if it has one, and the fix."""
+    from connectors.content import ParseProblem
+
+    item_id = "?"
+    if isinstance(payload, dict):
+        for key in ("num_iid", "goods_id", "productID", "productId"):
+            if isinstance(payload.get(key), int | str) and not isinstance(payload.get(key), bool):
+                item_id = str(payload[key])[:40]
+                break
+    return ParseProblem(
+        item_id=item_id,
+        field="(item)",
+        reason=f"the parser failed on this item ({type(exc).__name__}); the other items were "
+        "parsed. Please report it with the payload",
+    )
 
 
 def _envelope_problem(field: str, reason: str) -> ParseProblem:
@@ -219,7 +247,13 @@ def _taobao_items(body: dict[str, Any]) -> list[dict[str, Any]]:
     if isinstance(body.get("item_seller_get_response"), dict):
         body = body["item_seller_get_response"]
     elif isinstance(body.get("items_seller_list_get_response"), dict):
-        rows = (body["items_seller_list_get_response"].get("items") or {}).get("item") or []
+        items = body["items_seller_list_get_response"].get("items") or {}
+        if not isinstance(items, dict):
+            raise _envelope_problem(
+                "items_seller_list_get_response.items",
+                'must be an object {"item": [...]} (TOP wraps arrays in a singular key)',
+            )
+        rows = items.get("item") or []
         return _objects(rows, field="items_seller_list_get_response.items.item")
     if isinstance(body.get("item"), dict):
         return [body["item"]]
@@ -344,7 +378,9 @@ def sign_command(platform: str, sign_method: str, secret_env: str, url_path: str
             f"{' or '.join(SIGN_METHODS[platform])}"
         )
     path = _checked_url_path(platform, url_path)
-    secret = os.environ.get(secret_env, "")
+    from banjia.config import checked_env_name
+
+    secret = os.environ.get(checked_env_name(secret_env), "")
     if not secret:
         raise click.UsageError(
             f"environment variable {secret_env} is not set or empty: export the app secret in it "

@@ -8,6 +8,7 @@ payload: the platform quirks stay in each connector's `parse.py`.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
@@ -17,9 +18,12 @@ from pydantic import ValidationError
 
 __all__ = [
     "ALICDN_DOMAINS",
+    "MAX_PRICE_FEN",
     "ParseProblem",
     "dedupe",
     "field_path",
+    "parser_failure",
+    "price_range_problem",
     "validation_problem",
     "yuan_to_fen",
 ]
@@ -27,7 +31,14 @@ __all__ = [
 ALICDN_DOMAINS: Final = ("alicdn.com",)
 """Alibaba's image CDN, which Taobao/Tmall and 1688 both serve from (and which serves https)."""
 
+MAX_PRICE_FEN: Final = 1_000_000_000
+"""10,000,000 yuan. No listing moved here costs more; a price above it is a data error (2**63 fen
+has been seen from a fuzzer), and Kuaishou's per-category caps are far lower [I]."""
+
 _YUAN = re.compile(r"^\d+(?:\.\d{1,2})?$")
+
+
+logger = logging.getLogger(__name__)
 
 
 class ParseProblem(Exception):
@@ -41,6 +52,21 @@ class ParseProblem(Exception):
         self.item_id = item_id
         self.field = field
         self.reason = reason
+
+
+def parser_failure(item_id: str, exc: Exception, *, platform: str) -> ParseProblem:
+    """The quarantine of an item a parser failed on by a bug, not by the item's data.
+
+    Logged with its traceback for us; for the merchant it is one item quarantined under the field
+    `(item)`, so a batch (the pipeline's, `banjia sources parse`) goes on with the other items.
+    """
+    logger.exception("%s parser failed on item %s", platform, item_id)
+    return ParseProblem(
+        item_id=item_id,
+        field="(item)",
+        reason=f"banjia's {platform} parser failed on this item ({type(exc).__name__}); it is "
+        "quarantined and the other items go on: please report it with the item's payload",
+    )
 
 
 def field_path(loc: Sequence[int | str]) -> str:
@@ -79,6 +105,22 @@ def yuan_to_fen(text: str | None) -> int:
         return int(Decimal(cleaned) * 100)
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid decimals
         raise ValueError(f"{text!r} is not a yuan amount like 39.00") from exc
+
+
+def price_range_problem(fen: int, *, platform: str) -> str | None:
+    """Why a source price in fen cannot be moved, or None when it can.
+
+    Kuaishou's `skuSalePrice` is at least 1 fen [C], so a price of 0 would only fail at publishing;
+    saying so at parse time names the source field to fix.
+    """
+    if fen < 1:
+        return f"price {fen} fen: Kuaishou needs at least 1 fen (0.01 yuan); set the price on {platform}"
+    if fen > MAX_PRICE_FEN:
+        return (
+            f"price {fen} fen is above {MAX_PRICE_FEN // 100:,} yuan, a data error; correct it on "
+            f"{platform}"
+        )
+    return None
 
 
 def dedupe(urls: Iterable[str | None]) -> tuple[str, ...]:

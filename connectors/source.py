@@ -115,7 +115,8 @@ class SourceConnector(Protocol):
     - `identity`: the platform's name and its supply-report naming;
     - `production_url` / `sandbox_path`: where its API is (production, or under the sandbox's base);
     - `options_model`: the pydantic model of the platform's own settings (`source.options`);
-    - `client`, `reader`, `item_id`, `parse`: reach the shop, read it, name and parse a payload.
+    - `client`, `reader`, `item_id`, `parse`: reach the shop, read it, name and parse a payload;
+    - `probe`: one cheap signed read that proves the credentials.
     """
 
     @property
@@ -148,4 +149,9 @@ class SourceConnector(Protocol):
 
     def parse(self, payload: dict[str, Any], *, migration: Migration, base_url: str) -> Listing:
         """The canonical listing; raises `connectors.content.ParseProblem` naming the field."""
+        ...
+
+    async def probe(self, client: Any) -> str:
+        """The platform's cheapest signed read, to prove the credentials before a run
+        (`banjia migrations check --online`); says what answered. Raises the connector's error."""
         ...

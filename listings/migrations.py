@@ -6,9 +6,11 @@ and mode cannot be reported truthfully to Kuaishou is refused here, before anyth
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -35,6 +37,9 @@ __all__ = [
     "SupplyConfig",
     "TargetConfig",
     "TitleRules",
+    "env_vars",
+    "looks_like_secret",
+    "missing_env_vars",
     "parse_migrations",
 ]
 
@@ -55,11 +60,36 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def looks_like_secret(value: str) -> bool:
+    """Whether a value given as an env var *name* looks like a pasted secret instead.
+
+    Env var names are words joined by `_` (BANJIA_TAOBAO_SESSION). Secrets are long runs of
+    letters and digits (hex digests, base64, tokens), also when pasted in upper case, which the
+    name pattern alone would accept. A word of 16+ characters mixing letters and digits, or of
+    24+ characters at all, is taken for a secret.
+    """
+    words = re.split(r"[_\s]+", value)
+    return any(
+        (len(word) >= 16 and any(c.isdigit() for c in word) and any(c.isalpha() for c in word))
+        or len(word) >= 24
+        for word in words
+    )
+
+
 def _env_name(value: str) -> str:
+    """An env var name, checked; the value itself is never repeated in a message (it may be a
+    secret pasted into the wrong place)."""
+    if looks_like_secret(value):
+        raise ValueError(
+            "looks like a secret, not the name of an env var (the value is not shown): export the "
+            "secret as an env var, e.g. BANJIA_TAOBAO_SESSION, and write that NAME here; if this "
+            "file was shared, rotate the secret"
+        )
     if not _ENV_NAME.match(value):
         raise ValueError(
-            f"{value!r} is not an env var name: give the NAME of the variable that holds the secret "
-            "(e.g. BANJIA_TAOBAO_SESSION), never the secret itself"
+            f"is not an env var name ({len(value)} characters, not shown): use upper-case "
+            "letters, digits and _ (e.g. BANJIA_TAOBAO_SESSION), the NAME of the variable that "
+            "holds the secret, never the secret itself"
         )
     return value
 
@@ -323,6 +353,37 @@ class Migration(_Strict):
         )
 
 
+ENV_FIELDS: tuple[tuple[str, str], ...] = (
+    ("source", "app_secret_env"),
+    ("source", "session_env"),
+    ("target", "sign_secret_env"),
+    ("target", "access_token_env"),
+    ("target", "app_secret_env"),
+    ("target", "vvtool_client_secret_env"),
+)
+"""Every field of a migration that names an env var holding a secret."""
+
+
+def env_vars(migration: Migration) -> list[tuple[str, str]]:
+    """(field path, env var name) of every secret the migration names, in file order."""
+    found = []
+    for section, name in ENV_FIELDS:
+        value = getattr(getattr(migration, section), name)
+        if value is not None:
+            found.append((f"{section}.{name}", value))
+    return found
+
+
+def missing_env_vars(migration: Migration, env: Mapping[str, str]) -> list[str]:
+    """One sentence per secret env var the migration names that `env` lacks or has empty."""
+    return [
+        f"migration {migration.key!r}: {field} names {name}, which is not set: export {name} "
+        "(for the sandbox: `set -a; . data/sandbox.env`)"
+        for field, name in env_vars(migration)
+        if not env.get(name, "").strip()
+    ]
+
+
 class MigrationsFile(_Strict):
     migrations: list[Migration] = Field(min_length=1)
 
@@ -339,11 +400,52 @@ class MigrationsFile(_Strict):
             if migration.key == key:
                 return migration
         known = ", ".join(m.key for m in self.migrations)
-        raise MigrationsConfigError(f"no migration {key!r} in the migrations file (known: {known})")
+        close = difflib.get_close_matches(key, self.keys, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise MigrationsConfigError(
+            f"no migration {key!r} in the migrations file: {hint}known keys: {known}"
+        )
 
     @property
     def keys(self) -> list[str]:
         return [m.key for m in self.migrations]
+
+
+def _model_at(loc: Sequence[int | str]) -> type[BaseModel] | None:
+    """The model whose field `loc[-1]` would be, following `loc` from `MigrationsFile`."""
+    model: Any = MigrationsFile
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue  # a list index: the item type was taken with the list field
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return None
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return None
+        model = _model_of(field.annotation)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _model_of(annotation: Any) -> Any:
+    """The BaseModel inside `annotation` (`X`, `list[X]`, `X | None`), else the annotation."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_of(arg)
+        if isinstance(found, type) and issubclass(found, BaseModel):
+            return found
+    return annotation
+
+
+def _unknown_field_hint(loc: Sequence[int | str]) -> str:
+    """ "unknown field: did you mean 'markup_percent'? (known: ...)" for an extra_forbidden error."""
+    model = _model_at(loc)
+    if model is None:
+        return "unknown field: remove it"
+    known = list(model.model_fields)
+    close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.5)
+    hint = f"did you mean {close[0]!r}? " if close else "remove it; "
+    return f"unknown field: {hint}the known fields here are {', '.join(known)}"
 
 
 def _describe(error: dict[str, Any], data: Any) -> str:
@@ -355,8 +457,44 @@ def _describe(error: dict[str, Any], data: Any) -> str:
         except (KeyError, IndexError, TypeError, AttributeError):
             key = f"#{loc[1] + 1}"
         where = f"migration {key!r}: " + (".".join(str(p) for p in loc[2:]) or "(itself)")
-    message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+    if error.get("type") == "extra_forbidden" and loc:
+        message = _unknown_field_hint(loc)
+    elif error.get("type") == "missing":
+        message = "required: add this field"
+    else:
+        message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
     return f"{where}: {message}"
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key repeated in one mapping.
+
+    YAML says keys are unique, but PyYAML keeps the last silently: a second `pricing:` under a
+    migration would override the first without a word.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            if not isinstance(key, str | int | float | bool | None):
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    "a key must be a plain name, not a list or a mapping",
+                    key_node.start_mark,
+                )
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"key {key!r} appears twice in one mapping (lines {seen[key]} and {line}); "
+                    "YAML would keep only the last: keep one",
+                    key_node.start_mark,
+                )
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
 
 
 def parse_migrations(text: str, *, source: str = "migrations.yaml") -> MigrationsFile:
@@ -366,9 +504,18 @@ def parse_migrations(text: str, *, source: str = "migrations.yaml") -> Migration
         MigrationsConfigError: one line per problem, each naming the migration and the field.
     """
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.MarkedYAMLError as exc:
+        # Only the position and the problem: PyYAML's own text quotes the offending line, which
+        # may hold a secret pasted in the wrong place.
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        what = exc.problem or exc.context or "unreadable"
+        raise MigrationsConfigError(f"{source}: not valid YAML{where}: {what}") from None
     except yaml.YAMLError as exc:
-        raise MigrationsConfigError(f"{source}: not valid YAML: {exc}") from None
+        raise MigrationsConfigError(f"{source}: not valid YAML: {type(exc).__name__}") from None
+    except RecursionError:
+        raise MigrationsConfigError(f"{source}: not valid YAML: nested too deeply") from None
     if not isinstance(data, dict):
         raise MigrationsConfigError(f"{source}: expected a mapping with a 'migrations:' list")
     try:

@@ -27,7 +27,6 @@ Mounted by the sandbox server under `/alibaba1688`:
 from __future__ import annotations
 
 import hmac
-import json
 import re
 from collections import defaultdict, deque
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from connectors import safe_json
 from connectors.alibaba1688.parse import strip_image_suffix
 from connectors.alibaba1688.signing import (
     SIGNATURE_PARAM,
@@ -53,6 +53,7 @@ from sandbox.alibaba_credentials import (
     ALIBABA1688_APP_KEY,
     ALIBABA1688_APP_SECRET,
 )
+from sandbox.guard import guarded
 from sandbox.taobao_images import render_image
 from sandbox.taobao_top import _form_params
 from sandbox.videos import video_response
@@ -389,8 +390,10 @@ def _status_list(text: str | None) -> set[str] | None:
     if not text:
         return None
     try:
-        value = json.loads(text)
-    except ValueError:
+        value = safe_json.loads(text)
+    except safe_json.UnsafeJsonError as exc:
+        if text.lstrip().startswith(("[", "{")):
+            raise _param_invalid("statusList", str(exc)) from None
         value = text.split(",")
     if isinstance(value, str):
         value = [value]
@@ -442,6 +445,7 @@ def build_1688_app(state: Alibaba1688Sandbox) -> Starlette:
         return video_response(request.path_params["name"])
 
     return Starlette(
+        middleware=guarded("alibaba1688"),
         routes=[
             Route(
                 "/openapi/param2/{version}/{namespace}/{api}/{app_key}",
@@ -450,5 +454,5 @@ def build_1688_app(state: Alibaba1688Sandbox) -> Starlette:
             ),
             Route("/img/ibank/{path:path}", image, methods=["GET"]),
             Route("/video/{name}", video, methods=["GET"]),
-        ]
+        ],
     )

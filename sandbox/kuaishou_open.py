@@ -29,7 +29,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
-import json
 import math
 import random
 from collections import Counter, defaultdict, deque
@@ -48,6 +47,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from connectors import safe_json
+from connectors.kuaishou.methods import spec_for
 from connectors.kuaishou.models import CategoryConfig, CategoryConfigDetail, PropConfig
 from connectors.kuaishou.rules import describe, violations
 from connectors.kuaishou.signing import SignMethod, sign
@@ -62,6 +63,7 @@ from sandbox.credentials import (
     KUAISHOU_SELLER_ID,
     KUAISHOU_SIGN_SECRET,
 )
+from sandbox.guard import guarded
 from sandbox.kuaishou_oauth import DEFAULT_SCOPES, SandboxOAuth, oauth_routes
 
 __all__ = [
@@ -85,6 +87,7 @@ IMAGE_HOST = "https://p1.sandbox-kwaixiaodian.local/ufile/"
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 BORDERLESS_UPLOAD_TYPES = frozenset({1, 2, 3})  # main, detail, SKU images: no white borders [I]
 MAX_BODY_BYTES = 10 * 1024 * 1024
+MAX_URL_CHARS = 2000  # an image URL's documented length limit (kuaishou-api.md §1.2)
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 
@@ -497,7 +500,13 @@ class KuaishouSandbox:
             raise _invalid("categoryId: required, a leaf category id")
         if not self.tree.is_leaf(category_id):
             raise SandboxApiError(Result.CATEGORY, f"类目不存在或非叶子类目: {category_id}")
-        return self.config_for(category_id).model_dump(by_alias=True, exclude_none=True)
+        data = self.config_for(category_id).model_dump(by_alias=True, exclude_none=True)
+        detail = data.get("categoryConfig") or {}
+        # int[] in the schema [C, §3]; the model keeps them as strings to compare with refundRule.
+        detail["refundRuleList"] = [
+            int(rule) for rule in detail.get("refundRuleList", []) if str(rule).isdigit()
+        ]
+        return data
 
     def _image_upload(
         self, seller: int, param: dict[str, Any], files: Mapping[str, UploadedFile]
@@ -507,9 +516,9 @@ class KuaishouSandbox:
             raise _invalid(f"uploadType: must be 1, 2, 3, 4, 5, 6 or 9, got {upload_type!r}")
         part = files.get("imgBytes")
         if part is None:
-            if param.get("imgUrl"):
-                raise _invalid("imgUrl: the sandbox cannot fetch URLs; send the bytes as imgBytes")
-            raise _invalid("imgBytes: required, the image bytes as a multipart file part")
+            if "imgUrl" in param:
+                return self._image_url_upload(seller, param.get("imgUrl"), upload_type)
+            raise _invalid("imgBytes or imgUrl: required, the image as a file part or its URL")
         image = _inspect_image(part.data, upload_type)
         digest = hashlib.sha256(part.data).hexdigest()
         ext = "png" if image[0] == "PNG" else "jpg"
@@ -531,6 +540,38 @@ class KuaishouSandbox:
         if param.get("imgUrl"):
             data["originImgUrl"] = param["imgUrl"]
         return data
+
+    def _image_url_upload(self, seller: int, img_url: Any, upload_type: int) -> Any:
+        """The documented `imgUrl` form: Kuaishou fetches the image itself [C, §4].
+
+        The sandbox reaches no network, so it cannot fetch or inspect the pixels: it checks the URL
+        (http(s), at most 2,000 characters, the limit of an image URL in §1.2) and hands out a
+        stable kwaiImgUrl derived from it [I: the real platform may refuse what it fetches].
+        """
+        if not isinstance(img_url, str) or not img_url.startswith(("https://", "http://")):
+            raise _invalid("imgUrl: must be an http(s) URL of the image")
+        if len(img_url) > MAX_URL_CHARS or any(c.isspace() for c in img_url):
+            raise _invalid(f"imgUrl: at most {MAX_URL_CHARS} characters, no spaces")
+        if img_url in self.uploads:  # already a Kuaishou URL
+            return {"originImgUrl": img_url, "kwaiImgUrl": img_url}
+        digest = hashlib.sha256(img_url.encode("utf-8", "surrogatepass")).hexdigest()
+        path = img_url.split("?", 1)[0].lower()
+        fmt, ext = ("PNG", "png") if path.endswith(".png") else ("JPEG", "jpg")
+        url = f"{IMAGE_HOST}u{digest[:31]}.{ext}"
+        self.uploads.setdefault(
+            url,
+            UploadedImage(
+                url=url,
+                sha256=digest,
+                format=fmt,
+                width=0,
+                height=0,
+                size=0,
+                upload_type=upload_type,
+                seller=seller,
+            ),
+        )
+        return {"originImgUrl": img_url, "kwaiImgUrl": url}
 
     def _item_new(self, seller: int, param: dict[str, Any], files: Any) -> Any:
         category_id = param.get("categoryId")
@@ -641,12 +682,20 @@ class KuaishouSandbox:
             yield f"item.scene: must be 1 (分销铺货), 2 (商品搬家) or 3 (其他发品), got {scene!r}"
             return
         item_id = item.get("itemId")
-        if not isinstance(item_id, str) or not item_id:
-            yield "item.itemId: required, the source item id as a string"
+        # A string in the Java DTO; a JSON number is what a Java String field takes too [I].
+        if not (isinstance(item_id, str) and item_id) and not _is_int(item_id):
+            yield "item.itemId: required, the source item id (a string)"
         kwai_item_id = item.get("kwaiItemId")
         stored = self.items.get(kwai_item_id) if _is_int(kwai_item_id) else None
         if stored is None or stored.seller != seller:
             yield f"item.kwaiItemId: {kwai_item_id!r} is not an item this merchant created"
+        earlier = self.reported_scene(seller, kwai_item_id)
+        if earlier is not None and earlier != scene:
+            yield (
+                f"item.scene: kwaiItemId {kwai_item_id} was already reported as scene {earlier}; "
+                f"an item has one true scene, so scene {scene} contradicts it (供应信息不真实)"
+            )
+            return
         if scene == 3:
             if not _is_int(item.get("uploadMethod")):
                 yield "item.uploadMethod: required for scene 3"
@@ -655,10 +704,13 @@ class KuaishouSandbox:
         if not isinstance(url, str) or not url.startswith(("https://", "http://")):
             yield "item.originItemUrl: required, the public URL of the source item"
         seller_info = item.get("seller")
-        if not isinstance(seller_info, dict):
-            yield "item.seller: required, {name, platform, platformName}"
-            seller_info = {}
-        platform, platform_name = seller_info.get("platform"), seller_info.get("platformName")
+        if seller_info is not None and not isinstance(seller_info, dict):
+            yield "item.seller: must be an object {name, platform, platformName}"
+        seller_info = seller_info if isinstance(seller_info, dict) else {}
+        # The Java DTO has platform/platformName inside `seller`; the rule document lists them as
+        # item fields. Either place is accepted, `seller` first (kuaishou-api.md §2) [I].
+        platform = seller_info.get("platform", item.get("platform"))
+        platform_name = seller_info.get("platformName", item.get("platformName"))
         if not isinstance(platform_name, str) or not platform_name:
             yield "item.seller.platformName: required, the source platform name (e.g. 淘宝)"
         if scene == 2:
@@ -682,6 +734,14 @@ class KuaishouSandbox:
             yield "item.categoryId: required for scene 1, the Kuaishou category"
         elif stored is not None and stored.param.get("categoryId") != category_id:
             yield f"item.categoryId: {category_id} is not the category the item was published to"
+
+    def reported_scene(self, seller: int, kwai_item_id: object) -> int | None:
+        """The scene this merchant first reported for the item, if any (one scene per item [I])."""
+        for record in self.reports:
+            if record.seller == seller and record.item.get("kwaiItemId") == kwai_item_id:
+                scene = record.item.get("scene")
+                return scene if _is_int(scene) else None
+        return None
 
     def _item_view(self, item: StoredItem, *, id_field: str, skus_field: str) -> dict[str, Any]:
         p = item.param
@@ -720,10 +780,41 @@ class KuaishouSandbox:
             "expressTemplateId": p.get("expressTemplateId", 0),
             "linkUrl": f"https://sandbox-kwaixiaodian.local/item/{item.kwai_item_id}",
             "createdTime": int(item.created_at.timestamp() * 1000),
+            **self._documented_get_fields(item, node),
         }
         if p.get("shortTitle"):
             view["shortTitle"] = p["shortTitle"]
         return view
+
+    def _documented_get_fields(self, item: StoredItem, node: Any) -> dict[str, Any]:
+        """The fields of `open.item.get` data listed in kuaishou-api.md §1.6 beyond the basics.
+
+        onOfflineStatus: 1 on the shelf, 0 off it [I: the values are not in the reference]. An
+        item is on the shelf once approved, unless `immediatelyOnOfflineFlag` was 1.
+        """
+        p = item.param
+        parent = self.tree.get(node.parent_id) if node is not None and node.parent_id else None
+        root = node
+        while root is not None and root.parent_id and self.tree.get(root.parent_id) is not None:
+            root = self.tree.get(root.parent_id)
+        rule = p.get("serviceRule")
+        held = isinstance(rule, dict) and rule.get("immediatelyOnOfflineFlag") == 1
+        on_shelf = item.audit_status == 2 and not held
+        reasons = {0: "审核中", 1: "审核待修改", 3: "审核未通过"}
+        offline_reason = "" if on_shelf else ("商家设置暂不上架" if held else "")
+        offline_reason = offline_reason or reasons.get(item.audit_status, "")
+        return {
+            "parentCategoryId": parent.category_id if parent else 0,
+            "parentCategoryName": parent.name if parent else "",
+            "rootCategoryId": root.category_id if root else p["categoryId"],
+            "rootCategoryName": root.name if root else "",
+            "onOfflineStatus": 1 if on_shelf else 0,
+            "offlineReason": offline_reason,
+            "itemPropValues": p.get("itemPropValues") or [],
+            "spuId": p.get("spuId", 0),
+            "shortTitle": p.get("shortTitle", ""),
+            "threeQuartersImageUrls": p.get("threeQuartersImageUrls") or [],
+        }
 
 
 _Handler = Callable[[KuaishouSandbox, int, dict[str, Any], Mapping[str, UploadedFile]], Any]
@@ -736,10 +827,11 @@ _HANDLERS: dict[str, _Handler] = {
     "open.item.list.get": KuaishouSandbox._item_list,
     "open.supply.item.sync": KuaishouSandbox._supply_sync,
 }
-# Documented as GET; POST is accepted for them too.
-_GET_METHODS = frozenset(
-    {"open.item.category", "open.item.category.config", "open.item.category.suggested.get"}
-)
+
+
+def _documented_get(method: str) -> bool:
+    """Documented as GET (connectors/kuaishou/methods.py); POST is accepted for them too [I]."""
+    return spec_for(method).http_method == "GET"
 
 
 def _is_int(value: object) -> TypeGuard[int]:
@@ -832,9 +924,12 @@ async def _read_params(
     request: Request, method: str
 ) -> tuple[dict[str, str], dict[str, UploadedFile]]:
     if request.method == "GET":
-        if method not in _GET_METHODS:
-            raise _invalid(f"{method}: use POST with a form body")
+        if not _documented_get(method):
+            raise _invalid(f"{method}: documented as POST; send the params as a form body")
         return dict(request.query_params), {}
+    # System params may travel in the query of a POST too (API调用说明: "query, or form body");
+    # the body wins where both carry one.
+    query = dict(request.query_params)
     body = await request.body()
     if len(body) > MAX_BODY_BYTES:
         raise _invalid("request body larger than 10 MB")
@@ -842,11 +937,14 @@ async def _read_params(
     if method == "open.item.image.upload":
         if kind != MULTIPART:
             raise _invalid("Content-Type: open.item.image.upload needs multipart/form-data")
-        return _parse_multipart(body, header)
+        fields, files = _parse_multipart(body, header)
+        return {**query, **fields}, files
+    if not body and query:
+        return query, {}
     if kind != FORM:
         raise _invalid(f"Content-Type: only {FORM} is accepted, got {kind}")
     try:
-        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True)), {}
+        return {**query, **dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))}, {}
     except UnicodeDecodeError:
         raise _invalid("the form body is not UTF-8") from None
 
@@ -878,9 +976,9 @@ def _decode_param(raw: str | None) -> dict[str, Any]:
     if raw is None or raw == "":
         return {}
     try:
-        value = json.loads(raw)
-    except ValueError:
-        raise _invalid("param: not valid JSON") from None
+        value = safe_json.loads(raw)
+    except safe_json.UnsafeJsonError as exc:
+        raise _invalid(f"param: {exc}") from None
     if not isinstance(value, dict):
         raise _invalid("param: must be a JSON object")
     return value
@@ -920,11 +1018,15 @@ def build_kuaishou_app(state: KuaishouSandbox) -> Starlette:
         return JSONResponse(body)
 
     app = Starlette(
+        # The item-video upload host takes files up to the material cap; its handler checks it.
+        middleware=guarded(
+            "kuaishou", larger={material.UPLOAD_PATH: state.materials.max_video_bytes + 65_536}
+        ),
         routes=[
             material.upload_route(state),
             *oauth_routes(state.oauth, default_seller=KUAISHOU_SELLER_ID),
             Route("/{path:path}", gateway, methods=["GET", "POST"]),
-        ]
+        ],
     )
     app.state.sandbox = state
     return app

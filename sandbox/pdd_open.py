@@ -31,6 +31,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from connectors.pinduoduo.signing import sign
+from sandbox.guard import guarded
 from sandbox.pdd_catalog import CatalogGoods, generate_catalog
 from sandbox.pdd_credentials import PDD_ACCESS_TOKENS, PDD_CLIENT_ID, PDD_CLIENT_SECRET
 from sandbox.taobao_images import render_image
@@ -343,11 +344,12 @@ def build_pdd_app(state: PinduoduoSandbox) -> Starlette:
         return video_response(request.path_params["name"])
 
     return Starlette(
+        middleware=guarded("pinduoduo"),
         routes=[
             Route("/api/router", router, methods=["POST"]),
             Route("/img/{name}", image, methods=["GET"]),
             Route("/pinduoduo/img/{name}", image, methods=["GET"]),
             Route("/video/{name}", video, methods=["GET"]),
             Route("/pinduoduo/video/{name}", video, methods=["GET"]),
-        ]
+        ],
     )

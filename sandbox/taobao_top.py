@@ -45,6 +45,7 @@ from starlette.routing import Route
 from connectors.taobao.signing import SIGN_METHODS, sign
 from listings.china_time import CHINA_TZ
 from sandbox.credentials import TAOBAO_APP_KEY, TAOBAO_APP_SECRET, TAOBAO_SESSIONS
+from sandbox.guard import guarded
 from sandbox.taobao_catalog import catalog_num_iids, generate_catalog
 from sandbox.taobao_images import render_image
 from sandbox.videos import video_response
@@ -723,11 +724,12 @@ def build_taobao_app(state: TaobaoSandbox) -> Starlette:
         return video_response(request.path_params["name"])
 
     return Starlette(
+        middleware=guarded("taobao"),
         routes=[
             Route("/router/rest", router_rest, methods=["GET", "POST"]),
             Route("/img/{name}", image, methods=["GET"]),
             Route("/taobao/img/{name}", image, methods=["GET"]),
             Route("/video/{name}", video, methods=["GET"]),
             Route("/taobao/video/{name}", video, methods=["GET"]),
-        ]
+        ],
     )

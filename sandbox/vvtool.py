@@ -28,7 +28,6 @@ classify by the documented phrases.
 
 from __future__ import annotations
 
-import json
 import secrets
 import time
 from collections import defaultdict, deque
@@ -48,11 +47,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from connectors import safe_json
 from connectors.kuaishou.models import CategoryConfig
 from connectors.kuaishou.rules import describe
 from connectors.vvtool.rules import violations
 from listings.china_time import CHINA_TZ
 from sandbox.category_tree import DEFAULT_TREE_PATH, CategoryTree
+from sandbox.guard import guarded
 from sandbox.kuaishou_open import (
     Result,
     SandboxApiError,
@@ -442,9 +443,9 @@ def build_vvtool_app(state: VvtoolSandbox) -> Starlette:
             client_id = state.authenticate(request.headers.get("authorization"))
             state.check_rate(client_id, path)
             try:
-                body = json.loads(await request.body())
-            except ValueError:
-                raise _Outer(100, "请求参数错误: the body is not JSON") from None
+                body = safe_json.loads(await request.body())
+            except safe_json.UnsafeJsonError as exc:
+                raise _Outer(100, f"请求参数错误: the body is {exc}") from None
             state.check_params(body)
             charged = state.bill()
             inner = state.handle(path, body)
@@ -477,6 +478,6 @@ def build_vvtool_app(state: VvtoolSandbox) -> Starlette:
 
     routes = [Route(p, token, methods=["POST"]) for p in TOKEN_PATHS]
     routes.append(Route("/tool/erps/{endpoint}", erps, methods=["POST"]))
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, middleware=guarded("vvtool"))
     app.state.vvtool = state
     return app

@@ -53,6 +53,8 @@ from connectors.content import (
     ALICDN_DOMAINS,
     ParseProblem,
     dedupe,
+    parser_failure,
+    price_range_problem,
     validation_problem,
     yuan_to_fen,
 )
@@ -199,12 +201,16 @@ class _ProductParser:
 
     def fen(self, amount: Decimal, field: str) -> int:
         try:
-            return yuan_amount_to_fen(amount)
+            fen = yuan_amount_to_fen(amount)
         except ValueError:
             raise self.problem(
                 field,
                 f"price {amount} is not a yuan amount with at most 2 decimals; correct it on 1688",
             ) from None
+        problem = price_range_problem(fen, platform="1688")
+        if problem:
+            raise self.problem(field, problem)
+        return fen
 
     def tier_price(self, ranges: Sequence[AopPriceRange], field: str) -> int | None:
         """The tier that covers buying one piece, else the lowest tier; None without tiers."""
@@ -417,7 +423,7 @@ def _category(info: AopProductInfo) -> SourceCategory:
     )
 
 
-def parse_product(
+def _parse_product(
     product_info: dict[str, Any],
     *,
     shop_id: str,
@@ -467,3 +473,30 @@ def parse_product(
         )
     except ValidationError as exc:
         raise validation_problem(item_id, exc, whole="productInfo") from None
+
+
+def parse_product(
+    product_info: dict[str, Any],
+    *,
+    shop_id: str,
+    mode: Mode,
+    supplier_name: str | None = None,
+    image_base: str = DEFAULT_IMAGE_BASE,
+) -> Listing:
+    """One 1688 `productInfo` dict as a `Listing` (`_parse_product`); raises `ParseProblem` for any
+    offer it cannot take, also when the parser itself fails."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    try:
+        return _parse_product(
+            product_info,
+            shop_id=shop_id,
+            mode=mode,
+            supplier_name=supplier_name,
+            image_base=image_base,
+        )
+    except ParseProblem:
+        raise
+    except Exception as exc:
+        item_id = product_info.get("productID") if isinstance(product_info, dict) else None
+        raise parser_failure(str(item_id or "?")[:40], exc, platform="1688") from exc

@@ -121,6 +121,10 @@ class Alibaba1688Source:
             image_base=image_base(base_url),
         )
 
+    async def probe(self, client: Alibaba1688Client) -> str:
+        await client.product_ids_page(page=1, page_size=1)
+        return "alibaba.product.list.get answered"
+
 
 def image_base(api_url: str) -> str:
     """Where relative `img/ibank/...` paths live: the CDN in production, else beside the API

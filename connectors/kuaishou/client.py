@@ -9,10 +9,10 @@ to `/` + the method with dots as slashes, and turns anything but `result == 1` i
 - `open.item.new` is never retried. A lost answer must be resolved with
   `find_item_by_rel_item_id`, never by resending.
 
-Every method is POSTed, also the category reads that the docs list as GET. Then the access token
-never sits in a URL, where httpx's request log or a proxy log would keep it. That the gateway
-accepts this is inferred from §5.1 (system params go in the form body of a POST): confirm it with
-the first production call.
+Each method is sent as its documentation says (`methods.METHODS`, docs/kuaishou-methods.md):
+the reads `open.item.get`, `open.item.list.get`, the category reads and `material.detail.get` as GET
+with the system params in the query, the writes as form POSTs, the image upload as multipart. A GET
+carries the access token in its URL, so httpx's request log masks it (`connectors.http`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from connectors import safe_json
 from connectors.http import (
     AsyncClosing,
     Redactor,
@@ -43,6 +44,7 @@ from connectors.kuaishou.errors import (
     KuaishouValidationError,
     error_from_envelope,
 )
+from connectors.kuaishou.methods import spec_for
 from connectors.kuaishou.models import (
     Category,
     CategoryConfig,
@@ -336,7 +338,7 @@ class KuaishouClient(AsyncClosing):
             ) from exc
         raise_for_transport_status(response, error=_http_error_factory(response, method))
         try:
-            body = response.json()
+            body = safe_json.loads(response.content)
         except ValueError:
             if response.is_success:
                 return  # an upload host may answer without a body; verifying confirms it
@@ -453,7 +455,9 @@ class KuaishouClient(AsyncClosing):
         path = "/" + method.replace(".", "/")
         fields = self._system_params(method, param, access_token=await self._current_token())
         try:
-            if image is None:
+            if image is None and spec_for(method).http_method == "GET":
+                response = await self._http.get(path, params=fields)
+            elif image is None:
                 response = await self._http.post(path, data=fields)
             else:
                 response = await self._http.post(path, data=fields, files={"imgBytes": image})
@@ -464,7 +468,7 @@ class KuaishouClient(AsyncClosing):
             ) from exc
         raise_for_transport_status(response, error=_http_error_factory(response, method))
         try:
-            body = response.json()
+            body = safe_json.loads(response.content)
         except ValueError:
             snippet = self._redact(response.text[:200])
             cls = KuaishouServerError if response.is_success else KuaishouError

@@ -272,6 +272,8 @@ class ItemInfo(_Response):
     details: str | None = None
     short_title: str | None = None
     link_url: str | None = None
+    on_offline_status: int | None = None
+    offline_reason: str | None = None
 
     @property
     def kwai_item_id(self) -> int:

@@ -29,6 +29,7 @@ from typing import Any
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
+from connectors import safe_json
 from connectors.http import DEFAULT_TIMEOUT, AsyncClosing, Redactor, call_with_retries
 from connectors.kuaishou.errors import (
     KuaishouOAuthError,
@@ -225,7 +226,7 @@ class KuaishouOAuthClient(AsyncClosing):
                 f"{method}: HTTP {response.status_code}", method=method, retryable=True
             )
         try:
-            body = response.json()
+            body = safe_json.loads(response.content)
         except ValueError:
             raise KuaishouServerError(
                 f"{method}: HTTP {response.status_code} without a JSON body", method=method

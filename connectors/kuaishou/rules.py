@@ -17,12 +17,20 @@ import math
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeGuard
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
 from connectors.kuaishou.models import CategoryConfig, ItemNewParam
 
-__all__ = ["ImageCheck", "Violation", "describe", "violations"]
+__all__ = [
+    "KUAISHOU_IMAGE_DOMAINS",
+    "ImageCheck",
+    "Violation",
+    "describe",
+    "kuaishou_hosted",
+    "violations",
+]
 
 MAX_LONG = 2**63 - 1
 MAIN_IMAGES = (1, 9)  # [C] ≤9
@@ -36,6 +44,27 @@ SELLING_POINT_EXCLUSIVE = (8, 24)  # [C] >8 and <24 characters
 PROMISE_DELIVERY_TIMES = (86_400, 172_800, 259_200)  # seconds; 259200 only in older text
 PRESALE_SECONDS = (3 * 86_400, 15 * 86_400)  # 2025 text: 3–15 days
 MARKET_PRICE_FACTOR = 10
+MAX_URL_CHARS = 2000  # [C] an image URL: len ≤ 2000 (OpenApiAddSkuPropDTO.imageUrl)
+MAX_SKU_NICK_CHARS = 30  # [C] "≤30 characters"
+PAY_WAY_ONLINE = 2  # [C] payWay: only 2 (online payment)
+SERVICE_PROMISES = (
+    "freshRotRefund",
+    "brokenRefund",
+    "allergyRefund",
+    "crabRefund",
+    "weightGuarantee",
+)  # [C] servicePromise: booleans
+KUAISHOU_IMAGE_DOMAINS = (
+    "kwimgs.com",
+    "yximgs.com",
+    "ksimg.com",
+    "kwaixiaodian.com",
+    "kuaishou.com",
+    "gifshow.com",
+    "sandbox-kwaixiaodian.local",
+)
+"""Hosts of the `kwaiImgUrl`s the image upload hands out [I: Kuaishou's CDN domains as seen on
+its pages, and the sandbox's]. `banjia kuaishou validate` checks URLs against them offline."""
 _MAX_LISTED_MISSING = 10
 
 ImageCheck = Callable[[str], bool]
@@ -77,6 +106,7 @@ def violations(
     checks: tuple[Iterable[Violation], ...] = (
         _texts(data),
         _ids(data),
+        _optional_scalars(data),
         _images(data, is_kwai_image),
         _skus(data, is_kwai_image),
         _service_rule(data.get("serviceRule"), category_config),
@@ -166,9 +196,25 @@ def _url_list(
         yield from _image_url(url, f"{field}[{i}]", is_kwai_image)
 
 
+def kuaishou_hosted(url: str) -> bool:
+    """Whether `url` is an https/http URL on one of `KUAISHOU_IMAGE_DOMAINS` (offline check)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    host = (parts.hostname or "").lower()
+    return parts.scheme in ("https", "http") and any(
+        host == domain or host.endswith("." + domain) for domain in KUAISHOU_IMAGE_DOMAINS
+    )
+
+
 def _image_url(url: Any, field: str, is_kwai_image: ImageCheck | None) -> Iterator[Violation]:
     if not isinstance(url, str) or not url:
         yield Violation(field, "must be a non-empty image URL")
+    elif len(url) > MAX_URL_CHARS:
+        yield Violation(
+            field, f"has {len(url)} characters, at most {MAX_URL_CHARS}: upload the image again"
+        )
     elif is_kwai_image is not None and not is_kwai_image(url):
         yield Violation(
             field,
@@ -212,12 +258,26 @@ def _skus(p: Mapping[str, Any], is_kwai_image: ImageCheck | None) -> Iterator[Vi
         elif _is_int(rel):
             seen_rel[rel] = i
         yield from _sku_numbers(sku, path)
+        yield from _sku_nick(sku, path)
         props = yield from _sku_props(sku.get("skuProps"), path, is_kwai_image)
         if props is not None:
             well_formed.append((i, props))
     yield from _market_prices(skus)
     if well_formed and len(well_formed) == len(skus):
         yield from _matrix(well_formed)
+
+
+def _sku_nick(sku: Mapping[str, Any], path: str) -> Iterator[Violation]:
+    nick = sku.get("skuNick")
+    if nick is None:
+        return
+    if not isinstance(nick, str):
+        yield Violation(f"{path}.skuNick", f"must be a string (the SKU code), got {nick!r}"[:200])
+    elif len(nick) > MAX_SKU_NICK_CHARS:
+        yield Violation(
+            f"{path}.skuNick",
+            f"has {len(nick)} characters, at most {MAX_SKU_NICK_CHARS}: shorten the SKU code",
+        )
 
 
 def _sku_numbers(sku: Mapping[str, Any], path: str) -> Iterator[Violation]:
@@ -401,6 +461,7 @@ def _service_rule(rule: Any, config: CategoryConfig | None) -> Iterator[Violatio
             "serviceRule.refundRule",
             f"{refund!r} is not allowed in this category: use one of {allowed}",
         )
+    yield from _service_promise(rule.get("servicePromise"))
     promise = rule.get("promiseDeliveryTime")
     presale = rule.get("deliverGoodsInteralTime")
     if (promise is None) == (presale is None):
@@ -420,6 +481,54 @@ def _service_rule(rule: Any, config: CategoryConfig | None) -> Iterator[Violatio
             "serviceRule.deliverGoodsInteralTime",
             f"must be {PRESALE_SECONDS[0]}–{PRESALE_SECONDS[1]} s (3–15 days), got {presale!r}",
         )
+
+
+def _service_promise(promise: Any) -> Iterator[Violation]:
+    if promise is None:
+        return
+    field = "serviceRule.servicePromise"
+    if not isinstance(promise, Mapping):
+        yield Violation(field, f"must be an object of booleans {{{', '.join(SERVICE_PROMISES)}}}")
+        return
+    for key, value in promise.items():
+        if key not in SERVICE_PROMISES:
+            yield Violation(f"{field}.{key}"[:200], f"unknown: use {', '.join(SERVICE_PROMISES)}")
+        elif not isinstance(value, bool):
+            yield Violation(f"{field}.{key}", "must be true or false")
+
+
+def _optional_scalars(p: Mapping[str, Any]) -> Iterator[Violation]:
+    """Type checks of optional top-level fields: a wrong type there is refused, not ignored."""
+    pay_way = p.get("payWay")
+    if pay_way is not None and (not _is_int(pay_way) or pay_way != PAY_WAY_ONLINE):
+        yield Violation(
+            "payWay",
+            f"must be the integer {PAY_WAY_ONLINE} (online payment), got {pay_way!r}"[:200],
+        )
+    for name in ("categoryName", "itemRemark", "instructions"):
+        value = p.get(name)
+        if value is not None and not isinstance(value, str):
+            yield Violation(name, "must be a string")
+    for name in ("purchaseLimit",):
+        value = p.get(name)
+        if value is not None and not isinstance(value, bool):
+            yield Violation(name, "must be true or false")
+    for name in ("limitCount", "spuId", "sizeChartTemplateId"):
+        value = p.get(name)
+        if value is not None and (not _is_int(value) or not 0 <= value <= MAX_LONG):
+            yield Violation(name, "must be a non-negative integer")
+    for name in ("whiteBaseImageUrl", "transparentImageUrl"):
+        if p.get(name) is not None:
+            yield from _image_url(p[name], name, None)
+    video = p.get("itemVideo")
+    if video is not None:
+        if not isinstance(video, Mapping):
+            yield Violation("itemVideo", "must be an object {videoId, videoType}")
+        else:
+            if not isinstance(video.get("videoId"), str) or not video.get("videoId"):
+                yield Violation("itemVideo.videoId", "required: the video id as a string")
+            if video.get("videoType", 1) not in (1, 2) or isinstance(video.get("videoType"), bool):
+                yield Violation("itemVideo.videoType", "must be 1 (uploaded) or 2 (short video)")
 
 
 _VALUE_FIELDS = (

@@ -34,7 +34,13 @@ from typing import Any, Final, Literal, get_args
 
 from pydantic import ValidationError
 
-from connectors.content import ParseProblem, dedupe, validation_problem
+from connectors.content import (
+    ParseProblem,
+    dedupe,
+    parser_failure,
+    price_range_problem,
+    validation_problem,
+)
 from connectors.pinduoduo.models import PddGoods, PddSku
 from listings import images
 from listings.model import (
@@ -196,6 +202,9 @@ class _GoodsParser:
             )
         if value < 0:
             raise self.problem(f"{field}.{key}", f"SKU {sku.sku_id} has a negative price {value}")
+        problem = price_range_problem(value, platform="Pinduoduo")
+        if problem:
+            raise self.problem(f"{field}.{key}", f"SKU {sku.sku_id}: {problem}")
         return value
 
     # -- the rest ---------------------------------------------------------------------------------
@@ -241,7 +250,7 @@ class _GoodsParser:
         return None
 
 
-def parse_goods(
+def _parse_goods(
     detail_json: dict[str, Any],
     *,
     shop_id: str,
@@ -291,3 +300,26 @@ def parse_goods(
         )
     except ValidationError as exc:
         raise validation_problem(goods_id, exc, whole="goods") from None
+
+
+def parse_goods(
+    detail_json: dict[str, Any],
+    *,
+    shop_id: str,
+    price: PriceKind = "single",
+    property_names: Mapping[int, str] | None = None,
+) -> Listing:
+    """One pdd.goods.detail.get answer as a `Listing` (`_parse_goods`); raises `ParseProblem` for
+    any goods it cannot take, also when the parser itself fails."""
+    if price not in PRICE_KINDS:
+        raise ValueError(f"price must be one of {PRICE_KINDS}, not {price!r}")
+    try:
+        return _parse_goods(
+            detail_json, shop_id=shop_id, price=price, property_names=property_names
+        )
+    except ParseProblem:
+        raise
+    except Exception as exc:
+        goods = detail_json.get(_DETAIL_KEY, detail_json) if isinstance(detail_json, dict) else {}
+        goods_id = goods.get("goods_id") if isinstance(goods, dict) else None
+        raise parser_failure(str(goods_id or "?")[:40], exc, platform="Pinduoduo") from exc

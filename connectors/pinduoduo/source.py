@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from connectors.pinduoduo.client import PinduoduoClient
 from connectors.pinduoduo.parse import parse_goods
 from connectors.source import ListedItem, SourceReader, list_row_fingerprint, source_credentials
+from listings.china_time import CHINA_TZ
 from listings.cursor import ExtractCursor
 from listings.migrations import Migration
 from listings.model import Listing
@@ -92,6 +93,13 @@ class PinduoduoSource:
         return parse_goods(
             payload, shop_id=migration.source.shop_id, price=migration.pricing.pdd_price
         )
+
+    async def probe(self, client: PinduoduoClient) -> str:
+        now = datetime.now(CHINA_TZ)
+        await client.goods_page(
+            page=1, page_size=1, created_at_from=now - timedelta(days=1), created_at_end=now
+        )
+        return "pdd.goods.list.get answered"
 
 
 PINDUODUO_SOURCE = PinduoduoSource()

@@ -22,7 +22,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from connectors import content
-from connectors.content import ParseProblem, dedupe, validation_problem, yuan_to_fen
+from connectors.content import (
+    ParseProblem,
+    dedupe,
+    parser_failure,
+    price_range_problem,
+    validation_problem,
+    yuan_to_fen,
+)
 from connectors.taobao.models import TopItem, TopSku
 from listings import description, images
 from listings.china_time import CHINA_TZ
@@ -203,11 +210,15 @@ class _ItemParser:
 
     def price_fen(self, text: str | None, field: str) -> int:
         try:
-            return yuan_to_fen(text)
+            fen = yuan_to_fen(text)
         except ValueError:
             raise self.problem(
                 field, f"price {text!r} is not a yuan amount like 39.00; correct it on Taobao"
             ) from None
+        problem = price_range_problem(fen, platform="Taobao")
+        if problem:
+            raise self.problem(field, problem)
+        return fen
 
     def value_name(self, key: PidVid, named: Mapping[PidVid, PropEntry]) -> tuple[str, str] | None:
         entry = named.get(key) or self.names.get(key)
@@ -318,7 +329,7 @@ class _ItemParser:
         return _STATUS[text]
 
 
-def parse_item(item_json: dict[str, Any], *, shop_id: str, tmall: bool = False) -> Listing:
+def _parse_item(item_json: dict[str, Any], *, shop_id: str, tmall: bool = False) -> Listing:
     """One TOP `Item` dict (taobao.item.seller.get's "item") as a canonical `Listing`.
 
     `tmall` picks the Tmall origin URL and platform: a TOP id does not say which marketplace it is
@@ -359,3 +370,18 @@ def parse_item(item_json: dict[str, Any], *, shop_id: str, tmall: bool = False) 
         )
     except ValidationError as exc:
         raise validation_problem(item_id, exc, whole="item") from None
+
+
+def parse_item(item_json: dict[str, Any], *, shop_id: str, tmall: bool = False) -> Listing:
+    """One TOP `Item` dict (taobao.item.seller.get's "item") as a canonical `Listing`.
+
+    `tmall` picks the Tmall origin URL and platform: a TOP id does not say which marketplace it is
+    on. Raises `ParseProblem` for any item it cannot take, also when the parser itself fails.
+    """
+    try:
+        return _parse_item(item_json, shop_id=shop_id, tmall=tmall)
+    except ParseProblem:
+        raise
+    except Exception as exc:
+        item_id = item_json.get("num_iid") if isinstance(item_json, dict) else None
+        raise parser_failure(str(item_id or "?")[:40], exc, platform="Taobao") from exc

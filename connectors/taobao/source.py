@@ -105,6 +105,10 @@ class TaobaoSource:
     def parse(self, payload: dict[str, Any], *, migration: Migration, base_url: str) -> Listing:
         return parse_item(payload, shop_id=migration.source.shop_id, tmall=self._tmall)
 
+    async def probe(self, client: TaobaoClient) -> str:
+        await client.onsale_page(page_no=1, page_size=1)
+        return "taobao.items.onsale.get answered"
+
 
 TAOBAO_SOURCE = TaobaoSource(tmall=False)
 TMALL_SOURCE = TaobaoSource(tmall=True)

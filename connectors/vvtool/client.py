@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from connectors import safe_json
 from connectors.http import AsyncClosing, Redactor, build_async_client, call_with_retries
 from connectors.kuaishou.models import CategoryConfig
 from connectors.vvtool.errors import (
@@ -191,6 +192,14 @@ class VvtoolClient(AsyncClosing):
         item = self._parse(VvtoolItem, data, path=OPEN_ITEM_PATH)
         return item if item.rel_item_id in (None, rel_item_id) else None
 
+    async def check_credentials(self) -> None:
+        """Ask for an access token, which proves client id and secret without a billed call.
+
+        Raises the client's error for refused credentials (`banjia migrations check --online`).
+        """
+        self._forget_token()
+        await self._token()
+
     # --- the token -------------------------------------------------------------------------------
 
     async def _token(self) -> str:
@@ -347,7 +356,7 @@ class VvtoolClient(AsyncClosing):
 
 def _json_object(response: httpx.Response) -> Mapping[str, Any] | None:
     try:
-        body = response.json()
+        body = safe_json.loads(response.content)
     except ValueError:
         return None
     return body if isinstance(body, Mapping) else None

@@ -182,6 +182,10 @@ class XhsSource:
             origin_url=f"https://www.xhs.example/goods/{payload['note_id']}",
         )
 
+    async def probe(self, client: XhsClient) -> str:
+        await client.get("/notes")
+        return "the note list answered"
+
 
 # --- the migration, and a run of every asset ---------------------------------------------------
 

@@ -487,7 +487,9 @@ async def test_no_response_becomes_a_retryable_transport_error(client_for: MakeC
 
 
 @anyio
-async def test_a_call_is_a_signed_form_post_to_the_method_path(client_for: MakeClient) -> None:
+async def test_a_documented_get_is_signed_with_its_params_in_the_query(
+    client_for: MakeClient,
+) -> None:
     seen: list[httpx.Request] = []
 
     def capture(request: httpx.Request) -> httpx.Response:
@@ -499,9 +501,9 @@ async def test_a_call_is_a_signed_form_post_to_the_method_path(client_for: MakeC
     ) as kuaishou:
         await kuaishou.category_config(LEAF)
     (request,) = seen
-    form = dict(parse_qsl(request.content.decode()))
-    assert (request.method, request.url.path) == ("POST", "/open/item/category/config")
-    assert request.headers["content-type"] == "application/x-www-form-urlencoded"
+    form = dict(parse_qsl(request.url.query.decode()))
+    assert (request.method, request.url.path) == ("GET", "/open/item/category/config")
+    assert request.content == b""
     assert form["param"] == '{"categoryId":90011}'
     assert form["sign"] == sign(form, sign_secret=KUAISHOU_SIGN_SECRET, sign_method="HMAC_SHA256")
     assert form["timestamp"] == "1700000000000"
@@ -562,7 +564,7 @@ async def test_secrets_are_absent_from_error_messages(
 @anyio
 async def test_a_token_echoed_by_the_platform_is_masked(client_for: MakeClient) -> None:
     def echo(request: httpx.Request) -> httpx.Response:
-        form = dict(parse_qsl(request.content.decode()))
+        form = dict(parse_qsl(request.url.query.decode()))  # a documented GET
         message = f"鉴权失败/TOKEN过期 access_token={form['access_token']}"
         return httpx.Response(200, json={"result": 24, "error_msg": message})
 

@@ -615,4 +615,5 @@ async def test_image_urls_follow_the_base_url_the_request_came_in_on(
 
 async def test_the_router_answers_post_only(transport: httpx.ASGITransport) -> None:
     async with httpx.AsyncClient(transport=transport) as http:
-        assert (await http.get(ROUTER_URL)).status_code == 405
+        response = await http.get(ROUTER_URL)
+    assert response.json()["error_response"]["error_msg"] == "请求方法不支持"
