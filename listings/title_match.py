@@ -1,0 +1,267 @@
+"""The product type and audience of a Chinese title, checked against a leaf: the text layer's gates.
+
+Why not cosine alone: on real seller titles a character-n-gram cosine lets incidental words win
+(an age range "1-2-3-6岁" against a leaf "(0-16岁)", 套装 in a cookware set, a product code) and
+is blind to who a product is for. Here a leaf is trusted only when:
+
+1. the title names the leaf's product type: a term of the leaf's own name ("仿真花/假花" → 仿真花,
+   假花), or the head noun of a longer term ("鞋子收纳架" → 收纳架, at lower strength);
+2. no other product type in the title disagrees with the leaf (a 衣柜 title must not land on a
+   收纳架 leaf just because it says 收纳架): every product noun the title names is named by the
+   leaf's path, or is a usage word (摆件, 礼物, 道具) while a real type noun agrees;
+3. the audience agrees: a leaf under 女装/童装/宠物 needs the title to say so, and a title that says
+   男士 never lands on a women's leaf;
+4. the leaf is specific (not 其它/其他).
+
+Digits, sizes and product codes are removed before matching. Nothing here knows one tree: terms
+come from the leaf names given, the lexicons (listings/title_lexicon.py) are generic.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from listings.title_lexicon import (
+    AUDIENCE_WORDS,
+    MODIFIER_WORDS,
+    PLACE_NOUNS,
+    PRODUCT_NOUNS,
+    SYNONYMS,
+    USAGE_WORDS,
+)
+
+__all__ = [
+    "LeafTerms",
+    "TitleFacts",
+    "Verdict",
+    "clean_title",
+    "judge",
+    "leaf_audience",
+    "leaf_terms",
+    "title_facts",
+    "variants",
+]
+
+_CODES = re.compile(r"[a-z]*\d[\w.#*/×x-]*|#\S+", re.IGNORECASE)
+_SPLIT = re.compile(r"[/、,，()（）\[\]【】\s&+]+")
+_GENERIC = ("其它", "其他", "其余")
+_UNISEX = ("男女", "女男", "情侣", "通用")
+HEAD_STRENGTH = 0.7
+"""A head-noun hit (收纳架 of 鞋子收纳架) counts less than the leaf's whole term."""
+
+
+def clean_title(text: str) -> str:
+    """NFKC, lower case, sizes/codes/digits removed: what product words remain."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return _CODES.sub(" ", text)
+
+
+@dataclass(frozen=True)
+class LeafTerms:
+    """What names a leaf's product type: whole terms, head nouns, the path text and audience."""
+
+    terms: tuple[str, ...]
+    heads: tuple[str, ...]
+    own: str
+    groups: tuple[tuple[str, ...], ...]
+    audience: frozenset[str]
+    generic: bool
+
+
+def _heads(term: str) -> list[str]:
+    """Lexicon nouns that end a longer term (鞋子收纳架 → 收纳架): its head noun."""
+    return [n for n in PRODUCT_NOUNS if len(n) >= 2 and len(n) < len(term) and term.endswith(n)]
+
+
+def leaf_audience(path: Sequence[str]) -> frozenset[str]:
+    """Who a leaf is for, from its path. A root counts only when its first name is an audience
+    word (童装/…, 女装, 宠物/…); deeper levels count wherever they name one (儿童配饰, 猫/狗玩具)."""
+    found: set[str] = set()
+    for depth, level in enumerate(path):
+        text = unicodedata.normalize("NFKC", level).lower()
+        if depth == 0:
+            text = _SPLIT.split(text)[0]
+        for audience, words in AUDIENCE_WORDS.items():
+            if any(w in text for w in words if len(w) > 1 or depth > 0 or text == w):
+                found.add(audience)
+    if "child" in found:
+        found -= {"male", "female"}
+    return frozenset(found)
+
+
+def leaf_terms(path: Sequence[str]) -> LeafTerms:
+    """The terms of a leaf: its own name split at `/` and similar separators; heads of long ones."""
+    name = unicodedata.normalize("NFKC", path[-1]).lower()
+    terms = [
+        t
+        for t in _SPLIT.split(name)
+        if len(t) >= 2 and t not in _GENERIC and t not in MODIFIER_WORDS and t not in USAGE_WORDS
+    ]
+    generic = not terms or any(name.startswith(g) for g in _GENERIC)
+    heads = sorted({h for t in terms if len(t) >= 4 for h in _heads(t)} - set(terms))
+    groups = tuple(
+        tuple(t for t in _SPLIT.split(unicodedata.normalize("NFKC", level).lower()) if t)
+        for level in path[:-1]
+    )
+    return LeafTerms(
+        terms=tuple(terms),
+        heads=tuple(heads),
+        own=name,
+        groups=groups,
+        audience=leaf_audience(path),
+        generic=generic,
+    )
+
+
+@dataclass(frozen=True)
+class TitleFacts:
+    """What a cleaned title says: its product nouns (longest, not nested) and its audiences."""
+
+    text: str
+    nouns: frozenset[str]
+    audience: frozenset[str]
+
+
+def _outermost(found: Iterable[str]) -> set[str]:
+    found = set(found)
+    return {n for n in found if not any(n != m and n in m for m in found)}
+
+
+def title_facts(title: str) -> TitleFacts:
+    text = clean_title(title)
+    nouns = _outermost(n for n in PRODUCT_NOUNS if n in text)
+    plain = text
+    for word in _UNISEX:
+        plain = plain.replace(word, " ")
+    audience = {a for a, words in AUDIENCE_WORDS.items() if any(w in plain for w in words)}
+    if any(w in text for w in _UNISEX):
+        audience -= {"male", "female"}
+    return TitleFacts(text=text, nouns=frozenset(nouns), audience=frozenset(audience))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How well a title names a leaf: `strength` 0..1 of the best term hit, and the first gate
+    that failed (empty when all pass)."""
+
+    strength: float
+    matched: str
+    problem: str
+
+
+def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str]:
+    best, matched = 0.0, ""
+    for term in leaf.terms:
+        for word in variants(term):
+            if word in facts.text:
+                value = min(1.0, len(term) / 4)
+                if value > best:
+                    best, matched = value, word
+    for head in leaf.heads:
+        for word in variants(head):
+            if word in facts.text:
+                value = HEAD_STRENGTH * min(1.0, len(head) / 4)
+                if value > best:
+                    best, matched = value, word
+    if leaf.generic:
+        best *= 0.5
+    return best, matched
+
+
+def variants(word: str) -> frozenset[str]:
+    """The word and its synonyms (listings/title_lexicon.py SYNONYMS)."""
+    found = {word}
+    for group in SYNONYMS:
+        if word in group:
+            found |= group
+    return frozenset(found)
+
+
+_PLACE = ("面", "头", "上", "边", "前", "下", "旁", "用")
+
+
+def _modifies(text: str, noun: str, heads: Iterable[str]) -> bool:
+    """Chinese compounds are head-final: a noun right before another product or usage noun
+    (干花 in 干花花瓶, 餐桌 in 餐桌摆件) or before a place suffix (床头, 桌面) describes where or
+    what for, rather than naming another product. True when *every* occurrence is such."""
+    heads = tuple(heads)
+    start = text.find(noun)
+    seen = False
+    while start >= 0:
+        seen = True
+        rest = text[start + len(noun) :]
+        if not (rest.startswith(_PLACE) or any(rest.startswith(h) for h in heads if h)):
+            return False
+        start = text.find(noun, start + 1)
+    return seen
+
+
+def _named_by(leaf: LeafTerms, noun: str) -> bool:
+    """The leaf names `noun`: in its own name, or in an ancestor that is one group word
+    (收纳架 > 鞋子收纳架), or inside a broader ancestor term (绿植 in 绿植园艺). A noun that *is* one
+    of several names of an ancestor (花瓶 in "花瓶/花器/仿真花/仿真饰品") is a sibling of the leaf,
+    not the leaf."""
+    if noun in leaf.own:
+        return True
+    for group in leaf.groups:
+        if len(group) == 1 and noun in group[0]:
+            return True
+        if any(noun in term and noun != term for term in group):
+            return True
+    return False
+
+
+def _disagreeing(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str]:
+    """Product nouns of the title the leaf does not name (usage words excused when a type agrees)."""
+    out = []
+    heads = [n for n in facts.nouns if n not in USAGE_WORDS] + [matched]
+    for noun in facts.nouns:
+        names = variants(noun)
+        if any(_named_by(leaf, v) or v in matched for v in names):
+            continue
+        if noun in USAGE_WORDS or noun in PLACE_NOUNS:
+            continue
+        if _modifies(facts.text, noun, (h for h in heads if h != noun)):
+            continue
+        out.append(noun)
+    return sorted(out)
+
+
+def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
+    """Term strength and the first failed gate (`""` when the leaf may be trusted)."""
+    strength, matched = _term_hit(facts, leaf)
+    if strength == 0.0:
+        return Verdict(0.0, "", "the title names no product type of this leaf")
+    if leaf.generic:
+        return Verdict(strength, matched, "the leaf is a catch-all (其它/其他)")
+    others = _disagreeing(facts, leaf, matched)
+    if others:
+        return Verdict(
+            strength, matched, f"the title also names {'、'.join(others)}, which this leaf does not"
+        )
+    clash = _audience_clash(facts.audience, leaf.audience)
+    if clash:
+        return Verdict(strength, matched, clash)
+    return Verdict(strength, matched, "")
+
+
+def _audience_clash(title: frozenset[str], leaf: frozenset[str]) -> str:
+    if not leaf:
+        return ""
+    for audience in leaf:
+        if audience not in title:
+            return f"the leaf is for {audience}; the title does not say so"
+    other = title - leaf - ({"female", "male"} if "child" in leaf else set())
+    if other:
+        return (
+            f"the title is for {'/'.join(sorted(other))}; the leaf is for {'/'.join(sorted(leaf))}"
+        )
+    return ""
+
+
+def index_leaves(paths: Mapping[int, Sequence[str]]) -> dict[int, LeafTerms]:
+    """`leaf_terms` for every leaf, built once per tree."""
+    return {leaf: leaf_terms(path) for leaf, path in paths.items()}
