@@ -35,6 +35,7 @@ from listings.draft import KuaishouDraft
 from listings.drafting import build_draft
 from listings.migrations import Migration, PublishBackend
 from listings.model import Listing, ListingStatus, SourcePlatform
+from listings.non_product import not_a_product_problem
 from listings.quarantine import Problem, Stage
 from listings.titles import parse_word_list
 
@@ -353,6 +354,12 @@ def kuaishou_drafts(
             decision = decisions.get(listing.source_item_id) or CategoryDecision(
                 category_id=None, path=None, confidence=0.0, layer="none"
             )
+            # issue 14: a link that sells nothing (补差价, 邮费, 入会专拍) is quarantined as such.
+            if decision.layer == "not_a_product":
+                junk = not_a_product_problem(listing.title)
+                if junk is not None:
+                    problems.append(_quarantine_row(listing.source_item_id, junk))
+                    continue
             draft = build_draft(
                 listing,
                 decision=decision,

@@ -56,6 +56,7 @@ __all__ = [
     "CategoryMatcher",
     "CategoryNode",
     "CategoryTree",
+    "DecisionRequest",
     "OverridesFileError",
     "decision_kind",
     "needs_review",
@@ -93,6 +94,19 @@ class Candidate(BaseModel):
     category_id: int
     path: str
     score: float
+
+
+class DecisionRequest(BaseModel):
+    """One listing to decide: what `CategoryMatcher.decide` takes, for a batch."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title: str
+    platform: str = ""
+    source_item_id: str = ""
+    source_category_ids: tuple[str, ...] = ()
+    source_category_path: tuple[str, ...] = ()
+    suggestions: tuple[int, ...] | None = None
 
 
 class CategoryDecision(BaseModel):
@@ -497,7 +511,43 @@ class CategoryMatcher:
         `suggestions` are Kuaishou's suggested leaf ids for this listing's source category, in the
         platform's order, when the caller asked for them.
         """
-        non_product = detect_non_product(title)
+        request = DecisionRequest(
+            title=title,
+            platform=platform,
+            source_item_id=source_item_id,
+            source_category_ids=tuple(source_category_ids),
+            source_category_path=tuple(source_category_path),
+            suggestions=None if suggestions is None else tuple(suggestions),
+        )
+        return self.decide_many([request], overrides=overrides)[0]
+
+    def decide_many(
+        self, requests: Sequence[DecisionRequest], *, overrides: Mapping[str, int] | None = None
+    ) -> list[CategoryDecision]:
+        """`decide` for a batch: the tables first, then the text layer for the rest of the batch
+        in one sparse matrix product (what a run or `banjia categories match` should call)."""
+        overrides = overrides or {}
+        decided: list[CategoryDecision | None] = []
+        notes: list[str] = []
+        for request in requests:
+            early, note = self._before_text(request, overrides)
+            decided.append(early)
+            notes.append(note)
+        pending = [i for i, d in enumerate(decided) if d is None]
+        texts = self.text_decisions(
+            [requests[i].title for i in pending],
+            [" ".join(requests[i].source_category_path) for i in pending],
+        )
+        for i, text in zip(pending, texts, strict=True):
+            decided[i] = self._after_text(text, requests[i].suggestions, notes[i])
+        return [d for d in decided if d is not None]
+
+    def _before_text(
+        self, request: DecisionRequest, overrides: Mapping[str, int]
+    ) -> tuple[CategoryDecision | None, str]:
+        """Layers before the text layer: not-a-product, overrides, the mapping table; or None and
+        the notes on skipped rows."""
+        non_product = detect_non_product(request.title)
         if non_product is not None:
             return CategoryDecision(
                 category_id=None,
@@ -505,23 +555,22 @@ class CategoryMatcher:
                 confidence=0.0,
                 layer="not_a_product",
                 reason=non_product.reason,
-            )
-        path_text = ">".join(source_category_path)
+            ), ""
+        path_text = ">".join(request.source_category_path)
         skipped: list[str] = []
-        overrides = overrides or {}
-        item_key = f"item:{source_item_id}" if source_item_id else ""
+        item_key = f"item:{request.source_item_id}" if request.source_item_id else ""
         path_key = override_key(path_text) if path_text else ""
-        for key in (item_key, *reversed(source_category_ids), path_text, path_key):
+        for key in (item_key, *reversed(request.source_category_ids), path_text, path_key):
             if key and key in overrides:
                 leaf = overrides[key]
                 if self.is_open(leaf):
                     return self._leaf(
                         leaf, confidence=1.0, layer="override", reason=f"override for {key!r}"
-                    )
+                    ), ""
                 skipped.append(f"override {key!r} → {leaf} is not an open leaf")
         found = self._mapping.lookup(
-            platform=platform,
-            source_category_ids=source_category_ids,
+            platform=request.platform,
+            source_category_ids=request.source_category_ids,
             source_category_path=path_text,
         )
         if found is not None:
@@ -530,11 +579,15 @@ class CategoryMatcher:
             if mapped is not None and self.is_open(mapped):
                 return self._leaf(
                     mapped, confidence=1.0, layer="mapping", reason=f"mapping table: {key!r}"
-                )
+                ), ""
             skipped.append(f"mapping {key!r} → {target!r} is not an open leaf of this tree")
-        text = self.text_decisions([title], [" ".join(source_category_path)])[0]
+        return None, "; ".join(skipped)
+
+    def _after_text(
+        self, text: CategoryDecision, suggestions: Sequence[int] | None, note: str
+    ) -> CategoryDecision:
+        """The text decision, or Kuaishou's suggestion when the caller has one (layer 4)."""
         candidates = text.candidates
-        note = "; ".join(skipped)
         open_suggestions = [s for s in suggestions or () if self.is_open(s)]
         if open_suggestions:
             best = open_suggestions[0]

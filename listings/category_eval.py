@@ -196,5 +196,5 @@ def evaluate(
             )
             for i in wrong
         ),
-        curve=curve(rows, decisions, thresholds),
+        curve=curve(rows, decisions, sorted({*thresholds, threshold})),
     )

@@ -17,7 +17,12 @@ import unicodedata
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["NonProduct", "detect_non_product"]
+from listings.quarantine import Problem, Stage
+
+__all__ = ["NOT_A_PRODUCT", "NonProduct", "detect_non_product", "not_a_product_problem"]
+
+NOT_A_PRODUCT = "not_a_product"
+"""The quarantine reason code (and category decision layer) of an item that sells nothing."""
 
 
 class NonProduct(BaseModel):
@@ -97,3 +102,14 @@ def _strip(text: str, words: tuple[str, ...]) -> str:
     for marker in _LINK_MARKERS:
         text = text.replace(marker, "")
     return text
+
+
+def not_a_product_problem(title: str) -> Problem | None:
+    """The quarantine entry for a title that sells nothing (stage `category`, reason
+    `not_a_product`, the merchant's sentence as detail), or None for a product."""
+    found = detect_non_product(title)
+    if found is None:
+        return None
+    return Problem(
+        stage=Stage.CATEGORY, reason_code=NOT_A_PRODUCT, detail=f"category: {found.reason}"
+    )
