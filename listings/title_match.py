@@ -45,7 +45,7 @@ __all__ = [
     "variants",
 ]
 
-_CODES = re.compile(r"[a-z]*\d[\w.#*/×x-]*|#\S+", re.IGNORECASE)
+_CODES = re.compile(r"[a-z]*\d[a-z0-9.#*/×-]*|#[a-z0-9]+", re.IGNORECASE)
 _SPLIT = re.compile(r"[/、,，()（）\[\]【】\s&+]+")
 _GENERIC = ("其它", "其他", "其余")
 _UNISEX = ("男女", "女男", "情侣", "通用")
