@@ -696,3 +696,21 @@ PLACE_NOUNS: frozenset[str] = frozenset(
 )
 """Where a product goes (餐桌摆件, 电视柜装饰, 玄关鞋柜托盘): furniture and rooms named as a place
 do not name a second product type."""
+
+CONTEXT_WORDS: dict[str, tuple[str, ...]] = {
+    "car": ("汽车", "车载", "车用", "车内", "洗车", "擦车", "车饰"),
+    "motorcycle": ("摩托",),
+    "ebike": ("电动车", "电瓶车"),
+    "outdoor": ("户外", "露营", "野营", "登山", "徒步", "骑行", "钓鱼", "防水"),
+    "sport": ("运动", "健身", "瑜伽", "跑步", "球迷"),
+    "swim": ("游泳", "泳"),
+    "military": ("军迷", "战术"),
+    "party": ("cos", "派对", "舞会", "聚会", "演出", "魔术"),
+}
+"""Where or in what activity a product is used. A leaf whose path names a context (汽车用品,
+运动包/户外包, 聚会/魔术/演出用品) is published only for a title that names it too: a women's
+单肩包 is not an outdoor 防水箱包>单肩包."""
+
+STRONG_CONTEXTS: frozenset[str] = frozenset({"car", "motorcycle", "ebike"})
+"""Contexts that make a different product of the same name (洗车毛巾 is not a bath towel, an
+汽车摆件 is not a desk ornament): a title naming one never lands on a leaf outside it."""

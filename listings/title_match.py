@@ -26,9 +26,11 @@ from dataclasses import dataclass
 
 from listings.title_lexicon import (
     AUDIENCE_WORDS,
+    CONTEXT_WORDS,
     MODIFIER_WORDS,
     PLACE_NOUNS,
     PRODUCT_NOUNS,
+    STRONG_CONTEXTS,
     SYNONYMS,
     USAGE_WORDS,
 )
@@ -69,6 +71,7 @@ class LeafTerms:
     groups: tuple[tuple[str, ...], ...]
     audience: frozenset[str]
     generic: bool
+    contexts: frozenset[str] = frozenset()
 
 
 def _heads(term: str) -> list[str]:
@@ -113,7 +116,14 @@ def leaf_terms(path: Sequence[str]) -> LeafTerms:
         groups=groups,
         audience=leaf_audience(path),
         generic=generic,
+        contexts=contexts_of(">".join(path)),
     )
+
+
+def contexts_of(text: str) -> frozenset[str]:
+    """The use contexts (listings/title_lexicon.py CONTEXT_WORDS) a text names."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return frozenset(c for c, words in CONTEXT_WORDS.items() if any(w in text for w in words))
 
 
 @dataclass(frozen=True)
@@ -123,6 +133,7 @@ class TitleFacts:
     text: str
     nouns: frozenset[str]
     audience: frozenset[str]
+    contexts: frozenset[str] = frozenset()
 
 
 def _outermost(found: Iterable[str]) -> set[str]:
@@ -139,7 +150,9 @@ def title_facts(title: str) -> TitleFacts:
     audience = {a for a, words in AUDIENCE_WORDS.items() if any(w in plain for w in words)}
     if any(w in text for w in _UNISEX):
         audience -= {"male", "female"}
-    return TitleFacts(text=text, nouns=frozenset(nouns), audience=frozenset(audience))
+    return TitleFacts(
+        text=text, nouns=frozenset(nouns), audience=frozenset(audience), contexts=contexts_of(text)
+    )
 
 
 @dataclass(frozen=True)
@@ -242,10 +255,19 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
         return Verdict(
             strength, matched, f"the title also names {'、'.join(others)}, which this leaf does not"
         )
-    clash = _audience_clash(facts.audience, leaf.audience)
+    clash = _audience_clash(facts.audience, leaf.audience) or _context_clash(facts, leaf)
     if clash:
         return Verdict(strength, matched, clash)
     return Verdict(strength, matched, "")
+
+
+def _context_clash(facts: TitleFacts, leaf: LeafTerms) -> str:
+    if leaf.contexts and not leaf.contexts & facts.contexts:
+        return f"the leaf is for {'/'.join(sorted(leaf.contexts))} use; the title does not say so"
+    strong = (facts.contexts & STRONG_CONTEXTS) - leaf.contexts
+    if strong:
+        return f"the title is for {'/'.join(sorted(strong))} use; the leaf is not"
+    return ""
 
 
 def _audience_clash(title: frozenset[str], leaf: frozenset[str]) -> str:
