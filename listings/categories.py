@@ -74,6 +74,8 @@ SUGGESTION_ALONE = 0.6  # a suggestion the text matcher did not see
 UNTRUSTED_CAP = 0.45
 """The highest confidence of a text decision that failed a gate of listings/title_match.py: below
 the default threshold, so it is reviewed (docs: tests/fixtures/category_dev_real.md)."""
+PASSING_BONUS = 0.5
+"""Ranking: a leaf that passes every gate of listings/title_match.py ranks above one that fails."""
 COSINE_WEIGHT = 0.5
 """How much the n-gram cosine adds to the term strength when ranking leaves (term hits dominate)."""
 
@@ -426,7 +428,7 @@ class CategoryMatcher:
         }
         score = COSINE_WEIGHT * cosine
         for column, verdict in judged.items():
-            score[column] += verdict.strength
+            score[column] += verdict.strength + (PASSING_BONUS if not verdict.problem else 0.0)
         order = [int(i) for i in np.lexsort((np.array(self._ids), -score))[: max(limit, 3)]]
         order = [i for i in order if score[i] > 0][:limit]
         if not order:

@@ -222,7 +222,7 @@ class CategoryRules(_Strict):
     """
 
     min_confidence: float = Field(
-        default=0.78,
+        default=0.75,
         ge=0,
         le=1,
         description="Auto-publish at or above this confidence; calibrated on real seller titles "

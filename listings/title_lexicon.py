@@ -655,7 +655,7 @@ leaf term that is one of these names no product type, so a title is not matched 
 SYNONYMS: tuple[frozenset[str], ...] = tuple(
     frozenset(group.split())
     for group in (
-        "墙纸 壁纸",
+        "墙纸 壁纸 墙贴",
         "花洒 淋浴 喷头 莲蓬头 淋浴器",
         "马桶 坐便器 座便器",
         "水槽 洗菜盆",
@@ -667,6 +667,8 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "毛巾架 浴巾架 毛巾挂",
         "置物架 收纳架 整理架",
         "衬衫 衬衣",
+        "抱枕 靠枕 靠垫",
+        "眼镜 太阳镜 墨镜 太阳眼镜",
         "t恤 体恤 短袖",
     )
 )
@@ -706,6 +708,7 @@ CONTEXT_WORDS: dict[str, tuple[str, ...]] = {
     "swim": ("游泳", "泳"),
     "military": ("军迷", "战术"),
     "party": ("cos", "派对", "舞会", "聚会", "演出", "魔术"),
+    "anime": ("动漫", "二次元"),
 }
 """Where or in what activity a product is used. A leaf whose path names a context (汽车用品,
 运动包/户外包, 聚会/魔术/演出用品) is published only for a title that names it too: a women's

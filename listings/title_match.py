@@ -116,8 +116,21 @@ def leaf_terms(path: Sequence[str]) -> LeafTerms:
         groups=groups,
         audience=leaf_audience(path),
         generic=generic,
-        contexts=contexts_of(">".join(path)),
+        contexts=_path_contexts(path),
     )
+
+
+def _path_contexts(path: Sequence[str]) -> frozenset[str]:
+    """The use contexts a leaf's path names. A level that lists several names counts only when
+    most of them name a context (运动包/户外包/配件, 聚会/魔术/演出用品): a context that is one
+    name among many (cos in 模玩/动漫/周边/cos/桌游) belongs to a sibling, not to the leaf."""
+    found: set[str] = set()
+    for level in path:
+        names = [n for n in _SPLIT.split(unicodedata.normalize("NFKC", level).lower()) if n]
+        named = [contexts_of(n) for n in names]
+        if sum(bool(c) for c in named) * 2 >= len(names):
+            found.update(*named)
+    return frozenset(found)
 
 
 def contexts_of(text: str) -> frozenset[str]:
@@ -193,7 +206,7 @@ def variants(word: str) -> frozenset[str]:
     return frozenset(found)
 
 
-_PLACE = ("面", "头", "上", "边", "前", "下", "旁", "用")
+_PLACE = ("面", "上", "边", "前", "下", "旁", "用")
 
 
 def _modifies(text: str, noun: str, heads: Iterable[str]) -> bool:
