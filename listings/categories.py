@@ -471,12 +471,14 @@ class CategoryMatcher:
             )
         if verdict.problem:
             return round(min(UNTRUSTED_CAP, 0.3 + 0.15 * cosine), 4), verdict.problem
+        mine = self._terms[top].audience
         rivals = [
             column
             for column, other in judged.items()
             if column != top
             and (not other.problem or other.problem.startswith("the leaf is a catch-all"))
             and (other.strength >= verdict.strength or other.matched in variants(verdict.matched))
+            and not (mine and not self._terms[column].audience)
         ]
         if rivals:
             names = "、".join(self._tree.leaves[self._ids[c]][-1] for c in rivals[:2])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 __all__ = [
     "AUDIENCE_WORDS",
+    "HEAD_CHARS",
     "MODIFIER_WORDS",
     "PLACE_NOUNS",
     "PRODUCT_NOUNS",
@@ -115,8 +116,6 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "斗篷",
         "围兜",
         "帽子",
-        "棒球帽",
-        "渔夫帽",
         "遮阳帽",
         "围巾",
         "丝巾",
@@ -330,6 +329,9 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "皂盒",
         "墙纸",
         "壁纸",
+        "贴膜",
+        "玻璃贴",
+        "窗贴",
         "墙布",
         "墙贴",
         "壁画",
@@ -394,6 +396,33 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "垃圾袋",
         "抹布",
         "刷子",
+        "化妆刷",
+        "挡风被",
+        "文件夹",
+        "文件袋",
+        "长尾夹",
+        "票夹",
+        "档案袋",
+        "字帖",
+        "练字帖",
+        "绘本",
+        "书籍",
+        "花茶",
+        "茶包",
+        "洗脸巾",
+        "洁面巾",
+        "卸妆棉",
+        "化妆棉",
+        "面巾纸",
+        "抽纸",
+        "卫生纸",
+        "电水壶",
+        "电热水壶",
+        "电壶",
+        "取暖器",
+        "暖风机",
+        "电暖器",
+        "电暖气",
         "马桶刷",
         "水桶",
         "脸盆",
@@ -583,6 +612,7 @@ AUDIENCE_WORDS: dict[str, tuple[str, ...]] = {
         "女孩",
         "小学生",
         "亲子",
+        "童车",
         "童",
         "婴",
     ),
@@ -658,6 +688,8 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "墙纸 壁纸 墙贴",
         "花洒 淋浴 喷头 莲蓬头 淋浴器",
         "马桶 坐便器 座便器",
+        "马桶圈 马桶座圈 坐圈",
+        "皂盒 肥皂盒 香皂盒",
         "水槽 洗菜盆",
         "仿真花 假花 人造花 绢花",
         "花瓶 花器 插花瓶",
@@ -667,9 +699,9 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "毛巾架 浴巾架 毛巾挂",
         "置物架 收纳架 整理架",
         "衬衫 衬衣",
-        "抱枕 靠枕 靠垫",
+        "抱枕 靠枕 靠垫 头枕 颈枕 腰靠 腰枕",
         "眼镜 太阳镜 墨镜 太阳眼镜",
-        "t恤 体恤 短袖",
+        "t恤 体恤 体恤衫 短袖 打底衫",
     )
 )
 """Names sellers use for the same product type; a leaf naming one names them all."""
@@ -702,13 +734,15 @@ do not name a second product type."""
 CONTEXT_WORDS: dict[str, tuple[str, ...]] = {
     "car": ("汽车", "车载", "车用", "车内", "洗车", "擦车", "车饰"),
     "motorcycle": ("摩托",),
-    "ebike": ("电动车", "电瓶车"),
+    "ebike": ("电动车", "电瓶车", "电动摩托"),
     "outdoor": ("户外", "露营", "野营", "登山", "徒步", "骑行", "钓鱼", "防水"),
     "sport": ("运动", "健身", "瑜伽", "跑步", "球迷"),
     "swim": ("游泳", "泳"),
     "military": ("军迷", "战术"),
     "party": ("cos", "派对", "舞会", "聚会", "演出", "魔术"),
     "anime": ("动漫", "二次元"),
+    "dustproof": ("防尘",),
+    "insect": ("驱虫", "防虫", "防蚊", "驱蚊", "灭蚊", "蚊香"),
 }
 """Where or in what activity a product is used. A leaf whose path names a context (汽车用品,
 运动包/户外包, 聚会/魔术/演出用品) is published only for a title that names it too: a women's
@@ -717,3 +751,9 @@ CONTEXT_WORDS: dict[str, tuple[str, ...]] = {
 STRONG_CONTEXTS: frozenset[str] = frozenset({"car", "motorcycle", "ebike"})
 """Contexts that make a different product of the same name (洗车毛巾 is not a bath towel, an
 汽车摆件 is not a desk ornament): a title naming one never lands on a leaf outside it."""
+
+HEAD_CHARS: frozenset[str] = frozenset(
+    "包袋箱盒架罩垫纸巾夹座托膜链绳扣钩杯壶锅碗盘瓶桶盆刷灯镜伞帽鞋袜裤裙被枕毯席柜桌椅凳床"
+)
+"""One-character head nouns. A product word right before one of them names what the product is
+*for*, not what it is (水桶包 is a bag, 毛巾架 a rack, 面巾纸 paper, 马桶刷 a brush)."""

@@ -24,9 +24,11 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from listings.segment import aligned
 from listings.title_lexicon import (
     AUDIENCE_WORDS,
     CONTEXT_WORDS,
+    HEAD_CHARS,
     MODIFIER_WORDS,
     PLACE_NOUNS,
     PRODUCT_NOUNS,
@@ -80,15 +82,14 @@ def _heads(term: str) -> list[str]:
 
 
 def leaf_audience(path: Sequence[str]) -> frozenset[str]:
-    """Who a leaf is for, from its path. A root counts only when its first name is an audience
-    word (童装/…, 女装, 宠物/…); deeper levels count wherever they name one (儿童配饰, 猫/狗玩具)."""
+    """Who a leaf is for, from its path: any level naming an audience (童装/…, 女装, 宠物/…,
+    玩具/童车/…, 儿童配饰, 猫/狗玩具); at the root only words of two characters or more count."""
     found: set[str] = set()
     for depth, level in enumerate(path):
         text = unicodedata.normalize("NFKC", level).lower()
-        if depth == 0:
-            text = _SPLIT.split(text)[0]
+        names = _SPLIT.split(text) if depth == 0 else [text]
         for audience, words in AUDIENCE_WORDS.items():
-            if any(w in text for w in words if len(w) > 1 or depth > 0 or text == w):
+            if any(w in name for name in names for w in words if len(w) > 1 or depth > 0):
                 found.add(audience)
     if "child" in found:
         found -= {"male", "female"}
@@ -134,9 +135,13 @@ def _path_contexts(path: Sequence[str]) -> frozenset[str]:
 
 
 def contexts_of(text: str) -> frozenset[str]:
-    """The use contexts (listings/title_lexicon.py CONTEXT_WORDS) a text names."""
+    """The use contexts (listings/title_lexicon.py CONTEXT_WORDS) a text names (an 电动摩托车 is
+    an e-bike, not a motorcycle)."""
     text = unicodedata.normalize("NFKC", text).lower()
-    return frozenset(c for c, words in CONTEXT_WORDS.items() if any(w in text for w in words))
+    found = {c for c, words in CONTEXT_WORDS.items() if any(w in text for w in words)}
+    if "motorcycle" in found and "摩托" not in text.replace("电动摩托", ""):
+        found.discard("motorcycle")
+    return frozenset(found)
 
 
 @dataclass(frozen=True)
@@ -156,7 +161,9 @@ def _outermost(found: Iterable[str]) -> set[str]:
 
 def title_facts(title: str) -> TitleFacts:
     text = clean_title(title)
-    nouns = _outermost(n for n in PRODUCT_NOUNS if n in text)
+    nouns = _outermost(
+        n for n in PRODUCT_NOUNS if n in text and aligned(text, n, whole=len(n) == 1)
+    )
     plain = text
     for word in _UNISEX:
         plain = plain.replace(word, " ")
@@ -178,17 +185,31 @@ class Verdict:
     problem: str
 
 
+def _names(text: str, word: str) -> bool:
+    """`word` names the product somewhere in `text`: on a word boundary (listings/segment.py) and
+    not as the modifier of a one-character head noun right after it (水桶 in 水桶包)."""
+    if word not in text or not aligned(text, word):
+        return False
+    start = text.find(word)
+    while start >= 0:
+        after = text[start + len(word) : start + len(word) + 1]
+        if after not in HEAD_CHARS or not after:
+            return True
+        start = text.find(word, start + 1)
+    return False
+
+
 def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str]:
     best, matched = 0.0, ""
     for term in leaf.terms:
         for word in variants(term):
-            if word in facts.text:
+            if _names(facts.text, word):
                 value = min(1.0, len(term) / 4)
                 if value > best:
                     best, matched = value, word
     for head in leaf.heads:
         for word in variants(head):
-            if word in facts.text:
+            if _names(facts.text, word):
                 value = HEAD_STRENGTH * min(1.0, len(head) / 4)
                 if value > best:
                     best, matched = value, word
@@ -206,7 +227,7 @@ def variants(word: str) -> frozenset[str]:
     return frozenset(found)
 
 
-_PLACE = ("面", "上", "边", "前", "下", "旁", "用")
+_PLACE = ("面", "上", "边", "前", "下", "旁", "用", "式", "型", "款")
 
 
 def _modifies(text: str, noun: str, heads: Iterable[str]) -> bool:
@@ -240,13 +261,24 @@ def _named_by(leaf: LeafTerms, noun: str) -> bool:
     return False
 
 
+def _stem(word: str) -> str:
+    """The noun without the nominal suffix 子 (帽子 → 帽, 鞋子 → 鞋, 袜子 → 袜)."""
+    return word[:-1] if len(word) > 1 and word.endswith("子") else word
+
+
+def _kind_of(noun: str, matched: str) -> bool:
+    """Head-final nouns: the generic 鞋子 is what a 帆布鞋 is. (Not the other way round: a 化妆刷
+    is a 刷子 by name but not the cleaning brush a 刷子 leaf means.)"""
+    return matched.endswith(_stem(noun))
+
+
 def _disagreeing(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str]:
     """Product nouns of the title the leaf does not name (usage words excused when a type agrees)."""
     out = []
-    heads = [n for n in facts.nouns if n not in USAGE_WORDS] + [matched]
+    heads = [n for n in facts.nouns if n not in USAGE_WORDS] + [matched, _stem(matched)]
     for noun in facts.nouns:
         names = variants(noun)
-        if any(_named_by(leaf, v) or v in matched for v in names):
+        if any(_named_by(leaf, v) or v in matched or _kind_of(v, matched) for v in names):
             continue
         if noun in USAGE_WORDS or noun in PLACE_NOUNS:
             continue
