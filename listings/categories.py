@@ -46,6 +46,7 @@ from listings.title_match import (
     index_leaves,
     judge,
     title_facts,
+    tree_vocabulary,
     variants,
 )
 
@@ -356,6 +357,7 @@ class CategoryMatcher:
         self._matrix = self._vectorizer.fit_transform(docs) if docs else None
         terms = index_leaves({leaf: self._tree.leaves[leaf] for leaf in self._ids})
         self._terms: list[LeafTerms] = [terms[leaf] for leaf in self._ids]
+        self._vocabulary = tree_vocabulary(self._terms)
         self._term_index: dict[str, list[int]] = {}
         for column, leaf_terms in enumerate(self._terms):
             for term in {*leaf_terms.terms, *leaf_terms.heads}:
@@ -422,7 +424,7 @@ class CategoryMatcher:
         }
 
     def _text_decision(self, title: str, cosine: np.ndarray, *, limit: int) -> CategoryDecision:
-        facts = title_facts(title)
+        facts = title_facts(title, self._vocabulary)
         judged: dict[int, Verdict] = {
             column: judge(facts, self._terms[column]) for column in self._hits(facts)
         }

@@ -46,6 +46,7 @@ __all__ = [
     "leaf_audience",
     "leaf_terms",
     "title_facts",
+    "tree_vocabulary",
     "variants",
 ]
 
@@ -159,10 +160,14 @@ def _outermost(found: Iterable[str]) -> set[str]:
     return {n for n in found if not any(n != m and n in m for m in found)}
 
 
-def title_facts(title: str) -> TitleFacts:
+def title_facts(title: str, vocabulary: Iterable[str] = ()) -> TitleFacts:
+    """The product nouns (the lexicon's and `vocabulary`, e.g. the tree's own leaf terms) and the
+    audiences a title names."""
     text = clean_title(title)
     nouns = _outermost(
-        n for n in PRODUCT_NOUNS if n in text and aligned(text, n, whole=len(n) == 1)
+        n
+        for n in {*PRODUCT_NOUNS, *vocabulary}
+        if n in text and aligned(text, n, whole=len(n) == 1)
     )
     plain = text
     for word in _UNISEX:
@@ -227,7 +232,22 @@ def variants(word: str) -> frozenset[str]:
     return frozenset(found)
 
 
-_PLACE = ("面", "上", "边", "前", "下", "旁", "用", "式", "型", "款")
+_PLACE = (
+    "面",
+    "上",
+    "边",
+    "前",
+    "下",
+    "旁",
+    "用",
+    "式",
+    "型",
+    "款",
+    "配件",
+    "搭配",
+    "材料",
+    "素材",
+)
 
 
 def _modifies(text: str, noun: str, heads: Iterable[str]) -> bool:
@@ -273,12 +293,17 @@ def _kind_of(noun: str, matched: str) -> bool:
 
 
 def _disagreeing(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str]:
-    """Product nouns of the title the leaf does not name (usage words excused when a type agrees)."""
+    """Product nouns of the title the leaf does not name (usage words excused when a type agrees).
+    On a leaf for an audience the title names (童装>裤子 for 女童打底裤), a kind of the matched
+    noun agrees too: such a leaf is where that audience's kinds of the garment go."""
     out = []
+    for_audience = bool(leaf.audience) and leaf.audience <= facts.audience
     heads = [n for n in facts.nouns if n not in USAGE_WORDS] + [matched, _stem(matched)]
     for noun in facts.nouns:
         names = variants(noun)
         if any(_named_by(leaf, v) or v in matched or _kind_of(v, matched) for v in names):
+            continue
+        if for_audience and noun.endswith(_stem(matched)):
             continue
         if noun in USAGE_WORDS or noun in PLACE_NOUNS:
             continue
@@ -300,7 +325,12 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
         return Verdict(
             strength, matched, f"the title also names {'、'.join(others)}, which this leaf does not"
         )
-    clash = _audience_clash(facts.audience, leaf.audience) or _context_clash(facts, leaf)
+    audience = facts.audience
+    if any(f"{w}女" in facts.text or f"女{w}" in facts.text for w in variants(matched)):
+        audience = audience | {"female"}
+    clash = _audience_clash(frozenset(audience), leaf.audience, facts.text) or _context_clash(
+        facts, leaf
+    )
     if clash:
         return Verdict(strength, matched, clash)
     return Verdict(strength, matched, "")
@@ -315,9 +345,14 @@ def _context_clash(facts: TitleFacts, leaf: LeafTerms) -> str:
     return ""
 
 
-def _audience_clash(title: frozenset[str], leaf: frozenset[str]) -> str:
+_ADULT = ("成人", "大人", "成年", "男士", "女士")
+
+
+def _audience_clash(title: frozenset[str], leaf: frozenset[str], text: str = "") -> str:
     if not leaf:
         return ""
+    if "child" in leaf and any(w in text for w in _ADULT):
+        return "the title is (also) for adults; the leaf is for children"
     for audience in leaf:
         if audience not in title:
             return f"the leaf is for {audience}; the title does not say so"
@@ -327,6 +362,19 @@ def _audience_clash(title: frozenset[str], leaf: frozenset[str]) -> str:
             f"the title is for {'/'.join(sorted(other))}; the leaf is for {'/'.join(sorted(leaf))}"
         )
     return ""
+
+
+def tree_vocabulary(terms: Iterable[LeafTerms]) -> frozenset[str]:
+    """The product words a tree's leaves are named by (those ending in a head noun: 干发帽,
+    挡风被): a title naming one names a product type, whether or not the lexicon knows it."""
+    words = {w for t in terms for w in (*t.terms, *t.heads)}
+    return frozenset(
+        w
+        for w in words
+        if w not in USAGE_WORDS
+        and w not in MODIFIER_WORDS
+        and (w[-1] in HEAD_CHARS or any(w.endswith(n) for n in PRODUCT_NOUNS))
+    )
 
 
 def index_leaves(paths: Mapping[int, Sequence[str]]) -> dict[int, LeafTerms]:
