@@ -80,7 +80,7 @@ def test_match_says_what_happens_to_each_listing_at_the_threshold() -> None:
     assert result.exit_code == 0, result.output
     rows = csv_rows(result.output)
     assert list(rows[0])[-1] == "decision"
-    dress, tee, box, junk, shirt = rows
+    dress, _tee, _box, junk, shirt = rows
     assert dress["decision"] == "publish"
     assert junk["decision"] == "not_a_product" and junk["layer"] == "not_a_product"
     assert "补差价" in junk["reason"] and junk["category_id"] == ""
