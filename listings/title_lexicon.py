@@ -398,6 +398,9 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "刷子",
         "化妆刷",
         "挡风被",
+        "电动自行车",
+        "电瓶自行车",
+        "电动摩托车",
         "文件夹",
         "文件袋",
         "长尾夹",
@@ -701,7 +704,8 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "衬衫 衬衣",
         "抱枕 靠枕 靠垫 头枕 颈枕 腰靠 腰枕",
         "眼镜 太阳镜 墨镜 太阳眼镜",
-        "t恤 体恤 体恤衫 短袖 打底衫",
+        "t恤 体恤 体恤衫 短袖 半袖 打底衫",
+        "电动车 电瓶车 电动自行车 电瓶自行车 电动摩托车",
     )
 )
 """Names sellers use for the same product type; a leaf naming one names them all."""
@@ -741,6 +745,7 @@ CONTEXT_WORDS: dict[str, tuple[str, ...]] = {
     "military": ("军迷", "战术"),
     "party": ("cos", "派对", "舞会", "聚会", "演出", "魔术"),
     "anime": ("动漫", "二次元"),
+    "makeup": ("化妆", "美妆", "彩妆"),
     "chinese": ("唐装", "中式", "汉服", "旗袍", "民族", "古风", "国风"),
     "dustproof": ("防尘",),
     "insect": ("驱虫", "防虫", "防蚊", "驱蚊", "灭蚊", "蚊香"),
@@ -749,9 +754,10 @@ CONTEXT_WORDS: dict[str, tuple[str, ...]] = {
 运动包/户外包, 聚会/魔术/演出用品) is published only for a title that names it too: a women's
 单肩包 is not an outdoor 防水箱包>单肩包."""
 
-STRONG_CONTEXTS: frozenset[str] = frozenset({"car", "motorcycle", "ebike"})
+STRONG_CONTEXTS: frozenset[str] = frozenset({"car", "motorcycle", "ebike", "makeup"})
 """Contexts that make a different product of the same name (洗车毛巾 is not a bath towel, an
-汽车摆件 is not a desk ornament): a title naming one never lands on a leaf outside it."""
+汽车摆件 is not a desk ornament, a 化妆刷 is not a scrubbing brush): a title naming one never
+lands on a leaf outside it."""
 
 HEAD_CHARS: frozenset[str] = frozenset(
     "包袋箱盒架罩垫纸巾夹座托膜链绳扣钩杯壶锅碗盘瓶桶盆刷灯镜伞帽鞋袜裤裙被枕毯席柜桌椅凳床"

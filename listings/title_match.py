@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from listings.segment import aligned
+from listings.segment import aligned, boundaries
 from listings.title_lexicon import (
     AUDIENCE_WORDS,
     CONTEXT_WORDS,
@@ -204,6 +204,31 @@ def _names(text: str, word: str) -> bool:
     return False
 
 
+def _split_term(term: str) -> tuple[str, str] | None:
+    """A term made of a modifier word and a one-character head (仿真花 = 仿真 + 花), else None."""
+    for modifier in MODIFIER_WORDS:
+        if term.startswith(modifier) and len(term) == len(modifier) + 1:
+            return modifier, term[-1]
+    return None
+
+
+def _names_apart(text: str, term: str) -> bool:
+    """仿真玉兰花 names 仿真花: the modifier, then within a few characters a word ending in the
+    head (玉兰花)."""
+    parts = _split_term(term)
+    if parts is None:
+        return False
+    modifier, head = parts
+    edges = boundaries(text)
+    start = text.find(modifier)
+    while start >= 0:
+        window = range(start + len(modifier) + 1, min(len(text), start + len(modifier) + 6) + 1)
+        if any(text[end - 1] == head and end in edges for end in window):
+            return True
+        start = text.find(modifier, start + 1)
+    return False
+
+
 def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str]:
     best, matched = 0.0, ""
     for term in leaf.terms:
@@ -212,6 +237,9 @@ def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str]:
                 value = min(1.0, len(term) / 4)
                 if value > best:
                     best, matched = value, word
+    for term in leaf.terms:
+        if best < HEAD_STRENGTH * 0.75 and _names_apart(facts.text, term):
+            best, matched = HEAD_STRENGTH * 0.75, term
     for head in leaf.heads:
         for word in variants(head):
             if _names(facts.text, word):
@@ -287,9 +315,12 @@ def _stem(word: str) -> str:
 
 
 def _kind_of(noun: str, matched: str) -> bool:
-    """Head-final nouns: the generic 鞋子 is what a 帆布鞋 is. (Not the other way round: a 化妆刷
-    is a 刷子 by name but not the cleaning brush a 刷子 leaf means.)"""
-    return matched.endswith(_stem(noun))
+    """Head-final nouns: the generic 鞋子 is what a 帆布鞋 is, and 遮阳帽 (a word of the tree, not of
+    the lexicon) is a kind of 帽子. A lexicon noun is a product type of its own even when its last
+    character matches (文件夹 is no 夹子, 化妆刷 no scrubbing 刷子, 半身裙 no 唐装裙子)."""
+    if matched.endswith(_stem(noun)):
+        return True
+    return noun not in PRODUCT_NOUNS and noun.endswith(_stem(matched))
 
 
 def _disagreeing(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str]:

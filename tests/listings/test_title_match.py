@@ -30,7 +30,8 @@ def test_a_leaf_is_named_by_its_own_terms_and_the_head_of_long_ones() -> None:
 def test_audience_comes_from_an_audience_root_or_any_deeper_level() -> None:
     assert leaf_audience(("女装", "T恤")) == {"female"}
     assert leaf_audience(("童装/婴儿装/亲子装", "儿童配饰", "太阳镜")) == {"child"}
-    assert leaf_audience(("玩具/童车/益智/积木/模型", "积木", "积木")) == frozenset()
+    assert leaf_audience(("玩具/童车/益智/积木/模型", "积木", "积木")) == {"child"}
+    assert leaf_audience(("模玩/动漫/周边/cos/桌游", "手办/兵人/扭蛋", "手办/手办景品")) == set()
     assert leaf_audience(("宠物/宠物食品及用品", "猫/狗玩具", "其它玩具")) == {"pet"}
 
 
