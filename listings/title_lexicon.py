@@ -619,10 +619,25 @@ AUDIENCE_WORDS: dict[str, tuple[str, ...]] = {
         "童",
         "婴",
     ),
-    "pet": ("宠物", "猫咪", "狗狗", "猫", "狗", "犬"),
+    "pet": (
+        "宠物",
+        "猫咪",
+        "狗狗",
+        "猫用",
+        "狗用",
+        "犬用",
+        "幼犬",
+        "幼猫",
+        "猫狗",
+        "猫粮",
+        "狗粮",
+        "猫砂",
+        "逗猫",
+    ),
 }
 """Who a product is for. A leaf whose path names an audience (女装, 童装, 宠物) is published only
-for a title that names it too, and never for a title naming another one."""
+for a title that names it too, and never for a title naming another one. Pets are named by two
+characters at least: 猫/狗 alone are too often part of a brand or a motif (猫人, 熊猫, 猫眼)."""
 
 MODIFIER_WORDS: frozenset[str] = frozenset(
     [
