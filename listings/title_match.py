@@ -167,7 +167,7 @@ def title_facts(title: str, vocabulary: Iterable[str] = ()) -> TitleFacts:
     nouns = _outermost(
         n
         for n in {*PRODUCT_NOUNS, *vocabulary}
-        if n in text and aligned(text, n, whole=len(n) == 1)
+        if n in text and aligned(text, n, whole=len(n) == 1, loose=True)
     )
     plain = text
     for word in _UNISEX:
