@@ -27,6 +27,7 @@ from connectors.warehouse import Warehouse
 from listings.categories import (
     CategoryDecision,
     CategoryMatcher,
+    DecisionRequest,
     OverridesFileError,
     needs_review,
 )
@@ -183,6 +184,16 @@ def _decide(
     )
 
 
+def _request(listing: Listing) -> DecisionRequest:
+    return DecisionRequest(
+        title=listing.title,
+        platform=listing.platform.value,
+        source_item_id=listing.source_item_id,
+        source_category_ids=tuple(listing.category.ids),
+        source_category_path=tuple(listing.category.path),
+    )
+
+
 def _review_row(
     migration_key: str, listing: Listing, decision: CategoryDecision
 ) -> dict[str, object]:
@@ -224,7 +235,9 @@ def category_decisions(
     matcher = CategoryMatcher(tree, open_leaf_ids=open_ids, mapping=load_mapping(migration))
     items = _load_listings(store, migration.key)
     threshold = migration.category.min_confidence
-    decided = {item.source_item_id: _decide(matcher, item, overrides) for item in items}
+    # issue 14: one batch through the matcher (one sparse product for the text layer).
+    batch = matcher.decide_many([_request(item) for item in items], overrides=overrides)
+    decided = {item.source_item_id: d for item, d in zip(items, batch, strict=True)}
     unsure = [
         item
         for item in items
