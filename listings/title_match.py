@@ -232,7 +232,7 @@ def _names_apart(text: str, term: str) -> bool:
 def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str]:
     best, matched = 0.0, ""
     for term in leaf.terms:
-        for word in variants(term):
+        for word in sorted(variants(term), key=lambda w: (-len(w), w)):
             if _names(facts.text, word):
                 value = min(1.0, len(term) / 4)
                 if value > best:
@@ -241,7 +241,7 @@ def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str]:
         if best < HEAD_STRENGTH * 0.75 and _names_apart(facts.text, term):
             best, matched = HEAD_STRENGTH * 0.75, term
     for head in leaf.heads:
-        for word in variants(head):
+        for word in sorted(variants(head), key=lambda w: (-len(w), w)):
             if _names(facts.text, word):
                 value = HEAD_STRENGTH * min(1.0, len(head) / 4)
                 if value > best:
