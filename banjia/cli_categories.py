@@ -2,9 +2,15 @@
 
 - `match` reads CSV on stdin (columns `platform, title, source_category_path`, levels joined by
   `>`) and writes CSV on stdout: the chosen Kuaishou leaf id and path, the confidence, the layer
-  that decided and why, and the top 3 candidates. It runs the pipeline's own matcher (mapping
-  table, overrides, text layer) on a tree file: the sandbox's tree by default, `--tree` for a CSV
-  export of the shop's tree. It never calls the platform, so `suggested.get` is not used.
+  that decided and why, the top 3 candidates, and the `decision` at `--min-confidence` (default:
+  the migrations' `category.min_confidence`): `publish`, `review` or `not_a_product`. It runs the
+  pipeline's own matcher (mapping table, overrides, text layer) on a tree file: the sandbox's tree
+  by default, `--tree` for a CSV export of the shop's tree. It never calls the platform, so
+  `suggested.get` is not used.
+- `eval FILE.csv` measures the matcher on hand-labelled titles (columns `platform, title,
+  source_category_path, label` with `;` between acceptable leaf ids, or NONE / NOT_A_PRODUCT, and
+  optionally `split`): top-1, top-3, the share published automatically and its precision at the
+  threshold, and the precision/coverage curve; per split when the file has one.
 - `review export` writes the migration's review queue (`category_review`, filled by the
   `category_decisions` asset) as CSV with the 3 candidates and a blank `chosen_category_id`.
 - `review import` reads that CSV back, checks every filled row (a leaf of the migration's tree,
@@ -28,7 +34,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 if TYPE_CHECKING:
-    from listings.categories import Candidate, CategoryDecision
+    from listings.categories import Candidate, CategoryDecision, CategoryMatcher
     from listings.migrations import Migration
     from store.warehouse import Warehouse
 
@@ -98,27 +104,30 @@ def categories() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="An overrides CSV (source_category,kuaishou_category_id), as a migration has.",
 )
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Publish at or above this confidence. Default: the migrations' category.min_confidence.",
+)
 def match(
-    tree_file: Path | None, mapping_file: Path | None, no_mapping: bool, overrides_file: Path | None
+    tree_file: Path | None,
+    mapping_file: Path | None,
+    no_mapping: bool,
+    overrides_file: Path | None,
+    min_confidence: float | None,
 ) -> None:
     """Read platform,title,source_category_path rows on stdin; write the decisions on stdout."""
     from listings.categories import (
-        CategoryMapping,
-        CategoryMatcher,
-        CategoryTree,
+        DecisionRequest,
         OverridesFileError,
+        decision_kind,
         parse_overrides_csv,
     )
     from listings.migrations import CategoryRules
-    from pipeline.migrations_file import project_path
-    from sandbox.category_tree import DEFAULT_TREE_PATH
 
-    tree = CategoryTree.from_csv_text((tree_file or DEFAULT_TREE_PATH).read_text(encoding="utf-8"))
-    mapping = CategoryMapping()
-    if not no_mapping:
-        default = CategoryRules().mapping_file or ""
-        table = mapping_file or project_path(default)
-        mapping = CategoryMapping.from_csv_text(table.read_text(encoding="utf-8"))
+    threshold = CategoryRules().min_confidence if min_confidence is None else min_confidence
+    matcher = _matcher(tree_file, mapping_file, no_mapping)
     overrides: dict[str, int] = {}
     if overrides_file is not None:
         try:
@@ -127,8 +136,20 @@ def match(
             )
         except OverridesFileError as exc:
             raise click.ClickException(str(exc)) from None
-    matcher = CategoryMatcher(tree, mapping=mapping)
     rows = list(_match_input(sys.stdin))
+    decisions = matcher.decide_many(
+        [
+            DecisionRequest(
+                title=title,
+                platform=platform,
+                source_category_path=tuple(
+                    level for level in source_path.split(">") if level.strip()
+                ),
+            )
+            for platform, title, source_path in rows
+        ],
+        overrides=overrides,
+    )
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(
         [
@@ -139,15 +160,10 @@ def match(
             "layer",
             "reason",
             *_candidate_columns(),
+            "decision",
         ]
     )
-    for platform, title, source_path in rows:
-        decision = matcher.decide(
-            title=title,
-            platform=platform,
-            source_category_path=[level for level in source_path.split(">") if level.strip()],
-            overrides=overrides,
-        )
+    for (platform, title, source_path), decision in zip(rows, decisions, strict=True):
         out.writerow(
             [
                 platform,
@@ -159,8 +175,99 @@ def match(
                 decision.layer,
                 decision.reason,
                 *_candidate_cells(_shown_candidates(decision)),
+                decision_kind(decision, min_confidence=threshold),
             ]
         )
+
+
+def _matcher(
+    tree_file: Path | None, mapping_file: Path | None, no_mapping: bool
+) -> CategoryMatcher:
+    """The pipeline's matcher on a tree file (the sandbox's by default) and the mapping table."""
+    from listings.categories import CategoryMapping, CategoryMatcher, CategoryTree
+    from listings.migrations import CategoryRules
+    from pipeline.migrations_file import project_path
+    from sandbox.category_tree import DEFAULT_TREE_PATH
+
+    tree = CategoryTree.from_csv_text((tree_file or DEFAULT_TREE_PATH).read_text(encoding="utf-8"))
+    mapping = CategoryMapping()
+    if not no_mapping:
+        default = CategoryRules().mapping_file or ""
+        table = mapping_file or project_path(default)
+        mapping = CategoryMapping.from_csv_text(table.read_text(encoding="utf-8"))
+    return CategoryMatcher(tree, mapping=mapping)
+
+
+# -- eval --------------------------------------------------------------------------------------
+
+
+@categories.command("eval")
+@click.argument("labelled_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--tree",
+    "tree_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The tree the labels name (CSV category_id,name,parent_id). Default: the sandbox's tree.",
+)
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Source path → Kuaishou path table. Default: data/categories/source_to_kuaishou.csv.",
+)
+@click.option("--no-mapping", is_flag=True, help="Skip the mapping table (text layer only).")
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="The threshold to report at. Default: the migrations' category.min_confidence.",
+)
+@click.option("--show-wrong", is_flag=True, help="List the wrongly auto-decided titles too.")
+def evaluate_labelled(
+    labelled_file: Path,
+    tree_file: Path | None,
+    mapping_file: Path | None,
+    no_mapping: bool,
+    min_confidence: float | None,
+    show_wrong: bool,
+) -> None:
+    """Top-1, top-3, share auto-published and its precision at the threshold, and the curve."""
+    from listings.categories import DecisionRequest
+    from listings.category_eval import evaluate, parse_labelled_csv
+    from listings.migrations import CategoryRules
+
+    threshold = CategoryRules().min_confidence if min_confidence is None else min_confidence
+    rows = parse_labelled_csv(labelled_file.read_text(encoding="utf-8"))
+    if not rows:
+        raise click.ClickException(f"{labelled_file}: no labelled rows")
+    matcher = _matcher(tree_file, mapping_file, no_mapping)
+    unknown = sorted({leaf for r in rows for leaf in r.leaf_ids if not matcher.tree.is_leaf(leaf)})
+    if unknown:
+        raise click.ClickException(
+            f"{labelled_file}: labels {unknown[:5]} are not leaves of the tree; pass --tree with "
+            "the tree the file was labelled against"
+        )
+    decisions = matcher.decide_many(
+        [
+            DecisionRequest(
+                title=r.title,
+                platform=PLATFORM_NAMES.get(r.platform.lower(), r.platform),
+                source_category_path=r.source_category_path,
+            )
+            for r in rows
+        ]
+    )
+    splits = sorted({r.split for r in rows if r.split})
+    groups = [("all", list(range(len(rows))))]
+    groups += [(name, [i for i, r in enumerate(rows) if r.split == name]) for name in splits]
+    for name, index in groups:
+        report = evaluate(
+            [rows[i] for i in index], [decisions[i] for i in index], threshold=threshold
+        )
+        click.echo("\n".join(report.lines(name)))
+        if show_wrong:
+            for title, label, got in report.wrong:
+                click.echo(f"  wrong: {title} (label {label}) -> {got}")
 
 
 def _shown_candidates(decision: CategoryDecision) -> Sequence[Candidate]:

@@ -13,7 +13,12 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from listings.categories import CategoryDecision, CategoryMatcher, needs_review
+from listings.categories import (
+    CategoryDecision,
+    CategoryMatcher,
+    DecisionRequest,
+    needs_review,
+)
 from listings.migrations import Migration
 from listings.model import Listing
 from pipeline.category_inputs import (
@@ -49,6 +54,16 @@ def _decide(
     )
 
 
+def _request(listing: Listing) -> DecisionRequest:
+    return DecisionRequest(
+        title=listing.title,
+        platform=str(listing.platform),
+        source_item_id=listing.source_item_id,
+        source_category_ids=tuple(listing.category.ids),
+        source_category_path=tuple(listing.category.path),
+    )
+
+
 def _review_row(migration_key: str, listing: Listing, decision: CategoryDecision) -> dict[str, Any]:
     return {
         "migration": migration_key,
@@ -77,7 +92,9 @@ def decide_categories(
     matcher = CategoryMatcher(tree, open_leaf_ids=open_ids, mapping=load_mapping(migration))
     items = load_listings(warehouse, migration.key)
     threshold = migration.category.min_confidence
-    decided = {item.source_item_id: _decide(matcher, item, overrides) for item in items}
+    # One batch through the matcher: one sparse product for the text layer (issue 19).
+    batch = matcher.decide_many([_request(item) for item in items], overrides=overrides)
+    decided = {item.source_item_id: d for item, d in zip(items, batch, strict=True)}
     unsure = [
         item
         for item in items

@@ -18,6 +18,7 @@ from listings.draft import KuaishouDraft
 from listings.drafting import build_draft
 from listings.migrations import Migration, PublishBackend
 from listings.model import Listing
+from listings.non_product import not_a_product_problem
 from listings.quarantine import Problem, Stage
 from listings.titles import parse_word_list
 from pipeline.category_inputs import prop_specs_of
@@ -126,6 +127,12 @@ def draft_listings(
             decision = decisions.get(listing.source_item_id) or CategoryDecision(
                 category_id=None, path=None, confidence=0.0, layer="none"
             )
+            # A link that sells nothing (补差价, 邮费, 入会专拍) is quarantined as such (issue 14).
+            if decision.layer == "not_a_product":
+                junk = not_a_product_problem(listing.title)
+                if junk is not None:
+                    problems.append(_quarantine_row(listing.source_item_id, junk))
+                    continue
             draft = build_draft(
                 listing,
                 decision=decision,

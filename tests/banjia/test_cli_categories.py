@@ -70,6 +70,54 @@ def test_match_writes_the_leaf_the_layer_and_three_candidates_per_listing() -> N
     assert box["category_path"] == "收纳整理>家庭收纳用具>储物箱>收纳箱"
 
 
+JUNK = """platform,title,source_category_path
+taobao,【补差价专用链接】请根据客服沟通指引下单，请勿乱拍,
+taobao,G2000夏季白衬衫男短袖修身商务男士上衣 纯色正装上班薄款衬衣,
+"""
+
+
+def test_match_says_what_happens_to_each_listing_at_the_threshold() -> None:
+    result = run(["match"], LISTINGS + JUNK.split("\n", 1)[1])
+    assert result.exit_code == 0, result.output
+    rows = csv_rows(result.output)
+    assert list(rows[0])[-1] == "decision"
+    dress, _tee, _box, junk, shirt = rows
+    assert dress["decision"] == "publish"
+    assert junk["decision"] == "not_a_product" and junk["layer"] == "not_a_product"
+    assert "补差价" in junk["reason"] and junk["category_id"] == ""
+    # a men's shirt goes to the men's leaf of the sandbox tree, never to 女装>衬衫
+    assert (shirt["category_path"], shirt["decision"]) == ("男装>衬衫", "publish")
+    strict = csv_rows(run(["match", "--min-confidence", "1"], JUNK).output)
+    assert [r["decision"] for r in strict] == ["not_a_product", "review"]
+
+
+def test_eval_prints_the_figures_and_the_curve_per_split(tmp_path: Path) -> None:
+    labelled = tmp_path / "labelled.csv"
+    labelled.write_text(
+        "platform,title,source_category_path,label,split\n"
+        "taobao,2025夏季新款法式碎花雪纺连衣裙女收腰显瘦,女装/女士精品>连衣裙,20224,a\n"
+        "pdd,加厚塑料收纳箱衣物整理箱大号工厂批发,,NONE,b\n"
+        "taobao,补差价,,NOT_A_PRODUCT,b\n",
+        encoding="utf-8",
+    )
+    result = run(["eval", str(labelled), "--show-wrong"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "all: 3 rows (1 with a leaf label)" in out
+    assert "top-1 1.000  top-3 1.000" in out
+    assert "curve: threshold  published  precision  coverage" in out
+    assert out.count("rows (") == 3  # all, a, b
+    assert "wrong: 加厚塑料收纳箱衣物整理箱大号工厂批发 (label NONE)" in out
+
+
+def test_eval_refuses_labels_that_are_not_leaves_of_the_tree(tmp_path: Path) -> None:
+    labelled = tmp_path / "labelled.csv"
+    labelled.write_text("platform,title,label\ntaobao,连衣裙,999999\n", encoding="utf-8")
+    result = run(["eval", str(labelled)])
+    assert result.exit_code == 1
+    assert "not leaves of the tree" in result.output
+
+
 def test_match_uses_the_tree_it_is_given(tmp_path: Path) -> None:
     tree = tmp_path / "shop_tree.csv"
     tree.write_text(

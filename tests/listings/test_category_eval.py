@@ -36,9 +36,12 @@ MAPPING = ROOT / "data" / "categories" / "source_to_kuaishou.csv"
 THRESHOLD = CategoryRules().min_confidence
 
 # Floors (docs/decisions.md §40): a few points below what was measured when they were set.
+# Coverage floors were lowered with issue 14: the default threshold is now calibrated on REAL
+# seller titles (tests/listings/test_category_dev_real.py) for 0.99 precision, so fewer of these
+# invented titles are published unseen; precision floors were raised to what that buys here.
 FLOORS = {
-    "pipeline": {"top1": 0.86, "precision": 0.92, "coverage": 0.85},
-    "title only": {"top1": 0.80, "precision": 0.88, "coverage": 0.65},
+    "pipeline": {"top1": 0.86, "precision": 0.95, "coverage": 0.58},
+    "title only": {"top1": 0.80, "precision": 0.93, "coverage": 0.40},
 }
 
 

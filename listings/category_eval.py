@@ -1,0 +1,200 @@
+"""Measuring category decisions against hand labels: top-1, top-3, auto-published share and its
+precision at a threshold, and the precision/coverage curve over thresholds.
+
+Why these figures (issue 14): what a merchant must be able to trust is what is published without
+a person looking. So the headline is the precision of the auto-published stream *as a whole*:
+rows whose label is a leaf, rows the tree has no leaf for (`NONE`) and links that sell nothing
+(`NOT_A_PRODUCT`) together. A `NONE` row published anywhere is wrong; a `NOT_A_PRODUCT` row is
+right only when the decision says so. Coverage is measured on leaf-labelled rows: the share of
+those a merchant never has to look at.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict
+
+from listings.categories import CategoryDecision, decision_kind
+
+__all__ = [
+    "NONE",
+    "NOT_A_PRODUCT",
+    "CurvePoint",
+    "EvalReport",
+    "LabelledRow",
+    "curve",
+    "evaluate",
+    "parse_labelled_csv",
+]
+
+NONE = "NONE"
+NOT_A_PRODUCT = "NOT_A_PRODUCT"
+DEFAULT_CURVE = (0.3, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+class LabelledRow(BaseModel):
+    """One labelled title: the acceptable leaves (several allowed), or NONE / NOT_A_PRODUCT."""
+
+    model_config = ConfigDict(frozen=True)
+
+    platform: str
+    title: str
+    source_category_path: tuple[str, ...] = ()
+    labels: frozenset[str]
+    split: str = ""
+
+    @property
+    def leaf_ids(self) -> frozenset[int]:
+        return frozenset(int(x) for x in self.labels if x.isdigit())
+
+    @property
+    def kind(self) -> str:
+        """`leaf`, `none` or `not_a_product`."""
+        if NOT_A_PRODUCT in self.labels:
+            return "not_a_product"
+        return "leaf" if self.leaf_ids else "none"
+
+
+def parse_labelled_csv(text: str) -> list[LabelledRow]:
+    """Rows of a CSV with columns platform, title, source_category_path (levels joined by `>`),
+    label (leaf ids separated by `;`, or NONE, or NOT_A_PRODUCT) and optionally split."""
+    rows = []
+    for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff"))):
+        labels = frozenset(x.strip() for x in (row.get("label") or "").split(";") if x.strip())
+        path = tuple(x for x in (row.get("source_category_path") or "").split(">") if x.strip())
+        rows.append(
+            LabelledRow(
+                platform=(row.get("platform") or "").strip(),
+                title=(row.get("title") or "").strip(),
+                source_category_path=path,
+                labels=labels or frozenset({NONE}),
+                split=(row.get("split") or "").strip(),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    threshold: float
+    published: int
+    precision: float
+    coverage: float
+
+
+@dataclass(frozen=True)
+class EvalReport:
+    rows: int
+    leaf_rows: int
+    top1: float
+    top3: float
+    threshold: float
+    published: int
+    published_share: float
+    precision: float
+    coverage: float
+    wrong: tuple[tuple[str, str, str], ...]
+    curve: tuple[CurvePoint, ...]
+
+    def lines(self, name: str = "") -> list[str]:
+        head = f"{name}: " if name else ""
+        out = [
+            f"{head}{self.rows} rows ({self.leaf_rows} with a leaf label)",
+            f"  top-1 {self.top1:.3f}  top-3 {self.top3:.3f}  (rows with a leaf label)",
+            f"  at threshold {self.threshold:.2f}: published {self.published} "
+            f"({self.published_share:.1%} of all rows), precision {self.precision:.3f}, "
+            f"coverage {self.coverage:.3f} of leaf-labelled rows",
+            "  curve: threshold  published  precision  coverage",
+        ]
+        out += [
+            f"        {p.threshold:9.2f}  {p.published:9d}  {p.precision:9.3f}  {p.coverage:8.3f}"
+            for p in self.curve
+        ]
+        return out
+
+
+def _correct(row: LabelledRow, decision: CategoryDecision) -> bool:
+    if row.kind == "not_a_product":
+        return decision.layer == "not_a_product"
+    return decision.category_id is not None and decision.category_id in row.leaf_ids
+
+
+def _at(
+    rows: Sequence[LabelledRow], decisions: Sequence[CategoryDecision], threshold: float
+) -> tuple[int, float, float, list[int]]:
+    """(published, precision, coverage, indices of wrong published) at one threshold. An item the
+    detector calls not_a_product counts as 'published' for precision: it is decided without a
+    person, so it must be right too."""
+    auto, right, covered, wrong = 0, 0, 0, []
+    for i, (row, decision) in enumerate(zip(rows, decisions, strict=True)):
+        kind = decision_kind(decision, min_confidence=threshold)
+        if kind == "review":
+            continue
+        auto += 1
+        if _correct(row, decision):
+            right += 1
+            covered += row.kind == "leaf" and kind == "publish"
+        else:
+            wrong.append(i)
+    leaf_rows = sum(r.kind == "leaf" for r in rows)
+    precision = right / auto if auto else 1.0
+    return auto, precision, covered / leaf_rows if leaf_rows else 0.0, wrong
+
+
+def curve(
+    rows: Sequence[LabelledRow],
+    decisions: Sequence[CategoryDecision],
+    thresholds: Iterable[float] = DEFAULT_CURVE,
+) -> tuple[CurvePoint, ...]:
+    points = []
+    for threshold in thresholds:
+        published, precision, coverage, _ = _at(rows, decisions, threshold)
+        points.append(CurvePoint(threshold, published, round(precision, 4), round(coverage, 4)))
+    return tuple(points)
+
+
+def evaluate(
+    rows: Sequence[LabelledRow],
+    decisions: Sequence[CategoryDecision],
+    *,
+    threshold: float,
+    thresholds: Iterable[float] = DEFAULT_CURVE,
+) -> EvalReport:
+    """The figures of `decisions` (one per row, in order) against the labels."""
+    leaf = [(r, d) for r, d in zip(rows, decisions, strict=True) if r.kind == "leaf"]
+    top1 = sum(d.category_id in r.leaf_ids for r, d in leaf) / len(leaf) if leaf else 0.0
+    top3 = (
+        sum(
+            bool({c.category_id for c in d.candidates[:3]} & r.leaf_ids)
+            or d.category_id in r.leaf_ids
+            for r, d in leaf
+        )
+        / len(leaf)
+        if leaf
+        else 0.0
+    )
+    published, precision, coverage, wrong = _at(rows, decisions, threshold)
+    return EvalReport(
+        rows=len(rows),
+        leaf_rows=len(leaf),
+        top1=round(top1, 4),
+        top3=round(top3, 4),
+        threshold=threshold,
+        published=published,
+        published_share=published / len(rows) if rows else 0.0,
+        precision=round(precision, 4),
+        coverage=round(coverage, 4),
+        wrong=tuple(
+            (
+                rows[i].title,
+                ";".join(sorted(rows[i].labels)),
+                decisions[i].path or decisions[i].layer,
+            )
+            for i in wrong
+        ),
+        curve=curve(rows, decisions, sorted({*thresholds, threshold})),
+    )

@@ -1,0 +1,413 @@
+"""The product type and audience of a Chinese title, checked against a leaf: the text layer's gates.
+
+Why not cosine alone: on real seller titles a character-n-gram cosine lets incidental words win
+(an age range "1-2-3-6岁" against a leaf "(0-16岁)", 套装 in a cookware set, a product code) and
+is blind to who a product is for. Here a leaf is trusted only when:
+
+1. the title names the leaf's product type: a term of the leaf's own name ("仿真花/假花" → 仿真花,
+   假花), or the head noun of a longer term ("鞋子收纳架" → 收纳架, at lower strength);
+2. no other product type in the title disagrees with the leaf (a 衣柜 title must not land on a
+   收纳架 leaf just because it says 收纳架): every product noun the title names is named by the
+   leaf's path, or is a usage word (摆件, 礼物, 道具) while a real type noun agrees;
+3. the audience agrees: a leaf under 女装/童装/宠物 needs the title to say so, and a title that says
+   男士 never lands on a women's leaf;
+4. the leaf is specific (not 其它/其他).
+
+Digits, sizes and product codes are removed before matching. Nothing here knows one tree: terms
+come from the leaf names given, the lexicons (listings/title_lexicon.py) are generic.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from listings.segment import aligned, boundaries
+from listings.title_lexicon import (
+    AUDIENCE_WORDS,
+    CONTEXT_WORDS,
+    HEAD_CHARS,
+    MODIFIER_WORDS,
+    PLACE_NOUNS,
+    PRODUCT_NOUNS,
+    STRONG_CONTEXTS,
+    SYNONYMS,
+    USAGE_WORDS,
+)
+
+__all__ = [
+    "LeafTerms",
+    "TitleFacts",
+    "Verdict",
+    "clean_title",
+    "judge",
+    "leaf_audience",
+    "leaf_terms",
+    "title_facts",
+    "tree_vocabulary",
+    "variants",
+]
+
+_CODES = re.compile(r"[a-z]*\d[a-z0-9.#*/×-]*|#[a-z0-9]+", re.IGNORECASE)
+_SPLIT = re.compile(r"[/、,，()（）\[\]【】\s&+]+")
+_GENERIC = ("其它", "其他", "其余")
+_UNISEX = ("男女", "女男", "情侣", "通用")
+HEAD_STRENGTH = 0.7
+"""A head-noun hit (收纳架 of 鞋子收纳架) counts less than the leaf's whole term."""
+
+
+def clean_title(text: str) -> str:
+    """NFKC, lower case, sizes/codes/digits removed: what product words remain."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return _CODES.sub(" ", text)
+
+
+@dataclass(frozen=True)
+class LeafTerms:
+    """What names a leaf's product type: whole terms, head nouns, the path text and audience."""
+
+    terms: tuple[str, ...]
+    heads: tuple[str, ...]
+    own: str
+    groups: tuple[tuple[str, ...], ...]
+    audience: frozenset[str]
+    generic: bool
+    contexts: frozenset[str] = frozenset()
+
+
+def _heads(term: str) -> list[str]:
+    """Lexicon nouns that end a longer term (鞋子收纳架 → 收纳架): its head noun."""
+    return [n for n in PRODUCT_NOUNS if len(n) >= 2 and len(n) < len(term) and term.endswith(n)]
+
+
+def leaf_audience(path: Sequence[str]) -> frozenset[str]:
+    """Who a leaf is for, from its path: any level naming an audience (童装/…, 女装, 宠物/…,
+    玩具/童车/…, 儿童配饰, 猫/狗玩具); at the root only words of two characters or more count."""
+    found: set[str] = set()
+    for depth, level in enumerate(path):
+        text = unicodedata.normalize("NFKC", level).lower()
+        names = _SPLIT.split(text) if depth == 0 else [text]
+        for audience, words in AUDIENCE_WORDS.items():
+            if any(w in name for name in names for w in words if len(w) > 1 or depth > 0):
+                found.add(audience)
+    if "child" in found:
+        found -= {"male", "female"}
+    return frozenset(found)
+
+
+def leaf_terms(path: Sequence[str]) -> LeafTerms:
+    """The terms of a leaf: its own name split at `/` and similar separators; heads of long ones."""
+    name = unicodedata.normalize("NFKC", path[-1]).lower()
+    terms = [
+        t
+        for t in _SPLIT.split(name)
+        if len(t) >= 2 and t not in _GENERIC and t not in MODIFIER_WORDS and t not in USAGE_WORDS
+    ]
+    generic = not terms or any(name.startswith(g) for g in _GENERIC)
+    heads = sorted({h for t in terms if len(t) >= 4 for h in _heads(t)} - set(terms))
+    groups = tuple(
+        tuple(t for t in _SPLIT.split(unicodedata.normalize("NFKC", level).lower()) if t)
+        for level in path[:-1]
+    )
+    return LeafTerms(
+        terms=tuple(terms),
+        heads=tuple(heads),
+        own=name,
+        groups=groups,
+        audience=leaf_audience(path),
+        generic=generic,
+        contexts=_path_contexts(path),
+    )
+
+
+def _path_contexts(path: Sequence[str]) -> frozenset[str]:
+    """The use contexts a leaf's path names. A level that lists several names counts only when
+    most of them name a context (运动包/户外包/配件, 聚会/魔术/演出用品): a context that is one
+    name among many (cos in 模玩/动漫/周边/cos/桌游) belongs to a sibling, not to the leaf."""
+    found: set[str] = set()
+    for level in path:
+        names = [n for n in _SPLIT.split(unicodedata.normalize("NFKC", level).lower()) if n]
+        named = [contexts_of(n) for n in names]
+        if sum(bool(c) for c in named) * 2 >= len(names):
+            found.update(*named)
+    return frozenset(found)
+
+
+def contexts_of(text: str) -> frozenset[str]:
+    """The use contexts (listings/title_lexicon.py CONTEXT_WORDS) a text names (an 电动摩托车 is
+    an e-bike, not a motorcycle)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    found = {c for c, words in CONTEXT_WORDS.items() if any(w in text for w in words)}
+    if "motorcycle" in found and "摩托" not in text.replace("电动摩托", ""):
+        found.discard("motorcycle")
+    return frozenset(found)
+
+
+@dataclass(frozen=True)
+class TitleFacts:
+    """What a cleaned title says: its product nouns (longest, not nested) and its audiences."""
+
+    text: str
+    nouns: frozenset[str]
+    audience: frozenset[str]
+    contexts: frozenset[str] = frozenset()
+
+
+def _outermost(found: Iterable[str]) -> set[str]:
+    found = set(found)
+    return {n for n in found if not any(n != m and n in m for m in found)}
+
+
+def title_facts(title: str, vocabulary: Iterable[str] = ()) -> TitleFacts:
+    """The product nouns (the lexicon's and `vocabulary`, e.g. the tree's own leaf terms) and the
+    audiences a title names."""
+    text = clean_title(title)
+    nouns = _outermost(
+        n
+        for n in {*PRODUCT_NOUNS, *vocabulary}
+        if n in text and aligned(text, n, whole=len(n) == 1, loose=True)
+    )
+    plain = text
+    for word in _UNISEX:
+        plain = plain.replace(word, " ")
+    audience = {a for a, words in AUDIENCE_WORDS.items() if any(w in plain for w in words)}
+    if any(w in text for w in _UNISEX):
+        audience -= {"male", "female"}
+    return TitleFacts(
+        text=text, nouns=frozenset(nouns), audience=frozenset(audience), contexts=contexts_of(text)
+    )
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How well a title names a leaf: `strength` 0..1 of the best term hit, and the first gate
+    that failed (empty when all pass)."""
+
+    strength: float
+    matched: str
+    problem: str
+
+
+def _names(text: str, word: str) -> bool:
+    """`word` names the product somewhere in `text`: on a word boundary (listings/segment.py) and
+    not as the modifier of a one-character head noun right after it (水桶 in 水桶包)."""
+    if word not in text or not aligned(text, word):
+        return False
+    start = text.find(word)
+    while start >= 0:
+        after = text[start + len(word) : start + len(word) + 1]
+        if after not in HEAD_CHARS or not after:
+            return True
+        start = text.find(word, start + 1)
+    return False
+
+
+def _split_term(term: str) -> tuple[str, str] | None:
+    """A term made of a modifier word and a one-character head (仿真花 = 仿真 + 花), else None."""
+    for modifier in MODIFIER_WORDS:
+        if term.startswith(modifier) and len(term) == len(modifier) + 1:
+            return modifier, term[-1]
+    return None
+
+
+def _names_apart(text: str, term: str) -> bool:
+    """仿真玉兰花 names 仿真花: the modifier, then within a few characters a word ending in the
+    head (玉兰花)."""
+    parts = _split_term(term)
+    if parts is None:
+        return False
+    modifier, head = parts
+    edges = boundaries(text)
+    start = text.find(modifier)
+    while start >= 0:
+        window = range(start + len(modifier) + 1, min(len(text), start + len(modifier) + 6) + 1)
+        if any(text[end - 1] == head and end in edges for end in window):
+            return True
+        start = text.find(modifier, start + 1)
+    return False
+
+
+def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str]:
+    best, matched = 0.0, ""
+    for term in leaf.terms:
+        for word in sorted(variants(term), key=lambda w: (-len(w), w)):
+            if _names(facts.text, word):
+                value = min(1.0, len(term) / 4)
+                if value > best:
+                    best, matched = value, word
+    for term in leaf.terms:
+        if best < HEAD_STRENGTH * 0.75 and _names_apart(facts.text, term):
+            best, matched = HEAD_STRENGTH * 0.75, term
+    for head in leaf.heads:
+        for word in sorted(variants(head), key=lambda w: (-len(w), w)):
+            if _names(facts.text, word):
+                value = HEAD_STRENGTH * min(1.0, len(head) / 4)
+                if value > best:
+                    best, matched = value, word
+    if leaf.generic:
+        best *= 0.5
+    return best, matched
+
+
+def variants(word: str) -> frozenset[str]:
+    """The word and its synonyms (listings/title_lexicon.py SYNONYMS)."""
+    found = {word}
+    for group in SYNONYMS:
+        if word in group:
+            found |= group
+    return frozenset(found)
+
+
+_PLACE = (
+    "面",
+    "上",
+    "边",
+    "前",
+    "下",
+    "旁",
+    "用",
+    "式",
+    "型",
+    "款",
+    "配件",
+    "搭配",
+    "材料",
+    "素材",
+)
+
+
+def _modifies(text: str, noun: str, heads: Iterable[str]) -> bool:
+    """Chinese compounds are head-final: a noun right before another product or usage noun
+    (干花 in 干花花瓶, 餐桌 in 餐桌摆件) or before a place suffix (床头, 桌面) describes where or
+    what for, rather than naming another product. True when *every* occurrence is such."""
+    heads = tuple(heads)
+    start = text.find(noun)
+    seen = False
+    while start >= 0:
+        seen = True
+        rest = text[start + len(noun) :]
+        if not (rest.startswith(_PLACE) or any(rest.startswith(h) for h in heads if h)):
+            return False
+        start = text.find(noun, start + 1)
+    return seen
+
+
+def _named_by(leaf: LeafTerms, noun: str) -> bool:
+    """The leaf names `noun`: in its own name, or in an ancestor that is one group word
+    (收纳架 > 鞋子收纳架), or inside a broader ancestor term (绿植 in 绿植园艺). A noun that *is* one
+    of several names of an ancestor (花瓶 in "花瓶/花器/仿真花/仿真饰品") is a sibling of the leaf,
+    not the leaf."""
+    if noun in leaf.own:
+        return True
+    for group in leaf.groups:
+        if len(group) == 1 and noun in group[0]:
+            return True
+        if any(noun in term and noun != term for term in group):
+            return True
+    return False
+
+
+def _stem(word: str) -> str:
+    """The noun without the nominal suffix 子 (帽子 → 帽, 鞋子 → 鞋, 袜子 → 袜)."""
+    return word[:-1] if len(word) > 1 and word.endswith("子") else word
+
+
+def _kind_of(noun: str, matched: str) -> bool:
+    """Head-final nouns: the generic 鞋子 is what a 帆布鞋 is, and 遮阳帽 (a word of the tree, not of
+    the lexicon) is a kind of 帽子. A lexicon noun is a product type of its own even when its last
+    character matches (文件夹 is no 夹子, 化妆刷 no scrubbing 刷子, 半身裙 no 唐装裙子)."""
+    if matched.endswith(_stem(noun)):
+        return True
+    return noun not in PRODUCT_NOUNS and noun.endswith(_stem(matched))
+
+
+def _disagreeing(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str]:
+    """Product nouns of the title the leaf does not name (usage words excused when a type agrees).
+    On a leaf for an audience the title names (童装>裤子 for 女童打底裤), a kind of the matched
+    noun agrees too: such a leaf is where that audience's kinds of the garment go."""
+    out = []
+    for_audience = bool(leaf.audience) and leaf.audience <= facts.audience
+    heads = [n for n in facts.nouns if n not in USAGE_WORDS] + [matched, _stem(matched)]
+    for noun in facts.nouns:
+        names = variants(noun)
+        if any(_named_by(leaf, v) or v in matched or _kind_of(v, matched) for v in names):
+            continue
+        if for_audience and noun.endswith(_stem(matched)):
+            continue
+        if noun in USAGE_WORDS or noun in PLACE_NOUNS:
+            continue
+        if _modifies(facts.text, noun, (h for h in heads if h != noun)):
+            continue
+        out.append(noun)
+    return sorted(out)
+
+
+def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
+    """Term strength and the first failed gate (`""` when the leaf may be trusted)."""
+    strength, matched = _term_hit(facts, leaf)
+    if strength == 0.0:
+        return Verdict(0.0, "", "the title names no product type of this leaf")
+    if leaf.generic:
+        return Verdict(strength, matched, "the leaf is a catch-all (其它/其他)")
+    others = _disagreeing(facts, leaf, matched)
+    if others:
+        return Verdict(
+            strength, matched, f"the title also names {'、'.join(others)}, which this leaf does not"
+        )
+    audience = facts.audience
+    if any(f"{w}女" in facts.text or f"女{w}" in facts.text for w in variants(matched)):
+        audience = audience | {"female"}
+    clash = _audience_clash(frozenset(audience), leaf.audience, facts.text) or _context_clash(
+        facts, leaf
+    )
+    if clash:
+        return Verdict(strength, matched, clash)
+    return Verdict(strength, matched, "")
+
+
+def _context_clash(facts: TitleFacts, leaf: LeafTerms) -> str:
+    if leaf.contexts and not leaf.contexts & facts.contexts:
+        return f"the leaf is for {'/'.join(sorted(leaf.contexts))} use; the title does not say so"
+    strong = (facts.contexts & STRONG_CONTEXTS) - leaf.contexts
+    if strong:
+        return f"the title is for {'/'.join(sorted(strong))} use; the leaf is not"
+    return ""
+
+
+_ADULT = ("成人", "大人", "成年", "男士", "女士")
+
+
+def _audience_clash(title: frozenset[str], leaf: frozenset[str], text: str = "") -> str:
+    if not leaf:
+        return ""
+    if "child" in leaf and any(w in text for w in _ADULT):
+        return "the title is (also) for adults; the leaf is for children"
+    for audience in leaf:
+        if audience not in title:
+            return f"the leaf is for {audience}; the title does not say so"
+    other = title - leaf - ({"female", "male"} if "child" in leaf else set())
+    if other:
+        return (
+            f"the title is for {'/'.join(sorted(other))}; the leaf is for {'/'.join(sorted(leaf))}"
+        )
+    return ""
+
+
+def tree_vocabulary(terms: Iterable[LeafTerms]) -> frozenset[str]:
+    """The product words a tree's leaves are named by (those ending in a head noun: 干发帽,
+    挡风被): a title naming one names a product type, whether or not the lexicon knows it."""
+    words = {w for t in terms for w in (*t.terms, *t.heads)}
+    return frozenset(
+        w
+        for w in words
+        if w not in USAGE_WORDS
+        and w not in MODIFIER_WORDS
+        and (w[-1] in HEAD_CHARS or any(w.endswith(n) for n in PRODUCT_NOUNS))
+    )
+
+
+def index_leaves(paths: Mapping[int, Sequence[str]]) -> dict[int, LeafTerms]:
+    """`leaf_terms` for every leaf, built once per tree."""
+    return {leaf: leaf_terms(path) for leaf, path in paths.items()}
