@@ -327,3 +327,21 @@ def test_dockerfile_env_matches_the_chart_and_the_configmap(
     assert f"DAGSTER_HOME={CHART_DAGSTER_HOME}" in env
     assert f"BANJIA_WAREHOUSE={configmaps['banjia-config']['BANJIA_WAREHOUSE']}" in env
     assert "PATH=/opt/banjia/.venv/bin:" in env  # run pods call `dagster api execute_run`
+
+
+# --- sizing ------------------------------------------------------------------------------------
+
+KUAISHOU_APP_QPS = 100  # per app, shared by every shop the agency publishes to (kuaishou-api.md)
+
+
+def test_the_publish_pool_keeps_publishing_within_the_apps_qps(
+    values: dict[str, Any], configmaps: dict[str, dict[str, str]]
+) -> None:
+    """Pool limit x the fastest migration's pace: the most publishing can ask of the app at once."""
+    example = parse_migrations(configmaps["banjia-migrations"]["migrations.yaml"])
+    fastest = max(m.target.rate_per_second for m in example.migrations)
+    assert values["concurrency"]["pools"]["defaultLimit"] * fastest <= KUAISHOU_APP_QPS
+    instance = yaml.safe_load(DAGSTER_YAML.read_text(encoding="utf-8"))
+    demo = parse_migrations((ROOT / "data" / "migrations.yaml").read_text(encoding="utf-8"))
+    fastest = max(m.target.rate_per_second for m in demo.migrations)
+    assert instance["concurrency"]["pools"]["default_limit"] * fastest <= KUAISHOU_APP_QPS
