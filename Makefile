@@ -1,5 +1,5 @@
 # banjia: `make demo` and `make test` are the two set-up commands; both start from a fresh clone.
-.PHONY: install demo test lint format dev bench clean
+.PHONY: install demo test lint format dev bench clean multiworker
 
 VENV := .venv
 STAMP := $(VENV)/.synced
@@ -29,8 +29,11 @@ format: install
 dev: install
 	scripts/dev.sh
 
+multiworker: install
+	scripts/multiworker.sh
+
 bench: install
 	$(VENV)/bin/python -m pytest tests/bench -s -q -p no:cacheprovider --timeout=0
 
 clean:
-	rm -rf $(VENV) .dagster_home .tmp_dagster_home_* data/warehouse.duckdb* .sandbox.log .demo-*.log
+	rm -rf $(VENV) .dagster_home .multiworker .tmp_dagster_home_* data/warehouse.duckdb* .sandbox.log .demo-*.log
