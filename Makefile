@@ -14,7 +14,7 @@ demo: install
 	scripts/demo.sh
 
 test: install
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n auto --dist loadfile
 
 lint: install
 	$(VENV)/bin/ruff check .
