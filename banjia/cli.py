@@ -141,11 +141,14 @@ def status(keys: tuple[str, ...], as_json: bool) -> None:
 def _register_groups() -> None:
     from banjia.cli_categories import categories
     from banjia.cli_kuaishou import kuaishou
+    from banjia.cli_merchant import items, report
     from banjia.cli_sources import sources
 
     main.add_command(categories)
     main.add_command(kuaishou)
     main.add_command(sources)
+    main.add_command(report)
+    main.add_command(items)
 
 
 _register_groups()

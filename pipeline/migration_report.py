@@ -30,6 +30,7 @@ from listings.merchant_fixes import fix_for
 from listings.migrations import Migration
 from pipeline.charts import STATE_COLOURS, BarChart, LineChart, bar_chart, line_chart
 from pipeline.results import Breakdown, CheckVerdict, StageResult
+from pipeline.settings import load_settings
 from store.item_states import ItemStatus, classify_items, item_states
 from store.ledger import Ledger
 from store.warehouse import Warehouse, migration_status
@@ -41,6 +42,7 @@ __all__ = [
     "build_report",
     "render_report",
     "report_path",
+    "reports_dir",
     "write_migration_report",
 ]
 
@@ -302,6 +304,15 @@ def render_report(report: MigrationReport) -> str:
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def reports_dir(warehouse: Warehouse) -> Path:
+    """$BANJIA_REPORTS_DIR, else `reports/` beside the warehouse file: a test's temporary
+    warehouse keeps its reports beside it, and the default is data/reports."""
+    configured = load_settings().reports_dir
+    if configured is not None:
+        return configured
+    return Path(warehouse.path).resolve().parent / "reports"
 
 
 def report_path(out_dir: Path, *, migration_key: str, run_id: str) -> Path:

@@ -27,9 +27,9 @@ SOURCE_IMAGE = "https://img.alicdn.com/imgextra/i1/2206/O1CN01a_!!2206.jpg"
 KWAI_IMAGE = "https://p1.kwai-sandbox.example/ufile/abc.jpg"
 
 
-def _listing_row(listing: Listing) -> dict[str, object]:
+def _listing_row(key: str, listing: Listing) -> dict[str, object]:
     return {
-        "migration": KEY,
+        "migration": key,
         "source_item_id": listing.source_item_id,
         "title": listing.title,
         "status": listing.status.value,
@@ -43,8 +43,12 @@ def _listing_row(listing: Listing) -> dict[str, object]:
     }
 
 
-def build_report_warehouse(path: Path) -> tuple[Warehouse, Migration]:
-    migration = sample_migration()
+def build_report_warehouse(
+    path: Path, migration: Migration | None = None
+) -> tuple[Warehouse, Migration]:
+    """The warehouse at `path` for `migration` (default: the sample Taobao one, `tb-test`)."""
+    migration = migration or sample_migration()
+    key = migration.key
     warehouse = Warehouse(path)
     listings = [
         tshirt(
@@ -56,10 +60,10 @@ def build_report_warehouse(path: Path) -> tuple[Warehouse, Migration]:
     now = datetime.now(UTC)
     warehouse.replace_partition(
         "raw_listings",
-        migration=KEY,
+        migration=key,
         rows=[
             {
-                "migration": KEY,
+                "migration": key,
                 "platform": "taobao",
                 "shop_id": "shop-1",
                 "source_item_id": listing.source_item_id,
@@ -70,17 +74,17 @@ def build_report_warehouse(path: Path) -> tuple[Warehouse, Migration]:
         ],
     )
     warehouse.replace_partition(
-        "listings", migration=KEY, rows=[_listing_row(listing) for listing in listings]
+        "listings", migration=key, rows=[_listing_row(key, listing) for listing in listings]
     )
     decision = CategoryDecision(
         category_id=TSHIRT_CATEGORY, path="男装 > T恤", confidence=0.93, layer="model"
     )
     warehouse.replace_partition(
         "category_decisions",
-        migration=KEY,
+        migration=key,
         rows=[
             {
-                "migration": KEY,
+                "migration": key,
                 "source_item_id": listing.source_item_id,
                 "category_id": TSHIRT_CATEGORY,
                 "category_path": "男装 > T恤",
@@ -97,10 +101,10 @@ def build_report_warehouse(path: Path) -> tuple[Warehouse, Migration]:
         assert isinstance(draft, KuaishouDraft)
         drafts.append(draft)
     warehouse.replace_partition(
-        "kuaishou_drafts", migration=KEY, rows=[draft_row(KEY, d) for d in drafts]
+        "kuaishou_drafts", migration=key, rows=[draft_row(key, d) for d in drafts]
     )
     warehouse.replace_quarantine(
-        migration=KEY,
+        migration=key,
         stages=["extract"],
         rows=[
             {
@@ -112,7 +116,7 @@ def build_report_warehouse(path: Path) -> tuple[Warehouse, Migration]:
         ],
     )
     warehouse.replace_quarantine(
-        migration=KEY,
+        migration=key,
         stages=["draft"],
         rows=[
             {
@@ -125,10 +129,10 @@ def build_report_warehouse(path: Path) -> tuple[Warehouse, Migration]:
     )
     warehouse.replace_partition(
         "media",
-        migration=KEY,
+        migration=key,
         rows=[
             {
-                "migration": KEY,
+                "migration": key,
                 "source_item_id": PUBLISHED,
                 "source_url": SOURCE_IMAGE,
                 "sha256": "ab" * 32,
@@ -144,7 +148,7 @@ def build_report_warehouse(path: Path) -> tuple[Warehouse, Migration]:
     )
     ledger = DuckDBLedger(warehouse)
     ledger.ledger_ensure_pending(
-        migration=KEY, items=[(d.rel_item_id, d.source_item_id) for d in drafts]
+        migration=key, items=[(d.rel_item_id, d.source_item_id) for d in drafts]
     )
     ledger.ledger_transition(
         rel_item_id=drafts[0].rel_item_id, state="published", kwai_item_id=KWAI_ITEM_ID
@@ -152,7 +156,7 @@ def build_report_warehouse(path: Path) -> tuple[Warehouse, Migration]:
     for i, rate in enumerate((0.5, 1.0)):
         warehouse.record_fill_rates(
             {
-                "migration": KEY,
+                "migration": key,
                 "run_id": f"run-{i}",
                 "computed_at": now - timedelta(days=1 - i),
                 "items": 2,
