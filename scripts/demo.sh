@@ -21,3 +21,10 @@ for key in $(.venv/bin/banjia migrations list); do
     > ".demo-${key}.log" 2>&1 || { tail -n 60 ".demo-${key}.log"; exit 1; }
 done
 .venv/bin/banjia status
+# Each shop's migration report (the migration_report asset's file of this run; decision: reports/
+# beside the warehouse unless BANJIA_REPORTS_DIR says otherwise).
+reports="${BANJIA_REPORTS_DIR:-data/reports}"
+for key in $(.venv/bin/banjia migrations list); do
+  latest=$(ls -t "${reports}/${key}"/*.html 2>/dev/null | head -n 1 || true)
+  echo "report ${key}: ${latest:-none written (see .demo-${key}.log)}"
+done
