@@ -1,8 +1,9 @@
-"""What the merchant is handed: the migration report, one HTML file per migration and run.
+"""What the merchant follows after publishing: Kuaishou's review of every created item, and the
+migration report, one HTML file per migration and run.
 
-The report's stage (`pipeline.migration_report`) reads every stage's table; this asset runs after
-them in the `report` group, so the daily `migrate` job ends with a fresh report, and links the file
-from the asset's metadata.
+`review_status` asks open.item.get for every item whose review has not ended (`pipeline.review`).
+The report's stage (`pipeline.migration_report`) reads every stage's table; it runs last in the
+`report` group, so the daily `migrate` job ends with a fresh report, linked from its metadata.
 """
 
 from pathlib import Path
@@ -12,8 +13,45 @@ from pydantic import Field
 
 from assets.metadata import materialize_result
 from assets.partitions import migration_partitions
-from assets.resources import MigrationsResource, WarehouseResource
+from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
 from pipeline.migration_report import reports_dir, write_migration_report
+from pipeline.review import track_reviews
+
+
+@dg.asset(
+    partitions_def=migration_partitions,
+    group_name="report",
+    kinds={"duckdb", "api"},
+    deps=["published_items"],
+    description="Kuaishou's review of every created item (open.item.get auditStatus, auditReason), "
+    "rejections classified into reasons with a fix (table review_status).",
+    check_specs=[
+        dg.AssetCheckSpec(
+            "no_item_rejected_by_review",
+            asset="review_status",
+            description="No created item is rejected (审核拒绝) or sent back for changes "
+            "(审核待修改). Not blocking: the merchant answers them; the report lists them.",
+        )
+    ],
+)
+def review_status(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    migrations: MigrationsResource,
+    platforms: PlatformsResource,
+) -> dg.MaterializeResult:
+    store = warehouse.open()
+    ledger = warehouse.ledger(store)
+    try:
+        result = track_reviews(
+            migrations.get(context.partition_key),
+            warehouse=store,
+            ledger=ledger,
+            platforms=platforms.platforms(),
+        )
+    finally:
+        ledger.close()
+    return materialize_result(result)
 
 
 class MigrationReportConfig(dg.Config):
@@ -32,6 +70,7 @@ class MigrationReportConfig(dg.Config):
         "published_items",
         "supply_reports",
         "fill_rates",
+        "review_status",
     ],
     description="The migration report a merchant is handed: where every item stands, charts, "
     "and every item's before and after (data/reports/<migration>/<run>.html).",

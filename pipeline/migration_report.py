@@ -30,9 +30,11 @@ from listings.merchant_fixes import fix_for
 from listings.migrations import Migration
 from pipeline.charts import STATE_COLOURS, BarChart, LineChart, bar_chart, line_chart
 from pipeline.results import Breakdown, CheckVerdict, StageResult
+from pipeline.review import review_label
 from pipeline.settings import load_settings
 from store.item_states import ItemStatus, classify_items, item_states
 from store.ledger import Ledger
+from store.reviews import load_reviews
 from store.warehouse import Warehouse, migration_status
 
 __all__ = [
@@ -102,6 +104,10 @@ class ReportItem(_Model):
     detail: str | None = None
     fix: str | None = None
     images: tuple[ImagePair, ...] = ()
+    review: str | None = None  # Kuaishou's review (review_status), e.g. "审核拒绝 rejected"
+    review_reason: str | None = None  # auditReason, in Kuaishou's words
+    review_reason_code: str | None = None
+    review_fix: str | None = None
 
 
 class FillRun(_Model):
@@ -206,11 +212,13 @@ def build_report(
         )
     }
     images = _images(warehouse, key)
+    reviews = {row["source_item_id"]: row for row in load_reviews(warehouse, key).values()}
     items = []
     for state in states:
         listing = listings.get(state.source_item_id, {})
         decision = decisions.get(state.source_item_id, {})
         draft = drafts.get(state.source_item_id)
+        review = reviews.get(state.source_item_id, {})
         items.append(
             ReportItem(
                 source_item_id=state.source_item_id,
@@ -231,6 +239,10 @@ def build_report(
                 detail=state.detail,
                 fix=fix_for(state.reason_code, state.detail),
                 images=tuple(images.get(state.source_item_id, ())),
+                review=review_label(review["audit_status"]) if review else None,
+                review_reason=review.get("audit_reason"),
+                review_reason_code=review.get("reason_code"),
+                review_fix=review.get("fix"),
             )
         )
     fill_runs = tuple(
@@ -260,6 +272,13 @@ def build_report(
         bar_chart(
             "Kuaishou's answers (publish ledger)",
             Counter(str(row["state"]) for row in sets.book.values()),
+        ),
+        bar_chart(
+            "Kuaishou's review of created items", Counter(i.review for i in items if i.review)
+        ),
+        bar_chart(
+            "Review rejections, by reason",
+            Counter(i.review_reason_code for i in items if i.review_reason_code),
         ),
     )
     fill_chart = (

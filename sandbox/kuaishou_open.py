@@ -303,6 +303,8 @@ class KuaishouSandbox:
         self.user_qps: int | None = DEFAULT_USER_QPS
         self.hidden_qps: dict[str, int] = {}
         self.review_rules: list[ReviewRule] = []
+        # how long an item waits in 待审核 on `now()` before it is reviewed (kuaishou_review.py)
+        self.review_delay = timedelta(0)
         self._qps_windows: dict[tuple[str, object], deque[datetime]] = defaultdict(deque)
         self._faults: dict[str, deque[FaultKind]] = defaultdict(deque)
         self._fault_rates: dict[str, dict[FaultKind, float]] = {}
@@ -596,7 +598,11 @@ class KuaishouSandbox:
             raise SandboxApiError(Result.NOT_FOUND, f"商品不存在: {kwai_item_id}")
         view = self._item_view(item, id_field="itemId", skus_field="skuInfos")
         item.gets += 1
-        if item.audit_status == 0 and item.gets >= self.review_after_gets:
+        if (
+            item.audit_status == 0
+            and item.gets >= self.review_after_gets
+            and self.now() - item.created_at >= self.review_delay
+        ):
             self.review(item)
         return view
 

@@ -9,7 +9,8 @@ export DAGSTER_DISABLE_TELEMETRY=1
 port=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export BANJIA_SANDBOX_URL="http://127.0.0.1:${port}"
 
-.venv/bin/banjia sandbox serve --host 127.0.0.1 --port "$port" > .sandbox.log 2>&1 &
+# --review realistic: Kuaishou's review takes a moment and rejects some items (review_status shows it)
+.venv/bin/banjia sandbox serve --host 127.0.0.1 --port "$port" --review realistic > .sandbox.log 2>&1 &
 sandbox_pid=$!
 stop_sandbox() { kill "$sandbox_pid" 2>/dev/null || true; wait "$sandbox_pid" 2>/dev/null || true; }
 trap stop_sandbox EXIT

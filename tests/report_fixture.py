@@ -1,7 +1,8 @@
 """A small warehouse with an item in every state, for the report and `banjia items` tests.
 
 Built through the store's own writers (stage tables, quarantine, ledger), so it holds what the
-stages would write, without running them: published (with a trimmed, 3:4-framed image), pending
+stages would write, without running them: published (with a trimmed, 3:4-framed image, and
+rejected by Kuaishou's review), pending
 (drafted, not created yet), quarantined at drafting (a forbidden word), and listed on the source
 but never fetched (quarantined at extraction). Two fill-rate runs give the chart a line.
 """
@@ -18,6 +19,7 @@ from listings.migrations import Migration
 from listings.model import Listing
 from pipeline.drafts import draft_row
 from store import DuckDBLedger, Warehouse
+from store.reviews import save_reviews
 from tests.samples import TSHIRT_CATEGORY, sample_migration, tshirt
 
 KEY = "tb-test"
@@ -25,6 +27,7 @@ PUBLISHED, PENDING, FORBIDDEN, MISSING = "1001", "1002", "1003", "1004"
 KWAI_ITEM_ID = 88_000_001
 SOURCE_IMAGE = "https://img.alicdn.com/imgextra/i1/2206/O1CN01a_!!2206.jpg"
 KWAI_IMAGE = "https://p1.kwai-sandbox.example/ufile/abc.jpg"
+REVIEW_REASON = "商品主图存在牛皮癣（文字、水印或二维码遮挡）"
 
 
 def _listing_row(key: str, listing: Listing) -> dict[str, object]:
@@ -152,6 +155,26 @@ def build_report_warehouse(
     )
     ledger.ledger_transition(
         rel_item_id=drafts[0].rel_item_id, state="published", kwai_item_id=KWAI_ITEM_ID
+    )
+    save_reviews(
+        warehouse,
+        [
+            {
+                "migration": key,
+                "rel_item_id": drafts[0].rel_item_id,
+                "source_item_id": PUBLISHED,
+                "kwai_item_id": KWAI_ITEM_ID,
+                "audit_status": 3,
+                "audit_reason": REVIEW_REASON,
+                "reason_code": "image_quality",
+                "fix": "Replace the main images on the source, then re-run.",
+                "first_checked_at": now,
+                "checked_at": now,
+                "decided_at": now,
+                "checks": 2,
+                "last_error": None,
+            }
+        ],
     )
     for i, rate in enumerate((0.5, 1.0)):
         warehouse.record_fill_rates(

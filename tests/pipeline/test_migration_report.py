@@ -19,6 +19,7 @@ from tests.report_fixture import (
     MISSING,
     PENDING,
     PUBLISHED,
+    REVIEW_REASON,
     build_report_warehouse,
 )
 
@@ -84,6 +85,11 @@ def test_the_report_rows_carry_before_and_after(shop: tuple[Warehouse, Migration
     assert rows[FORBIDDEN].fix and "title" in rows[FORBIDDEN].fix
     assert rows[MISSING].title_before is None and rows[MISSING].stage == "extract"
     assert [r.run_id for r in report.fill_runs] == ["run-0", "run-1"]
+    assert (published.review, published.review_reason_code) == (
+        "审核拒绝 rejected",
+        "image_quality",
+    )
+    assert published.review_reason == REVIEW_REASON
 
 
 def test_the_written_file_has_the_table_the_charts_and_no_script(
@@ -109,7 +115,7 @@ def test_the_written_file_has_the_table_the_charts_and_no_script(
         FORBIDDEN: "quarantined",
         MISSING: "quarantined",
     }
-    assert tags.tags["svg"] == 6  # 5 bar charts and the fill rates
+    assert tags.tags["svg"] == 8  # 7 bar charts (2 of the review) and the fill rates
     assert tags.external == []
     assert KWAI_IMAGE in tags.srcs
     assert "4 source items = 1 published + 2 quarantined + 1 pending" in " ".join(html.split())
