@@ -33,6 +33,10 @@ ITEM_COLUMNS = (
     "ledger_state",
     "fix",
     "detail",
+    "review",
+    "review_reason_code",
+    "review_fix",
+    "review_reason",
 )
 
 
@@ -107,9 +111,11 @@ def report(key: str, out: Path | None) -> None:
 )
 @click.option("--csv", "as_csv", is_flag=True, help="CSV with a header, for a spreadsheet.")
 def items(key: str, state: str | None, as_csv: bool) -> None:
-    """Every source item with its state, and for a quarantined one the reason and the fix."""
+    """Every source item: its state, a quarantined one's reason and fix, a created one's review."""
     from listings.merchant_fixes import fix_for
+    from pipeline.review import review_label
     from store.item_states import ItemStatus, item_states
+    from store.reviews import load_reviews
 
     with _opened(key) as (migration, warehouse, ledger):
         rows = item_states(
@@ -118,9 +124,20 @@ def items(key: str, state: str | None, as_csv: bool) -> None:
             ledger=ledger,
             state=ItemStatus(state) if state else None,
         )
-    records = [
-        {**row.model_dump(mode="json"), "fix": fix_for(row.reason_code, row.detail)} for row in rows
-    ]
+        reviews = {r["source_item_id"]: r for r in load_reviews(warehouse, migration.key).values()}
+    records = []
+    for row in rows:
+        review = reviews.get(row.source_item_id)
+        records.append(
+            {
+                **row.model_dump(mode="json"),
+                "fix": fix_for(row.reason_code, row.detail),
+                "review": review_label(review["audit_status"]) if review else None,
+                "review_reason_code": review["reason_code"] if review else None,
+                "review_fix": review["fix"] if review else None,
+                "review_reason": review["audit_reason"] if review else None,
+            }
+        )
     if as_csv:
         writer = csv.DictWriter(sys.stdout, fieldnames=ITEM_COLUMNS, lineterminator="\n")
         writer.writeheader()
@@ -131,6 +148,10 @@ def items(key: str, state: str | None, as_csv: bool) -> None:
         click.echo(f"{record['source_item_id']:<20} {record['state']:<12} {kwai!s:<14}", nl=False)
         if record["reason_code"]:
             click.echo(f" {record['reason_code']} (at {record['stage']}): {record['fix']}")
+        elif record["review_reason_code"]:
+            click.echo(
+                f" {record['review']}: {record['review_reason_code']}: {record['review_fix']}"
+            )
         else:
-            click.echo("")
+            click.echo(f" {record['review'] or ''}".rstrip())
     click.echo(f"{len(records)} items", err=True)

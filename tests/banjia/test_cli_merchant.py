@@ -46,6 +46,8 @@ def test_items_lists_every_item_with_state_reason_and_fix_as_csv(shop: Path) -> 
     assert rows[PUBLISHED]["kwai_item_id"] == str(KWAI_ITEM_ID)
     assert rows[FORBIDDEN]["reason_code"] == "forbidden_words"
     assert "title" in rows[FORBIDDEN]["fix"] and "最好" in rows[FORBIDDEN]["detail"]
+    assert rows[PUBLISHED]["review"] == "审核拒绝 rejected"  # Kuaishou's review of the created item
+    assert rows[PUBLISHED]["review_reason_code"] == "image_quality"
 
 
 def test_items_filters_by_state(shop: Path) -> None:
