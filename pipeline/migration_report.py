@@ -305,7 +305,8 @@ def build_report(
         run_id=run_id,
         generated_at=now or datetime.now(UTC),
         status=status,
-        items=tuple(items),
+        # within each state, the items Kuaishou's review sent back come first: they need the merchant
+        items=tuple(sorted(items, key=lambda i: (i.review_reason_code is None, i.source_item_id))),
         fill_runs=fill_runs,
         charts=tuple(c for c in charts if c.bars),
         fill_chart=fill_chart,
