@@ -467,6 +467,9 @@ class KuaishouSandbox:
             Result.AUTH, "AUTHORIZATION_REVOKED", sub_msg="鉴权失败/TOKEN过期: access_token无效"
         )
 
+    def _review_due(self, item: StoredItem) -> bool:
+        return self.now() - item.created_at >= self.review_delay
+
     def review(self, item: StoredItem) -> None:
         """Decide a pending review: the first `review_rules` hit rejects (3), else approved (2)."""
         for rule in self.review_rules:
@@ -596,12 +599,14 @@ class KuaishouSandbox:
         item = self.items.get(kwai_item_id)
         if item is None or item.seller != seller:
             raise SandboxApiError(Result.NOT_FOUND, f"商品不存在: {kwai_item_id}")
+        if item.audit_status == 0 and self.review_delay and self._review_due(item):
+            self.review(item)  # a timed review has happened by now: this look sees its outcome
         view = self._item_view(item, id_field="itemId", skus_field="skuInfos")
         item.gets += 1
         if (
             item.audit_status == 0
             and item.gets >= self.review_after_gets
-            and self.now() - item.created_at >= self.review_delay
+            and self._review_due(item)
         ):
             self.review(item)
         return view
