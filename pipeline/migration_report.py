@@ -24,6 +24,7 @@ from typing import Any
 import jinja2
 from pydantic import BaseModel, ConfigDict
 
+from connectors.kuaishou import AuditStatus
 from listings.china_time import CHINA_TZ
 from listings.draft import KuaishouDraft
 from listings.merchant_fixes import fix_for
@@ -140,6 +141,15 @@ class MigrationReport(_Model):
     def counts_add_up(self) -> bool:
         s = self.status
         return s["source_items"] == s["published"] + s["quarantined"] + s["pending"]
+
+
+# the review's outcomes in the colours of the item states they resemble
+REVIEW_COLOURS = {
+    review_label(AuditStatus.APPROVED): STATE_COLOURS["published"],
+    review_label(AuditStatus.REJECTED): STATE_COLOURS["quarantined"],
+    review_label(AuditStatus.NEEDS_CHANGES): "#CC79A7",
+    review_label(AuditStatus.PENDING): STATE_COLOURS["pending"],
+}
 
 
 def _by_item(warehouse: Warehouse, sql: str, migration: str) -> dict[str, dict[str, Any]]:
@@ -274,7 +284,9 @@ def build_report(
             Counter(str(row["state"]) for row in sets.book.values()),
         ),
         bar_chart(
-            "Kuaishou's review of created items", Counter(i.review for i in items if i.review)
+            "Kuaishou's review of created items",
+            Counter(i.review for i in items if i.review),
+            colours=REVIEW_COLOURS,
         ),
         bar_chart(
             "Review rejections, by reason",
