@@ -1,5 +1,5 @@
 # banjia: `make demo` and `make test` are the two set-up commands; both start from a fresh clone.
-.PHONY: install demo test lint format dev bench clean multiworker
+.PHONY: install demo test lint format dev bench clean multiworker chromium
 
 VENV := .venv
 STAMP := $(VENV)/.synced
@@ -13,8 +13,12 @@ $(STAMP): pyproject.toml uv.lock scripts/bootstrap.sh
 demo: install
 	scripts/demo.sh
 
-test: install
+test: install chromium
 	$(VENV)/bin/python -m pytest -n auto --dist loadfile
+
+# Headless Chromium renders the migration report in its test; installed with apt-get when absent.
+chromium:
+	scripts/ensure_chromium.sh
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -3,7 +3,7 @@
 - `daily_migration`: every migration end to end at 00:10 China time, just after Kuaishou's
   500-new-items quota resets at midnight (Asia/Shanghai), so each day's run has the whole quota.
 - `hourly_report_flush`: every outbox every hour, so a failed report is retried some 20 times before
-  its 24 h deadline.
+  its 24 h deadline; the same run follows the open Kuaishou reviews (`review_status`).
 - `weekly_compliance`: the compliance summary and its checks at 01:00 China time on Mondays, when the
   natural week Kuaishou audits has just closed (decision 36).
 - `new_migration_sensor`: starts the `migrate` job for a migration key that appears in the migrations
@@ -32,8 +32,9 @@ migrate_job = dg.define_asset_job(
 
 report_job = dg.define_asset_job(
     name="flush_supply_reports",
-    selection=dg.AssetSelection.assets("supply_reports", "compliance_summary"),
-    description="Send every queued supply report and refresh the compliance summary.",
+    selection=dg.AssetSelection.assets("supply_reports", "compliance_summary", "review_status"),
+    description="Send every queued supply report, refresh the compliance summary, and ask "
+    "Kuaishou for the reviews still open.",
 )
 
 compliance_job = dg.define_asset_job(

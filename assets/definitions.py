@@ -7,7 +7,7 @@ a migration are a chain anyway (README, "Where the data lands").
 
 import dagster as dg
 
-from assets import extract, publish, report, transform
+from assets import extract, merchant, publish, report, transform
 from assets.automation import (
     compliance_job,
     daily_migration,
@@ -20,7 +20,7 @@ from assets.automation import (
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
 
 defs = dg.Definitions(
-    assets=dg.load_assets_from_modules([extract, transform, publish, report]),
+    assets=dg.load_assets_from_modules([extract, transform, publish, report, merchant]),
     jobs=[migrate_job, report_job, compliance_job],
     schedules=[daily_migration, hourly_report_flush, weekly_compliance],
     sensors=[new_migration_sensor],

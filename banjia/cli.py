@@ -35,13 +35,34 @@ def sandbox() -> None:
 @sandbox.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Loopback only, normally.")
 @click.option("--port", default=8765, show_default=True, type=int)
-def sandbox_serve(host: str, port: int) -> None:
+@click.option(
+    "--review",
+    type=click.Choice(["approve", "realistic"]),
+    default="approve",
+    show_default=True,
+    help="Kuaishou's item review: approve at the first look, or wait and reject some in "
+    "Kuaishou's wording (sandbox/kuaishou_review.py).",
+)
+@click.option(
+    "--review-delay",
+    default=2.0,
+    show_default=True,
+    type=float,
+    help="Seconds, with --review realistic.",
+)
+def sandbox_serve(host: str, port: int, review: str, review_delay: float) -> None:
     """Serve the emulators: /taobao/router/rest, /kuaishou/<method path>, /health."""
+    from datetime import timedelta
+
     import uvicorn
 
-    from sandbox.app import build_sandbox_app
+    from sandbox.app import Sandbox, build_sandbox_app
+    from sandbox.kuaishou_review import realistic_review
 
-    uvicorn.run(build_sandbox_app(), host=host, port=port, log_level="warning")
+    state = Sandbox()
+    if review == "realistic":
+        realistic_review(state.kuaishou, delay=timedelta(seconds=review_delay))
+    uvicorn.run(build_sandbox_app(state), host=host, port=port, log_level="warning")
 
 
 @sandbox.command("wait")
@@ -165,11 +186,14 @@ def status(keys: tuple[str, ...], as_json: bool) -> None:
 def _register_groups() -> None:
     from banjia.cli_categories import categories
     from banjia.cli_kuaishou import kuaishou
+    from banjia.cli_merchant import items, report
     from banjia.cli_sources import sources
 
     main.add_command(categories)
     main.add_command(kuaishou)
     main.add_command(sources)
+    main.add_command(report)
+    main.add_command(items)
 
 
 _register_groups()

@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     sandbox_url: str = Field(
         default="http://127.0.0.1:8765", description="The sandbox emulators' base URL."
     )
+    reports_dir: Path | None = Field(
+        default=None,
+        description="Where migration reports are written (<reports_dir>/<migration>/<run>.html); "
+        "unset: reports/ beside the warehouse file (data/reports by default).",
+    )
 
 
 def load_settings() -> Settings:

@@ -306,6 +306,8 @@ class KuaishouSandbox:
         self.user_qps: int | None = DEFAULT_USER_QPS
         self.hidden_qps: dict[str, int] = {}
         self.review_rules: list[ReviewRule] = []
+        # how long an item waits in 待审核 on `now()` before it is reviewed (kuaishou_review.py)
+        self.review_delay = timedelta(0)
         self._qps_windows: dict[tuple[str, object], deque[datetime]] = defaultdict(deque)
         self._faults: dict[str, deque[FaultKind]] = defaultdict(deque)
         self._fault_rates: dict[str, dict[FaultKind, float]] = {}
@@ -467,6 +469,9 @@ class KuaishouSandbox:
         raise SandboxApiError(
             Result.AUTH, "AUTHORIZATION_REVOKED", sub_msg="鉴权失败/TOKEN过期: access_token无效"
         )
+
+    def _review_due(self, item: StoredItem) -> bool:
+        return self.now() - item.created_at >= self.review_delay
 
     def review(self, item: StoredItem) -> None:
         """Decide a pending review: the first `review_rules` hit rejects (3), else approved (2)."""
@@ -635,9 +640,15 @@ class KuaishouSandbox:
         item = self.items.get(kwai_item_id)
         if item is None or item.seller != seller:
             raise SandboxApiError(Result.NOT_FOUND, f"商品不存在: {kwai_item_id}")
+        if item.audit_status == 0 and self.review_delay and self._review_due(item):
+            self.review(item)  # a timed review has happened by now: this look sees its outcome
         view = self._item_view(item, id_field="itemId", skus_field="skuInfos")
         item.gets += 1
-        if item.audit_status == 0 and item.gets >= self.review_after_gets:
+        if (
+            item.audit_status == 0
+            and item.gets >= self.review_after_gets
+            and self._review_due(item)
+        ):
             self.review(item)
         return view
 

@@ -188,6 +188,18 @@ CREATE TABLE IF NOT EXISTS quarantine_history (
     PRIMARY KEY (migration, recorded_at));
 """,
     ),
+    SchemaMigration(
+        6,
+        "Kuaishou's review of each created item (the review_status asset's table)",
+        """
+CREATE TABLE IF NOT EXISTS review_status (
+    migration VARCHAR NOT NULL, rel_item_id BIGINT NOT NULL, source_item_id VARCHAR NOT NULL,
+    kwai_item_id BIGINT NOT NULL, audit_status INTEGER, audit_reason VARCHAR,
+    reason_code VARCHAR, fix VARCHAR, first_checked_at TIMESTAMPTZ NOT NULL,
+    checked_at TIMESTAMPTZ NOT NULL, decided_at TIMESTAMPTZ, checks INTEGER NOT NULL,
+    last_error VARCHAR, PRIMARY KEY (migration, rel_item_id));
+""",
+    ),
 )
 
 _VERSIONS = """

@@ -18,10 +18,11 @@ from typing import Any
 
 import duckdb
 
-from store.ledger import TO_PUBLISH, Ledger, LedgerState, now_utc
+from store.item_states import classify_items
+from store.ledger import Ledger, LedgerState, now_utc
 from store.schema import LEDGER_MIGRATIONS, WAREHOUSE_MIGRATIONS, apply_migrations
 
-__all__ = ["Warehouse", "migration_status"]
+__all__ = ["LedgerState", "Warehouse", "migration_status"]  # LedgerState: as before the split
 
 _HELD: dict[str, set[tuple[str, int]]] = {}
 
@@ -330,10 +331,6 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _ids(warehouse: Warehouse, sql: str, migration: str) -> set[str]:
-    return {row["source_item_id"] for row in warehouse.query(sql, [migration])}
-
-
 def migration_status(warehouse: Warehouse, migration: str, *, ledger: Ledger) -> dict[str, Any]:
     """Where every source item of a migration stands: published, quarantined (by reason) or pending.
 
@@ -345,46 +342,24 @@ def migration_status(warehouse: Warehouse, migration: str, *, ledger: Ledger) ->
     `unaccounted` lists source items in none of them, and `overlapping` those in two.
     The ledger and outbox are read from `ledger`, wherever they live.
     """
-    source = _ids(
-        warehouse, "SELECT source_item_id FROM raw_listings WHERE migration = ?", migration
-    )
-    missing = _ids(
-        warehouse,
-        "SELECT source_item_id FROM quarantine WHERE migration = ? AND stage = 'extract'",
-        migration,
-    )
-    book = ledger.ledger(migration)
-    published = {r["source_item_id"] for r in book.values() if r["state"] == LedgerState.PUBLISHED}
-    latest = warehouse.query(
-        "SELECT source_item_id, reason_code FROM quarantine WHERE migration = ? "
-        "QUALIFY row_number() OVER (PARTITION BY source_item_id ORDER BY recorded_at DESC) = 1",
-        [migration],
-    )
-    quarantined = {r["source_item_id"]: r["reason_code"] for r in latest}
-    for item_id in published:
-        quarantined.pop(item_id, None)
-    pending = {
-        r["source_item_id"]
-        for r in warehouse.query(
-            "SELECT source_item_id, rel_item_id FROM kuaishou_drafts WHERE migration = ?",
-            [migration],
-        )
-        if r["rel_item_id"] not in book or book[r["rel_item_id"]]["state"] in TO_PUBLISH
-    } - set(quarantined)
-    all_items = source | missing
+    sets = classify_items(
+        warehouse, migration, ledger=ledger
+    )  # the per-item side: store.item_states
+    published, quarantined, pending = sets.published, sets.quarantined, sets.pending
+    all_items = sets.all_items
     states = [published, set(quarantined), pending]
     overlapping = sorted(item for item in all_items if sum(item in state for state in states) > 1)
     unaccounted = sorted(all_items - published - set(quarantined) - pending)
     by_reason: dict[str, int] = {}
-    for reason in quarantined.values():
-        by_reason[reason] = by_reason.get(reason, 0) + 1
+    for row in quarantined.values():
+        by_reason[row["reason_code"]] = by_reason.get(row["reason_code"], 0) + 1
     outbox = Counter(row["state"] for row in ledger.outbox_rows(migration))
     reported, delegated = outbox.get("sent", 0), outbox.get("delegated", 0)
     our_duty = len(published) - delegated
     return {
         "migration": migration,
         "source_items": len(all_items),
-        "fetched": len(source),
+        "fetched": len(sets.source),
         "published": len(published),
         "quarantined": len(quarantined),
         "quarantined_by_reason": dict(sorted(by_reason.items())),

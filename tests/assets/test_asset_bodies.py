@@ -4,6 +4,7 @@ stage, and the stage's result comes back as metadata and check results."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -11,6 +12,7 @@ import pytest
 
 from assets import extract as extract_assets
 from assets import transform as transform_assets
+from assets.metadata import materialize_result
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
 from listings.migrations import Migration
 from pipeline.clients import Platforms
@@ -74,7 +76,10 @@ def test_a_stage_verdict_becomes_the_assets_check_result(
     (check,) = result.check_results or []
     assert check.check_name == "every_raw_listing_parsed_or_quarantined"
     assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
-    assert "| reason | items |" in str(result.metadata["quarantined_by_reason"].value)  # type: ignore[index,union-attr]
+    reasons = result.metadata["quarantined_by_reason"]  # type: ignore[index]
+    assert isinstance(reasons, dg.TableMetadataValue)
+    assert [r.data for r in reasons.records] == [{"reason": "unparseable", "items": 1}]
+    assert [c.type for c in reasons.schema.columns] == ["string", "int"]
 
 
 def test_a_bad_overrides_file_fails_the_category_step_naming_the_migration(
@@ -88,3 +93,28 @@ def test_a_bad_overrides_file_fails_the_category_step_naming_the_migration(
     monkeypatch.setattr(transform_assets, "decide_categories", broken)
     with pytest.raises(dg.Failure, match=r"migration 'taobao-demo'.*line 2"):
         transform_assets.category_decisions(_context("taobao-demo"), **_resources(tmp_path))
+
+
+def test_a_preview_is_a_typed_table_and_an_empty_one_has_no_rows() -> None:
+    when = datetime(2026, 1, 2, tzinfo=UTC)
+    result = materialize_result(
+        StageResult(
+            preview=[
+                {"item": "1", "kwai_item_id": 7, "rate": 0.5, "at": when, "extra": {"a": 1}},
+                {"item": "2", "kwai_item_id": None, "rate": 1, "at": None, "extra": None},
+            ]
+        )
+    )
+    preview = result.metadata["preview"]  # type: ignore[index]
+    assert isinstance(preview, dg.TableMetadataValue)
+    assert [(c.name, c.type) for c in preview.schema.columns] == [
+        ("item", "string"),
+        ("kwai_item_id", "int"),
+        ("rate", "float"),
+        ("at", "string"),
+        ("extra", "string"),
+    ]
+    assert preview.records[0].data["at"] == "2026-01-02T00:00:00+00:00"
+    assert preview.records[0].data["extra"] == '{"a": 1}'
+    empty = materialize_result(StageResult()).metadata["preview"]  # type: ignore[index]
+    assert isinstance(empty, dg.TableMetadataValue) and empty.records == []

@@ -1,0 +1,106 @@
+"""What the merchant follows after publishing: Kuaishou's review of every created item, and the
+migration report, one HTML file per migration and run.
+
+`review_status` asks open.item.get for every item whose review has not ended (`pipeline.review`).
+The report's stage (`pipeline.migration_report`) reads every stage's table; it runs last in the
+`report` group, so the daily `migrate` job ends with a fresh report, linked from its metadata.
+"""
+
+from pathlib import Path
+
+import dagster as dg
+from pydantic import Field
+
+from assets.checks import migration_check
+from assets.metadata import materialize_result
+from assets.partitions import migration_partitions
+from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
+from assets.stages import run_ledger_stage
+from pipeline.migration_report import reports_dir, write_migration_report
+from pipeline.review import track_reviews
+
+
+@dg.asset(
+    partitions_def=migration_partitions,
+    group_name="report",
+    kinds={"duckdb", "api"},
+    deps=["published_items"],
+    description="Kuaishou's review of every created item (open.item.get auditStatus, auditReason), "
+    "rejections classified into reasons with a fix (table review_status).",
+    check_specs=[
+        migration_check(
+            "no_item_rejected_by_review",
+            asset="review_status",
+            description="No created item is rejected (审核拒绝) or sent back for changes "
+            "(审核待修改). Not blocking: the merchant answers them; the report lists them.",
+        )
+    ],
+)
+def review_status(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    migrations: MigrationsResource,
+    platforms: PlatformsResource,
+) -> dg.MaterializeResult:
+    return run_ledger_stage(
+        track_reviews, context, warehouse=warehouse, migrations=migrations, platforms=platforms
+    )
+
+
+class MigrationReportConfig(dg.Config):
+    out_dir: str = Field(default="", description="Empty: $BANJIA_REPORTS_DIR, else data/reports.")
+
+
+@dg.asset(
+    partitions_def=migration_partitions,
+    group_name="report",
+    kinds={"html"},
+    deps=[
+        "listings",
+        "category_decisions",
+        "kuaishou_drafts",
+        "media",
+        "published_items",
+        "supply_reports",
+        "fill_rates",
+        "review_status",
+    ],
+    description="The migration report a merchant is handed: where every item stands, charts, "
+    "and every item's before and after (data/reports/<migration>/<run>.html).",
+    check_specs=[
+        migration_check(
+            "report_counts_add_up",
+            asset="migration_report",
+            description="The report's counts add up: source items = published + quarantined + "
+            "pending, none unaccounted.",
+        )
+    ],
+)
+def migration_report(
+    context: dg.AssetExecutionContext,
+    config: MigrationReportConfig,
+    warehouse: WarehouseResource,
+    migrations: MigrationsResource,
+) -> dg.MaterializeResult:
+    store = warehouse.open()
+    ledger = warehouse.ledger(store)
+    try:
+        result = write_migration_report(
+            migrations.get(context.partition_key),
+            warehouse=store,
+            ledger=ledger,
+            out_dir=Path(config.out_dir) if config.out_dir else reports_dir(store),
+            run_id=context.run.run_id,
+        )
+    finally:
+        ledger.close()
+    materialized = materialize_result(result)
+    path = Path(str(result.figures["report_path"]))
+    return dg.MaterializeResult(
+        metadata={
+            **(materialized.metadata or {}),
+            "report_path": dg.MetadataValue.path(str(path)),
+            "report_url": dg.MetadataValue.url(path.as_uri()),
+        },
+        check_results=materialized.check_results,
+    )
