@@ -30,13 +30,39 @@ def sandbox() -> None:
 @sandbox.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Loopback only, normally.")
 @click.option("--port", default=8765, show_default=True, type=int)
-def sandbox_serve(host: str, port: int) -> None:
-    """Serve the emulators: /taobao/router/rest, /kuaishou/<method path>, /health."""
+@click.option(
+    "--data-dir",
+    envvar="BANJIA_SANDBOX_DATA",
+    default=".sandbox",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the emulators keep their state across restarts ($BANJIA_SANDBOX_DATA).",
+)
+@click.option("--memory", is_flag=True, help="Keep no state: forget everything on exit.")
+def sandbox_serve(host: str, port: int, data_dir: Path, memory: bool) -> None:
+    """Serve the emulators: /taobao/router/rest, /kuaishou/<method path>, /health.
+
+    The shops, items, review states, tokens, supply reports, uploads and daily quotas are kept
+    in DATA_DIR and survive a restart, as they do on the real platforms (docs/sandbox.md).
+    """
     import uvicorn
 
-    from sandbox.app import build_sandbox_app
+    if memory:
+        from sandbox.app import build_sandbox_app
 
-    uvicorn.run(build_sandbox_app(), host=host, port=port, log_level="warning")
+        uvicorn.run(build_sandbox_app(), host=host, port=port, log_level="warning")
+        return
+    from sandbox.persistence import DataDirLocked, open_persistent_sandbox, persistent_app
+
+    try:
+        _, persister = open_persistent_sandbox(data_dir)
+    except DataDirLocked as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"sandbox state in {data_dir}/ ({persister.restored} entities restored)", err=True)
+    try:
+        uvicorn.run(persistent_app(persister), host=host, port=port, log_level="warning")
+    finally:
+        persister.close()
 
 
 @sandbox.command("wait")
