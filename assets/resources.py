@@ -188,4 +188,4 @@ class PlatformsResource(dg.ConfigurableResource):
         return self._endpoints().alibaba1688_image_base
 
     def media_fetcher(self) -> HttpClient:
-        return media_fetcher(transport=self.transport())
+        return media_fetcher(transport=self.transport(), routes=self._endpoints().media_routes)

@@ -18,6 +18,7 @@ from connectors.alibaba1688 import Alibaba1688Client
 from connectors.http import build_async_client
 from connectors.kuaishou import KuaishouClient, KuaishouOAuthClient
 from connectors.kuaishou.tokens import TokenManager, WarehouseTokenStore
+from connectors.media_routes import HostRoutingTransport
 from connectors.pinduoduo import PinduoduoClient
 from connectors.publisher import Publisher
 from connectors.taobao import TaobaoClient
@@ -49,6 +50,15 @@ PRODUCTION_ALIBABA1688_IMAGE_BASE = "https://cbu01.alicdn.com/"
 PRODUCTION_VVTOOL_URL = "http://api.vv-tool.com"
 PRODUCTION_VVTOOL_TOKEN_URL = "http://proxy-api.vv-tool.com/api/proxy/oauth/token"
 
+# The source platforms' media CDN hosts, and where the sandbox serves each (relative to its URL).
+# Listings keep these URLs; in sandbox mode the media fetcher routes the hosts to the sandbox, so a
+# URL stored by one run is fetched by the next whatever port the sandbox has then.
+SANDBOX_MEDIA_ROUTES: tuple[tuple[str, str], ...] = (
+    ("img.alicdn.com", ""),  # Taobao/Tmall: /taobao/img/..., /taobao/video/...
+    ("img.pddpic.com", ""),  # PDD: /pinduoduo/img/..., /pinduoduo/video/...
+    ("cbu01.alicdn.com", "/alibaba1688"),  # 1688: /img/ibank/..., /video/...
+)
+
 
 class MissingSecretError(RuntimeError):
     """A migration names an env var for a secret that is not set."""
@@ -70,6 +80,8 @@ class Endpoints(BaseModel):
     kuaishou_authorize_url: str
     vvtool_url: str
     vvtool_token_url: str
+    media_routes: tuple[tuple[str, str], ...] = ()
+    """(host, base URL): media of `host` is fetched from the base URL (sandbox); none in production."""
 
     @classmethod
     def for_mode(cls, mode: EndpointsMode, *, sandbox_url: str) -> Endpoints:
@@ -89,11 +101,12 @@ class Endpoints(BaseModel):
             taobao_url=f"{base}/taobao/router/rest",
             pinduoduo_url=f"{base}/pinduoduo/api/router",
             alibaba1688_url=f"{base}/alibaba1688/openapi",
-            alibaba1688_image_base=f"{base}/alibaba1688/",
+            alibaba1688_image_base=PRODUCTION_ALIBABA1688_IMAGE_BASE,
             kuaishou_url=f"{base}/kuaishou",
             kuaishou_authorize_url=f"{base}/kuaishou/oauth/authorize",
             vvtool_url=f"{base}/vvtool",
             vvtool_token_url=f"{base}/vvtool/api/proxy/oauth/token",
+            media_routes=tuple((host, f"{base}{prefix}") for host, prefix in SANDBOX_MEDIA_ROUTES),
         )
 
 
@@ -250,8 +263,18 @@ HttpClient = httpx.AsyncClient
 AsyncTransport = httpx.AsyncBaseTransport
 
 
-def media_fetcher(*, transport: httpx.AsyncBaseTransport | None = None) -> HttpClient:
-    """A plain client for fetching source images (public CDN URLs, or the sandbox's)."""
+def media_fetcher(
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    routes: tuple[tuple[str, str], ...] = (),
+) -> HttpClient:
+    """A plain client for fetching source images and videos from their CDN URLs.
+
+    `routes` (`Endpoints.media_routes`) sends the CDN hosts to the sandbox in sandbox mode; with
+    none (production) every URL is fetched from its own host.
+    """
+    if routes:
+        transport = HostRoutingTransport(transport or httpx.AsyncHTTPTransport(retries=0), routes)
     return build_async_client(base_url="", transport=transport)
 
 
