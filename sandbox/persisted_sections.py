@@ -58,6 +58,10 @@ _FIRST_VV_SKU_ID = 6_004_000_000_001
 class Section(Protocol):
     name: str
 
+    def version(self) -> object | None:
+        """A cheap token that changes whenever the section does, or None: scan it every time."""
+        ...
+
     def entries(self) -> Iterable[Row]: ...
 
     def dump(self, entity: Any) -> Any: ...
@@ -68,7 +72,8 @@ class Section(Protocol):
 
 
 class _Section:
-    """A section from four functions; `after_restore` rebuilds derived counters."""
+    """A section from its functions; `after_restore` rebuilds derived counters; `version` may
+    spare a scan (`appended_only`)."""
 
     def __init__(
         self,
@@ -77,12 +82,20 @@ class _Section:
         dump: Callable[[Any], Any],
         restore: Callable[[dict[str, Any]], None],
         after_restore: Callable[[], None] = lambda: None,
+        version: Callable[[], object | None] = lambda: None,
     ) -> None:
         self.name = name
         self.entries = entries
         self.dump = dump
         self.restore = restore
         self.after_restore = after_restore
+        self.version = version
+
+
+def appended_only(entities: dict[Any, Any]) -> Callable[[], object]:
+    """The version of a map the emulator only ever adds to (never replaces or removes a value):
+    its size and last key, both O(1)."""
+    return lambda: (len(entities), next(reversed(entities), None))
 
 
 def _time(value: datetime | None) -> str | None:
@@ -199,7 +212,9 @@ def _kuaishou_uploads(ks: KuaishouSandbox) -> _Section:
         ks.uploads.clear()
         ks.uploads.update({url: UploadedImage(**row) for url, row in rows.items()})
 
-    return _Section("kuaishou.uploads", entries, asdict, restore)
+    return _Section(
+        "kuaishou.uploads", entries, asdict, restore, version=appended_only(ks.uploads)
+    )
 
 
 def _kuaishou_materials(ks: KuaishouSandbox) -> list[_Section]:
@@ -259,7 +274,13 @@ def _kuaishou_materials(ks: KuaishouSandbox) -> list[_Section]:
             ks.suggestions.calls[(int(seller), date.fromisoformat(day))] = count
 
     return [
-        _Section("kuaishou.materials", material_entries, dump_material, restore_materials),
+        _Section(
+            "kuaishou.materials",
+            material_entries,
+            dump_material,
+            restore_materials,
+            version=appended_only(store.materials),
+        ),
         _Section("kuaishou.material_tickets", ticket_entries, dump_ticket, restore_tickets),
         _Section("kuaishou.suggestion_calls", suggestion_entries, lambda c: c, restore_suggestions),
     ]

@@ -130,15 +130,6 @@ class SandboxStore:
         self._lock.close()
 
 
-def _same(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
-    """Fingerprints match: each part is the same object or an equal value.
-
-    `is` first, so an unchanged item param (the same dict) costs nothing; a replaced one differs
-    in identity and is compared (or simply rewritten) only then.
-    """
-    return len(old) == len(new) and all(a is b or a == b for a, b in zip(old, new, strict=True))
-
-
 class Persister:
     """Writes what changed in a `Sandbox` since the last flush to its `SandboxStore`."""
 
@@ -146,7 +137,9 @@ class Persister:
         self.sandbox = sandbox
         self.store = store
         self.sections: list[Section] = sections_of(sandbox)
-        self._written: dict[tuple[str, str], tuple[Any, ...]] = {}
+        # What is on disk: per section, key → fingerprint; and the section versions seen then.
+        self._written: dict[str, dict[str, tuple[Any, ...]]] = {}
+        self._versions: dict[str, object] = {}
         self.flushes = 0  # flushes that wrote something (for tests and the log)
         self.restored = 0  # entities loaded by `restore`
 
@@ -161,34 +154,42 @@ class Persister:
         for section in self.sections:
             section.after_restore()
         # What was just restored is what is on disk: remember its fingerprints.
-        self._written = {
-            (section.name, key): fingerprint
-            for section in self.sections
-            for key, fingerprint, _ in section.entries()
-        }
+        for section in self.sections:
+            self._written[section.name] = {key: fp for key, fp, _ in section.entries()}
+            self._versions[section.name] = section.version()
         self.restored = count
         return count
 
     def flush(self) -> None:
+        """Write what changed since the last flush, in one transaction (nothing if nothing did).
+
+        A section whose `version()` is unchanged is skipped without a scan (append-only maps such
+        as the ~5,000 uploads of a demo); the others compare fingerprints as tuples, which Python
+        compares element by element with an identity shortcut, in C: a demo's state is scanned in
+        well under a millisecond per request.
+        """
         upserts: list[tuple[str, str, Any]] = []
-        seen: set[tuple[str, str]] = set()
-        fingerprints: dict[tuple[str, str], tuple[Any, ...]] = {}
+        deletes: list[tuple[str, str]] = []
+        changed: dict[str, tuple[dict[str, tuple[Any, ...]], object]] = {}
         for section in self.sections:
+            name = section.name
+            version = section.version()
+            if version is not None and self._versions.get(name) == version:
+                continue
+            written = self._written.get(name, {})
+            current: dict[str, tuple[Any, ...]] = {}
             for key, fingerprint, entity in section.entries():
-                where = (section.name, key)
-                seen.add(where)
-                old = self._written.get(where)
-                if old is None or not _same(old, fingerprint):
-                    upserts.append((section.name, key, section.dump(entity)))
-                    fingerprints[where] = fingerprint
-        deletes = [where for where in self._written if where not in seen]
-        if not upserts and not deletes:
-            return
-        self.store.write(upserts, deletes)
-        self._written.update(fingerprints)
-        for where in deletes:
-            del self._written[where]
-        self.flushes += 1
+                current[key] = fingerprint
+                if written.get(key) != fingerprint:
+                    upserts.append((name, key, section.dump(entity)))
+            deletes.extend((name, key) for key in written.keys() - current.keys())
+            changed[name] = (current, version)
+        if upserts or deletes:
+            self.store.write(upserts, deletes)
+            self.flushes += 1
+        for name, (current, version) in changed.items():
+            self._written[name] = current
+            self._versions[name] = version
 
     def close(self) -> None:
         self.flush()

@@ -220,3 +220,32 @@ def test_a_sellers_taobao_edit_survives_a_restart(tmp_path: Path) -> None:
 def test_a_second_sandbox_on_the_same_data_directory_is_refused(tmp_path: Path) -> None:
     with running(tmp_path, port=41001), pytest.raises(DataDirLocked):
         open_persistent_sandbox(tmp_path)
+
+
+def test_an_image_uploaded_after_a_restart_is_kept_by_the_next_restart(tmp_path: Path) -> None:
+    with running(tmp_path, port=41001) as life:
+        run(_publish(life, 7_100_009))
+
+    async def upload(life: Running) -> str:
+        async with life.kuaishou() as client:
+            return (await client.upload_image(png((10, 160, 40)), filename="g.png")).kwai_img_url
+
+    with running(tmp_path, port=41002) as life:
+        url = run(upload(life))
+    with running(tmp_path, port=41003) as life:
+        assert life.sandbox.kuaishou.is_kwai_image(url)
+
+
+def test_a_request_that_changes_nothing_writes_nothing(tmp_path: Path) -> None:
+    with running(tmp_path, port=41001) as life:
+        kwai_item_id, _ = run(_publish(life, 7_100_010))
+        writes = life.persister.flushes
+
+        async def read() -> None:
+            async with life.kuaishou() as client:
+                await client.category_config(
+                    life.sandbox.kuaishou.items[kwai_item_id].param["categoryId"]
+                )
+
+        run(read())
+        assert life.persister.flushes == writes
