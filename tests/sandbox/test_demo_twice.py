@@ -1,7 +1,8 @@
 """`make demo` twice, small and in-process: the pipeline materializes a small Taobao shop against a
-persistent sandbox, the sandbox "restarts" (a new app over the same data directory, listening on
-another port), and a second materialization over the same warehouse gives the same summary with no
-image or video lost. `scripts/demo_twice.sh` is the full-size version over real ports.
+persistent sandbox, the seller edits a few items, the sandbox "restarts" (a new app over the same
+data directory, listening on another port), and a second materialization over the same warehouse
+gives the same summary with no image or video lost, and updates the edited items on the Kuaishou
+shop it still knows. `scripts/demo_twice.sh` is the full-size version over real ports.
 
 The transport answers only at the sandbox's current origin, as the network does: a URL that still
 named the first run's port would be refused (the bug this guards against), not quietly served.
@@ -9,7 +10,7 @@ named the first run's port would be refused (the bug this guards against), not q
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from sandbox.persistence import open_persistent_sandbox, persistent_app
 from sandbox.taobao_top import TaobaoSandbox
 
 SANDBOX_ENV = Path(__file__).parents[2] / "data" / "sandbox.env"
-SHOP, MIGRATION, SIZE = "demo-taobao-shop", "taobao-demo", 24
+SHOP, MIGRATION, SIZE, EDITED = "demo-taobao-shop", "taobao-demo", 24, 3
 
 _LISTENING: dict[str, httpx.AsyncBaseTransport] = {}
 
@@ -51,8 +52,8 @@ class SandboxAtPort(PlatformsResource):
         return _LISTENING[self.sandbox_url]
 
 
-@pytest.fixture
-def sandbox_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def _export_sandbox_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sandbox credentials, as `make demo` exports data/sandbox.env."""
     for line in SANDBOX_ENV.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             name, _, value = line.partition("=")
@@ -65,10 +66,17 @@ def _small_sandbox() -> Sandbox:
     return sandbox
 
 
-def _demo(data_dir: Path, warehouse: Path, port: int) -> dict[str, Any]:
-    """One `make demo`: start the sandbox over `data_dir` at `port`, materialize, stop it."""
+def _demo(
+    data_dir: Path,
+    warehouse: Path,
+    port: int,
+    *,
+    then: Callable[[Sandbox, Warehouse], None] = lambda sandbox, warehouse: None,
+) -> dict[str, Any]:
+    """One `make demo`: start the sandbox over `data_dir` at `port`, materialize, let `then` act
+    (the seller, between runs), stop the sandbox. The summary adds the publish step's updates."""
     origin = f"http://127.0.0.1:{port}"
-    _, persister = open_persistent_sandbox(data_dir, _small_sandbox())
+    sandbox, persister = open_persistent_sandbox(data_dir, _small_sandbox())
     _LISTENING[origin] = Listening(httpx.ASGITransport(app=persistent_app(persister)), origin)
     try:
         result = dg.materialize(
@@ -81,10 +89,30 @@ def _demo(data_dir: Path, warehouse: Path, port: int) -> dict[str, Any]:
             },
         )
         assert result.success
+        then(sandbox, Warehouse(warehouse))
     finally:
         del _LISTENING[origin]
         persister.close()
-    return _summary(Warehouse(warehouse))
+    (published,) = [
+        m.metadata
+        for m in result.asset_materializations_for_node("published_items")
+        if m.partition == MIGRATION
+    ]
+    updates = {
+        name: published[name].value
+        for name in ("updated_by_edit", "repriced_without_review", "updates_failed")
+    }
+    return {**_summary(Warehouse(warehouse)), "updates": updates}
+
+
+def _seller_edits_published_items(sandbox: Sandbox, warehouse: Warehouse) -> None:
+    """Between the runs, the seller changes the price of a few items already on Kuaishou."""
+    rows = warehouse.query(
+        "SELECT source_item_id FROM publish_ledger WHERE migration = ? AND state = 'published' "
+        "ORDER BY source_item_id LIMIT ?",
+        [MIGRATION, EDITED],
+    )
+    sandbox.taobao.edit_items(SHOP, [int(r["source_item_id"]) for r in rows])
 
 
 def _summary(warehouse: Warehouse) -> dict[str, Any]:
@@ -99,13 +127,16 @@ def _summary(warehouse: Warehouse) -> dict[str, Any]:
     return status
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def first_and_again(
-    tmp_path: Path, sandbox_env: None
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    tmp_path = tmp_path_factory.mktemp("demo-twice")
     data_dir, warehouse = tmp_path / "sandbox", tmp_path / "warehouse.duckdb"
-    first = _demo(data_dir, warehouse, port=41001)
-    again = _demo(data_dir, warehouse, port=41002)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _export_sandbox_env(monkeypatch)
+        first = _demo(data_dir, warehouse, port=41001, then=_seller_edits_published_items)
+        again = _demo(data_dir, warehouse, port=41002)
     yield first, again
 
 
@@ -116,4 +147,13 @@ def test_a_second_demo_on_another_port_gives_the_same_summary_and_loses_no_media
     assert first["published"] > 0 and first["media_urls"] > 0
     assert first["media_unexpected_fetch_failures"] == []
     assert first["item_videos_unexpected_fetch_failures"] == []
-    assert again == first
+    assert {**again, "updates": None} == {**first, "updates": None}
+
+
+def test_the_second_demo_updates_the_items_the_seller_edited_on_the_shop_it_remembers(
+    first_and_again: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    _, again = first_and_again
+    updates = again["updates"]
+    assert updates["updates_failed"] == 0
+    assert updates["updated_by_edit"] + updates["repriced_without_review"] == EDITED
