@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # No false green across runs: `make demo` three times over one state (warehouse, sandbox data, Dagster
 # home), twice on one port and then on another, as a user re-runs it. Passes only if the three
-# summaries (`banjia status` plus the media and video fetch counts) are identical and no image or
-# video failed to download except the ones the catalogs break on purpose (names with "broken": a 404,
-# as when a CDN drops a file). Takes ~3 demos' time; CI-able: exit 0 on success, 1 otherwise.
+# summaries (`banjia status`, the media and video fetch counts, the publish step's failed updates)
+# are identical, no image or video failed to download except the ones the catalogs break on purpose
+# (names with "broken": a 404, as when a CDN drops a file), and no update of a published item failed.
+# Takes ~3 demos' time (about 20 minutes on 2 cores); CI-able: exit 0 on success, 1 otherwise.
 #
 #   scripts/demo_twice.sh              # in a fresh temporary directory (kept, path printed)
 #   DEMO_TWICE_DIR=/tmp/x scripts/demo_twice.sh
@@ -41,6 +42,22 @@ for table in ("media", "item_videos"):
 PY
 }
 
+publish_counts() {
+  # Per migration: failed updates of the latest published_items materialization (Dagster's record).
+  .venv/bin/python - 2>/dev/null <<'PY'
+import dagster as dg
+
+instance = dg.DagsterInstance.get()
+records = instance.fetch_materializations(dg.AssetKey("published_items"), limit=1000).records
+latest = {}
+for record in sorted(records, key=lambda r: r.timestamp):
+    latest[record.asset_materialization.partition] = record.asset_materialization.metadata
+for migration in sorted(latest):
+    failed = latest[migration]["updates_failed"].value
+    print(f"published_items {migration}: {failed} updates failed")
+PY
+}
+
 run_demo() {
   local label=$1 port=$2
   echo "== run ${label}: make demo on port ${port}"
@@ -49,7 +66,9 @@ run_demo() {
     echo "demo twice: run ${label} failed (log: $work/${label}.out)" >&2
     exit 1
   fi
-  { sed -n '/^migration /,$p' "$work/${label}.out"; fetch_counts; } > "$work/${label}.summary"
+  mkdir -p "$work/${label}.logs" && cp .demo-*.log .sandbox.log "$work/${label}.logs/"
+  { sed -n '/^migration /,$p' "$work/${label}.out"; fetch_counts; publish_counts; } \
+    > "$work/${label}.summary"
   cat "$work/${label}.summary"
 }
 
@@ -70,6 +89,14 @@ for label in again other-port; do
 done
 if grep -E ', [1-9][0-9]* unexpected$' "$work"/*.summary; then
   echo "demo twice: media failed to download that the catalogs do not break on purpose" >&2
+  status=1
+fi
+if grep -E ': [1-9][0-9]* updates failed$' "$work"/*.summary; then
+  echo "demo twice: updates of published items failed (does the sandbox remember the shop?)" >&2
+  status=1
+fi
+if ! grep -q 'updates failed$' "$work/first.summary"; then
+  echo "demo twice: no published_items materialization found in Dagster's records" >&2
   status=1
 fi
 [ "$status" = 0 ] && echo "demo twice: three identical summaries, no unexpected fetch failure"

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 
 from connectors.kuaishou import KuaishouClient, SupplyItem, SupplyItemSeller
 from sandbox.credentials import KUAISHOU_ACCESS_TOKEN, KUAISHOU_APP_KEY, KUAISHOU_SIGN_SECRET
@@ -95,6 +96,7 @@ async def _rel_item_id_of(url: str, kwai_item_id: int) -> int:
         return (await client.get_item(kwai_item_id)).rel_item_id
 
 
+@pytest.mark.slow
 def test_an_item_acknowledged_just_before_a_kill_9_is_there_after_a_restart(
     tmp_path: Path,
 ) -> None:
