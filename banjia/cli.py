@@ -10,6 +10,7 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -50,8 +51,23 @@ def sandbox() -> None:
     type=float,
     help="Seconds, with --review realistic.",
 )
-def sandbox_serve(host: str, port: int, review: str, review_delay: float) -> None:
-    """Serve the emulators: /taobao/router/rest, /kuaishou/<method path>, /health."""
+@click.option(
+    "--data-dir",
+    envvar="BANJIA_SANDBOX_DATA",
+    default=".sandbox",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the emulators keep their state across restarts ($BANJIA_SANDBOX_DATA).",
+)
+@click.option("--memory", is_flag=True, help="Keep no state: forget everything on exit.")
+def sandbox_serve(
+    host: str, port: int, review: str, review_delay: float, data_dir: Path, memory: bool
+) -> None:
+    """Serve the emulators: /taobao/router/rest, /kuaishou/<method path>, /health.
+
+    The shops, items, review states, tokens, supply reports, uploads and daily quotas are kept
+    in DATA_DIR and survive a restart, as they do on the real platforms (docs/sandbox.md).
+    """
     from datetime import timedelta
 
     import uvicorn
@@ -59,10 +75,28 @@ def sandbox_serve(host: str, port: int, review: str, review_delay: float) -> Non
     from sandbox.app import Sandbox, build_sandbox_app
     from sandbox.kuaishou_review import realistic_review
 
-    state = Sandbox()
-    if review == "realistic":
-        realistic_review(state.kuaishou, delay=timedelta(seconds=review_delay))
-    uvicorn.run(build_sandbox_app(state), host=host, port=port, log_level="warning")
+    def reviewing(state: Sandbox) -> Sandbox:
+        if review == "realistic":
+            realistic_review(state.kuaishou, delay=timedelta(seconds=review_delay))
+        return state
+
+    if memory:
+        uvicorn.run(
+            build_sandbox_app(reviewing(Sandbox())), host=host, port=port, log_level="warning"
+        )
+        return
+    from sandbox.persistence import DataDirLocked, open_persistent_sandbox, persistent_app
+
+    try:
+        state, persister = open_persistent_sandbox(data_dir)
+    except DataDirLocked as error:
+        raise click.ClickException(str(error)) from None
+    reviewing(state)
+    click.echo(f"sandbox state in {data_dir}/ ({persister.restored} entities restored)", err=True)
+    try:
+        uvicorn.run(persistent_app(persister), host=host, port=port, log_level="warning")
+    finally:
+        persister.close()
 
 
 @sandbox.command("wait")

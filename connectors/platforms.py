@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from connectors.http import build_async_client
 from connectors.kuaishou import KuaishouClient, KuaishouOAuthClient
 from connectors.kuaishou.tokens import TokenManager, TokenStore
+from connectors.media_routes import HostRoutingTransport
 from connectors.publisher import Publisher
 from connectors.source import MissingSecretError, SourceClient, SourceConnector, read_secret
 from connectors.sources import source_for
@@ -41,6 +42,15 @@ PRODUCTION_KUAISHOU_AUTHORIZE_URL = "https://open.kwaixiaodian.com/oauth/authori
 PRODUCTION_VVTOOL_URL = "http://api.vv-tool.com"
 PRODUCTION_VVTOOL_TOKEN_URL = "http://proxy-api.vv-tool.com/api/proxy/oauth/token"
 
+# The source platforms' media CDN hosts, and where the sandbox serves each (relative to its URL).
+# Listings keep these URLs; in sandbox mode the media fetcher routes the hosts to the sandbox, so a
+# URL stored by one run is fetched by the next whatever port the sandbox has then.
+SANDBOX_MEDIA_ROUTES: tuple[tuple[str, str], ...] = (
+    ("img.alicdn.com", ""),  # Taobao/Tmall: /taobao/img/..., /taobao/video/...
+    ("img.pddpic.com", ""),  # PDD: /pinduoduo/img/..., /pinduoduo/video/...
+    ("cbu01.alicdn.com", "/alibaba1688"),  # 1688: /img/ibank/..., /video/...
+)
+
 
 class EndpointsMode(StrEnum):
     SANDBOX = "sandbox"
@@ -58,6 +68,8 @@ class Endpoints(BaseModel):
     vvtool_url: str
     vvtool_token_url: str
     sandbox_base: str | None = None
+    media_routes: tuple[tuple[str, str], ...] = ()
+    """(host, base URL): media of `host` is fetched from the base URL (sandbox); none in production."""
 
     @classmethod
     def for_mode(cls, mode: EndpointsMode, *, sandbox_url: str) -> Endpoints:
@@ -75,6 +87,7 @@ class Endpoints(BaseModel):
             vvtool_url=f"{base}/vvtool",
             vvtool_token_url=f"{base}/vvtool/api/proxy/oauth/token",
             sandbox_base=base,
+            media_routes=tuple((host, f"{base}{prefix}") for host, prefix in SANDBOX_MEDIA_ROUTES),
         )
 
     def source_url(self, connector: SourceConnector) -> str:
@@ -190,8 +203,18 @@ HttpClient = httpx.AsyncClient
 AsyncTransport = httpx.AsyncBaseTransport
 
 
-def media_fetcher(*, transport: httpx.AsyncBaseTransport | None = None) -> HttpClient:
-    """A plain client for fetching source images (public CDN URLs, or the sandbox's)."""
+def media_fetcher(
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    routes: tuple[tuple[str, str], ...] = (),
+) -> HttpClient:
+    """A plain client for fetching source images and videos from their CDN URLs.
+
+    `routes` (`Endpoints.media_routes`) sends the CDN hosts to the sandbox in sandbox mode; with
+    none (production) every URL is fetched from its own host.
+    """
+    if routes:
+        transport = HostRoutingTransport(transport or httpx.AsyncHTTPTransport(retries=0), routes)
     return build_async_client(base_url="", transport=transport)
 
 

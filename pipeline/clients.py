@@ -116,7 +116,7 @@ class Platforms:
 
     def media_fetcher(self) -> HttpClient:
         """A plain client for source images and videos (public CDN URLs, or the sandbox's)."""
-        return media_fetcher(transport=self.transport)
+        return media_fetcher(transport=self.transport, routes=self.endpoints.media_routes)
 
     def source_connector(self, migration: Migration) -> tuple[SourceConnector, str]:
         """The migration's source connector and the URL of its API (production or sandbox)."""

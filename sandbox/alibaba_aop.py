@@ -21,7 +21,8 @@ own-product error's wording are modelled on them, not checked against a live gat
 Mounted by the sandbox server under `/alibaba1688`:
 `POST /alibaba1688/openapi/param2/1/{namespace}/{api}/{appKey}`, `GET /alibaba1688/img/ibank/...` and
 `GET /alibaba1688/video/<name>` (videos.py)
-(so `image_base = <sandbox>/alibaba1688/` serves every relative image path).
+(offers name them under 1688's CDN base `https://cbu01.alicdn.com/`, which the pipeline's media
+fetcher routes here in sandbox mode: media_hosts.py).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ from sandbox.alibaba_credentials import (
     ALIBABA1688_APP_SECRET,
 )
 from sandbox.guard import guarded
+from sandbox.media_hosts import ALIBABA1688_IMAGE_BASE
 from sandbox.taobao_images import render_image
 from sandbox.taobao_top import _form_params
 from sandbox.videos import video_response
@@ -403,10 +405,9 @@ def _status_list(text: str | None) -> set[str] | None:
 
 
 def _image_base(request: Request) -> str:
-    """Where this app serves `img/ibank/...`: the request's origin plus the mount prefix."""
-    origin = f"{request.url.scheme}://{request.url.netloc}"
-    root = str(request.scope.get("root_path") or "").rstrip("/")
-    return f"{origin}{root}/"
+    """The base of the offers' images and videos: 1688's image CDN, as in production, the same on
+    every port and after every restart (media_hosts.py); the sandbox serves it under this app."""
+    return ALIBABA1688_IMAGE_BASE
 
 
 _IMAGE_NAME = re.compile(r"^[\w.-]+\.jpe?g$", re.IGNORECASE)

@@ -197,11 +197,18 @@ class StoredItem:
 
 @dataclass(frozen=True, slots=True)
 class SupplyReportRecord:
-    """An accepted `open.supply.item.sync` report and when it arrived (for the 24 h rule)."""
+    """The accepted `open.supply.item.sync` report of one item, and when it arrived.
+
+    The method is an upsert per (merchant, kwaiItemId) [I, docs/sandbox.md]: a later report of the
+    same item replaces this record; `versions` counts the reports accepted for it and
+    `first_received_at` keeps when the first arrived (the 24 h rule is met by the first).
+    """
 
     seller: int
     item: dict[str, Any]
     received_at: datetime
+    versions: int = 1
+    first_received_at: datetime | None = None
 
 
 def default_category_config() -> CategoryConfig:
@@ -252,7 +259,8 @@ class KuaishouSandbox:
     """The emulated platform's state and business logic. Tests read its fields directly.
 
     - `items`: created items by kwaiItemId.
-    - `reports`: accepted supply reports.
+    - `reports`: the accepted supply report of each item, the latest replacing earlier ones
+      (`open.supply.item.sync` is an upsert per kwaiItemId; `SupplyReportRecord.versions`).
     - `uploads`: uploaded images by kwaiImgUrl.
     - `calls`: every request as `(method, seller or None)`.
     - `duplicate_creates`: every relItemId sent to `open.item.new` again after it was created (a
@@ -684,7 +692,18 @@ class KuaishouSandbox:
         problems = list(self._supply_problems(seller, item))
         if problems:
             raise _invalid("; ".join(problems))
-        self.reports.append(SupplyReportRecord(seller=seller, item=item, received_at=self.now()))
+        now, kwai_item_id = self.now(), item["kwaiItemId"]
+        for index, earlier in enumerate(self.reports):
+            if earlier.seller == seller and earlier.item.get("kwaiItemId") == kwai_item_id:
+                self.reports[index] = SupplyReportRecord(
+                    seller=seller,
+                    item=item,
+                    received_at=now,
+                    versions=earlier.versions + 1,
+                    first_received_at=earlier.first_received_at or earlier.received_at,
+                )
+                return None
+        self.reports.append(SupplyReportRecord(seller=seller, item=item, received_at=now))
         return None
 
     def _supply_problems(self, seller: int, item: dict[str, Any]) -> Iterable[str]:

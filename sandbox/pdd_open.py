@@ -14,7 +14,7 @@ leaves out deleted goods (status 4) and counts 售罄 goods as on the shelf: bot
 
 Mounted by the sandbox server under `/pinduoduo`:
 `POST /pinduoduo/api/router`, `GET /pinduoduo/img/<name>.jpeg` (also `<name>.jpg.a.jpeg`) and
-`GET /pinduoduo/video/<name>` (videos.py).
+`GET /pinduoduo/video/<name>` (videos.py); goods name them under PDD's CDN host (media_hosts.py).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from starlette.routing import Route
 
 from connectors.pinduoduo.signing import sign
 from sandbox.guard import guarded
+from sandbox.media_hosts import PDD_MEDIA_ORIGIN
 from sandbox.pdd_catalog import CatalogGoods, generate_catalog
 from sandbox.pdd_credentials import PDD_ACCESS_TOKENS, PDD_CLIENT_ID, PDD_CLIENT_SECRET
 from sandbox.taobao_images import render_image
@@ -312,11 +313,9 @@ def _int_param(params: dict[str, str], name: str, *, default: int | None = None)
 
 
 def _catalog_base_url(request: Request) -> str:
-    """The base the catalog puts before `/pinduoduo/img/...`: this request's origin plus the mount
-    prefix, minus the `/pinduoduo` mount itself (the app also answers `/pinduoduo/img` unmounted)."""
-    origin = f"{request.url.scheme}://{request.url.netloc}"
-    root = str(request.scope.get("root_path") or "").rstrip("/")
-    return origin + root.removesuffix("/pinduoduo")
+    """The origin the catalog puts before `/pinduoduo/img/...`: PDD's image CDN, the same on every
+    port and after every restart (media_hosts.py), never this request's own origin."""
+    return PDD_MEDIA_ORIGIN
 
 
 def build_pdd_app(state: PinduoduoSandbox) -> Starlette:

@@ -21,7 +21,8 @@ method, 23 format, 28/29 app key, 30/31 timestamp, 32/34 version) and all sub co
 TOP's published table but not checked against a live gateway.
 
 Mounted by the sandbox server under `/taobao`:
-`POST /taobao/router/rest`, `GET /taobao/img/<name>.jpg` and `GET /taobao/video/<name>` (videos.py).
+`POST /taobao/router/rest`, `GET /taobao/img/<name>.jpg` and `GET /taobao/video/<name>` (videos.py);
+items name them under Taobao's CDN host (media_hosts.py).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from connectors.taobao.signing import SIGN_METHODS, sign
 from listings.china_time import CHINA_TZ
 from sandbox.credentials import TAOBAO_APP_KEY, TAOBAO_APP_SECRET, TAOBAO_SESSIONS
 from sandbox.guard import guarded
+from sandbox.media_hosts import TAOBAO_MEDIA_ORIGIN
 from sandbox.taobao_catalog import catalog_num_iids, generate_catalog
 from sandbox.taobao_images import render_image
 from sandbox.videos import video_response
@@ -691,11 +693,9 @@ async def _form_params(request: Request) -> dict[str, str]:
 
 
 def _catalog_base_url(request: Request) -> str:
-    """The base the catalog puts before `/taobao/img/...`: this request's origin plus the mount
-    prefix, minus the `/taobao` mount itself (the app also answers `/taobao/img` when unmounted)."""
-    origin = f"{request.url.scheme}://{request.url.netloc}"
-    root = str(request.scope.get("root_path") or "").rstrip("/")
-    return origin + root.removesuffix("/taobao")
+    """The origin the catalog puts before `/taobao/img/...`: Taobao's image CDN, the same on every
+    port and after every restart (media_hosts.py), never this request's own origin."""
+    return TAOBAO_MEDIA_ORIGIN
 
 
 def build_taobao_app(state: TaobaoSandbox) -> Starlette:

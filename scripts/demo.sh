@@ -1,16 +1,28 @@
 #!/usr/bin/env bash
 # make demo: start the sandbox on a free loopback port, materialize every asset of every migration in
 # data/migrations.yaml with Dagster's own CLI, print the summary, and stop the sandbox (no process left).
+# The sandbox keeps its state in $BANJIA_SANDBOX_DATA (default .sandbox/), as the warehouse keeps
+# banjia's: a second `make demo` finds the shop it published to (`make clean` forgets both).
+# BANJIA_SANDBOX_PORT picks the port (default: a free one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 set -a; . data/sandbox.env; set +a
 export DAGSTER_HOME; DAGSTER_HOME=$(scripts/dagster_home.sh)
 export DAGSTER_DISABLE_TELEMETRY=1
-port=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port="${BANJIA_SANDBOX_PORT:-}"
+if [ -z "$port" ]; then
+  port=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+fi
 export BANJIA_SANDBOX_URL="http://127.0.0.1:${port}"
+sandbox_data="${BANJIA_SANDBOX_DATA:-.sandbox}"
+if [ -e "${BANJIA_WAREHOUSE:-data/warehouse.duckdb}" ] && [ ! -e "$sandbox_data/sandbox.sqlite3" ]; then
+  echo "warning: the warehouse remembers an earlier demo but the sandbox has no state in" \
+    "$sandbox_data/ (made before the sandbox kept any): run \`make clean\` for a consistent demo" >&2
+fi
 
 # --review realistic: Kuaishou's review takes a moment and rejects some items (review_status shows it)
-.venv/bin/banjia sandbox serve --host 127.0.0.1 --port "$port" --review realistic > .sandbox.log 2>&1 &
+.venv/bin/banjia sandbox serve --host 127.0.0.1 --port "$port" --data-dir "$sandbox_data" \
+  --review realistic > .sandbox.log 2>&1 &
 sandbox_pid=$!
 stop_sandbox() { kill "$sandbox_pid" 2>/dev/null || true; wait "$sandbox_pid" 2>/dev/null || true; }
 trap stop_sandbox EXIT

@@ -6,7 +6,8 @@ set -a; . data/sandbox.env; set +a
 export DAGSTER_HOME; DAGSTER_HOME=$(scripts/dagster_home.sh)
 export BANJIA_SANDBOX_URL="${BANJIA_SANDBOX_URL:-http://127.0.0.1:8765}"
 port="${BANJIA_SANDBOX_URL##*:}"
-.venv/bin/banjia sandbox serve --host 127.0.0.1 --port "$port" > .sandbox.log 2>&1 &
+.venv/bin/banjia sandbox serve --host 127.0.0.1 --port "$port" \
+  --data-dir "${BANJIA_SANDBOX_DATA:-.sandbox}" > .sandbox.log 2>&1 &
 sandbox_pid=$!
 trap 'kill "$sandbox_pid" 2>/dev/null || true' EXIT
 .venv/bin/banjia sandbox wait --url "$BANJIA_SANDBOX_URL" --timeout 30

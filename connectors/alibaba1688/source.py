@@ -79,8 +79,8 @@ class Alibaba1688Options(BaseModel):
 
 class Alibaba1688Source:
     """1688: `app_key` is the appKey, `app_secret_env` the app secret, `session_env` the
-    member's access_token. Relative image paths are resolved against the image host, which the
-    sandbox serves under its own base."""
+    member's access_token. Relative image paths are resolved against 1688's image host in both
+    modes: in the sandbox the media fetcher routes that host to the emulator (decision 58)."""
 
     identity = identity_of("alibaba1688")
     production_url = "https://gw.open.1688.com/openapi"
@@ -118,20 +118,12 @@ class Alibaba1688Source:
             shop_id=migration.source.shop_id,
             mode="distribute" if migration.mode is MigrationMode.DISTRIBUTE else "move",
             supplier_name=migration.source.shop_name,
-            image_base=image_base(base_url),
+            image_base=PRODUCTION_IMAGE_BASE,
         )
 
     async def probe(self, client: Alibaba1688Client) -> str:
         await client.product_ids_page(page=1, page_size=1)
         return "alibaba.product.list.get answered"
-
-
-def image_base(api_url: str) -> str:
-    """Where relative `img/ibank/...` paths live: the CDN in production, else beside the API
-    (the sandbox serves `…/alibaba1688/img/...`)."""
-    if api_url == Alibaba1688Source.production_url:
-        return PRODUCTION_IMAGE_BASE
-    return api_url.removesuffix("openapi")
 
 
 ALIBABA1688_SOURCE = Alibaba1688Source()

@@ -97,7 +97,9 @@ def build_chaos_app(state: KuaishouSandbox) -> Starlette:
                 "by_path": switch.by_path,
                 "kills": switch.kills,
                 "items": [[i.rel_item_id, i.kwai_item_id] for i in state.items.values()],
-                "reports": [r.item["kwaiItemId"] for r in state.reports],
+                # One entry per accepted report: the platform keeps the latest per item (an
+                # upsert), `versions` counts how many were sent.
+                "reports": [r.item["kwaiItemId"] for r in state.reports for _ in range(r.versions)],
                 "duplicate_creates": state.duplicate_creates,
                 "faults": [[m, k, n] for (m, k), n in state.faults_injected.items()],
                 "throttled": state.throttled,

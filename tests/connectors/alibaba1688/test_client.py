@@ -37,12 +37,14 @@ from connectors.alibaba1688 import (
 )
 from connectors.alibaba1688.client import CROSS_PRODUCT_API, MAX_PAGE_SIZE
 from connectors.http import Redactor
+from connectors.media_routes import HostRoutingTransport
 from sandbox.alibaba_aop import Alibaba1688Sandbox
 from sandbox.alibaba_catalog import CATALOG_EPOCH, generate_catalog, shop_profile
 from sandbox.alibaba_credentials import (
     ALIBABA1688_DISTRIBUTOR_TOKEN,
     ALIBABA1688_SUPPLIER_TOKEN,
 )
+from sandbox.media_hosts import ALIBABA1688_IMAGE_BASE
 
 from .conftest import IMAGE_BASE, ORIGIN, OWN_SHOP, SUPPLIER_SHOP, MakeClient, load_fixture
 
@@ -50,7 +52,7 @@ pytestmark = pytest.mark.anyio
 
 
 def _offers(sandbox: Alibaba1688Sandbox, shop_id: str = OWN_SHOP) -> list[dict[str, Any]]:
-    return sandbox.catalog(shop_id, image_base=IMAGE_BASE)
+    return sandbox.catalog(shop_id, image_base=ALIBABA1688_IMAGE_BASE)  # what the gateway serves
 
 
 def _published_ids(sandbox: Alibaba1688Sandbox, shop_id: str = OWN_SHOP) -> list[int]:
@@ -424,11 +426,12 @@ async def test_every_parsed_image_url_is_served_by_the_emulator_as_jpeg(
         for o in _offers(sandbox)
         if o.get("skuInfos") and o["skuInfos"][0]["attributes"][0].get("skuImageUrl")
     )
-    listing = parse_product(offer, shop_id=OWN_SHOP, mode="move", image_base=IMAGE_BASE)
+    listing = parse_product(offer, shop_id=OWN_SHOP, mode="move", image_base=ALIBABA1688_IMAGE_BASE)
     sku_images = {spec.image_url for sku in listing.skus for spec in sku.specs if spec.image_url}
     urls = [*listing.main_images, *sku_images, *listing.detail_images]
-    assert all(url.startswith(f"{ORIGIN}/alibaba1688/img/ibank/") for url in urls)
-    async with httpx.AsyncClient(transport=transport) as http:
+    assert all(url.startswith("https://cbu01.alicdn.com/img/ibank/") for url in urls)
+    routed = HostRoutingTransport(transport, [("cbu01.alicdn.com", f"{ORIGIN}/alibaba1688")])
+    async with httpx.AsyncClient(transport=routed) as http:
         for url in urls:
             response = await http.get(url)
             if "broken" in url:
@@ -450,11 +453,12 @@ async def test_raw_description_urls_with_cache_busters_and_webp_suffixes_are_ser
     assert broken.status_code == 404
 
 
-async def test_the_base_url_the_request_came_in_on_sets_the_description_image_host(
+async def test_description_images_name_1688s_cdn_whatever_port_the_request_came_in_on(
     client_for: MakeClient, sandbox: Alibaba1688Sandbox
 ) -> None:
     offer = next(o for o in _offers(sandbox) if o["description"])
     async with client_for(base_url="http://127.0.0.1:8765/alibaba1688/openapi") as client:
         info = await client.own_product(offer["productID"])
-    assert "http://127.0.0.1:8765/alibaba1688/img/ibank/" in info["description"]
+    assert "https://cbu01.alicdn.com/img/ibank/" in info["description"]
+    assert "127.0.0.1" not in info["description"]
     assert info["image"] == offer["image"]  # main images stay relative, whatever the host

@@ -41,6 +41,7 @@ from connectors.pinduoduo import (
 )
 from connectors.pinduoduo.signing import sign
 from listings.model import ListingStatus
+from sandbox.media_hosts import PDD_MEDIA_ORIGIN
 from sandbox.pdd_catalog import (
     CATALOG_EPOCH,
     CREATED_SPAN,
@@ -60,7 +61,7 @@ UNTIL = CATALOG_EPOCH
 
 
 def _catalog(sandbox: PinduoduoSandbox) -> list[CatalogGoods]:
-    return sandbox.catalog(DEMO_SHOP, base_url=ORIGIN)
+    return sandbox.catalog(DEMO_SHOP, base_url=PDD_MEDIA_ORIGIN)  # what the gateway serves
 
 
 def _listed_ids(sandbox: PinduoduoSandbox) -> set[int]:
@@ -590,7 +591,7 @@ async def test_a_catalog_image_url_is_fetchable(
     transport: httpx.ASGITransport, sandbox: PinduoduoSandbox
 ) -> None:
     url = _catalog(sandbox)[0].detail["carousel_gallery_list"][0]
-    assert url.startswith(f"{ORIGIN}/pinduoduo/img/")
+    assert url.startswith(f"{PDD_MEDIA_ORIGIN}/pinduoduo/img/")
     async with httpx.AsyncClient(transport=transport) as http:
         assert (await http.get(url)).status_code == 200
 
@@ -600,7 +601,7 @@ async def test_a_name_that_is_not_a_jpeg_is_404(transport: httpx.ASGITransport) 
         assert (await http.get(f"{ORIGIN}/pinduoduo/img/x.png")).status_code == 404
 
 
-async def test_image_urls_follow_the_base_url_the_request_came_in_on(
+async def test_image_urls_name_pdds_cdn_whatever_port_the_request_came_in_on(
     client_for: MakeClient, sandbox: PinduoduoSandbox
 ) -> None:
     async with client_for(base_url="http://127.0.0.1:8765/pinduoduo/api/router") as client:
@@ -608,7 +609,7 @@ async def test_image_urls_follow_the_base_url_the_request_came_in_on(
             page=1, page_size=3, created_at_from=UNTIL - MAX_WINDOW, created_at_end=UNTIL
         )
     assert all(
-        row["image_url"].startswith("http://127.0.0.1:8765/pinduoduo/img/")
+        row["image_url"].startswith("https://img.pddpic.com/pinduoduo/img/")
         for row in page.goods_list
     )
 
