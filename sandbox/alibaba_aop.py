@@ -29,10 +29,9 @@ from __future__ import annotations
 
 import hmac
 import re
-from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -54,10 +53,11 @@ from sandbox.alibaba_credentials import (
     ALIBABA1688_APP_KEY,
     ALIBABA1688_APP_SECRET,
 )
+from sandbox.faults import FaultQueue
+from sandbox.forms import read_form_or_nothing
 from sandbox.guard import guarded
 from sandbox.media_hosts import ALIBABA1688_IMAGE_BASE
 from sandbox.taobao_images import render_image
-from sandbox.taobao_top import _form_params
 from sandbox.videos import video_response
 
 __all__ = [
@@ -176,7 +176,7 @@ class Alibaba1688Sandbox:
         self.seed = seed
         self.max_clock_skew = max_clock_skew
         self.calls: list[SandboxCall] = []
-        self._faults: defaultdict[str, deque[FaultKind]] = defaultdict(deque)
+        self._faults: FaultQueue[FaultKind] = FaultQueue(get_args(FaultKind))
         self._catalogs: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._owners: dict[str, dict[int, tuple[str, dict[str, Any]]]] = {}
         self._request_no = 0
@@ -189,16 +189,13 @@ class Alibaba1688Sandbox:
         "throttle": gw.QosAppFrequencyLimit (HTTP 400); "service": gw.ServiceUnavailable (HTTP
         503, JSON); "5xx": HTTP 502 from a proxy in front of the gateway (plain text).
         """
-        if kind not in ("throttle", "service", "5xx"):
-            raise ValueError(f"unknown fault kind {kind!r}")
-        self._faults[api].extend([kind] * times)
+        self._faults.queue(api, kind, times=times)
 
     def calls_to(self, api: str) -> list[SandboxCall]:
         return [call for call in self.calls if call.api == api]
 
     def _next_fault(self, api: str) -> FaultKind | None:
-        queue = self._faults.get(api)
-        return queue.popleft() if queue else None
+        return self._faults.take(api)
 
     def _request_id(self) -> str:
         self._request_no += 1
@@ -419,7 +416,7 @@ def build_1688_app(state: Alibaba1688Sandbox) -> Starlette:
     async def gateway(request: Request) -> Response:
         params = dict(request.query_params)
         if request.method == "POST":
-            params.update(await _form_params(request))
+            params.update(await read_form_or_nothing(request))
         status, body = state.handle(
             version=request.path_params["version"],
             namespace=request.path_params["namespace"],

@@ -47,9 +47,11 @@ from connectors.kuaishou.video import (
 )
 from listings.china_time import CHINA_TZ
 from sandbox import kuaishou_open as gateway
+from sandbox.forms import MULTIPART, FormError, content_type, multipart
 
 if TYPE_CHECKING:
-    from sandbox.kuaishou_open import KuaishouSandbox, StoredItem, UploadedFile
+    from sandbox.forms import UploadedFile
+    from sandbox.kuaishou_open import KuaishouSandbox, StoredItem
 
 __all__ = [
     "HANDLERS",
@@ -596,10 +598,13 @@ def upload_route(state: KuaishouSandbox) -> Route:
             body = await request.body()
             if len(body) > state.materials.max_video_bytes + 65_536:
                 raise _invalid(f"file: larger than {state.materials.max_video_bytes} bytes")
-            kind, header = gateway._content_type(request)
-            if kind != gateway.MULTIPART:
-                raise _invalid(f"Content-Type: the upload needs {gateway.MULTIPART}, got {kind}")
-            _, parts = gateway._parse_multipart(body, header)
+            kind, header = content_type(request)
+            if kind != MULTIPART:
+                raise _invalid(f"Content-Type: the upload needs {MULTIPART}, got {kind}")
+            try:
+                _, parts = multipart(body, header)
+            except FormError as exc:
+                raise _invalid(str(exc)) from None
             part = parts.get("file")
             if part is None:
                 raise _invalid("file: required, the video bytes as the multipart part 'file'")

@@ -35,11 +35,9 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from email.message import Message
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, Literal, TypeGuard
-from urllib.parse import parse_qsl
+from typing import Any, Literal, TypeGuard, get_args
 
 from PIL import Image
 from starlette.applications import Starlette
@@ -63,6 +61,16 @@ from sandbox.credentials import (
     KUAISHOU_SELLER_ID,
     KUAISHOU_SIGN_SECRET,
 )
+from sandbox.faults import FaultQueue
+from sandbox.forms import (
+    FORM,
+    MULTIPART,
+    FormError,
+    UploadedFile,
+    content_type,
+    multipart,
+    urlencoded,
+)
 from sandbox.guard import guarded
 from sandbox.kuaishou_oauth import DEFAULT_SCOPES, SandboxOAuth, oauth_routes
 
@@ -76,7 +84,6 @@ __all__ = [
     "SandboxApiError",
     "StoredItem",
     "SupplyReportRecord",
-    "UploadedFile",
     "UploadedImage",
     "build_kuaishou_app",
     "reject_title_keywords",
@@ -88,8 +95,6 @@ MAX_IMAGE_BYTES = 2 * 1024 * 1024
 BORDERLESS_UPLOAD_TYPES = frozenset({1, 2, 3})  # main, detail, SKU images: no white borders [I]
 MAX_BODY_BYTES = 10 * 1024 * 1024
 MAX_URL_CHARS = 2000  # an image URL's documented length limit (kuaishou-api.md §1.2)
-FORM = "application/x-www-form-urlencoded"
-MULTIPART = "multipart/form-data"
 
 FaultKind = Literal["5xx", "throttle", "timeout", "lose_response"]
 
@@ -157,15 +162,6 @@ def _invalid(sub_msg: str) -> SandboxApiError:
     return SandboxApiError(
         Result.INVALID_PARAM, "参数错误", sub_code="INVALID_PARAM", sub_msg=sub_msg
     )
-
-
-@dataclass(frozen=True, slots=True)
-class UploadedFile:
-    """One file part of a multipart body."""
-
-    filename: str
-    content_type: str
-    data: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,7 +313,7 @@ class KuaishouSandbox:
         # how long an item waits in 待审核 on `now()` before it is reviewed (kuaishou_review.py)
         self.review_delay = timedelta(0)
         self._qps_windows: dict[tuple[str, object], deque[datetime]] = defaultdict(deque)
-        self._faults: dict[str, deque[FaultKind]] = defaultdict(deque)
+        self._faults: FaultQueue[FaultKind] = FaultQueue(get_args(FaultKind))
         self._fault_rates: dict[str, dict[FaultKind, float]] = {}
         self._fault_rng = random.Random(0)
         self.faults_injected: Counter[tuple[str, FaultKind]] = Counter()
@@ -340,9 +336,7 @@ class KuaishouSandbox:
         - "throttle": the hidden throttle, "Exceed qps limit".
         - "lose_response": the request is processed (an item is created), then HTTP 500 is answered.
         """
-        if kind not in ("5xx", "throttle", "timeout", "lose_response"):
-            raise ValueError(f"unknown fault kind {kind!r}")
-        self._faults[method].extend([kind] * times)
+        self._faults.queue(method, kind, times=times)
 
     def fail_randomly(
         self, method: str, rates: Mapping[FaultKind, float], *, seed: int | None = None
@@ -352,7 +346,7 @@ class KuaishouSandbox:
         Drawn from one seeded generator, so a seed reproduces the same sequence of faults for the
         same sequence of calls. `fail_next` queues still come first.
         """
-        unknown = set(rates) - {"5xx", "throttle", "timeout", "lose_response"}
+        unknown = set(rates) - set(get_args(FaultKind))
         if unknown or sum(rates.values()) > 1 or min(rates.values(), default=0) < 0:
             raise ValueError(f"fault rates must be known kinds summing to ≤ 1, got {rates!r}")
         if seed is not None:
@@ -361,8 +355,7 @@ class KuaishouSandbox:
 
     def take_fault(self, method: str) -> FaultKind | None:
         """The fault of this call, if any; every one handed out is counted in `faults_injected`."""
-        queue = self._faults.get(method)
-        kind: FaultKind | None = queue.popleft() if queue else None
+        kind = self._faults.take(method)
         rates = self._fault_rates.get(method)
         if kind is None and rates:
             roll, edge = self._fault_rng.random(), 0.0
@@ -907,49 +900,6 @@ def _inspect_image(data: bytes, upload_type: int) -> tuple[str, int, int]:
 # --- the HTTP gateway ----------------------------------------------------------------------------
 
 
-def _content_type(request: Request) -> tuple[str, Message]:
-    header = Message()
-    header["content-type"] = request.headers.get("content-type", "")
-    return header.get_content_type(), header
-
-
-def _parse_multipart(
-    body: bytes, header: Message
-) -> tuple[dict[str, str], dict[str, UploadedFile]]:
-    """Split a multipart/form-data body into text fields and file parts.
-
-    The stdlib is enough for the sandbox, which avoids adding python-multipart as a dependency.
-    """
-    boundary = header.get_param("boundary")
-    if not isinstance(boundary, str) or not boundary:
-        raise _invalid("Content-Type: multipart/form-data without a boundary")
-    fields: dict[str, str] = {}
-    files: dict[str, UploadedFile] = {}
-    for chunk in body.split(b"--" + boundary.encode("latin-1"))[1:]:
-        if chunk.startswith(b"--"):
-            break
-        head, sep, content = chunk.removeprefix(b"\r\n").partition(b"\r\n\r\n")
-        if not sep:
-            raise _invalid("multipart: a part without headers")
-        part = Message()
-        for line in head.decode("utf-8", errors="replace").split("\r\n"):
-            key, _, value = line.partition(":")
-            part[key.strip()] = value.strip()
-        name = part.get_param("name", header="content-disposition")
-        filename = part.get_param("filename", header="content-disposition")
-        content = content.removesuffix(b"\r\n")
-        if not isinstance(name, str):
-            raise _invalid("multipart: a part without a name")
-        if isinstance(filename, str):
-            files[name] = UploadedFile(filename, part.get_content_type(), content)
-        else:
-            try:
-                fields[name] = content.decode("utf-8")
-            except UnicodeDecodeError:
-                raise _invalid(f"multipart: field {name} is not UTF-8") from None
-    return fields, files
-
-
 async def _read_params(
     request: Request, method: str
 ) -> tuple[dict[str, str], dict[str, UploadedFile]]:
@@ -963,20 +913,23 @@ async def _read_params(
     body = await request.body()
     if len(body) > MAX_BODY_BYTES:
         raise _invalid("request body larger than 10 MB")
-    kind, header = _content_type(request)
+    kind, header = content_type(request)
     if method == "open.item.image.upload":
         if kind != MULTIPART:
             raise _invalid("Content-Type: open.item.image.upload needs multipart/form-data")
-        fields, files = _parse_multipart(body, header)
+        try:
+            fields, files = multipart(body, header)
+        except FormError as exc:
+            raise _invalid(str(exc)) from None
         return {**query, **fields}, files
     if not body and query:
         return query, {}
     if kind != FORM:
         raise _invalid(f"Content-Type: only {FORM} is accepted, got {kind}")
     try:
-        return {**query, **dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))}, {}
-    except UnicodeDecodeError:
-        raise _invalid("the form body is not UTF-8") from None
+        return {**query, **urlencoded(body, strict=True)}, {}
+    except FormError as exc:
+        raise _invalid(str(exc)) from None
 
 
 def _authenticate(state: KuaishouSandbox, params: Mapping[str, str], method: str) -> int:

@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import hmac
 import time
-from collections import defaultdict, deque
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -31,12 +30,14 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from connectors.pinduoduo.signing import sign
+from sandbox.faults import FaultQueue
+from sandbox.forms import read_form_or_nothing
 from sandbox.guard import guarded
 from sandbox.media_hosts import PDD_MEDIA_ORIGIN
 from sandbox.pdd_catalog import CatalogGoods, generate_catalog
 from sandbox.pdd_credentials import PDD_ACCESS_TOKENS, PDD_CLIENT_ID, PDD_CLIENT_SECRET
 from sandbox.taobao_images import render_image
-from sandbox.taobao_top import SandboxCall, _form_params
+from sandbox.taobao_top import SandboxCall
 from sandbox.videos import video_response
 
 __all__ = [
@@ -138,7 +139,7 @@ class PinduoduoSandbox:
         self.seed = seed
         self.max_clock_skew = max_clock_skew
         self.calls: list[SandboxCall] = []
-        self._faults: defaultdict[str, deque[PddFaultKind]] = defaultdict(deque)
+        self._faults: FaultQueue[PddFaultKind] = FaultQueue(get_args(PddFaultKind))
         self._catalogs: dict[tuple[str, str], list[CatalogGoods]] = {}
         self._indexes: dict[tuple[str, str], dict[int, CatalogGoods]] = {}
         self._request_no = 0
@@ -150,16 +151,13 @@ class PinduoduoSandbox:
 
         "busy": 50000 系统繁忙; "throttle": 52101 限流; "5xx": HTTP 502 from the gateway.
         """
-        if kind not in ("busy", "throttle", "5xx"):
-            raise ValueError(f"unknown fault kind {kind!r}")
-        self._faults[type_].extend([kind] * times)
+        self._faults.queue(type_, kind, times=times)
 
     def calls_to(self, type_: str) -> list[SandboxCall]:
         return [call for call in self.calls if call.method == type_]
 
     def _next_fault(self, type_: str) -> PddFaultKind | None:
-        queue = self._faults.get(type_)
-        return queue.popleft() if queue else None
+        return self._faults.take(type_)
 
     def _request_id(self) -> str:
         self._request_no += 1
@@ -323,7 +321,7 @@ def build_pdd_app(state: PinduoduoSandbox) -> Starlette:
 
     async def router(request: Request) -> Response:
         params = dict(request.query_params)
-        params.update(await _form_params(request))
+        params.update(await read_form_or_nothing(request))
         status, body = state.handle(params, base_url=_catalog_base_url(request))
         if isinstance(body, str):
             return PlainTextResponse(body, status_code=status)

@@ -30,13 +30,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 from bisect import bisect_left, bisect_right
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, Literal
-from urllib.parse import parse_qsl
+from typing import Any, Literal, get_args
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -46,6 +45,8 @@ from starlette.routing import Route
 from connectors.taobao.signing import SIGN_METHODS, sign
 from listings.china_time import CHINA_TZ
 from sandbox.credentials import TAOBAO_APP_KEY, TAOBAO_APP_SECRET, TAOBAO_SESSIONS
+from sandbox.faults import FaultQueue
+from sandbox.forms import read_form_or_nothing
 from sandbox.guard import guarded
 from sandbox.media_hosts import TAOBAO_MEDIA_ORIGIN
 from sandbox.taobao_catalog import catalog_num_iids, generate_catalog
@@ -300,7 +301,7 @@ class TaobaoSandbox:
         self.max_depth = max_depth
         self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(CHINA_TZ))
         self.calls: list[SandboxCall] = []
-        self._faults: defaultdict[str, deque[FaultKind]] = defaultdict(deque)
+        self._faults: FaultQueue[FaultKind] = FaultQueue(get_args(FaultKind))
         self._views: dict[tuple[str, str], _ShopView] = {}
         self._changes: defaultdict[str, list[_ShopChange]] = defaultdict(list)
         self._known_ids: dict[str, frozenset[int]] = {}
@@ -314,16 +315,13 @@ class TaobaoSandbox:
         "isp": a retryable isp.* remote-service error; "5xx": HTTP 502 from the gateway;
         "throttle": code 7, the call limit.
         """
-        if kind not in ("isp", "5xx", "throttle"):
-            raise ValueError(f"unknown fault kind {kind!r}")
-        self._faults[method].extend([kind] * times)
+        self._faults.queue(method, kind, times=times)
 
     def calls_to(self, method: str) -> list[SandboxCall]:
         return [call for call in self.calls if call.method == method]
 
     def _next_fault(self, method: str) -> FaultKind | None:
-        queue = self._faults.get(method)
-        return queue.popleft() if queue else None
+        return self._faults.take(method)
 
     def _request_id(self) -> str:
         self._request_no += 1
@@ -683,15 +681,6 @@ def _order_param(params: dict[str, str]) -> tuple[str, bool]:
     return column.strip(), direction == "desc"
 
 
-async def _form_params(request: Request) -> dict[str, str]:
-    """The urlencoded body, parsed here (Starlette's `request.form()` needs python-multipart)."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != "application/x-www-form-urlencoded":
-        return {}
-    body = (await request.body()).decode("utf-8", errors="replace")
-    return dict(parse_qsl(body, keep_blank_values=True))
-
-
 def _catalog_base_url(request: Request) -> str:
     """The origin the catalog puts before `/taobao/img/...`: Taobao's image CDN, the same on every
     port and after every restart (media_hosts.py), never this request's own origin."""
@@ -704,7 +693,7 @@ def build_taobao_app(state: TaobaoSandbox) -> Starlette:
     async def router_rest(request: Request) -> Response:
         params = dict(request.query_params)
         if request.method == "POST":
-            params.update(await _form_params(request))
+            params.update(await read_form_or_nothing(request))
         status, body = state.handle(params, base_url=_catalog_base_url(request))
         if isinstance(body, str):
             return PlainTextResponse(body, status_code=status)

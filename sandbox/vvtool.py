@@ -35,12 +35,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from email import policy
-from email.message import EmailMessage
-from email.parser import BytesParser
 from pathlib import Path
 from typing import Any, Literal, TypeGuard
-from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -53,6 +49,8 @@ from connectors.kuaishou.rules import describe
 from connectors.vvtool.rules import violations
 from listings.china_time import CHINA_TZ
 from sandbox.category_tree import DEFAULT_TREE_PATH, CategoryTree
+from sandbox.faults import FaultQueue
+from sandbox.forms import read_form_or_nothing
 from sandbox.guard import guarded
 from sandbox.kuaishou_open import (
     Result,
@@ -159,7 +157,7 @@ class VvtoolSandbox:
         self.charged = Decimal(0)
         self.tokens_issued = 0
         self._tokens: dict[str, tuple[str, float]] = {}  # token -> (client_id, expires_at)
-        self._faults: dict[str, deque[FaultKind]] = defaultdict(deque)
+        self._faults: FaultQueue[FaultKind] = FaultQueue(_FAULTS)
         self._recent: dict[tuple[str, str], deque[float]] = defaultdict(deque)
         self._by_rel: dict[int, int] = {}
         self._created_per_day: dict[tuple[str, date], int] = defaultdict(int)
@@ -179,9 +177,7 @@ class VvtoolSandbox:
         - "inner_throttle": code 0, but Kuaishou's `data.result != 1` "Exceed qps limit".
         - "params": code 100; "abnormal": code 204 (no permission).
         """
-        if kind not in _FAULTS:
-            raise ValueError(f"unknown fault kind {kind!r}")
-        self._faults[_endpoint(path)].extend([kind] * times)
+        self._faults.queue(_endpoint(path), kind, times=times)
 
     def revoke_tokens(self) -> None:
         """Every issued token becomes unknown, as if vv-tool had rotated them."""
@@ -270,7 +266,7 @@ class VvtoolSandbox:
 
     def handle(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         """Run a billed call: faults, then Kuaishou's answer (the inner envelope)."""
-        fault = self._faults[path].popleft() if self._faults.get(path) else None
+        fault = self._faults.take(path)
         if fault == "timeout":
             raise _Outer(101, "请求超时,请重试")
         if fault == "system":
@@ -404,31 +400,11 @@ def _json_money(amount: Decimal) -> int | float:
     return int(amount) if amount == amount.to_integral_value() else float(amount)
 
 
-def _parse_form(body: bytes, content_type: str) -> dict[str, str]:
-    """Text fields of an urlencoded or multipart/form-data body (stdlib only: no python-multipart)."""
-    kind = content_type.split(";", 1)[0].strip().lower()
-    if kind == "application/x-www-form-urlencoded":
-        return dict(parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True))
-    if kind != "multipart/form-data":
-        return {}
-    head = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1", errors="replace")
-    message = BytesParser(policy=policy.HTTP).parsebytes(head + body)
-    fields: dict[str, str] = {}
-    if not isinstance(message, EmailMessage) or not message.is_multipart():
-        return fields
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True)
-        if isinstance(name, str) and isinstance(payload, bytes):
-            fields[name] = payload.decode("utf-8", errors="replace")
-    return fields
-
-
 def build_vvtool_app(state: VvtoolSandbox) -> Starlette:
     """The vv-tool API as an ASGI app: the token endpoints and `/tool/erps/<endpoint>`."""
 
     async def token(request: Request) -> Response:
-        form = _parse_form(await request.body(), request.headers.get("content-type", ""))
+        form = await read_form_or_nothing(request)
         status, body = state.issue_token(form)
         return JSONResponse(body, status_code=status)
 

@@ -8,13 +8,14 @@ from typing import Any
 
 import pytest
 
+from listings.china_time import CHINA_TZ
 from sandbox.credentials import KUAISHOU_SELLER_ID
-from sandbox.kuaishou_open import SHANGHAI, KuaishouSandbox, StoredItem, SupplyReportRecord
+from sandbox.kuaishou_open import KuaishouSandbox, StoredItem, SupplyReportRecord
 
 
 @pytest.fixture
 def kuaishou() -> KuaishouSandbox:
-    sandbox = KuaishouSandbox(now=lambda: datetime(2026, 1, 5, 10, 0, tzinfo=SHANGHAI))
+    sandbox = KuaishouSandbox(now=lambda: datetime(2026, 1, 5, 10, 0, tzinfo=CHINA_TZ))
     for kwai_item_id in (101, 102):
         sandbox.items[kwai_item_id] = StoredItem(
             kwai_item_id=kwai_item_id,
