@@ -105,7 +105,9 @@ def test_creates_overlap_up_to_the_configured_concurrency_and_no_further(
     client: KuaishouClient, sandbox: Sandbox, ledger: Ledger, migration: Migration
 ) -> None:
     jobs = _jobs(client, sandbox, migration, 10)
-    wire = _Wire(sandbox)
+    # A network slow enough that the ledger's own work (one thread, slower on a loaded machine)
+    # never decides the overlap: what is measured is the publisher's concurrency bound.
+    wire = _Wire(sandbox, latency_s=0.25)
     outcome = _run(jobs, _client(wire), ledger, concurrency=4)
     assert outcome.created == 10 and len(sandbox.kuaishou.items) == 10
     assert wire.most_in_flight == 4
