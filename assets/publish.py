@@ -19,7 +19,7 @@ PUBLISH_POOL = "kuaishou_publish"
     partitions_def=migration_partitions,
     group_name="publish",
     kinds={"duckdb", "api"},
-    deps=["kuaishou_drafts"],
+    deps=["raw_listings", "kuaishou_drafts"],
     description="Every draft image fetched, trimmed of white borders, main images made 3:4, "
     "deduplicated by content hash and uploaded to Kuaishou once.",
     check_specs=[
@@ -74,7 +74,7 @@ def item_videos(
     partitions_def=migration_partitions,
     group_name="publish",
     kinds={"duckdb", "api"},
-    deps=["kuaishou_drafts", "media", "item_videos"],
+    deps=["listings", "kuaishou_drafts", "media", "item_videos"],
     pool=PUBLISH_POOL,
     description="Items created on Kuaishou exactly once each (ledger + relItemId lookup), "
     "in the migration's priority order; changed items edited, never created again.",

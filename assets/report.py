@@ -14,7 +14,7 @@ from pipeline.report import measure_fill_rates, send_reports, summarize_complian
     partitions_def=migration_partitions,
     group_name="report",
     kinds={"duckdb", "api"},
-    deps=["published_items"],
+    deps=["listings", "published_items"],
     description="One open.supply.item.sync report per published item, retried until result == 1.",
     check_specs=[
         migration_check(
@@ -92,7 +92,7 @@ def fill_rates_asset(
     partitions_def=migration_partitions,
     group_name="report",
     kinds={"duckdb", "python"},
-    deps=["supply_reports", "fill_rates"],
+    deps=["listings", "supply_reports", "fill_rates"],
     description="Per ISO week (China time): report rate, on-time rate, late, missing and rejected "
     "reports by item, and the quality fill rates Kuaishou ranks.",
     check_specs=[
