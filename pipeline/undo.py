@@ -42,9 +42,14 @@ class UndoOutcome:
 
 
 async def undo_batch_with(
-    client: KuaishouClient, *, ledger: Ledger, migration: str, batch: str, dry_run: bool = False
+    client: KuaishouClient | None,
+    *,
+    ledger: Ledger,
+    migration: str,
+    batch: str,
+    dry_run: bool = False,
 ) -> UndoOutcome:
-    """Undo `batch` of `migration` through `client`; see the module doc."""
+    """Undo `batch` of `migration` through `client` (a dry run needs none); see the module doc."""
     rows = ledger.batch_rows(migration, batch)
     if not rows:
         known = ", ".join(str(b["batch"]) for b in ledger.batches(migration)) or "none"
@@ -57,6 +62,8 @@ async def undo_batch_with(
     outcome.already_withdrawn = sum(1 for r in rows if r["state"] == LedgerState.WITHDRAWN)
     if dry_run:
         return outcome
+    if client is None:
+        raise ValueError("undo_batch_with: only a dry run goes without a Kuaishou client")
     for row in outcome.to_take_down:
         rel = int(row["rel_item_id"])
         try:
@@ -81,6 +88,10 @@ def undo_batch(
     """Undo `batch` of `migration` on its Kuaishou shop (a dry run sends nothing)."""
 
     async def run() -> UndoOutcome:
+        if dry_run:  # reads the ledger only: no client, no token needed
+            return await undo_batch_with(
+                None, ledger=ledger, migration=migration.key, batch=batch, dry_run=True
+            )
         client = platforms.kuaishou(migration, warehouse=warehouse)
         try:
             return await undo_batch_with(
