@@ -218,11 +218,13 @@ def status(keys: tuple[str, ...], as_json: bool) -> None:
 
 
 def _register_groups() -> None:
+    from banjia.cli_batch import batch
     from banjia.cli_categories import categories
     from banjia.cli_kuaishou import kuaishou
     from banjia.cli_merchant import items, report
     from banjia.cli_sources import sources
 
+    main.add_command(batch)
     main.add_command(categories)
     main.add_command(kuaishou)
     main.add_command(sources)

@@ -32,7 +32,20 @@ from store.warehouse import Warehouse, migration_status
 # Kuaishou allows a merchant 500 new items a day (kuaishou-api.md, open.item.new).
 SHOP_DAILY_NEW_ITEMS = 500
 
-__all__ = ["by_priority", "hosted_images", "hosted_only", "publish", "report_builder"]
+__all__ = [
+    "by_priority",
+    "hosted_images",
+    "hosted_only",
+    "new_batch_id",
+    "publish",
+    "report_builder",
+]
+
+
+def new_batch_id(now: datetime | None = None) -> str:
+    """The id of one publish run's batch: its UTC start to the microsecond, e.g.
+    `20261204T085102.123456Z` (sortable; the Dagster run id does not reach the pipeline)."""
+    return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S.%fZ")
 
 
 def hosted_images(warehouse: Warehouse, migration_key: str) -> dict[str, dict[str, str]]:
@@ -176,6 +189,7 @@ async def _publish(
     warehouse: Warehouse,
     ledger: Ledger,
     platforms: Platforms,
+    batch: str,
 ) -> tuple[PublishOutcome, float | None]:
     backend = platforms.publisher(migration, warehouse=warehouse)
     # Kuaishou's cap is the shop's: every migration into the shop spends it (issue 17); a
@@ -195,6 +209,7 @@ async def _publish(
             quota_left=max(quota_left, 0),
             concurrency=migration.target.publish_concurrency,
             target_shop=migration.kuaishou_shop_key,
+            batch=batch,
         )
     finally:
         await backend.aclose()
@@ -212,6 +227,7 @@ def publish(
         StageFailedError: the platform refused the shop or the app (authorization, signature):
             every item not yet published stays pending, none is marked rejected.
     """
+    batch = new_batch_id()
     jobs, problems = _ready_jobs(migration, warehouse)
     # With the ledger in the DuckDB file, keep the file open for the step: four ledger calls per
     # item at ~30 ms an open would cap publishing near 8 items/s whatever the rate limit (decision 43).
@@ -225,6 +241,7 @@ def publish(
                     warehouse=warehouse,
                     ledger=ledger,
                     platforms=platforms,
+                    batch=batch,
                 )
             )
     except AccountRefusedError as exc:
@@ -260,6 +277,8 @@ def publish(
             "updates_failed": len(outcome.update_failed),
             "updates_unsupported_by_backend": outcome.update_unsupported,
             "held_by_other_workers": outcome.held_elsewhere,
+            "withdrawn_by_undo": outcome.withdrawn,
+            "batch": batch,
             "backend": migration.target.backend.value,
             **({} if charged is None else {"vvtool_charged_this_run": charged}),
         },

@@ -86,6 +86,7 @@ class PublishOutcome:
     update_failed: dict[int, str] = field(default_factory=dict)  # tried again on the next run
     update_unsupported: int = 0  # changed on the source, but the backend cannot edit (vv-tool)
     held_elsewhere: int = 0  # claimed by another worker while this run looked at it
+    withdrawn: int = 0  # taken off the shelf by `banjia batch undo`: done, never created again
 
 
 @dataclass
@@ -128,6 +129,7 @@ def _record(
     client: Publisher,
     kwai_item_id: int,
     sku_ids: dict[int, int],
+    batch: str | None = None,
 ) -> None:
     report = job.report(kwai_item_id)
     published_at = datetime.now(UTC)
@@ -144,6 +146,7 @@ def _record(
             "due_at": published_at + REPORT_DEADLINE,
             "state": _report_state(client),
         },
+        batch=batch,
     )
 
 
@@ -162,13 +165,19 @@ async def _resolve(run: _Run, job: PublishJob) -> bool:
         if sku.rel_sku_id is not None
     }
     await run.db(
-        _record, ledger, job, client=client, kwai_item_id=found.kwai_item_id, sku_ids=sku_ids
+        _record,
+        ledger,
+        job,
+        client=client,
+        kwai_item_id=found.kwai_item_id,
+        sku_ids=sku_ids,
+        batch=run.batch,
     )
     return True
 
 
 def _still_to_publish(jobs: Sequence[PublishJob], ledger: dict[int, dict[str, Any]]) -> int:
-    done = (LedgerState.PUBLISHED, LedgerState.REJECTED)
+    done = (LedgerState.PUBLISHED, LedgerState.REJECTED, LedgerState.WITHDRAWN)
     return sum(1 for job in jobs if ledger[job.draft.rel_item_id]["state"] not in done)
 
 
@@ -186,6 +195,7 @@ class _Run:
     db: LedgerThread
     quota_left: int
     outcome: PublishOutcome = field(default_factory=PublishOutcome)
+    batch: str | None = None  # the publish run's id, recorded with every item it creates
 
     def reserve(self) -> bool:
         if self.quota_left <= 0 or self.outcome.stopped_by_quota:
@@ -270,7 +280,13 @@ async def _create_claimed(run: _Run, job: PublishJob, state: str) -> None:
         raise
     sku_ids = {int(m.rel_sku_id): int(m.kwai_sku_id) for m in result.sku_id_mapping}
     await run.db(
-        _record, ledger, job, client=client, kwai_item_id=result.kwai_item_id, sku_ids=sku_ids
+        _record,
+        ledger,
+        job,
+        client=client,
+        kwai_item_id=result.kwai_item_id,
+        sku_ids=sku_ids,
+        batch=run.batch,
     )
     outcome.created += 1
 
@@ -355,6 +371,7 @@ async def publish_drafts(
     quota_left: int,
     concurrency: int = 1,
     target_shop: str | None = None,
+    batch: str | None = None,
 ) -> PublishOutcome:
     """Publish every job not yet published (at most `quota_left` new creates), `jobs` in order.
 
@@ -363,6 +380,8 @@ async def publish_drafts(
     is claimed in the ledger (either backend) first, so a second worker on the same
     migration takes other items. The order of `jobs` is the priority: when the quota runs out,
     the last ones stay pending. A published item whose draft changed is edited, never created.
+    `batch` (the publish run's id) is recorded with every item this run creates or recovers; an
+    item withdrawn by `banjia batch undo` counts as done and is never created again.
     """
     ledger.ledger_ensure_pending(
         migration=migration,
@@ -371,7 +390,7 @@ async def publish_drafts(
     )
     requeue_account_refusals(ledger, migration)
     with LedgerThread() as db:
-        run = _Run(client=client, ledger=ledger, db=db, quota_left=quota_left)
+        run = _Run(client=client, ledger=ledger, db=db, quota_left=quota_left, batch=batch)
         queue = _queue(run, jobs, migration=migration)
         shared = iter(queue)
         try:
@@ -414,6 +433,8 @@ def _queue(
         row = book[job.draft.rel_item_id]
         if row["state"] == LedgerState.REJECTED:
             outcome.rejected[job.draft.rel_item_id] = row["reason"] or "rejected"
+        elif row["state"] == LedgerState.WITHDRAWN:
+            outcome.withdrawn += 1  # its relItemId is spent on Kuaishou: never created again
         elif row["state"] != LedgerState.PUBLISHED:
             queue.append((job, False))
         elif not _needs_update(row, job):

@@ -189,6 +189,7 @@ class StoredItem:
     audit_status: int = 0
     audit_reason: str = ""
     gets: int = 0
+    taken_down: bool = False  # shelfStatus 0 through `open.item.shelf.status.update`
 
 
 @dataclass(frozen=True, slots=True)
@@ -653,6 +654,27 @@ class KuaishouSandbox:
             self.review(item)
         return view
 
+    def _item_shelf_status(self, seller: int, param: dict[str, Any], files: Any) -> Any:
+        """`open.item.shelf.status.update`: shelfStatus 0 takes the item off the shelf, 1 puts it
+        back [I: which value is which]. Off the shelf it stays findable by relItemId, and its
+        relItemId still refuses a create (a relItemId is never reused)."""
+        kwai_item_id, status = param.get("kwaiItemId"), param.get("shelfStatus")
+        if not _is_int(kwai_item_id):
+            raise _invalid("kwaiItemId: required, a Kuaishou item id")
+        if status not in (0, 1) or isinstance(status, bool):
+            raise _invalid("shelfStatus: required, 0 (下架) or 1 (上架)")
+        item = self.items.get(kwai_item_id)
+        if item is None or item.seller != seller:
+            raise SandboxApiError(Result.NOT_FOUND, f"商品不存在: {kwai_item_id}")
+        if status == 1 and item.audit_status != 2:
+            raise SandboxApiError(
+                Result.INVALID_PARAM,
+                "商品审核状态为通过后，才允许操作商品上架",
+                sub_msg=f"auditStatus {item.audit_status}",
+            )
+        item.taken_down = status == 0
+        return {}
+
     def _item_list(self, seller: int, param: dict[str, Any], files: Any) -> Any:
         rel_item_id, kwai_item_id = param.get("relItemId"), param.get("kwaiItemId")
         page_number = param.get("pageNumber", 1)
@@ -822,9 +844,10 @@ class KuaishouSandbox:
             root = self.tree.get(root.parent_id)
         rule = p.get("serviceRule")
         held = isinstance(rule, dict) and rule.get("immediatelyOnOfflineFlag") == 1
-        on_shelf = item.audit_status == 2 and not held
+        on_shelf = item.audit_status == 2 and not held and not item.taken_down
         reasons = {0: "审核中", 1: "审核待修改", 3: "审核未通过"}
         offline_reason = "" if on_shelf else ("商家设置暂不上架" if held else "")
+        offline_reason = "商家下架" if item.taken_down else offline_reason
         offline_reason = offline_reason or reasons.get(item.audit_status, "")
         return {
             "parentCategoryId": parent.category_id if parent else 0,
@@ -848,6 +871,7 @@ _HANDLERS: dict[str, _Handler] = {
     "open.item.new": KuaishouSandbox._item_new,
     "open.item.get": KuaishouSandbox._item_get,
     "open.item.list.get": KuaishouSandbox._item_list,
+    "open.item.shelf.status.update": KuaishouSandbox._item_shelf_status,
     "open.supply.item.sync": KuaishouSandbox._supply_sync,
 }
 

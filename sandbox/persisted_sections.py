@@ -120,7 +120,14 @@ def _kuaishou_items(ks: KuaishouSandbox) -> _Section:
         for kwai_item_id, item in ks.items.items():
             yield (
                 str(kwai_item_id),
-                (item.audit_status, item.audit_reason, item.gets, item.param, item.sku_ids),
+                (
+                    item.audit_status,
+                    item.audit_reason,
+                    item.gets,
+                    item.param,
+                    item.sku_ids,
+                    item.taken_down,
+                ),
                 item,
             )
 
@@ -135,6 +142,7 @@ def _kuaishou_items(ks: KuaishouSandbox) -> _Section:
             "audit_status": item.audit_status,
             "audit_reason": item.audit_reason,
             "gets": item.gets,
+            "taken_down": item.taken_down,
         }
 
     def restore(rows: dict[str, Any]) -> None:
@@ -150,6 +158,7 @@ def _kuaishou_items(ks: KuaishouSandbox) -> _Section:
                 audit_status=row["audit_status"],
                 audit_reason=row["audit_reason"],
                 gets=row["gets"],
+                taken_down=row.get("taken_down", False),  # absent in files made before issue 18
             )
 
     def after_restore() -> None:

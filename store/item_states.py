@@ -68,7 +68,10 @@ def classify_items(warehouse: Warehouse, migration: str, *, ledger: Ledger) -> I
         migration,
     )
     book = ledger.ledger(migration)
-    published = {r["source_item_id"] for r in book.values() if r["state"] == LedgerState.PUBLISHED}
+    # A withdrawn item (taken off the shelf by `banjia batch undo`) was published and is done:
+    # it is counted with the published; its ledger_state says withdrawn.
+    done = (LedgerState.PUBLISHED, LedgerState.WITHDRAWN)
+    published = {r["source_item_id"] for r in book.values() if r["state"] in done}
     latest = warehouse.query(
         "SELECT source_item_id, stage, reason_code, detail FROM quarantine WHERE migration = ? "
         "QUALIFY row_number() OVER (PARTITION BY source_item_id ORDER BY recorded_at DESC) = 1",

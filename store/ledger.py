@@ -58,6 +58,9 @@ class LedgerState:
     PUBLISHED = "published"
     REJECTED = "rejected"
     UNKNOWN = "unknown"
+    # Created, then taken off the shelf by `banjia batch undo` (issue 18): done for publishing,
+    # never created again (its relItemId is spent on Kuaishou), history and batch kept.
+    WITHDRAWN = "withdrawn"
 
 
 IN_DOUBT = (LedgerState.IN_FLIGHT, LedgerState.UNKNOWN)
@@ -110,7 +113,14 @@ class Ledger(Protocol):
         kwai_item_id: int,
         sku_rows: Sequence[dict[str, Any]],
         outbox_row: dict[str, Any],
+        batch: str | None = None,
     ) -> None: ...
+
+    def batches(self, migration: str) -> list[dict[str, Any]]: ...
+
+    def batch_rows(self, migration: str, batch: str) -> list[dict[str, Any]]: ...
+
+    def mark_withdrawn(self, *, rel_item_id: int, reason: str) -> bool: ...
 
     def record_edited(
         self, *, rel_item_id: int, versions: tuple[str, str], sku_rows: Sequence[dict[str, Any]]
@@ -297,16 +307,22 @@ class LedgerSql:
         kwai_item_id: int,
         sku_rows: Sequence[dict[str, Any]],
         outbox_row: dict[str, Any],
+        batch: str | None = None,
     ) -> None:
-        """Mark an item published, store its SKU id map and queue its supply report, atomically."""
+        """Mark an item published, store its SKU id map and queue its supply report, atomically.
+
+        `batch` is the publish run that recorded it (what `banjia batch undo` names); a row that
+        already has one keeps it.
+        """
         now = now_utc()
         with self._transaction() as con:
             con.execute(
                 self._sql(
                     "UPDATE publish_ledger SET state = 'published', kwai_item_id = ?, "
-                    "reason = NULL, updated_at = ?, published_at = ? WHERE rel_item_id = ?"
+                    "reason = NULL, updated_at = ?, published_at = ?, "
+                    "batch = COALESCE(batch, ?) WHERE rel_item_id = ?"
                 ),
-                [kwai_item_id, now, now, rel_item_id],
+                [kwai_item_id, now, now, batch, rel_item_id],
             )
             self._replace_skus(con, rel_item_id, sku_rows)
             con.execute(
@@ -327,6 +343,40 @@ class LedgerSql:
                     outbox_row.get("state", ReportState.PENDING),
                 ],
             )
+
+    def batches(self, migration: str) -> list[dict[str, Any]]:
+        """The migration's batches, oldest first: batch id, first and last create, items, and how
+        many of them are still published / withdrawn. Rows published before batches were kept
+        (no batch) are left out: they cannot be named."""
+        return self._rows(
+            "SELECT batch, min(published_at) AS first_published_at, "
+            "max(published_at) AS last_published_at, count(*) AS items, "
+            "count(*) FILTER (WHERE state = 'published') AS published, "
+            "count(*) FILTER (WHERE state = 'withdrawn') AS withdrawn "
+            "FROM publish_ledger WHERE migration = ? AND batch IS NOT NULL "
+            "GROUP BY batch ORDER BY min(published_at), batch",
+            [migration],
+        )
+
+    def batch_rows(self, migration: str, batch: str) -> list[dict[str, Any]]:
+        """The ledger rows of one batch, by relItemId."""
+        return self._rows(
+            "SELECT * FROM publish_ledger WHERE migration = ? AND batch = ? ORDER BY rel_item_id",
+            [migration, batch],
+        )
+
+    def mark_withdrawn(self, *, rel_item_id: int, reason: str) -> bool:
+        """A published item was taken off the shelf: `withdrawn`, its relItemId, Kuaishou id,
+        batch and published_at kept. True when the row was published (False: nothing changed)."""
+        with self._transaction() as con:
+            cursor = con.execute(
+                self._sql(
+                    "UPDATE publish_ledger SET state = 'withdrawn', reason = ?, updated_at = ? "
+                    "WHERE rel_item_id = ? AND state = 'published' RETURNING rel_item_id"
+                ),
+                [reason, now_utc(), rel_item_id],
+            )
+            return bool(cursor.fetchall())
 
     def record_edited(
         self, *, rel_item_id: int, versions: tuple[str, str], sku_rows: Sequence[dict[str, Any]]

@@ -63,6 +63,13 @@ ALTER TABLE supply_outbox ADD COLUMN IF NOT EXISTS next_attempt_at TIMESTAMPTZ;
 ALTER TABLE publish_ledger ADD COLUMN IF NOT EXISTS target_shop VARCHAR;
 """,
     ),
+    SchemaMigration(
+        4,
+        "the batch (publish run) that created each item: `banjia batch undo` takes one off the shelf",
+        """
+ALTER TABLE publish_ledger ADD COLUMN IF NOT EXISTS batch VARCHAR;
+""",
+    ),
 )
 
 WAREHOUSE_MIGRATIONS: tuple[SchemaMigration, ...] = (

@@ -250,6 +250,16 @@ class KuaishouClient(AsyncClosing):
         param = {"item": item.model_dump(by_alias=True, exclude_none=True, mode="json")}
         await self._retrying(lambda: self._call("open.supply.item.sync", param))
 
+    async def set_shelf_status(self, kwai_item_id: int, *, on_shelf: bool) -> None:
+        """Put an item on the shelf or take it off (`open.item.shelf.status.update`).
+
+        `shelfStatus` 1 is on, 0 off [I: the schema allows 0 and 1; which is which is inferred].
+        The call sets a state, so it is retried like a read: sending it twice changes nothing.
+        The item stays on Kuaishou, findable by relItemId, and its relItemId stays spent.
+        """
+        param = {"kwaiItemId": kwai_item_id, "shelfStatus": 1 if on_shelf else 0}
+        await self._retrying(lambda: self._call("open.item.shelf.status.update", param))
+
     # --- edits, category suggestions, item video -------------------------------------------------
 
     async def edit_item(self, param: ItemEditParam) -> ItemNewResult:

@@ -63,6 +63,12 @@ METHODS: dict[str, MethodSpec] = {
         "POST", FORM, "WS OpenItemMaterialUploadTokenVerify.php"
     ),
     "open.item.material.detail.get": MethodSpec("GET", JSON, "WS OpenItemMaterialDetailGet.php"),
+    "open.item.shelf.status.update": MethodSpec(
+        "POST",
+        FORM,
+        "WS OpenItemShelfStatusUpdate.php; AB models/item.py (Java "
+        "OpenItemShelfStatusUpdateRequest: POST, kwaiItemId, shelfStatus)",
+    ),
     "open.supply.item.sync": MethodSpec(
         "POST",
         FORM,

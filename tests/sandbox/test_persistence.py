@@ -249,3 +249,33 @@ def test_a_request_that_changes_nothing_writes_nothing(tmp_path: Path) -> None:
 
         run(read())
         assert life.persister.flushes == writes
+
+
+def test_an_item_taken_off_the_shelf_stays_off_and_its_relitemid_spent_after_a_restart(
+    tmp_path: Path,
+) -> None:
+    with running(tmp_path, port=41001) as life:
+        kwai_item_id, urls = run(_publish(life, 7_100_018))
+        life.sandbox.kuaishou.set_audit(kwai_item_id, 2)
+
+        async def take_down() -> None:
+            async with life.kuaishou() as client:
+                await client.set_shelf_status(kwai_item_id, on_shelf=False)
+
+        run(take_down())
+    with running(tmp_path, port=41002) as life:
+
+        async def look() -> tuple[int | None, int | None]:
+            async with life.kuaishou() as client:
+                item = await client.get_item(kwai_item_id)
+                found = await client.find_item_by_rel_item_id(7_100_018)
+            return item.on_offline_status, None if found is None else found.kwai_item_id
+
+        assert run(look()) == (0, kwai_item_id)
+
+        async def again() -> None:
+            async with life.kuaishou() as client:
+                await client.create_item(tshirt_item_param(urls, rel_item_id=7_100_018))
+
+        with pytest.raises(KuaishouDuplicateItemError):
+            run(again())

@@ -88,6 +88,7 @@ async def recorded() -> dict[str, httpx.Request]:
                 seller=SupplyItemSeller(platform=3, platform_name="淘宝"),
             )
         )
+        await client.set_shelf_status(created.kwai_item_id, on_shelf=False)  # batch undo
     return wire.seen
 
 
