@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import dagster as dg
 import pytest
 from click.testing import CliRunner
 
@@ -25,7 +26,7 @@ from pipeline.media import host_images
 from pipeline.migrations_file import load_migrations
 from pipeline.normalize import normalize
 from pipeline.plan import plan_publish
-from pipeline.publish import publish
+from pipeline.publish import approved_only, candidate_jobs, publish
 from pipeline.settings import PROJECT_ROOT
 from pipeline.videos import host_item_videos
 from sandbox.inprocess import in_process_transport, reset_in_process_sandbox
@@ -195,3 +196,20 @@ def test_a_later_plan_skips_unchanged_items_and_names_the_fields_of_an_update(
     assert plan[published[1]]["action"] == "skip"
     again = _plan(warehouse, pdd)  # the diff holds until the edit is sent
     assert again[changed]["changed_fields"] == "sku_prices_stock, title"
+
+
+def test_with_approval_auto_everything_ready_is_published_but_an_excluded_item(
+    pdd: Migration, warehouse: Warehouse
+) -> None:
+    auto = pdd.model_copy(update={"publish": PublishRules(approval=PublishApproval.AUTO)})
+    excluded = {k for k, d in load_approvals(warehouse, pdd.key).items() if d.excluded}
+    jobs, _ = candidate_jobs(auto, warehouse)
+    allowed, held = approved_only(auto, warehouse, jobs)
+    assert {j.draft.source_item_id for j in held} == excluded
+    assert len(allowed) == len(jobs) - 1
+
+
+def test_published_items_runs_after_the_plan() -> None:
+    from assets.publish import published_items
+
+    assert dg.AssetKey("publish_plan") in published_items.asset_deps[dg.AssetKey("published_items")]
