@@ -25,7 +25,7 @@ from pipeline.clients import Platforms
 from pipeline.publish_run import AccountRefusedError, PublishJob, PublishOutcome, publish_drafts
 from pipeline.results import Breakdown, CheckVerdict, StageFailedError, StageResult
 from store.duckdb_ledger import DuckDBLedger
-from store.ledger import Ledger
+from store.ledger import Ledger, LedgerState
 from store.plan_approvals import load_approvals
 from store.stage_tables import load_drafts, load_listings
 from store.warehouse import Warehouse, migration_status
@@ -156,6 +156,17 @@ def approved_only(
         unapproved = required and (decision is None or not decision.approved)
         (held if excluded or unapproved else allowed).append(job)
     return allowed, held
+
+
+def _would_send(row: dict[str, Any] | None, job: PublishJob) -> bool:
+    """A run would create or edit the item (what an unapproved item is held from)."""
+    if row is None or row["state"] not in (LedgerState.PUBLISHED, LedgerState.REJECTED):
+        return True
+    return (
+        row["state"] == LedgerState.PUBLISHED
+        and row["version"] is not None
+        and (row["version"], row["offer_version"]) != job.draft.versions
+    )
 
 
 def candidate_jobs(
@@ -293,7 +304,7 @@ def publish(
         1
         for job in on_hold
         if job.draft.source_item_id not in excluded
-        and by_rel.get(job.draft.rel_item_id, {}).get("state") != "published"
+        and _would_send(by_rel.get(job.draft.rel_item_id), job)
     )
     shown = ("source_item_id", "rel_item_id", "state", "kwai_item_id")
     return StageResult(
