@@ -94,7 +94,7 @@ def plan_import(key: str, plan_file: Path) -> None:
             "SELECT source_item_id FROM publish_plan WHERE migration = ?", [migration.key]
         )
     }
-    decisions, problems = read_plan_csv(plan_file.read_text(encoding="utf-8"), items=items)
+    decisions, problems = read_plan_csv(plan_file.read_text(encoding="utf-8-sig"), items=items)
     if problems:
         raise click.ClickException(
             f"{plan_file}: nothing imported, fix these rows first:\n  " + "\n  ".join(problems)
