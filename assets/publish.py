@@ -7,6 +7,7 @@ from assets.partitions import migration_partitions
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
 from assets.stages import run_ledger_stage, run_stage
 from pipeline.media import host_images
+from pipeline.plan import plan_publish
 from pipeline.publish import publish
 from pipeline.videos import host_item_videos
 
@@ -73,8 +74,28 @@ def item_videos(
 @dg.asset(
     partitions_def=migration_partitions,
     group_name="publish",
+    kinds={"duckdb"},
+    deps=["kuaishou_drafts", "media", "item_videos"],
+    description="What a publish run would do for every source item (create, update with the "
+    "fields that changed, skip, quarantine with the reason) and the draft it would send; with "
+    "`publish.approval: required` the operator approves it (`banjia plan export/import`).",
+)
+def publish_plan(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    migrations: MigrationsResource,
+    platforms: PlatformsResource,
+) -> dg.MaterializeResult:
+    return run_ledger_stage(
+        plan_publish, context, warehouse=warehouse, migrations=migrations, platforms=platforms
+    )
+
+
+@dg.asset(
+    partitions_def=migration_partitions,
+    group_name="publish",
     kinds={"duckdb", "api"},
-    deps=["listings", "kuaishou_drafts", "media", "item_videos"],
+    deps=["listings", "kuaishou_drafts", "media", "item_videos", "publish_plan"],
     pool=PUBLISH_POOL,
     description="Items created on Kuaishou exactly once each (ledger + relItemId lookup), "
     "in the migration's priority order; changed items edited, never created again.",

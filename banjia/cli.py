@@ -222,6 +222,7 @@ def _register_groups() -> None:
     from banjia.cli_categories import categories
     from banjia.cli_kuaishou import kuaishou
     from banjia.cli_merchant import items, report
+    from banjia.cli_plan import plan
     from banjia.cli_sources import sources
 
     main.add_command(batch)
@@ -230,6 +231,7 @@ def _register_groups() -> None:
     main.add_command(sources)
     main.add_command(report)
     main.add_command(items)
+    main.add_command(plan)
 
 
 _register_groups()

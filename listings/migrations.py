@@ -31,6 +31,7 @@ __all__ = [
     "MigrationsConfigError",
     "MigrationsFile",
     "PriceRule",
+    "PublishApproval",
     "PublishBackend",
     "ServiceRules",
     "SourceConfig",
@@ -290,10 +291,19 @@ class CategoryRules(_Strict):
     )
 
 
+class PublishApproval(StrEnum):
+    """`auto`: every ready item is published; `required`: only items approved in the plan."""
+
+    AUTO = "auto"
+    REQUIRED = "required"
+
+
 class PublishRules(_Strict):
-    """What goes first when the daily quota stops a run (listings/priority.py)."""
+    """What goes first when the daily quota stops a run (listings/priority.py), and whether the
+    operator approves the publish plan item by item first (`banjia plan export/import`)."""
 
     priority: PublishPriority = PublishPriority.SOURCE_ORDER
+    approval: PublishApproval = PublishApproval.AUTO
 
 
 class SupplyConfig(_Strict):

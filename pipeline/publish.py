@@ -17,7 +17,7 @@ from typing import Any
 from connectors.kuaishou import SupplyItem, build_item_new_param, build_supply_item, violations
 from listings.china_time import start_of_china_day
 from listings.draft import KuaishouDraft
-from listings.migrations import Migration
+from listings.migrations import Migration, PublishApproval
 from listings.priority import PublishPriority, RankFacts, publish_order
 from listings.quarantine import Stage
 from listings.supply import SupplyReport
@@ -25,7 +25,8 @@ from pipeline.clients import Platforms
 from pipeline.publish_run import AccountRefusedError, PublishJob, PublishOutcome, publish_drafts
 from pipeline.results import Breakdown, CheckVerdict, StageFailedError, StageResult
 from store.duckdb_ledger import DuckDBLedger
-from store.ledger import Ledger
+from store.ledger import Ledger, LedgerState
+from store.plan_approvals import load_approvals
 from store.stage_tables import load_drafts, load_listings
 from store.warehouse import Warehouse, migration_status
 
@@ -33,7 +34,9 @@ from store.warehouse import Warehouse, migration_status
 SHOP_DAILY_NEW_ITEMS = 500
 
 __all__ = [
+    "approved_only",
     "by_priority",
+    "candidate_jobs",
     "hosted_images",
     "hosted_only",
     "new_batch_id",
@@ -137,8 +140,47 @@ def report_builder(
 
 def _ready_jobs(
     migration: Migration, warehouse: Warehouse
+) -> tuple[list[PublishJob], list[dict[str, Any]], list[PublishJob]]:
+    """The drafts ready to publish, the quarantine rows of those that break a rule, and the ready
+    drafts held back by the operator's plan decisions (excluded, or not approved when required)."""
+    jobs, problems = candidate_jobs(migration, warehouse)
+    allowed, held = approved_only(migration, warehouse, jobs)
+    return allowed, problems, held
+
+
+def approved_only(
+    migration: Migration, warehouse: Warehouse, jobs: list[PublishJob]
+) -> tuple[list[PublishJob], list[PublishJob]]:
+    """(jobs to run, jobs held): an excluded item is never published; with `publish.approval:
+    required`, neither is one the operator has not approved (`banjia plan import`)."""
+    decisions = load_approvals(warehouse, migration.key)
+    required = migration.publish.approval is PublishApproval.REQUIRED
+    allowed: list[PublishJob] = []
+    held: list[PublishJob] = []
+    for job in jobs:
+        decision = decisions.get(job.draft.source_item_id)
+        excluded = decision is not None and decision.excluded
+        unapproved = required and (decision is None or not decision.approved)
+        (held if excluded or unapproved else allowed).append(job)
+    return allowed, held
+
+
+def _would_send(row: dict[str, Any] | None, job: PublishJob) -> bool:
+    """A run would create or edit the item (what an unapproved item is held from)."""
+    if row is None or row["state"] not in (LedgerState.PUBLISHED, LedgerState.REJECTED):
+        return True
+    return (
+        row["state"] == LedgerState.PUBLISHED
+        and row["version"] is not None
+        and (row["version"], row["offer_version"]) != job.draft.versions
+    )
+
+
+def candidate_jobs(
+    migration: Migration, warehouse: Warehouse
 ) -> tuple[list[PublishJob], list[dict[str, Any]]]:
-    """The drafts ready to publish, and the quarantine rows of those that break a rule."""
+    """The drafts ready to publish before any approval, and the quarantine rows of those that
+    break a rule (what the publish plan shows)."""
     quarantined = _quarantined_by_media(warehouse, migration.key)
     hosted = hosted_images(warehouse, migration.key)
     videos = _hosted_videos(warehouse, migration.key)
@@ -228,7 +270,13 @@ def publish(
             every item not yet published stays pending, none is marked rejected.
     """
     batch = new_batch_id()
-    jobs, problems = _ready_jobs(migration, warehouse)
+    jobs, problems, on_hold = _ready_jobs(migration, warehouse)
+    # Held items stay pending in the ledger (accounted for, never sent).
+    ledger.ledger_ensure_pending(
+        migration=migration.key,
+        items=[(job.draft.rel_item_id, job.draft.source_item_id) for job in on_hold],
+        target_shop=migration.kuaishou_shop_key,
+    )
     # With the ledger in the DuckDB file, keep the file open for the step: four ledger calls per
     # item at ~30 ms an open would cap publishing near 8 items/s whatever the rate limit (decision 43).
     held = warehouse.held() if isinstance(ledger, DuckDBLedger) else contextlib.nullcontext()
@@ -261,6 +309,14 @@ def publish(
             )
     warehouse.replace_quarantine(migration=migration.key, stages=[Stage.PUBLISH], rows=problems)
     states = Counter(str(r["state"]) for r in book)
+    by_rel = {r["rel_item_id"]: r for r in book}
+    excluded = {k for k, d in load_approvals(warehouse, migration.key).items() if d.excluded}
+    awaiting = sum(
+        1
+        for job in on_hold
+        if job.draft.source_item_id not in excluded
+        and _would_send(by_rel.get(job.draft.rel_item_id), job)
+    )
     shown = ("source_item_id", "rel_item_id", "state", "kwai_item_id")
     return StageResult(
         figures={
@@ -280,6 +336,9 @@ def publish(
             "withdrawn_by_undo": outcome.withdrawn,
             "batch": batch,
             "backend": migration.target.backend.value,
+            "approval": migration.publish.approval.value,
+            "awaiting_approval": awaiting,
+            "excluded_by_plan": sum(1 for job in on_hold if job.draft.source_item_id in excluded),
             **({} if charged is None else {"vvtool_charged_this_run": charged}),
         },
         breakdowns={"ledger_states": Breakdown("state", states)},

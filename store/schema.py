@@ -207,6 +207,22 @@ CREATE TABLE IF NOT EXISTS review_status (
     last_error VARCHAR, PRIMARY KEY (migration, rel_item_id));
 """,
     ),
+    SchemaMigration(
+        7,
+        "the publish plan (what a run would do per item) and the operator's approvals of it",
+        """
+CREATE TABLE IF NOT EXISTS publish_plan (
+    migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, action VARCHAR NOT NULL,
+    reason VARCHAR, changed_fields VARCHAR, title VARCHAR, category_path VARCHAR,
+    price_min_yuan VARCHAR, price_max_yuan VARCHAR, sku_count INTEGER, main_images JSON,
+    content_version VARCHAR, offer_version VARCHAR, snapshot JSON, planned_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (migration, source_item_id));
+CREATE TABLE IF NOT EXISTS plan_approvals (
+    migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, approved BOOLEAN NOT NULL,
+    excluded BOOLEAN NOT NULL, decided_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (migration, source_item_id));
+""",
+    ),
 )
 
 _VERSIONS = """

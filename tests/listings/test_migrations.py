@@ -80,6 +80,16 @@ def test_the_publishing_priority_and_concurrency_are_read_from_the_file() -> Non
     )
 
 
+def test_plan_approval_is_auto_unless_the_file_requires_it() -> None:
+    (auto,) = parse_migrations(MIGRATION_YAML).migrations
+    (required,) = parse_migrations(
+        MIGRATION_YAML + "    publish: {approval: required}\n"
+    ).migrations
+    assert (auto.publish.approval.value, required.publish.approval.value) == ("auto", "required")
+    with pytest.raises(MigrationsConfigError, match=r"publish.approval.*required"):
+        parse_migrations(MIGRATION_YAML + "    publish: {approval: maybe}\n")
+
+
 def test_an_unknown_publishing_priority_names_the_choices() -> None:
     text = MIGRATION_YAML + "    publish: {priority: cheapest}\n"
     with pytest.raises(MigrationsConfigError, match=r"publish.priority.*best_sellers"):
