@@ -63,6 +63,10 @@ class WarehouseTokenStore:
         self._warehouse = warehouse
         self._seller_key = seller_key
         self._lock_timeout_s = lock_timeout_s
+        # The schema now, while this process is the only one asking: several workers that meet
+        # a fresh file later would each wait for the first one's migrations under the file lock.
+        with self._connect():
+            pass
 
     @property
     def seller_key(self) -> str:
