@@ -1,12 +1,11 @@
+# ruff: noqa: F811 (fixtures imported from another test module are the parameters of the tests)
 """Undo a batch (issue 18) against the Kuaishou emulator, on every ledger backend."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
 from connectors.kuaishou import KuaishouClient
@@ -14,30 +13,14 @@ from listings.migrations import Migration
 from pipeline.publish import new_batch_id
 from pipeline.publish_run import PublishJob, PublishOutcome, publish_drafts
 from pipeline.undo import BatchNotFoundError, UndoOutcome, undo_batch_with
-from sandbox.app import Sandbox, build_sandbox_app
-from sandbox.credentials import KUAISHOU_ACCESS_TOKEN, KUAISHOU_APP_KEY, KUAISHOU_SIGN_SECRET
+from sandbox.app import Sandbox
 from store.ledger import Ledger, LedgerState
-from tests.pipeline.test_publishing import _jobs
+
+# the emulator and client fixtures are test_publishing's
+from tests.pipeline.test_publishing import _jobs, client, sandbox  # noqa: F401
 
 M = "tb-test"
 SHELF = "open.item.shelf.status.update"
-
-
-@pytest.fixture
-def sandbox() -> Sandbox:
-    return Sandbox()
-
-
-@pytest.fixture
-def client(sandbox: Sandbox) -> Iterator[KuaishouClient]:
-    yield KuaishouClient(
-        base_url="http://sandbox.local/kuaishou",
-        app_key=KUAISHOU_APP_KEY,
-        sign_secret=KUAISHOU_SIGN_SECRET,
-        access_token=KUAISHOU_ACCESS_TOKEN,
-        transport=httpx.ASGITransport(app=build_sandbox_app(sandbox)),
-        rate_per_second=40.0,
-    )
 
 
 def _publish(

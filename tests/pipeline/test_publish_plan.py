@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (fixtures imported from another test module are the parameters of the tests)
 """The publish plan (issue 18): what a run would do per item, the operator's CSV round trip, and
 `publish.approval: required` publishing only approved items. The stages run as the assets call
 them, on a warehouse file and the in-process sandbox (test_stages.py's pattern)."""
@@ -7,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -15,7 +15,6 @@ import pytest
 from click.testing import CliRunner
 
 from banjia.cli_plan import plan as plan_cli
-from connectors.platforms import Endpoints, EndpointsMode
 from listings.draft import KuaishouDraft
 from listings.migrations import Migration, PublishApproval, PublishRules
 from pipeline.categories import decide_categories
@@ -29,12 +28,9 @@ from pipeline.plan import plan_publish
 from pipeline.publish import approved_only, candidate_jobs, publish
 from pipeline.settings import PROJECT_ROOT
 from pipeline.videos import host_item_videos
-from sandbox.inprocess import in_process_transport, reset_in_process_sandbox
 from store import DuckDBLedger, Warehouse
 from store.plan_approvals import Approval, load_approvals
-from tests.assets.conftest import sandbox_env_vars
-from tests.conftest import without_qps_limits
-from tests.inprocess import IN_PROCESS_URL
+from tests.pipeline.test_stages import platforms  # noqa: F401 (the in-process sandbox fixture)
 
 MIGRATIONS = PROJECT_ROOT / "data" / "migrations.yaml"
 
@@ -44,18 +40,6 @@ def pdd() -> Migration:
     """The demo's Pinduoduo shop, with approval required."""
     demo = load_migrations(MIGRATIONS).get("pdd-demo")
     return demo.model_copy(update={"publish": PublishRules(approval=PublishApproval.REQUIRED)})
-
-
-@pytest.fixture(scope="module")
-def platforms() -> Iterator[Platforms]:
-    without_qps_limits(reset_in_process_sandbox())
-    yield Platforms(
-        endpoints=Endpoints.for_mode(EndpointsMode.SANDBOX, sandbox_url=IN_PROCESS_URL),
-        transport=in_process_transport(),
-        rate_limited=False,
-        env=sandbox_env_vars(),
-    )
-    reset_in_process_sandbox()
 
 
 @pytest.fixture(scope="module")
