@@ -16,6 +16,7 @@ Both backends run the same SQL (`LedgerSql`); only connections, placeholders and
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -545,9 +546,6 @@ def _marks(values: Sequence[Any]) -> str:
 # --- PostgreSQL ----------------------------------------------------------------------------------
 
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-# Advisory-lock keys: a ledger claim locks +relItemId, an outbox claim -relItemId (relItemIds are
-# positive 63-bit, listings/ids.py), so the two never collide.
-_SIGN = {"ledger": 1, "outbox": -1}
 
 
 class LedgerConnectionLostError(ConnectionError):
@@ -649,11 +647,20 @@ class PostgresLedger(LedgerSql):
         # Rows another worker is claiming right now are skipped, not waited for.
         return super()._select_for_claim(con, sql + " FOR UPDATE SKIP LOCKED", params)
 
+    def _lock_key(self, kind: str, rel_item_id: int) -> int:
+        """The advisory-lock key of a claim. Advisory locks are database-wide, not per schema:
+        two ledgers in one database (two deployments, or parallel test workers) must not take
+        each other's items, so the key hashes the schema with the kind and the relItemId."""
+        digest = hashlib.blake2b(
+            f"{self._schema}:{kind}:{rel_item_id}".encode(), digest_size=8
+        ).digest()
+        return int.from_bytes(digest, "big", signed=True)
+
     def _lock(self, kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Keep the rows whose advisory lock this session gets: the others belong to live workers."""
         taken = []
         for row in rows:
-            key = _SIGN[kind] * int(row["rel_item_id"])
+            key = self._lock_key(kind, int(row["rel_item_id"]))
             if self._con.execute("SELECT pg_try_advisory_lock(%s)", [key]).fetchone()[0]:
                 taken.append(row)
         return taken
@@ -662,7 +669,7 @@ class PostgresLedger(LedgerSql):
         if self._con is None or self._con.closed:
             return  # the session is gone, and its locks with it
         for rel in ids:
-            self._con.execute("SELECT pg_advisory_unlock(%s)", [_SIGN[kind] * rel])
+            self._con.execute("SELECT pg_advisory_unlock(%s)", [self._lock_key(kind, rel)])
 
     def close(self) -> None:
         super().close()

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -260,3 +261,22 @@ def test_rows_queued_before_shops_were_recorded_get_their_migrations_shop(ledger
     assert ledger.published_in_shop_since("shop", NOW) == 0
     ledger.ledger_ensure_pending(migration=M, items=[(rel, f"src-{rel}")], target_shop="shop")
     assert ledger.published_in_shop_since("shop", NOW) == 1
+
+
+def test_two_ledgers_in_one_database_never_take_each_others_items(postgres_url: str) -> None:
+    """Advisory locks are database-wide: the claim key includes the schema, so two deployments
+    (or two test workers) sharing a database each claim their own relItemId 1."""
+    import psycopg
+
+    schemas = [f"banjia_test_{uuid.uuid4().hex[:12]}" for _ in range(2)]
+    ledgers = [PostgresLedger(postgres_url, schema=schema) for schema in schemas]
+    try:
+        for ledger in ledgers:
+            ledger.ledger_ensure_pending(migration="m", items=[(1, "a")])
+        assert all(ledger.claim(rel_item_ids=[1], states=TO_PUBLISH) for ledger in ledgers)
+    finally:
+        for ledger in ledgers:
+            ledger.close()
+        with psycopg.connect(postgres_url, autocommit=True) as con:
+            for schema in schemas:
+                con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
