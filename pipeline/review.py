@@ -182,6 +182,13 @@ def review_label(status: int | None) -> str:
         return f"auditStatus {status}"
 
 
+def shelf_label(on_shelf: bool | None) -> str | None:
+    """onOfflineStatus as a merchant reads it ("下架 off the shelf"); None before any answer."""
+    if on_shelf is None:
+        return None
+    return "上架 on the shelf" if on_shelf else "下架 off the shelf"
+
+
 def track_reviews(
     migration: Migration,
     *,

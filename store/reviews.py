@@ -44,7 +44,7 @@ def load_reviews(warehouse: Warehouse, migration: str) -> dict[int, dict[str, An
 
 
 def save_reviews(warehouse: Warehouse, rows: Sequence[dict[str, Any]]) -> None:
-    """Upsert review rows (every column of `_COLUMNS`), in one transaction."""
+    """Upsert review rows (the columns of `_COLUMNS`; a missing one is NULL), in one transaction."""
     if not rows:
         return
     placeholders = ", ".join("?" for _ in _COLUMNS)
@@ -54,6 +54,6 @@ def save_reviews(warehouse: Warehouse, rows: Sequence[dict[str, Any]]) -> None:
         con.executemany(
             f"INSERT INTO review_status ({', '.join(_COLUMNS)}) VALUES ({placeholders}) "
             f"ON CONFLICT (migration, rel_item_id) DO UPDATE SET {updates}",
-            [[row[c] for c in _COLUMNS] for row in rows],
+            [[row.get(c) for c in _COLUMNS] for row in rows],
         )
         con.execute("COMMIT")
