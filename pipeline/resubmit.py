@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from connectors.kuaishou import AuditStatus, ItemEditParam, ItemInfo, KuaishouClient, KuaishouError
+from connectors.kuaishou import (
+    AuditStatus,
+    ItemEditParam,
+    ItemInfo,
+    KuaishouAuthError,
+    KuaishouClient,
+    KuaishouError,
+)
 from listings.migrations import Migration
 from listings.resubmission import NoMechanicalFix, plan_resubmission
 from listings.titles import parse_word_list
@@ -79,9 +86,12 @@ async def _send(
     try:
         await client.edit_item(ItemEditParam.model_validate(edit))
     except KuaishouError as exc:
-        state = ResubmissionState.SENDING if exc.retryable else ResubmissionState.REFUSED
+        # a refusal of the edit itself is final; a lost answer, a throttle or an auth failure is
+        # not about the item: the row stays `sending` and the next run looks before sending
+        unknown = bool(exc.retryable) or isinstance(exc, KuaishouAuthError)
+        state = ResubmissionState.SENDING if unknown else ResubmissionState.REFUSED
         record_outcome(warehouse, **key, state=state, after_send=True, now=now, error=str(exc))
-        (outcome.unknown if exc.retryable else outcome.refused).append(rel)
+        (outcome.unknown if unknown else outcome.refused).append(rel)
         return
     record_outcome(warehouse, **key, state=ResubmissionState.SENT, after_send=True, now=now)
     # the edit sends the item back to review (§1.6): the row says so until the next look
