@@ -30,8 +30,8 @@ from listings.draft import KuaishouDraft
 from listings.merchant_fixes import fix_for
 from listings.migrations import Migration
 from pipeline.charts import STATE_COLOURS, BarChart, LineChart, bar_chart, line_chart
-from pipeline.results import Breakdown, CheckVerdict, StageResult
 from pipeline.resubmit import review_answer
+from pipeline.results import Breakdown, CheckVerdict, StageResult
 from pipeline.review import review_label, shelf_label
 from pipeline.settings import load_settings
 from store.item_states import ItemStatus, classify_items, item_states
