@@ -145,10 +145,19 @@ def plan_resubmission(
     short_title: str | None,
     image_urls: Sequence[str],
     forbidden: Sequence[str],
+    rewrite_titles: bool = True,
     min_main_images: int = MIN_MAIN_IMAGES,
 ) -> Resubmission | NoMechanicalFix:
-    """The one edit that answers this review, or why there is none a program should make."""
+    """The one edit that answers this review, or why there is none a program should make.
+
+    `rewrite_titles` False: the migration flags titles for the merchant to rewrite
+    (`titles.forbidden_words: flag`), so banjia does not rewrite them after the review either.
+    """
     reason = audit_reason or ""
+    if reason_code == "title_forbidden_words" and not rewrite_titles:
+        return NoMechanicalFix(
+            why="titles.forbidden_words is flag: the merchant rewrites titles, banjia does not"
+        )
     if reason_code == "title_forbidden_words":
         return _title_fix(title=title, short_title=short_title, reason=reason, forbidden=forbidden)
     if reason_code == "image_quality":

@@ -188,6 +188,7 @@ async def resubmit_sent_back(
             short_title=item.short_title,
             image_urls=item.image_urls,
             forbidden=words,
+            rewrite_titles=migration.titles.forbidden_words == "remove",
         )
         if isinstance(plan, NoMechanicalFix):
             record_declined(warehouse, review=review, why=plan.why, now=now)

@@ -48,6 +48,19 @@ def test_a_short_title_with_the_term_is_cleaned_as_well() -> None:
     assert isinstance(found, Resubmission) and found.short_title == "舒服纯棉T恤"
 
 
+def test_a_migration_that_flags_titles_keeps_them_for_the_merchant_after_the_review() -> None:
+    found = plan_resubmission(
+        reason_code="title_forbidden_words",
+        audit_reason="极限词“最”",
+        title="最舒服的T恤",
+        short_title=None,
+        image_urls=IMAGES,
+        forbidden=WORDS,
+        rewrite_titles=False,
+    )
+    assert isinstance(found, NoMechanicalFix) and "flag" in found.why
+
+
 def test_a_title_without_any_term_has_no_mechanical_fix() -> None:
     found = plan("title_forbidden_words", "标题不规范，请修改", title="纯棉T恤")
     assert isinstance(found, NoMechanicalFix) and "needs a person" in found.why
