@@ -1,7 +1,9 @@
 """What the merchant follows after publishing: Kuaishou's review of every created item, and the
 migration report, one HTML file per migration and run.
 
-`review_status` asks open.item.get for every item whose review has not ended (`pipeline.review`).
+`review_status` asks open.item.get for every item whose review has not ended, and daily for the
+shelf of approved ones, and resubmits the mechanically fixable sent-back items once
+(`pipeline.review`, `pipeline.resubmit`).
 The report's stage (`pipeline.migration_report`) reads every stage's table; it runs last in the
 `report` group, so the daily `migrate` job ends with a fresh report, linked from its metadata.
 """
@@ -25,15 +27,25 @@ from pipeline.review import track_reviews
     group_name="report",
     kinds={"duckdb", "api"},
     deps=["published_items"],
-    description="Kuaishou's review of every created item (open.item.get auditStatus, auditReason), "
-    "rejections classified into reasons with a fix (table review_status).",
+    description="Kuaishou's review and shelf status of every created item (open.item.get "
+    "auditStatus, auditReason, onOfflineStatus, offlineReason), rejections classified into "
+    "reasons with a fix, and items sent back for a forbidden title term or a main image "
+    "resubmitted once through open.item.edit (tables review_status, review_resubmissions).",
     check_specs=[
         migration_check(
             "no_item_rejected_by_review",
             asset="review_status",
             description="No created item is rejected (审核拒绝) or sent back for changes "
-            "(审核待修改). Not blocking: the merchant answers them; the report lists them.",
-        )
+            "(审核待修改) after banjia's one resubmission. Not blocking: the merchant answers "
+            "them; the report lists them with Kuaishou's reason and the fix.",
+        ),
+        migration_check(
+            "no_approved_item_off_shelf",
+            asset="review_status",
+            description="Every item Kuaishou approved is on the shelf (上架, onOfflineStatus 1): "
+            "none held back, taken down by the merchant or taken off later by the platform. "
+            "Not blocking: the metadata lists the off-shelf ones by Kuaishou's offlineReason.",
+        ),
     ],
 )
 def review_status(

@@ -41,8 +41,9 @@ def sandbox() -> None:
     type=click.Choice(["approve", "realistic"]),
     default="approve",
     show_default=True,
-    help="Kuaishou's item review: approve at the first look, or wait and reject some in "
-    "Kuaishou's wording (sandbox/kuaishou_review.py).",
+    help="Kuaishou's item review: approve at the first look, or wait, send some back or "
+    "reject them in Kuaishou's wording, and take some off the shelf later "
+    "(sandbox/kuaishou_review.py).",
 )
 @click.option(
     "--review-delay",

@@ -37,6 +37,9 @@ ITEM_COLUMNS = (
     "review_reason_code",
     "review_fix",
     "review_reason",
+    "review_answer",
+    "shelf",
+    "offline_reason",
 )
 
 
@@ -113,8 +116,10 @@ def report(key: str, out: Path | None) -> None:
 def items(key: str, state: str | None, as_csv: bool) -> None:
     """Every source item: its state, a quarantined one's reason and fix, a created one's review."""
     from listings.merchant_fixes import fix_for
-    from pipeline.review import review_label
+    from pipeline.resubmit import review_answer
+    from pipeline.review import review_label, shelf_label
     from store.item_states import ItemStatus, item_states
+    from store.resubmissions import load_resubmissions
     from store.reviews import load_reviews
 
     with _opened(key) as (migration, warehouse, ledger):
@@ -125,6 +130,9 @@ def items(key: str, state: str | None, as_csv: bool) -> None:
             state=ItemStatus(state) if state else None,
         )
         reviews = {r["source_item_id"]: r for r in load_reviews(warehouse, migration.key).values()}
+        resubmitted = {
+            r["source_item_id"]: r for r in load_resubmissions(warehouse, migration.key).values()
+        }
     records = []
     for row in rows:
         review = reviews.get(row.source_item_id)
@@ -136,6 +144,11 @@ def items(key: str, state: str | None, as_csv: bool) -> None:
                 "review_reason_code": review["reason_code"] if review else None,
                 "review_fix": review["fix"] if review else None,
                 "review_reason": review["audit_reason"] if review else None,
+                "review_answer": review_answer(review, resubmitted.get(row.source_item_id))
+                if review
+                else None,
+                "shelf": shelf_label(review["on_shelf"]) if review else None,
+                "offline_reason": review["offline_reason"] if review else None,
             }
         )
     if as_csv:
@@ -151,7 +164,10 @@ def items(key: str, state: str | None, as_csv: bool) -> None:
         elif record["review_reason_code"]:
             click.echo(
                 f" {record['review']}: {record['review_reason_code']}: {record['review_fix']}"
+                f" [{record['review_answer']}]"
             )
+        elif record["shelf"] == shelf_label(False):
+            click.echo(f" {record['review']}, {record['shelf']}: {record['offline_reason'] or '?'}")
         else:
             click.echo(f" {record['review'] or ''}".rstrip())
     click.echo(f"{len(records)} items", err=True)

@@ -30,11 +30,13 @@ from listings.draft import KuaishouDraft
 from listings.merchant_fixes import fix_for
 from listings.migrations import Migration
 from pipeline.charts import STATE_COLOURS, BarChart, LineChart, bar_chart, line_chart
+from pipeline.resubmit import review_answer
 from pipeline.results import Breakdown, CheckVerdict, StageResult
-from pipeline.review import review_label
+from pipeline.review import review_label, shelf_label
 from pipeline.settings import load_settings
 from store.item_states import ItemStatus, classify_items, item_states
 from store.ledger import Ledger
+from store.resubmissions import load_resubmissions
 from store.reviews import load_reviews
 from store.warehouse import Warehouse, migration_status
 
@@ -109,6 +111,9 @@ class ReportItem(_Model):
     review_reason: str | None = None  # auditReason, in Kuaishou's words
     review_reason_code: str | None = None
     review_fix: str | None = None
+    review_answer: str | None = None  # who answers a sent-back item: banjia's resubmission or you
+    shelf: str | None = None  # onOfflineStatus of a created item, e.g. "下架 off the shelf"
+    offline_reason: str | None = None  # offlineReason, in Kuaishou's words
 
 
 class FillRun(_Model):
@@ -136,6 +141,11 @@ class MigrationReport(_Model):
     fill_runs: tuple[FillRun, ...]
     charts: tuple[BarChart, ...]
     fill_chart: LineChart | None
+
+    @property
+    def off_shelf(self) -> int:
+        """Created items Kuaishou shows off the shelf (下架), whatever the reason."""
+        return sum(1 for item in self.items if item.shelf == shelf_label(False))
 
     @property
     def counts_add_up(self) -> bool:
@@ -223,6 +233,9 @@ def build_report(
     }
     images = _images(warehouse, key)
     reviews = {row["source_item_id"]: row for row in load_reviews(warehouse, key).values()}
+    resubmissions = {
+        row["source_item_id"]: row for row in load_resubmissions(warehouse, key).values()
+    }
     items = []
     for state in states:
         listing = listings.get(state.source_item_id, {})
@@ -253,6 +266,11 @@ def build_report(
                 review_reason=review.get("audit_reason"),
                 review_reason_code=review.get("reason_code"),
                 review_fix=review.get("fix"),
+                review_answer=review_answer(review, resubmissions.get(state.source_item_id))
+                if review
+                else None,
+                shelf=shelf_label(review.get("on_shelf")),
+                offline_reason=review.get("offline_reason"),
             )
         )
     fill_runs = tuple(
@@ -291,6 +309,10 @@ def build_report(
         bar_chart(
             "Review rejections, by reason",
             Counter(i.review_reason_code for i in items if i.review_reason_code),
+        ),
+        bar_chart(
+            "Created items off the shelf, by Kuaishou's reason",
+            Counter(i.offline_reason or "?" for i in items if i.shelf == shelf_label(False)),
         ),
     )
     fill_chart = (
@@ -378,6 +400,7 @@ def write_migration_report(
             "published": status["published"],
             "quarantined": status["quarantined"],
             "pending": status["pending"],
+            "off_shelf": report.off_shelf,
             "fill_rate_runs": len(report.fill_runs),
             "report_bytes": path.stat().st_size,
         },

@@ -402,6 +402,7 @@ def item_edit(
     item.param = merged
     if reviewed:
         item.audit_status, item.audit_reason, item.gets = 0, "", 0
+        item.submitted_at = sandbox.now()  # the review's delay starts again
     return _sku_mapping(item)
 
 

@@ -84,6 +84,7 @@ __all__ = [
     "SandboxApiError",
     "StoredItem",
     "SupplyReportRecord",
+    "TakedownRule",
     "UploadedImage",
     "build_kuaishou_app",
     "reject_title_keywords",
@@ -105,8 +106,13 @@ DEFAULT_APP_QPS = 100
 DEFAULT_USER_QPS = 50
 _QPS_WINDOW = timedelta(seconds=1)
 
-ReviewRule = Callable[[dict[str, Any]], str | None]
-"""A review rule: the item's `open.item.new` param → a rejection reason (auditStatus 3), or None."""
+ReviewRule = Callable[[dict[str, Any]], str | tuple[int, str] | None]
+"""A review rule: the item's param → None (no objection), a reason (auditStatus 3 审核拒绝), or
+(status, reason) for another outcome, e.g. (1, reason): 审核待修改, sent back to be edited."""
+
+TakedownRule = Callable[["StoredItem", datetime], str | None]
+"""A shelf rule: an approved item and the clock → the reason Kuaishou took it off the shelf, or
+None. Asked on every read, so an item goes off the shelf once the rule says so (onOfflineStatus 0)."""
 
 
 def reject_title_keywords(*keywords: str, reason: str = "标题含违禁词: {keyword}") -> ReviewRule:
@@ -190,6 +196,7 @@ class StoredItem:
     audit_reason: str = ""
     gets: int = 0
     taken_down: bool = False  # shelfStatus 0 through `open.item.shelf.status.update`
+    submitted_at: datetime | None = None  # when an edit sent it back to review (else created_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +276,8 @@ class KuaishouSandbox:
     - `oauth`: codes and tokens of the OAuth endpoints (kuaishou_oauth.py); `issue_code`,
       `revoke`, `advance` and `refreshes` are its switches ("OAuth, QPS, review" below).
     - `app_qps`, `user_qps`, `hidden_qps`: the QPS limits over a sliding 1 s window of `now()`;
-      `review_rules`: what sends an item to auditStatus 3 on review.
+      `review_rules`: what sends an item to auditStatus 3 (or 1) on review; `takedown_rules`:
+      what takes an approved item off the shelf later (kuaishou_review.py).
     """
 
     def __init__(
@@ -313,6 +321,7 @@ class KuaishouSandbox:
         self.review_rules: list[ReviewRule] = []
         # how long an item waits in 待审核 on `now()` before it is reviewed (kuaishou_review.py)
         self.review_delay = timedelta(0)
+        self.takedown_rules: list[TakedownRule] = []
         self._qps_windows: dict[tuple[str, object], deque[datetime]] = defaultdict(deque)
         self._faults: FaultQueue[FaultKind] = FaultQueue(get_args(FaultKind))
         self._fault_rates: dict[str, dict[FaultKind, float]] = {}
@@ -473,16 +482,25 @@ class KuaishouSandbox:
         )
 
     def _review_due(self, item: StoredItem) -> bool:
-        return self.now() - item.created_at >= self.review_delay
+        return self.now() - (item.submitted_at or item.created_at) >= self.review_delay
 
     def review(self, item: StoredItem) -> None:
-        """Decide a pending review: the first `review_rules` hit rejects (3), else approved (2)."""
+        """Decide a pending review: the first `review_rules` hit rejects (3, or the status the
+        rule names, e.g. 1 审核待修改), else approved (2)."""
         for rule in self.review_rules:
-            reason = rule(item.param)
-            if reason:
-                item.audit_status, item.audit_reason = 3, reason
+            verdict = rule(item.param)
+            if verdict:
+                status, reason = verdict if isinstance(verdict, tuple) else (3, verdict)
+                item.audit_status, item.audit_reason = status, reason
                 return
         item.audit_status, item.audit_reason = 2, ""
+
+    def platform_takedown(self, item: StoredItem) -> str | None:
+        """Why Kuaishou took this approved item off the shelf (`takedown_rules`), or None."""
+        if item.audit_status != 2:
+            return None
+        now = self.now()
+        return next((r for rule in self.takedown_rules if (r := rule(item, now))), None)
 
     # --- methods ---------------------------------------------------------------------------------
 
@@ -835,7 +853,8 @@ class KuaishouSandbox:
         """The fields of `open.item.get` data listed in kuaishou-api.md §1.6 beyond the basics.
 
         onOfflineStatus: 1 on the shelf, 0 off it [I: the values are not in the reference]. An
-        item is on the shelf once approved, unless `immediatelyOnOfflineFlag` was 1.
+        item is on the shelf once approved, unless `immediatelyOnOfflineFlag` was 1, the merchant
+        took it down, or a `takedown_rules` rule took it off later (offlineReason says which).
         """
         p = item.param
         parent = self.tree.get(node.parent_id) if node is not None and node.parent_id else None
@@ -844,9 +863,11 @@ class KuaishouSandbox:
             root = self.tree.get(root.parent_id)
         rule = p.get("serviceRule")
         held = isinstance(rule, dict) and rule.get("immediatelyOnOfflineFlag") == 1
-        on_shelf = item.audit_status == 2 and not held and not item.taken_down
+        pulled = self.platform_takedown(item)
+        on_shelf = item.audit_status == 2 and not held and not item.taken_down and not pulled
         reasons = {0: "审核中", 1: "审核待修改", 3: "审核未通过"}
         offline_reason = "" if on_shelf else ("商家设置暂不上架" if held else "")
+        offline_reason = pulled or offline_reason
         offline_reason = "商家下架" if item.taken_down else offline_reason
         offline_reason = offline_reason or reasons.get(item.audit_status, "")
         return {

@@ -127,6 +127,7 @@ def _kuaishou_items(ks: KuaishouSandbox) -> _Section:
                     item.param,
                     item.sku_ids,
                     item.taken_down,
+                    item.submitted_at,
                 ),
                 item,
             )
@@ -143,6 +144,7 @@ def _kuaishou_items(ks: KuaishouSandbox) -> _Section:
             "audit_reason": item.audit_reason,
             "gets": item.gets,
             "taken_down": item.taken_down,
+            "submitted_at": _time(item.submitted_at),
         }
 
     def restore(rows: dict[str, Any]) -> None:
@@ -159,6 +161,7 @@ def _kuaishou_items(ks: KuaishouSandbox) -> _Section:
                 audit_reason=row["audit_reason"],
                 gets=row["gets"],
                 taken_down=row.get("taken_down", False),  # absent in files made before issue 18
+                submitted_at=_parse_time(row.get("submitted_at")),
             )
 
     def after_restore() -> None:

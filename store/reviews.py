@@ -1,7 +1,8 @@
 """The `review_status` table: Kuaishou's review of each created item, as last asked.
 
-One row per (migration, relItemId), kept across runs: a final answer (approved or rejected) is
-not asked again, and `first_checked_at`/`decided_at` say how long the review took.
+One row per (migration, relItemId), kept across runs: a rejected item is not asked again, an
+approved one only for its shelf status (上架/下架, daily), and `first_checked_at`/`decided_at` say
+how long the review took.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ _COLUMNS = (
     "decided_at",
     "checks",
     "last_error",
+    "on_shelf",  # onOfflineStatus 1 (上架) / 0 (下架), None before the first answer
+    "offline_reason",  # offlineReason, Kuaishou's words for why it is off the shelf
+    "shelf_changed_at",  # when banjia first saw the current shelf status
 )
 
 
@@ -40,7 +44,7 @@ def load_reviews(warehouse: Warehouse, migration: str) -> dict[int, dict[str, An
 
 
 def save_reviews(warehouse: Warehouse, rows: Sequence[dict[str, Any]]) -> None:
-    """Upsert review rows (every column of `_COLUMNS`), in one transaction."""
+    """Upsert review rows (the columns of `_COLUMNS`; a missing one is NULL), in one transaction."""
     if not rows:
         return
     placeholders = ", ".join("?" for _ in _COLUMNS)
@@ -50,6 +54,6 @@ def save_reviews(warehouse: Warehouse, rows: Sequence[dict[str, Any]]) -> None:
         con.executemany(
             f"INSERT INTO review_status ({', '.join(_COLUMNS)}) VALUES ({placeholders}) "
             f"ON CONFLICT (migration, rel_item_id) DO UPDATE SET {updates}",
-            [[row[c] for c in _COLUMNS] for row in rows],
+            [[row.get(c) for c in _COLUMNS] for row in rows],
         )
         con.execute("COMMIT")

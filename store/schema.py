@@ -223,6 +223,21 @@ CREATE TABLE IF NOT EXISTS plan_approvals (
     PRIMARY KEY (migration, source_item_id));
 """,
     ),
+    SchemaMigration(
+        8,
+        "shelf status beside each review; the one automatic resubmission of a sent-back item",
+        """
+ALTER TABLE review_status ADD COLUMN IF NOT EXISTS on_shelf BOOLEAN;
+ALTER TABLE review_status ADD COLUMN IF NOT EXISTS offline_reason VARCHAR;
+ALTER TABLE review_status ADD COLUMN IF NOT EXISTS shelf_changed_at TIMESTAMPTZ;
+CREATE TABLE IF NOT EXISTS review_resubmissions (
+    migration VARCHAR NOT NULL, rel_item_id BIGINT NOT NULL, source_item_id VARCHAR NOT NULL,
+    kwai_item_id BIGINT NOT NULL, state VARCHAR NOT NULL, reason_code VARCHAR NOT NULL,
+    audit_reason VARCHAR, change VARCHAR NOT NULL, edit {json}, sends INTEGER NOT NULL,
+    holder VARCHAR, decided_at TIMESTAMPTZ NOT NULL, sent_at TIMESTAMPTZ, last_error VARCHAR,
+    PRIMARY KEY (migration, rel_item_id));
+""",
+    ),
 )
 
 _VERSIONS = """

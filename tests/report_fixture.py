@@ -173,6 +173,9 @@ def build_report_warehouse(
                 "decided_at": now,
                 "checks": 2,
                 "last_error": None,
+                "on_shelf": False,
+                "offline_reason": "审核未通过",
+                "shelf_changed_at": now,
             }
         ],
     )

@@ -48,6 +48,11 @@ def test_items_lists_every_item_with_state_reason_and_fix_as_csv(shop: Path) -> 
     assert "title" in rows[FORBIDDEN]["fix"] and "最好" in rows[FORBIDDEN]["detail"]
     assert rows[PUBLISHED]["review"] == "审核拒绝 rejected"  # Kuaishou's review of the created item
     assert rows[PUBLISHED]["review_reason_code"] == "image_quality"
+    assert rows[PUBLISHED]["review_answer"] == "for the merchant"
+    assert (rows[PUBLISHED]["shelf"], rows[PUBLISHED]["offline_reason"]) == (
+        "下架 off the shelf",
+        "审核未通过",
+    )
 
 
 def test_items_filters_by_state(shop: Path) -> None:

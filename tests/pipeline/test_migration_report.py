@@ -90,6 +90,9 @@ def test_the_report_rows_carry_before_and_after(shop: tuple[Warehouse, Migration
         "image_quality",
     )
     assert published.review_reason == REVIEW_REASON
+    assert (published.shelf, published.offline_reason) == ("下架 off the shelf", "审核未通过")
+    assert published.review_answer == "for the merchant"  # no resubmission row: not banjia's
+    assert report.off_shelf == 1
 
 
 def test_the_written_file_has_the_table_the_charts_and_no_script(
@@ -115,11 +118,13 @@ def test_the_written_file_has_the_table_the_charts_and_no_script(
         FORBIDDEN: "quarantined",
         MISSING: "quarantined",
     }
-    assert tags.tags["svg"] == 8  # 7 bar charts (2 of the review) and the fill rates
+    assert tags.tags["svg"] == 9  # 8 bar charts (2 of the review, 1 of the shelf), fill rates
     assert tags.external == []
     assert KWAI_IMAGE in tags.srcs
     assert "4 source items = 1 published + 2 quarantined + 1 pending" in " ".join(html.split())
     assert "¥42.90 – ¥46.20" in html
+    assert "shelf: 下架 off the shelf (审核未通过)" in html
+    assert result.figures["off_shelf"] == 1
     (check,) = result.checks
     assert check.passed and result.row_count == 4
 

@@ -2,57 +2,57 @@
 
 from __future__ import annotations
 
-import asyncio
-import io
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
 from connectors.kuaishou import AuditStatus
-from connectors.platforms import Endpoints, EndpointsMode
-from listings.china_time import CHINA_TZ
 from listings.migrations import Migration, PublishBackend
 from listings.review import classify_rejection
 from pipeline.clients import Platforms
 from pipeline.migrations_file import load_migrations
+from pipeline.results import StageResult
 from pipeline.review import track_reviews
 from pipeline.settings import PROJECT_ROOT
 from sandbox.app import Sandbox
-from sandbox.inprocess import in_process_transport, reset_in_process_sandbox
-from sandbox.kuaishou_review import IMAGE_REJECTION, realistic_review
+from sandbox.inprocess import reset_in_process_sandbox
+from sandbox.kuaishou_review import IMAGE_REJECTION
 from store import DuckDBLedger, Warehouse
 from store.reviews import load_reviews
-from tests.assets.conftest import sandbox_env_vars
-from tests.inprocess import IN_PROCESS_URL
-from tests.samples import tshirt_item_param
+from tests.pipeline.review_sandbox import (
+    Clock,
+    Planned,
+    calls,
+    publish,
+    review_sandbox,
+    sandbox_platforms,
+)
 
-FIXED = datetime(2026, 3, 2, 10, 0, tzinfo=CHINA_TZ)
-# relItemIds: odd ones pass the sampled image rule (one in 2 here), even ones are "牛皮癣"
-PLAIN, ABSOLUTE, WATERMARKED = 7_000_001, 7_000_003, 7_000_004
+# relItemIds: odd ones pass the sampled image rule (one in 2 here), even ones are "牛皮癣"; with
+# two main images, dropping one would leave fewer than 3, so that one is the merchant's
+PLAIN = Planned(7_000_001)
+ABSOLUTE = Planned(7_000_003, title="全网最舒服的纯棉T恤")
+WATERMARKED = Planned(7_000_004, title="宽松纯棉T恤")
 
 
 @pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    state = reset_in_process_sandbox()
-    clock = [FIXED]
-    state.kuaishou.now = lambda: clock[0]
-    realistic_review(state.kuaishou, delay=timedelta(minutes=5), image_reject_every=2)
-    state.clock = clock  # type: ignore[attr-defined]
-    yield state
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def sandbox(clock: Clock) -> Iterator[Sandbox]:
+    yield review_sandbox(
+        clock, delay=timedelta(minutes=5), image_reject_every=2, takedown_every=1_000_000
+    )
     reset_in_process_sandbox()
 
 
 @pytest.fixture
 def platforms(sandbox: Sandbox) -> Platforms:
-    return Platforms(
-        endpoints=Endpoints.for_mode(EndpointsMode.SANDBOX, sandbox_url=IN_PROCESS_URL),
-        transport=in_process_transport(),
-        rate_limited=False,
-        env=sandbox_env_vars(),
-    )
+    return sandbox_platforms()
 
 
 @pytest.fixture
@@ -60,76 +60,50 @@ def migration() -> Migration:
     return load_migrations(PROJECT_ROOT / "data" / "migrations.yaml").get("taobao-demo")
 
 
-def png_bytes(color: tuple[int, int, int]) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), color).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def _publish(migration: Migration, platforms: Platforms, ledger: DuckDBLedger) -> dict[int, int]:
-    """Three items created on the emulator and marked published in the ledger: rel → kwai id."""
-
-    async def create() -> dict[int, int]:
-        async with platforms.kuaishou(migration) as client:
-            urls = [
-                (await client.upload_image(png_bytes(c), filename=f"{i}.png")).kwai_img_url
-                for i, c in enumerate([(200, 30, 30), (30, 30, 200)])
-            ]
-            created = {}
-            for rel, title in [
-                (PLAIN, "纯棉圆领T恤"),
-                (ABSOLUTE, "全网最舒服的纯棉T恤"),
-                (WATERMARKED, "宽松纯棉T恤"),
-            ]:
-                item = await client.create_item(
-                    tshirt_item_param(urls, rel_item_id=rel, title=title)
-                )
-                created[rel] = item.kwai_item_id
-            return created
-
-    created = asyncio.run(create())
-    ledger.ledger_ensure_pending(
-        migration=migration.key, items=[(rel, f"src-{rel}") for rel in created]
-    )
-    for rel, kwai in created.items():
-        ledger.ledger_transition(rel_item_id=rel, state="published", kwai_item_id=kwai)
-    return created
-
-
 def test_reviews_are_followed_until_they_end_and_rejections_are_classified(
-    sandbox: Sandbox, platforms: Platforms, migration: Migration, tmp_path: Path
+    sandbox: Sandbox, clock: Clock, platforms: Platforms, migration: Migration, tmp_path: Path
 ) -> None:
     warehouse = Warehouse(tmp_path / "w.duckdb")
     ledger = DuckDBLedger(warehouse)
-    _publish(migration, platforms, ledger)
+    publish(migration, platforms, ledger, [PLAIN, ABSOLUTE, WATERMARKED])
 
-    first = track_reviews(migration, warehouse=warehouse, ledger=ledger, platforms=platforms)
+    def follow(minutes: float) -> StageResult:
+        return track_reviews(
+            migration,
+            warehouse=warehouse,
+            ledger=ledger,
+            platforms=platforms,
+            now=clock.move_to(minutes),
+        )
+
+    first = follow(0)
     assert (first.figures["asked_this_run"], first.figures["in_review"]) == (3, 3)
     assert first.checks[0].passed  # nothing rejected yet: all 待审核
 
-    sandbox.clock[0] = FIXED + timedelta(minutes=1)  # type: ignore[attr-defined]
-    early = track_reviews(migration, warehouse=warehouse, ledger=ledger, platforms=platforms)
+    early = follow(1)
     assert early.figures["in_review"] == 3  # the review takes 5 minutes
 
-    sandbox.clock[0] = FIXED + timedelta(minutes=6)  # the review is over: this look sees it
-    done = track_reviews(migration, warehouse=warehouse, ledger=ledger, platforms=platforms)
-    assert (done.figures["approved"], done.figures["rejected"]) == (1, 2)
+    done = follow(6)  # the review is over: this look sees it
+    assert (done.figures["approved"], done.figures["needs_changes"]) == (1, 1)
+    assert done.figures["resubmitted_this_run"] == 1  # the title, answered by banjia
     reviews = load_reviews(warehouse, migration.key)
-    assert reviews[PLAIN]["audit_status"] == AuditStatus.APPROVED
-    assert reviews[ABSOLUTE]["reason_code"] == "title_forbidden_words"
-    assert "“最”" in reviews[ABSOLUTE]["audit_reason"]
-    assert reviews[WATERMARKED]["reason_code"] == "image_quality"
-    assert reviews[WATERMARKED]["audit_reason"] == IMAGE_REJECTION
-    assert all(r["decided_at"] is not None and r["checks"] == 3 for r in reviews.values())
-    (check,) = done.checks
+    assert reviews[PLAIN.rel]["audit_status"] == AuditStatus.APPROVED
+    assert reviews[ABSOLUTE.rel]["audit_status"] == AuditStatus.PENDING  # back in review
+    assert reviews[WATERMARKED.rel]["reason_code"] == "image_quality"
+    assert reviews[WATERMARKED.rel]["audit_reason"] == IMAGE_REJECTION
+    assert reviews[PLAIN.rel]["decided_at"] is not None
+    assert all(r["checks"] == 3 for r in reviews.values())
+    check = done.checks[0]
     assert not check.passed and check.severity == "warn"
-    assert dict(done.breakdowns["rejections_by_reason"].counts) == {
-        "title_forbidden_words": 1,
-        "image_quality": 1,
-    }
+    assert dict(done.breakdowns["rejections_by_reason"].counts) == {"image_quality": 1}
+    (left,) = done.preview
+    assert left["answer"].startswith("for the merchant: dropping main image 1 would leave 1")
 
-    again = track_reviews(migration, warehouse=warehouse, ledger=ledger, platforms=platforms)
-    assert again.figures["asked_this_run"] == 0  # a final answer is not asked again
+    follow(12)  # the resubmitted title passes its new review
+    again = follow(13)
+    assert again.figures["asked_this_run"] == 1  # only the one still sent back
+    assert again.figures["approved"] == 2
+    assert calls(sandbox, "open.item.edit") == 1
 
 
 def test_items_published_through_vvtool_are_counted_not_asked(
@@ -137,7 +111,7 @@ def test_items_published_through_vvtool_are_counted_not_asked(
 ) -> None:
     warehouse = Warehouse(tmp_path / "w.duckdb")
     ledger = DuckDBLedger(warehouse)
-    _publish(migration, platforms, ledger)
+    publish(migration, platforms, ledger, [PLAIN, ABSOLUTE, WATERMARKED])
     vvtool = migration.model_copy(
         update={"target": migration.target.model_copy(update={"backend": PublishBackend.VVTOOL})}
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -111,6 +111,18 @@ def test_the_review_outcome_survives_a_restart(tmp_path: Path) -> None:
             return item.audit_status, item.audit_reason or ""
 
         assert run(status()) == (3, "标题含违禁词: 最")
+
+
+def test_an_edit_that_sent_an_item_back_to_review_is_remembered_after_a_restart(
+    tmp_path: Path,
+) -> None:
+    edited_at = datetime(2026, 3, 2, 10, 6, tzinfo=UTC)
+    with running(tmp_path, port=41001) as life:
+        kwai_item_id, _ = run(_publish(life, 7_100_009))
+        life.sandbox.kuaishou.items[kwai_item_id].submitted_at = edited_at
+        life.persister.flush()  # a test switch is not a request: flush by hand
+    with running(tmp_path, port=41002) as life:
+        assert life.sandbox.kuaishou.items[kwai_item_id].submitted_at == edited_at
 
 
 def test_the_daily_quota_counts_the_items_created_before_a_restart(tmp_path: Path) -> None:
