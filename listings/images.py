@@ -206,11 +206,12 @@ class _Masked(NamedTuple):
 
     image: Image.Image
     mask: Image.Image
+    border: bool | None = None  # `_border_in(mask)` where already known
 
 
 def _trim(masked: _Masked) -> tuple[_Masked, str | None]:
     """The image inside its white border, or the image itself and why it was not trimmed."""
-    image, mask = masked
+    image, mask, _ = masked
     box = _content_box_of(mask)
     if box is None:
         return masked, "the image is near-white all over (a white product?): kept untrimmed"
@@ -308,7 +309,7 @@ def to_three_four(image: Image.Image) -> Image.Image:
 
 def _three_four(masked: _Masked) -> _Masked:
     """`to_three_four` of an image with its white mask, and the mask of the result."""
-    image, mask = masked
+    image, mask, _ = masked
     width, height = image.size
     if is_three_four(width, height):
         return masked
@@ -321,7 +322,7 @@ def _three_four(masked: _Masked) -> _Masked:
             x = _window(left, right, length=crop_width, total=width)
             window = (x, 0, x + crop_width, height)
             if not _border_in(cropped_mask := mask.crop(window)):
-                return _Masked(image.crop(window), cropped_mask)
+                return _Masked(image.crop(window), cropped_mask, border=False)
         fill = _edge_colour(image, horizontal=False, vertical=True)
         size = (width, round(width * 4 / 3))
     else:  # too tall: shorten it, or make it wider
@@ -330,7 +331,7 @@ def _three_four(masked: _Masked) -> _Masked:
             y = _window(top, bottom, length=crop_height, total=height)
             window = (0, y, width, y + crop_height)
             if not _border_in(cropped_mask := mask.crop(window)):
-                return _Masked(image.crop(window), cropped_mask)
+                return _Masked(image.crop(window), cropped_mask, border=False)
         fill = _edge_colour(image, horizontal=True, vertical=False)
         size = (round(height * 3 / 4), height)
     if _is_near_white(fill):
@@ -435,6 +436,10 @@ def fit_for_kuaishou(data: bytes, *, max_bytes: int = KUAISHOU_MAX_IMAGE_BYTES) 
 # -- the two roles -----------------------------------------------------------------------------------
 
 
+def _border_left(masked: _Masked) -> bool:
+    return masked.border if masked.border is not None else _border_in(masked.mask)
+
+
 def _prepare(data: bytes, *, main: bool) -> PreparedImage:
     """The white mask is computed once, on the decoded source, and follows every crop and
     extension; the output is judged by the pixels it was encoded from, not decoded again
@@ -451,12 +456,12 @@ def _prepare(data: bytes, *, main: bool) -> PreparedImage:
     changed = result.image is not source or bool(source.info.get("rotated_by_exif"))
     if not changed and source.format in _KUAISHOU_FORMATS and len(data) <= KUAISHOU_MAX_IMAGE_BYTES:
         final = _Encoded(data, str(source.format), source.size)
-        reencoded, border_left = False, _border_in(result.mask)
+        reencoded, border_left = False, _border_left(result)
     else:
         final = _encoded_within(result.image, fmt=fmt, max_bytes=KUAISHOU_MAX_IMAGE_BYTES)
         reencoded = True
         border_left = (
-            _border_in(result.mask)
+            _border_left(result)
             if final.size == result.image.size
             else has_white_border(_decode(final.data))  # scaled down to fit: judge the output
         )
