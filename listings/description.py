@@ -8,12 +8,18 @@ lazy-loading placeholders whose real address is in a `data-*` attribute, 1×1 sp
 each once, canonical (`listings.images.normalize_image_url`).
 
 A real HTML parser (the standard library's) reads the markup: sellers write attributes in any
-order, entities in URLs and unclosed tags, which regular expressions get wrong.
+order, entities in URLs and unclosed tags. It is also the slowest part of parsing an item (issue
+19), so markup without the constructs where a tag-level scan could differ from it (comments,
+scripts, styles, CDATA, processing instructions, a `<` inside an attribute value) is read by
+`_IMG_TAG` instead: every `<img>` tag with its attributes, quoted in any style, in any order,
+entities unescaped, exactly as the parser would hand them over. The tests compare both.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
+from html import unescape
 from html.parser import HTMLParser
 from typing import Final
 
@@ -41,6 +47,36 @@ def _is_spacer(src: str, attrs: dict[str, str]) -> bool:
     return False
 
 
+_IMG_TAG: Final = re.compile(r"""<img(?=[\s/>])((?:[^>"']|"[^"]*"|'[^']*')*)>""", re.IGNORECASE)
+_ATTRIBUTE: Final = re.compile(r"""([^\s/>="']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""")
+_SLOW_MARKUP: Final = re.compile(r"<\s*(?:!|\?|script|style|textarea|title|xmp|plaintext)", re.I)
+"""Where a tag-level scan and the HTML parser may disagree: there the parser reads the markup."""
+_QUOTED_LT: Final = re.compile(r"""="[^"]*<|='[^']*<""")
+
+
+def _source_of(attrs: dict[str, str]) -> str | None:
+    """The picture address of one `<img>` tag's attributes (names lower-case, values stripped)."""
+    lazy = next((attrs[name] for name in _LAZY_ATTRIBUTES if attrs.get(name)), "")
+    src = lazy or attrs.get("src", "")
+    if src and not src.lower().startswith("data:") and not _is_spacer(src, attrs):
+        return src
+    return None
+
+
+def _scanned_sources(html: str) -> list[str]:
+    """`img_sources` by a tag-level scan (for markup `_SLOW_MARKUP` does not find)."""
+    sources: list[str] = []
+    for tag in _IMG_TAG.finditer(html):
+        attrs: dict[str, str] = {}
+        for name, raw in _ATTRIBUTE.findall(tag.group(1)):
+            value = raw[1:-1] if raw[:1] in ("'", '"') and raw[-1:] == raw[:1] else raw
+            attrs[name.lower()] = unescape(value).strip() if value else ""  # the last one wins
+        src = _source_of(attrs)
+        if src:
+            sources.append(src)
+    return sources
+
+
 class _ImgSrcCollector(HTMLParser):
     """Collects the address of every `<img>` in document order; `<a>`, `<map>`, `<area>` add none."""
 
@@ -52,9 +88,8 @@ class _ImgSrcCollector(HTMLParser):
         if tag.lower() != "img":
             return
         values = {name.lower(): (value or "").strip() for name, value in attrs}
-        lazy = next((values[name] for name in _LAZY_ATTRIBUTES if values.get(name)), "")
-        src = lazy or values.get("src", "")
-        if src and not src.lower().startswith("data:") and not _is_spacer(src, values):
+        src = _source_of(values)
+        if src:
             self.sources.append(src)
 
 
@@ -66,6 +101,13 @@ def img_sources(html: str | None) -> list[str]:
     """
     if not html:
         return []
+    if not _SLOW_MARKUP.search(html) and not _QUOTED_LT.search(html):
+        return _scanned_sources(html)
+    return parsed_img_sources(html)
+
+
+def parsed_img_sources(html: str) -> list[str]:
+    """`img_sources` read by the standard library's HTML parser (any markup)."""
     collector = _ImgSrcCollector()
     collector.feed(html)
     collector.close()

@@ -144,8 +144,12 @@ def build_sku_matrix(
         )
 
     by_key = {tuple(spec.value for spec in specs): sku for sku, specs in rows}
+    # Sources repeat a few prices over many SKUs: the Decimal arithmetic runs once per price.
+    rule_price: dict[int, int] = {}
     prices = {
-        key: apply_price_rule(sku.price_fen, migration.pricing) for key, sku in by_key.items()
+        key: rule_price.get(sku.price_fen)
+        or rule_price.setdefault(sku.price_fen, apply_price_rule(sku.price_fen, migration.pricing))
+        for key, sku in by_key.items()
     }
     if min(prices.values()) < 1:
         worst = min(prices, key=lambda key: prices[key])
@@ -158,10 +162,12 @@ def build_sku_matrix(
     filler_price = max(prices.values())
     market = market_price_fen(filler_price, migration.pricing)
 
-    matrix: list[DraftSku] = []
-    for combo in itertools.product(*values):
-        props = tuple(
-            DraftSkuProp(
+    # Each value's prop is built once and shared by every cell that carries it (props are
+    # frozen): building ~25 cells × 3 models one by one was the largest cost of the drafts
+    # stage (issue 19); a cell then validates its props as instances, not field by field.
+    level_props = [
+        {
+            value: DraftSkuProp(
                 name=name,
                 value=value,
                 is_main=level == main_level,
@@ -169,14 +175,18 @@ def build_sku_matrix(
                 if level == main_level
                 else None,
             )
-            for level, (name, value) in enumerate(zip(names, combo, strict=True))
-        )
+            for value in level_values
+        }
+        for level, (name, level_values) in enumerate(zip(names, values, strict=True))
+    ]
+    matrix: list[DraftSku] = []
+    for combo in itertools.product(*values):
         source = by_key.get(combo)
         matrix.append(
             DraftSku(
                 rel_sku_id=rel_sku_id(item_rel_id=item_rel_id, spec_values=combo),
                 source_sku_id=source.source_sku_id if source else None,
-                props=props,
+                props=tuple(level_props[level][value] for level, value in enumerate(combo)),
                 price_fen=prices[combo] if source else filler_price,
                 stock=min(source.stock, 9_999_999) if source else 0,
                 market_price_fen=market,

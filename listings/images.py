@@ -24,7 +24,7 @@ import io
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat, UnidentifiedImageError
@@ -153,14 +153,28 @@ def _leading(flags: list[bool]) -> int:
 
 def _content_box(image: Image.Image) -> Box | None:
     """The box inside the white rows/columns at the edges; None when everything is near-white."""
-    mask = _white_mask(image)
+    return _content_box_of(_white_mask(image))
+
+
+def _content_box_of(mask: Image.Image) -> Box | None:
+    """`_content_box` of an image from its white mask.
+
+    The mask is per pixel, so the mask of a crop (or of a paste onto a non-white canvas) is the
+    same crop (or paste) of the mask: preparing an image computes it once (issue 19).
+    """
     rows = _white_lines(mask, rows=True)
     columns = _white_lines(mask, rows=False)
     if all(rows) or all(columns):
         return None
     top, bottom = _leading(rows), _leading(rows[::-1])
     left, right = _leading(columns), _leading(columns[::-1])
-    return (left, top, image.width - right, image.height - bottom)
+    return (left, top, mask.width - right, mask.height - bottom)
+
+
+def _border_in(mask: Image.Image) -> bool:
+    """`has_white_border` of an image from its white mask."""
+    box = _content_box_of(mask)
+    return box is not None and _bordered(box, mask.size)
 
 
 def _bordered(box: Box, size: tuple[int, int]) -> bool:
@@ -187,28 +201,37 @@ def has_white_border(image: Image.Image) -> bool:
     return white_border(image) is not None
 
 
-def _trim(image: Image.Image) -> tuple[Image.Image, str | None]:
+class _Masked(NamedTuple):
+    """An image and its white mask (`_white_mask`), carried together so it is computed once."""
+
+    image: Image.Image
+    mask: Image.Image
+    border: bool | None = None  # `_border_in(mask)` where already known
+
+
+def _trim(masked: _Masked) -> tuple[_Masked, str | None]:
     """The image inside its white border, or the image itself and why it was not trimmed."""
-    box = _content_box(image)
+    image, mask, _ = masked
+    box = _content_box_of(mask)
     if box is None:
-        return image, "the image is near-white all over (a white product?): kept untrimmed"
+        return masked, "the image is near-white all over (a white product?): kept untrimmed"
     if not _bordered(box, image.size):
-        return image, None
+        return masked, None
     left, top, right, bottom = box
     if (right - left) < image.width * MIN_CONTENT_SHARE or (
         bottom - top
     ) < image.height * MIN_CONTENT_SHARE:
-        return image, (
+        return masked, (
             f"the content inside the white border is only {right - left}×{bottom - top} px of "
             f"{image.width}×{image.height}: kept untrimmed rather than cut to a speck"
         )
-    return image.crop(box), None
+    return _Masked(image.crop(box), mask.crop(box)), None
 
 
 def trim_white_border(image: Image.Image) -> Image.Image:
     """The image cut to its content box; unchanged when it has no border or trimming would leave
     less than a tenth of a side (a white product on white is never trimmed into nothing)."""
-    return _trim(image)[0]
+    return _trim(_Masked(image, _white_mask(image)))[0].image
 
 
 # -- 3:4 ---------------------------------------------------------------------------------------------
@@ -281,9 +304,15 @@ def to_three_four(image: Image.Image) -> Image.Image:
     3. When that edge colour is near-white, extending would *be* a white border and cropping would
        cut the goods, so the image is returned as it is (not 3:4); `prepare_main_image` says so.
     """
+    return _three_four(_Masked(image, _white_mask(image))).image
+
+
+def _three_four(masked: _Masked) -> _Masked:
+    """`to_three_four` of an image with its white mask, and the mask of the result."""
+    image, mask, _ = masked
     width, height = image.size
     if is_three_four(width, height):
-        return image
+        return masked
     image = _rgb(image)
     background = _edge_colour(image)
     left, top, right, bottom = _subject_box(image, background)
@@ -291,25 +320,28 @@ def to_three_four(image: Image.Image) -> Image.Image:
         crop_width = round(height * 3 / 4)
         if right - left <= crop_width:
             x = _window(left, right, length=crop_width, total=width)
-            cropped = image.crop((x, 0, x + crop_width, height))
-            if not has_white_border(cropped):
-                return cropped
+            window = (x, 0, x + crop_width, height)
+            if not _border_in(cropped_mask := mask.crop(window)):
+                return _Masked(image.crop(window), cropped_mask, border=False)
         fill = _edge_colour(image, horizontal=False, vertical=True)
         size = (width, round(width * 4 / 3))
     else:  # too tall: shorten it, or make it wider
         crop_height = round(width * 4 / 3)
         if bottom - top <= crop_height:
             y = _window(top, bottom, length=crop_height, total=height)
-            cropped = image.crop((0, y, width, y + crop_height))
-            if not has_white_border(cropped):
-                return cropped
+            window = (0, y, width, y + crop_height)
+            if not _border_in(cropped_mask := mask.crop(window)):
+                return _Masked(image.crop(window), cropped_mask, border=False)
         fill = _edge_colour(image, horizontal=True, vertical=False)
         size = (round(height * 3 / 4), height)
     if _is_near_white(fill):
-        return image
+        return _Masked(image, mask)
+    offset = ((size[0] - width) // 2, (size[1] - height) // 2)
     canvas = Image.new("RGB", size, fill)
-    canvas.paste(image, ((size[0] - width) // 2, (size[1] - height) // 2))
-    return canvas
+    canvas.paste(image, offset)
+    canvas_mask = Image.new("L", size, 0)  # the fill is not near-white: no white pixel in it
+    canvas_mask.paste(mask, offset)
+    return _Masked(canvas, canvas_mask)
 
 
 # -- format and size ---------------------------------------------------------------------------------
@@ -353,21 +385,33 @@ def _within(image: Image.Image, *, fmt: str, max_bytes: int) -> bytes:
 
     A PNG that is too big becomes a JPEG unless it has transparency (which JPEG would lose).
     """
+    return _encoded_within(image, fmt=fmt, max_bytes=max_bytes).data
+
+
+class _Encoded(NamedTuple):
+    """What `_within` wrote: the bytes, their format, and the pixels' size (smaller if scaled)."""
+
+    data: bytes
+    fmt: str
+    size: tuple[int, int]
+
+
+def _encoded_within(image: Image.Image, *, fmt: str, max_bytes: int) -> _Encoded:
     data = _encode(image, fmt=fmt)
     if len(data) <= max_bytes:
-        return data
+        return _Encoded(data, fmt, image.size)
     if fmt == "PNG" and not _has_alpha(image):
         fmt = "JPEG"
     if fmt == "JPEG":
         for quality in _QUALITY_STEPS:
             data = _encode(image, fmt=fmt, quality=quality)
             if len(data) <= max_bytes:
-                return data
+                return _Encoded(data, fmt, image.size)
     while len(data) > max_bytes and min(image.size) > 16:
         size = (max(1, int(image.width * _DOWNSCALE)), max(1, int(image.height * _DOWNSCALE)))
         image = image.resize(size, Image.Resampling.LANCZOS)
         data = _encode(image, fmt=fmt, quality=_QUALITY_STEPS[-1])
-    return data
+    return _Encoded(data, fmt, image.size)
 
 
 def _target_format(image: Image.Image) -> str:
@@ -392,31 +436,45 @@ def fit_for_kuaishou(data: bytes, *, max_bytes: int = KUAISHOU_MAX_IMAGE_BYTES) 
 # -- the two roles -----------------------------------------------------------------------------------
 
 
+def _border_left(masked: _Masked) -> bool:
+    return masked.border if masked.border is not None else _border_in(masked.mask)
+
+
 def _prepare(data: bytes, *, main: bool) -> PreparedImage:
+    """The white mask is computed once, on the decoded source, and follows every crop and
+    extension; the output is judged by the pixels it was encoded from, not decoded again
+    (decoding it once more and three masks per image were most of the cost, issue 19)."""
     source = _decode(data)
     fmt = _target_format(source)
-    trimmed_image, note = _trim(source)
-    trimmed = trimmed_image is not source
+    trimmed_image, note = _trim(_Masked(source, _white_mask(source)))
+    trimmed = trimmed_image.image is not source
     result = trimmed_image
     if main:
-        result = to_three_four(trimmed_image)
-        if not is_three_four(*result.size):
+        result = _three_four(trimmed_image)
+        if not is_three_four(*result.image.size):
             note = note or "no 3:4 version: the edges are white and the goods fill the frame"
-    changed = result is not source or bool(source.info.get("rotated_by_exif"))
+    changed = result.image is not source or bool(source.info.get("rotated_by_exif"))
     if not changed and source.format in _KUAISHOU_FORMATS and len(data) <= KUAISHOU_MAX_IMAGE_BYTES:
-        final, final_bytes, reencoded = source, data, False
+        final = _Encoded(data, str(source.format), source.size)
+        reencoded, border_left = False, _border_left(result)
     else:
-        final_bytes = _within(result, fmt=fmt, max_bytes=KUAISHOU_MAX_IMAGE_BYTES)
-        final, reencoded = _decode(final_bytes), True
+        final = _encoded_within(result.image, fmt=fmt, max_bytes=KUAISHOU_MAX_IMAGE_BYTES)
+        reencoded = True
+        border_left = (
+            _border_left(result)
+            if final.size == result.image.size
+            else has_white_border(_decode(final.data))  # scaled down to fit: judge the output
+        )
+    width, height = final.size
     return PreparedImage(
-        data=final_bytes,
-        width=final.width,
-        height=final.height,
-        format=str(final.format),
+        data=final.data,
+        width=width,
+        height=height,
+        format=final.fmt,
         trimmed=trimmed,
-        ratio_34=is_three_four(final.width, final.height),
+        ratio_34=is_three_four(width, height),
         reencoded=reencoded,
-        white_border_left=has_white_border(final),
+        white_border_left=border_left,
         note=note,
     )
 

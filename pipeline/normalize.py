@@ -1,5 +1,9 @@
 """Normalize: every raw payload parsed into the canonical `Listing`, or quarantined by name.
 
+Streamed in batches from `raw_listings` (memory holds one batch, however large the shop); the
+old partition is replaced once the first payload reads, so a connector that reads none fails
+the run without touching what the last good run wrote.
+
 A payload the connector cannot read is quarantined as `unparseable` with the field and the reason;
 the rest of the shop goes on. An item that left the source listing since it was read is kept and
 marked off-shelf (or deleted, when the warehouse list is read too).
@@ -8,9 +12,10 @@ marked off-shelf (or deleted, when the warehouse list is read too).
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 from connectors.content import ParseProblem
+from connectors.source import SourceConnector
 from listings.migrations import Migration
 from listings.model import Listing, ListingStatus
 from listings.quarantine import Stage
@@ -18,7 +23,11 @@ from pipeline.clients import Platforms
 from pipeline.results import CheckVerdict, StageFailedError, StageResult
 from store.warehouse import Warehouse
 
-__all__ = ["normalize"]
+__all__ = ["NORMALIZE_BATCH_SIZE", "normalize"]
+
+# Payloads parsed per warehouse read/write: memory holds one batch, however large the shop.
+NORMALIZE_BATCH_SIZE = 500
+PREVIEW_ROWS = 10
 
 
 def _listing_row(migration_key: str, listing: Listing) -> dict[str, Any]:
@@ -33,7 +42,9 @@ def _listing_row(migration_key: str, listing: Listing) -> dict[str, Any]:
         "main_image_count": len(listing.main_images),
         "has_video": listing.video_url is not None,
         "has_short_title": listing.short_title is not None,
-        "listing": listing.model_dump_json(),
+        # The raw payload stays in `raw_listings` only: carried here too, it doubled what every
+        # later stage reads and validates (issue 19).
+        "listing": listing.model_dump_json(exclude={"raw"}),
     }
 
 
@@ -46,26 +57,23 @@ def _as_gone(listing: Listing, migration: Migration) -> Listing:
     return listing.model_copy(update={"status": gone})
 
 
-def normalize(migration: Migration, *, warehouse: Warehouse, platforms: Platforms) -> StageResult:
-    """Parse the migration's raw payloads into `listings`; quarantine the unreadable ones.
+class _Parsed(NamedTuple):
+    listings: list[dict[str, Any]]
+    problems: list[dict[str, str]]
 
-    Raises:
-        StageFailedError: not one payload could be read: the connector, not the items, is wrong.
-    """
-    connector, api_url = platforms.source_connector(migration)
-    raw = warehouse.query(
-        "SELECT source_item_id, payload, source_state FROM raw_listings WHERE migration = ? "
-        "ORDER BY 1",
-        [migration.key],
-    )
-    rows, problems = [], []
-    for row in raw:
+
+def _parsed_rows(
+    batch: list[dict[str, Any]], migration: Migration, *, connector: SourceConnector, api_url: str
+) -> _Parsed:
+    """One batch of raw payloads as `listings` rows, and the quarantine rows of those unread."""
+    parsed = _Parsed([], [])
+    for row in batch:
         try:
             listing = connector.parse(
                 json.loads(row["payload"]), migration=migration, base_url=api_url
             )
         except ParseProblem as exc:
-            problems.append(
+            parsed.problems.append(
                 {
                     "source_item_id": row["source_item_id"],
                     "stage": Stage.NORMALIZE.value,
@@ -76,29 +84,59 @@ def normalize(migration: Migration, *, warehouse: Warehouse, platforms: Platform
             continue
         if row["source_state"] == "gone":
             listing = _as_gone(listing, migration)
-        rows.append(_listing_row(migration.key, listing))
-    if raw and not rows:
+        parsed.listings.append(_listing_row(migration.key, listing))
+    return parsed
+
+
+def normalize(migration: Migration, *, warehouse: Warehouse, platforms: Platforms) -> StageResult:
+    """Parse the migration's raw payloads into `listings`; quarantine the unreadable ones.
+
+    Raises:
+        StageFailedError: not one payload could be read: the connector, not the items, is wrong.
+    """
+    connector, api_url = platforms.source_connector(migration)
+    parsed = seen = 0
+    preview: list[dict[str, Any]] = []
+    problems: list[dict[str, str]] = []
+    for batch in warehouse.query_batches(
+        "SELECT source_item_id, payload, source_state FROM raw_listings WHERE migration = ? "
+        "ORDER BY 1",
+        [migration.key],
+        batch_size=NORMALIZE_BATCH_SIZE,
+    ):
+        seen += len(batch)
+        rows = _parsed_rows(batch, migration, connector=connector, api_url=api_url)
+        problems.extend(rows.problems)
+        if not rows.listings:
+            continue
+        if not parsed:  # the first readable batch: only now is the old partition replaced
+            warehouse.delete_partition("listings", migration=migration.key)
+        warehouse.append_rows("listings", rows.listings)
+        parsed += len(rows.listings)
+        preview.extend(
+            {k: r[k] for k in ("source_item_id", "title", "sku_count", "price_min_fen")}
+            for r in rows.listings[: max(0, PREVIEW_ROWS - len(preview))]
+        )
+    if seen and not parsed:
         example = problems[0]
         raise StageFailedError(
-            f"migration {migration.key!r}: normalize: none of the {len(raw)} source items could be "
+            f"migration {migration.key!r}: normalize: none of the {seen} source items could be "
             f"read (e.g. item {example['source_item_id']}: {example['detail']}); the source's "
             "payloads do not match what the connector expects: check source.platform and the API "
             "version, then re-run"
         )
-    warehouse.replace_partition("listings", migration=migration.key, rows=rows)
+    if not seen:
+        warehouse.delete_partition("listings", migration=migration.key)
     warehouse.replace_quarantine(migration=migration.key, stages=[Stage.NORMALIZE], rows=problems)
     return StageResult(
-        figures={"parsed": len(rows), "quarantined": len(problems)},
-        preview=[
-            {k: r[k] for k in ("source_item_id", "title", "sku_count", "price_min_fen")}
-            for r in rows
-        ],
-        row_count=len(rows),
+        figures={"parsed": parsed, "quarantined": len(problems)},
+        preview=preview,
+        row_count=parsed,
         checks=[
             CheckVerdict(
                 name="every_raw_listing_parsed_or_quarantined",
-                passed=len(rows) + len(problems) == len(raw),
-                metadata={"raw": len(raw), "parsed": len(rows), "quarantined": len(problems)},
+                passed=parsed + len(problems) == seen,
+                metadata={"raw": seen, "parsed": parsed, "quarantined": len(problems)},
             )
         ],
     )

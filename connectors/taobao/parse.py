@@ -179,6 +179,10 @@ class _ItemParser:
         self.aliases = self._read(parse_property_alias, item.property_alias, "property_alias")
         self.names: dict[PidVid, PropEntry] = {entry.key: entry for entry in self.props}
         self.prop_images = self._prop_images()
+        # Each SKU repeats the item's property strings: each distinct one is read once per item.
+        self._sku_keys: dict[str, list[PidVid]] = {}
+        self._sku_names: dict[str, dict[PidVid, PropEntry]] = {}
+        self._spec_values: dict[tuple[str, str, str | None], SpecValue] = {}
 
     def problem(self, field: str, reason: str) -> ParseProblem:
         return ParseProblem(item_id=self.item_id, field=field, reason=reason)
@@ -226,11 +230,41 @@ class _ItemParser:
             return None
         return entry.name, self.aliases.get(key) or entry.value
 
+    def _keys_of(self, text: str | None) -> list[PidVid]:
+        """A SKU's `properties` ids, chunk by chunk read once per item; ValueError as the parser."""
+        keys: list[PidVid] = []
+        for chunk in (text or "").split(";"):
+            if not chunk.strip():
+                continue
+            if chunk not in self._sku_keys:
+                self._sku_keys[chunk] = _parse_properties(chunk)
+            keys.extend(self._sku_keys[chunk])
+        return keys
+
+    def _names_of(self, text: str | None) -> dict[PidVid, PropEntry]:
+        """A SKU's `properties_name` entries by key, chunk by chunk read once per item."""
+        named: dict[PidVid, PropEntry] = {}
+        for chunk in (text or "").split(";"):
+            if not chunk.strip():
+                continue
+            if chunk not in self._sku_names:
+                self._sku_names[chunk] = {entry.key: entry for entry in parse_props_name(chunk)}
+            named.update(self._sku_names[chunk])
+        return named
+
+    def spec_value(self, name: str, value: str, image_url: str | None) -> SpecValue:
+        """The item's SpecValue of a dimension value (frozen: one shared by every SKU with it)."""
+        key = (name, value, image_url)
+        spec = self._spec_values.get(key)
+        if spec is None:
+            spec = self._spec_values[key] = SpecValue(name=name, value=value, image_url=image_url)
+        return spec
+
     def sku_specs(self, sku: TopSku, index: int) -> list[tuple[PidVid, str, str]]:
         field = f"skus.sku[{index}]"
         try:
-            keys = _parse_properties(sku.properties)
-            named = {entry.key: entry for entry in parse_props_name(sku.properties_name)}
+            keys = self._keys_of(sku.properties)
+            named = self._names_of(sku.properties_name)
         except ValueError as exc:
             raise self.problem(field, f"cannot read the SKU's properties ({exc})") from None
         if not keys:
@@ -254,9 +288,8 @@ class _ItemParser:
         spec_rows = [self.sku_specs(sku, index) for index, sku in enumerate(raw_skus)]
         order = [key[0] for key, _, _ in spec_rows[0]]
         dimension_names = {key[0]: name for key, name, _ in spec_rows[0]}
-        image_pid = next(
-            (pid for pid in order if any(key[0] == pid for key in self.prop_images)), None
-        )
+        image_pids = {key[0] for key in self.prop_images}
+        image_pid = next((pid for pid in order if pid in image_pids), None)
         skus: list[Sku] = []
         for index, (sku, specs) in enumerate(zip(raw_skus, spec_rows, strict=True)):
             by_pid = {key[0]: (key, value) for key, _, value in specs}
@@ -267,10 +300,10 @@ class _ItemParser:
                     "every SKU must have one value of each dimension",
                 )
             values = tuple(
-                SpecValue(
-                    name=dimension_names[pid],
-                    value=by_pid[pid][1],
-                    image_url=self.prop_images.get(by_pid[pid][0]) if pid == image_pid else None,
+                self.spec_value(
+                    dimension_names[pid],
+                    by_pid[pid][1],
+                    self.prop_images.get(by_pid[pid][0]) if pid == image_pid else None,
                 )
                 for pid in order
             )
