@@ -20,6 +20,7 @@ from pipeline.drafts import draft_listings
 from pipeline.extract import extract
 from pipeline.migrations_file import load_migrations
 from pipeline.normalize import normalize
+from pipeline.results import StageResult
 from pipeline.settings import PROJECT_ROOT
 from sandbox.inprocess import in_process_transport, reset_in_process_sandbox
 from store import DuckDBLedger, Warehouse
@@ -55,16 +56,48 @@ def _count(warehouse: Warehouse, table: str, migration: str) -> int:
     return int(warehouse.scalar(f"SELECT count(*) FROM {table} WHERE migration = ?", [migration]))
 
 
+# Each stage runs once per module, after the stages it reads: a test asks for the stage it
+# checks, so any one test (or any order under pytest-xdist) finds its inputs written.
+
+
+@pytest.fixture(scope="module")
+def extracted(pdd: Migration, warehouse: Warehouse, platforms: Platforms) -> StageResult:
+    return extract(pdd, warehouse=warehouse, platforms=platforms)
+
+
+@pytest.fixture(scope="module")
+def normalized(
+    extracted: StageResult, pdd: Migration, warehouse: Warehouse, platforms: Platforms
+) -> StageResult:
+    return normalize(pdd, warehouse=warehouse, platforms=platforms)
+
+
+@pytest.fixture(scope="module")
+def decided(
+    normalized: StageResult, pdd: Migration, warehouse: Warehouse, platforms: Platforms
+) -> StageResult:
+    return decide_categories(pdd, warehouse=warehouse, platforms=platforms)
+
+
+@pytest.fixture(scope="module")
+def drafted(
+    decided: StageResult, pdd: Migration, warehouse: Warehouse, platforms: Platforms
+) -> StageResult:
+    return draft_listings(
+        pdd, warehouse=warehouse, platforms=platforms, ledger=DuckDBLedger(warehouse)
+    )
+
+
 def test_extract_reads_every_listed_item_into_raw_listings(
-    pdd: Migration, warehouse: Warehouse, platforms: Platforms
+    extracted: StageResult, pdd: Migration, warehouse: Warehouse
 ) -> None:
-    result = extract(pdd, warehouse=warehouse, platforms=platforms)
+    result = extracted
     assert result.figures["read"] == result.row_count == _count(warehouse, "raw_listings", pdd.key)
     assert result.figures["listed"] == result.row_count + result.figures["detail_missing"]
 
 
 def test_a_second_extract_reads_nothing_unchanged(
-    pdd: Migration, warehouse: Warehouse, platforms: Platforms
+    extracted: StageResult, pdd: Migration, warehouse: Warehouse, platforms: Platforms
 ) -> None:
     again = extract(pdd, warehouse=warehouse, platforms=platforms)
     assert again.figures["read"] == 0
@@ -72,9 +105,9 @@ def test_a_second_extract_reads_nothing_unchanged(
 
 
 def test_normalize_parses_or_quarantines_every_raw_payload(
-    pdd: Migration, warehouse: Warehouse, platforms: Platforms
+    normalized: StageResult, pdd: Migration, warehouse: Warehouse
 ) -> None:
-    result = normalize(pdd, warehouse=warehouse, platforms=platforms)
+    result = normalized
     (check,) = result.checks
     assert check.name == "every_raw_listing_parsed_or_quarantined" and check.passed
     raw = _count(warehouse, "raw_listings", pdd.key)
@@ -83,27 +116,25 @@ def test_normalize_parses_or_quarantines_every_raw_payload(
 
 
 def test_categories_decide_every_listing(
-    pdd: Migration, warehouse: Warehouse, platforms: Platforms
+    decided: StageResult, pdd: Migration, warehouse: Warehouse
 ) -> None:
-    result = decide_categories(pdd, warehouse=warehouse, platforms=platforms)
+    result = decided
     assert result.figures["decided"] == _count(warehouse, "listings", pdd.key)
     assert result.figures["to_review"] == _count(warehouse, "category_review", pdd.key)
     assert sum(result.breakdowns["by_layer"].counts.values()) == result.figures["decided"]
 
 
 def test_drafts_are_written_or_quarantined_for_every_listing(
-    pdd: Migration, warehouse: Warehouse, platforms: Platforms
+    drafted: StageResult, pdd: Migration, warehouse: Warehouse
 ) -> None:
-    result = draft_listings(
-        pdd, warehouse=warehouse, platforms=platforms, ledger=DuckDBLedger(warehouse)
-    )
+    result = drafted
     listings = _count(warehouse, "listings", pdd.key)
     assert result.figures["drafts"] + result.figures["quarantined"] == listings
     assert result.row_count == _count(warehouse, "kuaishou_drafts", pdd.key)
 
 
 def test_an_item_the_ledger_knows_keeps_its_rel_item_id_when_drafted_again(
-    pdd: Migration, warehouse: Warehouse, platforms: Platforms
+    drafted: StageResult, pdd: Migration, warehouse: Warehouse, platforms: Platforms
 ) -> None:
     """Items published before the target shop was part of the id keep the id they were created
     with: a new id would create them on Kuaishou a second time."""
