@@ -56,6 +56,10 @@ _GENERIC = ("其它", "其他", "其余")
 _UNISEX = ("男女", "女男", "情侣", "通用")
 HEAD_STRENGTH = 0.7
 """A head-noun hit (收纳架 of 鞋子收纳架) counts less than the leaf's whole term."""
+LEAD_EXCUSES = 1
+"""How many other product nouns may follow the product a title leads with (see `_leads`)."""
+_NOMINAL_SUFFIXES = ("子", "头")
+"""A head-noun hit (收纳架 of 鞋子收纳架) counts less than the leaf's whole term."""
 
 
 def clean_title(text: str) -> str:
@@ -323,10 +327,56 @@ def _kind_of(noun: str, matched: str) -> bool:
     return noun not in PRODUCT_NOUNS and noun.endswith(_stem(matched))
 
 
+def _first(text: str, words: Iterable[str]) -> int:
+    """Where the first of `words` occurs in `text` (len(text) when none does)."""
+    found = [text.find(w) for w in words if w in text]
+    return min(found) if found else len(text)
+
+
+def _family(noun: str) -> str:
+    """The head character of a noun without its nominal suffix (枕头 → 枕, 针织衫 → 衫): nouns of
+    one family are kinds of one product (打底衫 and 针织衫)."""
+    stem = noun[:-1] if len(noun) > 1 and noun[-1] in _NOMINAL_SUFFIXES else noun
+    return stem[-1]
+
+
+def _leads(facts: TitleFacts, matched: str, others: Sequence[str]) -> bool:
+    """The matched word is the product the title leads with, and the other product nouns are the
+    keywords sellers append after it (卫衣 … 外套, 书包 … 双肩包, 垃圾袋 … 背心): true when
+
+    - the matched word is a product type, not a usage word (摆件, 礼物);
+    - its first occurrence comes before every other product noun and is not itself the modifier
+      of a noun right after it (马桶 in 马桶盖, 小夜灯 in 小夜灯转换器: head-final compounds);
+    - at most one other product noun follows (a list of several types is a set or a mixed link);
+    - that noun is not of the matched word's family (打底衫 … 针织衫: two kinds of one thing).
+    """
+    if matched in USAGE_WORDS or len(others) > LEAD_EXCUSES:
+        return False
+    text = facts.text
+    words = variants(matched)
+    start = _first(text, words)
+    if start >= len(text):
+        return False
+    word = max((w for w in words if text.startswith(w, start)), key=len)
+    rest = text[start + len(word) :]
+    if rest[:1] in HEAD_CHARS or any(rest.startswith(n) for n in facts.nouns):
+        return False
+    family = _family(matched)
+    return all(
+        _first(text, variants(noun)) > start and _family(noun) != family for noun in others
+    )
+
+
 def _disagreeing(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str]:
-    """Product nouns of the title the leaf does not name (usage words excused when a type agrees).
-    On a leaf for an audience the title names (童装>裤子 for 女童打底裤), a kind of the matched
-    noun agrees too: such a leaf is where that audience's kinds of the garment go."""
+    """Product nouns of the title the leaf does not name (usage words excused when a type agrees),
+    unless the matched word leads the title (`_leads`). On a leaf for an audience the title names
+    (童装>裤子 for 女童打底裤), a kind of the matched noun agrees too: such a leaf is where that
+    audience's kinds of the garment go."""
+    out = _named_against(facts, leaf, matched)
+    return [] if out and _leads(facts, matched, out) else out
+
+
+def _named_against(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str]:
     out = []
     for_audience = bool(leaf.audience) and leaf.audience <= facts.audience
     heads = [n for n in facts.nouns if n not in USAGE_WORDS] + [matched, _stem(matched)]
