@@ -40,6 +40,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from listings.non_product import detect_non_product
 from listings.title_match import (
+    CATCH_ALL,
     LeafTerms,
     TitleFacts,
     Verdict,
@@ -76,6 +77,7 @@ UNTRUSTED_CAP = 0.45
 """The highest confidence of a text decision that failed a gate of listings/title_match.py: below
 the default threshold, so it is reviewed (docs: tests/fixtures/category_dev_real.md)."""
 PASSING_BONUS = 0.5
+HARD_CLASH_WEIGHT = 0.5
 """Ranking: a leaf that passes every gate of listings/title_match.py ranks above one that fails."""
 COSINE_WEIGHT = 0.5
 """How much the n-gram cosine adds to the term strength when ranking leaves (term hits dominate)."""
@@ -331,6 +333,15 @@ def _text(text: str) -> str:
     return _SEPARATORS.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
 
 
+def _rank_weight(verdict: Verdict) -> float:
+    """What a leaf's verdict adds to its cosine in the ranking: a leaf that passes every gate, or
+    fails only for being a catch-all, comes first; a leaf the title contradicts (audience, use
+    context) counts half its term strength, below one that is only in doubt."""
+    if not verdict.problem or verdict.problem == CATCH_ALL:
+        return verdict.strength + PASSING_BONUS
+    return verdict.strength * (HARD_CLASH_WEIGHT if verdict.hard else 1.0)
+
+
 class CategoryMatcher:
     """Scores listings against the open leaves of a tree. Build once per tree, reuse per listing."""
 
@@ -430,7 +441,7 @@ class CategoryMatcher:
         }
         score = COSINE_WEIGHT * cosine
         for column, verdict in judged.items():
-            score[column] += verdict.strength + (PASSING_BONUS if not verdict.problem else 0.0)
+            score[column] += _rank_weight(verdict)
         order = [int(i) for i in np.lexsort((np.array(self._ids), -score))[: max(limit, 3)]]
         order = [i for i in order if score[i] > 0][:limit]
         if not order:
@@ -478,7 +489,7 @@ class CategoryMatcher:
             column
             for column, other in judged.items()
             if column != top
-            and (not other.problem or other.problem.startswith("the leaf is a catch-all"))
+            and (not other.problem or other.problem == CATCH_ALL)
             and (other.strength >= verdict.strength or other.matched in variants(verdict.matched))
             and not (mine and not self._terms[column].audience)
         ]

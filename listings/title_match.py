@@ -29,6 +29,7 @@ from listings.title_lexicon import (
     AUDIENCE_WORDS,
     CONTEXT_WORDS,
     HEAD_CHARS,
+    HEAD_KINDS,
     MODIFIER_WORDS,
     PLACE_NOUNS,
     PRODUCT_NOUNS,
@@ -38,6 +39,7 @@ from listings.title_lexicon import (
 )
 
 __all__ = [
+    "CATCH_ALL",
     "LeafTerms",
     "TitleFacts",
     "Verdict",
@@ -53,10 +55,17 @@ __all__ = [
 _CODES = re.compile(r"[a-z]*\d[a-z0-9.#*/×-]*|#[a-z0-9]+", re.IGNORECASE)
 _SPLIT = re.compile(r"[/、,，()（）\[\]【】\s&+]+")
 _GENERIC = ("其它", "其他", "其余")
+CATCH_ALL = "the leaf is a catch-all (其它/其他)"
 _UNISEX = ("男女", "女男", "情侣", "通用")
 HEAD_STRENGTH = 0.7
 """A head-noun hit (收纳架 of 鞋子收纳架) counts less than the leaf's whole term."""
 LEAD_EXCUSES = 1
+"""How many other product nouns may follow the product a title leads with (see `_leads`)."""
+DOMINANCE = 2
+"""See `_dominates`."""
+CATCH_ALL_STRENGTH = 0.9
+"""A catch-all (其它材质类墙纸) ranks just below a specific leaf named by the same word, and above
+one named only by its head noun (墙纸 of 布面墙纸): the title does not say what makes it specific."""
 """How many other product nouns may follow the product a title leads with (see `_leads`)."""
 _NOMINAL_SUFFIXES = ("子", "头")
 """A head-noun hit (收纳架 of 鞋子收纳架) counts less than the leaf's whole term."""
@@ -192,6 +201,9 @@ class Verdict:
     strength: float
     matched: str
     problem: str
+    hard: bool = False
+    """The problem contradicts the title (audience, use context): rank such a leaf lower than one
+    whose only problem is doubt (another noun named, a catch-all)."""
 
 
 def _names(text: str, word: str) -> bool:
@@ -218,16 +230,17 @@ def _split_term(term: str) -> tuple[str, str] | None:
 
 def _names_apart(text: str, term: str) -> bool:
     """仿真玉兰花 names 仿真花: the modifier, then within a few characters a word ending in the
-    head (玉兰花)."""
+    head (玉兰花) or in a kind of it (仿真蝴蝶兰, 仿真绿植: listings/title_lexicon.py HEAD_KINDS)."""
     parts = _split_term(term)
     if parts is None:
         return False
     modifier, head = parts
+    heads = (head, *HEAD_KINDS.get(head, ()))
     edges = boundaries(text)
     start = text.find(modifier)
     while start >= 0:
         window = range(start + len(modifier) + 1, min(len(text), start + len(modifier) + 6) + 1)
-        if any(text[end - 1] == head and end in edges for end in window):
+        if any(text[:end].endswith(heads) and end in edges for end in window):
             return True
         start = text.find(modifier, start + 1)
     return False
@@ -247,11 +260,13 @@ def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str]:
     for head in leaf.heads:
         for word in sorted(variants(head), key=lambda w: (-len(w), w)):
             if _names(facts.text, word):
-                value = HEAD_STRENGTH * min(1.0, len(head) / 4)
+                # The head of a catch-all's name (墙纸 of 其它材质类墙纸) is its whole product.
+                strength = 1.0 if leaf.generic else HEAD_STRENGTH
+                value = strength * min(1.0, len(head) / 4)
                 if value > best:
                     best, matched = value, word
     if leaf.generic:
-        best *= 0.5
+        best *= CATCH_ALL_STRENGTH
     return best, matched
 
 
@@ -373,7 +388,32 @@ def _disagreeing(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str]:
     (童装>裤子 for 女童打底裤), a kind of the matched noun agrees too: such a leaf is where that
     audience's kinds of the garment go."""
     out = _named_against(facts, leaf, matched)
-    return [] if out and _leads(facts, matched, out) else out
+    if not out or any(contexts_of(noun) - leaf.contexts for noun in out):
+        return out  # 健身服 beside T恤: a noun naming a use the leaf is not for is another product
+    return [] if _leads(facts, matched, out) or _dominates(facts, matched, out) else out
+
+
+def _mentions(text: str, words: Iterable[str]) -> int:
+    """How often `words` occur in `text`, a longer word counted once where it holds a shorter."""
+    found: set[int] = set()
+    for word in sorted(set(words), key=len, reverse=True):
+        start = text.find(word)
+        while start >= 0:
+            if not found & set(range(start, start + len(word))):
+                found.update(range(start, start + len(word)))
+                found.add(-start - 1)
+            start = text.find(word, start + 1)
+    return sum(1 for i in found if i < 0)
+
+
+def _dominates(facts: TitleFacts, matched: str, others: Sequence[str]) -> bool:
+    """Sellers repeat the product's name (墙纸 … 壁纸 … 墙纸): a type named at least
+    DOMINANCE times as often as all the other product nouns together is the product."""
+    if matched in USAGE_WORDS:
+        return False
+    mine = _mentions(facts.text, variants(matched))
+    theirs = _mentions(facts.text, [v for noun in others for v in variants(noun)])
+    return mine >= 2 and mine >= DOMINANCE * theirs
 
 
 def _named_against(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str]:
@@ -399,8 +439,6 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
     strength, matched = _term_hit(facts, leaf)
     if strength == 0.0:
         return Verdict(0.0, "", "the title names no product type of this leaf")
-    if leaf.generic:
-        return Verdict(strength, matched, "the leaf is a catch-all (其它/其他)")
     others = _disagreeing(facts, leaf, matched)
     if others:
         return Verdict(
@@ -413,7 +451,9 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
         facts, leaf
     )
     if clash:
-        return Verdict(strength, matched, clash)
+        return Verdict(strength, matched, clash, hard=True)
+    if leaf.generic:
+        return Verdict(strength, matched, CATCH_ALL)
     return Verdict(strength, matched, "")
 
 
