@@ -333,6 +333,36 @@ def _text(text: str) -> str:
     return _SEPARATORS.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
 
 
+def _catch_all_markers(
+    tree: CategoryTree, ids: Sequence[int], terms: Sequence[LeafTerms]
+) -> dict[int, frozenset[str]]:
+    """For each catch-all column (其他收纳盒), the words that say a title belongs to one of its
+    specific siblings instead: their terms, and what those add to the catch-all's product or to
+    its head character (桌面 of 桌面收纳盒, 压缩 of 压缩袋 beside 其他收纳袋)."""
+    parents: dict[tuple[str, ...], list[int]] = {}
+    for leaf, path in tree.leaves.items():
+        parents.setdefault(tuple(path[:-1]), []).append(leaf)
+    everyone = index_leaves(tree.leaves)
+    out: dict[int, frozenset[str]] = {}
+    for column, (leaf, own) in enumerate(zip(ids, terms, strict=True)):
+        if not own.generic or not own.heads:
+            continue
+        markers: set[str] = set()
+        for sibling in parents[tuple(tree.leaves[leaf][:-1])]:
+            if sibling == leaf:
+                continue
+            for term in everyone[sibling].terms:
+                markers.add(term)
+                markers.update(
+                    term[: -len(end)]
+                    for head in own.heads
+                    for end in (head, head[-1])
+                    if term.endswith(end) and term != end
+                )
+        out[column] = frozenset(m for m in markers if len(m) >= 2)
+    return out
+
+
 def _rank_weight(verdict: Verdict) -> float:
     """What a leaf's verdict adds to its cosine in the ranking: a leaf that passes every gate, or
     fails only for being a catch-all, comes first; a leaf the title contradicts (audience, use
@@ -369,6 +399,7 @@ class CategoryMatcher:
         terms = index_leaves({leaf: self._tree.leaves[leaf] for leaf in self._ids})
         self._terms: list[LeafTerms] = [terms[leaf] for leaf in self._ids]
         self._vocabulary = tree_vocabulary(self._terms)
+        self._markers = _catch_all_markers(tree, self._ids, self._terms)
         self._term_index: dict[str, list[int]] = {}
         for column, leaf_terms in enumerate(self._terms):
             for term in {*leaf_terms.terms, *leaf_terms.heads}:
@@ -462,7 +493,9 @@ class CategoryMatcher:
         )
         top = order[0]
         best = judged.get(top)
-        confidence, reason = self._confidence(top, best, judged, float(cosine[top]))
+        confidence, reason = self._confidence(
+            top, best, judged, float(cosine[top]), text=facts.text
+        )
         return CategoryDecision(
             category_id=self._ids[top],
             path=candidates[0].path,
@@ -473,7 +506,13 @@ class CategoryMatcher:
         )
 
     def _confidence(
-        self, top: int, verdict: Verdict | None, judged: Mapping[int, Verdict], cosine: float
+        self,
+        top: int,
+        verdict: Verdict | None,
+        judged: Mapping[int, Verdict],
+        cosine: float,
+        *,
+        text: str = "",
     ) -> tuple[float, str]:
         """Calibrated confidence (tests/fixtures/category_dev_real.md): a leaf that passes every
         gate of listings/title_match.py, unrivalled, scores 0.6–1.0; any failed gate or a rival
@@ -482,7 +521,16 @@ class CategoryMatcher:
             return round(min(UNTRUSTED_CAP, 0.5 * cosine), 4), (
                 "title names no product type of this leaf (n-gram cosine only)"
             )
-        if verdict.problem:
+        # A catch-all named by the product its name holds (墙纸 of 其它材质类墙纸) may be chosen
+        # alone; one named by a list word (配件 of 其他/配件/DIY/缝纫) never.
+        # Not when the title says what one of its specific siblings is for (桌面 … 收纳盒 beside
+        # 其他收纳盒 and 桌面收纳盒).
+        catch_all = (
+            verdict.problem == CATCH_ALL
+            and any(verdict.matched in variants(head) for head in self._terms[top].heads)
+            and not any(marker in text for marker in self._markers.get(top, ()))
+        )
+        if verdict.problem and not catch_all:
             return round(min(UNTRUSTED_CAP, 0.3 + 0.15 * cosine), 4), verdict.problem
         mine = self._terms[top].audience
         rivals = [
@@ -490,7 +538,10 @@ class CategoryMatcher:
             for column, other in judged.items()
             if column != top
             and (not other.problem or other.problem == CATCH_ALL)
-            and (other.strength >= verdict.strength or other.matched in variants(verdict.matched))
+            and (
+                other.strength >= verdict.strength
+                or (other.matched in variants(verdict.matched) and not catch_all)
+            )
             and not (mine and not self._terms[column].audience)
         ]
         if rivals:
