@@ -40,6 +40,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from listings.non_product import detect_non_product
 from listings.title_match import (
+    split_term,
     CATCH_ALL,
     LeafTerms,
     TitleFacts,
@@ -405,6 +406,10 @@ class CategoryMatcher:
             for term in {*leaf_terms.terms, *leaf_terms.heads}:
                 for word in variants(term):
                     self._term_index.setdefault(word, []).append(column)
+                # 仿真花 is named apart too (仿真玉兰花): its modifier puts the leaf in the running.
+                parts = split_term(term)
+                if parts is not None:
+                    self._term_index.setdefault(parts[0], []).append(column)
 
     @property
     def tree(self) -> CategoryTree:

@@ -47,6 +47,7 @@ __all__ = [
     "judge",
     "leaf_audience",
     "leaf_terms",
+    "split_term",
     "title_facts",
     "tree_vocabulary",
     "variants",
@@ -220,7 +221,7 @@ def _names(text: str, word: str) -> bool:
     return False
 
 
-def _split_term(term: str) -> tuple[str, str] | None:
+def split_term(term: str) -> tuple[str, str] | None:
     """A term made of a modifier word and a one-character head (仿真花 = 仿真 + 花), else None."""
     for modifier in MODIFIER_WORDS:
         if term.startswith(modifier) and len(term) == len(modifier) + 1:
@@ -231,7 +232,7 @@ def _split_term(term: str) -> tuple[str, str] | None:
 def _names_apart(text: str, term: str) -> bool:
     """仿真玉兰花 names 仿真花: the modifier, then within a few characters a word ending in the
     head (玉兰花) or in a kind of it (仿真蝴蝶兰, 仿真绿植: listings/title_lexicon.py HEAD_KINDS)."""
-    parts = _split_term(term)
+    parts = split_term(term)
     if parts is None:
         return False
     modifier, head = parts
@@ -363,7 +364,8 @@ def _leads(facts: TitleFacts, matched: str, others: Sequence[str]) -> bool:
     - its first occurrence comes before every other product noun and is not itself the modifier
       of a noun right after it (马桶 in 马桶盖, 小夜灯 in 小夜灯转换器: head-final compounds);
     - at most one other product noun follows (a list of several types is a set or a mixed link);
-    - that noun is not of the matched word's family (打底衫 … 针织衫: two kinds of one thing).
+    - that noun is not of the matched word's family (打底衫 … 针织衫: two kinds of one thing),
+      unless the matched word is that family's generic name (帽子 … 遮阳帽).
     """
     if matched in USAGE_WORDS or len(others) > LEAD_EXCUSES:
         return False
@@ -378,8 +380,16 @@ def _leads(facts: TitleFacts, matched: str, others: Sequence[str]) -> bool:
         return False
     family = _family(matched)
     return all(
-        _first(text, variants(noun)) > start and _family(noun) != family for noun in others
+        _first(text, variants(noun)) > start
+        and (_family(noun) != family or _refines(noun, matched))
+        for noun in others
     )
+
+
+def _refines(noun: str, matched: str) -> bool:
+    """`noun` is a kind of the bare generic `matched` (遮阳帽 of 帽子, 帆布鞋 of 鞋子): the generic
+    word is a one-character stem with its nominal suffix, and the noun ends in that stem."""
+    return len(matched) == 2 and matched[-1] in _NOMINAL_SUFFIXES and noun.endswith(matched[0])
 
 
 def _disagreeing(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str]:
