@@ -40,6 +40,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from listings.non_product import detect_non_product
 from listings.title_match import (
+    HEAD_STRENGTH,
     split_term,
     CATCH_ALL,
     LeafTerms,
@@ -545,7 +546,11 @@ class CategoryMatcher:
             and (not other.problem or other.problem == CATCH_ALL)
             and (
                 other.strength >= verdict.strength
-                or (other.matched in variants(verdict.matched) and not catch_all)
+                or (
+                    other.matched in variants(verdict.matched)
+                    and not catch_all
+                    and other.strength > verdict.strength * HEAD_STRENGTH
+                )
             )
             and not (mine and not self._terms[column].audience)
         ]

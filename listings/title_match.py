@@ -89,6 +89,9 @@ class LeafTerms:
     audience: frozenset[str]
     generic: bool
     contexts: frozenset[str] = frozenset()
+    context_levels: tuple[frozenset[str], ...] = ()
+    """The contexts per level of the path that names any: the title must name one of each level
+    (户外 root > 军迷 level: an outdoor title that is not military does not fit)."""
 
 
 def _heads(term: str) -> list[str]:
@@ -132,21 +135,22 @@ def leaf_terms(path: Sequence[str]) -> LeafTerms:
         groups=groups,
         audience=leaf_audience(path),
         generic=generic,
-        contexts=_path_contexts(path),
+        contexts=frozenset().union(*_path_context_levels(path)),
+        context_levels=_path_context_levels(path),
     )
 
 
-def _path_contexts(path: Sequence[str]) -> frozenset[str]:
-    """The use contexts a leaf's path names. A level that lists several names counts only when
-    most of them name a context (运动包/户外包/配件, 聚会/魔术/演出用品): a context that is one
-    name among many (cos in 模玩/动漫/周边/cos/桌游) belongs to a sibling, not to the leaf."""
-    found: set[str] = set()
+def _path_context_levels(path: Sequence[str]) -> tuple[frozenset[str], ...]:
+    """The use contexts a leaf's path names, per level. A level that lists several names counts
+    only when most of them name a context (运动包/户外包/配件, 聚会/魔术/演出用品): a context that is
+    one name among many (cos in 模玩/动漫/周边/cos/桌游) belongs to a sibling, not to the leaf."""
+    levels: list[frozenset[str]] = []
     for level in path:
         names = [n for n in _SPLIT.split(unicodedata.normalize("NFKC", level).lower()) if n]
         named = [contexts_of(n) for n in names]
-        if sum(bool(c) for c in named) * 2 >= len(names):
-            found.update(*named)
-    return frozenset(found)
+        if any(named) and sum(bool(c) for c in named) * 2 >= len(names):
+            levels.append(frozenset().union(*named))
+    return tuple(levels)
 
 
 def contexts_of(text: str) -> frozenset[str]:
@@ -468,8 +472,9 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
 
 
 def _context_clash(facts: TitleFacts, leaf: LeafTerms) -> str:
-    if leaf.contexts and not leaf.contexts & facts.contexts:
-        return f"the leaf is for {'/'.join(sorted(leaf.contexts))} use; the title does not say so"
+    for level in leaf.context_levels:
+        if not level & facts.contexts:
+            return f"the leaf is for {'/'.join(sorted(level))} use; the title does not say so"
     strong = (facts.contexts & STRONG_CONTEXTS) - leaf.contexts
     if strong:
         return f"the title is for {'/'.join(sorted(strong))} use; the leaf is not"
