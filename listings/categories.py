@@ -40,6 +40,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from listings.non_product import detect_non_product
 from listings.title_match import (
+    holds_parent,
     HEAD_STRENGTH,
     split_term,
     CATCH_ALL,
@@ -533,7 +534,10 @@ class CategoryMatcher:
         # 其他收纳盒 and 桌面收纳盒).
         catch_all = (
             verdict.problem == CATCH_ALL
-            and any(verdict.matched in variants(head) for head in self._terms[top].heads)
+            and any(
+                verdict.matched in variants(head) and holds_parent(self._terms[top], head)
+                for head in self._terms[top].heads
+            )
             and not any(marker in text for marker in self._markers.get(top, ()))
         )
         if verdict.problem and not catch_all:

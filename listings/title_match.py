@@ -44,6 +44,7 @@ __all__ = [
     "TitleFacts",
     "Verdict",
     "clean_title",
+    "holds_parent",
     "judge",
     "leaf_audience",
     "leaf_terms",
@@ -265,14 +266,21 @@ def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str]:
     for head in leaf.heads:
         for word in sorted(variants(head), key=lambda w: (-len(w), w)):
             if _names(facts.text, word):
-                # The head of a catch-all's name (墙纸 of 其它材质类墙纸) is its whole product.
-                strength = 1.0 if leaf.generic else HEAD_STRENGTH
+                # A catch-all is the rest of its parent: the parent's product (墙纸 of 墙纸 >
+                # 其它材质类墙纸) is its whole product; 玩具 of 人偶玩具 > 其他人偶玩具 is not.
+                strength = 1.0 if holds_parent(leaf, head) else HEAD_STRENGTH
                 value = strength * min(1.0, len(head) / 4)
                 if value > best:
                     best, matched = value, word
     if leaf.generic:
         best *= CATCH_ALL_STRENGTH
     return best, matched
+
+
+def holds_parent(leaf: LeafTerms, word: str) -> bool:
+    """`leaf` is a catch-all whose parent is named `word` alone (墙纸 > 其它材质类墙纸): the rest
+    of the parent, so `word` names its whole product."""
+    return leaf.generic and bool(leaf.groups) and leaf.groups[-1] == (word,)
 
 
 def variants(word: str) -> frozenset[str]:
