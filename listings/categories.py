@@ -40,6 +40,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from listings.non_product import detect_non_product
 from listings.title_match import (
+    generic_stem,
     holds_parent,
     HEAD_STRENGTH,
     split_term,
@@ -81,6 +82,7 @@ UNTRUSTED_CAP = 0.45
 the default threshold, so it is reviewed (docs: tests/fixtures/category_dev_real.md)."""
 PASSING_BONUS = 0.5
 HARD_CLASH_WEIGHT = 0.5
+FIRST_NAMED_BONUS = 0.1
 """Ranking: a leaf that passes every gate of listings/title_match.py ranks above one that fails."""
 COSINE_WEIGHT = 0.5
 """How much the n-gram cosine adds to the term strength when ranking leaves (term hits dominate)."""
@@ -372,7 +374,9 @@ def _rank_weight(verdict: Verdict) -> float:
     context) counts half its term strength, below one that is only in doubt."""
     if not verdict.problem or verdict.problem == CATCH_ALL:
         return verdict.strength + PASSING_BONUS
-    return verdict.strength * (HARD_CLASH_WEIGHT if verdict.hard else 1.0)
+    if verdict.hard:
+        return verdict.strength * HARD_CLASH_WEIGHT
+    return verdict.strength + FIRST_NAMED_BONUS * (1.0 - verdict.at)
 
 
 class CategoryMatcher:
@@ -412,6 +416,9 @@ class CategoryMatcher:
                 parts = split_term(term)
                 if parts is not None:
                     self._term_index.setdefault(parts[0], []).append(column)
+                # 帽子 is named by 雷锋帽 too: its head noun puts the leaf in the running.
+                if stem := generic_stem(term):
+                    self._term_index.setdefault(stem, []).append(column)
 
     @property
     def tree(self) -> CategoryTree:

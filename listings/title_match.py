@@ -48,6 +48,7 @@ __all__ = [
     "judge",
     "leaf_audience",
     "leaf_terms",
+    "generic_stem",
     "split_term",
     "title_facts",
     "tree_vocabulary",
@@ -210,6 +211,9 @@ class Verdict:
     hard: bool = False
     """The problem contradicts the title (audience, use context): rank such a leaf lower than one
     whose only problem is doubt (another noun named, a catch-all)."""
+    at: float = 1.0
+    """Where the matched word first occurs, as a share of the title (0 = first): of two leaves in
+    doubt, the one named first is likelier the product (花瓶 … 干花)."""
 
 
 def _names(text: str, word: str) -> bool:
@@ -252,6 +256,29 @@ def _names_apart(text: str, term: str) -> bool:
     return False
 
 
+def generic_stem(term: str) -> str:
+    """The one-character head noun of a bare generic term (帽 of 帽子, 鞋 of 鞋子), else ""."""
+    if len(term) == 2 and term[-1] in _NOMINAL_SUFFIXES and term[0] in HEAD_CHARS:
+        return term[0]
+    return ""
+
+
+def _names_kind(text: str, term: str) -> bool:
+    """A bare generic term (帽子) is named by any word of its head noun (雷锋帽, 护耳帽): Chinese
+    compounds are head-final, so a word ending in 帽 on a word boundary is a hat."""
+    stem = generic_stem(term)
+    if not stem:
+        return False
+    edges = boundaries(text)
+    start = text.find(stem)
+    while start >= 0:
+        end = start + 1
+        if end in edges and text[end : end + 1] not in HEAD_CHARS:
+            return True
+        start = text.find(stem, end)
+    return False
+
+
 def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str]:
     best, matched = 0.0, ""
     for term in leaf.terms:
@@ -263,6 +290,9 @@ def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str]:
     for term in leaf.terms:
         if best < HEAD_STRENGTH * 0.75 and _names_apart(facts.text, term):
             best, matched = HEAD_STRENGTH * 0.75, term
+    for term in leaf.terms:
+        if best < HEAD_STRENGTH * 0.5 and _names_kind(facts.text, term):
+            best, matched = HEAD_STRENGTH * 0.5, term
     for head in leaf.heads:
         for word in sorted(variants(head), key=lambda w: (-len(w), w)):
             if _names(facts.text, word):
@@ -461,10 +491,14 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
     strength, matched = _term_hit(facts, leaf)
     if strength == 0.0:
         return Verdict(0.0, "", "the title names no product type of this leaf")
+    at = _first(facts.text, variants(matched)) / max(1, len(facts.text))
     others = _disagreeing(facts, leaf, matched)
     if others:
         return Verdict(
-            strength, matched, f"the title also names {'、'.join(others)}, which this leaf does not"
+            strength,
+            matched,
+            f"the title also names {'、'.join(others)}, which this leaf does not",
+            at=at,
         )
     audience = facts.audience
     if any(f"{w}女" in facts.text or f"女{w}" in facts.text for w in variants(matched)):
@@ -473,10 +507,10 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
         facts, leaf
     )
     if clash:
-        return Verdict(strength, matched, clash, hard=True)
+        return Verdict(strength, matched, clash, hard=True, at=at)
     if leaf.generic:
-        return Verdict(strength, matched, CATCH_ALL)
-    return Verdict(strength, matched, "")
+        return Verdict(strength, matched, CATCH_ALL, at=at)
+    return Verdict(strength, matched, "", at=at)
 
 
 def _context_clash(facts: TitleFacts, leaf: LeafTerms) -> str:
