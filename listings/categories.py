@@ -32,7 +32,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -40,6 +40,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from listings.non_product import detect_non_product
 from listings.title_match import (
+    leaf_audience,
     generic_stem,
     holds_parent,
     HEAD_STRENGTH,
@@ -466,7 +467,7 @@ class CategoryMatcher:
         ]
         cosines = self._cosines(texts)
         return [
-            self._text_decision(title, cosines[row], limit=limit)
+            self._text_decision(title, cosines[row], limit=limit, source=contexts[row])
             for row, title in enumerate(titles)
         ]
 
@@ -479,8 +480,14 @@ class CategoryMatcher:
             for column in columns
         }
 
-    def _text_decision(self, title: str, cosine: np.ndarray, *, limit: int) -> CategoryDecision:
+    def _text_decision(
+        self, title: str, cosine: np.ndarray, *, limit: int, source: str = ""
+    ) -> CategoryDecision:
         facts = title_facts(title, self._vocabulary)
+        if source and not facts.audience:
+            # The source's category says who the product is for when the title does not (a
+            # 女装 list): audience only, never the product type.
+            facts = replace(facts, audience=leaf_audience(source.split()))
         judged: dict[int, Verdict] = {
             column: judge(facts, self._terms[column]) for column in self._hits(facts)
         }
