@@ -567,7 +567,7 @@ class CategoryMatcher:
                 or (
                     other.matched in variants(verdict.matched)
                     and not catch_all
-                    and other.strength > verdict.strength * HEAD_STRENGTH
+                    and (other.whole or other.strength > verdict.strength * HEAD_STRENGTH)
                 )
             )
             and not (mine and not self._terms[column].audience)

@@ -211,6 +211,8 @@ class Verdict:
     hard: bool = False
     """The problem contradicts the title (audience, use context): rank such a leaf lower than one
     whose only problem is doubt (another noun named, a catch-all)."""
+    whole: bool = False
+    """The title names one of the leaf's own terms (or a synonym), not only a head noun of one."""
     at: float = 1.0
     """Where the matched word first occurs, as a share of the title (0 = first): of two leaves in
     doubt, the one named first is likelier the product (花瓶 … 干花)."""
@@ -403,8 +405,9 @@ def _leads(facts: TitleFacts, matched: str, others: Sequence[str]) -> bool:
     keywords sellers append after it (卫衣 … 外套, 书包 … 双肩包, 垃圾袋 … 背心): true when
 
     - the matched word is a product type, not a usage word (摆件, 礼物);
-    - its first occurrence comes before every other product noun and is not itself the modifier
-      of a noun right after it (马桶 in 马桶盖, 小夜灯 in 小夜灯转换器: head-final compounds);
+    - its first occurrence comes before every other product noun, is not part of another noun
+      (夹子 of 核桃夹子) and is not itself the modifier of a noun right after it (马桶 in 马桶盖,
+      小夜灯 in 小夜灯转换器: head-final compounds);
     - at most one other product noun follows (a list of several types is a set or a mixed link);
     - that noun is not of the matched word's family (打底衫 … 针织衫: two kinds of one thing),
       unless the matched word is that family's generic name (帽子 … 遮阳帽).
@@ -420,6 +423,8 @@ def _leads(facts: TitleFacts, matched: str, others: Sequence[str]) -> bool:
     rest = text[start + len(word) :]
     if rest[:1] in HEAD_CHARS or any(rest.startswith(n) for n in facts.nouns):
         return False
+    if _inside_other(text, start, start + len(word), facts.nouns - words):
+        return False  # 夹子 of 多夹子晾衣架 or 核桃夹子: part of another product's name
     family = _family(matched)
     return all(
         _first(text, variants(noun)) > start
@@ -432,6 +437,17 @@ def _refines(noun: str, matched: str) -> bool:
     """`noun` is a kind of the bare generic `matched` (遮阳帽 of 帽子, 帆布鞋 of 鞋子): the generic
     word is a one-character stem with its nominal suffix, and the noun ends in that stem."""
     return len(matched) == 2 and matched[-1] in _NOMINAL_SUFFIXES and noun.endswith(matched[0])
+
+
+def _inside_other(text: str, start: int, end: int, nouns: Iterable[str]) -> bool:
+    """Some other noun's occurrence overlaps text[start:end]."""
+    for noun in nouns:
+        at = text.find(noun)
+        while at >= 0:
+            if at < end and start < at + len(noun):
+                return True
+            at = text.find(noun, at + 1)
+    return False
 
 
 def _disagreeing(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str]:
@@ -492,12 +508,14 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
     if strength == 0.0:
         return Verdict(0.0, "", "the title names no product type of this leaf")
     at = _first(facts.text, variants(matched)) / max(1, len(facts.text))
+    whole = any(matched in variants(term) for term in leaf.terms)
     others = _disagreeing(facts, leaf, matched)
     if others:
         return Verdict(
             strength,
             matched,
             f"the title also names {'、'.join(others)}, which this leaf does not",
+            whole=whole,
             at=at,
         )
     audience = facts.audience
@@ -507,10 +525,10 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
         facts, leaf
     )
     if clash:
-        return Verdict(strength, matched, clash, hard=True, at=at)
+        return Verdict(strength, matched, clash, hard=True, whole=whole, at=at)
     if leaf.generic:
-        return Verdict(strength, matched, CATCH_ALL, at=at)
-    return Verdict(strength, matched, "", at=at)
+        return Verdict(strength, matched, CATCH_ALL, whole=whole, at=at)
+    return Verdict(strength, matched, "", whole=whole, at=at)
 
 
 def _context_clash(facts: TitleFacts, leaf: LeafTerms) -> str:
