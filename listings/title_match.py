@@ -487,7 +487,10 @@ def _dominates(facts: TitleFacts, matched: str, others: Sequence[str]) -> bool:
 def _named_against(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str]:
     out = []
     for_audience = bool(leaf.audience) and leaf.audience <= facts.audience
-    heads = [n for n in facts.nouns if n not in USAGE_WORDS] + [matched, _stem(matched)]
+    # A noun before a usage word is the product (餐具 of 餐具套装 is tableware, sold as a set).
+    heads = [n for n in facts.nouns if n not in USAGE_WORDS]
+    if matched not in USAGE_WORDS:
+        heads += [matched, _stem(matched)]
     for noun in facts.nouns:
         names = variants(noun)
         if any(_named_by(leaf, v) or v in matched or _kind_of(v, matched) for v in names):

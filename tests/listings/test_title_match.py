@@ -149,3 +149,10 @@ def test_the_source_category_gives_the_audience_a_title_leaves_out(
     decision = matcher.decide(title=title, source_category_path=("女装",))
     assert decision.path == "女装>卫衣/绒衫"
     assert decision.confidence >= 0.75
+
+
+def test_a_product_sold_as_a_set_is_not_a_set_of_something_else() -> None:
+    """餐具套装 is tableware sold as a set: 套装 of 厨房小工具套装 does not name it."""
+    facts = title_facts("北欧碗盘金边陶瓷餐具套装礼盒装")
+    verdict = judge(facts, leaf_terms(("厨房/烹饪用具", "厨用小工具/厨房储物", "厨房小工具套装")))
+    assert "餐具" in verdict.problem
