@@ -40,17 +40,17 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from listings.non_product import detect_non_product
 from listings.title_match import (
-    leaf_audience,
-    generic_stem,
-    holds_parent,
-    HEAD_STRENGTH,
-    split_term,
     CATCH_ALL,
+    HEAD_STRENGTH,
     LeafTerms,
     TitleFacts,
     Verdict,
+    generic_stem,
+    holds_parent,
     index_leaves,
     judge,
+    leaf_audience,
+    split_term,
     title_facts,
     tree_vocabulary,
     variants,
