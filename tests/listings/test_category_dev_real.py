@@ -139,3 +139,13 @@ def test_payment_links_are_never_published(
             assert d.layer == "not_a_product", r.title
         else:
             assert d.layer != "not_a_product", r.title
+
+
+def test_every_leaf_row_not_published_right_is_counted_in_one_failure_class(
+    every_row: list[LabelledRow], every_decision: list[CategoryDecision]
+) -> None:
+    """Classes name the rule, not the words of one title, so titles failing alike add up."""
+    report = evaluate(every_row, every_decision, threshold=THRESHOLD)
+    missed = round(report.leaf_rows * (1 - report.coverage))
+    assert sum(count for _, count in report.failures) == missed
+    assert all(not any("\u4e00" <= ch <= "\u9fff" for ch in name) for name, _ in report.failures)
