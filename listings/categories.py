@@ -32,7 +32,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -40,11 +40,17 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from listings.non_product import detect_non_product
 from listings.title_match import (
+    CATCH_ALL,
+    HEAD_STRENGTH,
     LeafTerms,
     TitleFacts,
     Verdict,
+    generic_stem,
+    holds_parent,
     index_leaves,
     judge,
+    leaf_audience,
+    split_term,
     title_facts,
     tree_vocabulary,
     variants,
@@ -76,6 +82,8 @@ UNTRUSTED_CAP = 0.45
 """The highest confidence of a text decision that failed a gate of listings/title_match.py: below
 the default threshold, so it is reviewed (docs: tests/fixtures/category_dev_real.md)."""
 PASSING_BONUS = 0.5
+HARD_CLASH_WEIGHT = 0.5
+FIRST_NAMED_BONUS = 0.1
 """Ranking: a leaf that passes every gate of listings/title_match.py ranks above one that fails."""
 COSINE_WEIGHT = 0.5
 """How much the n-gram cosine adds to the term strength when ranking leaves (term hits dominate)."""
@@ -331,6 +339,47 @@ def _text(text: str) -> str:
     return _SEPARATORS.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
 
 
+def _catch_all_markers(
+    tree: CategoryTree, ids: Sequence[int], terms: Sequence[LeafTerms]
+) -> dict[int, frozenset[str]]:
+    """For each catch-all column (其他收纳盒), the words that say a title belongs to one of its
+    specific siblings instead: their terms, and what those add to the catch-all's product or to
+    its head character (桌面 of 桌面收纳盒, 压缩 of 压缩袋 beside 其他收纳袋)."""
+    parents: dict[tuple[str, ...], list[int]] = {}
+    for leaf, path in tree.leaves.items():
+        parents.setdefault(tuple(path[:-1]), []).append(leaf)
+    everyone = index_leaves(tree.leaves)
+    out: dict[int, frozenset[str]] = {}
+    for column, (leaf, own) in enumerate(zip(ids, terms, strict=True)):
+        if not own.generic or not own.heads:
+            continue
+        markers: set[str] = set()
+        for sibling in parents[tuple(tree.leaves[leaf][:-1])]:
+            if sibling == leaf:
+                continue
+            for term in everyone[sibling].terms:
+                markers.add(term)
+                markers.update(
+                    term[: -len(end)]
+                    for head in own.heads
+                    for end in (head, head[-1])
+                    if term.endswith(end) and term != end
+                )
+        out[column] = frozenset(m for m in markers if len(m) >= 2)
+    return out
+
+
+def _rank_weight(verdict: Verdict) -> float:
+    """What a leaf's verdict adds to its cosine in the ranking: a leaf that passes every gate, or
+    fails only for being a catch-all, comes first; a leaf the title contradicts (audience, use
+    context) counts half its term strength, below one that is only in doubt."""
+    if not verdict.problem or verdict.problem == CATCH_ALL:
+        return verdict.strength + PASSING_BONUS
+    if verdict.hard:
+        return verdict.strength * HARD_CLASH_WEIGHT
+    return verdict.strength + FIRST_NAMED_BONUS * (1.0 - verdict.at)
+
+
 class CategoryMatcher:
     """Scores listings against the open leaves of a tree. Build once per tree, reuse per listing."""
 
@@ -358,11 +407,19 @@ class CategoryMatcher:
         terms = index_leaves({leaf: self._tree.leaves[leaf] for leaf in self._ids})
         self._terms: list[LeafTerms] = [terms[leaf] for leaf in self._ids]
         self._vocabulary = tree_vocabulary(self._terms)
+        self._markers = _catch_all_markers(tree, self._ids, self._terms)
         self._term_index: dict[str, list[int]] = {}
         for column, leaf_terms in enumerate(self._terms):
             for term in {*leaf_terms.terms, *leaf_terms.heads}:
                 for word in variants(term):
                     self._term_index.setdefault(word, []).append(column)
+                # 仿真花 is named apart too (仿真玉兰花): its modifier puts the leaf in the running.
+                parts = split_term(term)
+                if parts is not None:
+                    self._term_index.setdefault(parts[0], []).append(column)
+                # 帽子 is named by 雷锋帽 too: its head noun puts the leaf in the running.
+                if stem := generic_stem(term):
+                    self._term_index.setdefault(stem, []).append(column)
 
     @property
     def tree(self) -> CategoryTree:
@@ -410,7 +467,7 @@ class CategoryMatcher:
         ]
         cosines = self._cosines(texts)
         return [
-            self._text_decision(title, cosines[row], limit=limit)
+            self._text_decision(title, cosines[row], limit=limit, source=contexts[row])
             for row, title in enumerate(titles)
         ]
 
@@ -423,14 +480,20 @@ class CategoryMatcher:
             for column in columns
         }
 
-    def _text_decision(self, title: str, cosine: np.ndarray, *, limit: int) -> CategoryDecision:
+    def _text_decision(
+        self, title: str, cosine: np.ndarray, *, limit: int, source: str = ""
+    ) -> CategoryDecision:
         facts = title_facts(title, self._vocabulary)
+        if source and not facts.audience:
+            # The source's category says who the product is for when the title does not (a
+            # 女装 list): audience only, never the product type.
+            facts = replace(facts, audience=leaf_audience(source.split()))
         judged: dict[int, Verdict] = {
             column: judge(facts, self._terms[column]) for column in self._hits(facts)
         }
         score = COSINE_WEIGHT * cosine
         for column, verdict in judged.items():
-            score[column] += verdict.strength + (PASSING_BONUS if not verdict.problem else 0.0)
+            score[column] += _rank_weight(verdict)
         order = [int(i) for i in np.lexsort((np.array(self._ids), -score))[: max(limit, 3)]]
         order = [i for i in order if score[i] > 0][:limit]
         if not order:
@@ -451,7 +514,9 @@ class CategoryMatcher:
         )
         top = order[0]
         best = judged.get(top)
-        confidence, reason = self._confidence(top, best, judged, float(cosine[top]))
+        confidence, reason = self._confidence(
+            top, best, judged, float(cosine[top]), text=facts.text
+        )
         return CategoryDecision(
             category_id=self._ids[top],
             path=candidates[0].path,
@@ -462,7 +527,13 @@ class CategoryMatcher:
         )
 
     def _confidence(
-        self, top: int, verdict: Verdict | None, judged: Mapping[int, Verdict], cosine: float
+        self,
+        top: int,
+        verdict: Verdict | None,
+        judged: Mapping[int, Verdict],
+        cosine: float,
+        *,
+        text: str = "",
     ) -> tuple[float, str]:
         """Calibrated confidence (tests/fixtures/category_dev_real.md): a leaf that passes every
         gate of listings/title_match.py, unrivalled, scores 0.6–1.0; any failed gate or a rival
@@ -471,15 +542,34 @@ class CategoryMatcher:
             return round(min(UNTRUSTED_CAP, 0.5 * cosine), 4), (
                 "title names no product type of this leaf (n-gram cosine only)"
             )
-        if verdict.problem:
+        # A catch-all named by the product its name holds (墙纸 of 其它材质类墙纸) may be chosen
+        # alone; one named by a list word (配件 of 其他/配件/DIY/缝纫) never.
+        # Not when the title says what one of its specific siblings is for (桌面 … 收纳盒 beside
+        # 其他收纳盒 and 桌面收纳盒).
+        catch_all = (
+            verdict.problem == CATCH_ALL
+            and any(
+                verdict.matched in variants(head) and holds_parent(self._terms[top], head)
+                for head in self._terms[top].heads
+            )
+            and not any(marker in text for marker in self._markers.get(top, ()))
+        )
+        if verdict.problem and not catch_all:
             return round(min(UNTRUSTED_CAP, 0.3 + 0.15 * cosine), 4), verdict.problem
         mine = self._terms[top].audience
         rivals = [
             column
             for column, other in judged.items()
             if column != top
-            and (not other.problem or other.problem.startswith("the leaf is a catch-all"))
-            and (other.strength >= verdict.strength or other.matched in variants(verdict.matched))
+            and (not other.problem or other.problem == CATCH_ALL)
+            and (
+                other.strength >= verdict.strength
+                or (
+                    other.matched in variants(verdict.matched)
+                    and not catch_all
+                    and (other.whole or other.strength > verdict.strength * HEAD_STRENGTH)
+                )
+            )
             and not (mine and not self._terms[column].audience)
         ]
         if rivals:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -28,6 +30,7 @@ __all__ = [
     "LabelledRow",
     "curve",
     "evaluate",
+    "failure_class",
     "parse_labelled_csv",
 ]
 
@@ -99,6 +102,8 @@ class EvalReport:
     coverage: float
     wrong: tuple[tuple[str, str, str], ...]
     curve: tuple[CurvePoint, ...]
+    failures: tuple[tuple[str, int], ...] = ()
+    """Leaf rows not published to a right leaf, counted by class (see `failure_class`)."""
 
     def lines(self, name: str = "") -> list[str]:
         head = f"{name}: " if name else ""
@@ -114,7 +119,25 @@ class EvalReport:
             f"        {p.threshold:9.2f}  {p.published:9d}  {p.precision:9.3f}  {p.coverage:8.3f}"
             for p in self.curve
         ]
+        if self.failures:
+            out.append("  leaf rows not published right, by class:")
+            out += [f"        {count:5d}  {name}" for name, count in self.failures]
         return out
+
+
+_QUOTED = re.compile(r"'[^']*'|[\u3400-\u9fff][\u3400-\u9fff、/（）()]*")
+
+
+def failure_class(row: LabelledRow, decision: CategoryDecision, *, threshold: float) -> str:
+    """Why a leaf-labelled row was not published to a right leaf: whether the top leaf was right
+    (then sent to review) or wrong, and the decision's reason with its words blanked (`*`), so
+    that rows fail together for the same rule ("the title also names *, which this leaf does not").
+    Empty when the row was published right."""
+    right = decision.category_id is not None and decision.category_id in row.leaf_ids
+    if right and decision_kind(decision, min_confidence=threshold) == "publish":
+        return ""
+    reason = _QUOTED.sub("*", decision.reason or decision.layer)
+    return f"{'top-1 right, sent to review' if right else 'top-1 wrong'}: {reason}"
 
 
 def _correct(row: LabelledRow, decision: CategoryDecision) -> bool:
@@ -178,6 +201,7 @@ def evaluate(
         else 0.0
     )
     published, precision, coverage, wrong = _at(rows, decisions, threshold)
+    failures = Counter(name for r, d in leaf if (name := failure_class(r, d, threshold=threshold)))
     return EvalReport(
         rows=len(rows),
         leaf_rows=len(leaf),
@@ -197,4 +221,5 @@ def evaluate(
             for i in wrong
         ),
         curve=curve(rows, decisions, sorted({*thresholds, threshold})),
+        failures=tuple(sorted(failures.items(), key=lambda kv: (-kv[1], kv[0]))),
     )

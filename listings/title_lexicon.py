@@ -793,3 +793,9 @@ HEAD_CHARS: frozenset[str] = frozenset(
 )
 """One-character head nouns. A product word right before one of them names what the product is
 *for*, not what it is (水桶包 is a bag, 毛巾架 a rack, 面巾纸 paper, 马桶刷 a brush)."""
+
+HEAD_KINDS: dict[str, tuple[str, ...]] = {
+    "花": ("草", "叶", "植物", "绿植", "兰", "藤", "枝", "玫瑰", "花束", "花环"),
+}
+"""Words that name kinds of a one-character head when a modifier comes first: a 仿真 (artificial)
+fern, leaf, orchid or rose is an artificial flower (仿真花) as a shop's category sees it."""

@@ -29,6 +29,7 @@ from listings.title_lexicon import (
     AUDIENCE_WORDS,
     CONTEXT_WORDS,
     HEAD_CHARS,
+    HEAD_KINDS,
     MODIFIER_WORDS,
     PLACE_NOUNS,
     PRODUCT_NOUNS,
@@ -38,13 +39,17 @@ from listings.title_lexicon import (
 )
 
 __all__ = [
+    "CATCH_ALL",
     "LeafTerms",
     "TitleFacts",
     "Verdict",
     "clean_title",
+    "generic_stem",
+    "holds_parent",
     "judge",
     "leaf_audience",
     "leaf_terms",
+    "split_term",
     "title_facts",
     "tree_vocabulary",
     "variants",
@@ -53,8 +58,19 @@ __all__ = [
 _CODES = re.compile(r"[a-z]*\d[a-z0-9.#*/×-]*|#[a-z0-9]+", re.IGNORECASE)
 _SPLIT = re.compile(r"[/、,，()（）\[\]【】\s&+]+")
 _GENERIC = ("其它", "其他", "其余")
+CATCH_ALL = "the leaf is a catch-all (其它/其他)"
 _UNISEX = ("男女", "女男", "情侣", "通用")
 HEAD_STRENGTH = 0.7
+"""A head-noun hit (收纳架 of 鞋子收纳架) counts less than the leaf's whole term."""
+LEAD_EXCUSES = 1
+"""How many other product nouns may follow the product a title leads with (see `_leads`)."""
+DOMINANCE = 2
+"""See `_dominates`."""
+CATCH_ALL_STRENGTH = 0.9
+"""A catch-all (其它材质类墙纸) ranks just below a specific leaf named by the same word, and above
+one named only by its head noun (墙纸 of 布面墙纸): the title does not say what makes it specific."""
+"""How many other product nouns may follow the product a title leads with (see `_leads`)."""
+_NOMINAL_SUFFIXES = ("子", "头")
 """A head-noun hit (收纳架 of 鞋子收纳架) counts less than the leaf's whole term."""
 
 
@@ -75,6 +91,9 @@ class LeafTerms:
     audience: frozenset[str]
     generic: bool
     contexts: frozenset[str] = frozenset()
+    context_levels: tuple[frozenset[str], ...] = ()
+    """The contexts per level of the path that names any: the title must name one of each level
+    (户外 root > 军迷 level: an outdoor title that is not military does not fit)."""
 
 
 def _heads(term: str) -> list[str]:
@@ -118,21 +137,22 @@ def leaf_terms(path: Sequence[str]) -> LeafTerms:
         groups=groups,
         audience=leaf_audience(path),
         generic=generic,
-        contexts=_path_contexts(path),
+        contexts=frozenset().union(*_path_context_levels(path)),
+        context_levels=_path_context_levels(path),
     )
 
 
-def _path_contexts(path: Sequence[str]) -> frozenset[str]:
-    """The use contexts a leaf's path names. A level that lists several names counts only when
-    most of them name a context (运动包/户外包/配件, 聚会/魔术/演出用品): a context that is one
-    name among many (cos in 模玩/动漫/周边/cos/桌游) belongs to a sibling, not to the leaf."""
-    found: set[str] = set()
+def _path_context_levels(path: Sequence[str]) -> tuple[frozenset[str], ...]:
+    """The use contexts a leaf's path names, per level. A level that lists several names counts
+    only when most of them name a context (运动包/户外包/配件, 聚会/魔术/演出用品): a context that is
+    one name among many (cos in 模玩/动漫/周边/cos/桌游) belongs to a sibling, not to the leaf."""
+    levels: list[frozenset[str]] = []
     for level in path:
         names = [n for n in _SPLIT.split(unicodedata.normalize("NFKC", level).lower()) if n]
         named = [contexts_of(n) for n in names]
-        if sum(bool(c) for c in named) * 2 >= len(names):
-            found.update(*named)
-    return frozenset(found)
+        if any(named) and sum(bool(c) for c in named) * 2 >= len(names):
+            levels.append(frozenset().union(*named))
+    return tuple(levels)
 
 
 def contexts_of(text: str) -> frozenset[str]:
@@ -188,6 +208,14 @@ class Verdict:
     strength: float
     matched: str
     problem: str
+    hard: bool = False
+    """The problem contradicts the title (audience, use context): rank such a leaf lower than one
+    whose only problem is doubt (another noun named, a catch-all)."""
+    whole: bool = False
+    """The title names one of the leaf's own terms (or a synonym), not only a head noun of one."""
+    at: float = 1.0
+    """Where the matched word first occurs, as a share of the title (0 = first): of two leaves in
+    doubt, the one named first is likelier the product (花瓶 … 干花)."""
 
 
 def _names(text: str, word: str) -> bool:
@@ -204,7 +232,7 @@ def _names(text: str, word: str) -> bool:
     return False
 
 
-def _split_term(term: str) -> tuple[str, str] | None:
+def split_term(term: str) -> tuple[str, str] | None:
     """A term made of a modifier word and a one-character head (仿真花 = 仿真 + 花), else None."""
     for modifier in MODIFIER_WORDS:
         if term.startswith(modifier) and len(term) == len(modifier) + 1:
@@ -214,18 +242,42 @@ def _split_term(term: str) -> tuple[str, str] | None:
 
 def _names_apart(text: str, term: str) -> bool:
     """仿真玉兰花 names 仿真花: the modifier, then within a few characters a word ending in the
-    head (玉兰花)."""
-    parts = _split_term(term)
+    head (玉兰花) or in a kind of it (仿真蝴蝶兰, 仿真绿植: listings/title_lexicon.py HEAD_KINDS)."""
+    parts = split_term(term)
     if parts is None:
         return False
     modifier, head = parts
+    heads = (head, *HEAD_KINDS.get(head, ()))
     edges = boundaries(text)
     start = text.find(modifier)
     while start >= 0:
         window = range(start + len(modifier) + 1, min(len(text), start + len(modifier) + 6) + 1)
-        if any(text[end - 1] == head and end in edges for end in window):
+        if any(text[:end].endswith(heads) and end in edges for end in window):
             return True
         start = text.find(modifier, start + 1)
+    return False
+
+
+def generic_stem(term: str) -> str:
+    """The one-character head noun of a bare generic term (帽 of 帽子, 鞋 of 鞋子), else ""."""
+    if len(term) == 2 and term[-1] in _NOMINAL_SUFFIXES and term[0] in HEAD_CHARS:
+        return term[0]
+    return ""
+
+
+def _names_kind(text: str, term: str) -> bool:
+    """A bare generic term (帽子) is named by any word of its head noun (雷锋帽, 护耳帽): Chinese
+    compounds are head-final, so a word ending in 帽 on a word boundary is a hat."""
+    stem = generic_stem(term)
+    if not stem:
+        return False
+    edges = boundaries(text)
+    start = text.find(stem)
+    while start >= 0:
+        end = start + 1
+        if end in edges and text[end : end + 1] not in HEAD_CHARS:
+            return True
+        start = text.find(stem, end)
     return False
 
 
@@ -240,15 +292,27 @@ def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str]:
     for term in leaf.terms:
         if best < HEAD_STRENGTH * 0.75 and _names_apart(facts.text, term):
             best, matched = HEAD_STRENGTH * 0.75, term
+    for term in leaf.terms:
+        if best < HEAD_STRENGTH * 0.5 and _names_kind(facts.text, term):
+            best, matched = HEAD_STRENGTH * 0.5, term
     for head in leaf.heads:
         for word in sorted(variants(head), key=lambda w: (-len(w), w)):
             if _names(facts.text, word):
-                value = HEAD_STRENGTH * min(1.0, len(head) / 4)
+                # A catch-all is the rest of its parent: the parent's product (墙纸 of 墙纸 >
+                # 其它材质类墙纸) is its whole product; 玩具 of 人偶玩具 > 其他人偶玩具 is not.
+                strength = 1.0 if holds_parent(leaf, head) else HEAD_STRENGTH
+                value = strength * min(1.0, len(head) / 4)
                 if value > best:
                     best, matched = value, word
     if leaf.generic:
-        best *= 0.5
+        best *= CATCH_ALL_STRENGTH
     return best, matched
+
+
+def holds_parent(leaf: LeafTerms, word: str) -> bool:
+    """`leaf` is a catch-all whose parent is named `word` alone (墙纸 > 其它材质类墙纸): the rest
+    of the parent, so `word` names its whole product."""
+    return leaf.generic and bool(leaf.groups) and leaf.groups[-1] == (word,)
 
 
 def variants(word: str) -> frozenset[str]:
@@ -323,13 +387,110 @@ def _kind_of(noun: str, matched: str) -> bool:
     return noun not in PRODUCT_NOUNS and noun.endswith(_stem(matched))
 
 
+def _first(text: str, words: Iterable[str]) -> int:
+    """Where the first of `words` occurs in `text` (len(text) when none does)."""
+    found = [text.find(w) for w in words if w in text]
+    return min(found) if found else len(text)
+
+
+def _family(noun: str) -> str:
+    """The head character of a noun without its nominal suffix (枕头 → 枕, 针织衫 → 衫): nouns of
+    one family are kinds of one product (打底衫 and 针织衫)."""
+    stem = noun[:-1] if len(noun) > 1 and noun[-1] in _NOMINAL_SUFFIXES else noun
+    return stem[-1]
+
+
+def _leads(facts: TitleFacts, matched: str, others: Sequence[str]) -> bool:
+    """The matched word is the product the title leads with, and the other product nouns are the
+    keywords sellers append after it (卫衣 … 外套, 书包 … 双肩包, 垃圾袋 … 背心): true when
+
+    - the matched word is a product type, not a usage word (摆件, 礼物);
+    - its first occurrence comes before every other product noun, is not part of another noun
+      (夹子 of 核桃夹子) and is not itself the modifier of a noun right after it (马桶 in 马桶盖,
+      小夜灯 in 小夜灯转换器: head-final compounds);
+    - at most one other product noun follows (a list of several types is a set or a mixed link);
+    - that noun is not of the matched word's family (打底衫 … 针织衫: two kinds of one thing),
+      unless the matched word is that family's generic name (帽子 … 遮阳帽).
+    """
+    if matched in USAGE_WORDS or len(others) > LEAD_EXCUSES:
+        return False
+    text = facts.text
+    words = variants(matched)
+    start = _first(text, words)
+    if start >= len(text):
+        return False
+    word = max((w for w in words if text.startswith(w, start)), key=len)
+    rest = text[start + len(word) :]
+    if rest[:1] in HEAD_CHARS or any(rest.startswith(n) for n in facts.nouns):
+        return False
+    if _inside_other(text, start, start + len(word), facts.nouns - words):
+        return False  # 夹子 of 多夹子晾衣架 or 核桃夹子: part of another product's name
+    family = _family(matched)
+    return all(
+        _first(text, variants(noun)) > start
+        and (_family(noun) != family or _refines(noun, matched))
+        for noun in others
+    )
+
+
+def _refines(noun: str, matched: str) -> bool:
+    """`noun` is a kind of the bare generic `matched` (遮阳帽 of 帽子, 帆布鞋 of 鞋子): the generic
+    word is a one-character stem with its nominal suffix, and the noun ends in that stem."""
+    return len(matched) == 2 and matched[-1] in _NOMINAL_SUFFIXES and noun.endswith(matched[0])
+
+
+def _inside_other(text: str, start: int, end: int, nouns: Iterable[str]) -> bool:
+    """Some other noun's occurrence overlaps text[start:end]."""
+    for noun in nouns:
+        at = text.find(noun)
+        while at >= 0:
+            if at < end and start < at + len(noun):
+                return True
+            at = text.find(noun, at + 1)
+    return False
+
+
 def _disagreeing(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str]:
-    """Product nouns of the title the leaf does not name (usage words excused when a type agrees).
-    On a leaf for an audience the title names (童装>裤子 for 女童打底裤), a kind of the matched
-    noun agrees too: such a leaf is where that audience's kinds of the garment go."""
+    """Product nouns of the title the leaf does not name (usage words excused when a type agrees),
+    unless the matched word leads the title (`_leads`). On a leaf for an audience the title names
+    (童装>裤子 for 女童打底裤), a kind of the matched noun agrees too: such a leaf is where that
+    audience's kinds of the garment go."""
+    out = _named_against(facts, leaf, matched)
+    if not out or any(contexts_of(noun) - leaf.contexts for noun in out):
+        return out  # 健身服 beside T恤: a noun naming a use the leaf is not for is another product
+    return [] if _leads(facts, matched, out) or _dominates(facts, matched, out) else out
+
+
+def _mentions(text: str, words: Iterable[str]) -> int:
+    """How often `words` occur in `text`, a longer word counted once where it holds a shorter."""
+    found: set[int] = set()
+    for word in sorted(set(words), key=len, reverse=True):
+        start = text.find(word)
+        while start >= 0:
+            if not found & set(range(start, start + len(word))):
+                found.update(range(start, start + len(word)))
+                found.add(-start - 1)
+            start = text.find(word, start + 1)
+    return sum(1 for i in found if i < 0)
+
+
+def _dominates(facts: TitleFacts, matched: str, others: Sequence[str]) -> bool:
+    """Sellers repeat the product's name (墙纸 … 壁纸 … 墙纸): a type named at least
+    DOMINANCE times as often as all the other product nouns together is the product."""
+    if matched in USAGE_WORDS:
+        return False
+    mine = _mentions(facts.text, variants(matched))
+    theirs = _mentions(facts.text, [v for noun in others for v in variants(noun)])
+    return mine >= 2 and mine >= DOMINANCE * theirs
+
+
+def _named_against(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str]:
     out = []
     for_audience = bool(leaf.audience) and leaf.audience <= facts.audience
-    heads = [n for n in facts.nouns if n not in USAGE_WORDS] + [matched, _stem(matched)]
+    # A noun before a usage word is the product (餐具 of 餐具套装 is tableware, sold as a set).
+    heads = [n for n in facts.nouns if n not in USAGE_WORDS]
+    if matched not in USAGE_WORDS:
+        heads += [matched, _stem(matched)]
     for noun in facts.nouns:
         names = variants(noun)
         if any(_named_by(leaf, v) or v in matched or _kind_of(v, matched) for v in names):
@@ -349,12 +510,16 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
     strength, matched = _term_hit(facts, leaf)
     if strength == 0.0:
         return Verdict(0.0, "", "the title names no product type of this leaf")
-    if leaf.generic:
-        return Verdict(strength, matched, "the leaf is a catch-all (其它/其他)")
+    at = _first(facts.text, variants(matched)) / max(1, len(facts.text))
+    whole = any(matched in variants(term) for term in leaf.terms)
     others = _disagreeing(facts, leaf, matched)
     if others:
         return Verdict(
-            strength, matched, f"the title also names {'、'.join(others)}, which this leaf does not"
+            strength,
+            matched,
+            f"the title also names {'、'.join(others)}, which this leaf does not",
+            whole=whole,
+            at=at,
         )
     audience = facts.audience
     if any(f"{w}女" in facts.text or f"女{w}" in facts.text for w in variants(matched)):
@@ -363,13 +528,16 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
         facts, leaf
     )
     if clash:
-        return Verdict(strength, matched, clash)
-    return Verdict(strength, matched, "")
+        return Verdict(strength, matched, clash, hard=True, whole=whole, at=at)
+    if leaf.generic:
+        return Verdict(strength, matched, CATCH_ALL, whole=whole, at=at)
+    return Verdict(strength, matched, "", whole=whole, at=at)
 
 
 def _context_clash(facts: TitleFacts, leaf: LeafTerms) -> str:
-    if leaf.contexts and not leaf.contexts & facts.contexts:
-        return f"the leaf is for {'/'.join(sorted(leaf.contexts))} use; the title does not say so"
+    for level in leaf.context_levels:
+        if not level & facts.contexts:
+            return f"the leaf is for {'/'.join(sorted(level))} use; the title does not say so"
     strong = (facts.contexts & STRONG_CONTEXTS) - leaf.contexts
     if strong:
         return f"the title is for {'/'.join(sorted(strong))} use; the leaf is not"

@@ -31,10 +31,10 @@ THRESHOLD = CategoryRules().min_confidence
 
 PRECISION = 0.99
 """Issue 14: of what is published automatically (leaf, NONE and junk rows together)."""
-COVERAGE = 0.50
-TOP1 = 0.80
-"""Measured floors on all rows (issue 14 asks 0.70 and 0.90; not reached, see
-tests/fixtures/category_dev_real.md: 0.53 and 0.81 when this was written)."""
+COVERAGE = 0.70
+TOP1 = 0.90
+"""Issue 14's targets, on all rows (tests/fixtures/category_dev_real.md: 0.716 and 0.902 when
+this was written; the held-out splits are lower and are reported, not asserted)."""
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +105,7 @@ def test_auto_published_precision_on_the_whole_stream(
     every_row: list[LabelledRow], every_decision: list[CategoryDecision]
 ) -> None:
     """All rows, leaf, NONE and junk together; the calibrate and holdout splits each too. The fresh
-    split (8 auto-decided, one wrong) is reported, not asserted: too few to hold to 0.99."""
+    split (19 auto-decided, two wrong) is reported, not asserted: too few to hold to 0.99."""
     rows, decisions = every_row, every_decision
     every = _report("dev set, all rows", rows, decisions)
     calibrate = _report("calibrate split (threshold chosen here)", rows, decisions, "calibrate")
@@ -139,3 +139,13 @@ def test_payment_links_are_never_published(
             assert d.layer == "not_a_product", r.title
         else:
             assert d.layer != "not_a_product", r.title
+
+
+def test_every_leaf_row_not_published_right_is_counted_in_one_failure_class(
+    every_row: list[LabelledRow], every_decision: list[CategoryDecision]
+) -> None:
+    """Classes name the rule, not the words of one title, so titles failing alike add up."""
+    report = evaluate(every_row, every_decision, threshold=THRESHOLD)
+    missed = round(report.leaf_rows * (1 - report.coverage))
+    assert sum(count for _, count in report.failures) == missed
+    assert all(not any("\u4e00" <= ch <= "\u9fff" for ch in name) for name, _ in report.failures)

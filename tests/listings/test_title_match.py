@@ -66,3 +66,93 @@ def test_a_batch_is_one_product_and_decides_like_one_by_one(matcher: CategoryMat
     batch = matcher.text_decisions(titles)
     one = [matcher.text_decisions([t])[0] for t in titles]
     assert batch == one
+
+
+def test_the_product_a_title_leads_with_is_trusted_over_one_keyword_appended_after_it(
+    matcher: CategoryMatcher,
+) -> None:
+    decision = matcher.decide(title="2019秋冬新款韩版女装宽松中长款加绒加厚长袖卫衣女潮ins外套")
+    assert decision.path == "女装>卫衣/绒衫"
+    assert decision.confidence >= 0.75
+
+
+def test_a_title_listing_several_other_types_after_its_lead_goes_to_review(
+    matcher: CategoryMatcher,
+) -> None:
+    decision = matcher.decide(title="儿童书包小学生男女1-3-6年级韩版耐磨减负护脊双肩包大容量背包")
+    assert decision.path is not None and decision.path.endswith(">书包")
+    assert decision.confidence < 0.75
+
+
+def test_a_noun_that_only_modifies_the_next_one_does_not_lead(matcher: CategoryMatcher) -> None:
+    """机器人 in 机器人玩具 says which toy: a collector's 机器人/机甲成品 is not what it sells."""
+    decision = matcher.decide(title="寒米机器人玩具智能对话儿童早教学习机陪伴教育男女孩高科技家庭")
+    assert not (decision.path or "").startswith("模玩") or decision.confidence < 0.75
+
+
+def test_two_kinds_of_one_family_are_not_excused_by_the_lead() -> None:
+    """打底衫 … 针织衫: a knit top is another kind of top, not a keyword for a T恤."""
+    facts = title_facts("半高领毛衣打底衫女秋冬新款韩版加绒修身百搭长袖套头纯色针织衫")
+    assert "针织衫" in judge(facts, leaf_terms(("女装", "T恤"))).problem
+
+
+def test_a_generic_name_leads_over_the_kinds_that_follow_it() -> None:
+    facts = title_facts("每人限2件！帽子女韩版大沿渔夫帽春秋休闲百搭学生d遮阳帽男夏季")
+    assert judge(facts, leaf_terms(("服饰配件/皮带/帽子/围巾", "帽子"))).problem == ""
+
+
+def test_a_keyword_naming_another_use_is_another_product() -> None:
+    """健身服 beside T恤: sportswear, which a plain 女装>T恤 leaf does not hold."""
+    facts = title_facts("九麦一品 健身服女长袖运动上衣跑步速干t恤紧身网红瑜伽打底衫春")
+    assert judge(facts, leaf_terms(("女装", "T恤"))).problem
+
+
+def test_a_generic_noun_is_named_by_the_words_of_its_head() -> None:
+    facts = title_facts("雷锋帽男女秋冬季护耳帽电动车骑行防风帽加厚保暖东北户外防寒帽")
+    verdict = judge(facts, leaf_terms(("服饰配件/皮带/帽子/围巾", "帽子")))
+    assert verdict.strength > 0 and verdict.matched == "帽子"
+
+
+def test_an_artificial_kind_of_plant_names_the_artificial_flower_leaf(
+    matcher: CategoryMatcher,
+) -> None:
+    decision = matcher.decide(title="仿真植物塑料假花草绿萝叶盆栽绿植客厅室内装饰桌面盆栽花艺摆件")
+    assert decision.path is not None and decision.path.endswith("仿真花/假花")
+
+
+def test_a_catch_all_holds_its_parents_product_when_no_sibling_is_named(
+    matcher: CategoryMatcher,
+) -> None:
+    decision = matcher.decide(title="加厚自粘墙纸宿舍卧室防水壁纸 PVC  客厅 时尚家装家具特价")
+    assert decision.path == "家装主材>墙纸>其它材质类墙纸"
+    assert decision.confidence >= 0.75
+
+
+def test_a_catch_all_named_by_a_word_of_a_list_goes_to_review(matcher: CategoryMatcher) -> None:
+    """配件 is one name of 其他/配件/DIY/缝纫, not the product it holds."""
+    decision = matcher.decide(title="雅缤 现货直销潮流复古diy饰品 可调节大小铜戒托")
+    assert decision.confidence < 0.75
+
+
+def test_every_use_context_of_a_path_must_be_named() -> None:
+    """An outdoor title that says nothing military does not fit 户外 > 军迷 > 风镜/眼镜."""
+    facts = title_facts("外销跨境新款运动太阳镜男女款自行车骑行墨镜炫彩sunglasses批发")
+    leaf = leaf_terms(("户外/登山/野营/旅行用品", "军迷服饰/军迷用品", "军迷配饰", "风镜/眼镜"))
+    assert "military" in judge(facts, leaf).problem
+
+
+def test_the_source_category_gives_the_audience_a_title_leaves_out(
+    matcher: CategoryMatcher,
+) -> None:
+    title = "卫衣2019新款女纯色圆领宽松韩版bf慵懒风情侣装闺蜜装上衣潮ins"
+    assert matcher.decide(title=title).confidence < 0.75
+    decision = matcher.decide(title=title, source_category_path=("女装",))
+    assert decision.path == "女装>卫衣/绒衫"
+    assert decision.confidence >= 0.75
+
+
+def test_a_product_sold_as_a_set_is_not_a_set_of_something_else() -> None:
+    """餐具套装 is tableware sold as a set: 套装 of 厨房小工具套装 does not name it."""
+    facts = title_facts("北欧碗盘金边陶瓷餐具套装礼盒装")
+    verdict = judge(facts, leaf_terms(("厨房/烹饪用具", "厨用小工具/厨房储物", "厨房小工具套装")))
+    assert "餐具" in verdict.problem
