@@ -19,6 +19,7 @@ from listings.drafting import build_draft
 from listings.migrations import Migration, PublishBackend
 from listings.model import Listing
 from listings.non_product import not_a_product_problem
+from listings.plan_edits import apply_edits
 from listings.quarantine import Problem, Stage
 from listings.titles import parse_word_list
 from pipeline.category_inputs import prop_specs_of
@@ -26,6 +27,7 @@ from pipeline.clients import Platforms
 from pipeline.results import Breakdown, CheckVerdict, StageResult
 from pipeline.settings import PROJECT_ROOT
 from store.ledger import Ledger
+from store.plan_edits import load_edits
 from store.warehouse import Warehouse
 
 __all__ = ["DRAFT_BATCH_SIZE", "draft_listings", "draft_row"]
@@ -113,6 +115,7 @@ def draft_listings(
     }
     prop_specs = {cid: prop_specs_of(config) for cid, config in configs.items()}
     aliases = PropAliases.from_csv_text(PROP_ALIASES_FILE.read_text(encoding="utf-8"))
+    edits = load_edits(warehouse, migration.key)  # the merchant's, from `banjia plan import`
     warehouse.delete_partition("kuaishou_drafts", migration=migration.key)
     problems: list[dict[str, str]] = []
     drafted = synthetic = 0
@@ -146,6 +149,10 @@ def draft_listings(
             if isinstance(draft, Problem):
                 problems.append(_quarantine_row(listing.source_item_id, draft))
                 continue
+            if listing.source_item_id in edits:
+                draft = apply_edits(
+                    draft, edits[listing.source_item_id], pricing=migration.pricing
+                )
             rows.append(draft_row(migration.key, draft))
         warehouse.append_rows("kuaishou_drafts", rows)
         drafted += len(rows)

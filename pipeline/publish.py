@@ -18,6 +18,7 @@ from connectors.kuaishou import SupplyItem, build_item_new_param, build_supply_i
 from listings.china_time import start_of_china_day
 from listings.draft import KuaishouDraft
 from listings.migrations import Migration, PublishApproval
+from listings.plan_edits import apply_edits
 from listings.priority import PublishPriority, RankFacts, publish_order
 from listings.quarantine import Stage
 from listings.supply import SupplyReport
@@ -27,6 +28,7 @@ from pipeline.results import Breakdown, CheckVerdict, StageFailedError, StageRes
 from store.duckdb_ledger import DuckDBLedger
 from store.ledger import Ledger, LedgerState
 from store.plan_approvals import load_approvals
+from store.plan_edits import load_edits
 from store.stage_tables import load_drafts, load_listings
 from store.warehouse import Warehouse, migration_status
 
@@ -184,11 +186,15 @@ def candidate_jobs(
     quarantined = _quarantined_by_media(warehouse, migration.key)
     hosted = hosted_images(warehouse, migration.key)
     videos = _hosted_videos(warehouse, migration.key)
+    # The merchant's edits again: one imported after the last drafts run is still what is sent.
+    edits = load_edits(warehouse, migration.key)
     jobs: list[PublishJob] = []
     problems: list[dict[str, Any]] = []
     for draft in load_drafts(warehouse, migration.key):
         if draft.source_item_id in quarantined:
             continue
+        if draft.source_item_id in edits:
+            draft = apply_edits(draft, edits[draft.source_item_id], pricing=migration.pricing)
         images = hosted.get(draft.source_item_id, {})
         ready = hosted_only(draft, images)
         param = build_item_new_param(
