@@ -15,6 +15,7 @@ from listings.migrations import Migration
 from listings.model import Listing, ListingStatus
 from listings.quarantine import Stage
 from pipeline.clients import Platforms
+from pipeline.progress import Progress
 from pipeline.results import CheckVerdict, StageFailedError, StageResult
 from store.warehouse import Warehouse
 
@@ -46,7 +47,16 @@ def _as_gone(listing: Listing, migration: Migration) -> Listing:
     return listing.model_copy(update={"status": gone})
 
 
-def normalize(migration: Migration, *, warehouse: Warehouse, platforms: Platforms) -> StageResult:
+NORMALIZE_BATCH = 500  # payloads parsed between two progress updates
+
+
+def normalize(
+    migration: Migration,
+    *,
+    warehouse: Warehouse,
+    platforms: Platforms,
+    progress: Progress | None = None,
+) -> StageResult:
     """Parse the migration's raw payloads into `listings`; quarantine the unreadable ones.
 
     Raises:
@@ -58,8 +68,13 @@ def normalize(migration: Migration, *, warehouse: Warehouse, platforms: Platform
         "ORDER BY 1",
         [migration.key],
     )
-    rows, problems = [], []
-    for row in raw:
+    rows: list[dict[str, Any]] = []
+    problems: list[dict[str, str]] = []
+    progress = progress or Progress("normalize", migration.key)
+    progress.start(len(raw))
+    for index, row in enumerate(raw, start=1):
+        if index % NORMALIZE_BATCH == 0:
+            progress.advance(done=len(rows) - progress.done, failed=len(problems) - progress.failed)
         try:
             listing = connector.parse(
                 json.loads(row["payload"]), migration=migration, base_url=api_url
@@ -85,6 +100,8 @@ def normalize(migration: Migration, *, warehouse: Warehouse, platforms: Platform
             "payloads do not match what the connector expects: check source.platform and the API "
             "version, then re-run"
         )
+    progress.advance(done=len(rows) - progress.done, failed=len(problems) - progress.failed)
+    progress.finish()
     warehouse.replace_partition("listings", migration=migration.key, rows=rows)
     warehouse.replace_quarantine(migration=migration.key, stages=[Stage.NORMALIZE], rows=problems)
     return StageResult(

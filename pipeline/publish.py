@@ -23,6 +23,7 @@ from listings.priority import PublishPriority, RankFacts, publish_order
 from listings.quarantine import Stage
 from listings.supply import SupplyReport
 from pipeline.clients import Platforms
+from pipeline.progress import Progress
 from pipeline.publish_run import AccountRefusedError, PublishJob, PublishOutcome, publish_drafts
 from pipeline.results import Breakdown, CheckVerdict, StageFailedError, StageResult
 from store.duckdb_ledger import DuckDBLedger
@@ -238,6 +239,7 @@ async def _publish(
     ledger: Ledger,
     platforms: Platforms,
     batch: str,
+    progress: Progress | None,
 ) -> tuple[PublishOutcome, float | None]:
     backend = platforms.publisher(migration, warehouse=warehouse)
     # Kuaishou's cap is the shop's: every migration into the shop spends it (issue 17); a
@@ -258,6 +260,7 @@ async def _publish(
             concurrency=migration.target.publish_concurrency,
             target_shop=migration.kuaishou_shop_key,
             batch=batch,
+            progress=progress,
         )
     finally:
         await backend.aclose()
@@ -266,7 +269,12 @@ async def _publish(
 
 
 def publish(
-    migration: Migration, *, warehouse: Warehouse, ledger: Ledger, platforms: Platforms
+    migration: Migration,
+    *,
+    warehouse: Warehouse,
+    ledger: Ledger,
+    platforms: Platforms,
+    progress: Progress | None = None,
 ) -> StageResult:
     """Publish the ready drafts exactly once; quarantine rule breaks and Kuaishou's refusals of
     an item.
@@ -296,6 +304,7 @@ def publish(
                     ledger=ledger,
                     platforms=platforms,
                     batch=batch,
+                    progress=progress,
                 )
             )
     except AccountRefusedError as exc:

@@ -87,10 +87,7 @@ def test_a_quarantined_item_has_no_draft_to_edit() -> None:
 
 
 def test_a_category_edit_must_be_an_open_leaf_of_the_shop_tree() -> None:
-    text = (
-        "source_item_id,new_category_id,approve,exclude\n"
-        "a,1001,,\nb,1002,,\nc,999,,\nq,abc,,\n"
-    )
+    text = "source_item_id,new_category_id,approve,exclude\na,1001,,\nb,1002,,\nc,999,,\nq,abc,,\n"
     result = _check(text)
     assert result.categories == {"a": (1001, "服饰 > T恤", 2)}
     assert result.problems == [

@@ -180,18 +180,24 @@ def test_a_changed_edit_of_a_published_item_is_an_update_naming_the_field(
         "title",
         retitled,
     )
+    kwai_item_id = _kwai_item_id(warehouse, pdd, item)
+    in_process_sandbox().kuaishou.set_audit(kwai_item_id, 2)  # edited only once reviewed
     result = publish(pdd, warehouse=warehouse, ledger=DuckDBLedger(warehouse), platforms=platforms)
     assert result.figures["updated_by_edit"] == 1
     assert _on_kuaishou(warehouse, pdd, item)["title"] == retitled
     assert _plan(warehouse, pdd)[item]["action"] == "skip"
 
 
-def _on_kuaishou(warehouse: Warehouse, migration: Migration, item: str) -> dict[str, Any]:
+def _kwai_item_id(warehouse: Warehouse, migration: Migration, item: str) -> int:
     (row,) = warehouse.query(
         "SELECT kwai_item_id FROM publish_ledger WHERE migration = ? AND source_item_id = ?",
         [migration.key, item],
     )
-    return in_process_sandbox().kuaishou.items[int(row["kwai_item_id"])].param
+    return int(row["kwai_item_id"])
+
+
+def _on_kuaishou(warehouse: Warehouse, migration: Migration, item: str) -> dict[str, Any]:
+    return in_process_sandbox().kuaishou.items[_kwai_item_id(warehouse, migration, item)].param
 
 
 def _category_csv(item: str, leaf: int) -> str:
@@ -202,7 +208,10 @@ def test_a_category_edit_becomes_an_item_override_unless_the_leaf_needs_a_prop_t
     pdd: Migration, warehouse: Warehouse, platforms: Platforms
 ) -> None:
     plan = _plan(warehouse, pdd)
-    item = next(k for k, r in sorted(plan.items()) if r["action"] == "create")
+    edited = set(load_edits(warehouse, pdd.key))
+    item = next(
+        k for k, r in sorted(plan.items()) if r["action"] != "quarantine" and k not in edited
+    )
     current = int(plan[item]["category_id"])
     other, lacking = (
         int(r["category_id"])
@@ -236,4 +245,5 @@ def test_a_category_edit_becomes_an_item_override_unless_the_leaf_needs_a_prop_t
     _redraft(pdd, warehouse, platforms)
     planned = _plan(warehouse, pdd)[item]
     assert int(planned["category_id"]) == other
-    assert "category" in str(planned["edited_fields"])
+    assert planned["edited_fields"] == "category"
+    assert planned["action"] == "update" and "category_id" in planned["changed_fields"]
