@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -105,10 +105,7 @@ def check_price_yuan(text: str) -> int | str:
     cell = text.strip().removeprefix("¥").removeprefix("￥").strip()
     if not _PRICE.match(cell):
         return f"{text!r} is not a price in yuan: write digits with at most 2 decimals, e.g. 19.90"
-    try:
-        fen = int(Decimal(cell) * 100)
-    except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
-        return f"{text!r} is not a price in yuan"
+    fen = int(Decimal(cell) * 100)  # the pattern admits only plain decimals
     if not 1 <= fen <= MAX_PRICE_FEN:
         return f"{text!r} is outside 0.01 to 10000000 yuan: write a price in that range"
     return fen
