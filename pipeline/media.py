@@ -346,7 +346,7 @@ def too_few_main_images(draft: KuaishouDraft, outcome: MediaOutcome) -> dict[str
 
 # Drafts whose images are re-hosted between two progress updates. A URL met again in a later
 # batch is found in the media cache, so batching uploads nothing twice.
-MEDIA_BATCH = 100
+MEDIA_BATCH = 25
 
 
 def _merge(into: MediaOutcome, part: MediaOutcome) -> None:

@@ -96,7 +96,13 @@ def test_a_bad_overrides_file_fails_the_category_step_naming_the_migration(
 ) -> None:
     from listings.categories import OverridesFileError
 
-    def broken(migration: Migration, *, warehouse: Warehouse, platforms: Platforms) -> StageResult:
+    def broken(
+        migration: Migration,
+        *,
+        warehouse: Warehouse,
+        platforms: Platforms,
+        progress: Progress | None = None,
+    ) -> StageResult:
         raise OverridesFileError("data/overrides/x.csv line 2: kuaishou_category_id: not a number")
 
     monkeypatch.setattr(transform_assets, "decide_categories", broken)
