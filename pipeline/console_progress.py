@@ -14,7 +14,6 @@ from typing import IO
 from rich.console import Console
 from rich.progress import (
     BarColumn,
-    MofNCompleteColumn,
     TaskID,
     TextColumn,
     TimeElapsedColumn,
@@ -38,7 +37,8 @@ def console_for(fd: int | None) -> Console:
 
 
 class ConsoleProgressSink:
-    """One rich bar per stage: `extract   ━━━━━━━━━━━ 120/150 · 3 failed · 27 left · 0:00:04`."""
+    """One rich bar per stage: `extract taobao-demo  ━━━━━━━  120/150 done · 3 failed · 27 left 0:00:04`
+    (the bar fills with done and failed items alike: both are handled)."""
 
     def __init__(self, console: Console) -> None:
         self._console = console
@@ -48,21 +48,32 @@ class ConsoleProgressSink:
     def __call__(self, update: ProgressUpdate) -> None:
         if self._bar is None:
             self._bar = RichProgress(
-                TextColumn("  {task.description:<28}"),
-                BarColumn(bar_width=30),
-                MofNCompleteColumn(),
-                TextColumn("· {task.fields[failed]} failed · {task.fields[left]} left"),
+                TextColumn("  {task.description:<24}"),
+                BarColumn(bar_width=10),
+                TextColumn(
+                    "{task.fields[done]:,}/{task.total:,.0f} done · {task.fields[failed]:,} "
+                    "failed · {task.fields[left]:,} left"
+                ),
                 TimeElapsedColumn(),
                 console=self._console,
+                # The process's own output (Dagster's log) stays where it was sent, never above
+                # the bar: rich would otherwise route stdout and stderr to this console.
+                redirect_stdout=False,
+                redirect_stderr=False,
             )
             self._bar.start()
             self._task = self._bar.add_task(
-                f"{update.stage} {update.migration}", total=update.total, failed=0, left=0
+                f"{update.stage} {update.migration}",
+                total=max(update.total, 1),
+                done=update.done,
+                failed=update.failed,
+                left=update.left,
             )
         self._bar.update(
             self._task if self._task is not None else TaskID(0),
             total=max(update.total, 1),
             completed=update.done + update.failed,
+            done=update.done,
             failed=update.failed,
             left=update.left,
         )

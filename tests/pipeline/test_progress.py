@@ -58,7 +58,7 @@ def test_off_a_terminal_the_console_bar_prints_one_final_line_per_stage() -> Non
     assert out.getvalue() == ""  # nothing drawn into a file while the stage runs
     progress.finish()
     (line,) = out.getvalue().splitlines()
-    assert "normalize pdd-demo" in line and "3/3" in line and "1 failed · 0 left" in line
+    assert "normalize pdd-demo" in line and "2/3 done · 1 failed · 0 left" in line
 
 
 def _assert_batches_add_up(updates: list[ProgressUpdate], *, total: int, batches: int) -> None:
