@@ -51,7 +51,7 @@ class ConsoleProgressSink:
                 TextColumn("  {task.description:<24}"),
                 BarColumn(bar_width=10),
                 TextColumn(
-                    "{task.fields[done]:,}/{task.total:,.0f} done · {task.fields[failed]:,} "
+                    "{task.fields[done]:,}/{task.fields[items]:,} done · {task.fields[failed]:,} "
                     "failed · {task.fields[left]:,} left"
                 ),
                 TimeElapsedColumn(),
@@ -65,6 +65,7 @@ class ConsoleProgressSink:
             self._task = self._bar.add_task(
                 f"{update.stage} {update.migration}",
                 total=max(update.total, 1),
+                items=update.total,
                 done=update.done,
                 failed=update.failed,
                 left=update.left,
@@ -72,7 +73,9 @@ class ConsoleProgressSink:
         self._bar.update(
             self._task if self._task is not None else TaskID(0),
             total=max(update.total, 1),
-            completed=update.done + update.failed,
+            # nothing to do is a full bar: a stage with no items is done at once
+            completed=update.done + update.failed if update.total else 1,
+            items=update.total,
             done=update.done,
             failed=update.failed,
             left=update.left,

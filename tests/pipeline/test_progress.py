@@ -104,3 +104,12 @@ def test_the_long_stages_report_every_batch_to_their_sink(
     for stage, sink in sinks.items():  # 30 items in batches of 7: 5 batches
         assert sink.updates[0].stage == stage
         _assert_batches_add_up(sink.updates, total=30, batches=5)
+
+
+def test_a_stage_with_nothing_to_do_prints_a_full_bar_of_zero_items() -> None:
+    out = io.StringIO()
+    progress = Progress("publish", "pdd-demo", sinks=[ConsoleProgressSink(Console(file=out))])
+    progress.start(0)
+    progress.finish()
+    (line,) = out.getvalue().splitlines()
+    assert "0/0 done · 0 failed · 0 left" in line and "━" in line
