@@ -89,19 +89,28 @@ def plan_export(key: str, out_file: Path | None) -> None:
 @click.argument("plan_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def plan_import(key: str, plan_file: Path) -> None:
     """Check every row of an edited plan CSV, then record its approvals, exclusions and edits."""
+    import httpx
+
     from banjia.cli_categories import _migration, _warehouse
+    from connectors.http import PlatformError
     from pipeline.clients import Platforms
     from pipeline.plan_import import read_plan_import, record_plan_import
     from pipeline.settings import load_settings
 
     migration = _migration(key)
     store = _warehouse()
-    result = read_plan_import(
-        migration,
-        plan_file.read_text(encoding="utf-8-sig"),
-        warehouse=store,
-        platforms=Platforms.from_settings(load_settings()),
-    )
+    try:
+        result = read_plan_import(
+            migration,
+            plan_file.read_text(encoding="utf-8-sig"),
+            warehouse=store,
+            platforms=Platforms.from_settings(load_settings()),
+        )
+    except (PlatformError, httpx.HTTPError) as exc:
+        raise click.ClickException(
+            f"{plan_file}: nothing imported: a category edit needs its leaf's attributes from "
+            f"Kuaishou (open.item.category.config), which failed: {exc}; try again"
+        ) from None
     if result.problems:
         raise click.ClickException(
             f"{plan_file}: nothing imported, fix these rows first:\n  "
