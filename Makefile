@@ -40,4 +40,4 @@ bench: install
 	$(VENV)/bin/python -m pytest tests/bench -s -q -p no:cacheprovider --timeout=0
 
 clean:
-	rm -rf $(VENV) .dagster_home .multiworker .tmp_dagster_home_* data/warehouse.duckdb* .sandbox .sandbox.log .demo-*.log
+	rm -rf $(VENV) .dagster_home .multiworker .tmp_dagster_home_* data/warehouse.duckdb* .sandbox .sandbox.log .demo-*.log logs

@@ -22,5 +22,10 @@ def raw_listings(
     platforms: PlatformsResource,
 ) -> dg.MaterializeResult:
     return run_stage(
-        extract, context, warehouse=warehouse, migrations=migrations, platforms=platforms
+        extract,
+        context,
+        warehouse=warehouse,
+        migrations=migrations,
+        platforms=platforms,
+        progress="extract",
     )

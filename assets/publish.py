@@ -48,7 +48,12 @@ def media(
     platforms: PlatformsResource,
 ) -> dg.MaterializeResult:
     return run_stage(
-        host_images, context, warehouse=warehouse, migrations=migrations, platforms=platforms
+        host_images,
+        context,
+        warehouse=warehouse,
+        migrations=migrations,
+        platforms=platforms,
+        progress="media",
     )
 
 
@@ -115,5 +120,10 @@ def published_items(
     platforms: PlatformsResource,
 ) -> dg.MaterializeResult:
     return run_ledger_stage(
-        publish, context, warehouse=warehouse, migrations=migrations, platforms=platforms
+        publish,
+        context,
+        warehouse=warehouse,
+        migrations=migrations,
+        platforms=platforms,
+        progress="publish",
     )

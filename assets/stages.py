@@ -11,6 +11,7 @@ from contextlib import contextmanager
 import dagster as dg
 
 from assets.metadata import materialize_result
+from assets.progress import stage_progress
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
 from pipeline.results import StageFailedError, StageResult
 
@@ -24,13 +25,17 @@ def run_stage(
     warehouse: WarehouseResource,
     migrations: MigrationsResource,
     platforms: PlatformsResource,
+    progress: str | None = None,
 ) -> dg.MaterializeResult:
-    """`stage(migration, warehouse=…, platforms=…)` for the partition's migration."""
+    """`stage(migration, warehouse=…, platforms=…)` for the partition's migration; with
+    `progress` (the stage's name) also `progress=…`, its batches logged and drawn as a bar."""
+    extra = {"progress": stage_progress(context, progress)} if progress else {}
     with failing_clearly():
         result = stage(
             migrations.get(context.partition_key),
             warehouse=warehouse.open(),
             platforms=platforms.platforms(),
+            **extra,
         )
     return materialize_result(result)
 
@@ -42,11 +47,13 @@ def run_ledger_stage(
     warehouse: WarehouseResource,
     migrations: MigrationsResource,
     platforms: PlatformsResource,
+    progress: str | None = None,
 ) -> dg.MaterializeResult:
     """`stage(migration, warehouse=…, ledger=…, platforms=…)`: the ledger opened (DuckDB or
-    PostgreSQL, as configured) for the step and closed after it."""
+    PostgreSQL, as configured) for the step and closed after it; `progress` as in `run_stage`."""
     store = warehouse.open()
     ledger = warehouse.ledger(store)
+    extra = {"progress": stage_progress(context, progress)} if progress else {}
     try:
         with failing_clearly():
             result = stage(
@@ -54,6 +61,7 @@ def run_ledger_stage(
                 warehouse=store,
                 ledger=ledger,
                 platforms=platforms.platforms(),
+                **extra,
             )
     finally:
         ledger.close()

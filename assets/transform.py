@@ -5,6 +5,7 @@ import dagster as dg
 from assets.checks import migration_check
 from assets.metadata import materialize_result
 from assets.partitions import migration_partitions
+from assets.progress import stage_progress
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
 from assets.stages import run_ledger_stage, run_stage
 from listings.categories import OverridesFileError
@@ -36,7 +37,12 @@ def listings(
     platforms: PlatformsResource,
 ) -> dg.MaterializeResult:
     return run_stage(
-        normalize, context, warehouse=warehouse, migrations=migrations, platforms=platforms
+        normalize,
+        context,
+        warehouse=warehouse,
+        migrations=migrations,
+        platforms=platforms,
+        progress="normalize",
     )
 
 
@@ -57,7 +63,10 @@ def category_decisions(
     migration = migrations.get(context.partition_key)
     try:
         result = decide_categories(
-            migration, warehouse=warehouse.open(), platforms=platforms.platforms()
+            migration,
+            warehouse=warehouse.open(),
+            platforms=platforms.platforms(),
+            progress=stage_progress(context, "categories"),
         )
     except OverridesFileError as exc:
         raise dg.Failure(description=f"migration {migration.key!r}: {exc}") from None
@@ -87,5 +96,10 @@ def kuaishou_drafts(
     platforms: PlatformsResource,
 ) -> dg.MaterializeResult:
     return run_ledger_stage(
-        draft_listings, context, warehouse=warehouse, migrations=migrations, platforms=platforms
+        draft_listings,
+        context,
+        warehouse=warehouse,
+        migrations=migrations,
+        platforms=platforms,
+        progress="drafts",
     )

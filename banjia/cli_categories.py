@@ -379,7 +379,8 @@ def review_export(key: str, out_file: Path | None) -> None:
 def review_import(key: str, review_file: Path) -> None:
     """Check the chosen categories of an edited review CSV and append them to the migration's
     overrides file; the next run publishes those listings."""
-    from listings.categories import OVERRIDE_COLUMNS, OverridesFileError, parse_overrides_csv
+    from listings.categories import OverridesFileError, parse_overrides_csv
+    from pipeline.category_inputs import append_overrides
     from pipeline.migrations_file import project_path
 
     migration = _migration(key)
@@ -419,13 +420,7 @@ def review_import(key: str, review_file: Path) -> None:
         raise click.ClickException(
             f"{review_file}: nothing imported, fix these rows first:\n  " + "\n  ".join(problems)
         )
-    new_file = not target.exists() or not target.read_text(encoding="utf-8").strip()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("a", encoding="utf-8", newline="") as handle:
-        out = csv.writer(handle, lineterminator="\n")
-        if new_file:
-            out.writerow([*OVERRIDE_COLUMNS, "note"])
-        out.writerows(chosen)
+    append_overrides(target, chosen)
     click.echo(f"{len(chosen)} overrides appended to {target}", err=True)
 
 

@@ -1,15 +1,21 @@
-"""`banjia plan export | import`: the operator's review of the publish plan.
+"""`banjia plan export | import`: the operator's review and edits of the publish plan.
 
 - `export` writes the migration's `publish_plan` (filled by the publish_plan asset) as CSV, one row
-  per source item with its action, reason, changed fields and the draft as it would be sent, and
-  blank `approve` and `exclude` columns.
-- `import` reads that CSV back and records each decided row (`approve` and/or `exclude` set to
-  `yes` or `no`) in `plan_approvals`; rows left blank keep their earlier decision. Every row is
-  checked first (an item of the migration's plan, yes/no values, each item once): if any is
-  wrong, nothing is recorded and every wrong row is named with its line and the fix.
+  per source item with its action, reason, changed fields, the draft as it would be sent (title,
+  short title, category, prices in yuan) and which fields carry the operator's edits, then blank
+  columns to fill: `new_title`, `new_short_title`, `new_price_yuan`, `new_category_id`, `approve`,
+  `exclude`.
+- `import` reads that CSV back (`pipeline.plan_import`): every row is checked first (an item of
+  the plan; yes/no; a title within 30 汉字 and free of advertising-law terms; a short title of 5 to
+  19 characters; one price in yuan for an item whose SKUs share one price; a leaf of the shop's
+  tree, open to it, whose required attributes the item can fill). If any row is wrong nothing is
+  recorded and every wrong cell is named with its line, item, column and the fix. Blank cells keep
+  the earlier decision or edit; `-` clears an earlier title, short title or price edit.
 
-Later runs honour the decisions: an excluded item is never published; with `publish.approval:
-required` only approved items are.
+Later runs honour what was recorded: an excluded item is never published; with `publish.approval:
+required` only approved items are; edited titles and prices are what the drafts carry and what is
+sent (a changed edit of a published item becomes an update, its fields named in the plan); a
+category edit is an `item:<id>` override, taken by the next category_decisions run.
 
 Exit status: 0 on success, 1 when the input is wrong (the message says what to do).
 """
@@ -19,12 +25,8 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
-
-if TYPE_CHECKING:
-    from store.plan_approvals import Approval
 
 __all__ = ["plan"]
 
@@ -33,16 +35,17 @@ PLAN_COLUMNS = (
     "action",
     "reason",
     "changed_fields",
+    "edited_fields",
     "title",
+    "short_title",
+    "category_id",
     "category_path",
     "price_min_yuan",
     "price_max_yuan",
     "sku_count",
     "main_images",
-    "approve",
-    "exclude",
 )
-YES_NO = {"yes": True, "no": False}
+"""What the plan shows; the columns to fill (`pipeline.plan_import`) follow them."""
 
 
 @click.group()
@@ -54,8 +57,10 @@ def plan() -> None:
 @click.option("--migration", "key", required=True, help="The migration key.")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path))
 def plan_export(key: str, out_file: Path | None) -> None:
-    """Write the plan as CSV: fill approve (yes/no) and/or exclude (yes/no), then import it."""
+    """Write the plan as CSV: fill the new_* columns to edit an item, approve and/or exclude
+    (yes/no), then import it."""
     from banjia.cli_categories import _migration, _warehouse
+    from pipeline.plan_import import DECISION_COLUMNS, EDIT_COLUMNS
 
     migration = _migration(key)
     rows = _warehouse().query(
@@ -68,9 +73,10 @@ def plan_export(key: str, out_file: Path | None) -> None:
         )
     buffer = io.StringIO()
     out = csv.writer(buffer, lineterminator="\n")
-    out.writerow(PLAN_COLUMNS)
+    out.writerow([*PLAN_COLUMNS, *EDIT_COLUMNS, *DECISION_COLUMNS])
+    blanks = [""] * (len(EDIT_COLUMNS) + len(DECISION_COLUMNS))
     for row in rows:
-        out.writerow(["" if row.get(c) is None else row[c] for c in PLAN_COLUMNS[:-2]] + ["", ""])
+        out.writerow(["" if row.get(c) is None else row[c] for c in PLAN_COLUMNS] + blanks)
     if out_file is None:
         click.echo(buffer.getvalue(), nl=False)
     else:
@@ -82,71 +88,41 @@ def plan_export(key: str, out_file: Path | None) -> None:
 @click.option("--migration", "key", required=True, help="The migration key.")
 @click.argument("plan_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def plan_import(key: str, plan_file: Path) -> None:
-    """Check every row of an edited plan CSV, then record its approvals and exclusions."""
+    """Check every row of an edited plan CSV, then record its approvals, exclusions and edits."""
+    import httpx
+
     from banjia.cli_categories import _migration, _warehouse
-    from store.plan_approvals import save_approvals
+    from connectors.http import PlatformError
+    from pipeline.clients import Platforms
+    from pipeline.plan_import import read_plan_import, record_plan_import
+    from pipeline.settings import load_settings
 
     migration = _migration(key)
     store = _warehouse()
-    items = {
-        r["source_item_id"]
-        for r in store.query(
-            "SELECT source_item_id FROM publish_plan WHERE migration = ?", [migration.key]
+    try:
+        result = read_plan_import(
+            migration,
+            plan_file.read_text(encoding="utf-8-sig"),
+            warehouse=store,
+            platforms=Platforms.from_settings(load_settings()),
         )
-    }
-    decisions, problems = read_plan_csv(plan_file.read_text(encoding="utf-8-sig"), items=items)
-    if problems:
+    except (PlatformError, httpx.HTTPError) as exc:
         raise click.ClickException(
-            f"{plan_file}: nothing imported, fix these rows first:\n  " + "\n  ".join(problems)
+            f"{plan_file}: nothing imported: a category edit needs its leaf's attributes from "
+            f"Kuaishou (open.item.category.config), which failed: {exc}; try again"
+        ) from None
+    if result.problems:
+        raise click.ClickException(
+            f"{plan_file}: nothing imported, fix these rows first:\n  "
+            + "\n  ".join(result.problems)
         )
-    save_approvals(store, migration.key, decisions)
-    approved = sum(1 for d in decisions if d.approved and not d.excluded)
-    excluded = sum(1 for d in decisions if d.excluded)
+    record_plan_import(migration, result, warehouse=store)
+    approved = sum(1 for d in result.approvals if d.approved and not d.excluded)
+    excluded = sum(1 for d in result.approvals if d.excluded)
     click.echo(
-        f"{len(decisions)} decisions recorded for {migration.key}: {approved} approved, "
-        f"{excluded} excluded",
+        f"{migration.key}: {len(result.approvals)} decisions recorded ({approved} approved, "
+        f"{excluded} excluded), {len(result.edits)} items edited, {len(result.categories)} "
+        "category overrides added; materialize kuaishou_drafts and publish_plan (category "
+        "edits: from category_decisions) to see them in the plan",
         err=True,
     )
-
-
-def read_plan_csv(text: str, *, items: set[str]) -> tuple[list[Approval], list[str]]:
-    """The decided rows of a plan CSV, and a message per wrong row (line number and fix)."""
-    from store.plan_approvals import Approval
-
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [
-        c for c in ("source_item_id", "approve", "exclude") if c not in (reader.fieldnames or [])
-    ]
-    if missing:
-        return [], [f"line 1: missing column(s) {', '.join(missing)}: export the plan again"]
-    decisions: list[Approval] = []
-    problems: list[str] = []
-    seen: dict[str, int] = {}
-    for row in reader:
-        line = reader.line_num
-        item = (row.get("source_item_id") or "").strip()
-        cells = {c: (row.get(c) or "").strip().lower() for c in ("approve", "exclude")}
-        wrong = [
-            f"{c} is {row.get(c)!r}: write yes, no or leave it blank"
-            for c, v in cells.items()
-            if v and v not in YES_NO
-        ]
-        if item not in items:
-            wrong.insert(0, f"source_item_id {item!r} is not in this migration's plan")
-        elif item in seen:
-            wrong.insert(0, f"source_item_id {item!r} is already on line {seen[item]}")
-        else:
-            seen[item] = line
-        if wrong:
-            problems.append(f"line {line}: " + "; ".join(wrong))
-            continue
-        if not any(cells.values()):
-            continue
-        decisions.append(
-            Approval(
-                source_item_id=item,
-                approved=YES_NO.get(cells["approve"], False),
-                excluded=YES_NO.get(cells["exclude"], False),
-            )
-        )
-    return decisions, problems

@@ -30,6 +30,7 @@ from pipeline.category_inputs import (
     suggestion_key,
 )
 from pipeline.clients import Platforms
+from pipeline.progress import Progress, batches_of
 from pipeline.results import Breakdown, StageResult
 from store.stage_tables import load_listings
 from store.warehouse import Warehouse
@@ -78,8 +79,17 @@ def _review_row(migration_key: str, listing: Listing, decision: CategoryDecision
     }
 
 
+# Listings through the matcher between two progress updates: big enough that the text layer's
+# sparse product stays one matrix operation per batch (issue 19).
+CATEGORY_BATCH = 2000
+
+
 def decide_categories(
-    migration: Migration, *, warehouse: Warehouse, platforms: Platforms
+    migration: Migration,
+    *,
+    warehouse: Warehouse,
+    platforms: Platforms,
+    progress: Progress | None = None,
 ) -> StageResult:
     """Decide every listing's leaf into `category_decisions`; queue the unsure in `category_review`.
 
@@ -92,9 +102,17 @@ def decide_categories(
     matcher = CategoryMatcher(tree, open_leaf_ids=open_ids, mapping=load_mapping(migration))
     items = load_listings(warehouse, migration.key)
     threshold = migration.category.min_confidence
-    # One batch through the matcher: one sparse product for the text layer (issue 19).
-    batch = matcher.decide_many([_request(item) for item in items], overrides=overrides)
-    decided = {item.source_item_id: d for item, d in zip(items, batch, strict=True)}
+    # Large batches through the matcher: one sparse product each for the text layer (issue 19).
+    # Progress: done = a leaf chosen, failed = none (left to the merchant's review).
+    progress = progress or Progress("categories", migration.key)
+    progress.start(len(items))
+    decided: dict[str, CategoryDecision] = {}
+    for chunk in batches_of(items, CATEGORY_BATCH):
+        batch = matcher.decide_many([_request(item) for item in chunk], overrides=overrides)
+        decided.update((item.source_item_id, d) for item, d in zip(chunk, batch, strict=True))
+        unmatched = sum(1 for d in batch if d.category_id is None)
+        progress.advance(done=len(batch) - unmatched, failed=unmatched)
+    progress.finish()
     unsure = [
         item
         for item in items

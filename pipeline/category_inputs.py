@@ -13,14 +13,17 @@ checks is what a run uses.
 
 from __future__ import annotations
 
+import csv
 import logging
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from connectors.http import PlatformError
 from connectors.kuaishou import KuaishouClient
 from connectors.kuaishou.errors import KuaishouQuotaExceededError
 from connectors.kuaishou.models import CategoryConfig, CategorySuggestion
 from listings.categories import (
+    OVERRIDE_COLUMNS,
     CategoryMapping,
     CategoryNode,
     CategoryTree,
@@ -37,6 +40,7 @@ from store.suggestions import SuggestionCache
 from store.warehouse import Warehouse
 
 __all__ = [
+    "append_overrides",
     "cached_suggestions",
     "category_tree",
     "load_mapping",
@@ -107,6 +111,20 @@ def load_overrides(migration: Migration) -> dict[str, int]:
                 parse_overrides_csv(path.read_text(encoding="utf-8"), source=str(path))
             )
     return overrides
+
+
+def append_overrides(target: Path, rows: Sequence[Sequence[str]]) -> None:
+    """Append `(source_category, kuaishou_category_id, note)` rows to an overrides CSV, writing
+    its header first when the file is new or empty. Appending keeps the merchant's history; the
+    later row of a key wins (decision 38). The category review import and the plan import both
+    write through here."""
+    new_file = not target.exists() or not target.read_text(encoding="utf-8").strip()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("a", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle, lineterminator="\n")
+        if new_file:
+            out.writerow([*OVERRIDE_COLUMNS, "note"])
+        out.writerows(rows)
 
 
 def suggestion_key(listing: Listing) -> str:

@@ -19,13 +19,16 @@ from listings.drafting import build_draft
 from listings.migrations import Migration, PublishBackend
 from listings.model import Listing
 from listings.non_product import not_a_product_problem
+from listings.plan_edits import apply_edits
 from listings.quarantine import Problem, Stage
 from listings.titles import parse_word_list
 from pipeline.category_inputs import prop_specs_of
 from pipeline.clients import Platforms
+from pipeline.progress import Progress
 from pipeline.results import Breakdown, CheckVerdict, StageResult
 from pipeline.settings import PROJECT_ROOT
 from store.ledger import Ledger
+from store.plan_edits import load_edits
 from store.warehouse import Warehouse
 
 __all__ = ["DRAFT_BATCH_SIZE", "draft_listings", "draft_row"]
@@ -88,7 +91,12 @@ async def _category_configs(
 
 
 def draft_listings(
-    migration: Migration, *, warehouse: Warehouse, platforms: Platforms, ledger: Ledger
+    migration: Migration,
+    *,
+    warehouse: Warehouse,
+    platforms: Platforms,
+    ledger: Ledger,
+    progress: Progress | None = None,
 ) -> StageResult:
     """Write `kuaishou_drafts` for the migration; quarantine what cannot be drafted, with why.
 
@@ -113,9 +121,14 @@ def draft_listings(
     }
     prop_specs = {cid: prop_specs_of(config) for cid, config in configs.items()}
     aliases = PropAliases.from_csv_text(PROP_ALIASES_FILE.read_text(encoding="utf-8"))
+    edits = load_edits(warehouse, migration.key)  # the merchant's, from `banjia plan import`
     warehouse.delete_partition("kuaishou_drafts", migration=migration.key)
     problems: list[dict[str, str]] = []
     drafted = synthetic = 0
+    progress = progress or Progress("drafts", migration.key)
+    progress.start(
+        int(warehouse.scalar("SELECT count(*) FROM listings WHERE migration = ?", [migration.key]))
+    )
     preview: list[dict[str, Any]] = []
     for batch in warehouse.query_batches(
         "SELECT listing FROM listings WHERE migration = ? ORDER BY source_item_id",
@@ -123,6 +136,7 @@ def draft_listings(
         batch_size=DRAFT_BATCH_SIZE,
     ):
         rows = []
+        failed_before = len(problems)
         for listing in (Listing.model_validate_json(r["listing"]) for r in batch):
             decision = decisions.get(listing.source_item_id) or CategoryDecision(
                 category_id=None, path=None, confidence=0.0, layer="none"
@@ -146,11 +160,15 @@ def draft_listings(
             if isinstance(draft, Problem):
                 problems.append(_quarantine_row(listing.source_item_id, draft))
                 continue
+            if listing.source_item_id in edits:
+                draft = apply_edits(draft, edits[listing.source_item_id], pricing=migration.pricing)
             rows.append(draft_row(migration.key, draft))
         warehouse.append_rows("kuaishou_drafts", rows)
         drafted += len(rows)
         synthetic += sum(int(r["synthetic_sku_count"]) for r in rows)
         preview.extend(rows[: max(0, 10 - len(preview))])
+        progress.advance(done=len(rows), failed=len(problems) - failed_before)
+    progress.finish()
     warehouse.replace_quarantine(
         migration=migration.key, stages=[Stage.CATEGORY, Stage.DRAFT], rows=problems
     )

@@ -18,11 +18,14 @@ from listings.cursor import ExtractCursor
 from listings.migrations import Migration
 from listings.quarantine import Stage
 from pipeline.clients import Platforms
+from pipeline.progress import Progress, batches_of
 from pipeline.results import StageResult
 from store.warehouse import Warehouse
 
 __all__ = ["ExtractResult", "extract", "extract_shop", "unstorable_field"]
 
+# Item details read between two progress updates (each reader still batches its own calls).
+EXTRACT_BATCH = 200
 DETAIL_MISSING = (
     "detail: listed on sale but the detail API did not return it, even alone; "
     "check the item on the source and re-run"
@@ -50,6 +53,7 @@ async def extract_shop(
     known_versions: Mapping[str, str],
     cursor: ExtractCursor,
     max_items: int | None = None,
+    progress: Progress | None = None,
 ) -> ExtractResult:
     """List the shop, read the details of new and changed items, report the unchanged and gone.
 
@@ -67,11 +71,16 @@ async def extract_shop(
             result.unchanged_ids.append(item.item_id)
         else:
             to_read.append(item.item_id)
-    payloads, missing = await reader.read_details(to_read) if to_read else ([], [])
-    result.missing_ids = missing
+    progress = progress or Progress("extract", "")
+    progress.start(len(to_read))
+    for chunk in batches_of(to_read, EXTRACT_BATCH):
+        payloads, missing = await reader.read_details(list(chunk))
+        result.missing_ids += missing
+        for payload in payloads:
+            result.payloads[item_id(payload)] = payload
+        progress.advance(done=len(payloads), failed=len(missing))
+    progress.finish()
     listed_ids = {item.item_id for item in listed}
-    for payload in payloads:
-        result.payloads[item_id(payload)] = payload
     if max_items is None:
         result.gone_ids = sorted(set(known_versions) - listed_ids)
     result.cursor = cursor.advance((item.item_id, item.modified) for item in listed)
@@ -79,7 +88,7 @@ async def extract_shop(
 
 
 async def _read_shop(
-    migration: Migration, *, warehouse: Warehouse, platforms: Platforms
+    migration: Migration, *, warehouse: Warehouse, platforms: Platforms, progress: Progress
 ) -> ExtractResult:
     stored = warehouse.load_cursor(migration.key)
     cursor = ExtractCursor.model_validate_json(stored) if stored else ExtractCursor()
@@ -91,6 +100,7 @@ async def _read_shop(
             known_versions=warehouse.known_versions(migration.key),
             cursor=cursor,
             max_items=migration.max_items,
+            progress=progress,
         )
 
 
@@ -128,12 +138,21 @@ def _unreadable_row(item_id: str, field: str) -> dict[str, str]:
     }
 
 
-def extract(migration: Migration, *, warehouse: Warehouse, platforms: Platforms) -> StageResult:
+def extract(
+    migration: Migration,
+    *,
+    warehouse: Warehouse,
+    platforms: Platforms,
+    progress: Progress | None = None,
+) -> StageResult:
     """Read what changed in the source shop into `raw_listings`; quarantine what cannot be read.
 
     One unreadable item is quarantined by name; the rest of the shop goes on.
     """
-    result = asyncio.run(_read_shop(migration, warehouse=warehouse, platforms=platforms))
+    progress = progress or Progress("extract", migration.key)
+    result = asyncio.run(
+        _read_shop(migration, warehouse=warehouse, platforms=platforms, progress=progress)
+    )
     unreadable = {}
     for item_id, payload in list(result.payloads.items()):
         field = unstorable_field(payload)

@@ -42,6 +42,7 @@ from listings.images import (
 from listings.migrations import Migration
 from listings.quarantine import Stage
 from pipeline.clients import Platforms
+from pipeline.progress import Progress, batches_of
 from pipeline.results import CheckVerdict, StageFailedError, StageResult
 from store.quarantine_history import last_snapshot, record_snapshot, take_snapshot
 from store.stage_tables import load_drafts
@@ -343,21 +344,53 @@ def too_few_main_images(draft: KuaishouDraft, outcome: MediaOutcome) -> dict[str
     }
 
 
+# Drafts whose images are re-hosted between two progress updates. A URL met again in a later
+# batch is found in the media cache, so batching uploads nothing twice.
+MEDIA_BATCH = 25
+
+
+def _merge(into: MediaOutcome, part: MediaOutcome) -> None:
+    into.kwai_urls.update(part.kwai_urls)
+    into.sha256.update(part.sha256)
+    into.facts.update(part.facts)
+    into.failures.update(part.failures)
+    into.uploaded += part.uploaded
+    into.cache_hits += part.cache_hits
+    into.same_source_bytes += part.same_source_bytes
+    into.same_prepared_bytes += part.same_prepared_bytes
+
+
 async def _rehost_drafts(
-    migration: Migration, drafts: list[KuaishouDraft], *, warehouse: Warehouse, platforms: Platforms
+    migration: Migration,
+    drafts: list[KuaishouDraft],
+    *,
+    warehouse: Warehouse,
+    platforms: Platforms,
+    progress: Progress,
 ) -> MediaOutcome:
+    """Every draft's images, batch by batch; progress counts items, failed = an item with an
+    image that did not make it."""
     backend = platforms.publisher(migration, warehouse=warehouse)
+    outcome = MediaOutcome()
+    mains = {u for d in drafts for u in d.main_images}
+    progress.start(len(drafts))
     try:
         async with platforms.media_fetcher() as fetcher:
-            return await rehost_images(
-                [u for d in drafts for u in d.image_urls],
-                main_urls={u for d in drafts for u in d.main_images},
-                fetch_client=fetcher,
-                kuaishou=backend,
-                warehouse=warehouse,
-            )
+            for batch in batches_of(drafts, MEDIA_BATCH):
+                part = await rehost_images(
+                    [u for d in batch for u in d.image_urls],
+                    main_urls=mains,
+                    fetch_client=fetcher,
+                    kuaishou=backend,
+                    warehouse=warehouse,
+                )
+                _merge(outcome, part)
+                failed = sum(1 for d in batch if any(u in part.failures for u in d.image_urls))
+                progress.advance(done=len(batch) - failed, failed=failed)
     finally:
         await backend.aclose()
+    progress.finish()
+    return outcome
 
 
 # More failed images than this share and the run stops before publishing: a host that is down or
@@ -399,7 +432,13 @@ def quarantine_growth_verdict(warehouse: Warehouse, migration_key: str) -> Check
     )
 
 
-def host_images(migration: Migration, *, warehouse: Warehouse, platforms: Platforms) -> StageResult:
+def host_images(
+    migration: Migration,
+    *,
+    warehouse: Warehouse,
+    platforms: Platforms,
+    progress: Progress | None = None,
+) -> StageResult:
     """Every draft image fetched, prepared and uploaded once, into `media`; an item left with too
     few hosted main images is quarantined with the images that failed and why.
 
@@ -408,7 +447,13 @@ def host_images(migration: Migration, *, warehouse: Warehouse, platforms: Platfo
     """
     drafts = load_drafts(warehouse, migration.key)
     outcome = asyncio.run(
-        _rehost_drafts(migration, drafts, warehouse=warehouse, platforms=platforms)
+        _rehost_drafts(
+            migration,
+            drafts,
+            warehouse=warehouse,
+            platforms=platforms,
+            progress=progress or Progress("media", migration.key),
+        )
     )
     if outcome.failures and not outcome.kwai_urls:
         url, reason = next(iter(outcome.failures.items()))

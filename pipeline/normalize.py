@@ -20,6 +20,7 @@ from listings.migrations import Migration
 from listings.model import Listing, ListingStatus
 from listings.quarantine import Stage
 from pipeline.clients import Platforms
+from pipeline.progress import Progress
 from pipeline.results import CheckVerdict, StageFailedError, StageResult
 from store.warehouse import Warehouse
 
@@ -88,13 +89,27 @@ def _parsed_rows(
     return parsed
 
 
-def normalize(migration: Migration, *, warehouse: Warehouse, platforms: Platforms) -> StageResult:
+def normalize(
+    migration: Migration,
+    *,
+    warehouse: Warehouse,
+    platforms: Platforms,
+    progress: Progress | None = None,
+) -> StageResult:
     """Parse the migration's raw payloads into `listings`; quarantine the unreadable ones.
 
     Raises:
         StageFailedError: not one payload could be read: the connector, not the items, is wrong.
     """
     connector, api_url = platforms.source_connector(migration)
+    progress = progress or Progress("normalize", migration.key)
+    progress.start(
+        int(
+            warehouse.scalar(
+                "SELECT count(*) FROM raw_listings WHERE migration = ?", [migration.key]
+            )
+        )
+    )
     parsed = seen = 0
     preview: list[dict[str, Any]] = []
     problems: list[dict[str, str]] = []
@@ -107,6 +122,7 @@ def normalize(migration: Migration, *, warehouse: Warehouse, platforms: Platform
         seen += len(batch)
         rows = _parsed_rows(batch, migration, connector=connector, api_url=api_url)
         problems.extend(rows.problems)
+        progress.advance(done=len(rows.listings), failed=len(rows.problems))
         if not rows.listings:
             continue
         if not parsed:  # the first readable batch: only now is the old partition replaced
@@ -117,6 +133,7 @@ def normalize(migration: Migration, *, warehouse: Warehouse, platforms: Platform
             {k: r[k] for k in ("source_item_id", "title", "sku_count", "price_min_fen")}
             for r in rows.listings[: max(0, PREVIEW_ROWS - len(preview))]
         )
+    progress.finish()
     if seen and not parsed:
         example = problems[0]
         raise StageFailedError(

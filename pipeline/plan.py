@@ -18,10 +18,12 @@ from typing import Any
 
 from listings.draft import KuaishouDraft
 from listings.migrations import Migration
+from pipeline.category_inputs import load_overrides
 from pipeline.clients import Platforms
 from pipeline.publish import candidate_jobs
 from pipeline.results import Breakdown, StageResult
 from store.ledger import Ledger, LedgerState
+from store.plan_edits import load_edits
 from store.warehouse import Warehouse
 
 __all__ = ["PLAN_ACTIONS", "draft_snapshot", "plan_publish"]
@@ -99,6 +101,17 @@ def _category_paths(warehouse: Warehouse, key: str) -> dict[str, str]:
     }
 
 
+def _edited_fields(migration: Migration, warehouse: Warehouse) -> dict[str, str]:
+    """The fields the operator edited per item (`banjia plan import`): the kept edits, and the
+    category when the overrides name the item."""
+    overrides = load_overrides(migration)
+    fields = {item: list(e.fields) for item, e in load_edits(warehouse, migration.key).items()}
+    for key in overrides:
+        if key.startswith("item:"):
+            fields.setdefault(key.removeprefix("item:"), []).append("category")
+    return {item: ", ".join(f) for item, f in fields.items() if f}
+
+
 def plan_publish(
     migration: Migration,
     *,
@@ -133,6 +146,7 @@ def plan_publish(
     }
     book = ledger.ledger(key)
     paths = _category_paths(warehouse, key)
+    edited = _edited_fields(migration, warehouse)
     by_item = {job.draft.source_item_id: job.draft for job in jobs}
     now = datetime.now(UTC)
     rows: list[dict[str, Any]] = []
@@ -154,7 +168,8 @@ def plan_publish(
         # Until the edit lands, an update keeps the snapshot of what was sent, so the fields it
         # names stay those that differ from Kuaishou's copy.
         kept = previous.get(item) if action == "update" else None
-        rows.append(_row(key, item, action, reason, changed, shown, paths, now, kept))
+        row_ = _row(key, item, action, reason, changed, shown, paths, now, kept)
+        rows.append(row_ | {"edited_fields": edited.get(item)})
     warehouse.replace_partition("publish_plan", migration=key, rows=rows)
     actions = Counter(r["action"] for r in rows)
     return StageResult(
@@ -198,6 +213,8 @@ def _row(
         "reason": reason,
         "changed_fields": changed,
         "title": draft.title if draft else None,
+        "short_title": draft.short_title if draft else None,
+        "category_id": draft.category_id if draft else None,
         "category_path": paths.get(item, draft.category_name) if draft else None,
         "price_min_yuan": _yuan(draft.price_min_fen) if draft else None,
         "price_max_yuan": _yuan(draft.price_max_fen) if draft else None,

@@ -18,15 +18,18 @@ from connectors.kuaishou import SupplyItem, build_item_new_param, build_supply_i
 from listings.china_time import start_of_china_day
 from listings.draft import KuaishouDraft
 from listings.migrations import Migration, PublishApproval
+from listings.plan_edits import apply_edits
 from listings.priority import PublishPriority, RankFacts, publish_order
 from listings.quarantine import Stage
 from listings.supply import SupplyReport
 from pipeline.clients import Platforms
+from pipeline.progress import Progress
 from pipeline.publish_run import AccountRefusedError, PublishJob, PublishOutcome, publish_drafts
 from pipeline.results import Breakdown, CheckVerdict, StageFailedError, StageResult
 from store.duckdb_ledger import DuckDBLedger
 from store.ledger import Ledger, LedgerState
 from store.plan_approvals import load_approvals
+from store.plan_edits import load_edits
 from store.stage_tables import load_drafts, load_listings
 from store.warehouse import Warehouse, migration_status
 
@@ -184,11 +187,15 @@ def candidate_jobs(
     quarantined = _quarantined_by_media(warehouse, migration.key)
     hosted = hosted_images(warehouse, migration.key)
     videos = _hosted_videos(warehouse, migration.key)
+    # The merchant's edits again: one imported after the last drafts run is still what is sent.
+    edits = load_edits(warehouse, migration.key)
     jobs: list[PublishJob] = []
     problems: list[dict[str, Any]] = []
     for draft in load_drafts(warehouse, migration.key):
         if draft.source_item_id in quarantined:
             continue
+        if draft.source_item_id in edits:
+            draft = apply_edits(draft, edits[draft.source_item_id], pricing=migration.pricing)
         images = hosted.get(draft.source_item_id, {})
         ready = hosted_only(draft, images)
         param = build_item_new_param(
@@ -232,6 +239,7 @@ async def _publish(
     ledger: Ledger,
     platforms: Platforms,
     batch: str,
+    progress: Progress | None,
 ) -> tuple[PublishOutcome, float | None]:
     backend = platforms.publisher(migration, warehouse=warehouse)
     # Kuaishou's cap is the shop's: every migration into the shop spends it (issue 17); a
@@ -252,6 +260,7 @@ async def _publish(
             concurrency=migration.target.publish_concurrency,
             target_shop=migration.kuaishou_shop_key,
             batch=batch,
+            progress=progress,
         )
     finally:
         await backend.aclose()
@@ -260,7 +269,12 @@ async def _publish(
 
 
 def publish(
-    migration: Migration, *, warehouse: Warehouse, ledger: Ledger, platforms: Platforms
+    migration: Migration,
+    *,
+    warehouse: Warehouse,
+    ledger: Ledger,
+    platforms: Platforms,
+    progress: Progress | None = None,
 ) -> StageResult:
     """Publish the ready drafts exactly once; quarantine rule breaks and Kuaishou's refusals of
     an item.
@@ -290,6 +304,7 @@ def publish(
                     ledger=ledger,
                     platforms=platforms,
                     batch=batch,
+                    progress=progress,
                 )
             )
     except AccountRefusedError as exc:

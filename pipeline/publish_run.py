@@ -38,6 +38,7 @@ from connectors.publisher import (
 from listings.draft import KuaishouDraft
 from listings.supply import report_retry_delay
 from pipeline.ledger_thread import LedgerThread
+from pipeline.progress import Progress
 from store.ledger import IN_DOUBT, TO_PUBLISH, Ledger, LedgerState, ReportState
 
 __all__ = [
@@ -181,6 +182,10 @@ def _still_to_publish(jobs: Sequence[PublishJob], ledger: dict[int, dict[str, An
     return sum(1 for job in jobs if ledger[job.draft.rel_item_id]["state"] not in done)
 
 
+# Items sent between two progress updates of a publish run.
+PUBLISH_PROGRESS_EVERY = 20
+
+
 @dataclass
 class _Run:
     """What the concurrent tasks of one publish run share: the outcome, today's quota, and the
@@ -196,6 +201,24 @@ class _Run:
     quota_left: int
     outcome: PublishOutcome = field(default_factory=PublishOutcome)
     batch: str | None = None  # the publish run's id, recorded with every item it creates
+    progress: Progress | None = None
+    _pending: list[int] = field(default_factory=lambda: [0, 0])  # (done, failed) not yet sent
+
+    def failures(self) -> int:
+        return len(self.outcome.rejected) + len(self.outcome.update_failed)
+
+    def tick(self, *, failed: bool) -> None:
+        """One queued item handled; every `PUBLISH_PROGRESS_EVERY` items, a progress update."""
+        if self.progress is None:
+            return
+        self._pending[1 if failed else 0] += 1
+        if sum(self._pending) >= PUBLISH_PROGRESS_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.progress is not None and self._pending != [0, 0]:
+            self.progress.advance(done=self._pending[0], failed=self._pending[1])
+        self._pending = [0, 0]
 
     def reserve(self) -> bool:
         if self.quota_left <= 0 or self.outcome.stopped_by_quota:
@@ -347,6 +370,7 @@ async def _work(run: _Run, queue: Iterator[tuple[PublishJob, bool]]) -> None:
         if not claimed:
             run.outcome.held_elsewhere += 1
             continue
+        failures = run.failures()
         try:
             if update:
                 await _update_claimed(run, job, claimed[0])
@@ -354,6 +378,7 @@ async def _work(run: _Run, queue: Iterator[tuple[PublishJob, bool]]) -> None:
                 await _create_claimed(run, job, claimed[0]["state"])
         finally:
             await run.db(run.ledger.release, [rel])
+        run.tick(failed=run.failures() > failures)
 
 
 def _needs_update(row: dict[str, Any], job: PublishJob) -> bool:
@@ -372,6 +397,7 @@ async def publish_drafts(
     concurrency: int = 1,
     target_shop: str | None = None,
     batch: str | None = None,
+    progress: Progress | None = None,
 ) -> PublishOutcome:
     """Publish every job not yet published (at most `quota_left` new creates), `jobs` in order.
 
@@ -390,8 +416,17 @@ async def publish_drafts(
     )
     requeue_account_refusals(ledger, migration)
     with LedgerThread() as db:
-        run = _Run(client=client, ledger=ledger, db=db, quota_left=quota_left, batch=batch)
+        run = _Run(
+            client=client,
+            ledger=ledger,
+            db=db,
+            quota_left=quota_left,
+            batch=batch,
+            progress=progress,
+        )
         queue = _queue(run, jobs, migration=migration)
+        if progress is not None:
+            progress.start(len(queue))  # what this run has to send; the rest needs nothing
         shared = iter(queue)
         try:
             async with asyncio.TaskGroup() as group:
@@ -399,6 +434,9 @@ async def publish_drafts(
                     group.create_task(_work(run, shared))
         except BaseExceptionGroup as failed:
             raise failed.exceptions[0] from None  # the first failure, as a sequential run raised it
+        run.flush()
+        if progress is not None:
+            progress.finish()
     run.outcome.left_pending = _still_to_publish(jobs, ledger.ledger(migration))
     return run.outcome
 

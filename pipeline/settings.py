@@ -49,6 +49,12 @@ class Settings(BaseSettings):
         "unset: reports/ beside the warehouse file (data/reports by default).",
     )
 
+    progress_fd: int | None = Field(
+        default=None,
+        description="A file descriptor the stages draw their progress bars on (make demo hands "
+        "it the terminal while Dagster's log goes to a file); unset: stderr.",
+    )
+
 
 def load_settings() -> Settings:
     """The settings as the environment says now (cheap; tests change the environment)."""

@@ -66,7 +66,7 @@ run_demo() {
     echo "demo twice: run ${label} failed (log: $work/${label}.out)" >&2
     exit 1
   fi
-  mkdir -p "$work/${label}.logs" && cp .demo-*.log .sandbox.log "$work/${label}.logs/"
+  mkdir -p "$work/${label}.logs" && cp "${BANJIA_DEMO_LOGS:-logs}"/*.log "$work/${label}.logs/"
   { sed -n '/^migration /,$p' "$work/${label}.out"; fetch_counts; publish_counts; } \
     > "$work/${label}.summary"
   cat "$work/${label}.summary"

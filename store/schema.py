@@ -238,6 +238,19 @@ CREATE TABLE IF NOT EXISTS review_resubmissions (
     PRIMARY KEY (migration, rel_item_id));
 """,
     ),
+    SchemaMigration(
+        9,
+        "the operator's per-item edits from the plan CSV, and the plan showing them",
+        """
+CREATE TABLE IF NOT EXISTS plan_edits (
+    migration VARCHAR NOT NULL, source_item_id VARCHAR NOT NULL, title VARCHAR,
+    short_title VARCHAR, price_fen BIGINT, edited_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (migration, source_item_id));
+ALTER TABLE publish_plan ADD COLUMN IF NOT EXISTS short_title VARCHAR;
+ALTER TABLE publish_plan ADD COLUMN IF NOT EXISTS category_id BIGINT;
+ALTER TABLE publish_plan ADD COLUMN IF NOT EXISTS edited_fields VARCHAR;
+""",
+    ),
 )
 
 _VERSIONS = """

@@ -16,6 +16,7 @@ from assets.metadata import materialize_result
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
 from listings.migrations import Migration
 from pipeline.clients import Platforms
+from pipeline.progress import Progress, ProgressUpdate
 from pipeline.results import Breakdown, CheckVerdict, StageResult
 from store import Warehouse
 
@@ -40,7 +41,11 @@ def test_raw_listings_hands_the_partitions_migration_to_the_extract_stage(
     seen: list[str] = []
 
     def fake_extract(
-        migration: Migration, *, warehouse: Warehouse, platforms: Platforms
+        migration: Migration,
+        *,
+        warehouse: Warehouse,
+        platforms: Platforms,
+        progress: Progress | None = None,
     ) -> StageResult:
         seen.append(migration.key)
         return StageResult(figures={"listed": 3, "read": 2}, preview=[{"id": 1}], row_count=2)
@@ -57,7 +62,11 @@ def test_a_stage_verdict_becomes_the_assets_check_result(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def fake_normalize(
-        migration: Migration, *, warehouse: Warehouse, platforms: Platforms
+        migration: Migration,
+        *,
+        warehouse: Warehouse,
+        platforms: Platforms,
+        progress: Progress | None = None,
     ) -> StageResult:
         return StageResult(
             figures={"parsed": 1, "quarantined": 1},
@@ -87,7 +96,13 @@ def test_a_bad_overrides_file_fails_the_category_step_naming_the_migration(
 ) -> None:
     from listings.categories import OverridesFileError
 
-    def broken(migration: Migration, *, warehouse: Warehouse, platforms: Platforms) -> StageResult:
+    def broken(
+        migration: Migration,
+        *,
+        warehouse: Warehouse,
+        platforms: Platforms,
+        progress: Progress | None = None,
+    ) -> StageResult:
         raise OverridesFileError("data/overrides/x.csv line 2: kuaishou_category_id: not a number")
 
     monkeypatch.setattr(transform_assets, "decide_categories", broken)
@@ -118,3 +133,36 @@ def test_a_preview_is_a_typed_table_and_an_empty_one_has_no_rows() -> None:
     assert preview.records[0].data["extra"] == '{"a": 1}'
     empty = materialize_result(StageResult()).metadata["preview"]  # type: ignore[index]
     assert isinstance(empty, dg.TableMetadataValue) and empty.records == []
+
+
+def test_raw_listings_wires_the_stages_progress_to_the_run_log_per_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    handed: list[Progress | None] = []
+
+    def fake_extract(
+        migration: Migration,
+        *,
+        warehouse: Warehouse,
+        platforms: Platforms,
+        progress: Progress | None = None,
+    ) -> StageResult:
+        handed.append(progress)
+        assert progress is not None
+        progress.start(5)
+        progress.advance(done=3)
+        progress.advance(done=1, failed=1)
+        progress.finish()
+        return StageResult(figures={"read": 4}, row_count=4)
+
+    monkeypatch.setattr(extract_assets, "extract", fake_extract)
+    extract_assets.raw_listings(_context("pdd-demo"), **_resources(tmp_path))
+    (progress,) = handed
+    assert progress is not None and (progress.stage, progress.migration) == ("extract", "pdd-demo")
+    logged = [ln for ln in capsys.readouterr().err.splitlines() if " - extract pdd-demo:" in ln]
+    assert [line.split(" - ")[-1] for line in logged] == [
+        ProgressUpdate("extract", "pdd-demo", total=5, done=0, failed=0).line(),
+        ProgressUpdate("extract", "pdd-demo", total=5, done=3, failed=0).line(),
+        ProgressUpdate("extract", "pdd-demo", total=5, done=4, failed=1).line(),
+        ProgressUpdate("extract", "pdd-demo", total=5, done=4, failed=1, finished=True).line(),
+    ]

@@ -117,8 +117,11 @@ def test_plan_csv_round_trip_refuses_a_bad_row_naming_its_line_and_records_nothi
     code, output = _cli(["import", "--migration", pdd.key, str(edited)], warehouse)
     assert code == 1
     assert "nothing imported" in output
-    assert f"line {len(rows) + 2}: source_item_id 'no-such-item' is not in" in output
-    assert "approve is 'maybe': write yes, no or leave it blank" in output
+    assert (
+        f"line {len(rows) + 2} (item no-such-item), source_item_id: not in this migration's plan"
+        in output
+    )
+    assert "approve: 'maybe' is not yes or no: write yes, no or leave it blank" in output
     assert load_approvals(warehouse, pdd.key) == {}
 
     creates[3 if len(creates) > 3 else 2]["approve"] = ""
