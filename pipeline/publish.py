@@ -22,7 +22,13 @@ from listings.priority import PublishPriority, RankFacts, publish_order
 from listings.quarantine import Stage
 from listings.supply import SupplyReport
 from pipeline.clients import Platforms
-from pipeline.publish_run import AccountRefusedError, PublishJob, PublishOutcome, publish_drafts
+from pipeline.publish_run import (
+    AccountRefusedError,
+    PublishJob,
+    PublishOutcome,
+    ShopQuota,
+    publish_drafts,
+)
 from pipeline.results import Breakdown, CheckVerdict, StageFailedError, StageResult
 from store.duckdb_ledger import DuckDBLedger
 from store.ledger import Ledger, LedgerState
@@ -236,7 +242,21 @@ async def _publish(
     backend = platforms.publisher(migration, warehouse=warehouse)
     # Kuaishou's cap is the shop's: every migration into the shop spends it (issue 17); a
     # migration's `daily_quota` is its own share of it.
-    midnight = start_of_china_day(datetime.now(UTC)).astimezone(UTC)
+    day_start = start_of_china_day(datetime.now(UTC))
+    midnight = day_start.astimezone(UTC)
+    # Workers sharing a PostgreSQL ledger take each new item from the shop's count there, so
+    # two publishing into one shop at once stay within its 500 (decision 76); the embedded
+    # ledger has one writer, whose count at the start of the run is exact.
+    shop_quota = (
+        None
+        if isinstance(ledger, DuckDBLedger)
+        else ShopQuota(
+            target_shop=migration.kuaishou_shop_key,
+            day=day_start.date(),
+            since=midnight,
+            limit=SHOP_DAILY_NEW_ITEMS,
+        )
+    )
     quota_left = min(
         migration.daily_quota - ledger.published_since(migration.key, midnight),
         SHOP_DAILY_NEW_ITEMS
@@ -252,6 +272,7 @@ async def _publish(
             concurrency=migration.target.publish_concurrency,
             target_shop=migration.kuaishou_shop_key,
             batch=batch,
+            shop_quota=shop_quota,
         )
     finally:
         await backend.aclose()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from connectors.http import PlatformError
@@ -45,6 +45,7 @@ __all__ = [
     "PublishJob",
     "PublishOutcome",
     "ReportOutcome",
+    "ShopQuota",
     "flush_supply_outbox",
     "publish_drafts",
     "requeue_account_refusals",
@@ -181,13 +182,28 @@ def _still_to_publish(jobs: Sequence[PublishJob], ledger: dict[int, dict[str, An
     return sum(1 for job in jobs if ledger[job.draft.rel_item_id]["state"] not in done)
 
 
+@dataclass(frozen=True)
+class ShopQuota:
+    """The Kuaishou shop's new items of one China day, counted in the ledger, where every worker
+    publishing into the shop takes from the same count (`Ledger.take_shop_quota`, decision 76).
+
+    `since` is when `day` began (midnight in China); `limit` the shop's cap (500 a day).
+    """
+
+    target_shop: str
+    day: date
+    since: datetime
+    limit: int
+
+
 @dataclass
 class _Run:
     """What the concurrent tasks of one publish run share: the outcome, today's quota, and the
     thread their ledger calls run on (`db`, so commits never block the event loop).
 
     A create reserves one unit of quota before it is sent and gives it back if nothing was
-    created, so N tasks in flight can never overshoot `quota_left`.
+    created, so N tasks in flight can never overshoot `quota_left`; with `shop_quota` it also
+    takes one from the shop's count in the ledger, so neither do other workers' runs.
     """
 
     client: Publisher
@@ -196,16 +212,38 @@ class _Run:
     quota_left: int
     outcome: PublishOutcome = field(default_factory=PublishOutcome)
     batch: str | None = None  # the publish run's id, recorded with every item it creates
+    shop_quota: ShopQuota | None = None
 
-    def reserve(self) -> bool:
-        if self.quota_left <= 0 or self.outcome.stopped_by_quota:
+    async def reserve(self) -> bool:
+        if self.quota_left <= 0 or self.outcome.stopped_by_quota or not await self._take():
             self.outcome.stopped_by_quota = True
             return False
         self.quota_left -= 1
         return True
 
-    def refund(self) -> None:
+    async def refund(self) -> None:
         self.quota_left += 1
+        if (quota := self.shop_quota) is not None:
+            await self.db(self.ledger.give_back_shop_quota, quota.target_shop, day=quota.day)
+
+    async def spent_anyway(self) -> None:
+        """A create given back after a failure landed after all: count it again."""
+        self.quota_left -= 1
+        await self._take(force=True)
+
+    async def _take(self, *, force: bool = False) -> bool:
+        if (quota := self.shop_quota) is None:
+            return True
+        return bool(
+            await self.db(
+                self.ledger.take_shop_quota,
+                quota.target_shop,
+                day=quota.day,
+                since=quota.since,
+                limit=quota.limit,
+                force=force,
+            )
+        )
 
 
 async def _create_claimed(run: _Run, job: PublishJob, state: str) -> None:
@@ -215,7 +253,7 @@ async def _create_claimed(run: _Run, job: PublishJob, state: str) -> None:
     if state in IN_DOUBT and await _resolve(run, job):
         outcome.recovered += 1
         return
-    if not run.reserve():
+    if not await run.reserve():
         return
     await run.db(
         ledger.ledger_transition,
@@ -227,7 +265,7 @@ async def _create_claimed(run: _Run, job: PublishJob, state: str) -> None:
     try:
         result = await client.create_item(job.param)
     except PlatformError as exc:
-        run.refund()
+        await run.refund()
         if is_quota_exhausted(exc):
             await run.db(ledger.ledger_transition, rel_item_id=rel, state=LedgerState.PENDING)
             outcome.stopped_by_quota = True
@@ -250,7 +288,7 @@ async def _create_claimed(run: _Run, job: PublishJob, state: str) -> None:
                 reason=str(exc),
             )
             if await _resolve(run, job):
-                run.quota_left -= 1  # it did land: today's quota is spent on it
+                await run.spent_anyway()  # it did land: today's quota is spent on it
                 outcome.recovered += 1
             elif is_duplicate_rel_item_id(exc):
                 reason = (
@@ -372,6 +410,7 @@ async def publish_drafts(
     concurrency: int = 1,
     target_shop: str | None = None,
     batch: str | None = None,
+    shop_quota: ShopQuota | None = None,
 ) -> PublishOutcome:
     """Publish every job not yet published (at most `quota_left` new creates), `jobs` in order.
 
@@ -382,6 +421,7 @@ async def publish_drafts(
     the last ones stay pending. A published item whose draft changed is edited, never created.
     `batch` (the publish run's id) is recorded with every item this run creates or recovers; an
     item withdrawn by `banjia batch undo` counts as done and is never created again.
+    `shop_quota`: the shop's daily count shared with other workers, on top of `quota_left`.
     """
     ledger.ledger_ensure_pending(
         migration=migration,
@@ -390,7 +430,14 @@ async def publish_drafts(
     )
     requeue_account_refusals(ledger, migration)
     with LedgerThread() as db:
-        run = _Run(client=client, ledger=ledger, db=db, quota_left=quota_left, batch=batch)
+        run = _Run(
+            client=client,
+            ledger=ledger,
+            db=db,
+            quota_left=quota_left,
+            batch=batch,
+            shop_quota=shop_quota,
+        )
         queue = _queue(run, jobs, migration=migration)
         shared = iter(queue)
         try:
