@@ -245,7 +245,7 @@ async def _publish(
     day_start = start_of_china_day(datetime.now(UTC))
     midnight = day_start.astimezone(UTC)
     # Workers sharing a PostgreSQL ledger take each new item from the shop's count there, so
-    # two publishing into one shop at once stay within its 500 (decision 76); the embedded
+    # two publishing into one shop at once stay within its 500 (decision 75); the embedded
     # ledger has one writer, whose count at the start of the run is exact.
     shop_quota = (
         None

@@ -185,7 +185,7 @@ def _still_to_publish(jobs: Sequence[PublishJob], ledger: dict[int, dict[str, An
 @dataclass(frozen=True)
 class ShopQuota:
     """The Kuaishou shop's new items of one China day, counted in the ledger, where every worker
-    publishing into the shop takes from the same count (`Ledger.take_shop_quota`, decision 76).
+    publishing into the shop takes from the same count (`Ledger.take_shop_quota`, decision 75).
 
     `since` is when `day` began (midnight in China); `limit` the shop's cap (500 a day).
     """

@@ -436,7 +436,7 @@ class LedgerSql:
         `limit` are spent (`force`: whatever the count, a create that landed after all).
 
         One counter per shop and day (`shop_daily_quota`) shared by every worker on this ledger,
-        so workers publishing into one shop at once never overshoot its 500 a day (decision 76).
+        so workers publishing into one shop at once never overshoot its 500 a day (decision 75).
         The day's first call counts what the ledger already published into the shop since
         `since`. Taken in the row's lock, so two workers never both take the last one.
         """

@@ -1,5 +1,5 @@
 """The Kuaishou shop's daily quota, counted once for every worker publishing into the shop
-(`Ledger.take_shop_quota`, `publish_drafts(shop_quota=...)`, decision 76)."""
+(`Ledger.take_shop_quota`, `publish_drafts(shop_quota=...)`, decision 75)."""
 
 from __future__ import annotations
 
