@@ -215,10 +215,14 @@ class _Run:
     shop_quota: ShopQuota | None = None
 
     async def reserve(self) -> bool:
-        if self.quota_left <= 0 or self.outcome.stopped_by_quota or not await self._take():
+        if self.quota_left <= 0 or self.outcome.stopped_by_quota:
             self.outcome.stopped_by_quota = True
             return False
-        self.quota_left -= 1
+        self.quota_left -= 1  # before the await: the other tasks see the unit taken
+        if not await self._take():
+            self.quota_left += 1
+            self.outcome.stopped_by_quota = True
+            return False
         return True
 
     async def refund(self) -> None:

@@ -41,7 +41,13 @@ def client(sandbox: Sandbox) -> Iterator[KuaishouClient]:
 
 
 def _publish(
-    jobs: list[PublishJob], *, migration: str, client: KuaishouClient, ledger: Ledger, limit: int
+    jobs: list[PublishJob],
+    *,
+    migration: str,
+    client: KuaishouClient,
+    ledger: Ledger,
+    limit: int,
+    concurrency: int = 1,
 ) -> PublishOutcome:
     quota = ShopQuota(target_shop=SHOP, day=DAY, since=SINCE, limit=limit)
     return asyncio.run(
@@ -53,6 +59,7 @@ def _publish(
             quota_left=500,  # each migration's own share: not what stops them here
             target_shop=SHOP,
             shop_quota=quota,
+            concurrency=concurrency,
         )
     )
 
@@ -66,6 +73,15 @@ def test_two_workers_publishing_into_one_shop_share_its_daily_quota(
     b = _publish(jobs[2:], migration="tb-b", client=client, ledger=second, limit=3)
     assert (a.created, a.stopped_by_quota) == (2, False)
     assert (b.created, b.left_pending, b.stopped_by_quota) == (1, 2, True)
+    assert len(sandbox.kuaishou.items) == 3
+
+
+def test_creates_in_flight_at_once_never_overshoot_the_shops_quota(
+    client: KuaishouClient, sandbox: Sandbox, ledger: Ledger, migration: Migration
+) -> None:
+    jobs = _jobs(client, sandbox, migration, 6)
+    outcome = _publish(jobs, migration="tb-a", client=client, ledger=ledger, limit=3, concurrency=4)
+    assert (outcome.created, outcome.left_pending) == (3, 3)
     assert len(sandbox.kuaishou.items) == 3
 
 
