@@ -6,6 +6,8 @@
   its 24 h deadline; the same run follows the open Kuaishou reviews (`review_status`).
 - `weekly_compliance`: the compliance summary and its checks at 01:00 China time on Mondays, when the
   natural week Kuaishou audits has just closed (decision 36).
+- `migration_partitions_sensor` (running by default): keeps the dynamic migration partitions in
+  step with the migrations file, so a new shop needs no code-location reload (decision 76);
 - `new_migration_sensor`: starts the `migrate` job for a migration key that appears in the migrations
   file; its cursor is the keys it already knows.
 """
@@ -17,10 +19,14 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from assets.partitions import migration_partitions
+from assets.partitions import (
+    MIGRATION_PARTITIONS,
+    file_keys,
+    migration_partitions,
+    partition_changes,
+)
 from listings.china_time import CHINA_TZ_NAME
-from listings.migrations import MigrationsConfigError, parse_migrations
-from pipeline.settings import load_settings
+from listings.migrations import MigrationsConfigError
 
 CHINA_TZ = CHINA_TZ_NAME
 
@@ -46,7 +52,7 @@ compliance_job = dg.define_asset_job(
 
 def _per_migration(job_name: str, context: dg.ScheduleEvaluationContext) -> Iterator[dg.RunRequest]:
     stamp = context.scheduled_execution_time.strftime("%Y-%m-%dT%H:%M")
-    for key in migration_partitions.get_partition_keys():
+    for key in migration_partitions.get_partition_keys(dynamic_partitions_store=context.instance):
         yield dg.RunRequest(run_key=f"{job_name}:{key}:{stamp}", partition_key=key)
 
 
@@ -69,9 +75,30 @@ def weekly_compliance(context: dg.ScheduleEvaluationContext) -> Iterator[dg.RunR
 
 
 def _file_keys() -> list[str]:
-    """The keys in the migrations file as it is now (not the copy the code location loaded)."""
-    path = load_settings().migrations
-    return parse_migrations(path.read_text(encoding="utf-8"), source=str(path)).keys
+    return file_keys()
+
+
+@dg.sensor(minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
+def migration_partitions_sensor(
+    context: dg.SensorEvaluationContext,
+) -> dg.SensorResult | dg.SkipReason:
+    """Keep the migration partitions exactly the keys of the migrations file: a new key becomes a
+    partition, a key taken out of the file stops being one (its runs and materializations stay
+    in the instance, and come back with the key). A broken file changes nothing and says why."""
+    try:
+        in_file = _file_keys()
+    except (OSError, MigrationsConfigError) as exc:
+        return dg.SkipReason(f"the migrations file cannot be read: {exc}")
+    added, removed = partition_changes(context.instance, in_file)
+    if not added and not removed:
+        return dg.SkipReason("the migration partitions are the migrations file's keys")
+    requests: list[dg.AddDynamicPartitionsRequest | dg.DeleteDynamicPartitionsRequest] = []
+    if added:
+        requests.append(migration_partitions.build_add_request(added))
+    if removed:
+        requests.append(migration_partitions.build_delete_request(removed))
+    context.log.info(f"migration partitions: added {added or 'none'}, deleted {removed or 'none'}")
+    return dg.SensorResult(dynamic_partitions_requests=requests)
 
 
 @dg.sensor(
@@ -80,9 +107,9 @@ def _file_keys() -> list[str]:
 def new_migration_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
     """Start `migrate` for each key added to the migrations file since the last evaluation.
 
-    The first evaluation only learns the keys (the daily schedule runs those). A key the loaded
-    code location does not know yet is not a partition yet: it waits, outside the cursor, until
-    the location is reloaded; then it starts. A broken file starts nothing and says why.
+    The first evaluation only learns the keys (the daily schedule runs those). A key that is not
+    a partition yet waits, outside the cursor, until `migration_partitions_sensor` has added it
+    (its next tick); then it starts. A broken file starts nothing and says why.
     """
     try:
         in_file = _file_keys()
@@ -91,13 +118,16 @@ def new_migration_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult
     if context.cursor is None:
         return dg.SensorResult(cursor=json.dumps(sorted(in_file)))
     known = set(json.loads(context.cursor))
-    partitions = set(migration_partitions.get_partition_keys())
+    partitions = set(context.instance.get_dynamic_partitions(MIGRATION_PARTITIONS))
     new = [key for key in in_file if key not in known and key in partitions]
     waiting = [key for key in in_file if key not in known and key not in partitions]
     if not new:
         reason = "no new migration"
         if waiting:
-            reason = f"new in the file, reload the code location to start: {', '.join(waiting)}"
+            reason = (
+                "new in the file, starting once migration_partitions_sensor has made it a "
+                f"partition: {', '.join(waiting)}"
+            )
         return dg.SkipReason(reason)
     return dg.SensorResult(
         run_requests=[

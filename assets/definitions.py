@@ -13,6 +13,7 @@ from assets.automation import (
     daily_migration,
     hourly_report_flush,
     migrate_job,
+    migration_partitions_sensor,
     new_migration_sensor,
     report_job,
     weekly_compliance,
@@ -23,7 +24,7 @@ defs = dg.Definitions(
     assets=dg.load_assets_from_modules([extract, transform, publish, report, merchant]),
     jobs=[migrate_job, report_job, compliance_job],
     schedules=[daily_migration, hourly_report_flush, weekly_compliance],
-    sensors=[new_migration_sensor],
+    sensors=[migration_partitions_sensor, new_migration_sensor],
     resources={
         "warehouse": WarehouseResource(),
         "migrations": MigrationsResource(),

@@ -7,19 +7,17 @@ opt-in per call and only for errors their connector marks retryable (a create is
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
-from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
 import httpx
 import stamina
-from aiolimiter import AsyncLimiter
 
 from connectors import safe_json
+from connectors.rate_gate import LocalRateGate, RateGate
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -88,54 +86,28 @@ class Redactor:
 
 
 class RateLimitedTransport(httpx.AsyncBaseTransport):
-    """An httpx transport that keeps to `rate_per_second`: never more than that many requests in
-    any second (plus a margin), never two closer than `PACE_FRACTION / rate` apart.
+    """An httpx transport that awaits a `RateGate` before every request.
 
-    Two parts, because one alone misses either the rate or the rule:
-
-    - aiolimiter's `AsyncLimiter(1, PACE_FRACTION / N)`, a bucket of one (it never bursts; an
-      `AsyncLimiter(N, 1)` would allow 2N-1 in the first second). Paced at exactly 1/N it loses
-      every millisecond a busy event loop wakes late, and a publisher reaches ~0.9 of its rate;
-      paced slightly faster, it has room to catch up.
-    - a sliding window, the platforms' own rule ("Exceed qps limit" counts the last second): at
-      most N sends in any `WINDOW_S`. The window is a little over a second because the platform
-      counts arrivals, not sends, and network jitter can bring two sends a second apart closer.
-
-    Requests pass one at a time under a lock, in order. aiolimiter's limiter and the lock belong
-    to one event loop, so the transport keeps them per running loop (a client reused by several
-    `asyncio.run` calls, as scripts and tests do); the window's send times carry over.
+    The gate is the shop's shared one when the client was given one (several workers on one
+    shop, decision 75), else a `LocalRateGate` at `rate_per_second` (this process alone,
+    decision 42); with neither, requests go straight through (in-process tests).
     """
 
-    PACE_FRACTION = 0.92
-    WINDOW_S = 1.025
-
-    def __init__(self, inner: httpx.AsyncBaseTransport, *, rate_per_second: float | None) -> None:
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        *,
+        rate_per_second: float | None,
+        gate: RateGate | None = None,
+    ) -> None:
         self._inner = inner
-        self._rate = rate_per_second
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._limiter: AsyncLimiter | None = None
-        self._lock: asyncio.Lock | None = None
-        self._window_size = max(1, int(rate_per_second)) if rate_per_second else 0
-        self._sent: deque[float] = deque(maxlen=self._window_size or None)
+        self._gate = gate or (LocalRateGate(rate_per_second) if rate_per_second else None)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self._rate:
-            await self._admit(self._rate)
-        return await self._inner.handle_async_request(request)
-
-    async def _admit(self, rate: float) -> None:
-        loop = asyncio.get_running_loop()
-        if self._loop is not loop or self._limiter is None or self._lock is None:
-            self._loop = loop
-            self._limiter = AsyncLimiter(1, self.PACE_FRACTION / rate)
-            self._lock = asyncio.Lock()
-        async with self._lock:
-            await self._limiter.acquire()
-            if len(self._sent) == self._window_size:
-                wait = self._sent[0] + self.WINDOW_S - loop.time()
-                if wait > 0:
-                    await asyncio.sleep(wait)
-            self._sent.append(loop.time())
+        if self._gate is None:
+            return await self._inner.handle_async_request(request)
+        async with self._gate.slot():
+            return await self._inner.handle_async_request(request)
 
     async def aclose(self) -> None:
         await self._inner.aclose()
@@ -171,10 +143,12 @@ def build_async_client(
     base_url: str,
     transport: httpx.AsyncBaseTransport | None = None,
     rate_per_second: float | None = None,
+    rate_gate: RateGate | None = None,
     timeout: httpx.Timeout = DEFAULT_TIMEOUT,
     headers: dict[str, str] | None = None,
 ) -> httpx.AsyncClient:
-    """An AsyncClient whose every request passes the rate limiter.
+    """An AsyncClient whose every request passes the rate limiter: `rate_gate` when given (a
+    shop's gate shared with other workers), else this process's own at `rate_per_second`.
 
     `transport` is the wire: the default network transport in production, an `httpx.ASGITransport` over
     the sandbox in tests. Production vs sandbox is therefore only `base_url` and `transport`.
@@ -183,7 +157,7 @@ def build_async_client(
     install_httpx_log_redaction()
     return httpx.AsyncClient(
         base_url=base_url,
-        transport=RateLimitedTransport(wire, rate_per_second=rate_per_second),
+        transport=RateLimitedTransport(wire, rate_per_second=rate_per_second, gate=rate_gate),
         timeout=timeout,
         headers=headers,
     )

@@ -19,6 +19,7 @@ from connectors.kuaishou import KuaishouClient, KuaishouOAuthClient
 from connectors.kuaishou.tokens import TokenManager, TokenStore
 from connectors.media_routes import HostRoutingTransport
 from connectors.publisher import Publisher
+from connectors.rate_gate import RateGates
 from connectors.source import MissingSecretError, SourceClient, SourceConnector, read_secret
 from connectors.sources import source_for
 from connectors.vvtool import VvtoolClient, VvtoolPublisher
@@ -155,8 +156,12 @@ def kuaishou_client(
     transport: httpx.AsyncBaseTransport | None = None,
     rate_limited: bool = True,
     token_store: TokenStore | None = None,
+    rate_gates: RateGates | None = None,
 ) -> KuaishouClient:
     """The Kuaishou open-platform client of a migration's target shop.
+
+    Its requests pass the shop's gate from `rate_gates` (keyed by the Kuaishou shop, shared by
+    every migration and worker calling it) when given, else its own limiter at the shop's rate.
 
     `auth: static` signs with the access token in `target.access_token_env`; `auth: oauth` asks a
     `TokenManager` over `token_store` before each request (so it is required), which rotates the
@@ -178,6 +183,11 @@ def kuaishou_client(
         "sign_method": target.sign_method,
         "transport": transport,
         "rate_per_second": target.rate_per_second if rate_limited else None,
+        "rate_gate": (
+            rate_gates(migration.kuaishou_shop_key, rate_per_second=target.rate_per_second)
+            if rate_limited and rate_gates is not None
+            else None
+        ),
     }
     if target.auth == "oauth":
         if token_store is None:
@@ -226,6 +236,7 @@ def publisher(
     transport: httpx.AsyncBaseTransport | None = None,
     rate_limited: bool = True,
     token_store: TokenStore | None = None,
+    rate_gates: RateGates | None = None,
 ) -> Publisher:
     """The migration's publishing backend: our Kuaishou app, or the vv-tool proxy."""
     target = migration.target
@@ -237,6 +248,7 @@ def publisher(
             transport=transport,
             rate_limited=rate_limited,
             token_store=token_store,
+            rate_gates=rate_gates,
         )
     assert target.vvtool_client_id and target.vvtool_client_secret_env and target.vvtool_shop_id
     client = VvtoolClient(

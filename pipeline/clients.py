@@ -28,14 +28,36 @@ from connectors.platforms import (
     source_client,
 )
 from connectors.publisher import Publisher
+from connectors.rate_gate import LocalRateGates, RateGates
 from connectors.source import SourceConnector
 from connectors.sources import source_for
 from listings.migrations import Migration
 from pipeline.settings import Settings
 from store.oauth_tokens import WarehouseTokenStore
+from store.rate_window import PostgresRateGates
 from store.warehouse import Warehouse
 
-__all__ = ["Platforms"]
+__all__ = ["Platforms", "shop_rate_gates"]
+
+_PROCESS_RATE_GATES = LocalRateGates()
+_POSTGRES_RATE_GATES: dict[tuple[str, str], PostgresRateGates] = {}
+
+
+def shop_rate_gates(settings: Settings) -> RateGates:
+    """The Kuaishou shops' rate gates for this configuration, one set per process.
+
+    With the ledger in PostgreSQL every worker shares each shop's window there (several workers,
+    one shop, one limit); without, the clients of this process share it in memory (a media step
+    and then a publish step of one shop do not each start with an empty window).
+    """
+    if not settings.ledger_url:
+        return _PROCESS_RATE_GATES
+    key = (settings.ledger_url, settings.ledger_schema)
+    if key not in _POSTGRES_RATE_GATES:
+        _POSTGRES_RATE_GATES[key] = PostgresRateGates(
+            settings.ledger_url, schema=settings.ledger_schema
+        )
+    return _POSTGRES_RATE_GATES[key]
 
 
 @dataclass(frozen=True)
@@ -45,6 +67,9 @@ class Platforms:
     - `endpoints`: production or the sandbox at a base URL (configuration only);
     - `transport`: None for the network; tests mount the sandbox in-process here;
     - `rate_limited`: False only for in-process tests (the emulators still enforce their limits);
+    - `rate_gates`: where a Kuaishou shop's rate window lives: shared by every client of the shop
+      in this process (`LocalRateGates`), or by every worker (`PostgresRateGates`, with the ledger
+      in PostgreSQL); None: each client keeps its own (decision 75);
     - `env`: where the secrets a migration names are read (the process environment by default).
     """
 
@@ -52,6 +77,7 @@ class Platforms:
     transport: AsyncTransport | None = None
     rate_limited: bool = True
     env: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    rate_gates: RateGates | None = None
 
     @classmethod
     def from_settings(
@@ -64,7 +90,12 @@ class Platforms:
         endpoints = Endpoints.for_mode(
             EndpointsMode(settings.endpoints), sandbox_url=settings.sandbox_url
         )
-        return cls(endpoints=endpoints, transport=transport, rate_limited=rate_limited)
+        return cls(
+            endpoints=endpoints,
+            transport=transport,
+            rate_limited=rate_limited,
+            rate_gates=shop_rate_gates(settings),
+        )
 
     @property
     def is_sandbox(self) -> bool:
@@ -91,6 +122,7 @@ class Platforms:
             transport=self.transport,
             rate_limited=self.rate_limited,
             token_store=self._token_store(migration, warehouse),
+            rate_gates=self.rate_gates,
         )
 
     def kuaishou_tokens(self, migration: Migration, *, warehouse: Warehouse) -> TokenManager:
@@ -112,6 +144,7 @@ class Platforms:
             transport=self.transport,
             rate_limited=self.rate_limited,
             token_store=self._token_store(migration, warehouse),
+            rate_gates=self.rate_gates,
         )
 
     def media_fetcher(self) -> HttpClient:

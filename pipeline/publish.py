@@ -24,7 +24,13 @@ from listings.quarantine import Stage
 from listings.supply import SupplyReport
 from pipeline.clients import Platforms
 from pipeline.progress import Progress
-from pipeline.publish_run import AccountRefusedError, PublishJob, PublishOutcome, publish_drafts
+from pipeline.publish_run import (
+    AccountRefusedError,
+    PublishJob,
+    PublishOutcome,
+    ShopQuota,
+    publish_drafts,
+)
 from pipeline.results import Breakdown, CheckVerdict, StageFailedError, StageResult
 from store.duckdb_ledger import DuckDBLedger
 from store.ledger import Ledger, LedgerState
@@ -244,7 +250,21 @@ async def _publish(
     backend = platforms.publisher(migration, warehouse=warehouse)
     # Kuaishou's cap is the shop's: every migration into the shop spends it (issue 17); a
     # migration's `daily_quota` is its own share of it.
-    midnight = start_of_china_day(datetime.now(UTC)).astimezone(UTC)
+    day_start = start_of_china_day(datetime.now(UTC))
+    midnight = day_start.astimezone(UTC)
+    # Workers sharing a PostgreSQL ledger take each new item from the shop's count there, so
+    # two publishing into one shop at once stay within its 500 (decision 75); the embedded
+    # ledger has one writer, whose count at the start of the run is exact.
+    shop_quota = (
+        None
+        if isinstance(ledger, DuckDBLedger)
+        else ShopQuota(
+            target_shop=migration.kuaishou_shop_key,
+            day=day_start.date(),
+            since=midnight,
+            limit=SHOP_DAILY_NEW_ITEMS,
+        )
+    )
     quota_left = min(
         migration.daily_quota - ledger.published_since(migration.key, midnight),
         SHOP_DAILY_NEW_ITEMS
@@ -261,6 +281,7 @@ async def _publish(
             target_shop=migration.kuaishou_shop_key,
             batch=batch,
             progress=progress,
+            shop_quota=shop_quota,
         )
     finally:
         await backend.aclose()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from connectors.http import PlatformError
@@ -46,6 +46,7 @@ __all__ = [
     "PublishJob",
     "PublishOutcome",
     "ReportOutcome",
+    "ShopQuota",
     "flush_supply_outbox",
     "publish_drafts",
     "requeue_account_refusals",
@@ -186,13 +187,28 @@ def _still_to_publish(jobs: Sequence[PublishJob], ledger: dict[int, dict[str, An
 PUBLISH_PROGRESS_EVERY = 20
 
 
+@dataclass(frozen=True)
+class ShopQuota:
+    """The Kuaishou shop's new items of one China day, counted in the ledger, where every worker
+    publishing into the shop takes from the same count (`Ledger.take_shop_quota`, decision 75).
+
+    `since` is when `day` began (midnight in China); `limit` the shop's cap (500 a day).
+    """
+
+    target_shop: str
+    day: date
+    since: datetime
+    limit: int
+
+
 @dataclass
 class _Run:
     """What the concurrent tasks of one publish run share: the outcome, today's quota, and the
     thread their ledger calls run on (`db`, so commits never block the event loop).
 
     A create reserves one unit of quota before it is sent and gives it back if nothing was
-    created, so N tasks in flight can never overshoot `quota_left`.
+    created, so N tasks in flight can never overshoot `quota_left`; with `shop_quota` it also
+    takes one from the shop's count in the ledger, so neither do other workers' runs.
     """
 
     client: Publisher
@@ -220,15 +236,42 @@ class _Run:
             self.progress.advance(done=self._pending[0], failed=self._pending[1])
         self._pending = [0, 0]
 
-    def reserve(self) -> bool:
+    shop_quota: ShopQuota | None = None
+
+    async def reserve(self) -> bool:
         if self.quota_left <= 0 or self.outcome.stopped_by_quota:
             self.outcome.stopped_by_quota = True
             return False
-        self.quota_left -= 1
+        self.quota_left -= 1  # before the await: the other tasks see the unit taken
+        if not await self._take():
+            self.quota_left += 1
+            self.outcome.stopped_by_quota = True
+            return False
         return True
 
-    def refund(self) -> None:
+    async def refund(self) -> None:
         self.quota_left += 1
+        if (quota := self.shop_quota) is not None:
+            await self.db(self.ledger.give_back_shop_quota, quota.target_shop, day=quota.day)
+
+    async def spent_anyway(self) -> None:
+        """A create given back after a failure landed after all: count it again."""
+        self.quota_left -= 1
+        await self._take(force=True)
+
+    async def _take(self, *, force: bool = False) -> bool:
+        if (quota := self.shop_quota) is None:
+            return True
+        return bool(
+            await self.db(
+                self.ledger.take_shop_quota,
+                quota.target_shop,
+                day=quota.day,
+                since=quota.since,
+                limit=quota.limit,
+                force=force,
+            )
+        )
 
 
 async def _create_claimed(run: _Run, job: PublishJob, state: str) -> None:
@@ -238,7 +281,7 @@ async def _create_claimed(run: _Run, job: PublishJob, state: str) -> None:
     if state in IN_DOUBT and await _resolve(run, job):
         outcome.recovered += 1
         return
-    if not run.reserve():
+    if not await run.reserve():
         return
     await run.db(
         ledger.ledger_transition,
@@ -250,7 +293,7 @@ async def _create_claimed(run: _Run, job: PublishJob, state: str) -> None:
     try:
         result = await client.create_item(job.param)
     except PlatformError as exc:
-        run.refund()
+        await run.refund()
         if is_quota_exhausted(exc):
             await run.db(ledger.ledger_transition, rel_item_id=rel, state=LedgerState.PENDING)
             outcome.stopped_by_quota = True
@@ -273,7 +316,7 @@ async def _create_claimed(run: _Run, job: PublishJob, state: str) -> None:
                 reason=str(exc),
             )
             if await _resolve(run, job):
-                run.quota_left -= 1  # it did land: today's quota is spent on it
+                await run.spent_anyway()  # it did land: today's quota is spent on it
                 outcome.recovered += 1
             elif is_duplicate_rel_item_id(exc):
                 reason = (
@@ -398,6 +441,7 @@ async def publish_drafts(
     target_shop: str | None = None,
     batch: str | None = None,
     progress: Progress | None = None,
+    shop_quota: ShopQuota | None = None,
 ) -> PublishOutcome:
     """Publish every job not yet published (at most `quota_left` new creates), `jobs` in order.
 
@@ -408,6 +452,7 @@ async def publish_drafts(
     the last ones stay pending. A published item whose draft changed is edited, never created.
     `batch` (the publish run's id) is recorded with every item this run creates or recovers; an
     item withdrawn by `banjia batch undo` counts as done and is never created again.
+    `shop_quota`: the shop's daily count shared with other workers, on top of `quota_left`.
     """
     ledger.ledger_ensure_pending(
         migration=migration,
@@ -423,6 +468,7 @@ async def publish_drafts(
             quota_left=quota_left,
             batch=batch,
             progress=progress,
+            shop_quota=shop_quota,
         )
         queue = _queue(run, jobs, migration=migration)
         if progress is not None:

@@ -36,6 +36,9 @@ stop_sandbox() { kill "$sandbox_pid" 2>/dev/null || true; wait "$sandbox_pid" 2>
 trap stop_sandbox EXIT
 .venv/bin/banjia sandbox wait --url "$BANJIA_SANDBOX_URL" --timeout 30
 
+# The migrations are dynamic partitions (decision 76): no daemon runs their sensor here, so bring
+# the instance's partitions in step with the migrations file once.
+.venv/bin/python -m assets.partitions
 for key in $(.venv/bin/banjia migrations list); do
   log="${logs}/demo-${key}.log"
   echo "== ${key}: materializing every asset (log: ${log})"

@@ -116,6 +116,9 @@ echo "multiworker: Dagster UI http://127.0.0.1:${ui_port}  sandbox ${BANJIA_SAND
 echo "multiworker: instance ${DAGSTER_PG_USER}@${DAGSTER_PG_HOST}:${DAGSTER_PG_PORT}/${DAGSTER_PG_DB}, ledger ${BANJIA_LEDGER_URL}"
 
 started=$(date +%s)
+# The migration partitions live in the instance (decision 76): in step with the file before the
+# runs are launched (the daemon's migration_partitions_sensor keeps them so afterwards).
+.venv/bin/python -m assets.partitions
 keys=$(.venv/bin/banjia migrations list)
 run_ids=()
 for key in $keys; do

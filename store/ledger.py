@@ -21,7 +21,7 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Protocol, runtime_checkable
 
 from store.schema import LEDGER_MIGRATIONS, apply_migrations
@@ -132,6 +132,12 @@ class Ledger(Protocol):
     def published_since(self, migration: str, since: datetime) -> int: ...
 
     def published_in_shop_since(self, target_shop: str, since: datetime) -> int: ...
+
+    def take_shop_quota(
+        self, target_shop: str, *, day: date, since: datetime, limit: int, force: bool = False
+    ) -> bool: ...
+
+    def give_back_shop_quota(self, target_shop: str, *, day: date) -> None: ...
 
     def claim(
         self, *, rel_item_ids: Sequence[int], states: Sequence[str]
@@ -422,6 +428,42 @@ class LedgerSql:
             [target_shop, since],
         )
         return int(rows[0]["n"]) if rows else 0
+
+    def take_shop_quota(
+        self, target_shop: str, *, day: date, since: datetime, limit: int, force: bool = False
+    ) -> bool:
+        """Spend one new item of the Kuaishou shop's `day` (which began at `since`) if fewer than
+        `limit` are spent (`force`: whatever the count, a create that landed after all).
+
+        One counter per shop and day (`shop_daily_quota`) shared by every worker on this ledger,
+        so workers publishing into one shop at once never overshoot its 500 a day (decision 75).
+        The day's first call counts what the ledger already published into the shop since
+        `since`. Taken in the row's lock, so two workers never both take the last one.
+        """
+        with self._transaction() as con:
+            con.execute(
+                self._sql(
+                    "INSERT INTO shop_daily_quota (shop, day, used) SELECT ?, ?, count(*) "
+                    "FROM publish_ledger WHERE target_shop = ? AND published_at >= ? "
+                    "ON CONFLICT (shop, day) DO NOTHING"
+                ),
+                [target_shop, day, target_shop, since],
+            )
+            taken = con.execute(
+                self._sql(
+                    "UPDATE shop_daily_quota SET used = used + 1 WHERE shop = ? AND day = ? "
+                    "AND (used < ? OR ?) RETURNING used"
+                ),
+                [target_shop, day, limit, force],
+            ).fetchall()
+        return bool(taken)
+
+    def give_back_shop_quota(self, target_shop: str, *, day: date) -> None:
+        """Return one new item taken by `take_shop_quota` whose create did not happen."""
+        self._run(
+            "UPDATE shop_daily_quota SET used = used - 1 WHERE shop = ? AND day = ? AND used > 0",
+            [target_shop, day],
+        )
 
     def claim(self, *, rel_item_ids: Sequence[int], states: Sequence[str]) -> list[dict[str, Any]]:
         """Take those of `rel_item_ids` whose row is in one of `states` and no worker holds.

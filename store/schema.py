@@ -70,6 +70,24 @@ ALTER TABLE publish_ledger ADD COLUMN IF NOT EXISTS target_shop VARCHAR;
 ALTER TABLE publish_ledger ADD COLUMN IF NOT EXISTS batch VARCHAR;
 """,
     ),
+    SchemaMigration(
+        5,
+        "per Kuaishou shop, shared by every worker: its latest requests (epoch seconds, when each "
+        "was admitted or answered) for the rate window, and the new items of a China day",
+        """
+CREATE TABLE IF NOT EXISTS shop_rate_window (
+    shop VARCHAR PRIMARY KEY,
+    sent DOUBLE PRECISION[] NOT NULL,
+    last_at DOUBLE PRECISION
+);
+CREATE TABLE IF NOT EXISTS shop_daily_quota (
+    shop VARCHAR NOT NULL,
+    day DATE NOT NULL,
+    used INTEGER NOT NULL,
+    PRIMARY KEY (shop, day)
+);
+""",
+    ),
 )
 
 WAREHOUSE_MIGRATIONS: tuple[SchemaMigration, ...] = (

@@ -67,6 +67,7 @@ from connectors.kuaishou.models import (
 from connectors.kuaishou.rules import ImageCheck, Violation, describe, violations
 from connectors.kuaishou.signing import SignMethod, dump_param, sign, sign_string
 from connectors.kuaishou.video import MATERIAL_UPLOAD_TYPE_VIDEO, video_file_violations
+from connectors.rate_gate import RateGate
 
 __all__ = ["PRODUCTION_BASE_URL", "KuaishouClient", "RefreshingTokenProvider", "TokenProvider"]
 
@@ -115,7 +116,9 @@ def _image_type(data: bytes) -> str:
 class KuaishouClient(AsyncClosing):
     """One merchant's (access token's) view of the open platform, for one app.
 
-    Production and sandbox differ only in `base_url` and `transport`. The token is either fixed
+    Production and sandbox differ only in `base_url` and `transport`. Requests keep to
+    `rate_per_second` in this process, or pass `rate_gate`, the shop's gate shared with every
+    worker calling it. The token is either fixed
     (`access_token`) or asked of a `token_provider` (e.g. a `tokens.TokenManager`) before each
     request; exactly one of the two. With a provider, a read refused because the token expired
     is sent once more after a forced refresh; `open.item.new` never is.
@@ -132,6 +135,7 @@ class KuaishouClient(AsyncClosing):
         sign_method: SignMethod = "HMAC_SHA256",
         transport: httpx.AsyncBaseTransport | None = None,
         rate_per_second: float | None = None,
+        rate_gate: RateGate | None = None,
         clock: Callable[[], int] | None = None,
         read_attempts: int = 5,
         close_token_provider: bool = False,
@@ -150,7 +154,10 @@ class KuaishouClient(AsyncClosing):
         self._read_attempts = read_attempts
         self._redact = Redactor([sign_secret, access_token])
         self._http = build_async_client(
-            base_url=base_url, transport=transport, rate_per_second=rate_per_second
+            base_url=base_url,
+            transport=transport,
+            rate_per_second=rate_per_second,
+            rate_gate=rate_gate,
         )
 
     # --- lifecycle -------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from sandbox.app import Sandbox
 from sandbox.inprocess import reset_in_process_sandbox
 from store.warehouse import Warehouse
 from tests.conftest import without_qps_limits
+from tests.dagster_instance import instance_with_migrations
 from tests.inprocess import InProcessPlatforms
 
 SANDBOX_ENV = Path(__file__).parents[2] / "data" / "sandbox.env"
@@ -83,6 +84,7 @@ def materialize(sandbox_env: dict[str, str], sandbox: Sandbox, warehouse_path: P
         return dg.materialize(
             assets,
             partition_key=partition_key,
+            instance=instance_with_migrations(migrations_path),
             resources={
                 "warehouse": WarehouseResource(path=str(warehouse_path)),
                 "migrations": MigrationsResource(path=migrations_path),

@@ -1,4 +1,6 @@
-"""Schedules and the new-migration sensor, evaluated with Dagster's test contexts (no daemon)."""
+"""Schedules and the sensors, evaluated with Dagster's test contexts (no daemon): the schedules run
+every migration partition, `migration_partitions_sensor` keeps the partitions the migrations
+file's keys, `new_migration_sensor` starts a new one."""
 
 import json
 from datetime import UTC, datetime
@@ -11,14 +13,17 @@ import yaml
 from assets.automation import (
     daily_migration,
     hourly_report_flush,
+    migration_partitions_sensor,
     new_migration_sensor,
     weekly_compliance,
 )
 from assets.definitions import defs
-from assets.partitions import migration_partitions
+from assets.partitions import MIGRATION_PARTITIONS
+from pipeline.migrations_file import load_migrations
 from pipeline.settings import Settings
+from tests.dagster_instance import instance_with_migrations, with_migrations
 
-LOADED = migration_partitions.get_partition_keys()
+LOADED = load_migrations().keys
 
 
 @pytest.fixture
@@ -40,9 +45,66 @@ def _add_migration(path: Path, key: str) -> None:
 
 def _evaluate(cursor: list[str] | None) -> dg.SensorResult | dg.SkipReason:
     context = dg.build_sensor_context(
-        cursor=None if cursor is None else json.dumps(cursor), definitions=defs
+        cursor=None if cursor is None else json.dumps(cursor),
+        definitions=defs,
+        instance=instance_with_migrations(),
     )
     return new_migration_sensor(context)
+
+
+def _sync(instance: dg.DagsterInstance) -> dg.SensorResult | dg.SkipReason:
+    """One tick of `migration_partitions_sensor`, its partition requests applied as the daemon
+    does."""
+    result = migration_partitions_sensor(dg.build_sensor_context(instance=instance))
+    if isinstance(result, dg.SensorResult):
+        for request in result.dynamic_partitions_requests or []:
+            if isinstance(request, dg.AddDynamicPartitionsRequest):
+                instance.add_dynamic_partitions(request.partitions_def_name, request.partition_keys)
+            else:
+                for key in request.partition_keys:
+                    instance.delete_dynamic_partition(request.partitions_def_name, key)
+    return result
+
+
+def test_the_partitions_sensor_makes_each_migration_of_the_file_a_partition(
+    migrations_file: Path,
+) -> None:
+    instance = dg.DagsterInstance.ephemeral()
+    assert isinstance(_sync(instance), dg.SensorResult)
+    assert instance.get_dynamic_partitions(MIGRATION_PARTITIONS) == LOADED
+
+
+def test_a_migration_added_to_the_file_becomes_a_partition_without_a_reload(
+    migrations_file: Path,
+) -> None:
+    instance = instance_with_migrations()
+    _add_migration(migrations_file, "taobao-second-shop")
+    result = _sync(instance)
+    assert isinstance(result, dg.SensorResult)
+    assert instance.get_dynamic_partitions(MIGRATION_PARTITIONS) == [*LOADED, "taobao-second-shop"]
+
+
+def test_a_migration_taken_out_of_the_file_stops_being_a_partition(migrations_file: Path) -> None:
+    instance = instance_with_migrations()
+    config = yaml.safe_load(migrations_file.read_text(encoding="utf-8"))
+    gone = config["migrations"].pop()["key"]
+    migrations_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    _sync(instance)
+    assert instance.get_dynamic_partitions(MIGRATION_PARTITIONS) == [k for k in LOADED if k != gone]
+
+
+def test_partitions_in_step_with_the_file_are_left_alone(migrations_file: Path) -> None:
+    result = _sync(instance_with_migrations())
+    assert isinstance(result, dg.SkipReason)
+
+
+def test_a_broken_migrations_file_changes_no_partition(migrations_file: Path) -> None:
+    instance = instance_with_migrations()
+    migrations_file.write_text("migrations: [{key: x}]\n", encoding="utf-8")
+    result = _sync(instance)
+    assert isinstance(result, dg.SkipReason)
+    assert "cannot be read" in (result.skip_message or "")
+    assert instance.get_dynamic_partitions(MIGRATION_PARTITIONS) == LOADED
 
 
 def test_the_first_evaluation_learns_the_keys_without_starting_anything(
@@ -70,13 +132,15 @@ def test_nothing_new_means_no_run(migrations_file: Path) -> None:
     assert result.skip_message == "no new migration"
 
 
-def test_a_key_the_code_location_has_not_loaded_waits_for_a_reload(
+def test_a_key_not_yet_a_partition_waits_for_the_partitions_sensor(
     migrations_file: Path,
 ) -> None:
     _add_migration(migrations_file, "taobao-second-shop")
     result = _evaluate(sorted(LOADED))
     assert isinstance(result, dg.SkipReason)
-    assert "reload the code location to start: taobao-second-shop" in (result.skip_message or "")
+    assert "migration_partitions_sensor has made it a partition: taobao-second-shop" in (
+        result.skip_message or ""
+    )
 
 
 def test_a_broken_migrations_file_starts_nothing_and_says_why(migrations_file: Path) -> None:
@@ -87,8 +151,11 @@ def test_a_broken_migrations_file_starts_nothing_and_says_why(migrations_file: P
 
 
 def _requests(schedule: dg.ScheduleDefinition, at: datetime) -> list[dg.RunRequest]:
-    context = dg.build_schedule_context(scheduled_execution_time=at)
-    return list(schedule(context))  # type: ignore[arg-type]
+    with dg.instance_for_test() as instance:  # a schedule's context needs an instance with a ref
+        context = dg.build_schedule_context(
+            scheduled_execution_time=at, instance=with_migrations(instance)
+        )
+        return list(schedule(context))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -118,5 +185,7 @@ def test_jobs_schedules_and_the_sensor_are_in_the_definitions() -> None:
         "hourly_report_flush",
         "weekly_compliance",
     }
-    assert "new_migration_sensor" in {s.name for s in repository.sensor_defs}
+    assert {"new_migration_sensor", "migration_partitions_sensor"} <= {
+        s.name for s in repository.sensor_defs
+    }
     assert repository.has_job("weekly_compliance")

@@ -14,6 +14,7 @@ from assets.definitions import defs
 from assets.resources import MigrationsResource, WarehouseResource
 from pipeline.report import compliance_weeks, overdue_verdict, report_rate_verdict
 from store import DuckDBLedger, Warehouse
+from tests.dagster_instance import instance_with_migrations
 
 M = "taobao-demo"
 PUBLISHED = datetime(2026, 11, 16, 2, tzinfo=UTC)  # Monday 10:00 in Shanghai, 2026-W47
@@ -132,6 +133,7 @@ def test_compliance_summary_writes_one_row_per_week_and_runs_its_check(
     result = dg.materialize(
         [summary],
         partition_key=M,
+        instance=instance_with_migrations(),
         resources={
             "warehouse": WarehouseResource(path=store.path),
             "migrations": MigrationsResource(),

@@ -17,6 +17,7 @@ from pipeline.migrations_file import load_migrations
 from pipeline.settings import PROJECT_ROOT
 from store import DuckDBLedger, Warehouse, migration_status
 from tests.assets.conftest import Materialize
+from tests.dagster_instance import instance_with_migrations
 from tests.report_fixture import build_report_warehouse
 
 MIGRATIONS = PROJECT_ROOT / "data" / "migrations.yaml"
@@ -28,6 +29,7 @@ def test_the_asset_writes_the_report_and_links_it(tmp_path: Path) -> None:
     result = dg.materialize(
         [migration_report],
         partition_key="taobao-demo",
+        instance=instance_with_migrations(MIGRATIONS),
         resources={
             "warehouse": WarehouseResource(path=warehouse.path),
             "migrations": MigrationsResource(path=str(MIGRATIONS)),

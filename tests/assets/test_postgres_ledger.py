@@ -21,6 +21,7 @@ from store.ledger import PostgresLedger
 from store.warehouse import Warehouse, migration_status
 from tests.assets.conftest import TAOBAO_DEMO_SOURCE
 from tests.conftest import POSTGRES_URL
+from tests.dagster_instance import instance_with_migrations
 from tests.inprocess import InProcessPlatforms
 
 KEY = "taobao-demo"
@@ -74,6 +75,7 @@ def run(
     result = dg.materialize(
         dg.load_assets_from_modules([extract, transform, publish, report]),
         partition_key=KEY,
+        instance=instance_with_migrations(path),
         resources={
             "warehouse": WarehouseResource(
                 path=str(warehouse_path), ledger_url=POSTGRES_URL, ledger_schema=schema

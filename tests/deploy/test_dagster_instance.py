@@ -26,6 +26,7 @@ from assets.resources import MigrationsResource, WarehouseResource
 from sandbox.inprocess import reset_in_process_sandbox
 from tests.assets.conftest import TAOBAO_DEMO_SOURCE, sandbox_env_vars
 from tests.conftest import without_qps_limits
+from tests.dagster_instance import with_migrations
 from tests.inprocess import InProcessPlatforms
 
 KEY = "taobao-demo"
@@ -56,7 +57,7 @@ def run_result(
         yield dg.materialize(
             [raw_listings],
             partition_key=KEY,
-            instance=pg_instance,
+            instance=with_migrations(pg_instance, directory / "migrations.yaml"),
             resources={
                 "warehouse": WarehouseResource(path=str(directory / "warehouse.duckdb")),
                 "migrations": MigrationsResource(path=str(directory / "migrations.yaml")),

@@ -38,6 +38,7 @@ from sandbox.inprocess import reset_in_process_sandbox
 from store import DuckDBLedger, Warehouse, migration_status
 from tests.assets.conftest import sandbox_env_vars
 from tests.conftest import without_qps_limits
+from tests.dagster_instance import instance_with_migrations
 from tests.inprocess import IN_PROCESS_URL, InProcessPlatforms
 
 PLATFORM = "xhs-demo"
@@ -242,6 +243,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Warehouse, A
         result = dg.materialize(
             list(defs.assets or []),
             partition_key=KEY,
+            instance=instance_with_migrations(directory / "migrations.yaml"),
             resources={
                 "warehouse": WarehouseResource(path=str(directory / "warehouse.duckdb")),
                 "migrations": MigrationsResource(path=str(directory / "migrations.yaml")),

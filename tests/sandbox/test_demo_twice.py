@@ -25,6 +25,7 @@ from sandbox.app import Sandbox
 from sandbox.persistence import open_persistent_sandbox, persistent_app
 from sandbox.taobao_top import TaobaoSandbox
 from store import DuckDBLedger, Warehouse, migration_status
+from tests.dagster_instance import instance_with_migrations
 
 SANDBOX_ENV = Path(__file__).parents[2] / "data" / "sandbox.env"
 SHOP, MIGRATION, SIZE, EDITED = "demo-taobao-shop", "taobao-demo", 24, 3
@@ -82,6 +83,7 @@ def _demo(
         result = dg.materialize(
             list(defs.assets or []),
             partition_key=MIGRATION,
+            instance=instance_with_migrations(),
             resources={
                 "warehouse": WarehouseResource(path=str(warehouse)),
                 "migrations": MigrationsResource(),
