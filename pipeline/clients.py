@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from connectors.kuaishou import KuaishouClient
-from connectors.kuaishou.tokens import TokenManager
+from connectors.kuaishou.tokens import TokenManager, TokenStore
 from connectors.platforms import (
     PRODUCTION_KUAISHOU_URL,
     AsyncTransport,
@@ -32,7 +32,7 @@ from connectors.source import SourceConnector
 from connectors.sources import source_for
 from listings.migrations import Migration
 from pipeline.settings import Settings
-from store.oauth_tokens import WarehouseTokenStore
+from store.oauth_tokens import open_token_store
 from store.warehouse import Warehouse
 
 __all__ = ["Platforms"]
@@ -99,7 +99,7 @@ class Platforms:
             migration,
             endpoints=self.endpoints,
             env=self.env,
-            token_store=WarehouseTokenStore(warehouse, seller_key=migration.kuaishou_shop_key),
+            token_store=open_token_store(warehouse, seller_key=migration.kuaishou_shop_key),
             transport=self.transport,
         )
 
@@ -124,9 +124,7 @@ class Platforms:
         return connector, self.endpoints.source_url(connector)
 
     @staticmethod
-    def _token_store(
-        migration: Migration, warehouse: Warehouse | None
-    ) -> WarehouseTokenStore | None:
+    def _token_store(migration: Migration, warehouse: Warehouse | None) -> TokenStore | None:
         if migration.target.auth != "oauth" or warehouse is None:
             return None
-        return WarehouseTokenStore(warehouse, seller_key=migration.kuaishou_shop_key)
+        return open_token_store(warehouse, seller_key=migration.kuaishou_shop_key)

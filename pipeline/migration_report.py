@@ -205,7 +205,7 @@ def build_report(
     listings = _by_item(
         warehouse,
         "SELECT source_item_id, title, price_min_fen, price_max_fen, "
-        "json_extract_string(listing, '$.origin_url') AS origin_url FROM listings "
+        "listing ->> 'origin_url' AS origin_url FROM listings "
         "WHERE migration = ?",
         key,
     )
