@@ -23,14 +23,14 @@ __all__ = [
 
 
 def open_ledger(warehouse: Warehouse, *, url: str = "", schema: str = "banjia") -> Ledger:
-    """The ledger/outbox store: PostgreSQL when `url` names one, else the warehouse's database
-    (its DuckDB file, or its PostgreSQL server: a shared warehouse never gets a ledger whose
-    claims only keep one process's tasks apart).
+    """The ledger/outbox store: PostgreSQL when `url` names one (in `schema`), else the
+    warehouse's own database: its DuckDB file, or its PostgreSQL schema (a shared warehouse never
+    gets a ledger whose claims only keep one process's tasks apart).
 
     Close it when done: a PostgreSQL ledger holds this worker's claims on its connection.
     """
     if not url and warehouse.is_postgres:
-        return PostgresLedger(warehouse.path, schema=schema)
+        return PostgresLedger(warehouse.path, schema=warehouse.schema)
     if not url:
         return DuckDBLedger(warehouse)
     if not url.startswith(("postgresql://", "postgres://")):
