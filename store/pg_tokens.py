@@ -98,8 +98,10 @@ class PostgresTokenStore:
                 [*values, self._seller_key],
             )
             session.commit()
-        except psycopg.OperationalError:
-            return False  # the lease ran out: the server ended the session and its transaction
+        except psycopg.Error:
+            if session.closed or session.broken:
+                return False  # the lease ran out: the server ended the session and its lock
+            raise
         return True
 
     def try_lock(self, *, holder: str, now: datetime, lease: timedelta) -> bool:
