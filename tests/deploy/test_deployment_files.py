@@ -209,9 +209,9 @@ def test_banjia_settings_are_ones_the_code_reads_and_secrets_stay_in_the_secret(
     assert set(config) <= settings, set(config) - settings
     assert {"BANJIA_MIGRATIONS", "BANJIA_ENDPOINTS", "BANJIA_WAREHOUSE"} <= set(config)
     assert config["BANJIA_ENDPOINTS"] in {"sandbox", "production"}
-    # The ledger URL carries a password: it is a secret, never in the ConfigMap.
-    assert "BANJIA_LEDGER_URL" not in config
-    assert secrets["banjia-secrets"]["BANJIA_LEDGER_URL"].startswith("postgresql://")
+    # The database URLs carry a password: they are secrets, never in the ConfigMap.
+    assert not {"BANJIA_DATABASE_URL", "BANJIA_LEDGER_URL"} & set(config)
+    assert secrets["banjia-secrets"]["BANJIA_DATABASE_URL"].startswith("postgresql://")
 
 
 def test_the_migrations_file_is_mounted_where_banjia_migrations_points(
@@ -227,7 +227,7 @@ def test_the_migrations_file_is_mounted_where_banjia_migrations_points(
     assert migrations.keys
     # Every secret a migration names is in the Secret, and nothing else platform-side is.
     named = set(_env_names(yaml.safe_load(text)))
-    platform_secrets = set(secrets["banjia-secrets"]) - {"BANJIA_LEDGER_URL"}
+    platform_secrets = set(secrets["banjia-secrets"]) - {"BANJIA_DATABASE_URL", "BANJIA_LEDGER_URL"}
     assert named == platform_secrets
 
 
