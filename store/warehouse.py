@@ -29,6 +29,7 @@ from store.backends import (
     check_schema_name,
     is_postgres_url,
     pg_ddl,
+    pg_sql,
     postgres_session,
     without_password,
 )
@@ -195,7 +196,22 @@ class Warehouse:
         self, sql: str, params: Sequence[Any] = (), *, batch_size: int = 1000
     ) -> Iterator[list[dict[str, Any]]]:
         """The rows of `sql` in batches of `batch_size`, fetched as they are consumed, so memory
-        holds one batch rather than the whole shop."""
+        holds one batch rather than the whole shop (PostgreSQL: a server-side cursor, in a
+        session of its own so the caller's writes between batches are not in its transaction)."""
+        if self._postgres:
+            if not self._ready:
+                with self.connect():
+                    pass  # the schema
+            with (
+                postgres_session(self._path, schema=self._schema) as raw,
+                raw.transaction(),
+                raw.cursor(name="banjia_batches") as cursor,
+            ):
+                cursor.execute(pg_sql(sql), list(params))
+                names = [d.name for d in cursor.description or ()]
+                while batch := cursor.fetchmany(batch_size):
+                    yield [dict(zip(names, row, strict=True)) for row in batch]
+            return
         with self.connect() as con:
             cursor = con.execute(sql, list(params))
             names = [d[0] for d in cursor.description or ()]
