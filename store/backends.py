@@ -18,6 +18,7 @@ takes `warehouse.connect()` works on both.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ from typing import Any
 __all__ = [
     "POSTGRES_SCHEMES",
     "PgConnection",
+    "advisory_key",
     "is_postgres_url",
     "pg_ddl",
     "pg_sql",
@@ -56,6 +58,14 @@ def pg_sql(sql: str) -> str:
 def pg_ddl(sql: str) -> str:
     """A `store.schema` statement for PostgreSQL: DuckDB's `DOUBLE` is `DOUBLE PRECISION`."""
     return _DOUBLE.sub("DOUBLE PRECISION", sql)
+
+
+def advisory_key(name: str) -> int:
+    """A PostgreSQL advisory-lock key (signed 64 bits) for a name that includes the schema:
+    advisory locks are database-wide, so two schemas must not share keys (decision 64)."""
+    return int.from_bytes(
+        hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True
+    )
 
 
 def check_schema_name(schema: str) -> str:

@@ -26,6 +26,7 @@ import duckdb
 
 from store.backends import (
     PgConnection,
+    advisory_key,
     check_schema_name,
     is_postgres_url,
     pg_ddl,
@@ -165,9 +166,20 @@ class Warehouse:
         """Delete the migration's rows of a stage table and insert `rows`, in one transaction."""
         with self.connect() as con:
             con.execute("BEGIN")
+            self._lock_partition(con, table, migration)
             con.execute(f"DELETE FROM {table} WHERE migration = ?", [migration])
             self._insert(con, table, rows)
             con.execute("COMMIT")
+
+    def _lock_partition(self, con: Any, table: str, migration: str) -> None:
+        """PostgreSQL: two workers rewriting one migration's rows of a table take turns (an
+        advisory lock until the transaction ends), so the second one's DELETE sees the first
+        one's rows instead of both inserting the same keys. DuckDB has one writing process."""
+        if self._postgres:
+            con.execute(
+                "SELECT pg_advisory_xact_lock(?)",
+                [advisory_key(f"{self._schema}:{table}:{migration}")],
+            )
 
     @staticmethod
     def _insert(con: Any, table: str, rows: Sequence[dict[str, Any]]) -> None:
@@ -254,6 +266,7 @@ class Warehouse:
         """Upsert the items read, mark the gone ones, and move the cursor, in one transaction."""
         with self.connect() as con:
             con.execute("BEGIN")
+            self._lock_partition(con, "raw_listings", migration)
             for row in rows:
                 con.execute(
                     "DELETE FROM raw_listings WHERE migration = ? AND source_item_id = ?",
@@ -282,6 +295,7 @@ class Warehouse:
         stage_list = list(stages)
         with self.connect() as con:
             con.execute("BEGIN")
+            self._lock_partition(con, "quarantine", migration)
             con.execute(
                 f"DELETE FROM quarantine WHERE migration = ? AND stage IN "
                 f"({', '.join('?' for _ in stage_list)})",
@@ -384,6 +398,7 @@ class Warehouse:
         """Store one run's fill rates for a migration (a re-executed run replaces its own row)."""
         with self.connect() as con:
             con.execute("BEGIN")
+            self._lock_partition(con, "fill_rates", row["migration"])
             con.execute(
                 "DELETE FROM fill_rates WHERE migration = ? AND run_id = ?",
                 [row["migration"], row["run_id"]],

@@ -5,6 +5,7 @@ handles from one factory are two workers on the same store. A test that passes o
 fails on PostgreSQL is SQL only one of them speaks.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -281,3 +282,20 @@ def test_the_warehouse_says_where_it_is_without_a_password() -> None:
     assert store.is_postgres and "s3cret" not in store.describe()
     with pytest.raises(ValueError, match="schema"):
         Warehouse("postgresql://db/banjia", schema="Shop-A")
+
+
+def test_two_workers_rewriting_one_partition_at_once_both_succeed(
+    postgres_url: str, postgres_schema: str
+) -> None:
+    """PostgreSQL only: DuckDB has one writing process, so it never meets two rewriters."""
+    stores = [Warehouse(postgres_url, schema=postgres_schema) for _ in range(4)]
+    stores[0].scalar("SELECT 1")  # the schema, before the race
+    rows = [_raw(str(n), "v1") for n in range(200)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        done = [
+            pool.submit(store.replace_partition, "raw_listings", migration=M, rows=rows)
+            for store in stores
+        ]
+        for future in done:
+            future.result()
+    assert stores[0].scalar("SELECT count(*) FROM raw_listings") == 200
