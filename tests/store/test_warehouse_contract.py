@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pydantic import SecretStr
 
 from connectors.kuaishou.models import CategorySuggestion
 from connectors.kuaishou.tokens import TokenSet
@@ -253,8 +254,8 @@ def test_tokens_saved_by_one_worker_are_loaded_by_another(
     warehouse_factory: WarehouseFactory,
 ) -> None:
     tokens = TokenSet(
-        access_token="a1",  # type: ignore[arg-type]
-        refresh_token="r1",  # type: ignore[arg-type]
+        access_token=SecretStr("a1"),
+        refresh_token=SecretStr("r1"),
         access_expires_at=NOW + timedelta(hours=1),
         refresh_expires_at=NOW + timedelta(days=30),
         open_id="o",
