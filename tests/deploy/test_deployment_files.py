@@ -271,7 +271,7 @@ def test_dagster_yaml_takes_every_connection_value_from_dagster_pg_env() -> None
     for name in ("DAGSTER_PG_HOST", "DAGSTER_PG_PORT", "DAGSTER_PG_USER", "DAGSTER_PG_DB"):
         assert f"export {name}=" in script
     assert "export DAGSTER_PG_PASSWORD=" in script
-    assert "export BANJIA_LEDGER_URL=" in script
+    assert "export BANJIA_DATABASE_URL=" in script
 
 
 def test_helm_and_dagster_yaml_name_the_psycopg2_driver(values: dict[str, Any]) -> None:
