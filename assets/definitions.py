@@ -1,8 +1,10 @@
 """The banjia code location: every stage asset, its checks, the jobs, schedules and resources.
 
 Wired explicitly (no defs-folder autoloading) so `dg`, `dagster` and `workspace.yaml` all load the same
-thing. Runs use the in-process executor: DuckDB allows one writing process at a time, and the stages of
-a migration are a chain anyway (README, "Where the data lands").
+thing. Runs use the in-process executor while the state is a DuckDB file (one writing process at a
+time; README, "Where the data lands"), and the multiprocess one when it is all in PostgreSQL
+(`BANJIA_DATABASE_URL`, decision 73): then a run's independent steps (`media` and `item_videos`)
+run side by side in processes of their own.
 """
 
 import dagster as dg
@@ -19,6 +21,15 @@ from assets.automation import (
     weekly_compliance,
 )
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
+from pipeline.settings import load_settings
+
+
+def run_executor() -> dg.ExecutorDefinition:
+    """The executor the settings allow: several processes per run only without a DuckDB file."""
+    if load_settings().database_url:
+        return dg.multi_or_in_process_executor
+    return dg.in_process_executor
+
 
 defs = dg.Definitions(
     assets=dg.load_assets_from_modules([extract, transform, publish, report, merchant]),
@@ -30,5 +41,5 @@ defs = dg.Definitions(
         "migrations": MigrationsResource(),
         "platforms": PlatformsResource(),
     },
-    executor=dg.in_process_executor,
+    executor=run_executor(),
 )

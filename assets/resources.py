@@ -15,18 +15,22 @@ from listings.migrations import Migration, MigrationsFile
 from pipeline.clients import Platforms
 from pipeline.migrations_file import load_migrations
 from pipeline.settings import load_settings
-from store import Ledger, Warehouse, open_ledger
+from pipeline.stores import open_settings_ledger, open_warehouse
+from store import Ledger, Warehouse
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The warehouse file (DuckDB), and where the publish ledger and report outbox live.
+    """The warehouse (a DuckDB file or a PostgreSQL schema), and where the ledger and outbox live.
 
-    The ledger stays in the warehouse file unless `ledger_url` (or $BANJIA_LEDGER_URL) names a
-    PostgreSQL database: then several workers can publish at once (docs/decisions.md).
+    `$BANJIA_DATABASE_URL` puts every table in PostgreSQL, so any worker can run any stage
+    (decision 73). The ledger is in the warehouse's database unless `ledger_url` (or
+    $BANJIA_LEDGER_URL) names another PostgreSQL database.
     """
 
     path: str = Field(
-        default="", description="Empty: $BANJIA_WAREHOUSE, else data/warehouse.duckdb."
+        default="",
+        description="A DuckDB file or a postgresql:// URL; empty: $BANJIA_DATABASE_URL, else "
+        "$BANJIA_WAREHOUSE, else data/warehouse.duckdb.",
     )
     ledger_url: str = Field(
         default="",
@@ -38,16 +42,11 @@ class WarehouseResource(dg.ConfigurableResource):
     )
 
     def open(self) -> Warehouse:
-        return Warehouse(self.path or load_settings().warehouse)
+        return open_warehouse(location=self.path)
 
     def ledger(self, warehouse: Warehouse) -> Ledger:
         """The ledger/outbox store (close it when done)."""
-        settings = load_settings()
-        return open_ledger(
-            warehouse,
-            url=self.ledger_url or settings.ledger_url,
-            schema=self.ledger_schema or settings.ledger_schema,
-        )
+        return open_settings_ledger(warehouse, url=self.ledger_url, schema=self.ledger_schema)
 
 
 class MigrationsResource(dg.ConfigurableResource):

@@ -189,14 +189,15 @@ def status(keys: tuple[str, ...], as_json: bool) -> None:
     selected = [m.key for m in selected_or_exit(config, keys)]
 
     from pipeline.settings import load_settings
-    from store import Warehouse, migration_status, open_ledger
+    from pipeline.stores import open_settings_ledger, open_warehouse
+    from store import migration_status
 
     settings = load_settings()
-    if not settings.warehouse.exists():
-        raise click.ClickException(f"no warehouse at {settings.warehouse}: run `make demo` first")
-    warehouse = Warehouse(settings.warehouse)
-    # BANJIA_LEDGER_URL: the shared ledger
-    ledger = open_ledger(warehouse, url=settings.ledger_url, schema=settings.ledger_schema)
+    if missing := settings.missing_warehouse():
+        raise click.ClickException(f"{missing}: run `make demo` first")
+    warehouse = open_warehouse(settings)
+    # BANJIA_DATABASE_URL / BANJIA_LEDGER_URL: the shared state
+    ledger = open_settings_ledger(warehouse, settings)
     for key in selected:
         summary = migration_status(warehouse, key, ledger=ledger)
         if as_json:

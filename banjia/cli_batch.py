@@ -21,13 +21,13 @@ def batch() -> None:
 
 def _open() -> tuple[Warehouse, Ledger]:
     from pipeline.settings import load_settings
-    from store import Warehouse, open_ledger
+    from pipeline.stores import open_settings_ledger, open_warehouse
 
     settings = load_settings()
-    if not settings.warehouse.exists():
-        raise click.ClickException(f"no warehouse at {settings.warehouse}: run `make demo` first")
-    warehouse = Warehouse(settings.warehouse)
-    return warehouse, open_ledger(warehouse, url=settings.ledger_url, schema=settings.ledger_schema)
+    if missing := settings.missing_warehouse():
+        raise click.ClickException(f"{missing}: run `make demo` first")
+    warehouse = open_warehouse(settings)
+    return warehouse, open_settings_ledger(warehouse, settings)
 
 
 @batch.command("list")

@@ -319,12 +319,12 @@ def _migration(key: str) -> Migration:
 
 def _warehouse() -> Warehouse:
     from pipeline.settings import load_settings
-    from store.warehouse import Warehouse
+    from pipeline.stores import open_warehouse
 
-    path = load_settings().warehouse
-    if not path.exists():
-        raise click.ClickException(f"no warehouse at {path}: run the migration first")
-    return Warehouse(path)
+    settings = load_settings()
+    if missing := settings.missing_warehouse():
+        raise click.ClickException(f"{missing}: run the migration first")
+    return open_warehouse(settings)
 
 
 REVIEW_COLUMNS = (

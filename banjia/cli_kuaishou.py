@@ -249,7 +249,7 @@ def authorize_command(key: str, code_stdin: bool, sandbox_consent: bool, state: 
     from banjia.config import migration_or_exit
     from pipeline.clients import Platforms
     from pipeline.settings import load_settings
-    from store.warehouse import Warehouse
+    from pipeline.stores import open_warehouse
 
     settings = load_settings()
     migration = migration_or_exit(key)
@@ -290,7 +290,7 @@ def authorize_command(key: str, code_stdin: bool, sandbox_consent: bool, state: 
             code = sys.stdin.read().strip()
             if not code:
                 raise click.ClickException("no code on stdin")
-        warehouse = Warehouse(settings.warehouse)
+        warehouse = open_warehouse(settings)
         manager = platforms.kuaishou_tokens(migration, warehouse=warehouse)
         try:
             tokens = await manager.authorize(code)

@@ -49,7 +49,7 @@ def _opened(key: str) -> Iterator[tuple[Migration, Warehouse, Ledger]]:
     from listings.migrations import MigrationsConfigError
     from pipeline.migrations_file import load_migrations
     from pipeline.settings import load_settings
-    from store import Warehouse, open_ledger
+    from pipeline.stores import open_settings_ledger, open_warehouse
 
     settings = load_settings()
     try:
@@ -60,10 +60,10 @@ def _opened(key: str) -> Iterator[tuple[Migration, Warehouse, Ledger]]:
         raise click.ClickException(
             f"unknown migration {key!r} in {settings.migrations}; known: {', '.join(config.keys)}"
         )
-    if not settings.warehouse.exists():
-        raise click.ClickException(f"no warehouse at {settings.warehouse}: run `make demo` first")
-    warehouse = Warehouse(settings.warehouse)
-    ledger = open_ledger(warehouse, url=settings.ledger_url, schema=settings.ledger_schema)
+    if missing := settings.missing_warehouse():
+        raise click.ClickException(f"{missing}: run `make demo` first")
+    warehouse = open_warehouse(settings)
+    ledger = open_settings_ledger(warehouse, settings)
     try:
         yield config.get(key), warehouse, ledger
     finally:

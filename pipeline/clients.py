@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from connectors.kuaishou import KuaishouClient
-from connectors.kuaishou.tokens import TokenManager
+from connectors.kuaishou.tokens import TokenManager, TokenStore
 from connectors.platforms import (
     PRODUCTION_KUAISHOU_URL,
     AsyncTransport,
@@ -33,7 +33,7 @@ from connectors.source import SourceConnector
 from connectors.sources import source_for
 from listings.migrations import Migration
 from pipeline.settings import Settings
-from store.oauth_tokens import WarehouseTokenStore
+from store.oauth_tokens import open_token_store
 from store.rate_window import PostgresRateGates
 from store.warehouse import Warehouse
 
@@ -46,17 +46,19 @@ _POSTGRES_RATE_GATES: dict[tuple[str, str], PostgresRateGates] = {}
 def shop_rate_gates(settings: Settings) -> RateGates:
     """The Kuaishou shops' rate gates for this configuration, one set per process.
 
-    With the ledger in PostgreSQL every worker shares each shop's window there (several workers,
-    one shop, one limit); without, the clients of this process share it in memory (a media step
-    and then a publish step of one shop do not each start with an empty window).
+    With the ledger in PostgreSQL (BANJIA_LEDGER_URL, or BANJIA_DATABASE_URL, whose schema then
+    holds the ledger) every worker shares each shop's window there (several workers, one shop,
+    one limit); without, the clients of this process share it in memory (a media step and then a
+    publish step of one shop do not each start with an empty window).
     """
-    if not settings.ledger_url:
+    if settings.ledger_url:
+        key = (settings.ledger_url, settings.ledger_schema)
+    elif settings.database_url:
+        key = (settings.database_url, settings.database_schema)
+    else:
         return _PROCESS_RATE_GATES
-    key = (settings.ledger_url, settings.ledger_schema)
     if key not in _POSTGRES_RATE_GATES:
-        _POSTGRES_RATE_GATES[key] = PostgresRateGates(
-            settings.ledger_url, schema=settings.ledger_schema
-        )
+        _POSTGRES_RATE_GATES[key] = PostgresRateGates(key[0], schema=key[1])
     return _POSTGRES_RATE_GATES[key]
 
 
@@ -131,7 +133,7 @@ class Platforms:
             migration,
             endpoints=self.endpoints,
             env=self.env,
-            token_store=WarehouseTokenStore(warehouse, seller_key=migration.kuaishou_shop_key),
+            token_store=open_token_store(warehouse, seller_key=migration.kuaishou_shop_key),
             transport=self.transport,
         )
 
@@ -157,9 +159,7 @@ class Platforms:
         return connector, self.endpoints.source_url(connector)
 
     @staticmethod
-    def _token_store(
-        migration: Migration, warehouse: Warehouse | None
-    ) -> WarehouseTokenStore | None:
+    def _token_store(migration: Migration, warehouse: Warehouse | None) -> TokenStore | None:
         if migration.target.auth != "oauth" or warehouse is None:
             return None
-        return WarehouseTokenStore(warehouse, seller_key=migration.kuaishou_shop_key)
+        return open_token_store(warehouse, seller_key=migration.kuaishou_shop_key)

@@ -215,7 +215,7 @@ def build_report(
     listings = _by_item(
         warehouse,
         "SELECT source_item_id, title, price_min_fen, price_max_fen, "
-        "json_extract_string(listing, '$.origin_url') AS origin_url FROM listings "
+        "listing ->> 'origin_url' AS origin_url FROM listings "
         "WHERE migration = ?",
         key,
     )
@@ -362,11 +362,13 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 def reports_dir(warehouse: Warehouse) -> Path:
     """$BANJIA_REPORTS_DIR, else `reports/` beside the warehouse file: a test's temporary
-    warehouse keeps its reports beside it, and the default is data/reports."""
-    configured = load_settings().reports_dir
-    if configured is not None:
-        return configured
-    return Path(warehouse.path).resolve().parent / "reports"
+    warehouse keeps its reports beside it, and the default is data/reports. A PostgreSQL
+    warehouse has no file: its reports go beside where the file would be (BANJIA_WAREHOUSE)."""
+    settings = load_settings()
+    if settings.reports_dir is not None:
+        return settings.reports_dir
+    beside = settings.warehouse if warehouse.is_postgres else Path(warehouse.path)
+    return beside.resolve().parent / "reports"
 
 
 def report_path(out_dir: Path, *, migration_key: str, run_id: str) -> Path:

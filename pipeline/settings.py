@@ -29,14 +29,22 @@ class Settings(BaseSettings):
     )
     warehouse: Path = Field(
         default=PROJECT_ROOT / "data" / "warehouse.duckdb",
-        description="The embedded DuckDB warehouse file.",
+        description="The embedded DuckDB warehouse file (unused when database_url is set).",
+    )
+    database_url: str = Field(
+        default="",
+        description="postgresql://… for all state shared by several workers (stage tables, "
+        "caches, tokens, ledger; decision 73); empty: the DuckDB warehouse file.",
+    )
+    database_schema: str = Field(
+        default="banjia", description="The PostgreSQL schema of the warehouse tables."
     )
     ledger_url: str = Field(
         default="",
-        description="postgresql://… for a ledger shared by several workers; empty: the "
+        description="postgresql://… for the ledger alone; empty: database_url if set, else the "
         "warehouse file.",
     )
-    ledger_schema: str = Field(default="banjia", description="The PostgreSQL schema.")
+    ledger_schema: str = Field(default="banjia", description="The ledger's PostgreSQL schema.")
     endpoints: Literal["sandbox", "production"] = Field(
         default="sandbox", description="Where the platforms are."
     )
@@ -54,6 +62,19 @@ class Settings(BaseSettings):
         description="A file descriptor the stages draw their progress bars on (make demo hands "
         "it the terminal while Dagster's log goes to a file); unset: stderr.",
     )
+
+    @property
+    def warehouse_location(self) -> str:
+        """What `store.Warehouse` opens: the PostgreSQL URL when set, else the DuckDB file."""
+        return self.database_url or str(self.warehouse)
+
+    def missing_warehouse(self) -> str | None:
+        """Why a reading command has nothing to read (no DuckDB file yet), or None.
+
+        A PostgreSQL warehouse is never missing: an empty one reads as empty."""
+        if self.database_url or self.warehouse.exists():
+            return None
+        return f"no warehouse at {self.warehouse}"
 
 
 def load_settings() -> Settings:

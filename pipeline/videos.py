@@ -129,8 +129,8 @@ def host_item_videos(
     """Each draft's source video as a Kuaishou material, into `item_videos` (hosted, failed with
     its reason, or skipped where the backend takes no video)."""
     wanted = warehouse.query(
-        "SELECT source_item_id, json_extract_string(draft, '$.video_url') AS url "
-        "FROM kuaishou_drafts WHERE migration = ? AND url IS NOT NULL ORDER BY source_item_id",
+        "SELECT source_item_id, draft ->> 'video_url' AS url FROM kuaishou_drafts "
+        "WHERE migration = ? AND (draft ->> 'video_url') IS NOT NULL ORDER BY source_item_id",
         [migration.key],
     )
     skipped = migration.target.backend is not PublishBackend.KUAISHOU

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make multiworker: the several-workers setup on this one machine, end to end, then stopped.
 #
-#   PostgreSQL (127.0.0.1:5432)  Dagster's instance (deploy/dagster.yaml) + the banjia ledger/outbox
+#   PostgreSQL (127.0.0.1:5432)  Dagster's instance (deploy/dagster.yaml) + all of banjia's state
 #   banjia sandbox serve         the platforms' emulators, on a free loopback port
 #   dagster code-server          the code location `assets.definitions`, one gRPC server
 #   dagster-webserver            the UI on loopback ($MULTIWORKER_UI_PORT, default a free port)
@@ -9,12 +9,11 @@
 #
 # The 2 run workers are run processes: Dagster's default run launcher starts each dequeued run as
 # its own process through the code server, and the queue lets 2 run at once (max_concurrent_runs in
-# deploy/dagster.yaml), so 2 migrations move in parallel, each in its own process, sharing the
-# PostgreSQL ledger and outbox. The stage tables are still DuckDB, which one process writes at a
-# time, so every migration gets its own warehouse file (run config resources.warehouse.config.path)
-# in $MULTIWORKER_HOME (default .multiworker/).
+# deploy/dagster.yaml), so 2 migrations move in parallel, each in its own process, sharing all of
+# banjia's state in PostgreSQL (BANJIA_DATABASE_URL, decision 73: stage tables, caches, tokens,
+# ledger and outbox), and each run's steps use the multiprocess executor. No run writes a file.
 #
-# Every invocation starts banjia's state afresh (the warehouses and the ledger schema
+# Every invocation starts banjia's state afresh (the schema $BANJIA_DATABASE_SCHEMA, default
 # `multiworker`), because the sandbox keeps its shops in memory and starts empty: a ledger or
 # media cache from an earlier invocation names items and image URLs the new sandbox never saw
 # (tried: its images are refused as "not a Kuaishou image"). Dagster's run history is kept.
@@ -28,8 +27,8 @@ set -a; . data/sandbox.env; set +a
 export DAGSTER_DISABLE_TELEMETRY=1
 
 home="${MULTIWORKER_HOME:-$root/.multiworker}"
-rm -rf "$home/warehouses" "$home/logs"
-mkdir -p "$home/dagster_home" "$home/warehouses" "$home/logs"
+rm -rf "$home/logs"
+mkdir -p "$home/dagster_home" "$home/logs"
 home=$(cd "$home" && pwd)
 export DAGSTER_HOME="$home/dagster_home"
 cp deploy/dagster.yaml "$DAGSTER_HOME/dagster.yaml"
@@ -40,16 +39,17 @@ export DAGSTER_PG_PORT="${DAGSTER_PG_PORT:-5432}"
 export DAGSTER_PG_USER="${DAGSTER_PG_USER:-postgres}"
 export DAGSTER_PG_PASSWORD="${DAGSTER_PG_PASSWORD:-}"
 export DAGSTER_PG_DB="${DAGSTER_PG_DB:-banjia_dagster}"
-# banjia's ledger/outbox: the same database, schema `multiworker` (Dagster's tables are in
-# `public`); dropped below, so it never names one a real deployment uses.
-export BANJIA_LEDGER_URL="${BANJIA_LEDGER_URL:-postgresql://${DAGSTER_PG_USER}@${DAGSTER_PG_HOST}:${DAGSTER_PG_PORT}/${DAGSTER_PG_DB}}"
-export BANJIA_LEDGER_SCHEMA=multiworker
+# banjia's state: the same database, schema `multiworker` (Dagster's tables are in `public`);
+# dropped below, so it never names one a real deployment uses. The ledger goes with it.
+export BANJIA_DATABASE_URL="${BANJIA_DATABASE_URL:-postgresql://${DAGSTER_PG_USER}@${DAGSTER_PG_HOST}:${DAGSTER_PG_PORT}/${DAGSTER_PG_DB}}"
+export BANJIA_DATABASE_SCHEMA="${BANJIA_DATABASE_SCHEMA:-multiworker}"
+export BANJIA_LEDGER_URL=  # empty: the ledger is in BANJIA_DATABASE_URL's schema
 timeout_s="${MULTIWORKER_TIMEOUT:-900}"
 ui_port="${MULTIWORKER_UI_PORT:-}"
 
 .venv/bin/python - <<'PY'
 """Create the Dagster database when it is missing (CREATE DATABASE has no IF NOT EXISTS), and
-drop the ledger schema of an earlier invocation."""
+drop banjia's schema of an earlier invocation."""
 import os
 
 import psycopg
@@ -64,8 +64,8 @@ with psycopg.connect(admin, autocommit=True) as con:
     if con.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
         con.execute(f'CREATE DATABASE "{name}"')
         print(f"multiworker: created database {name}")
-with psycopg.connect(env["BANJIA_LEDGER_URL"], autocommit=True, connect_timeout=5) as con:
-    con.execute(f'DROP SCHEMA IF EXISTS "{env["BANJIA_LEDGER_SCHEMA"]}" CASCADE')
+with psycopg.connect(env["BANJIA_DATABASE_URL"], autocommit=True, connect_timeout=5) as con:
+    con.execute(f'DROP SCHEMA IF EXISTS "{env["BANJIA_DATABASE_SCHEMA"]}" CASCADE')
 PY
 
 free_port() { .venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -113,7 +113,7 @@ pids+=($!)
 pids+=($!)
 set +m
 echo "multiworker: Dagster UI http://127.0.0.1:${ui_port}  sandbox ${BANJIA_SANDBOX_URL}"
-echo "multiworker: instance ${DAGSTER_PG_USER}@${DAGSTER_PG_HOST}:${DAGSTER_PG_PORT}/${DAGSTER_PG_DB}, ledger ${BANJIA_LEDGER_URL}"
+echo "multiworker: instance ${DAGSTER_PG_USER}@${DAGSTER_PG_HOST}:${DAGSTER_PG_PORT}/${DAGSTER_PG_DB}, banjia state ${BANJIA_DATABASE_URL} schema ${BANJIA_DATABASE_SCHEMA}"
 
 started=$(date +%s)
 # The migration partitions live in the instance (decision 76): in step with the file before the
@@ -122,7 +122,7 @@ started=$(date +%s)
 keys=$(.venv/bin/banjia migrations list)
 run_ids=()
 for key in $keys; do
-  config=$(printf '{"resources": {"warehouse": {"config": {"path": "%s"}}}}' "$home/warehouses/${key}.duckdb")
+  config='{"execution": {"config": {"multiprocess": {"max_concurrent": 2}}}}'
   run_id=$(.venv/bin/python -c 'import uuid; print(uuid.uuid4())')
   .venv/bin/dagster job launch -w "$home/workspace.yaml" -j migrate --run-id "$run_id" \
     --tags "{\"dagster/partition\": \"${key}\"}" --config-json "$config" \
@@ -132,7 +132,7 @@ for key in $keys; do
 done
 
 # Wait for every run to end, printing where each stands when anything changes (read from
-# Dagster's PostgreSQL storage, never from the DuckDB files the runs are writing).
+# Dagster's PostgreSQL storage).
 status=0
 .venv/bin/python - "$timeout_s" "${run_ids[@]}" <<'PY' || status=$?
 """Poll the runs until all have ended or the time is up; exit 1 unless every run succeeded."""
@@ -174,6 +174,6 @@ PY
 echo "multiworker: wall time $(( $(date +%s) - started ))s for $(wc -w <<<"$keys") migrations"
 
 for key in $keys; do
-  BANJIA_WAREHOUSE="$home/warehouses/${key}.duckdb" .venv/bin/banjia status --migration "$key"
+  .venv/bin/banjia status --migration "$key"
 done
 exit "$status"

@@ -1,8 +1,9 @@
 """State: warehouse tables, the publish ledger and report outbox, caches, tokens and the schema.
 
-What other packages use: `Warehouse` (the DuckDB file), `Ledger` with its two backends
-(`DuckDBLedger` in the warehouse file, `PostgresLedger` for several workers) and `open_ledger` to
-pick one from configuration, the state names, and `migration_status`.
+What other packages use: `Warehouse` (a DuckDB file, or a PostgreSQL schema shared by several
+workers), `Ledger` with its two backends (`DuckDBLedger` in the warehouse file, `PostgresLedger`
+for several workers) and `open_ledger` to pick one from configuration, the state names, and
+`migration_status`.
 """
 
 from store.duckdb_ledger import DuckDBLedger
@@ -22,10 +23,14 @@ __all__ = [
 
 
 def open_ledger(warehouse: Warehouse, *, url: str = "", schema: str = "banjia") -> Ledger:
-    """The ledger/outbox store: PostgreSQL when `url` names one, else the warehouse file.
+    """The ledger/outbox store: PostgreSQL when `url` names one (in `schema`), else the
+    warehouse's own database: its DuckDB file, or its PostgreSQL schema (a shared warehouse never
+    gets a ledger whose claims only keep one process's tasks apart).
 
     Close it when done: a PostgreSQL ledger holds this worker's claims on its connection.
     """
+    if not url and warehouse.is_postgres:
+        return PostgresLedger(warehouse.path, schema=warehouse.schema)
     if not url:
         return DuckDBLedger(warehouse)
     if not url.startswith(("postgresql://", "postgres://")):

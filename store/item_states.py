@@ -73,8 +73,9 @@ def classify_items(warehouse: Warehouse, migration: str, *, ledger: Ledger) -> I
     done = (LedgerState.PUBLISHED, LedgerState.WITHDRAWN)
     published = {r["source_item_id"] for r in book.values() if r["state"] in done}
     latest = warehouse.query(
-        "SELECT source_item_id, stage, reason_code, detail FROM quarantine WHERE migration = ? "
-        "QUALIFY row_number() OVER (PARTITION BY source_item_id ORDER BY recorded_at DESC) = 1",
+        "SELECT source_item_id, stage, reason_code, detail FROM (SELECT *, row_number() OVER "
+        "(PARTITION BY source_item_id ORDER BY recorded_at DESC) AS newest FROM quarantine "
+        "WHERE migration = ?) AS q WHERE newest = 1",
         [migration],
     )
     quarantined = {r["source_item_id"]: r for r in latest if r["source_item_id"] not in published}

@@ -20,10 +20,10 @@ from typing import Any
 import duckdb
 from pydantic import SecretStr
 
-from connectors.kuaishou.tokens import TokenSet
+from connectors.kuaishou.tokens import TokenSet, TokenStore
 from store.warehouse import Warehouse
 
-__all__ = ["WarehouseTokenStore"]
+__all__ = ["WarehouseTokenStore", "open_token_store"]
 
 logger = logging.getLogger(__name__)
 
@@ -171,3 +171,13 @@ class WarehouseTokenStore:
         logger.warning(
             "kuaishou token lease of %s not released; it expires on its own", self._seller_key
         )
+
+
+def open_token_store(warehouse: Warehouse, *, seller_key: str) -> TokenStore:
+    """The token store of the warehouse's backend: a row lock in PostgreSQL (decision 74), the
+    compare-and-set lease in a DuckDB file."""
+    if warehouse.is_postgres:
+        from store.pg_tokens import PostgresTokenStore
+
+        return PostgresTokenStore(warehouse, seller_key=seller_key)
+    return WarehouseTokenStore(warehouse, seller_key=seller_key)

@@ -7,11 +7,18 @@ are no-ops there, and the later ones bring it up to date.
 
 `{json}` in a statement is the JSON column type of the backend: JSON in DuckDB, TEXT in PostgreSQL
 (read back as a string by both).
+
+The warehouse migrations run on DuckDB and on PostgreSQL (`BANJIA_DATABASE_URL`, decision 73) from
+this one text: write a new one in the types both spell alike (VARCHAR, INTEGER, BIGINT, BOOLEAN,
+DOUBLE, TIMESTAMPTZ, JSON) with `IF NOT EXISTS`/`IF EXISTS`, and nothing only DuckDB knows
+(`CREATE OR REPLACE TABLE`, `INSERT OR REPLACE`, list/struct types, macros). `DOUBLE` becomes
+`DOUBLE PRECISION` in PostgreSQL (`store.backends.pg_ddl`); tests/store/test_schema_backends.py
+applies every migration to both.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -285,11 +292,13 @@ def apply_migrations(
     migrations: Sequence[SchemaMigration],
     json_type: str = "JSON",
     placeholder: str = "?",
+    ddl: Callable[[str], str] | None = None,
 ) -> list[int]:
     """Apply the migrations of `component` that this database has not had yet; their versions.
 
     `con` is a DuckDB or psycopg connection; the caller holds whatever lock keeps two processes
-    from migrating at once (DuckDB: the file; PostgreSQL: an advisory lock).
+    from migrating at once (DuckDB: the file; PostgreSQL: an advisory lock). `ddl` rewrites each
+    statement for the backend (PostgreSQL: `store.backends.pg_ddl`).
     """
     con.execute(_VERSIONS)
     done = {
@@ -304,7 +313,7 @@ def apply_migrations(
             continue
         for statement in step.sql.format(json=json_type).split(";"):
             if statement.strip():
-                con.execute(statement)
+                con.execute(ddl(statement) if ddl else statement)
         con.execute(
             "INSERT INTO schema_migrations VALUES "
             f"({placeholder}, {placeholder}, {placeholder}, {placeholder})",

@@ -9,7 +9,8 @@ warehouse table `category_suggestions`, keyed by (seller key, source category ke
 
 An empty answer is cached too: asking again would spend quota for the same nothing. Errors are
 not cached. The table is part of the warehouse schema (store/schema.py), reached through
-`Warehouse.connect()`'s short-lived connections as DuckDB needs (DESIGN.md, "State and scale").
+`Warehouse.connect()`'s short-lived connections as DuckDB needs (DESIGN.md, "State and scale");
+with PostgreSQL every worker shares it, so the quota is spent once per category, not per worker.
 """
 
 from __future__ import annotations
@@ -62,8 +63,10 @@ class SuggestionCache:
         )
         with self._warehouse.connect() as con:
             con.execute(
-                f"INSERT OR REPLACE INTO {TABLE} (seller_key, source_category_key, suggestions, "
-                "title, fetched_at) VALUES (?, ?, ?, ?, ?)",
+                f"INSERT INTO {TABLE} (seller_key, source_category_key, suggestions, title, "
+                "fetched_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (seller_key, source_category_key) "
+                "DO UPDATE SET suggestions = excluded.suggestions, title = excluded.title, "
+                "fetched_at = excluded.fetched_at",
                 [seller_key, source_category_key, payload, title, datetime.now(UTC)],
             )
 

@@ -1,15 +1,21 @@
-"""The embedded warehouse: stage tables, quarantine, ledger, outbox and caches in one DuckDB file.
+"""The warehouse: stage tables, quarantine, cursors, caches and tokens, in DuckDB or PostgreSQL.
 
-DuckDB lets one process write at a time ("Conflicting lock is held", dagster#16248), so every operation
-opens a short-lived connection and closes it, and the Dagster steps that write are serialized (the
-in-process executor, see README). Every stage write is partition-scoped (delete the migration's rows, then
-insert), so re-executing a step is always safe.
+The embedded default is one DuckDB file. DuckDB lets one process write at a time ("Conflicting
+lock is held", dagster#16248), so every operation opens a short-lived connection and closes it,
+and the Dagster steps that write are serialized (the in-process executor, see README).
+
+With a PostgreSQL URL (`BANJIA_DATABASE_URL`) the same tables live in one schema of a shared
+server, so any worker with an empty disk can run any stage of any migration (decision 73): the
+same SQL runs on both, its dialect differences are in `store.backends`. Every stage write is
+partition-scoped (delete the migration's rows, then insert, in one transaction), so re-executing
+a step is always safe, on either backend.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,6 +25,16 @@ from typing import Any
 import duckdb
 import pandas
 
+from store.backends import (
+    PgConnection,
+    advisory_key,
+    check_schema_name,
+    is_postgres_url,
+    pg_ddl,
+    pg_sql,
+    postgres_session,
+    without_password,
+)
 from store.item_states import classify_items
 from store.ledger import Ledger, LedgerState, now_utc
 from store.schema import LEDGER_MIGRATIONS, WAREHOUSE_MIGRATIONS, apply_migrations
@@ -31,21 +47,47 @@ _HELD: dict[str, set[tuple[str, int]]] = {}
 class Warehouse:
     """Typed access to the warehouse tables. Cheap to construct; connections are opened per call.
 
-    The ledger and outbox tables live in the same file in the embedded default; they are reached
-    through `store.duckdb_ledger.DuckDBLedger`, so publishing sees one `Ledger` interface whatever
-    the backend.
+    `location` is a DuckDB file path (the embedded default) or a `postgresql://` URL, whose
+    tables go in `schema` (created if missing). In the DuckDB file the ledger and outbox tables
+    live too, reached through `store.duckdb_ledger.DuckDBLedger`; with PostgreSQL the ledger is a
+    `PostgresLedger` on the same server (`store.open_ledger`). Publishing sees one `Ledger`
+    interface whatever the backend.
     """
 
-    def __init__(self, path: str | Path) -> None:
-        self._path = str(path)
+    def __init__(self, location: str | Path, *, schema: str = "banjia") -> None:
+        self._postgres = is_postgres_url(location)
+        self._path = str(location)
+        self._schema = check_schema_name(schema) if self._postgres else schema
         self._ready = False
+        self._pinned = threading.local()
 
     @property
     def path(self) -> str:
+        """The DuckDB file, or the PostgreSQL URL (it may carry a password: never log it)."""
+        return self._path
+
+    @property
+    def is_postgres(self) -> bool:
+        return self._postgres
+
+    @property
+    def schema(self) -> str:
+        """The PostgreSQL schema of the tables (meaningless for a DuckDB file)."""
+        return self._schema
+
+    def describe(self) -> str:
+        """Where the warehouse is, safe to print."""
+        if self._postgres:
+            return f"{without_password(self._path)} (schema {self._schema})"
         return self._path
 
     @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def connect(self) -> Iterator[Any]:
+        """A connection for one operation: DuckDB's, or a `PgConnection` taking the same SQL."""
+        if self._postgres:
+            with self._pg_connect() as pg:
+                yield pg
+            return
         if self._path != ":memory:":
             Path(self._path).parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(self._path)
@@ -59,15 +101,58 @@ class Warehouse:
             con.close()
 
     @contextmanager
+    def _pg_connect(self) -> Iterator[PgConnection]:
+        pinned: PgConnection | None = getattr(self._pinned, "con", None)
+        if pinned is not None:
+            try:
+                yield pinned
+            except BaseException:
+                _rollback_open_transaction(pinned.raw)
+                raise
+            return
+        with postgres_session(self._path, schema=self._schema) as raw:
+            if not self._ready:
+                self._migrate(raw)
+                self._ready = True
+            yield PgConnection(raw)
+
+    def _migrate(self, raw: Any) -> None:
+        """Create the schema and apply the warehouse migrations once, whoever else starts now:
+        the transaction-scoped advisory lock `PostgresLedger` takes for its own migrations (key
+        0) makes the other workers, and a ledger creating `schema_migrations`, wait."""
+        with raw.transaction():
+            raw.execute("SELECT pg_advisory_xact_lock(0)")
+            raw.execute(f"CREATE SCHEMA IF NOT EXISTS {self._schema}")
+            apply_migrations(
+                raw,
+                component="warehouse",
+                migrations=WAREHOUSE_MIGRATIONS,
+                placeholder="%s",
+                ddl=pg_ddl,
+            )
+
+    @contextmanager
     def held(self) -> Iterator[None]:
         """Keep the database open for the block, so each call's connection reuses it.
 
-        Opening the file is what a per-call connection costs (about 30 ms on DuckDB 2.0, against
-        0.1 ms once open), and a publish step makes three calls per item. Inside the block this
-        process holds DuckDB's file lock, as it does during any one call: wrap one step (a
-        run's publishing, the chaos publisher), never a long-lived server. Every call still commits
-        on its own, so a crash inside the block loses no committed write.
+        DuckDB: opening the file is what a per-call connection costs (about 30 ms on DuckDB 2.0,
+        against 0.1 ms once open), and a publish step makes three calls per item. Inside the
+        block this process holds DuckDB's file lock, as it does during any one call: wrap one
+        step (a run's publishing, the chaos publisher), never a long-lived server. PostgreSQL:
+        this thread's calls share one session for the block. Every call still commits on its
+        own, so a crash inside the block loses no committed write.
         """
+        if self._postgres:
+            if getattr(self._pinned, "con", None) is not None:
+                yield
+                return
+            with self._pg_connect() as con:
+                self._pinned.con = con
+                try:
+                    yield
+                finally:
+                    self._pinned.con = None
+            return
         if self._path == ":memory:":
             yield
             return
@@ -82,14 +167,36 @@ class Warehouse:
         """Delete the migration's rows of a stage table and insert `rows`, in one transaction."""
         with self.connect() as con:
             con.execute("BEGIN")
+            self._lock_partition(con, table, migration)
             con.execute(f"DELETE FROM {table} WHERE migration = ?", [migration])
             self._insert(con, table, rows)
             con.execute("COMMIT")
 
+    def _lock_partition(self, con: Any, table: str, migration: str) -> None:
+        """PostgreSQL: two workers rewriting one migration's rows of a table take turns (an
+        advisory lock until the transaction ends), so the second one's DELETE sees the first
+        one's rows instead of both inserting the same keys. DuckDB has one writing process."""
+        if self._postgres:
+            con.execute(
+                "SELECT pg_advisory_xact_lock(?)",
+                [advisory_key(f"{self._schema}:{table}:{migration}")],
+            )
+
     @staticmethod
-    def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]]) -> None:
-        if rows:
+    def _insert(con: Any, table: str, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert a batch: DuckDB scans it as one frame (`_bulk_insert`); psycopg pipelines an
+        `executemany` (a few round trips for the whole batch)."""
+        if not rows:
+            return
+        if not isinstance(con, PgConnection):
             _bulk_insert(con, table, rows)
+            return
+        columns = list(rows[0])
+        placeholders = ", ".join("?" for _ in columns)
+        con.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",
+            [[_cell(row[c]) for c in columns] for row in rows],
+        )
 
     def delete_partition(self, table: str, *, migration: str) -> None:
         """Delete the migration's rows of a stage table (the start of a batched rewrite)."""
@@ -107,7 +214,22 @@ class Warehouse:
         self, sql: str, params: Sequence[Any] = (), *, batch_size: int = 1000
     ) -> Iterator[list[dict[str, Any]]]:
         """The rows of `sql` in batches of `batch_size`, fetched as they are consumed, so memory
-        holds one batch rather than the whole shop."""
+        holds one batch rather than the whole shop (PostgreSQL: a server-side cursor, in a
+        session of its own so the caller's writes between batches are not in its transaction)."""
+        if self._postgres:
+            if not self._ready:
+                with self.connect():
+                    pass  # the schema
+            with (
+                postgres_session(self._path, schema=self._schema) as raw,
+                raw.transaction(),
+                raw.cursor(name="banjia_batches") as cursor,
+            ):
+                cursor.execute(pg_sql(sql), list(params))
+                names = [d.name for d in cursor.description or ()]
+                while batch := cursor.fetchmany(batch_size):
+                    yield [dict(zip(names, row, strict=True)) for row in batch]
+            return
         with self.connect() as con:
             cursor = con.execute(sql, list(params))
             names = [d[0] for d in cursor.description or ()]
@@ -150,6 +272,7 @@ class Warehouse:
         """Upsert the items read, mark the gone ones, and move the cursor, in one transaction."""
         with self.connect() as con:
             con.execute("BEGIN")
+            self._lock_partition(con, "raw_listings", migration)
             for row in rows:
                 con.execute(
                     "DELETE FROM raw_listings WHERE migration = ? AND source_item_id = ?",
@@ -178,6 +301,7 @@ class Warehouse:
         stage_list = list(stages)
         with self.connect() as con:
             con.execute("BEGIN")
+            self._lock_partition(con, "quarantine", migration)
             con.execute(
                 f"DELETE FROM quarantine WHERE migration = ? AND stage IN "
                 f"({', '.join('?' for _ in stage_list)})",
@@ -269,7 +393,7 @@ class Warehouse:
             "SELECT coalesce(m.main_images, 0) AS main_images, "
             "coalesce(m.ratio_34_images, 0) AS ratio_34_images, "
             "v.source_item_id IS NOT NULL AS has_video, "
-            "json_extract_string(d.draft, '$.short_title') IS NOT NULL AS has_short_title, "
+            "(d.draft ->> 'short_title') IS NOT NULL AS has_short_title, "
             "coalesce(m.white_border_images, 0) AS white_border_images "
             "FROM kuaishou_drafts d LEFT JOIN m USING (source_item_id) "
             "LEFT JOIN v USING (source_item_id) WHERE d.migration = ?",
@@ -280,6 +404,7 @@ class Warehouse:
         """Store one run's fill rates for a migration (a re-executed run replaces its own row)."""
         with self.connect() as con:
             con.execute("BEGIN")
+            self._lock_partition(con, "fill_rates", row["migration"])
             con.execute(
                 "DELETE FROM fill_rates WHERE migration = ? AND run_id = ?",
                 [row["migration"], row["run_id"]],
@@ -316,8 +441,21 @@ class Warehouse:
     def process_claims(self) -> set[tuple[str, int]]:
         """The ledger claims of this process on this file: DuckDB has one writing process, so
         they are all there are (`DuckDBLedger` keeps them here, shared by its instances)."""
+        if self._postgres:
+            raise TypeError(
+                "a PostgreSQL warehouse has no in-process claims: its ledger is a PostgresLedger "
+                "(store.open_ledger), whose claims are advisory locks"
+            )
         key = self._path if self._path == ":memory:" else os.path.abspath(self._path)
         return _HELD.setdefault(key, set())
+
+
+def _rollback_open_transaction(raw: Any) -> None:
+    """End a transaction an error left open on a shared session (BEGIN without its COMMIT)."""
+    from psycopg.pq import TransactionStatus
+
+    if not raw.closed and raw.info.transaction_status != TransactionStatus.IDLE:
+        raw.execute("ROLLBACK")
 
 
 def _bulk_insert(

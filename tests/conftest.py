@@ -107,3 +107,26 @@ def without_qps_limits(sandbox: Sandbox) -> Sandbox:
     sandbox.kuaishou.app_qps = None
     sandbox.kuaishou.user_qps = None
     return sandbox
+
+
+WarehouseFactory = Callable[[], Warehouse]
+
+
+@pytest.fixture
+def postgres_schema(postgres_url: str) -> Iterator[str]:
+    """A scratch schema name on the test server, dropped (with everything in it) after the test."""
+    schema = f"banjia_test_{uuid.uuid4().hex[:12]}"
+    yield schema
+    with psycopg.connect(postgres_url, autocommit=True) as con:
+        con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def warehouse_factory(request: pytest.FixtureRequest, tmp_path: Path) -> WarehouseFactory:
+    """Makes handles on one warehouse, as separate workers would open it: a DuckDB file, or a
+    scratch schema on the PostgreSQL server (`BANJIA_DATABASE_URL`'s backend)."""
+    if request.param == "postgres":
+        url = request.getfixturevalue("postgres_url")
+        schema = request.getfixturevalue("postgres_schema")
+        return lambda: Warehouse(url, schema=schema)
+    return lambda: Warehouse(tmp_path / "w.duckdb")

@@ -209,9 +209,9 @@ def test_banjia_settings_are_ones_the_code_reads_and_secrets_stay_in_the_secret(
     assert set(config) <= settings, set(config) - settings
     assert {"BANJIA_MIGRATIONS", "BANJIA_ENDPOINTS", "BANJIA_WAREHOUSE"} <= set(config)
     assert config["BANJIA_ENDPOINTS"] in {"sandbox", "production"}
-    # The ledger URL carries a password: it is a secret, never in the ConfigMap.
-    assert "BANJIA_LEDGER_URL" not in config
-    assert secrets["banjia-secrets"]["BANJIA_LEDGER_URL"].startswith("postgresql://")
+    # The database URLs carry a password: they are secrets, never in the ConfigMap.
+    assert not {"BANJIA_DATABASE_URL", "BANJIA_LEDGER_URL"} & set(config)
+    assert secrets["banjia-secrets"]["BANJIA_DATABASE_URL"].startswith("postgresql://")
 
 
 def test_the_migrations_file_is_mounted_where_banjia_migrations_points(
@@ -227,7 +227,7 @@ def test_the_migrations_file_is_mounted_where_banjia_migrations_points(
     assert migrations.keys
     # Every secret a migration names is in the Secret, and nothing else platform-side is.
     named = set(_env_names(yaml.safe_load(text)))
-    platform_secrets = set(secrets["banjia-secrets"]) - {"BANJIA_LEDGER_URL"}
+    platform_secrets = set(secrets["banjia-secrets"]) - {"BANJIA_DATABASE_URL", "BANJIA_LEDGER_URL"}
     assert named == platform_secrets
 
 
@@ -271,7 +271,7 @@ def test_dagster_yaml_takes_every_connection_value_from_dagster_pg_env() -> None
     for name in ("DAGSTER_PG_HOST", "DAGSTER_PG_PORT", "DAGSTER_PG_USER", "DAGSTER_PG_DB"):
         assert f"export {name}=" in script
     assert "export DAGSTER_PG_PASSWORD=" in script
-    assert "export BANJIA_LEDGER_URL=" in script
+    assert "export BANJIA_DATABASE_URL=" in script
 
 
 def test_helm_and_dagster_yaml_name_the_psycopg2_driver(values: dict[str, Any]) -> None:

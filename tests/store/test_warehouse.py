@@ -1,19 +1,31 @@
-"""The warehouse's accounting: every source item is published, quarantined or pending, once."""
+"""The warehouse's accounting: every source item is published, quarantined or pending, once.
 
+Each test runs on both backends (a DuckDB file, a scratch PostgreSQL schema), with the ledger
+`open_ledger` gives the warehouse (DuckDB: in the file; PostgreSQL: on the same server).
+"""
+
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
-from store.duckdb_ledger import DuckDBLedger
+from store import Ledger, open_ledger
 from store.warehouse import LedgerState, Warehouse, migration_status
+from tests.conftest import WarehouseFactory
 
 M = "tb-test"
 
 
 @pytest.fixture
-def warehouse(tmp_path: Path) -> Warehouse:
-    store = Warehouse(tmp_path / "w.duckdb")
+def ledger(warehouse: Warehouse) -> Iterator[Ledger]:
+    handle = open_ledger(warehouse, schema=warehouse.schema)
+    yield handle
+    handle.close()
+
+
+@pytest.fixture
+def warehouse(warehouse_factory: WarehouseFactory) -> Warehouse:
+    store = warehouse_factory()
     now = datetime.now(UTC)
     store.replace_partition(
         "raw_listings",
@@ -40,20 +52,18 @@ def _draft(store: Warehouse, item_id: str, rel: int) -> None:
         )
 
 
-def test_an_item_in_no_state_is_reported_unaccounted(warehouse: Warehouse) -> None:
-    status = migration_status(warehouse, M, ledger=DuckDBLedger(warehouse))
+def test_an_item_in_no_state_is_reported_unaccounted(warehouse: Warehouse, ledger: Ledger) -> None:
+    status = migration_status(warehouse, M, ledger=ledger)
     assert status["unaccounted"] == ["1", "2", "3", "4"]
 
 
 def test_published_quarantined_and_pending_items_account_for_the_shop(
-    warehouse: Warehouse,
+    warehouse: Warehouse, ledger: Ledger
 ) -> None:
     _draft(warehouse, "1", 11)
     _draft(warehouse, "2", 22)
-    DuckDBLedger(warehouse).ledger_ensure_pending(migration=M, items=[(11, "1"), (22, "2")])
-    DuckDBLedger(warehouse).ledger_transition(
-        rel_item_id=11, state=LedgerState.PUBLISHED, kwai_item_id=9
-    )
+    ledger.ledger_ensure_pending(migration=M, items=[(11, "1"), (22, "2")])
+    ledger.ledger_transition(rel_item_id=11, state=LedgerState.PUBLISHED, kwai_item_id=9)
     warehouse.replace_quarantine(
         migration=M,
         stages=["draft"],
@@ -62,14 +72,14 @@ def test_published_quarantined_and_pending_items_account_for_the_shop(
             for i in ("3", "4")
         ],
     )
-    status = migration_status(warehouse, M, ledger=DuckDBLedger(warehouse))
+    status = migration_status(warehouse, M, ledger=ledger)
     assert (status["published"], status["quarantined"], status["pending"]) == (1, 2, 1)
     assert status["unaccounted"] == [] and status["overlapping"] == []
     assert status["quarantined_by_reason"] == {"no_main_image": 2}
 
 
 def test_a_detail_the_api_never_returned_still_counts_as_a_source_item(
-    warehouse: Warehouse,
+    warehouse: Warehouse, ledger: Ledger
 ) -> None:
     warehouse.replace_quarantine(
         migration=M,
@@ -83,7 +93,7 @@ def test_a_detail_the_api_never_returned_still_counts_as_a_source_item(
             }
         ],
     )
-    status = migration_status(warehouse, M, ledger=DuckDBLedger(warehouse))
+    status = migration_status(warehouse, M, ledger=ledger)
     assert status["source_items"] == 5
     assert "5" not in status["unaccounted"]
 
