@@ -177,6 +177,7 @@ async def suggested_leaves(
                 fetch_client=fetcher,
                 kuaishou=client,
                 warehouse=store,
+                shop_key=migration.kuaishou_shop_key,
             )
         for key, listing in to_ask:
             image = hosted.kwai_urls.get(listing.main_images[0])

@@ -6,9 +6,11 @@ concurrency), prepared by the pure rules of `listings.images` (main images: bord
 derived; detail and SKU images: border trimmed), hashed, and uploaded with `open.item.image.upload`.
 
 Work is done once per distinct thing: identical source bytes behind several URLs are prepared once;
-identical prepared bytes are looked up and uploaded once; the warehouse's `media_cache` maps the
-prepared bytes' hash → Kuaishou URL and remembers which source bytes (in which role) they came
-from, so a re-run or a second migration of the same goods neither prepares nor uploads again.
+identical prepared bytes are looked up and uploaded once per Kuaishou shop; the warehouse's
+`image_uploads` maps (shop, prepared bytes' hash) → Kuaishou URL and remembers which source bytes
+(in which role) they came from, so a re-run or a second migration into the same shop neither
+prepares nor uploads again, and a second shop of the same goods (a supplier distributed into
+several shops) gets its own copy of each image once.
 A broken image (404, not decodable, refused upload) is counted, never fatal (decision 27).
 """
 
@@ -62,7 +64,7 @@ MAX_FETCH_BYTES = 20 * 1024 * 1024
 Kuaishou's 2 MB, but a file ten times that is not a product photo and would only cost memory."""
 
 CACHE_WRITE_BATCH = 64
-"""Uploads between two `media_cache` writes: a crash re-uploads at most this many images."""
+"""Uploads between two `image_uploads` writes: a crash re-uploads at most this many images."""
 
 Role = Literal["main", "detail"]
 
@@ -192,10 +194,16 @@ class _Upload:
 
 
 async def _upload_missing(
-    missing: list[_Upload], *, kuaishou: Publisher, warehouse: Warehouse, hosted: dict[str, str]
+    missing: list[_Upload],
+    *,
+    kuaishou: Publisher,
+    warehouse: Warehouse,
+    shop_key: str,
+    hosted: dict[str, str],
 ) -> dict[str, str]:
-    """Upload each image in turn, adding its URL to `hosted` and to `media_cache` (with the source
-    hash and facts, so a re-run skips the preparation too) every CACHE_WRITE_BATCH uploads;
+    """Upload each image in turn, adding its URL to `hosted` and to the shop's `image_uploads`
+    (with the source hash and facts, so a re-run skips the preparation too) every
+    CACHE_WRITE_BATCH uploads;
     returns why the refused ones were refused, by digest.
 
     One at a time: the platform's QPS limit, not our concurrency, bounds the rate.
@@ -225,7 +233,7 @@ async def _upload_missing(
                 }
             )
         if len(entries) >= CACHE_WRITE_BATCH or index == len(missing):
-            warehouse.cache_media_many(entries)
+            warehouse.cache_media_many(entries, shop_key=shop_key)
             entries = []
     return refused
 
@@ -236,11 +244,16 @@ async def rehost_images(
     fetch_client: HttpClient,
     kuaishou: Publisher,
     warehouse: Warehouse,
+    shop_key: str,
     main_urls: Collection[str] = (),
     concurrency: int = 8,
     workers: int | None = None,
 ) -> MediaOutcome:
-    """Fetch every URL, prepare it for its role, upload what the cache lacks; return the URL map.
+    """Fetch every URL, prepare it for its role, upload what the shop lacks; return the URL map.
+
+    An upload is the shop's (`shop_key`, the migration's `kuaishou_shop_key`): a second shop gets
+    its own copy of each image, as it would if it had moved first; only the preparation (trim,
+    3:4, facts) is shared, being the same for every shop.
 
     A URL in `main_urls` is prepared as a main image (trim + 3:4), any other as a detail image
     (trim): one URL has one Kuaishou copy, so a picture that is a main image anywhere is prepared
@@ -261,14 +274,15 @@ async def rehost_images(
     if not supports_image_upload(kuaishou):
         _public_urls(good, roles, outcome)
         return outcome
-    hosted: dict[str, str] = {}
     known = warehouse.prepared_media((image.sha256, roles[image.url]) for image in good)
+    hosted = warehouse.cached_media(
+        shop_key=shop_key, sha256s=(row["sha256"] for row in known.values())
+    )
     for image in good:
         row = known.get((image.sha256, roles[image.url]))
-        if row:
+        if row and row["sha256"] in hosted:  # prepared and uploaded to this shop before
             outcome.sha256[image.url] = row["sha256"]
             outcome.facts[image.url] = ImageFacts.from_json(row["facts"])
-            hosted[row["sha256"]] = row["kwai_url"]
     fresh = [image for image in good if image.url not in outcome.sha256]
     prepared = await _prepare_all(fresh, roles, workers=workers or os.cpu_count() or 1)
     outcome.same_source_bytes = len(fresh) - len(prepared)
@@ -286,10 +300,16 @@ async def rehost_images(
         outcome.facts[image.url] = facts
         outcome.same_prepared_bytes += 1
     outcome.same_prepared_bytes -= len(by_hash)
-    hosted.update(warehouse.cached_media(digest for digest in by_hash if digest not in hosted))
+    hosted.update(
+        warehouse.cached_media(
+            shop_key=shop_key, sha256s=(digest for digest in by_hash if digest not in hosted)
+        )
+    )
     outcome.cache_hits = len(hosted)
     missing = [upload for digest, upload in by_hash.items() if digest not in hosted]
-    refused = await _upload_missing(missing, kuaishou=kuaishou, warehouse=warehouse, hosted=hosted)
+    refused = await _upload_missing(
+        missing, kuaishou=kuaishou, warehouse=warehouse, shop_key=shop_key, hosted=hosted
+    )
     outcome.uploaded = len(missing) - len(refused)
     for url, digest in outcome.sha256.items():
         if digest in hosted:
@@ -383,6 +403,7 @@ async def _rehost_drafts(
                     fetch_client=fetcher,
                     kuaishou=backend,
                     warehouse=warehouse,
+                    shop_key=migration.kuaishou_shop_key,
                 )
                 _merge(outcome, part)
                 failed = sum(1 for d in batch if any(u in part.failures for u in d.image_urls))

@@ -547,7 +547,7 @@ class KuaishouSandbox:
         image = _inspect_image(part.data, upload_type)
         digest = hashlib.sha256(part.data).hexdigest()
         ext = "png" if image[0] == "PNG" else "jpg"
-        url = f"{IMAGE_HOST}{digest[:32]}.{ext}"
+        url = f"{IMAGE_HOST}{seller}/{digest[:32]}.{ext}"  # a shop's upload is its own (issue 17)
         self.uploads.setdefault(
             url,
             UploadedImage(

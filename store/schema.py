@@ -276,6 +276,21 @@ ALTER TABLE publish_plan ADD COLUMN IF NOT EXISTS category_id BIGINT;
 ALTER TABLE publish_plan ADD COLUMN IF NOT EXISTS edited_fields VARCHAR;
 """,
     ),
+    SchemaMigration(
+        10,
+        "image uploads per Kuaishou shop: an image is uploaded once per shop, its preparation once",
+        """
+CREATE TABLE IF NOT EXISTS image_uploads (
+    shop_key VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, kwai_url VARCHAR NOT NULL,
+    byte_size BIGINT, uploaded_at TIMESTAMPTZ NOT NULL, source_sha256 VARCHAR, role VARCHAR,
+    facts {json}, PRIMARY KEY (shop_key, sha256));
+INSERT INTO image_uploads (shop_key, sha256, kwai_url, byte_size, uploaded_at, source_sha256,
+    role, facts)
+SELECT '', sha256, kwai_url, byte_size, uploaded_at, source_sha256, role, facts FROM media_cache
+ON CONFLICT (shop_key, sha256) DO NOTHING;
+DROP TABLE IF EXISTS media_cache;
+""",
+    ),
 )
 
 _VERSIONS = """

@@ -314,38 +314,37 @@ class Warehouse:
             )
             con.execute("COMMIT")
 
-    # --- media cache -----------------------------------------------------------------------------
+    # --- image uploads (an upload belongs to one shop; its preparation to none) -----------------
 
-    def cached_media(self, sha256s: Iterable[str]) -> dict[str, str]:
+    def cached_media(self, *, shop_key: str, sha256s: Iterable[str]) -> dict[str, str]:
+        """sha256 of prepared bytes → the Kuaishou URL this shop got for them."""
         keys = list(set(sha256s))
         if not keys:
             return {}
         rows = self.query(
-            f"SELECT sha256, kwai_url FROM media_cache WHERE sha256 IN "
+            "SELECT sha256, kwai_url FROM image_uploads WHERE shop_key = ? AND sha256 IN "
             f"({', '.join('?' for _ in keys)})",
-            keys,
+            [shop_key, *keys],
         )
         return {row["sha256"]: row["kwai_url"] for row in rows}
 
     def prepared_media(
         self, sources: Iterable[tuple[str, str]]
     ) -> dict[tuple[str, str], dict[str, Any]]:
-        """(source sha256, role) → the cached upload made from those source bytes in that role:
-        {sha256, kwai_url, facts}. A re-run then neither prepares nor uploads the image again."""
+        """(source sha256, role) → how those source bytes were prepared in that role, by any shop:
+        {sha256, facts}. A re-run then prepares the image again only where its shop lacks the
+        upload (the prepared bytes are needed to send it)."""
         keys = set(sources)
         digests = list({digest for digest, _ in keys})
         if not digests:
             return {}
         rows = self.query(
-            "SELECT source_sha256, role, sha256, kwai_url, facts FROM media_cache "
+            "SELECT source_sha256, role, sha256, facts FROM image_uploads "
             f"WHERE facts IS NOT NULL AND source_sha256 IN ({', '.join('?' for _ in digests)})",
             digests,
         )
         found = {(row["source_sha256"], row["role"]): row for row in rows}
         return {key: row for key, row in found.items() if key in keys}
-
-    def cache_media(self, *, sha256: str, kwai_url: str, byte_size: int) -> None:
-        self.cache_media_many([{"sha256": sha256, "kwai_url": kwai_url, "byte_size": byte_size}])
 
     # --- video cache (a material belongs to one shop: keyed by the target shop too) ------------
 
@@ -412,20 +411,21 @@ class Warehouse:
             self._insert(con, "fill_rates", [row])
             con.execute("COMMIT")
 
-    def cache_media_many(self, entries: Sequence[dict[str, Any]]) -> None:
-        """Record uploaded images ({sha256, kwai_url, byte_size}, optionally the source_sha256,
-        role and facts JSON they were prepared from) in one connection: opening one per image
-        costs more than the upload itself on a busy machine."""
+    def cache_media_many(self, entries: Sequence[dict[str, Any]], *, shop_key: str) -> None:
+        """Record the shop's uploaded images ({sha256, kwai_url, byte_size}, optionally the
+        source_sha256, role and facts JSON they were prepared from) in one connection: opening
+        one per image costs more than the upload itself on a busy machine."""
         if not entries:
             return
         now = now_utc()
         with self.connect() as con:
             con.executemany(
-                "INSERT INTO media_cache (sha256, kwai_url, byte_size, uploaded_at, "
-                "source_sha256, role, facts) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (sha256) DO NOTHING",
+                "INSERT INTO image_uploads (shop_key, sha256, kwai_url, byte_size, uploaded_at, "
+                "source_sha256, role, facts) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (shop_key, sha256) DO NOTHING",
                 [
                     [
+                        shop_key,
                         e["sha256"],
                         e["kwai_url"],
                         e["byte_size"],

@@ -47,7 +47,9 @@ def _evaluate(cursor: list[str] | None) -> dg.SensorResult | dg.SkipReason:
     context = dg.build_sensor_context(
         cursor=None if cursor is None else json.dumps(cursor),
         definitions=defs,
-        instance=instance_with_migrations(),
+        # The partitions of the shipped file, as the partitions sensor left them: the file the
+        # sensor reads (BANJIA_MIGRATIONS) may since have gained a key or broken.
+        instance=instance_with_migrations(Settings.model_fields["migrations"].default),
     )
     return new_migration_sensor(context)
 
@@ -151,10 +153,15 @@ def test_a_broken_migrations_file_starts_nothing_and_says_why(migrations_file: P
 
 
 def _requests(schedule: dg.ScheduleDefinition, at: datetime) -> list[dg.RunRequest]:
-    with dg.instance_for_test() as instance:  # a schedule's context needs an instance with a ref
-        context = dg.build_schedule_context(
+    # A schedule's context needs an instance with a ref; both are closed here, or the instance's
+    # state storage stays Dagster's current one after the instance is gone, and the next
+    # materialize in this process fails ("undefined DagsterInstance weakref").
+    with (
+        dg.instance_for_test() as instance,
+        dg.build_schedule_context(
             scheduled_execution_time=at, instance=with_migrations(instance)
-        )
+        ) as context,
+    ):
         return list(schedule(context))  # type: ignore[arg-type]
 
 

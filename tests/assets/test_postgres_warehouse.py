@@ -23,6 +23,7 @@ from sandbox.app import Sandbox
 from store.warehouse import migration_status
 from tests.assets.conftest import TAOBAO_DEMO_SOURCE
 from tests.conftest import POSTGRES_URL
+from tests.dagster_instance import instance_with_migrations
 from tests.inprocess import InProcessPlatforms
 
 KEY = "taobao-demo"
@@ -89,6 +90,7 @@ def _materialize(directory: Path, selection: list[str] | None = None) -> None:
         dg.load_assets_from_modules([extract, transform, publish, report]),
         partition_key=KEY,
         selection=selection,
+        instance=instance_with_migrations(directory / "migrations.yaml"),
         resources={
             "warehouse": WarehouseResource(),
             "migrations": MigrationsResource(path=str(directory / "migrations.yaml")),

@@ -14,6 +14,7 @@ import dagster as dg
 
 from assets import extract, publish, report, transform
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
+from tests.dagster_instance import instance_with_migrations
 
 
 def main(keys: list[str]) -> int:
@@ -22,6 +23,7 @@ def main(keys: list[str]) -> int:
         result = dg.materialize(
             assets,
             partition_key=key,
+            instance=instance_with_migrations(),  # the migrations file BANJIA_MIGRATIONS names
             resources={
                 "warehouse": WarehouseResource(),
                 "migrations": MigrationsResource(),

@@ -67,6 +67,9 @@ def kuaishou(transport: httpx.AsyncBaseTransport) -> Iterator[KuaishouClient]:
     )
 
 
+SHOP = "kuaishou-shop-a"
+
+
 def rehost(
     urls: list[str],
     *,
@@ -74,11 +77,17 @@ def rehost(
     transport: httpx.AsyncBaseTransport,
     kuaishou: KuaishouClient,
     warehouse: Warehouse,
+    shop_key: str = SHOP,
 ) -> MediaOutcome:
     async def run() -> MediaOutcome:
         async with httpx.AsyncClient(transport=transport) as fetcher:
             return await rehost_images(
-                urls, main_urls=main, fetch_client=fetcher, kuaishou=kuaishou, warehouse=warehouse
+                urls,
+                main_urls=main,
+                fetch_client=fetcher,
+                kuaishou=kuaishou,
+                warehouse=warehouse,
+                shop_key=shop_key,
             )
 
     return asyncio.run(run())
@@ -138,7 +147,9 @@ def test_the_bytes_uploaded_are_the_prepared_ones_the_cache_is_keyed_by(
     # 800×800 with an 80 px frame → 640×640 trimmed → 480×640 cropped around the tee.
     assert (facts.width, facts.height) == (uploaded.width, uploaded.height) == (480, 640)
     assert uploaded.sha256 == outcome.sha256[MAIN[0]]
-    assert warehouse.cached_media([uploaded.sha256]) == {uploaded.sha256: uploaded.url}
+    assert warehouse.cached_media(shop_key=SHOP, sha256s=[uploaded.sha256]) == {
+        uploaded.sha256: uploaded.url
+    }
 
 
 def test_a_second_run_uploads_nothing_and_maps_every_url_the_same(
@@ -156,6 +167,34 @@ def test_a_second_run_uploads_nothing_and_maps_every_url_the_same(
     assert second.uploaded == 0 and second.cache_hits == len(urls)
     assert second.kwai_urls == first.kwai_urls
     assert second.facts == first.facts
+
+
+def test_a_second_shop_gets_its_own_copy_of_each_image_once(
+    sandbox: Sandbox,
+    transport: httpx.AsyncBaseTransport,
+    kuaishou: KuaishouClient,
+    warehouse: Warehouse,
+) -> None:
+    """A supplier distributed into two shops: each shop's items carry that shop's uploads."""
+    urls = MAIN + DETAIL
+    rehost(urls, main=MAIN, transport=transport, kuaishou=kuaishou, warehouse=warehouse)
+    sent = uploads_sent(sandbox)
+
+    def into_shop_b() -> MediaOutcome:
+        return rehost(
+            urls,
+            main=MAIN,
+            transport=transport,
+            kuaishou=kuaishou,
+            warehouse=warehouse,
+            shop_key="shop-b",
+        )
+
+    first = into_shop_b()
+    assert first.uploaded == len(urls) and uploads_sent(sandbox) == 2 * sent
+    again = into_shop_b()
+    assert again.uploaded == 0 and uploads_sent(sandbox) == 2 * sent
+    assert again.kwai_urls == first.kwai_urls
 
 
 def test_a_second_run_does_not_prepare_the_same_source_bytes_again(

@@ -134,11 +134,28 @@ def test_an_image_uploaded_by_one_worker_is_cached_for_the_other(
         "role": "main",
         "facts": '{"w": 800}',
     }
-    first.cache_media_many([entry])
-    second.cache_media_many([{**entry, "kwai_url": "https://kwai/other.jpg"}])  # a late racer
-    assert second.cached_media(["k1", "k2"]) == {"k1": "https://kwai/1.jpg"}
+    first.cache_media_many([entry], shop_key="shop-a")
+    late_racer = {**entry, "kwai_url": "https://kwai/other.jpg"}
+    second.cache_media_many([late_racer], shop_key="shop-a")
+    assert second.cached_media(shop_key="shop-a", sha256s=["k1", "k2"]) == {
+        "k1": "https://kwai/1.jpg"
+    }
     prepared = second.prepared_media([("s1", "main"), ("s1", "detail")])
     assert list(prepared) == [("s1", "main")] and prepared[("s1", "main")]["facts"] == '{"w": 800}'
+
+
+def test_an_image_upload_belongs_to_its_shop_its_preparation_to_every_shop(
+    warehouse_factory: WarehouseFactory,
+) -> None:
+    store = warehouse_factory()
+    entry = {"sha256": "k1", "kwai_url": "https://kwai/a.jpg", "byte_size": 10}
+    entry |= {"source_sha256": "s1", "role": "main", "facts": '{"w": 800}'}
+    store.cache_media_many([entry], shop_key="shop-a")
+    assert store.cached_media(shop_key="shop-b", sha256s=["k1"]) == {}
+    store.cache_media_many([{**entry, "kwai_url": "https://kwai/b.jpg"}], shop_key="shop-b")
+    assert store.cached_media(shop_key="shop-b", sha256s=["k1"]) == {"k1": "https://kwai/b.jpg"}
+    assert store.cached_media(shop_key="shop-a", sha256s=["k1"]) == {"k1": "https://kwai/a.jpg"}
+    assert list(store.prepared_media([("s1", "main")])) == [("s1", "main")]
 
 
 def test_a_video_is_cached_per_target_shop(warehouse_factory: WarehouseFactory) -> None:
