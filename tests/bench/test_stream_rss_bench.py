@@ -1,0 +1,162 @@
+"""Peak RSS of a whole run, extract → normalize → categories → drafts, against the shop's size.
+
+Issue 19's target: a 100,000-item shop through extract → drafts in one run stays under 1.5 GB of
+peak RSS, flat from 10,000 to 100,000 items. The emulator (the whole sandbox app, its Pinduoduo
+shop sized per run) serves on loopback in a process of its own, so its catalog is not counted; the
+four stages run in a second child process per size, so each peak (ru_maxrss) is that run's alone.
+
+Sizes come from BANJIA_BENCH_RSS_SIZES (default 1000,4000 so `make bench` stays minutes;
+10000,100000 for the issue's figures). Printed per size: items, seconds, items/s, peak RSS after
+each stage, and the per-item RSS slope between consecutive sizes. Asserted: behaviour only (every
+listing drafted or quarantined), never a time or a memory figure.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing as mp
+import os
+import resource
+import socket
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+SIZES = [int(s) for s in os.environ.get("BANJIA_BENCH_RSS_SIZES", "1000,4000").split(",")]
+SHOP = "demo-pdd-shop"
+MIGRATION = "pdd-demo"
+
+
+def _peak_mib() -> float:
+    """This process's peak resident set so far (ru_maxrss: KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _serve(port: int, size: int) -> None:
+    """The emulator process: the whole sandbox app, the Pinduoduo demo shop `size` goods large."""
+    import uvicorn
+
+    from sandbox.app import Sandbox, build_sandbox_app
+    from sandbox.pdd_open import PinduoduoSandbox
+
+    state = Sandbox(pinduoduo=PinduoduoSandbox(shop_sizes={SHOP: size}))
+    state.kuaishou.app_qps = None  # the run's clients keep no rate limit
+    state.kuaishou.user_qps = None
+    uvicorn.run(build_sandbox_app(state), host="127.0.0.1", port=port, log_level="warning")
+
+
+def _run(url: str, workdir: str, out: Any) -> None:
+    """The run process: the four stages as their assets call them, peak RSS after each."""
+    from connectors.platforms import Endpoints, EndpointsMode
+    from pipeline.categories import decide_categories
+    from pipeline.clients import Platforms
+    from pipeline.drafts import draft_listings
+    from pipeline.extract import extract
+    from pipeline.migrations_file import load_migrations
+    from pipeline.normalize import normalize
+    from pipeline.settings import PROJECT_ROOT
+    from store import DuckDBLedger, Warehouse
+    from tests.assets.conftest import sandbox_env_vars
+
+    migration = load_migrations(PROJECT_ROOT / "data" / "migrations.yaml").get(MIGRATION)
+    platforms = Platforms(
+        endpoints=Endpoints.for_mode(EndpointsMode.SANDBOX, sandbox_url=url),
+        rate_limited=False,
+        env=sandbox_env_vars(),
+    )
+    warehouse = Warehouse(Path(workdir) / "w.duckdb")
+    stages: list[tuple[str, float, float]] = []
+    started = time.perf_counter()
+    for name, stage in (
+        ("extract", lambda: extract(migration, warehouse=warehouse, platforms=platforms)),
+        ("normalize", lambda: normalize(migration, warehouse=warehouse, platforms=platforms)),
+        (
+            "categories",
+            lambda: decide_categories(migration, warehouse=warehouse, platforms=platforms),
+        ),
+        (
+            "drafts",
+            lambda: draft_listings(
+                migration, warehouse=warehouse, platforms=platforms, ledger=DuckDBLedger(warehouse)
+            ),
+        ),
+    ):
+        begun = time.perf_counter()
+        result = stage()
+        stages.append((name, time.perf_counter() - begun, _peak_mib()))
+    seconds = time.perf_counter() - started
+    listings = int(
+        warehouse.scalar("SELECT count(*) FROM listings WHERE migration = ?", [migration.key])
+    )
+    out.put(
+        {
+            "stages": stages,
+            "seconds": seconds,
+            "listings": listings,
+            "drafts": result.figures["drafts"],
+            "quarantined": result.figures["quarantined"],
+        }
+    )
+
+
+def _wait(url: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"no emulator at {url}")
+
+
+def _measure(size: int, workdir: Path) -> dict[str, Any]:
+    ctx = mp.get_context("spawn")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    emulator = ctx.Process(target=_serve, args=(port, size), daemon=True)
+    emulator.start()
+    try:
+        _wait(url)
+        out = ctx.Queue()
+        run = ctx.Process(target=_run, args=(url, str(workdir), out))
+        run.start()
+        figures: dict[str, Any] = out.get()
+        run.join()
+        return figures
+    finally:
+        emulator.terminate()
+        emulator.join()
+
+
+def test_a_whole_run_accounts_for_every_item_and_prints_its_peak_rss(tmp_path: Path) -> None:
+    measured: list[tuple[int, dict[str, Any]]] = []
+    for size in SIZES:
+        workdir = tmp_path / str(size)
+        workdir.mkdir()
+        figures = _measure(size, workdir)
+        measured.append((size, figures))
+        peak = figures["stages"][-1][2]
+        rate = size / figures["seconds"] if figures["seconds"] else 0.0
+        print(
+            f"\n{size:>7} items  {figures['seconds']:8.1f} s  {rate:7.0f} items/s  "
+            f"peak RSS {peak:7.1f} MiB  (listings {figures['listings']}, drafts "
+            f"{figures['drafts']}, quarantined {figures['quarantined']})"
+        )
+        for name, seconds, rss in figures["stages"]:
+            print(f"          {name:<11} {seconds:8.1f} s  peak so far {rss:7.1f} MiB")
+        assert figures["drafts"] + figures["quarantined"] == figures["listings"] > 0
+    for (small, low), (large, high) in itertools.pairwise(measured):
+        slope = (high["stages"][-1][2] - low["stages"][-1][2]) * 1024 / (large - small)
+        print(f"slope {small} → {large}: {slope:+.2f} KiB of peak RSS per item")
