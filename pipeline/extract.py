@@ -1,14 +1,17 @@
 """Extract: read the source shop through its official API, incrementally, keeping payloads verbatim.
 
 The shop is listed (ids with versions), and only new and changed items are read in detail; items
-that left the listing are marked gone, not forgotten. Every platform is reached through its
+that left the listing are marked gone, not forgotten. Details are written to `raw_listings` batch
+by batch as they are read, so memory holds one batch however large the shop (issue 19); the
+cursor moves only once every batch is written, so a run cut short is read again from the same
+cursor, and what it had already written is skipped as unchanged. Every platform is reached through its
 `SourceConnector` (connectors.sources), so nothing here knows a platform.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -26,6 +29,7 @@ __all__ = ["ExtractResult", "extract", "extract_shop", "unstorable_field"]
 
 # Item details read between two progress updates (each reader still batches its own calls).
 EXTRACT_BATCH = 200
+PREVIEW_ROWS = 10
 DETAIL_MISSING = (
     "detail: listed on sale but the detail API did not return it, even alone; "
     "check the item on the source and re-run"
@@ -34,7 +38,10 @@ DETAIL_MISSING = (
 
 @dataclass
 class ExtractResult:
-    """What one extraction read, what it skipped as unchanged, and what left the shop."""
+    """What one extraction read, what it skipped as unchanged, and what left the shop.
+
+    `payloads` holds the details read only when no `on_batch` took them as they came.
+    """
 
     payloads: dict[str, dict[str, Any]] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
@@ -54,10 +61,13 @@ async def extract_shop(
     cursor: ExtractCursor,
     max_items: int | None = None,
     progress: Progress | None = None,
+    on_batch: Callable[[ExtractResult, dict[str, dict[str, Any]]], None] | None = None,
 ) -> ExtractResult:
     """List the shop, read the details of new and changed items, report the unchanged and gone.
 
-    `item_id` names a payload's item (the connector's `item_id`).
+    `item_id` names a payload's item (the connector's `item_id`). `on_batch` receives each batch
+    of details as it is read (by item id, with the listing's versions already in the result), and
+    the result then keeps none of them.
     """
     listed = await reader.list_items(cursor=cursor)
     if max_items is not None:
@@ -76,8 +86,11 @@ async def extract_shop(
     for chunk in batches_of(to_read, EXTRACT_BATCH):
         payloads, missing = await reader.read_details(list(chunk))
         result.missing_ids += missing
-        for payload in payloads:
-            result.payloads[item_id(payload)] = payload
+        batch = {item_id(payload): payload for payload in payloads}
+        if on_batch is None:
+            result.payloads.update(batch)
+        else:
+            on_batch(result, batch)
         progress.advance(done=len(payloads), failed=len(missing))
     progress.finish()
     listed_ids = {item.item_id for item in listed}
@@ -88,7 +101,12 @@ async def extract_shop(
 
 
 async def _read_shop(
-    migration: Migration, *, warehouse: Warehouse, platforms: Platforms, progress: Progress
+    migration: Migration,
+    *,
+    warehouse: Warehouse,
+    platforms: Platforms,
+    progress: Progress,
+    on_batch: Callable[[ExtractResult, dict[str, dict[str, Any]]], None],
 ) -> ExtractResult:
     stored = warehouse.load_cursor(migration.key)
     cursor = ExtractCursor.model_validate_json(stored) if stored else ExtractCursor()
@@ -101,6 +119,7 @@ async def _read_shop(
             cursor=cursor,
             max_items=migration.max_items,
             progress=progress,
+            on_batch=on_batch,
         )
 
 
@@ -150,33 +169,48 @@ def extract(
     One unreadable item is quarantined by name; the rest of the shop goes on.
     """
     progress = progress or Progress("extract", migration.key)
-    result = asyncio.run(
-        _read_shop(migration, warehouse=warehouse, platforms=platforms, progress=progress)
-    )
-    unreadable = {}
-    for item_id, payload in list(result.payloads.items()):
-        field = unstorable_field(payload)
-        if field is not None:
-            unreadable[item_id] = field
-            del result.payloads[item_id]
     fetched_at = datetime.now(UTC)
-    rows = [
-        {
-            "migration": migration.key,
-            "platform": str(migration.source.platform),
-            "shop_id": migration.source.shop_id,
-            "source_item_id": item_id,
-            "payload": payload,
-            "fetched_at": fetched_at,
-            "version": result.versions.get(item_id, ""),
-            "modified_at": result.modified.get(item_id),
-            "source_state": "listed",
-        }
-        for item_id, payload in result.payloads.items()
-    ]
+    unreadable: dict[str, str] = {}
+    preview: list[dict[str, Any]] = []
+    read = 0
+
+    def write(result: ExtractResult, batch: dict[str, dict[str, Any]]) -> None:
+        """One batch of details into `raw_listings`; an unstorable one is quarantined instead."""
+        nonlocal read
+        rows: list[dict[str, Any]] = []
+        for item_id, payload in batch.items():
+            field = unstorable_field(payload)
+            if field is not None:
+                unreadable[item_id] = field
+                continue
+            rows.append(
+                {
+                    "migration": migration.key,
+                    "platform": str(migration.source.platform),
+                    "shop_id": migration.source.shop_id,
+                    "source_item_id": item_id,
+                    "payload": payload,
+                    "fetched_at": fetched_at,
+                    "version": result.versions.get(item_id, ""),
+                    "modified_at": result.modified.get(item_id),
+                    "source_state": "listed",
+                }
+            )
+        warehouse.upsert_raw_listings(migration=migration.key, rows=rows)
+        read += len(rows)
+        preview.extend(
+            {"source_item_id": row["source_item_id"], "title": row["payload"].get("title")}
+            for row in rows[: max(0, PREVIEW_ROWS - len(preview))]
+        )
+
+    result = asyncio.run(
+        _read_shop(
+            migration, warehouse=warehouse, platforms=platforms, progress=progress, on_batch=write
+        )
+    )
     warehouse.save_extraction(
         migration=migration.key,
-        rows=rows,
+        rows=[],
         gone_ids=result.gone_ids,
         cursor_json=result.cursor.model_dump_json(),
     )
@@ -197,16 +231,13 @@ def extract(
     return StageResult(
         figures={
             "listed": result.listed,
-            "read": len(rows),
+            "read": read,
             "unchanged_not_read": len(result.unchanged_ids),
             "gone": len(result.gone_ids),
             "detail_missing": len(result.missing_ids),
             "unreadable": len(unreadable),
             "cursor_last_modified": str(result.cursor.last_modified or "none"),
         },
-        preview=[
-            {"source_item_id": item_id, "title": payload.get("title")}
-            for item_id, payload in result.payloads.items()
-        ],
-        row_count=len(rows),
+        preview=preview,
+        row_count=read,
     )

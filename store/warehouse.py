@@ -273,12 +273,7 @@ class Warehouse:
         with self.connect() as con:
             con.execute("BEGIN")
             self._lock_partition(con, "raw_listings", migration)
-            for row in rows:
-                con.execute(
-                    "DELETE FROM raw_listings WHERE migration = ? AND source_item_id = ?",
-                    [migration, row["source_item_id"]],
-                )
-            self._insert(con, "raw_listings", rows)
+            self._replace_raw_items(con, migration, rows)
             if gone_ids:
                 con.executemany(
                     "UPDATE raw_listings SET source_state = 'gone' "
@@ -291,6 +286,28 @@ class Warehouse:
                 [migration, cursor_json, now_utc()],
             )
             con.execute("COMMIT")
+
+    def upsert_raw_listings(self, *, migration: str, rows: Sequence[dict[str, Any]]) -> None:
+        """Replace these items' `raw_listings` rows (one batch of an extraction) in one
+        transaction; the cursor is left where it is (`save_extraction` moves it at the end)."""
+        if not rows:
+            return
+        with self.connect() as con:
+            con.execute("BEGIN")
+            self._lock_partition(con, "raw_listings", migration)
+            self._replace_raw_items(con, migration, rows)
+            con.execute("COMMIT")
+
+    def _replace_raw_items(self, con: Any, migration: str, rows: Sequence[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        ids = [row["source_item_id"] for row in rows]
+        con.execute(
+            "DELETE FROM raw_listings WHERE migration = ? AND source_item_id IN "
+            f"({', '.join('?' for _ in ids)})",
+            [migration, *ids],
+        )
+        self._insert(con, "raw_listings", rows)
 
     # --- quarantine ------------------------------------------------------------------------------
 
