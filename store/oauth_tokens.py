@@ -7,7 +7,6 @@ rotation happens per due date however many processes ask.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
@@ -15,12 +14,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import duckdb
-from pydantic import SecretStr
 
 from connectors.kuaishou.tokens import TokenSet, TokenStore
+from store.token_rows import TOKEN_COLUMNS, token_set, token_values
 from store.warehouse import Warehouse
 
 __all__ = ["WarehouseTokenStore", "open_token_store"]
@@ -32,7 +30,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-_COLUMNS = "access_token, refresh_token, access_expires_at, refresh_expires_at, open_id, scopes"
+_COLUMNS = TOKEN_COLUMNS
 
 
 _PATH_LOCKS: dict[str, threading.Lock] = {}
@@ -97,27 +95,10 @@ class WarehouseTokenStore:
             row = con.execute(
                 f"SELECT {_COLUMNS} FROM oauth_tokens WHERE seller_key = ?", [self._seller_key]
             ).fetchone()
-        if row is None or row[0] is None:
-            return None
-        return TokenSet(
-            access_token=SecretStr(row[0]),
-            refresh_token=SecretStr(row[1]),
-            access_expires_at=row[2],
-            refresh_expires_at=row[3],
-            open_id=row[4],
-            scopes=tuple(json.loads(row[5]) if row[5] else ()),
-        )
+        return token_set(row)
 
     def save(self, tokens: TokenSet, *, holder: str | None = None) -> bool:
-        values: list[Any] = [
-            tokens.access_token.get_secret_value(),
-            tokens.refresh_token.get_secret_value(),
-            tokens.access_expires_at,
-            tokens.refresh_expires_at,
-            tokens.open_id,
-            json.dumps(list(tokens.scopes)),
-            _utc_now(),
-        ]
+        values = token_values(tokens, now=_utc_now())
         with self._connect() as con:
             if holder is None:
                 con.execute(

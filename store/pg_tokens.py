@@ -14,19 +14,17 @@ row, because DuckDB has no row locks. PostgreSQL has them, and they are the bett
 
 from __future__ import annotations
 
-import json
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pydantic import SecretStr
-
 from connectors.kuaishou.tokens import TokenSet
+from store.token_rows import TOKEN_COLUMNS, token_set, token_values
 from store.warehouse import Warehouse
 
 __all__ = ["PostgresTokenStore"]
 
-_COLUMNS = "access_token, refresh_token, access_expires_at, refresh_expires_at, open_id, scopes"
+_COLUMNS = TOKEN_COLUMNS
 
 
 class PostgresTokenStore:
@@ -51,27 +49,10 @@ class PostgresTokenStore:
             row = con.execute(
                 f"SELECT {_COLUMNS} FROM oauth_tokens WHERE seller_key = ?", [self._seller_key]
             ).fetchone()
-        if row is None or row[0] is None:
-            return None
-        return TokenSet(
-            access_token=SecretStr(row[0]),
-            refresh_token=SecretStr(row[1]),
-            access_expires_at=row[2],
-            refresh_expires_at=row[3],
-            open_id=row[4],
-            scopes=tuple(json.loads(row[5]) if row[5] else ()),
-        )
+        return token_set(row)
 
     def save(self, tokens: TokenSet, *, holder: str | None = None) -> bool:
-        values: list[Any] = [
-            tokens.access_token.get_secret_value(),
-            tokens.refresh_token.get_secret_value(),
-            tokens.access_expires_at,
-            tokens.refresh_expires_at,
-            tokens.open_id,
-            json.dumps(list(tokens.scopes)),
-            datetime.now(UTC),
-        ]
+        values = token_values(tokens, now=datetime.now(UTC))
         if holder is None:
             with self._warehouse.connect() as con:
                 con.execute(
