@@ -300,16 +300,17 @@ async def rehost_images(
         outcome.facts[image.url] = facts
         outcome.same_prepared_bytes += 1
     outcome.same_prepared_bytes -= len(by_hash)
-    hosted.update(
-        warehouse.cached_media(
-            shop_key=shop_key, sha256s=(digest for digest in by_hash if digest not in hosted)
+    with warehouse.shop_uploads_turn(shop_key):  # another worker's uploads to it are then seen
+        hosted.update(
+            warehouse.cached_media(
+                shop_key=shop_key, sha256s=(digest for digest in by_hash if digest not in hosted)
+            )
         )
-    )
-    outcome.cache_hits = len(hosted)
-    missing = [upload for digest, upload in by_hash.items() if digest not in hosted]
-    refused = await _upload_missing(
-        missing, kuaishou=kuaishou, warehouse=warehouse, shop_key=shop_key, hosted=hosted
-    )
+        outcome.cache_hits = len(hosted)
+        missing = [upload for digest, upload in by_hash.items() if digest not in hosted]
+        refused = await _upload_missing(
+            missing, kuaishou=kuaishou, warehouse=warehouse, shop_key=shop_key, hosted=hosted
+        )
     outcome.uploaded = len(missing) - len(refused)
     for url, digest in outcome.sha256.items():
         if digest in hosted:

@@ -182,6 +182,23 @@ class Warehouse:
                 [advisory_key(f"{self._schema}:{table}:{migration}")],
             )
 
+    @contextmanager
+    def shop_uploads_turn(self, shop_key: str) -> Iterator[None]:
+        """PostgreSQL: one worker at a time checks and uploads a shop's missing images (a session
+        advisory lock per schema and shop), so two workers migrating into one shop at once do not
+        both upload the same image; the second then finds the first's `image_uploads` rows.
+        DuckDB has one writing process."""
+        if not self._postgres:
+            yield
+            return
+        key = advisory_key(f"{self._schema}:image_uploads:{shop_key}")
+        with self.connect() as con:
+            con.execute("SELECT pg_advisory_lock(?)", [key])
+            try:
+                yield
+            finally:
+                con.execute("SELECT pg_advisory_unlock(?)", [key])
+
     @staticmethod
     def _insert(con: Any, table: str, rows: Sequence[dict[str, Any]]) -> None:
         """Insert a batch: DuckDB scans it as one frame (`_bulk_insert`); psycopg pipelines an
