@@ -2,9 +2,8 @@
 
 A sandbox server on loopback (tests/multiworker/sandbox_server.py) plays the platforms. The first
 worker distributes a 1688 supplier into shop A and then into shop B; at the same time the second
-worker runs the same supplier-into-shop-A migration, then moves a Taobao shop into shop A. Shop A
-authorizes by OAuth, with tokens due for rotation when the workers start, so both ask for a
-rotation at once. Each worker runs in its own empty
+worker moves a Taobao shop into shop A. Shop A authorizes by OAuth, with tokens due for rotation
+when the workers start, so both ask for a rotation at once. Each worker runs in its own empty
 working directory with only `BANJIA_DATABASE_URL` in common (tests/multiworker/worker.py).
 """
 
@@ -166,9 +165,10 @@ def runs(server: str, schema: str, tmp_path_factory: pytest.TempPathFactory) -> 
     migrations.write_text(MIGRATIONS, encoding="utf-8")
     env = _env(server, schema, migrations)
     asyncio.run(_authorize_shop_a(server, schema, env))
-    # Both workers start with the same migration (the same supplier into the same shop at once);
-    # the second then moves the Taobao shop into shop A while the first serves shop B.
-    jobs = {"first": ["supplier-a", "supplier-b"], "second": ["supplier-a", "taobao-a"]}
+    # Two migrations into shop A at once (and one into shop B). One migration is never run by two
+    # workers at once: Dagster's run queue allows one run per migration (decision 57), and the
+    # batched stage rewrites rely on it.
+    jobs = {"first": ["supplier-a", "supplier-b"], "second": ["taobao-a"]}
     workers = {}
     for name, keys in jobs.items():
         directory = root / name
