@@ -112,13 +112,24 @@ def without_qps_limits(sandbox: Sandbox) -> Sandbox:
 WarehouseFactory = Callable[[], Warehouse]
 
 
-@pytest.fixture
-def postgres_schema(postgres_url: str) -> Iterator[str]:
-    """A scratch schema name on the test server, dropped (with everything in it) after the test."""
+def _scratch_schema(postgres_url: str) -> Iterator[str]:
+    """A scratch schema name on the test server, dropped (with everything in it) at the end."""
     schema = f"banjia_test_{uuid.uuid4().hex[:12]}"
     yield schema
     with psycopg.connect(postgres_url, autocommit=True) as con:
         con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+@pytest.fixture
+def postgres_schema(postgres_url: str) -> Iterator[str]:
+    """A scratch schema for one test."""
+    yield from _scratch_schema(postgres_url)
+
+
+@pytest.fixture(scope="module")
+def postgres_module_schema(postgres_url: str) -> Iterator[str]:
+    """A scratch schema shared by one module's tests (a run they all read)."""
+    yield from _scratch_schema(postgres_url)
 
 
 @pytest.fixture(params=["duckdb", "postgres"])

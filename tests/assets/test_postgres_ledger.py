@@ -4,13 +4,11 @@ The stage tables stay in the DuckDB file; the ledger, SKU map and outbox are in 
 (`WarehouseResource(ledger_url=...)`), in a schema of this module's own, dropped afterwards.
 """
 
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
-import psycopg
 import pytest
 
 from assets import extract, publish, report, transform
@@ -44,15 +42,9 @@ migrations:
 
 
 @pytest.fixture(scope="module")
-def schema() -> Iterator[str]:
-    name = f"banjia_test_{uuid.uuid4().hex[:12]}"
-    try:
-        psycopg.connect(POSTGRES_URL, connect_timeout=5).close()
-    except psycopg.OperationalError as exc:
-        pytest.fail(f"PostgreSQL is unreachable at {POSTGRES_URL}: {exc}", pytrace=False)
-    yield name
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as con:
-        con.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+def schema(postgres_module_schema: str) -> str:
+    """The module's scratch schema (tests/conftest.py: fails, never skips, without the server)."""
+    return postgres_module_schema
 
 
 @pytest.fixture(scope="module")

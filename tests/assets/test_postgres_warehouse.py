@@ -6,14 +6,12 @@ does) and must find the same figures, not zeros. Neither writes a DuckDB file (d
 """
 
 import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-import psycopg
 import pytest
 
 from assets import extract, publish, report, transform
@@ -49,15 +47,9 @@ FIGURES = (
 
 
 @pytest.fixture(scope="module")
-def schema() -> Iterator[str]:
-    name = f"banjia_test_{uuid.uuid4().hex[:12]}"
-    try:
-        psycopg.connect(POSTGRES_URL, connect_timeout=5).close()
-    except psycopg.OperationalError as exc:
-        pytest.fail(f"PostgreSQL is unreachable at {POSTGRES_URL}: {exc}", pytrace=False)
-    yield name
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as con:
-        con.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+def schema(postgres_module_schema: str) -> str:
+    """The module's scratch schema (tests/conftest.py: fails, never skips, without the server)."""
+    return postgres_module_schema
 
 
 @contextmanager

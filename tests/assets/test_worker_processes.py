@@ -14,14 +14,12 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
 
 from listings.migrations import parse_migrations
@@ -79,15 +77,9 @@ KEYS = ("supplier-a", "supplier-b", "taobao-a")
 
 
 @pytest.fixture(scope="module")
-def schema() -> Iterator[str]:
-    name = f"banjia_test_{uuid.uuid4().hex[:12]}"
-    try:
-        psycopg.connect(POSTGRES_URL, connect_timeout=5).close()
-    except psycopg.OperationalError as exc:
-        pytest.fail(f"PostgreSQL is unreachable at {POSTGRES_URL}: {exc}", pytrace=False)
-    yield name
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as con:
-        con.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+def schema(postgres_module_schema: str) -> str:
+    """The module's scratch schema (tests/conftest.py: fails, never skips, without the server)."""
+    return postgres_module_schema
 
 
 @pytest.fixture(scope="module")
