@@ -94,18 +94,18 @@ def migration_report(
     warehouse: WarehouseResource,
     migrations: MigrationsResource,
 ) -> dg.MaterializeResult:
-    store = warehouse.open()
-    ledger = warehouse.ledger(store)
-    try:
-        result = write_migration_report(
-            migrations.get(context.partition_key),
-            warehouse=store,
-            ledger=ledger,
-            out_dir=Path(config.out_dir) if config.out_dir else reports_dir(store),
-            run_id=context.run.run_id,
-        )
-    finally:
-        ledger.close()
+    with warehouse.for_step(context) as store:
+        ledger = warehouse.ledger(store)
+        try:
+            result = write_migration_report(
+                migrations.get(context.partition_key),
+                warehouse=store,
+                ledger=ledger,
+                out_dir=Path(config.out_dir) if config.out_dir else reports_dir(store),
+                run_id=context.run.run_id,
+            )
+        finally:
+            ledger.close()
     materialized = materialize_result(result)
     path = Path(str(result.figures["report_path"]))
     return dg.MaterializeResult(

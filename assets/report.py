@@ -37,17 +37,17 @@ def supply_reports(
     migrations: MigrationsResource,
     platforms: PlatformsResource,
 ) -> dg.MaterializeResult:
-    store = warehouse.open()
-    ledger = warehouse.ledger(store)  # the outbox: DuckDB, or PostgreSQL for several workers
-    try:
-        result = send_reports(
-            migrations.get(context.partition_key),
-            warehouse=store,
-            ledger=ledger,
-            platforms=platforms.platforms(),
-        )
-    finally:
-        ledger.close()
+    with warehouse.for_step(context) as store:
+        ledger = warehouse.ledger(store)  # the outbox: DuckDB, or PostgreSQL for several workers
+        try:
+            result = send_reports(
+                migrations.get(context.partition_key),
+                warehouse=store,
+                ledger=ledger,
+                platforms=platforms.platforms(),
+            )
+        finally:
+            ledger.close()
     return materialize_result(result)
 
 
@@ -80,11 +80,10 @@ def fill_rates_asset(
     warehouse: WarehouseResource,
     migrations: MigrationsResource,
 ) -> dg.MaterializeResult:
-    result = measure_fill_rates(
-        migrations.get(context.partition_key),
-        warehouse=warehouse.open(),
-        run_id=context.run.run_id,
-    )
+    with warehouse.for_step(context) as store:
+        result = measure_fill_rates(
+            migrations.get(context.partition_key), warehouse=store, run_id=context.run.run_id
+        )
     return materialize_result(result)
 
 
@@ -108,12 +107,12 @@ def compliance_summary(
     warehouse: WarehouseResource,
     migrations: MigrationsResource,
 ) -> dg.MaterializeResult:
-    store = warehouse.open()
-    ledger = warehouse.ledger(store)
-    try:
-        result = summarize_compliance(
-            migrations.get(context.partition_key), warehouse=store, ledger=ledger
-        )
-    finally:
-        ledger.close()
+    with warehouse.for_step(context) as store:
+        ledger = warehouse.ledger(store)
+        try:
+            result = summarize_compliance(
+                migrations.get(context.partition_key), warehouse=store, ledger=ledger
+            )
+        finally:
+            ledger.close()
     return materialize_result(result)

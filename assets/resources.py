@@ -5,6 +5,8 @@ Every field left empty takes its value from the settings (`pipeline.settings`: `
 are the embedded ones: the sandbox and DuckDB.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -43,6 +45,15 @@ class WarehouseResource(dg.ConfigurableResource):
 
     def open(self) -> Warehouse:
         return open_warehouse(location=self.path)
+
+    @contextmanager
+    def for_step(self, context: dg.AssetExecutionContext) -> Iterator[Warehouse]:
+        """The warehouse for one asset's step on the partition's migration, held as that
+        migration's turn: with PostgreSQL, no two steps of one migration write at once, whichever
+        worker runs them (decision 83)."""
+        store = self.open()
+        with store.migration_turn(context.partition_key):
+            yield store
 
     def ledger(self, warehouse: Warehouse) -> Ledger:
         """The ledger/outbox store (close it when done)."""

@@ -30,10 +30,10 @@ def run_stage(
     """`stage(migration, warehouse=…, platforms=…)` for the partition's migration; with
     `progress` (the stage's name) also `progress=…`, its batches logged and drawn as a bar."""
     extra = {"progress": stage_progress(context, progress)} if progress else {}
-    with failing_clearly():
+    with warehouse.for_step(context) as store, failing_clearly():
         result = stage(
             migrations.get(context.partition_key),
-            warehouse=warehouse.open(),
+            warehouse=store,
             platforms=platforms.platforms(),
             **extra,
         )
@@ -51,20 +51,20 @@ def run_ledger_stage(
 ) -> dg.MaterializeResult:
     """`stage(migration, warehouse=…, ledger=…, platforms=…)`: the ledger opened (DuckDB or
     PostgreSQL, as configured) for the step and closed after it; `progress` as in `run_stage`."""
-    store = warehouse.open()
-    ledger = warehouse.ledger(store)
     extra = {"progress": stage_progress(context, progress)} if progress else {}
-    try:
-        with failing_clearly():
-            result = stage(
-                migrations.get(context.partition_key),
-                warehouse=store,
-                ledger=ledger,
-                platforms=platforms.platforms(),
-                **extra,
-            )
-    finally:
-        ledger.close()
+    with warehouse.for_step(context) as store:
+        ledger = warehouse.ledger(store)
+        try:
+            with failing_clearly():
+                result = stage(
+                    migrations.get(context.partition_key),
+                    warehouse=store,
+                    ledger=ledger,
+                    platforms=platforms.platforms(),
+                    **extra,
+                )
+        finally:
+            ledger.close()
     return materialize_result(result)
 
 

@@ -62,12 +62,13 @@ def category_decisions(
 ) -> dg.MaterializeResult:
     migration = migrations.get(context.partition_key)
     try:
-        result = decide_categories(
-            migration,
-            warehouse=warehouse.open(),
-            platforms=platforms.platforms(),
-            progress=stage_progress(context, "categories"),
-        )
+        with warehouse.for_step(context) as store:
+            result = decide_categories(
+                migration,
+                warehouse=store,
+                platforms=platforms.platforms(),
+                progress=stage_progress(context, "categories"),
+            )
     except OverridesFileError as exc:
         raise dg.Failure(description=f"migration {migration.key!r}: {exc}") from None
     return materialize_result(result)

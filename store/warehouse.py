@@ -188,10 +188,31 @@ class Warehouse:
         advisory lock per schema and shop), so two workers migrating into one shop at once do not
         both upload the same image; the second then finds the first's `image_uploads` rows.
         DuckDB has one writing process."""
+        with self._session_turn(f"image_uploads:{shop_key}"):
+            yield
+
+    @contextmanager
+    def migration_turn(self, migration: str) -> Iterator[None]:
+        """PostgreSQL: one step at a time works on a migration, whichever worker runs it
+        (decision 83).
+
+        Dagster's queue already runs one run per migration (decision 57), but two machines
+        running `banjia` for the same merchant, or a run launched beside the queue, would both
+        rewrite the migration's batched stage tables (delete, then batches of inserts): they would
+        collide on keys, and a step of one would read another's half-written table. Taking turns
+        per migration, every step reads whole tables; the second worker's step then finds the
+        first's work (the stages are idempotent). DuckDB has one writing process."""
+        with self._session_turn(f"migration:{migration}"):
+            yield
+
+    @contextmanager
+    def _session_turn(self, name: str) -> Iterator[None]:
+        """A PostgreSQL session advisory lock on `name` (per schema) held for the block, on a
+        connection of its own so the block's own transactions commit freely."""
         if not self._postgres:
             yield
             return
-        key = advisory_key(f"{self._schema}:image_uploads:{shop_key}")
+        key = advisory_key(f"{self._schema}:{name}")
         with self.connect() as con:
             con.execute("SELECT pg_advisory_lock(?)", [key])
             try:

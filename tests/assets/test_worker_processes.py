@@ -2,9 +2,15 @@
 
 A sandbox server on loopback (tests/multiworker/sandbox_server.py) plays the platforms. The first
 worker distributes a 1688 supplier into shop A and then into shop B; at the same time the second
-worker moves a Taobao shop into shop A. Shop A authorizes by OAuth, with tokens due for rotation
-when the workers start, so both ask for a rotation at once. Each worker runs in its own empty
-working directory with only `BANJIA_DATABASE_URL` in common (tests/multiworker/worker.py).
+worker distributes the same supplier into shop A too (the same migration on both workers at once,
+as two machines of one merchant would) and then moves a Taobao shop into shop A. Shop A authorizes
+by OAuth, with tokens due for rotation when the workers start, so both ask for a rotation at once.
+Each worker runs in its own empty working directory with only `BANJIA_DATABASE_URL` in common
+(tests/multiworker/worker.py).
+
+The baseline is one worker alone on the embedded default (DuckDB on its own disk, no PostgreSQL)
+running the same three migrations in turn against a sandbox of its own: the compliance figures
+of the two workers must be the single worker's.
 """
 
 from __future__ import annotations
@@ -82,10 +88,9 @@ def schema(postgres_module_schema: str) -> str:
     return postgres_module_schema
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def _serve(log: Path) -> Iterator[str]:
+    """A sandbox server process on a free loopback port, until the generator is closed."""
     port = free_port()
-    log = tmp_path_factory.mktemp("sandbox") / "sandbox.log"
     with log.open("w") as err:
         process = subprocess.Popen(
             [sys.executable, "-m", "tests.multiworker.sandbox_server", "--port", str(port)],
@@ -110,13 +115,23 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         process.wait(timeout=30)
 
 
-def _env(server: str, schema: str, migrations: Path) -> dict[str, str]:
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from _serve(tmp_path_factory.mktemp("sandbox") / "sandbox.log")
+
+
+@pytest.fixture(scope="module")
+def baseline_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from _serve(tmp_path_factory.mktemp("baseline-sandbox") / "sandbox.log")
+
+
+def _env(server: str, migrations: Path, *, schema: str | None) -> dict[str, str]:
+    """A worker's environment: the sandbox and the migrations; all state in PostgreSQL's `schema`,
+    or, without one, the embedded default (DuckDB in the worker's working directory)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BANJIA_")}
     env.update(sandbox_env_vars())
     env.update(
         {
-            "BANJIA_DATABASE_URL": POSTGRES_URL,
-            "BANJIA_DATABASE_SCHEMA": schema,
             "BANJIA_MIGRATIONS": str(migrations),
             "BANJIA_SANDBOX_URL": server,
             "KS_APP_SECRET": KUAISHOU_APP_SECRET,
@@ -124,12 +139,13 @@ def _env(server: str, schema: str, migrations: Path) -> dict[str, str]:
             "PYTHONPATH": str(PROJECT),
         }
     )
+    if schema is not None:
+        env |= {"BANJIA_DATABASE_URL": POSTGRES_URL, "BANJIA_DATABASE_SCHEMA": schema}
     return env
 
 
-async def _authorize_shop_a(server: str, schema: str, env: dict[str, str]) -> None:
+async def _authorize_shop_a(server: str, settings: Settings, env: dict[str, str]) -> None:
     """The merchant of shop A consents once; the stored tokens are then made due for rotation."""
-    settings = Settings(database_url=POSTGRES_URL, database_schema=schema, sandbox_url=server)
     migration = parse_migrations(MIGRATIONS).get("supplier-a")
     code = httpx.get(f"{server}/_test/code").json()["code"]
     saved = dict(os.environ)
@@ -150,17 +166,8 @@ async def _authorize_shop_a(server: str, schema: str, env: dict[str, str]) -> No
     )
 
 
-@pytest.fixture(scope="module")
-def runs(server: str, schema: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    root = tmp_path_factory.mktemp("processes")
-    migrations = root / "migrations.yaml"
-    migrations.write_text(MIGRATIONS, encoding="utf-8")
-    env = _env(server, schema, migrations)
-    asyncio.run(_authorize_shop_a(server, schema, env))
-    # Two migrations into shop A at once (and one into shop B). One migration is never run by two
-    # workers at once: Dagster's run queue allows one run per migration (decision 57), and the
-    # batched stage rewrites rely on it.
-    jobs = {"first": ["supplier-a", "supplier-b"], "second": ["taobao-a"]}
+def _run_workers(jobs: dict[str, list[str]], *, root: Path, env: dict[str, str]) -> list[Path]:
+    """Start one worker process per job at once, each in an empty directory; wait for all."""
     workers = {}
     for name, keys in jobs.items():
         directory = root / name
@@ -179,7 +186,39 @@ def runs(server: str, schema: str, tmp_path_factory: pytest.TempPathFactory) -> 
     outcomes = {name: process.communicate(timeout=900) for name, (_, process) in workers.items()}
     for name, (_, process) in workers.items():
         assert process.returncode == 0, (name, outcomes[name][0], outcomes[name][1][-4000:])
-    settings = Settings(database_url=POSTGRES_URL, database_schema=schema)
+    return [directory for directory, _ in workers.values()]
+
+
+def _compliance(settings: Settings) -> dict[str, list[dict[str, Any]]]:
+    """Each migration's compliance summary rows, without when they were computed and from which
+    run's fill rates (a run id of the machine that ran it)."""
+    store = open_warehouse(settings)
+    return {
+        key: [
+            {k: v for k, v in row.items() if k not in {"computed_at", "fill_rates_source"}}
+            for row in store.query(
+                "SELECT * FROM compliance_summary WHERE migration = ? ORDER BY iso_week", [key]
+            )
+        ]
+        for key in KEYS
+    }
+
+
+@pytest.fixture(scope="module")
+def runs(server: str, schema: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("processes")
+    migrations = root / "migrations.yaml"
+    migrations.write_text(MIGRATIONS, encoding="utf-8")
+    env = _env(server, migrations, schema=schema)
+    settings = Settings(database_url=POSTGRES_URL, database_schema=schema, sandbox_url=server)
+    asyncio.run(_authorize_shop_a(server, settings, env))
+    # Both workers start with supplier-a: the same migration on two workers at once (each stage
+    # of it is one worker's turn at a time, decision 83), then each goes on with its own.
+    dirs = _run_workers(
+        {"first": ["supplier-a", "supplier-b"], "second": ["supplier-a", "taobao-a"]},
+        root=root,
+        env=env,
+    )
     store = open_warehouse(settings)
     ledger = open_settings_ledger(store, settings)
     try:
@@ -189,8 +228,24 @@ def runs(server: str, schema: str, tmp_path_factory: pytest.TempPathFactory) -> 
     return {
         "state": httpx.get(f"{server}/_test/state").json(),
         "status": status,
-        "dirs": [directory for directory, _ in workers.values()],
+        "dirs": dirs,
+        "compliance": _compliance(settings),
     }
+
+
+@pytest.fixture(scope="module")
+def single_worker(baseline_server: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The same migrations by one worker on the embedded default, against its own sandbox."""
+    root = tmp_path_factory.mktemp("single")
+    migrations = root / "migrations.yaml"
+    migrations.write_text(MIGRATIONS, encoding="utf-8")
+    env = _env(baseline_server, migrations, schema=None)
+    warehouse = root / "disk" / "warehouse.duckdb"  # the worker's own disk
+    env["BANJIA_WAREHOUSE"] = str(warehouse)
+    settings = Settings(warehouse=warehouse, sandbox_url=baseline_server)
+    asyncio.run(_authorize_shop_a(baseline_server, settings, env))
+    _run_workers({"alone": list(KEYS)}, root=root, env=env)
+    return {"compliance": _compliance(settings)}
 
 
 def test_every_migration_is_accounted_for_and_published(runs: dict[str, Any]) -> None:
@@ -234,3 +289,10 @@ def test_the_oauth_tokens_rotate_once_for_both_workers(runs: dict[str, Any]) -> 
 def test_no_worker_wrote_state_to_its_disk(runs: dict[str, Any]) -> None:
     for directory in runs["dirs"]:
         assert not list(directory.rglob("*.duckdb")), directory
+
+
+def test_compliance_figures_equal_a_single_worker_run(
+    runs: dict[str, Any], single_worker: dict[str, Any]
+) -> None:
+    assert all(runs["compliance"][key] for key in KEYS)
+    assert runs["compliance"] == single_worker["compliance"]

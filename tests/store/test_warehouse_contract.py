@@ -5,6 +5,8 @@ handles from one factory are two workers on the same store. A test that passes o
 fails on PostgreSQL is SQL only one of them speaks.
 """
 
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
@@ -317,3 +319,41 @@ def test_two_workers_rewriting_one_partition_at_once_both_succeed(
         for future in done:
             future.result()
     assert stores[0].scalar("SELECT count(*) FROM raw_listings") == 200
+
+
+def test_two_workers_take_turns_on_one_migration_and_not_on_another(
+    postgres_url: str, postgres_schema: str
+) -> None:
+    """PostgreSQL only (decision 83): a batched rewrite (delete, then batches) by a second worker
+    on the same migration waits for the first's turn to end, so its delete never lands between
+    the first's batches; another migration does not wait."""
+    first, second = (Warehouse(postgres_url, schema=postgres_schema) for _ in range(2))
+    first.scalar("SELECT 1")  # the schema, before the race
+    batches = [[_raw(f"{b}-{n}", "v1") for n in range(50)] for b in range(4)]
+    inside = threading.Event()
+
+    def rewrite(store: Warehouse, migration: str) -> None:
+        with store.migration_turn(migration):
+            store.delete_partition("raw_listings", migration=migration)
+            for number, batch in enumerate(batches):
+                rows = [{**row, "migration": migration} for row in batch]
+                store.append_rows("raw_listings", rows)
+                if number == 0:
+                    inside.set()
+                    time.sleep(0.3)  # the other worker arrives mid-rewrite
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        one = pool.submit(rewrite, first, M)
+        assert inside.wait(10)
+        other = pool.submit(rewrite, second, M)
+        one.result()
+        other.result()
+    count = "SELECT count(*) FROM raw_listings WHERE migration = ?"
+    assert first.scalar(count, [M]) == 200
+
+    def take_another_turn() -> bool:
+        with second.migration_turn("another-migration"):
+            return True
+
+    with first.migration_turn(M), ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(take_another_turn).result(timeout=10)
