@@ -19,9 +19,10 @@ few items to look up, and a long run pays two transactions per 50 items.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 from collections.abc import Callable, Collection, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from store.ledger import Ledger, LedgerState, PublishedItem
 
@@ -84,7 +85,18 @@ class LedgerBatches:
 
     async def _claim(self, jobs: Sequence[PublishJob]) -> None:
         versions = {job.draft.rel_item_id: job.draft.versions for job in jobs}
-        rows = await self._db(self._ledger.claim_creates, versions=versions)
+        call = asyncio.ensure_future(self._db(self._ledger.claim_creates, versions=versions))
+        try:
+            rows = await asyncio.shield(call)
+        except asyncio.CancelledError:
+            # The run is stopping, but the claim commits on the ledger thread all the same: note
+            # it, so the run's end releases these items and puts the unsent ones back to pending.
+            with contextlib.suppress(Exception):
+                self._note(jobs, await call)
+            raise
+        self._note(jobs, rows)
+
+    def _note(self, jobs: Sequence[PublishJob], rows: list[dict[str, Any]]) -> None:
         states = {int(row["rel_item_id"]): str(row["state"]) for row in rows}
         self.held_elsewhere += len(jobs) - len(states)
         for job in jobs:  # the run's order, which is the priority
