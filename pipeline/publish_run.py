@@ -13,6 +13,7 @@ same item at once. A published item whose draft changed since is edited, never c
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -37,9 +38,10 @@ from connectors.publisher import (
 )
 from listings.draft import KuaishouDraft
 from listings.supply import report_retry_delay
+from pipeline.ledger_batches import CLAIM_BATCH, LedgerBatches
 from pipeline.ledger_thread import LedgerThread
 from pipeline.progress import Progress
-from store.ledger import IN_DOUBT, TO_PUBLISH, Ledger, LedgerState, ReportState
+from store.ledger import IN_DOUBT, Ledger, LedgerState, PublishedItem, ReportState
 
 __all__ = [
     "AccountRefusedError",
@@ -124,31 +126,29 @@ def _report_state(client: Publisher) -> str:
     return ReportState.PENDING if supports_supply_report(client) else ReportState.DELEGATED
 
 
-def _record(
-    ledger: Ledger,
-    job: PublishJob,
-    *,
-    client: Publisher,
-    kwai_item_id: int,
-    sku_ids: dict[int, int],
-    batch: str | None = None,
+async def _record(
+    run: _Run, job: PublishJob, *, kwai_item_id: int, sku_ids: dict[int, int]
 ) -> None:
+    """The item landed: its ledger row, SKU map and supply report, committed with the batch."""
     report = job.report(kwai_item_id)
     published_at = datetime.now(UTC)
-    ledger.record_published(
-        rel_item_id=job.draft.rel_item_id,
-        kwai_item_id=kwai_item_id,
-        sku_rows=_sku_rows(job.draft, sku_ids),
-        outbox_row={
-            "migration": job.draft.migration,
-            "source_item_id": job.draft.source_item_id,
-            "payload": report.model_dump(by_alias=True, exclude_none=True, mode="json"),
-            "scene": int(report.scene),
-            "published_at": published_at,
-            "due_at": published_at + REPORT_DEADLINE,
-            "state": _report_state(client),
-        },
-        batch=batch,
+    await run.batches.record(
+        PublishedItem(
+            rel_item_id=job.draft.rel_item_id,
+            kwai_item_id=kwai_item_id,
+            sku_rows=_sku_rows(job.draft, sku_ids),
+            outbox_row={
+                "migration": job.draft.migration,
+                "source_item_id": job.draft.source_item_id,
+                "payload": report.model_dump(by_alias=True, exclude_none=True, mode="json"),
+                "scene": int(report.scene),
+                "published_at": published_at,
+                "due_at": published_at + REPORT_DEADLINE,
+                "state": _report_state(run.client),
+            },
+            batch=run.batch,
+            published_at=published_at,
+        )
     )
 
 
@@ -166,15 +166,7 @@ async def _resolve(run: _Run, job: PublishJob) -> bool:
         for sku in found.sku_infos
         if sku.rel_sku_id is not None
     }
-    await run.db(
-        _record,
-        ledger,
-        job,
-        client=client,
-        kwai_item_id=found.kwai_item_id,
-        sku_ids=sku_ids,
-        batch=run.batch,
-    )
+    await _record(run, job, kwai_item_id=found.kwai_item_id, sku_ids=sku_ids)
     return True
 
 
@@ -214,6 +206,7 @@ class _Run:
     client: Publisher
     ledger: Ledger
     db: LedgerThread
+    batches: LedgerBatches
     quota_left: int
     outcome: PublishOutcome = field(default_factory=PublishOutcome)
     batch: str | None = None  # the publish run's id, recorded with every item it creates
@@ -275,21 +268,29 @@ class _Run:
 
 
 async def _create_claimed(run: _Run, job: PublishJob, state: str) -> None:
-    """Publish one item this worker holds: resolve it if in doubt, else create it once."""
+    """Publish one item this worker holds: resolve it if in doubt, else create it once.
+
+    A `pending` state is the row's before the batch claim, which put it in flight (with the
+    versions about to be sent); an in-doubt one not found goes in flight here, on its own.
+    """
     ledger, client, outcome = run.ledger, run.client, run.outcome
     rel = job.draft.rel_item_id
-    if state in IN_DOUBT and await _resolve(run, job):
-        outcome.recovered += 1
-        return
-    if not await run.reserve():
-        return
-    await run.db(
-        ledger.ledger_transition,
-        rel_item_id=rel,
-        state=LedgerState.IN_FLIGHT,
-        count_attempt=True,
-        versions=job.draft.versions,
-    )
+    if state in IN_DOUBT:
+        if await _resolve(run, job):
+            outcome.recovered += 1
+            return
+        if not await run.reserve():
+            return
+        await run.db(
+            ledger.ledger_transition,
+            rel_item_id=rel,
+            state=LedgerState.IN_FLIGHT,
+            count_attempt=True,
+            versions=job.draft.versions,
+        )
+    elif not await run.reserve():
+        return  # still in flight from the claim, never sent: the run puts it back to pending
+    run.batches.sending(rel)
     try:
         result = await client.create_item(job.param)
     except PlatformError as exc:
@@ -345,15 +346,7 @@ async def _create_claimed(run: _Run, job: PublishJob, state: str) -> None:
         await run.db(ledger.ledger_transition, rel_item_id=rel, state=LedgerState.UNKNOWN)
         raise
     sku_ids = {int(m.rel_sku_id): int(m.kwai_sku_id) for m in result.sku_id_mapping}
-    await run.db(
-        _record,
-        ledger,
-        job,
-        client=client,
-        kwai_item_id=result.kwai_item_id,
-        sku_ids=sku_ids,
-        batch=run.batch,
-    )
+    await _record(run, job, kwai_item_id=result.kwai_item_id, sku_ids=sku_ids)
     outcome.created += 1
 
 
@@ -402,23 +395,38 @@ async def _update_claimed(run: _Run, job: PublishJob, row: dict[str, Any]) -> No
     run.outcome.updated += 1
 
 
-async def _work(run: _Run, queue: Iterator[tuple[PublishJob, bool]]) -> None:
-    """One of the run's concurrent tasks: take the next job, claim it, publish or update it."""
-    for job, update in queue:
-        if run.outcome.stopped_by_quota and not update:
-            continue  # the quota is spent: the rest stays pending, updates go on
+def _budget(run: _Run) -> int:
+    """New items the run may still claim for creating (none once the quota has stopped it)."""
+    return 0 if run.outcome.stopped_by_quota else run.quota_left
+
+
+async def _work(run: _Run, updates: Iterator[PublishJob]) -> None:
+    """One of the run's concurrent tasks: create the next claimed item until none is left (the
+    claims come in batches, `LedgerBatches`), then claim and update changed items one by one."""
+    while not run.outcome.stopped_by_quota:
+        claimed = await run.batches.next(lambda: _budget(run))
+        if claimed is None:
+            if not run.batches.exhausted:
+                run.outcome.stopped_by_quota = True  # the rest stays pending, updates go on
+            break
+        job, state = claimed
+        failures = run.failures()
+        try:
+            await _create_claimed(run, job, state)
+        finally:
+            run.batches.finished(job.draft.rel_item_id)
+        run.tick(failed=run.failures() > failures)
+    for job in updates:
         rel = job.draft.rel_item_id
-        states = (LedgerState.PUBLISHED,) if update else TO_PUBLISH
-        claimed = await run.db(run.ledger.claim, rel_item_ids=[rel], states=states)
-        if not claimed:
+        claimed_rows = await run.db(
+            run.ledger.claim, rel_item_ids=[rel], states=(LedgerState.PUBLISHED,)
+        )
+        if not claimed_rows:
             run.outcome.held_elsewhere += 1
             continue
         failures = run.failures()
         try:
-            if update:
-                await _update_claimed(run, job, claimed[0])
-            else:
-                await _create_claimed(run, job, claimed[0]["state"])
+            await _update_claimed(run, job, claimed_rows[0])
         finally:
             await run.db(run.ledger.release, [rel])
         run.tick(failed=run.failures() > failures)
@@ -442,6 +450,7 @@ async def publish_drafts(
     batch: str | None = None,
     progress: Progress | None = None,
     shop_quota: ShopQuota | None = None,
+    claim_batch: int = CLAIM_BATCH,
 ) -> PublishOutcome:
     """Publish every job not yet published (at most `quota_left` new creates), `jobs` in order.
 
@@ -453,6 +462,8 @@ async def publish_drafts(
     `batch` (the publish run's id) is recorded with every item this run creates or recovers; an
     item withdrawn by `banjia batch undo` counts as done and is never created again.
     `shop_quota`: the shop's daily count shared with other workers, on top of `quota_left`.
+    `claim_batch`: at most this many items claimed, or recorded, in one ledger transaction
+    (`pipeline.ledger_batches`; 1 is the per-item path, kept for the benchmark).
     """
     ledger.ledger_ensure_pending(
         migration=migration,
@@ -460,31 +471,52 @@ async def publish_drafts(
         target_shop=target_shop,
     )
     requeue_account_refusals(ledger, migration)
+    outcome = PublishOutcome()
+    creates, updates = _queue(ledger, client, outcome, jobs, migration=migration)
     with LedgerThread() as db:
         run = _Run(
             client=client,
             ledger=ledger,
             db=db,
+            batches=LedgerBatches(
+                ledger=ledger,
+                db=db,
+                creates=creates,
+                first=max(1, concurrency),
+                most=claim_batch,
+            ),
             quota_left=quota_left,
+            outcome=outcome,
             batch=batch,
             progress=progress,
             shop_quota=shop_quota,
         )
-        queue = _queue(run, jobs, migration=migration)
         if progress is not None:
-            progress.start(len(queue))  # what this run has to send; the rest needs nothing
-        shared = iter(queue)
-        try:
-            async with asyncio.TaskGroup() as group:
-                for _ in range(max(1, concurrency)):
-                    group.create_task(_work(run, shared))
-        except BaseExceptionGroup as failed:
-            raise failed.exceptions[0] from None  # the first failure, as a sequential run raised it
+            progress.start(len(creates) + len(updates))  # what this run has to send
+        await _run_tasks(run, concurrency=concurrency, updates=iter(updates))
         run.flush()
         if progress is not None:
             progress.finish()
     run.outcome.left_pending = _still_to_publish(jobs, ledger.ledger(migration))
     return run.outcome
+
+
+async def _run_tasks(run: _Run, *, concurrency: int, updates: Iterator[PublishJob]) -> None:
+    """The run's tasks and the timer that records their creates, then the last record and the
+    release of every claim, also when a task failed (what a failed ledger cannot record stays in
+    flight, for a lookup on the next run)."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            workers = [group.create_task(_work(run, updates)) for _ in range(max(1, concurrency))]
+            group.create_task(run.batches.keep_flushing(workers))
+    except BaseException as failed:
+        with contextlib.suppress(Exception):
+            await run.batches.close()
+        if isinstance(failed, BaseExceptionGroup):
+            raise failed.exceptions[0] from None  # the first failure, as a sequential run raised it
+        raise
+    await run.batches.close()
+    run.outcome.held_elsewhere += run.batches.held_elsewhere
 
 
 def requeue_account_refusals(ledger: Ledger, migration: str) -> list[int]:
@@ -503,16 +535,21 @@ def requeue_account_refusals(ledger: Ledger, migration: str) -> list[int]:
 
 
 def _queue(
-    run: _Run, jobs: Sequence[PublishJob], *, migration: str
-) -> list[tuple[PublishJob, bool]]:
-    """What this run has to do, in `jobs` order: (job, False) to create, (job, True) to update.
+    ledger: Ledger,
+    client: Publisher,
+    outcome: PublishOutcome,
+    jobs: Sequence[PublishJob],
+    *,
+    migration: str,
+) -> tuple[list[PublishJob], list[PublishJob]]:
+    """What this run has to do, in `jobs` order: the jobs to create, the jobs to update.
 
     Counts into the outcome what needs nothing (published and unchanged, rejected before, or
     changed on a backend that cannot edit).
     """
-    ledger, outcome = run.ledger, run.outcome
     book = ledger.ledger(migration)
-    queue: list[tuple[PublishJob, bool]] = []
+    creates: list[PublishJob] = []
+    updates: list[PublishJob] = []
     for job in jobs:
         row = book[job.draft.rel_item_id]
         if row["state"] == LedgerState.REJECTED:
@@ -520,16 +557,16 @@ def _queue(
         elif row["state"] == LedgerState.WITHDRAWN:
             outcome.withdrawn += 1  # its relItemId is spent on Kuaishou: never created again
         elif row["state"] != LedgerState.PUBLISHED:
-            queue.append((job, False))
+            creates.append(job)
         elif not _needs_update(row, job):
             outcome.already_published += 1
-        elif supports_item_edit(run.client):
-            queue.append((job, True))
+        elif supports_item_edit(client):
+            updates.append(job)
         else:
             outcome.update_unsupported += 1
     if any(row["version"] is None for row in book.values()):
         _adopt_versions(ledger, jobs, book)
-    return queue
+    return creates, updates
 
 
 def _adopt_versions(

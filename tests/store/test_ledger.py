@@ -4,6 +4,7 @@ Claims are what let several workers share one ledger: an item claimed by one wor
 given to another until it is released, or until its worker's process dies.
 """
 
+import json
 import subprocess
 import sys
 import threading
@@ -19,6 +20,7 @@ from store.ledger import (
     LedgerConnectionLostError,
     LedgerState,
     PostgresLedger,
+    PublishedItem,
 )
 from tests.conftest import LedgerFactory
 
@@ -161,6 +163,132 @@ def test_an_edit_records_the_new_versions_and_sku_ids(ledger: Ledger) -> None:
     )
     assert ledger.sku_ids(rel) == {55: 56}
     assert len(ledger.outbox_rows(M)) == 1
+
+
+def _published(rel: int, *, batch: str | None = None, at: datetime = NOW) -> PublishedItem:
+    return PublishedItem(
+        rel_item_id=rel,
+        kwai_item_id=rel + 9_000,
+        sku_rows=[
+            {
+                "rel_sku_id": rel * 10 + k,
+                "rel_item_id": rel,
+                "kwai_sku_id": rel * 10 + k + 7_000,
+                "source_sku_id": f"s{k}",
+                "synthetic": k == 1,
+            }
+            for k in range(2)
+        ],
+        outbox_row={
+            "migration": M,
+            "source_item_id": f"src-{rel}",
+            "payload": {"itemId": f"src-{rel}", "title": "纯棉T恤"},
+            "scene": 2,
+            "published_at": at,
+            "due_at": at + timedelta(hours=24),
+        },
+        batch=batch,
+        published_at=at,
+    )
+
+
+def test_a_batch_claim_puts_its_pending_items_in_flight_for_every_other_handle(
+    ledger_factory: LedgerFactory,
+) -> None:
+    first, second = ledger_factory(), ledger_factory()
+    rels = _queue(first, 3)
+    taken = first.claim_creates(versions={rel: (f"c{rel}", f"o{rel}") for rel in rels})
+    assert [(r["rel_item_id"], r["state"]) for r in taken] == [
+        (101, "pending"),
+        (102, "pending"),
+        (103, "pending"),
+    ]
+    book = second.ledger(M)
+    assert [
+        (
+            book[rel]["state"],
+            book[rel]["attempts"],
+            book[rel]["version"],
+            book[rel]["offer_version"],
+        )
+        for rel in rels
+    ] == [("in_flight", 1, f"c{rel}", f"o{rel}") for rel in rels]
+
+
+def test_a_batch_claim_leaves_in_doubt_items_and_their_sent_versions_as_they_are(
+    ledger: Ledger,
+) -> None:
+    rels = _queue(ledger, 2)
+    ledger.ledger_transition(
+        rel_item_id=rels[0], state=LedgerState.UNKNOWN, count_attempt=True, versions=("a", "b")
+    )
+    taken = ledger.claim_creates(versions={rel: ("new", "new") for rel in rels})
+    assert {r["rel_item_id"]: r["state"] for r in taken} == {101: "unknown", 102: "pending"}
+    row = ledger.ledger(M)[rels[0]]
+    assert (row["state"], row["attempts"], row["version"]) == ("unknown", 1, "a")
+
+
+def test_a_batch_claim_skips_and_leaves_untouched_what_another_worker_holds(
+    ledger_factory: LedgerFactory,
+) -> None:
+    first, second = ledger_factory(), ledger_factory()
+    rels = _queue(first, 3)
+    assert first.claim(rel_item_ids=[rels[1]], states=TO_PUBLISH)
+    taken = second.claim_creates(versions={rel: ("c", "o") for rel in rels})
+    assert [r["rel_item_id"] for r in taken] == [101, 103]
+    assert first.ledger(M)[rels[1]]["state"] == "pending"
+    assert first.claim_creates(versions={rels[0]: ("c", "o")}) == []
+
+
+def test_items_claimed_and_never_sent_are_pending_again_with_their_attempt_given_back(
+    ledger_factory: LedgerFactory,
+) -> None:
+    first, second = ledger_factory(), ledger_factory()
+    rels = _queue(first, 3)
+    first.claim_creates(versions={rel: ("c", "o") for rel in rels[:2]})
+    second.claim_creates(versions={rels[2]: ("c", "o")})
+    first.unclaim_unsent([rels[1], rels[2]])  # the third is the second worker's: not touched
+    book = first.ledger(M)
+    assert [(book[rel]["state"], book[rel]["attempts"]) for rel in rels] == [
+        ("in_flight", 1),
+        ("pending", 0),
+        ("in_flight", 1),
+    ]
+
+
+def test_a_batch_record_publishes_every_item_with_its_skus_report_and_time(
+    ledger_factory: LedgerFactory,
+) -> None:
+    first, second = ledger_factory(), ledger_factory()
+    rels = _queue(first, 3)
+    first.claim_creates(versions={rel: ("c", "o") for rel in rels})
+    first.record_published_many(
+        [_published(rel, batch="b1", at=NOW + timedelta(minutes=rel - 100)) for rel in rels]
+    )
+    book = second.ledger(M)
+    assert [
+        (book[rel]["state"], book[rel]["kwai_item_id"], book[rel]["batch"], book[rel]["version"])
+        for rel in rels
+    ] == [("published", rel + 9_000, "b1", "c") for rel in rels]
+    assert book[103]["published_at"] == NOW + timedelta(minutes=3)
+    assert second.sku_ids(102) == {1020: 8020, 1021: 8021}
+    reports = second.outbox_rows(M)
+    assert [(r["rel_item_id"], r["scene"], r["state"]) for r in reports] == [
+        (rel, 2, "pending") for rel in rels
+    ]
+    assert json.loads(reports[0]["payload"]) == {"itemId": "src-101", "title": "纯棉T恤"}
+
+
+def test_a_batch_record_keeps_a_recorded_batch_and_queues_no_second_report(
+    ledger: Ledger,
+) -> None:
+    rels = _queue(ledger, 2)
+    ledger.record_published_many([_published(rels[0], batch="first")])
+    ledger.record_published_many([_published(rel, batch="second") for rel in rels])
+    book = ledger.ledger(M)
+    assert (book[rels[0]]["batch"], book[rels[1]]["batch"]) == ("first", "second")
+    assert [r["rel_item_id"] for r in ledger.outbox_rows(M)] == rels
+    assert ledger.sku_ids(rels[0]) == {1010: 8010, 1011: 8011}
 
 
 def test_two_workers_claiming_at_once_never_take_the_same_item(
