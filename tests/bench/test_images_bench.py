@@ -1,32 +1,25 @@
 """Fetch-less image preparation: 800×800 JPEGs → Kuaishou-ready main images (BANJIA_BENCH_IMAGES).
 
 The work is the media stage's without the network: decode, white-border detection and trim, 3:4
-derivation, re-encode, and the final check of the bytes. The pictures are the sandbox's generated
+derivation, re-encode, and the verdict on the output. The pictures are the sandbox's generated
 product photos (every other one with an 80 px white frame), rendered before the clock starts. It
-prints images/s on one core beside the sequence as it ran before issue 19 (rebuilt here from the
-public functions: the white mask computed for the source, again for the 3:4 crop and again for the
-re-encoded output, which is decoded once more to be checked), and with one thread per core
-(Pillow releases the GIL while it decodes, resamples and encodes) images/s per core. Asserted:
-behaviour only (no white border left, 3:4 unless that would take a white border), never a time.
+prints images/s on one core beside the sequence as it ran before issue 19 (frozen in
+tests/listings/images_before_issue19.py: the whole-image white mask and both line profiles for the
+source, again for the 3:4 crop and again for the re-encoded output, which is decoded once more to
+be judged), and with one thread per core (Pillow releases the GIL while it decodes, resamples and
+encodes) images/s per core. Asserted: behaviour only (no white border left, 3:4 unless that would
+take a white border, the very bytes the pre-issue sequence wrote), never a time.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from PIL import Image
-
-from listings.images import (
-    PreparedImage,
-    has_white_border,
-    prepare_main_image,
-    to_three_four,
-    trim_white_border,
-)
+from listings.images import PreparedImage, prepare_main_image
 from sandbox.taobao_images import SHAPES, render_image
+from tests.listings.images_before_issue19 import prepare_main_jpeg
 
 N = int(os.environ.get("BANJIA_BENCH_IMAGES", "40"))
 
@@ -52,28 +45,17 @@ def _check(prepared: list[PreparedImage], n: int) -> None:
     assert sum(p.trimmed for p in prepared) >= n // 2
 
 
-def _before(data: bytes) -> bool:
-    """The pre-issue-19 work per picture (the reference): decode, trim, 3:4, encode, decode the
-    output again and look for a white border in it. Returns whether one is left."""
-    source = Image.open(io.BytesIO(data))
-    source.load()
-    result = to_three_four(trim_white_border(source))
-    out = io.BytesIO()
-    result.convert("RGB").save(out, format="JPEG", quality=90)
-    final = Image.open(io.BytesIO(out.getvalue()))
-    final.load()
-    return has_white_border(final)
-
-
 def test_images_per_second_per_core() -> None:
     pictures = _pictures(N)
     started = time.perf_counter()
-    assert not any(_before(data) for data in pictures)
+    before = [prepare_main_jpeg(data) for data in pictures]
     reference = N / (time.perf_counter() - started)
     started = time.perf_counter()
     single = [prepare_main_image(data) for data in pictures]
     one_core = N / (time.perf_counter() - started)
     _check(single, N)
+    assert not any(border_left for _, border_left in before)
+    assert [p.data for p in single] == [data for data, _ in before]  # the same pixels, encoded
 
     cores = os.cpu_count() or 1
     started = time.perf_counter()
