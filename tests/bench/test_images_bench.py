@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 from listings.images import PreparedImage, prepare_main_image
 from sandbox.taobao_images import SHAPES, render_image
 from tests.listings.images_before_issue19 import prepare_main_jpeg
 
 N = int(os.environ.get("BANJIA_BENCH_IMAGES", "40"))
+ROUNDS = 3
+T = TypeVar("T")
 
 
 def _pictures(n: int) -> list[bytes]:
@@ -45,17 +49,32 @@ def _check(prepared: list[PreparedImage], n: int) -> None:
     assert sum(p.trimmed for p in prepared) >= n // 2
 
 
+def _timed(prepare: Callable[[bytes], T], data: bytes, spent: list[float]) -> T:
+    started = time.perf_counter()
+    result = prepare(data)
+    spent.append(time.perf_counter() - started)
+    return result
+
+
 def test_images_per_second_per_core() -> None:
+    """The two sequences alternate picture by picture, for ROUNDS rounds, and each keeps its best
+    round: a neighbour's burst on the shared machine then slows both, not one of them."""
     pictures = _pictures(N)
-    started = time.perf_counter()
-    before = [prepare_main_jpeg(data) for data in pictures]
-    reference = N / (time.perf_counter() - started)
-    started = time.perf_counter()
-    single = [prepare_main_image(data) for data in pictures]
-    one_core = N / (time.perf_counter() - started)
-    _check(single, N)
-    assert not any(border_left for _, border_left in before)
-    assert [p.data for p in single] == [data for data, _ in before]  # the same pixels, encoded
+    reference_rounds: list[float] = []
+    current_rounds: list[float] = []
+    for _ in range(ROUNDS):
+        before_spent: list[float] = []
+        current_spent: list[float] = []
+        before, single = [], []
+        for data in pictures:
+            before.append(_timed(prepare_main_jpeg, data, before_spent))
+            single.append(_timed(prepare_main_image, data, current_spent))
+        reference_rounds.append(N / sum(before_spent))
+        current_rounds.append(N / sum(current_spent))
+        _check(single, N)
+        assert not any(border_left for _, border_left in before)
+        assert [p.data for p in single] == [data for data, _ in before]  # the same pixels, encoded
+    reference, one_core = max(reference_rounds), max(current_rounds)
 
     cores = os.cpu_count() or 1
     started = time.perf_counter()
@@ -65,9 +84,14 @@ def test_images_per_second_per_core() -> None:
     _check(threaded, N)
 
     megabytes = sum(len(p) for p in pictures) / 1e6
+    ratios = ", ".join(
+        f"{current / before:.2f}×"
+        for current, before in zip(current_rounds, reference_rounds, strict=True)
+    )
     print(
         f"\nimages: {N} JPEGs 800×800 ({megabytes:.1f} MB), half white-bordered → 3:4 main images"
-        f"\n  1 thread:  {one_core:7.1f} images/s (per core); before issue 19 (same-run "
-        f"reference): {reference:7.1f} images/s, speed-up {one_core / reference:.2f}× (target 2×)"
+        f"\n  1 thread:  {one_core:7.1f} images/s (per core, best of {ROUNDS} rounds); before "
+        f"issue 19 (same-run reference, interleaved): {reference:7.1f} images/s"
+        f"\n  speed-up {one_core / reference:.2f}× (target 2×); per round: {ratios}"
         f"\n  {cores} threads: {all_cores:7.1f} images/s = {all_cores / cores:.1f} images/s per core"
     )
