@@ -93,7 +93,7 @@ class ImageRejected(Exception):
 class PreparedImage:
     """An image ready for `open.item.image.upload`, with what was done to it.
 
-    `white_border_left` is judged on the final bytes (decoded again), i.e. what Kuaishou will see.
+    `white_border_left` is what the final bytes show, i.e. what Kuaishou will see (decision 79).
     `note` says why a border was kept or why no 3:4 version was made, for the media table.
     """
 
@@ -291,8 +291,8 @@ def _bordered(box: Box, size: tuple[int, int]) -> bool:
     return left >= min_x or width - right >= min_x or top >= min_y or height - bottom >= min_y
 
 
-def _edges_survive_encoding(pixels: _Pixels) -> bool:
-    """Whether every side of the region has, among as many lines as make a border, one that a
+def _edges_survive_encoding(image: Image.Image, region: Box) -> bool:
+    """Whether every side of `region` has, among as many lines as make a border, one that a
     JPEG re-encode cannot turn white: at least half its pixels are `SURE_MARGIN` levels or more
     below near-white in some channel (decision 79).
 
@@ -301,8 +301,8 @@ def _edges_survive_encoding(pixels: _Pixels) -> bool:
     border in the bytes that the pixels did not have. Where every side is this clear of the
     threshold, the pixels' verdict is the output's; elsewhere the output is decoded and judged.
     """
-    image = _rgb(pixels.image)
-    size = pixels.size
+    image = _rgb(image)
+    size = _size(region)
     min_x, min_y = _min_border(size)
     sides: tuple[tuple[_Side, int, int], ...] = (
         ("top", min_y, size[1]),
@@ -311,7 +311,7 @@ def _edges_survive_encoding(pixels: _Pixels) -> bool:
         ("right", min_x, size[0]),
     )
     for side, lines, total in sides:
-        strip = image.crop(_within_box(_strip(size, side, 0, min(lines, total)), pixels.box))
+        strip = image.crop(_within_box(_strip(size, side, 0, min(lines, total)), region))
         red, green, blue = strip.point(_SURE_LUT).split()
         clear = ImageChops.lighter(ImageChops.lighter(red, green), blue)
         rows = side in ("top", "bottom")
@@ -595,9 +595,10 @@ def fit_for_kuaishou(data: bytes, *, max_bytes: int = KUAISHOU_MAX_IMAGE_BYTES) 
 
 
 def _prepare(data: bytes, *, main: bool) -> PreparedImage:
-    """The white border is read from the decoded source once; trimming and the 3:4 crop carry
-    their verdicts along, and the output is judged by the pixels it was encoded from rather than
-    decoded again, except when it had to be scaled down to fit (issue 19, decisions 72 and 79)."""
+    """The white border is read from the decoded source once; trimming and the 3:4 crop narrow a
+    region of it and carry its map along. The output is judged by the pixels it was encoded from
+    when its edges are clear of the threshold, else by its bytes decoded again (issue 19,
+    decision 79)."""
     source = _decode(data)
     fmt = _target_format(source)
     trimmed_pixels, note = _trim(_Pixels.of(source))
@@ -607,20 +608,22 @@ def _prepare(data: bytes, *, main: bool) -> PreparedImage:
         result = _three_four(trimmed_pixels)
         if not is_three_four(*result.size):
             note = note or "no 3:4 version: the edges are white and the goods fill the frame"
-    output = result.pixels()
+    border = _has_border(result)
+    image, box = result.image, result.box
+    del trimmed_pixels, result  # the map's memory is free for the output's (page faults, issue 19)
+    output = image if box == _whole(image) else image.crop(box)
     changed = output is not source or bool(source.info.get("rotated_by_exif"))
     if not changed and source.format in _KUAISHOU_FORMATS and len(data) <= KUAISHOU_MAX_IMAGE_BYTES:
         final = _Encoded(data, str(source.format), source.size)
         reencoded = False
     else:
+        sure = not border and _edges_survive_encoding(image, box)
+        del source, image  # likewise the decoded picture's, once the output is cut out of it
         final = _encoded_within(output, fmt=fmt, max_bytes=KUAISHOU_MAX_IMAGE_BYTES)
         reencoded = True
-    border = _has_border(result)
-    if reencoded and (
-        final.size != output.size  # scaled down to fit
-        or (final.fmt == "JPEG" and (border or not _edges_survive_encoding(result)))
-    ):  # the encoder may have moved an edge across the threshold: judge the output itself
-        border = has_white_border(_decode(final.data))
+        if final.size != output.size or (final.fmt == "JPEG" and not sure):
+            # scaled down to fit, or an edge the encoder may have whitened: judge the output
+            border = has_white_border(_decode(final.data))
     width, height = final.size
     return PreparedImage(
         data=final.data,
