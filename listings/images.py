@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import io
 import re
+from bisect import bisect_right
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Final, NamedTuple
+from itertools import accumulate
+from typing import Final, Literal, NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat, UnidentifiedImageError
+from PIL import Image, ImageChops, ImageFilter, ImageOps, UnidentifiedImageError
 
 __all__ = [
     "HTTPS_IMAGE_HOSTS",
@@ -91,7 +93,7 @@ class ImageRejected(Exception):
 class PreparedImage:
     """An image ready for `open.item.image.upload`, with what was done to it.
 
-    `white_border_left` is judged on the final bytes (decoded again), i.e. what Kuaishou will see.
+    `white_border_left` is what the final bytes show, i.e. what Kuaishou will see (decision 79).
     `note` says why a border was kept or why no 3:4 version was made, for the media table.
     """
 
@@ -120,22 +122,80 @@ def _rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-_WHITE_LUT: Final = [255 if v >= WHITE_LEVEL else 0 for v in range(256)] * 3
+_NON_WHITE_LUT: Final = [0 if v >= WHITE_LEVEL else 255 for v in range(256)] * 3
+SURE_MARGIN: Final = 16
+"""How far below WHITE_LEVEL a pixel must be for a JPEG re-encode not to make it near-white."""
+_SURE_LUT: Final = [255 if v < WHITE_LEVEL - SURE_MARGIN else 0 for v in range(256)] * 3
 _SUBJECT_LUT: Final = [255 if v > SUBJECT_TOLERANCE else 0 for v in range(256)]
+_ERODED_LUT: Final = [255 if v == 255 else 0 for v in range(256)]
 _SUBJECT_SCALE: Final = 4
+_COUNTED_LINES: Final = 16
+"""Lines counted in the first strip from a side's first non-white pixel inwards: a frame's
+JPEG-ringed inner edge is a few pixels wide, so its first non-white line is usually in it."""
+
+_Side = Literal["top", "bottom", "left", "right"]
 
 
-def _white_mask(image: Image.Image) -> Image.Image:
-    """L image, 255 where every channel is ≥ WHITE_LEVEL (one LUT pass, then the channels' min)."""
-    red, green, blue = _rgb(image).point(_WHITE_LUT).split()
-    return ImageChops.darker(ImageChops.darker(red, green), blue)
+def _whole(image: Image.Image) -> Box:
+    return (0, 0, image.width, image.height)
 
 
-def _white_lines(mask: Image.Image, *, rows: bool) -> list[bool]:
+def _size(box: Box) -> tuple[int, int]:
+    return (box[2] - box[0], box[3] - box[1])
+
+
+def _within_box(box: Box, region: Box) -> Box:
+    """`box`, given inside `region`, in the coordinates `region` is given in."""
+    return (box[0] + region[0], box[1] + region[1], box[2] + region[0], box[3] + region[1])
+
+
+class _Pixels(NamedTuple):
+    """A region of an image, the image's non-white map, and the region's white-border verdict
+    where already known.
+
+    Trimming and the 3:4 crop narrow the region instead of copying pixels; the map (`_non_white`,
+    per pixel) is computed once per prepared image and read within the region; the pixels are cut
+    out once, for the encoder (issue 19: copies of a full-size picture cost as much as reading it).
+    """
+
+    image: Image.Image
+    non_white: Image.Image
+    box: Box
+    border: bool | None = None
+
+    @classmethod
+    def of(cls, image: Image.Image) -> _Pixels:
+        return cls(image, _non_white(image), _whole(image))
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return _size(self.box)
+
+    def crop(self, box: Box, *, border: bool | None = None) -> _Pixels:
+        """The region `box` (given inside this region) of the same image."""
+        return _Pixels(self.image, self.non_white, _within_box(box, self.box), border)
+
+    def pixels(self) -> Image.Image:
+        """The region as an image of its own (the image itself when the region is all of it)."""
+        return self.image if self.box == _whole(self.image) else self.image.crop(self.box)
+
+
+def _non_white(image: Image.Image) -> Image.Image:
+    """RGB image, 255 in each channel below WHITE_LEVEL: non-zero exactly where a pixel is not
+    near-white (one LUT pass over the pixels as Kuaishou shows them)."""
+    return _rgb(image).point(_NON_WHITE_LUT)
+
+
+def _white_lines(non_white: Image.Image, *, rows: bool) -> list[bool]:
     """For each row (or column): at most OUTLIER_SHARE of its pixels are not near-white.
 
-    A BOX resize to one pixel across averages the whole line in C, which keeps this fast.
+    The white mask is 255 where no channel is non-white; a BOX resize to one pixel across
+    averages each line of it in C. Each line's value depends on that line's pixels only (the
+    resize runs along the lines, never across), so a strip gives each of its lines the value the
+    whole image would.
     """
+    red, green, blue = non_white.split()
+    mask = ImageChops.invert(ImageChops.lighter(ImageChops.lighter(red, green), blue))
     width, height = mask.size
     line = mask.resize((1, height) if rows else (width, 1), Image.Resampling.BOX)
     floor = 255 * (1 - OUTLIER_SHARE) - 0.5
@@ -151,39 +211,114 @@ def _leading(flags: list[bool]) -> int:
     return count
 
 
-def _content_box(image: Image.Image) -> Box | None:
-    """The box inside the white rows/columns at the edges; None when everything is near-white."""
-    return _content_box_of(_white_mask(image))
+def _strip(size: tuple[int, int], side: _Side, start: int, stop: int) -> Box:
+    """The box of lines [start, stop) counted inwards from `side`."""
+    width, height = size
+    if side == "top":
+        return (0, start, width, stop)
+    if side == "bottom":
+        return (0, height - stop, width, height - start)
+    if side == "left":
+        return (start, 0, stop, height)
+    return (width - stop, 0, width - start, height)
 
 
-def _content_box_of(mask: Image.Image) -> Box | None:
-    """`_content_box` of an image from its white mask.
+def _leading_white(non_white: Image.Image, region: Box, side: _Side, *, clear: int) -> int:
+    """How many white lines (`_white_lines`) of `region` run inwards from `side`, given that the
+    first `clear` of them hold no non-white pixel at all.
 
-    The mask is per pixel, so the mask of a crop (or of a paste onto a non-white canvas) is the
-    same crop (or paste) of the mask: preparing an image computes it once (issue 19).
+    Lines are counted from there in strips (16 lines, then twice as many each time), only as far
+    as the first line that is not white: a frame costs its inner edge, a photo without one a strip
+    a side. The whole mask and both line profiles of every image were most of the cost (issue 19).
     """
-    rows = _white_lines(mask, rows=True)
-    columns = _white_lines(mask, rows=False)
-    if all(rows) or all(columns):
+    rows = side in ("top", "bottom")
+    size = _size(region)
+    total = size[1] if rows else size[0]
+    done, span = clear, _COUNTED_LINES
+    while done < total:
+        stop = min(total, done + span)
+        strip = _within_box(_strip(size, side, done, stop), region)
+        flags = _white_lines(non_white.crop(strip), rows=rows)
+        if side in ("bottom", "right"):
+            flags.reverse()
+        done += _leading(flags)
+        if done < stop:
+            return done
+        span *= 2
+    return total
+
+
+def _content_box(non_white: Image.Image, region: Box | None = None) -> Box | None:
+    """The box inside the white rows/columns at the edges of `region` (all of the map when None),
+    in the region's coordinates; None when everything is near-white.
+
+    For the whole map, the box of its non-white pixels bounds the answer from outside: the lines
+    beyond it are white without counting.
+    """
+    clear: Box = (0, 0, 0, 0)  # lines known to hold no non-white pixel: left, top, right, bottom
+    if region is None:
+        region = _whole(non_white)
+        found = non_white.getbbox()
+        if found is None:
+            return None
+        clear = (found[0], found[1], non_white.width - found[2], non_white.height - found[3])
+    width, height = _size(region)
+    top = _leading_white(non_white, region, "top", clear=clear[1])
+    if top == height:  # every row is white
         return None
-    top, bottom = _leading(rows), _leading(rows[::-1])
-    left, right = _leading(columns), _leading(columns[::-1])
-    return (left, top, mask.width - right, mask.height - bottom)
+    left = _leading_white(non_white, region, "left", clear=clear[0])
+    if left == width:  # every column is white
+        return None
+    bottom = _leading_white(non_white, region, "bottom", clear=clear[3])
+    right = _leading_white(non_white, region, "right", clear=clear[2])
+    return (left, top, width - right, height - bottom)
 
 
-def _border_in(mask: Image.Image) -> bool:
-    """`has_white_border` of an image from its white mask."""
-    box = _content_box_of(mask)
-    return box is not None and _bordered(box, mask.size)
+def _min_border(size: tuple[int, int]) -> tuple[int, int]:
+    """How many white columns, and rows, at one side make a border."""
+    width, height = size
+    return (
+        max(MIN_BORDER_PX, round(width * MIN_BORDER_SHARE)),
+        max(MIN_BORDER_PX, round(height * MIN_BORDER_SHARE)),
+    )
 
 
 def _bordered(box: Box, size: tuple[int, int]) -> bool:
     """Whether any side outside `box` is at least the minimum border width."""
     left, top, right, bottom = box
     width, height = size
-    min_x = max(MIN_BORDER_PX, round(width * MIN_BORDER_SHARE))
-    min_y = max(MIN_BORDER_PX, round(height * MIN_BORDER_SHARE))
+    min_x, min_y = _min_border(size)
     return left >= min_x or width - right >= min_x or top >= min_y or height - bottom >= min_y
+
+
+def _edges_survive_encoding(image: Image.Image, region: Box) -> bool:
+    """Whether every side of `region` has, among as many lines as make a border, one that a
+    JPEG re-encode cannot turn white: at least half its pixels are `SURE_MARGIN` levels or more
+    below near-white in some channel (decision 79).
+
+    A trim ends at the first line that is *not* white, often barely (a product's rounded corner
+    on a white backdrop); the encoder's smoothing can tip such a line back to white and leave a
+    border in the bytes that the pixels did not have. Where every side is this clear of the
+    threshold, the pixels' verdict is the output's; elsewhere the output is decoded and judged.
+    """
+    image = _rgb(image)
+    size = _size(region)
+    min_x, min_y = _min_border(size)
+    sides: tuple[tuple[_Side, int, int], ...] = (
+        ("top", min_y, size[1]),
+        ("bottom", min_y, size[1]),
+        ("left", min_x, size[0]),
+        ("right", min_x, size[0]),
+    )
+    for side, lines, total in sides:
+        strip = image.crop(_within_box(_strip(size, side, 0, min(lines, total)), region))
+        red, green, blue = strip.point(_SURE_LUT).split()
+        clear = ImageChops.lighter(ImageChops.lighter(red, green), blue)
+        rows = side in ("top", "bottom")
+        line = clear.resize((1, clear.height) if rows else (clear.width, 1), Image.Resampling.BOX)
+        if max(line.tobytes()) < 128:
+            return False
+    return True
 
 
 def white_border(image: Image.Image) -> Box | None:
@@ -192,7 +327,7 @@ def white_border(image: Image.Image) -> Box | None:
     An image that is near-white all over (a white product on white, a blank) has no content box
     to speak of and returns None: there is nothing to tell a frame from the goods.
     """
-    box = _content_box(image)
+    box = _content_box(_non_white(image))
     return box if box is not None and _bordered(box, image.size) else None
 
 
@@ -201,37 +336,37 @@ def has_white_border(image: Image.Image) -> bool:
     return white_border(image) is not None
 
 
-class _Masked(NamedTuple):
-    """An image and its white mask (`_white_mask`), carried together so it is computed once."""
+def _has_border(pixels: _Pixels) -> bool:
+    """`has_white_border` of the region, unless already known."""
+    if pixels.border is not None:
+        return pixels.border
+    whole = pixels.box == _whole(pixels.non_white)
+    box = _content_box(pixels.non_white, None if whole else pixels.box)
+    return box is not None and _bordered(box, pixels.size)
 
-    image: Image.Image
-    mask: Image.Image
-    border: bool | None = None  # `_border_in(mask)` where already known
 
-
-def _trim(masked: _Masked) -> tuple[_Masked, str | None]:
+def _trim(pixels: _Pixels) -> tuple[_Pixels, str | None]:
     """The image inside its white border, or the image itself and why it was not trimmed."""
-    image, mask, _ = masked
-    box = _content_box_of(mask)
+    box = _content_box(pixels.non_white)
     if box is None:
-        return masked, "the image is near-white all over (a white product?): kept untrimmed"
-    if not _bordered(box, image.size):
-        return masked, None
+        note = "the image is near-white all over (a white product?): kept untrimmed"
+        return pixels._replace(border=False), note
+    width, height = pixels.size
+    if not _bordered(box, (width, height)):
+        return pixels._replace(border=False), None
     left, top, right, bottom = box
-    if (right - left) < image.width * MIN_CONTENT_SHARE or (
-        bottom - top
-    ) < image.height * MIN_CONTENT_SHARE:
-        return masked, (
+    if (right - left) < width * MIN_CONTENT_SHARE or (bottom - top) < height * MIN_CONTENT_SHARE:
+        return pixels._replace(border=True), (
             f"the content inside the white border is only {right - left}×{bottom - top} px of "
-            f"{image.width}×{image.height}: kept untrimmed rather than cut to a speck"
+            f"{width}×{height}: kept untrimmed rather than cut to a speck"
         )
-    return _Masked(image.crop(box), mask.crop(box)), None
+    return pixels.crop(box), None
 
 
 def trim_white_border(image: Image.Image) -> Image.Image:
     """The image cut to its content box; unchanged when it has no border or trimming would leave
     less than a tenth of a side (a white product on white is never trimmed into nothing)."""
-    return _trim(_Masked(image, _white_mask(image)))[0].image
+    return _trim(_Pixels.of(image))[0].pixels()
 
 
 # -- 3:4 ---------------------------------------------------------------------------------------------
@@ -242,45 +377,68 @@ def is_three_four(width: int, height: int) -> bool:
     return abs(width * 4 - height * 3) <= 4
 
 
-def _frame_mask(size: tuple[int, int], *, horizontal: bool, vertical: bool) -> Image.Image:
-    """L mask of the 2-px outer strips: left/right when `horizontal`, top/bottom when `vertical`."""
+_EDGE_STRIP: Final = 2
+
+
+def _frame_boxes(size: tuple[int, int], *, horizontal: bool, vertical: bool) -> list[Box]:
+    """Disjoint boxes covering the 2-px outer strips: left/right when `horizontal`, top/bottom
+    when `vertical` (the corners once, as a mask of those strips would have them)."""
     width, height = size
-    mask = Image.new("L", size, 0)
-    strip = 2
-    if horizontal:
-        mask.paste(255, (0, 0, min(strip, width), height))
-        mask.paste(255, (max(0, width - strip), 0, width, height))
+    boxes: list[Box] = []
+    rows = (0, height)
     if vertical:
-        mask.paste(255, (0, 0, width, min(strip, height)))
-        mask.paste(255, (0, max(0, height - strip), width, height))
-    return mask
+        top_end = min(_EDGE_STRIP, height)
+        bottom_start = max(top_end, height - _EDGE_STRIP)
+        boxes += [(0, 0, width, top_end), (0, bottom_start, width, height)]
+        rows = (top_end, bottom_start)
+    if horizontal:
+        left_end = min(_EDGE_STRIP, width)
+        right_start = max(left_end, width - _EDGE_STRIP)
+        boxes += [(0, rows[0], left_end, rows[1]), (right_start, rows[0], width, rows[1])]
+    return [(x0, y0, x1, y1) for x0, y0, x1, y1 in boxes if x1 > x0 and y1 > y0]
 
 
-def _edge_colour(image: Image.Image, *, horizontal: bool = True, vertical: bool = True) -> RGB:
-    """The median colour of the image's outer strips: its own background, as the photo shows it."""
-    stat = ImageStat.Stat(image, _frame_mask(image.size, horizontal=horizontal, vertical=vertical))
-    red, green, blue = (int(v) for v in stat.median[:3])
+def _edge_colour(
+    image: Image.Image, region: Box, *, horizontal: bool = True, vertical: bool = True
+) -> RGB:
+    """The median colour of the outer strips of `region`: its own background, as the photo shows
+    it. The strips' histograms are added up (a mask over the whole image reads every pixel); the
+    median is the first level where a band's running count passes half, as `ImageStat` takes it."""
+    boxes = _frame_boxes(_size(region), horizontal=horizontal, vertical=vertical)
+    strips = [image.crop(_within_box(box, region)).histogram() for box in boxes]
+    histogram = [sum(counts) for counts in zip(*strips, strict=True)]
+    half = sum(histogram[:256]) // 2
+    red, green, blue = (
+        bisect_right(list(accumulate(histogram[band : band + 256])), half) for band in (0, 256, 512)
+    )
     return (red, green, blue)
 
 
-def _subject_box(image: Image.Image, background: RGB) -> Box:
-    """The bounding box of what differs from the background, found on a 4× reduced copy (which
-    averages JPEG noise away and costs a sixteenth), then scaled back with a block of margin."""
-    small = image.reduce(_SUBJECT_SCALE) if min(image.size) >= 64 else image
-    scale = image.width / small.width
+def _subject_box(image: Image.Image, region: Box, background: RGB) -> Box:
+    """The bounding box of what differs from the background in `region` (in its coordinates),
+    found on a 4× reduced copy (which averages JPEG noise away and costs a sixteenth), then
+    scaled back with a block of margin.
+
+    Lone differing pixels are eroded away first (a 3×3 minimum); on a 0/255 mask that minimum is
+    255 exactly where the 3×3 box average is, which Pillow's box blur computes far faster than its
+    rank filter.
+    """
+    width, height = _size(region)
+    small = image.reduce(_SUBJECT_SCALE, region) if min(width, height) >= 64 else image.crop(region)
+    scale = width / small.width
     difference = ImageChops.difference(small, Image.new("RGB", small.size, background))
     red, green, blue = difference.split()
     strongest = ImageChops.lighter(ImageChops.lighter(red, green), blue)
-    mask = strongest.point(_SUBJECT_LUT).filter(ImageFilter.MinFilter(3))
-    box = mask.getbbox()
+    subject = strongest.point(_SUBJECT_LUT)
+    box = subject.filter(ImageFilter.BoxBlur(1)).point(_ERODED_LUT).getbbox()
     if box is None:
-        return (0, 0, image.width, image.height)
+        return (0, 0, width, height)
     left, top, right, bottom = box
     return (
         max(0, int((left - 1) * scale)),
         max(0, int((top - 1) * scale)),
-        min(image.width, int((right + 1) * scale)),
-        min(image.height, int((bottom + 1) * scale)),
+        min(width, int((right + 1) * scale)),
+        min(height, int((bottom + 1) * scale)),
     )
 
 
@@ -304,44 +462,43 @@ def to_three_four(image: Image.Image) -> Image.Image:
     3. When that edge colour is near-white, extending would *be* a white border and cropping would
        cut the goods, so the image is returned as it is (not 3:4); `prepare_main_image` says so.
     """
-    return _three_four(_Masked(image, _white_mask(image))).image
+    return _three_four(_Pixels.of(image)).pixels()
 
 
-def _three_four(masked: _Masked) -> _Masked:
-    """`to_three_four` of an image with its white mask, and the mask of the result."""
-    image, mask, _ = masked
-    width, height = image.size
+def _three_four(pixels: _Pixels) -> _Pixels:
+    """`to_three_four` of a region; a 3:4 crop comes with its verdict (it was checked for a white
+    border to be chosen)."""
+    width, height = pixels.size
     if is_three_four(width, height):
-        return masked
-    image = _rgb(image)
-    background = _edge_colour(image)
-    left, top, right, bottom = _subject_box(image, background)
+        return pixels
+    pixels = pixels._replace(image=_rgb(pixels.image))
+    image, region = pixels.image, pixels.box
+    background = _edge_colour(image, region)
+    left, top, right, bottom = _subject_box(image, region, background)
     if width * 4 > height * 3:  # too wide: narrow it, or make it taller
         crop_width = round(height * 3 / 4)
         if right - left <= crop_width:
             x = _window(left, right, length=crop_width, total=width)
-            window = (x, 0, x + crop_width, height)
-            if not _border_in(cropped_mask := mask.crop(window)):
-                return _Masked(image.crop(window), cropped_mask, border=False)
-        fill = _edge_colour(image, horizontal=False, vertical=True)
+            if not _has_border(cropped := pixels.crop((x, 0, x + crop_width, height))):
+                return cropped._replace(border=False)
+        fill = _edge_colour(image, region, horizontal=False, vertical=True)
         size = (width, round(width * 4 / 3))
     else:  # too tall: shorten it, or make it wider
         crop_height = round(width * 4 / 3)
         if bottom - top <= crop_height:
             y = _window(top, bottom, length=crop_height, total=height)
-            window = (0, y, width, y + crop_height)
-            if not _border_in(cropped_mask := mask.crop(window)):
-                return _Masked(image.crop(window), cropped_mask, border=False)
-        fill = _edge_colour(image, horizontal=True, vertical=False)
+            if not _has_border(cropped := pixels.crop((0, y, width, y + crop_height))):
+                return cropped._replace(border=False)
+        fill = _edge_colour(image, region, horizontal=True, vertical=False)
         size = (round(height * 3 / 4), height)
     if _is_near_white(fill):
-        return _Masked(image, mask)
+        return pixels
     offset = ((size[0] - width) // 2, (size[1] - height) // 2)
     canvas = Image.new("RGB", size, fill)
-    canvas.paste(image, offset)
-    canvas_mask = Image.new("L", size, 0)  # the fill is not near-white: no white pixel in it
-    canvas_mask.paste(mask, offset)
-    return _Masked(canvas, canvas_mask)
+    canvas.paste(pixels.pixels(), offset)
+    canvas_map = Image.new("RGB", size, (255, 255, 255))  # the fill is not near-white
+    canvas_map.paste(pixels.non_white.crop(region), offset)
+    return _Pixels(canvas, canvas_map, _whole(canvas))
 
 
 # -- format and size ---------------------------------------------------------------------------------
@@ -375,8 +532,9 @@ def _encode(image: Image.Image, *, fmt: str, quality: int = _JPEG_QUALITY) -> by
     out = io.BytesIO()
     if fmt == "PNG":
         image.save(out, format="PNG")
-    else:
-        image.convert("RGB").save(out, format="JPEG", quality=quality)
+    else:  # `convert` copies even an RGB image: only what is not RGB is converted
+        rgb = image if image.mode == "RGB" else image.convert("RGB")
+        rgb.save(out, format="JPEG", quality=quality)
     return out.getvalue()
 
 
@@ -436,35 +594,36 @@ def fit_for_kuaishou(data: bytes, *, max_bytes: int = KUAISHOU_MAX_IMAGE_BYTES) 
 # -- the two roles -----------------------------------------------------------------------------------
 
 
-def _border_left(masked: _Masked) -> bool:
-    return masked.border if masked.border is not None else _border_in(masked.mask)
-
-
 def _prepare(data: bytes, *, main: bool) -> PreparedImage:
-    """The white mask is computed once, on the decoded source, and follows every crop and
-    extension; the output is judged by the pixels it was encoded from, not decoded again
-    (decoding it once more and three masks per image were most of the cost, issue 19)."""
+    """The white border is read from the decoded source once; trimming and the 3:4 crop narrow a
+    region of it and carry its map along. The output is judged by the pixels it was encoded from
+    when its edges are clear of the threshold, else by its bytes decoded again (issue 19,
+    decision 79)."""
     source = _decode(data)
     fmt = _target_format(source)
-    trimmed_image, note = _trim(_Masked(source, _white_mask(source)))
-    trimmed = trimmed_image.image is not source
-    result = trimmed_image
+    trimmed_pixels, note = _trim(_Pixels.of(source))
+    trimmed = trimmed_pixels.box != _whole(source)
+    result = trimmed_pixels
     if main:
-        result = _three_four(trimmed_image)
-        if not is_three_four(*result.image.size):
+        result = _three_four(trimmed_pixels)
+        if not is_three_four(*result.size):
             note = note or "no 3:4 version: the edges are white and the goods fill the frame"
-    changed = result.image is not source or bool(source.info.get("rotated_by_exif"))
+    border = _has_border(result)
+    image, box = result.image, result.box
+    del trimmed_pixels, result  # the map's memory is free for the output's (page faults, issue 19)
+    output = image if box == _whole(image) else image.crop(box)
+    changed = output is not source or bool(source.info.get("rotated_by_exif"))
     if not changed and source.format in _KUAISHOU_FORMATS and len(data) <= KUAISHOU_MAX_IMAGE_BYTES:
         final = _Encoded(data, str(source.format), source.size)
-        reencoded, border_left = False, _border_left(result)
+        reencoded = False
     else:
-        final = _encoded_within(result.image, fmt=fmt, max_bytes=KUAISHOU_MAX_IMAGE_BYTES)
+        sure = not border and _edges_survive_encoding(image, box)
+        del source, image  # likewise the decoded picture's, once the output is cut out of it
+        final = _encoded_within(output, fmt=fmt, max_bytes=KUAISHOU_MAX_IMAGE_BYTES)
         reencoded = True
-        border_left = (
-            _border_left(result)
-            if final.size == result.image.size
-            else has_white_border(_decode(final.data))  # scaled down to fit: judge the output
-        )
+        if final.size != output.size or (final.fmt == "JPEG" and not sure):
+            # scaled down to fit, or an edge the encoder may have whitened: judge the output
+            border = has_white_border(_decode(final.data))
     width, height = final.size
     return PreparedImage(
         data=final.data,
@@ -474,7 +633,7 @@ def _prepare(data: bytes, *, main: bool) -> PreparedImage:
         trimmed=trimmed,
         ratio_34=is_three_four(width, height),
         reencoded=reencoded,
-        white_border_left=border_left,
+        white_border_left=border,
         note=note,
     )
 
