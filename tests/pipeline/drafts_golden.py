@@ -155,22 +155,12 @@ def _inputs(warehouse: Warehouse, shops: list[Migration]) -> dict[str, Any]:
 
 def generate() -> dict[str, Any]:
     """Run extract → normalize → categories on the sandbox, then drafts, and keep both ends."""
-    from connectors.platforms import Endpoints, EndpointsMode
     from pipeline.categories import decide_categories
     from pipeline.extract import extract
     from pipeline.normalize import normalize
-    from sandbox.inprocess import in_process_transport, reset_in_process_sandbox
-    from tests.assets.conftest import sandbox_env_vars
-    from tests.conftest import without_qps_limits
-    from tests.inprocess import IN_PROCESS_URL
+    from tests.pipeline.test_stages import in_process_platforms
 
-    without_qps_limits(reset_in_process_sandbox())
-    platforms = Platforms(
-        endpoints=Endpoints.for_mode(EndpointsMode.SANDBOX, sandbox_url=IN_PROCESS_URL),
-        transport=in_process_transport(),
-        rate_limited=False,
-        env=sandbox_env_vars(),
-    )
+    platforms = in_process_platforms()
     shops = migrations()
     with tempfile.TemporaryDirectory() as tmp:
         source = Warehouse(Path(tmp) / "source.duckdb")
