@@ -23,7 +23,13 @@ from listings.draft import DraftItemProp, KuaishouDraft
 from listings.model import Listing
 from listings.quarantine import Problem, Stage
 
-__all__ = ["PropAliases", "PropSpec", "fill_category_props", "with_category_props"]
+__all__ = [
+    "PropAliases",
+    "PropSpec",
+    "category_props_of",
+    "fill_category_props",
+    "with_category_props",
+]
 
 
 class PropSpec(BaseModel):
@@ -106,6 +112,23 @@ def fill_category_props(
     return tuple(filled)
 
 
+def category_props_of(
+    listing: Listing,
+    *,
+    category_id: int,
+    category_name: str,
+    specs: Mapping[int, Sequence[PropSpec]],
+    aliases: PropAliases,
+) -> tuple[DraftItemProp, ...] | Problem:
+    """The leaf's attributes valued from the listing (`specs` by leaf id; a leaf without known
+    specs, e.g. through vv-tool, gets none), or the problem that stops the draft."""
+    leaf_specs = specs.get(category_id, ())
+    if not leaf_specs:
+        return ()
+    category = f"{category_id} {category_name}"
+    return fill_category_props(listing, leaf_specs, aliases=aliases, category=category)
+
+
 def with_category_props(
     draft: KuaishouDraft,
     listing: Listing,
@@ -113,13 +136,14 @@ def with_category_props(
     specs: Mapping[int, Sequence[PropSpec]],
     aliases: PropAliases,
 ) -> KuaishouDraft | Problem:
-    """The draft with its leaf's attributes filled (`specs` by leaf id; a leaf without known
-    specs, e.g. through vv-tool, gets none), or the problem that stops it."""
-    leaf_specs = specs.get(draft.category_id, ())
-    if not leaf_specs:
-        return draft
-    category = f"{draft.category_id} {draft.category_name}"
-    props = fill_category_props(listing, leaf_specs, aliases=aliases, category=category)
+    """The draft with its leaf's attributes filled (`category_props_of`), or the problem."""
+    props = category_props_of(
+        listing,
+        category_id=draft.category_id,
+        category_name=draft.category_name,
+        specs=specs,
+        aliases=aliases,
+    )
     if isinstance(props, Problem):
         return props
-    return draft.model_copy(update={"item_props": props})
+    return draft.model_copy(update={"item_props": props}) if props else draft

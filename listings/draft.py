@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from listings.model import SourcePlatform
 
-__all__ = ["DraftItemProp", "DraftSku", "DraftSkuProp", "KuaishouDraft"]
+__all__ = ["DraftData", "DraftItemProp", "DraftSku", "DraftSkuProp", "KuaishouDraft"]
+
+DraftData: TypeAlias = dict[str, Any]
+"""A draft as plain data, field for field what `KuaishouDraft.model_dump()` holds
+(`listings.drafting.draft_data`)."""
 
 # What a SKU may change without review on Kuaishou (open.item.autopass.edit): its offer.
 _OFFER_FIELDS = frozenset({"price_fen", "market_price_fen", "stock"})

@@ -8,23 +8,32 @@ the rest into quarantine problems that say what the merchant should fix.
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
+from typing import Any
 
 from listings.categories import CategoryDecision, needs_review
-from listings.draft import DraftSku, DraftSkuProp, KuaishouDraft
+from listings.draft import DraftData, KuaishouDraft
 from listings.gallery import fill_main_images, too_few_main_images
-from listings.ids import rel_item_id, rel_sku_id
+from listings.ids import rel_item_id, rel_sku_ids
 from listings.migrations import Migration
 from listings.model import Listing, ListingStatus, Sku, SpecValue
 from listings.pricing import apply_price_rule, market_price_fen
 from listings.quarantine import Problem, Stage
 from listings.titles import clean_title, derive_short_title
 
-__all__ = ["MAX_SKUS", "MAX_SKU_LEVELS", "build_draft", "build_sku_matrix", "description_text"]
+__all__ = [
+    "MAX_SKUS",
+    "MAX_SKU_LEVELS",
+    "build_draft",
+    "build_sku_matrix",
+    "description_text",
+    "draft_data",
+]
 
 MAX_SKU_LEVELS = 3
 MAX_SKUS = 600
@@ -63,39 +72,49 @@ def _normal(value: str) -> str:
     return "".join(unicodedata.normalize("NFKC", value).casefold().split())
 
 
-def _distinct_values(
-    rows: list[tuple[Sku, tuple[SpecValue, ...]]],
-) -> list[tuple[Sku, tuple[SpecValue, ...]]]:
-    """Suffix values that differ on the source but collide once normalized (`M`, `Ｍ` → `M`, `Ｍ(2)`),
-    so every source SKU keeps its own cell of the matrix instead of two SKUs fighting for one."""
-    renamed: list[dict[str, str]] = [{} for _ in (rows[0][1] if rows else ())]
-    for level, mapping in enumerate(renamed):
+def _distinct_keys(specs_of: list[tuple[SpecValue, ...]]) -> list[tuple[str, ...]]:
+    """Each SKU's coordinates in the matrix: its spec values, suffixed where values differ on the
+    source but collide once normalized (`M`, `Ｍ` → `M`, `Ｍ(2)`), so every source SKU keeps its
+    own cell instead of two SKUs fighting for one. Suffixes follow first appearance."""
+    keys = [tuple([spec.value for spec in specs]) for specs in specs_of]
+    renamed: list[dict[str, str] | None] = []
+    for level in range(len(keys[0])):
+        distinct = list(dict.fromkeys(key[level] for key in keys))
+        normals = [_normal(value) for value in distinct]
+        if len(set(normals)) == len(normals):
+            renamed.append(None)  # the common case: nothing collides
+            continue
         taken: dict[str, int] = {}
-        for _, specs in rows:
-            value = specs[level].value
-            if value in mapping:
-                continue
-            key = _normal(value)
-            taken[key] = taken.get(key, 0) + 1
-            mapping[value] = value if taken[key] == 1 else f"{value}({taken[key]})"
-    if all(k == v for mapping in renamed for k, v in mapping.items()):
-        return rows
+        mapping: dict[str, str] = {}
+        for value, normal in zip(distinct, normals, strict=True):
+            taken[normal] = taken.get(normal, 0) + 1
+            mapping[value] = value if taken[normal] == 1 else f"{value}({taken[normal]})"
+        renamed.append(mapping)
+    if not any(renamed):
+        return keys
     return [
-        (
-            sku,
-            tuple(
-                spec.model_copy(update={"value": renamed[level][spec.value]})
-                for level, spec in enumerate(specs)
-            ),
+        tuple(
+            mapping[value] if mapping else value
+            for mapping, value in zip(renamed, key, strict=True)
         )
-        for sku, specs in rows
+        for key in keys
     ]
+
+
+# Sources repeat a few prices over many SKUs and listings: the Decimal arithmetic runs once per
+# (price, rule). Rules are frozen, so they key the caches.
+_rule_price = functools.lru_cache(maxsize=16_384)(apply_price_rule)
+_market_price = functools.lru_cache(maxsize=16_384)(market_price_fen)
 
 
 def build_sku_matrix(
     listing: Listing, *, item_rel_id: int, migration: Migration
-) -> tuple[DraftSku, ...] | Problem:
-    """The full SKU matrix of a listing, filled and priced, or the problem that prevents it."""
+) -> tuple[dict[str, Any], ...] | Problem:
+    """The full SKU matrix of a listing, filled and priced, or the problem that prevents it.
+
+    Each cell is plain data in `DraftSku`'s field order (see `draft_data` for why): every value
+    is one the checks below admit (price ≥ 1 fen, stock clamped, ids positive).
+    """
     active = listing.active_skus
     if not active:
         return Problem(
@@ -104,31 +123,29 @@ def build_sku_matrix(
             detail="skus: every SKU is deleted on the source; restore at least one SKU",
         )
     fallback_image = listing.main_images[0] if listing.main_images else None
-    rows = _distinct_values([(sku, _merged_specs(sku)) for sku in active])
-    names = [spec.name for spec in rows[0][1]]
+    specs_of = [_merged_specs(sku) for sku in active]
+    names = [spec.name for spec in specs_of[0]]
     if not names:
-        if len(rows) > 1:
+        if len(active) > 1:
             return Problem(
                 stage=Stage.DRAFT,
                 reason_code="ambiguous_skus",
                 detail="skus: several SKUs without specs; give each SKU a spec value on the source",
             )
-        rows = [
-            (
-                rows[0][0],
-                (SpecValue(name=SINGLE_SPEC_NAME, value=SINGLE_SPEC_VALUE, image_url=None),),
-            )
-        ]
+        specs_of = [(SpecValue(name=SINGLE_SPEC_NAME, value=SINGLE_SPEC_VALUE, image_url=None),)]
         names = [SINGLE_SPEC_NAME]
 
-    values: list[list[str]] = [[] for _ in names]
+    # One pass over the SKUs: each level's values in order of appearance, the first image of
+    # each value, and the SKU at each coordinate (a later duplicate wins).
+    values: list[dict[str, None]] = [{} for _ in names]
     images: list[dict[str, str]] = [{} for _ in names]
-    for _, specs in rows:
-        for level, spec in enumerate(specs):
-            if spec.value not in values[level]:
-                values[level].append(spec.value)
-            if spec.image_url and spec.value not in images[level]:
-                images[level][spec.value] = spec.image_url
+    by_key: dict[tuple[str, ...], Sku] = {}
+    for sku, specs, key in zip(active, specs_of, _distinct_keys(specs_of), strict=True):
+        by_key[key] = sku
+        for level, (spec, value) in enumerate(zip(specs, key, strict=True)):
+            values[level][value] = None
+            if spec.image_url and value not in images[level]:
+                images[level][value] = spec.image_url
     main_level = next((level for level, imgs in enumerate(images) if imgs), 0)
 
     size = 1
@@ -143,56 +160,68 @@ def build_sku_matrix(
             "split the listing or drop spec values on the source",
         )
 
-    by_key = {tuple(spec.value for spec in specs): sku for sku, specs in rows}
-    # Sources repeat a few prices over many SKUs: the Decimal arithmetic runs once per price.
-    rule_price: dict[int, int] = {}
-    prices = {
-        key: rule_price.get(sku.price_fen)
-        or rule_price.setdefault(sku.price_fen, apply_price_rule(sku.price_fen, migration.pricing))
-        for key, sku in by_key.items()
-    }
-    if min(prices.values()) < 1:
-        worst = min(prices, key=lambda key: prices[key])
+    rule = migration.pricing
+    price_of = {p: _rule_price(p, rule) for p in {sku.price_fen for sku in by_key.values()}}
+    lowest = min(price_of.values())
+    if lowest < 1:
+        worst = next(key for key, sku in by_key.items() if price_of[sku.price_fen] == lowest)
         return Problem(
             stage=Stage.DRAFT,
             reason_code="price_not_positive",
-            detail=f"skus[{'/'.join(worst) or 'default'}].price: {prices[worst]} fen after the "
+            detail=f"skus[{'/'.join(worst) or 'default'}].price: {lowest} fen after the "
             "price rule; Kuaishou needs at least 1 fen: fix the source price or the price rule",
         )
-    filler_price = max(prices.values())
-    market = market_price_fen(filler_price, migration.pricing)
+    filler_price = max(price_of.values())
+    market = _market_price(filler_price, rule)
 
-    # Each value's prop is built once and shared by every cell that carries it (props are
-    # frozen): building ~25 cells × 3 models one by one was the largest cost of the drafts
-    # stage (issue 19); a cell then validates its props as instances, not field by field.
+    # Each value's prop is built once and shared by every cell that carries it, and a cell is a
+    # dict, not a model: building ~25 cells × 3 models one by one was the largest cost of the
+    # drafts stage (issue 19).
     level_props = [
         {
-            value: DraftSkuProp(
-                name=name,
-                value=value,
-                is_main=level == main_level,
-                image_url=(images[level].get(value) or fallback_image)
+            value: {
+                "name": name,
+                "value": value,
+                "is_main": level == main_level,
+                "image_url": (images[level].get(value) or fallback_image)
                 if level == main_level
                 else None,
-            )
+            }
             for value in level_values
         }
         for level, (name, level_values) in enumerate(zip(names, values, strict=True))
     ]
-    matrix: list[DraftSku] = []
-    for combo in itertools.product(*values):
+    combos = list(itertools.product(*values))
+    sku_ids = rel_sku_ids(item_rel_id=item_rel_id, cells=combos)
+    matrix: list[dict[str, Any]] = []
+    for combo, sku_id in zip(combos, sku_ids, strict=True):
+        props = tuple(map(dict.__getitem__, level_props, combo))
         source = by_key.get(combo)
-        matrix.append(
-            DraftSku(
-                rel_sku_id=rel_sku_id(item_rel_id=item_rel_id, spec_values=combo),
-                source_sku_id=source.source_sku_id if source else None,
-                props=tuple(level_props[level][value] for level, value in enumerate(combo)),
-                price_fen=prices[combo] if source else filler_price,
-                stock=min(source.stock, 9_999_999) if source else 0,
-                market_price_fen=market,
-                nick=(source.outer_id or None) if source else None,
-                synthetic=source is None,
+        if source is None:  # a combination the source lacks: stock 0 at the highest price
+            matrix.append(
+                {
+                    "rel_sku_id": sku_id,
+                    "source_sku_id": None,
+                    "props": props,
+                    "price_fen": filler_price,
+                    "stock": 0,
+                    "market_price_fen": market,
+                    "nick": None,
+                    "synthetic": True,
+                }
             )
+            continue
+        matrix.append(
+            {
+                "rel_sku_id": sku_id,
+                "source_sku_id": source.source_sku_id,
+                "props": props,
+                "price_fen": price_of[source.price_fen],
+                "stock": min(source.stock, 9_999_999),
+                "market_price_fen": market,
+                "nick": source.outer_id or None,
+                "synthetic": False,
+            }
         )
     return tuple(matrix)
 
@@ -213,7 +242,33 @@ def build_draft(
     allowed_refund_rules: Sequence[str] | None = None,
     known_rel_item_id: int | None = None,
 ) -> KuaishouDraft | Problem:
-    """The Kuaishou draft of one listing under a migration's rules.
+    """The Kuaishou draft of one listing under a migration's rules (`draft_data`, validated)."""
+    data = draft_data(
+        listing,
+        decision=decision,
+        migration=migration,
+        forbidden_words=forbidden_words,
+        allowed_refund_rules=allowed_refund_rules,
+        known_rel_item_id=known_rel_item_id,
+    )
+    return data if isinstance(data, Problem) else KuaishouDraft.model_validate(data)
+
+
+def draft_data(
+    listing: Listing,
+    *,
+    decision: CategoryDecision,
+    migration: Migration,
+    forbidden_words: Sequence[str] = (),
+    allowed_refund_rules: Sequence[str] | None = None,
+    known_rel_item_id: int | None = None,
+) -> DraftData | Problem:
+    """The Kuaishou draft of one listing under a migration's rules, as plain data: what
+    `KuaishouDraft.model_dump()` would hold, every field in order.
+
+    The drafts stage serializes it as it is (`pipeline.drafts`): every value comes from a
+    validated listing or is checked here, so validating ~75 models per listing again would
+    only cost (issue 19); `build_draft` validates it for everyone else.
 
     `forbidden_words` is the shipped list (data/forbidden_words.txt); the migration's own
     `titles.extra_forbidden_words` are added here. `allowed_refund_rules` is the category's
@@ -286,26 +341,27 @@ def build_draft(
     main_images = gallery.urls
     detail_images = listing.detail_images[:MAX_DETAIL_IMAGES] or main_images
     details = description_text(listing.description_html) or listing.title
-    return KuaishouDraft(
-        migration=migration.key,
-        platform=listing.platform,
-        shop_id=listing.shop_id,
-        source_item_id=listing.source_item_id,
-        rel_item_id=item_rel_id,
-        category_id=decision.category_id,
-        category_name=decision.path.split(">")[-1],
-        title=title,
-        short_title=short_title,
-        selling_point=_selling_point(listing),
-        details=details[:MAX_DETAILS_CHARS],
-        main_images=main_images,
-        borrowed_main_images=gallery.borrowed,
-        detail_images=detail_images,
-        video_url=listing.video_url,
-        skus=matrix,
-        refund_rule=refund,
-        promise_delivery_time_s=migration.service.promise_delivery_time_s,
-        express_template_id=migration.target.express_template_id,
-        origin_url=listing.origin_url,
-        seller_name=listing.seller_name or migration.source.shop_name,
-    )
+    return {
+        "migration": migration.key,
+        "platform": listing.platform,
+        "shop_id": listing.shop_id,
+        "source_item_id": listing.source_item_id,
+        "rel_item_id": item_rel_id,
+        "category_id": decision.category_id,
+        "category_name": decision.path.split(">")[-1],
+        "title": title,
+        "short_title": short_title,
+        "selling_point": _selling_point(listing),
+        "details": details[:MAX_DETAILS_CHARS],
+        "main_images": main_images,
+        "borrowed_main_images": gallery.borrowed,
+        "detail_images": detail_images,
+        "video_url": listing.video_url,
+        "skus": matrix,
+        "item_props": (),
+        "refund_rule": refund,
+        "promise_delivery_time_s": migration.service.promise_delivery_time_s,
+        "express_template_id": migration.target.express_template_id,
+        "origin_url": listing.origin_url,
+        "seller_name": listing.seller_name or migration.source.shop_name,
+    }

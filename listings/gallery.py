@@ -74,6 +74,8 @@ def fill_main_images(
     `too_few_main_images` turns that into the quarantine problem.
     """
     own = _distinct(listing.main_images)[:maximum]
+    if len(own) >= minimum:  # most listings: nothing to borrow, no other picture to look at
+        return MainGallery(urls=tuple(own), from_source=len(own))
     urls = list(own)
     counts = {"sku": 0, "detail": 0}
     for where, pool in (("sku", _sku_images(listing)), ("detail", list(listing.detail_images))):

@@ -9,21 +9,25 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from connectors.kuaishou.models import CategoryConfig
 from listings.categories import CategoryDecision
-from listings.category_props import PropAliases, with_category_props
-from listings.draft import KuaishouDraft
-from listings.drafting import build_draft
+from listings.category_props import PropAliases
 from listings.migrations import Migration, PublishBackend
-from listings.model import Listing
-from listings.non_product import not_a_product_problem
-from listings.plan_edits import apply_edits
-from listings.quarantine import Problem, Stage
+from listings.plan_edits import ItemEdits
+from listings.quarantine import Stage
 from listings.titles import parse_word_list
 from pipeline.category_inputs import prop_specs_of
 from pipeline.clients import Platforms
+from pipeline.draft_batches import (
+    DraftRules,
+    ListingToDraft,
+    draft_row,
+    drafted_batches,
+    workers_for,
+)
 from pipeline.progress import Progress
 from pipeline.results import Breakdown, CheckVerdict, StageResult
 from pipeline.settings import PROJECT_ROOT
@@ -37,27 +41,7 @@ __all__ = ["DRAFT_BATCH_SIZE", "draft_listings", "draft_row"]
 DRAFT_BATCH_SIZE = 500
 FORBIDDEN_WORDS_FILE = PROJECT_ROOT / "data" / "forbidden_words.txt"
 PROP_ALIASES_FILE = PROJECT_ROOT / "data" / "categories" / "prop_aliases.csv"
-
-
-def draft_row(migration_key: str, draft: KuaishouDraft) -> dict[str, Any]:
-    return {
-        "migration": migration_key,
-        "source_item_id": draft.source_item_id,
-        "rel_item_id": draft.rel_item_id,
-        "category_id": draft.category_id,
-        "sku_count": len(draft.skus),
-        "synthetic_sku_count": sum(1 for s in draft.skus if s.synthetic),
-        "draft": draft.model_dump_json(),
-    }
-
-
-def _quarantine_row(source_item_id: str, problem: Problem) -> dict[str, str]:
-    return {
-        "source_item_id": source_item_id,
-        "stage": problem.stage.value,
-        "reason_code": problem.reason_code,
-        "detail": problem.detail,
-    }
+NO_DECISION = CategoryDecision(category_id=None, path=None, confidence=0.0, layer="none")
 
 
 def _decisions(warehouse: Warehouse, migration_key: str) -> dict[str, CategoryDecision]:
@@ -107,7 +91,6 @@ def draft_listings(
         str(row["source_item_id"]): int(rel) for rel, row in ledger.ledger(migration.key).items()
     }
     decisions = _decisions(warehouse, migration.key)
-    forbidden = parse_word_list(FORBIDDEN_WORDS_FILE.read_text(encoding="utf-8"))
     configs = asyncio.run(
         _category_configs(
             platforms,
@@ -116,58 +99,33 @@ def draft_listings(
             {d.category_id for d in decisions.values() if d.category_id is not None},
         )
     )
-    refund_rules = {
-        cid: list(config.category_config.refund_rule_list) for cid, config in configs.items()
-    }
-    prop_specs = {cid: prop_specs_of(config) for cid, config in configs.items()}
-    aliases = PropAliases.from_csv_text(PROP_ALIASES_FILE.read_text(encoding="utf-8"))
+    rules = DraftRules(
+        migration=migration,
+        forbidden_words=parse_word_list(FORBIDDEN_WORDS_FILE.read_text(encoding="utf-8")),
+        refund_rules={
+            cid: list(config.category_config.refund_rule_list) for cid, config in configs.items()
+        },
+        prop_specs={cid: prop_specs_of(config) for cid, config in configs.items()},
+        aliases=PropAliases.from_csv_text(PROP_ALIASES_FILE.read_text(encoding="utf-8")),
+    )
     edits = load_edits(warehouse, migration.key)  # the merchant's, from `banjia plan import`
     warehouse.delete_partition("kuaishou_drafts", migration=migration.key)
     problems: list[dict[str, str]] = []
     drafted = synthetic = 0
     progress = progress or Progress("drafts", migration.key)
-    progress.start(
-        int(warehouse.scalar("SELECT count(*) FROM listings WHERE migration = ?", [migration.key]))
+    total = int(
+        warehouse.scalar("SELECT count(*) FROM listings WHERE migration = ?", [migration.key])
     )
+    progress.start(total)
     preview: list[dict[str, Any]] = []
-    for batch in warehouse.query_batches(
-        "SELECT listing FROM listings WHERE migration = ? ORDER BY source_item_id",
-        [migration.key],
-        batch_size=DRAFT_BATCH_SIZE,
-    ):
-        rows = []
-        failed_before = len(problems)
-        for listing in (Listing.model_validate_json(r["listing"]) for r in batch):
-            decision = decisions.get(listing.source_item_id) or CategoryDecision(
-                category_id=None, path=None, confidence=0.0, layer="none"
-            )
-            # A link that sells nothing (补差价, 邮费, 入会专拍) is quarantined as such (issue 14).
-            if decision.layer == "not_a_product":
-                junk = not_a_product_problem(listing.title)
-                if junk is not None:
-                    problems.append(_quarantine_row(listing.source_item_id, junk))
-                    continue
-            draft = build_draft(
-                listing,
-                decision=decision,
-                migration=migration,
-                forbidden_words=forbidden,
-                allowed_refund_rules=refund_rules.get(decision.category_id or 0),
-                known_rel_item_id=known_ids.get(listing.source_item_id),
-            )
-            if not isinstance(draft, Problem):
-                draft = with_category_props(draft, listing, specs=prop_specs, aliases=aliases)
-            if isinstance(draft, Problem):
-                problems.append(_quarantine_row(listing.source_item_id, draft))
-                continue
-            if listing.source_item_id in edits:
-                draft = apply_edits(draft, edits[listing.source_item_id], pricing=migration.pricing)
-            rows.append(draft_row(migration.key, draft))
-        warehouse.append_rows("kuaishou_drafts", rows)
-        drafted += len(rows)
-        synthetic += sum(int(r["synthetic_sku_count"]) for r in rows)
-        preview.extend(rows[: max(0, 10 - len(preview))])
-        progress.advance(done=len(rows), failed=len(problems) - failed_before)
+    batches = _to_draft(warehouse, migration.key, decisions, edits, known_ids)
+    for batch in drafted_batches(rules, batches, workers=workers_for(total)):
+        warehouse.append_rows("kuaishou_drafts", batch.rows)
+        problems += batch.problems
+        drafted += len(batch.rows)
+        synthetic += sum(int(r["synthetic_sku_count"]) for r in batch.rows)
+        preview.extend(batch.rows[: max(0, 10 - len(preview))])
+        progress.advance(done=len(batch.rows), failed=len(batch.problems))
     progress.finish()
     warehouse.replace_quarantine(
         migration=migration.key, stages=[Stage.CATEGORY, Stage.DRAFT], rows=problems
@@ -187,6 +145,31 @@ def draft_listings(
         row_count=drafted,
         checks=[check],
     )
+
+
+def _to_draft(
+    warehouse: Warehouse,
+    migration_key: str,
+    decisions: dict[str, CategoryDecision],
+    edits: dict[str, ItemEdits],
+    known_ids: dict[str, int],
+) -> Iterator[list[ListingToDraft]]:
+    """The migration's listings in batches, each with its decision, edits and known id."""
+    for batch in warehouse.query_batches(
+        "SELECT source_item_id, listing FROM listings WHERE migration = ? ORDER BY source_item_id",
+        [migration_key],
+        batch_size=DRAFT_BATCH_SIZE,
+    ):
+        yield [
+            ListingToDraft(
+                source_item_id=(item := str(row["source_item_id"])),
+                listing_json=row["listing"],
+                decision=decisions.get(item) or NO_DECISION,
+                edits=edits.get(item),
+                known_rel_item_id=known_ids.get(item),
+            )
+            for row in batch
+        ]
 
 
 def _drafted_or_quarantined(warehouse: Warehouse, migration_key: str) -> CheckVerdict:

@@ -7,7 +7,10 @@ each is parsed, drafted and serialized, and only the batch is held. Two passes a
   outside the clock), beside a naive plain-Python transform of the same JSON (stdlib json, dicts,
   the same SKU matrix arithmetic) measured in the same run: the ratio is printed (issue 19's target
   is 0.6 per core);
-- memory, under tracemalloc: the peak at 2N must stay within 1.5× the peak at N (flat).
+- memory, under tracemalloc: the peak at 2N must stay within 1.5× the peak at N (flat);
+- across processes: PARALLEL_N listings (BANJIA_BENCH_PARALLEL_N) drafted by `drafted_batches`
+  in one process and in one worker process per core (their start included), as the stage drafts
+  a shop of `PARALLEL_MIN_LISTINGS` or more.
 
 - the write of each batch's draft rows, as `Warehouse.append_rows` does it (one bulk statement),
   beside the per-row `executemany` it replaced, into the same table in the same run.
@@ -26,15 +29,22 @@ from pathlib import Path
 from typing import Any
 
 from listings.categories import CategoryDecision
-from listings.drafting import build_draft
 from listings.migrations import Migration
 from listings.model import Listing, Sku, SourcePlatform, SpecValue
-from listings.quarantine import Problem
-from pipeline.drafts import DRAFT_BATCH_SIZE, draft_row
+from pipeline.draft_batches import (
+    PARALLEL_MIN_LISTINGS,
+    DraftRules,
+    ListingToDraft,
+    draft_batch,
+    drafted_batches,
+    workers_for,
+)
+from pipeline.drafts import DRAFT_BATCH_SIZE
 from store.warehouse import Warehouse
 from tests.samples import sample_migration
 
 N = int(os.environ.get("BANJIA_BENCH_N", "100000"))
+PARALLEL_N = int(os.environ.get("BANJIA_BENCH_PARALLEL_N", "20000"))
 DECIDED = CategoryDecision(category_id=23001, path="女装>T恤", confidence=0.8, layer="text")
 COLOURS = ("奶油白", "黑色", "雾霾蓝", "燕麦色")
 SIZES = ("S", "M", "L", "XL")
@@ -77,16 +87,13 @@ def _batches(n: int) -> Iterator[list[str]]:
         ]
 
 
+def _to_draft(batch: list[str]) -> list[ListingToDraft]:
+    return [ListingToDraft(str(i), text, DECIDED) for i, text in enumerate(batch)]
+
+
 def _draft_batch(batch: list[str], migration: Migration) -> list[dict[str, Any]]:
-    """The stage's rows for a batch (`pipeline.drafts.draft_row`); quarantined ones left out."""
-    rows = []
-    for text in batch:
-        draft = build_draft(
-            Listing.model_validate_json(text), decision=DECIDED, migration=migration
-        )
-        if not isinstance(draft, Problem):
-            rows.append(draft_row(migration.key, draft))
-    return rows
+    """The stage's rows for a batch (`pipeline.draft_batches.draft_batch`)."""
+    return draft_batch(DraftRules(migration=migration), _to_draft(batch)).rows
 
 
 def _executemany(warehouse: Warehouse, rows: list[dict[str, Any]]) -> None:
@@ -163,6 +170,21 @@ def _peak(n: int, migration: Migration) -> int:
     return peak
 
 
+def _across_processes(migration: Migration) -> tuple[int, float, float]:
+    """Seconds for PARALLEL_N listings in one process and in one worker process per core (the
+    workers' start included), from batches generated beforehand."""
+    batches = [_to_draft(batch) for batch in _batches(PARALLEL_N)]
+    rules = DraftRules(migration=migration)
+    workers = max(2, workers_for(PARALLEL_MIN_LISTINGS))
+    seconds = []
+    for count in (1, workers):
+        started = time.perf_counter()
+        drafted = sum(len(b.rows) for b in drafted_batches(rules, batches, workers=count))
+        seconds.append(time.perf_counter() - started)
+        assert drafted == PARALLEL_N
+    return workers, seconds[0], seconds[1]
+
+
 def test_drafting_throughput_and_flat_memory(tmp_path: Path) -> None:
     migration = sample_migration()
     warehouse = Warehouse(tmp_path / "bench.duckdb")
@@ -180,3 +202,9 @@ def test_drafting_throughput_and_flat_memory(tmp_path: Path) -> None:
             f"{n / clock['executemany']:,.0f} rows/s; peak {peaks[n] / 2**20:.1f} MiB"
         )
     assert peaks[2 * N] <= 1.5 * peaks[N]
+    workers, alone, spread = _across_processes(migration)
+    print(
+        f"drafts of {PARALLEL_N:,} listings: one process {PARALLEL_N / alone:,.0f} listings/s, "
+        f"{workers} worker processes {PARALLEL_N / spread:,.0f}/s ({alone / spread:.2f}×, their "
+        f"start included; the stage spreads shops of {PARALLEL_MIN_LISTINGS:,} or more)"
+    )

@@ -35,15 +35,20 @@ def pdd() -> Migration:
     return load_migrations(PROJECT_ROOT / "data" / "migrations.yaml").get("pdd-demo")
 
 
-@pytest.fixture(scope="module")
-def platforms() -> Iterator[Platforms]:
+def in_process_platforms() -> Platforms:
+    """Clients of a fresh in-process sandbox, without its QPS limits."""
     without_qps_limits(reset_in_process_sandbox())
-    yield Platforms(
+    return Platforms(
         endpoints=Endpoints.for_mode(EndpointsMode.SANDBOX, sandbox_url=IN_PROCESS_URL),
         transport=in_process_transport(),
         rate_limited=False,
         env=sandbox_env_vars(),
     )
+
+
+@pytest.fixture(scope="module")
+def platforms() -> Iterator[Platforms]:
+    yield in_process_platforms()
     reset_in_process_sandbox()
 
 

@@ -1,0 +1,200 @@
+"""One batch of listings turned into `kuaishou_drafts` rows and quarantine rows, here or in worker
+processes.
+
+A batch depends on nothing but its own listings and the migration's rules, so for a shop large
+enough to pay for starting them, batches are drafted by a pool of worker processes (one per core)
+while this process reads the next batches and writes the finished ones, in the order read: the
+rows are the same, whichever process drafted them (issue 19, decision 82).
+
+The hot path serializes the draft as `listings.drafting.draft_data` returns it, without building
+the models: what it holds comes from a listing validated when the normalize stage wrote it,
+and from checks in `listings.drafting` (`build_draft` validates the same data for every other
+caller, and the golden test compares the bytes).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from pydantic_core import to_json
+
+from listings.categories import CategoryDecision
+from listings.category_props import PropAliases, PropSpec, category_props_of
+from listings.draft import DraftData, KuaishouDraft
+from listings.drafting import draft_data
+from listings.migrations import Migration
+from listings.model import Listing
+from listings.non_product import not_a_product_problem
+from listings.plan_edits import ItemEdits, apply_edits
+from listings.quarantine import Problem
+
+__all__ = [
+    "PARALLEL_MIN_LISTINGS",
+    "DraftRules",
+    "DraftedBatch",
+    "ListingToDraft",
+    "data_row",
+    "draft_batch",
+    "draft_row",
+    "drafted_batches",
+    "workers_for",
+]
+
+# Below this many listings a shop is drafted in this process. A spawned worker imports the
+# project (scikit-learn with it) before its first batch: 3–7 s on the shared 2-core machine,
+# where one process drafts ~6,000 listings/s; the drafts bench prints both ways (decision 82).
+PARALLEL_MIN_LISTINGS = 50_000
+
+
+@dataclass(frozen=True)
+class DraftRules:
+    """What every listing of a migration is drafted with: sent once to each worker process."""
+
+    migration: Migration
+    forbidden_words: tuple[str, ...] = ()
+    refund_rules: Mapping[int, Sequence[str]] = field(default_factory=dict)
+    prop_specs: Mapping[int, Sequence[PropSpec]] = field(default_factory=dict)
+    aliases: PropAliases = field(default_factory=PropAliases)
+
+
+class ListingToDraft(NamedTuple):
+    """One listing as the warehouse holds it (JSON), with what the stage knows of it."""
+
+    source_item_id: str
+    listing_json: str
+    decision: CategoryDecision
+    edits: ItemEdits | None = None
+    known_rel_item_id: int | None = None
+
+
+@dataclass
+class DraftedBatch:
+    """The `kuaishou_drafts` rows of a batch, and the quarantine rows of the rest, in order."""
+
+    rows: list[dict[str, Any]]
+    problems: list[dict[str, str]]
+
+
+def data_row(migration_key: str, data: DraftData) -> dict[str, Any]:
+    """The `kuaishou_drafts` row of a draft held as plain data (`draft_data`)."""
+    skus = data["skus"]
+    return {
+        "migration": migration_key,
+        "source_item_id": data["source_item_id"],
+        "rel_item_id": data["rel_item_id"],
+        "category_id": data["category_id"],
+        "sku_count": len(skus),
+        "synthetic_sku_count": sum(1 for s in skus if s["synthetic"]),
+        "draft": to_json(data).decode(),
+    }
+
+
+def draft_row(migration_key: str, draft: KuaishouDraft) -> dict[str, Any]:
+    """The `kuaishou_drafts` row of a draft model (the same bytes as `model_dump_json`)."""
+    return data_row(migration_key, draft.model_dump())
+
+
+def _quarantine_row(source_item_id: str, problem: Problem) -> dict[str, str]:
+    return {
+        "source_item_id": source_item_id,
+        "stage": problem.stage.value,
+        "reason_code": problem.reason_code,
+        "detail": problem.detail,
+    }
+
+
+def _drafted(rules: DraftRules, item: ListingToDraft) -> DraftData | Problem:
+    listing = Listing.model_validate_json(item.listing_json)
+    # A link that sells nothing (补差价, 邮费, 入会专拍) is quarantined as such (issue 14).
+    if item.decision.layer == "not_a_product":
+        junk = not_a_product_problem(listing.title)
+        if junk is not None:
+            return junk
+    data = draft_data(
+        listing,
+        decision=item.decision,
+        migration=rules.migration,
+        forbidden_words=rules.forbidden_words,
+        allowed_refund_rules=rules.refund_rules.get(item.decision.category_id or 0),
+        known_rel_item_id=item.known_rel_item_id,
+    )
+    if isinstance(data, Problem):
+        return data
+    props = category_props_of(
+        listing,
+        category_id=data["category_id"],
+        category_name=data["category_name"],
+        specs=rules.prop_specs,
+        aliases=rules.aliases,
+    )
+    if isinstance(props, Problem):
+        return props
+    data["item_props"] = props
+    if item.edits is not None:  # the merchant's, from `banjia plan import`: rare, so validated
+        draft = KuaishouDraft.model_validate(data)
+        data = apply_edits(draft, item.edits, pricing=rules.migration.pricing).model_dump()
+    return data
+
+
+def draft_batch(rules: DraftRules, items: Iterable[ListingToDraft]) -> DraftedBatch:
+    """Draft rows for the listings that can be drafted, quarantine rows (with why) for the rest."""
+    batch = DraftedBatch(rows=[], problems=[])
+    for item in items:
+        drafted = _drafted(rules, item)
+        if isinstance(drafted, Problem):
+            batch.problems.append(_quarantine_row(item.source_item_id, drafted))
+        else:
+            batch.rows.append(data_row(rules.migration.key, drafted))
+    return batch
+
+
+def workers_for(listings: int) -> int:
+    """Worker processes for a shop of `listings`: one per core this process may use, or none
+    (drafted here) below `PARALLEL_MIN_LISTINGS` or on one core."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (cores or 1) if listings >= PARALLEL_MIN_LISTINGS else 1
+
+
+_worker_rules: DraftRules | None = None
+
+
+def _hold_rules(rules: DraftRules) -> None:
+    global _worker_rules
+    _worker_rules = rules
+
+
+def _draft_in_worker(items: list[ListingToDraft]) -> DraftedBatch:
+    assert _worker_rules is not None, "the pool's initializer sets the rules"
+    return draft_batch(_worker_rules, items)
+
+
+def drafted_batches(
+    rules: DraftRules, batches: Iterable[list[ListingToDraft]], *, workers: int = 1
+) -> Iterator[DraftedBatch]:
+    """Each batch drafted, in the order given. With `workers` > 1, by that many processes, at
+    most two batches per worker read ahead, so memory still holds a few batches, not the shop.
+
+    Workers are spawned, not forked: the caller may hold threads (Dagster's) and open
+    connections that a fork would copy in an undefined state.
+    """
+    if workers <= 1:
+        for batch in batches:
+            yield draft_batch(rules, batch)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_hold_rules, initargs=(rules,)
+    ) as pool:
+        pending: deque[Future[DraftedBatch]] = deque()
+        for batch in batches:
+            pending.append(pool.submit(_draft_in_worker, batch))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
