@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -365,8 +366,35 @@ def _catch_all_markers(
                     for end in (head, head[-1])
                     if term.endswith(end) and term != end
                 )
+        markers |= _elsewhere_markers(tree.leaves[leaf], own, everyone, tree.leaves)
         out[column] = frozenset(m for m in markers if len(m) >= 2)
     return out
+
+
+def _elsewhere_markers(
+    path: Sequence[str],
+    own: LeafTerms,
+    everyone: Mapping[int, LeafTerms],
+    paths: Mapping[int, Sequence[str]],
+) -> set[str]:
+    """Words that send a title to a leaf *outside* the catch-all's parent holding the same product
+    (旅行 of 旅行收纳用具 > 衣物收纳袋 beside 家庭收纳用具 > 其他收纳袋): what that leaf's term adds to
+    the product, and what its branch's name adds to the name of the catch-all's branch at the same
+    level (旅行收纳用具 against 家庭收纳用具 adds 旅行)."""
+    markers: set[str] = set()
+    for other, terms in everyone.items():
+        if tuple(paths[other][:-1]) == tuple(path[:-1]):
+            continue
+        ends = [t[: -len(h)] for t in terms.terms for h in own.heads if t.endswith(h) and t != h]
+        if not ends:
+            continue
+        markers.update(ends)
+        for mine, theirs in zip(path[:-1], paths[other][:-1], strict=False):
+            if mine != theirs:
+                common = len(os.path.commonprefix([mine[::-1], theirs[::-1]]))
+                if common >= 2 and len(theirs) - common >= 2:
+                    markers.add(theirs[:-common])
+    return markers
 
 
 def _rank_weight(verdict: Verdict) -> float:

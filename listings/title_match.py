@@ -552,6 +552,8 @@ def _audience_clash(title: frozenset[str], leaf: frozenset[str], text: str = "")
         return ""
     if "child" in leaf and any(w in text for w in _ADULT):
         return "the title is (also) for adults; the leaf is for children"
+    if "child" in leaf and _men_and_women(text):
+        return "the title is for men, women and children alike; the leaf is for children"
     for audience in leaf:
         if audience not in title:
             return f"the leaf is for {audience}; the title does not say so"
@@ -561,6 +563,17 @@ def _audience_clash(title: frozenset[str], leaf: frozenset[str], text: str = "")
             f"the title is for {'/'.join(sorted(other))}; the leaf is for {'/'.join(sorted(leaf))}"
         )
     return ""
+
+
+_CHILD_GENDERED = ("男童", "女童", "男孩", "女孩", "男宝", "女宝", "男生", "女生")
+
+
+def _men_and_women(text: str) -> bool:
+    """男 and 女 each named apart from a child's word (男童, 女孩) and from a unisex pair (男女):
+    a title listing every audience (口罩女 … 儿童 … 男) is not a children's product only."""
+    for word in (*_CHILD_GENDERED, *_UNISEX):
+        text = text.replace(word, " ")
+    return "男" in text and "女" in text
 
 
 def tree_vocabulary(terms: Iterable[LeafTerms]) -> frozenset[str]:

@@ -156,3 +156,22 @@ def test_a_product_sold_as_a_set_is_not_a_set_of_something_else() -> None:
     facts = title_facts("北欧碗盘金边陶瓷餐具套装礼盒装")
     verdict = judge(facts, leaf_terms(("厨房/烹饪用具", "厨用小工具/厨房储物", "厨房小工具套装")))
     assert "餐具" in verdict.problem
+
+
+def test_a_title_for_men_women_and_children_alike_is_not_a_childrens_product() -> None:
+    """口罩女 … 儿童 … 男 lists every audience; a children's leaf holds only part of it."""
+    leaf = leaf_terms(("童装/婴儿装/亲子装", "帽子/围巾/口罩/手套/耳套/脚套", "口罩"))
+    mixed = judge(title_facts("口罩女防尘透气可清洗雾霾网红儿童黑色明星同款秋冬季男时尚个性"), leaf)
+    assert "alike" in mixed.problem
+    boys_and_girls = judge(title_facts("儿童口罩男童女童防尘透气可清洗"), leaf)
+    assert boys_and_girls.problem == ""
+
+
+def test_a_catch_all_is_not_chosen_when_the_title_names_another_branch_of_its_product(
+    matcher: CategoryMatcher,
+) -> None:
+    """旅行 names 旅行收纳用具 > 衣物收纳袋, so 家庭收纳用具 > 其他收纳袋 is not the rest it holds."""
+    decision = matcher.decide(title="旅行收纳袋大容量便携出差手提袋可折叠衣物整理旅游拉杆箱行李包")
+    assert decision.confidence < 0.75
+    home = matcher.decide(title="收纳袋家用大容量防尘透明整理袋")
+    assert home.path == "收纳整理>家庭收纳用具>收纳袋>其他收纳袋"
