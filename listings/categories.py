@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -371,6 +370,13 @@ def _catch_all_markers(
     return out
 
 
+def _common_suffix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n
+
+
 def _elsewhere_markers(
     path: Sequence[str],
     own: LeafTerms,
@@ -391,7 +397,7 @@ def _elsewhere_markers(
         markers.update(ends)
         for mine, theirs in zip(path[:-1], paths[other][:-1], strict=False):
             if mine != theirs:
-                common = len(os.path.commonprefix([mine[::-1], theirs[::-1]]))
+                common = _common_suffix(mine, theirs)
                 if common >= 2 and len(theirs) - common >= 2:
                     markers.add(theirs[:-common])
     return markers

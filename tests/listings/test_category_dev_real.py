@@ -44,7 +44,9 @@ def every_row() -> list[LabelledRow]:
 
 @pytest.fixture(scope="module")
 def rows(every_row: list[LabelledRow]) -> list[LabelledRow]:
-    return [r for r in every_row if r.split in ("calibrate", "holdout")]
+    """The stream the targets were set on: every split but `blind`, which is measured and reported
+    (tests/fixtures/category_dev_real.md), never tuned on nor asserted."""
+    return [r for r in every_row if r.split != "blind"]
 
 
 @pytest.fixture(scope="module")
@@ -102,12 +104,16 @@ def test_the_dev_set_is_real_titles_of_every_source_labelled_to_leaves(
 
 
 def test_auto_published_precision_on_the_whole_stream(
-    every_row: list[LabelledRow], every_decision: list[CategoryDecision]
+    every_row: list[LabelledRow],
+    every_decision: list[CategoryDecision],
+    rows: list[LabelledRow],
+    decisions: list[CategoryDecision],
 ) -> None:
-    """All rows, leaf, NONE and junk together; the calibrate and holdout splits each too. The fresh
-    split (19 auto-decided, two wrong) is reported, not asserted: too few to hold to 0.99."""
-    rows, decisions = every_row, every_decision
-    every = _report("dev set, all rows", rows, decisions)
+    """Every split but `blind`, leaf, NONE and junk together; the calibrate and holdout splits each
+    too. The fresh split (17 auto-decided) and the blind split (139 titles nobody tuned on: 31
+    auto-decided at 0.871, coverage 0.267, top-1 0.634) are reported, not asserted."""
+    _report("blind split (never tuned on)", every_row, every_decision, "blind")
+    every = _report("dev set, every split but blind", rows, decisions)
     calibrate = _report("calibrate split (threshold chosen here)", rows, decisions, "calibrate")
     holdout = _report("holdout split (looked at while developing)", rows, decisions, "holdout")
     _report("fresh split (kept out of tuning)", rows, decisions, "fresh")
@@ -121,8 +127,8 @@ def test_auto_published_precision_on_the_whole_stream(
 def test_no_title_the_tree_has_no_leaf_for_is_published(
     rows: list[LabelledRow], decisions: list[CategoryDecision]
 ) -> None:
-    """On the calibrate and holdout splits (the fresh split has one: a 口罩 for women, men and
-    children published to the children's 口罩 leaf)."""
+    """On every split but blind (the fresh split's 口罩 for women, men and children no longer goes
+    to the children's 口罩 leaf)."""
     published = [
         r.title
         for r, d in zip(rows, decisions, strict=True)
