@@ -54,6 +54,7 @@ from listings.title_match import (
     title_facts,
     tree_vocabulary,
     variants,
+    weak_evidence,
 )
 
 __all__ = [
@@ -590,6 +591,8 @@ class CategoryMatcher:
         )
         if verdict.problem and not catch_all:
             return round(min(UNTRUSTED_CAP, 0.3 + 0.15 * cosine), 4), verdict.problem
+        if weak := weak_evidence(verdict, self._terms[top]):
+            return round(min(UNTRUSTED_CAP, 0.3 + 0.15 * cosine), 4), weak
         mine = self._terms[top].audience
         rivals = [
             column

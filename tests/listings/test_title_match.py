@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from listings.categories import CategoryMatcher, CategoryTree
-from listings.title_match import judge, leaf_audience, leaf_terms, title_facts
+from listings.title_match import (
+    judge,
+    leaf_audience,
+    leaf_terms,
+    own_type,
+    title_facts,
+    weak_evidence,
+)
 
 ROOT = Path(__file__).parents[2]
 TREE = ROOT / "data" / "categories" / "marketplace_tree_subset.csv"
@@ -175,3 +182,39 @@ def test_a_catch_all_is_not_chosen_when_the_title_names_another_branch_of_its_pr
     assert decision.confidence < 0.75
     home = matcher.decide(title="收纳袋家用大容量防尘透明整理袋")
     assert home.path == "收纳整理>家庭收纳用具>收纳袋>其他收纳袋"
+
+
+def test_a_leaf_named_only_through_its_head_character_is_not_published() -> None:
+    """跳绳 ends in 绳 but is a skipping rope, not the 绳子 of 家庭整理用具: a bare generic named only
+    through a word ending in its head character is evidence for review, not for publishing."""
+    leaf = leaf_terms(("收纳整理", "家庭整理用具", "绳子"))
+    verdict = judge(
+        title_facts("健身减肥运动女性燃脂跳绳计数器男成人专用学生专业中考钢丝负重"), leaf
+    )
+    assert verdict.problem == ""
+    assert "'绳子' only through" in weak_evidence(verdict, leaf)
+    plain = judge(title_facts("晾衣绳子户外加粗防滑晒被子绳"), leaf)
+    assert weak_evidence(plain, leaf) == ""
+
+
+def test_the_head_of_a_narrower_leaf_term_is_not_that_leaf() -> None:
+    """Gloves for the cold are 手套, the head of 家务手套, yet no household glove: a title naming
+    only a leaf term's head publishes only when the head is the leaf's own type."""
+    leaf = leaf_terms(("家庭/个人清洁工具", "家务/地板清洁用具", "家务手套"))
+    verdict = judge(title_facts("手套女士秋冬季保暖羊毛可爱学生冬天加绒加厚骑行开车"), leaf)
+    assert verdict.how == "head"
+    assert "broader product" in weak_evidence(verdict, leaf)
+
+
+def test_a_leaf_term_is_its_own_type_once_audience_and_use_words_are_taken_off() -> None:
+    assert own_type("儿童装饰手表") == "手表"
+    assert own_type("电动车挡风被") == "挡风被"
+    assert own_type("创意摆件") == "摆件"
+    assert own_type("鞋子收纳架") == "鞋子收纳架"
+    assert own_type("桌面收纳盒") == "桌面收纳盒"
+
+
+def test_a_head_that_is_the_leafs_own_type_is_published(matcher: CategoryMatcher) -> None:
+    decision = matcher.decide(title="发光奥特曼手表儿童手表卡通夜光学生手表led 电子手表男女表")
+    assert decision.path is not None and decision.path.endswith("儿童装饰手表")
+    assert decision.confidence >= 0.75
