@@ -14,6 +14,7 @@ __all__ = [
     "AUDIENCE_WORDS",
     "HEAD_CHARS",
     "MODIFIER_WORDS",
+    "PET_USE_WORDS",
     "PLACE_NOUNS",
     "PRODUCT_NOUNS",
     "SYNONYMS",
@@ -648,6 +649,11 @@ AUDIENCE_WORDS: dict[str, tuple[str, ...]] = {
 """Who a product is for. A leaf whose path names an audience (女装, 童装, 宠物) is published only
 for a title that names it too, and never for a title naming another one. Pets are named by two
 characters at least: 猫/狗 alone are too often part of a brand or a motif (猫人, 熊猫, 猫眼)."""
+
+PET_USE_WORDS: tuple[str, ...] = ("宠物", "猫用", "狗用", "犬用", "猫粮", "狗粮", "猫砂", "逗猫")
+"""Pet words that say a product is *for* an animal (宠物碗, 猫用梳子), unlike 猫咪/狗狗, which are as
+often a motif (招财猫 … 可爱猫咪 摆件). Marketplace trees keep pet supplies in a root of their own,
+so a title naming one of these is never published to a leaf that is not for pets."""
 
 MODIFIER_WORDS: frozenset[str] = frozenset(
     [

@@ -31,6 +31,7 @@ from listings.title_lexicon import (
     HEAD_CHARS,
     HEAD_KINDS,
     MODIFIER_WORDS,
+    PET_USE_WORDS,
     PLACE_NOUNS,
     PRODUCT_NOUNS,
     STRONG_CONTEXTS,
@@ -611,6 +612,8 @@ _ADULT = ("成人", "大人", "成年", "男士", "女士")
 
 
 def _audience_clash(title: frozenset[str], leaf: frozenset[str], text: str = "") -> str:
+    if "pet" not in leaf and any(w in text for w in PET_USE_WORDS):
+        return "the title is for pets; the leaf is not"
     if not leaf:
         return ""
     if "child" in leaf and any(w in text for w in _ADULT):

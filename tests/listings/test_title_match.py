@@ -218,3 +218,14 @@ def test_a_head_that_is_the_leafs_own_type_is_published(matcher: CategoryMatcher
     decision = matcher.decide(title="发光奥特曼手表儿童手表卡通夜光学生手表led 电子手表男女表")
     assert decision.path is not None and decision.path.endswith("儿童装饰手表")
     assert decision.confidence >= 0.75
+
+
+def test_a_product_for_pets_never_lands_on_a_leaf_for_people(matcher: CategoryMatcher) -> None:
+    """A pet bowl is no tableware 碗: pet supplies have a root of their own in a marketplace tree."""
+    verdict = judge(
+        title_facts("不锈钢宠物碗狗狗猫咪食盆防滑"), leaf_terms(("餐饮具", "餐具", "碗"))
+    )
+    assert verdict.problem == "the title is for pets; the leaf is not"
+    motif = matcher.decide(title="躺赢招财猫小摆件可爱猫咪办公室桌面装饰品工位解压礼物家居摆件")
+    assert motif.path is not None and motif.path.endswith("创意摆件")
+    assert motif.confidence >= 0.75
