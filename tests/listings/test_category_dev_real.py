@@ -104,7 +104,14 @@ def test_the_dev_set_is_real_titles_of_every_source_labelled_to_leaves(
         assert sum(r.platform == platform for r in rows) >= 50, platform
     assert all(tree.is_leaf(leaf) for r in rows for leaf in r.leaf_ids)
     assert {r.kind for r in rows} == {"leaf", "none", "not_a_product"}
-    assert {r.split for r in rows} == {"calibrate", "holdout", "fresh", "blind", "blind2"}
+    assert {r.split for r in rows} == {
+        "calibrate",
+        "holdout",
+        "fresh",
+        "blind",
+        "blind2",
+        "blind3",
+    }
     assert text.count("\n") - 1 == len(rows)
     assert ",provenance" in text.splitlines()[0]
 
