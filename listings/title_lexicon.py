@@ -734,7 +734,7 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "置物架 收纳架 整理架",
         "衬衫 衬衣",
         "抱枕 靠枕 靠垫 头枕 颈枕 腰靠 腰枕",
-        "眼镜 太阳镜 墨镜 太阳眼镜",
+        "太阳镜 墨镜 太阳眼镜",
         "钢琴 电钢琴",
         "地垫 地毯",
         "发饰 发圈 头绳 发绳",
@@ -744,6 +744,13 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
     )
 )
 """Names sellers use for the same product type; a leaf naming one names them all."""
+
+KINDS: dict[str, frozenset[str]] = {
+    "眼镜": frozenset({"太阳镜", "墨镜", "太阳眼镜"}),
+}
+"""A generic word and the kinds of it: a leaf named by the generic (户外眼镜) is named by any kind
+(a 太阳镜 is a pair of glasses), but a leaf named by a kind (太阳镜) is not named by the generic (a
+title saying 防蓝光眼镜 sells glasses, not sunglasses). One way only, unlike SYNONYMS."""
 
 PLACE_NOUNS: frozenset[str] = frozenset(
     [

@@ -30,6 +30,7 @@ from listings.title_lexicon import (
     CONTEXT_WORDS,
     HEAD_CHARS,
     HEAD_KINDS,
+    KINDS,
     MODIFIER_WORDS,
     PET_USE_WORDS,
     PLACE_NOUNS,
@@ -59,6 +60,7 @@ __all__ = [
 ]
 
 TERM, APART, KIND, HEAD = "term", "apart", "kind", "head"
+_SET = re.compile(r"套装|[两二三四五六七八九十多]件套")
 _CODES = re.compile(r"[a-z]*\d[a-z0-9.#*/×-]*|#[a-z0-9]+", re.IGNORECASE)
 _SPLIT = re.compile(r"[/、,，()（）\[\]【】\s&+]+")
 _GENERIC = ("其它", "其他", "其余")
@@ -328,8 +330,9 @@ def holds_parent(leaf: LeafTerms, word: str) -> bool:
 
 
 def variants(word: str) -> frozenset[str]:
-    """The word and its synonyms (listings/title_lexicon.py SYNONYMS)."""
-    found = {word}
+    """The word, its synonyms and, for a generic word, its kinds (listings/title_lexicon.py
+    SYNONYMS, KINDS)."""
+    found = {word, *KINDS.get(word, ())}
     for group in SYNONYMS:
         if word in group:
             found |= group
@@ -422,9 +425,11 @@ def _leads(facts: TitleFacts, matched: str, others: Sequence[str]) -> bool:
       小夜灯 in 小夜灯转换器: head-final compounds);
     - at most one other product noun follows (a list of several types is a set or a mixed link);
     - that noun is not of the matched word's family (打底衫 … 针织衫: two kinds of one thing),
-      unless the matched word is that family's generic name (帽子 … 遮阳帽).
+      unless the matched word is that family's generic name (帽子 … 遮阳帽);
+    - the title does not sell a set (套装, 两件套): then the other noun is part of what is sold
+      (衬衫 … 短裤 … 三件套装 is an outfit, not a pair of shorts).
     """
-    if matched in USAGE_WORDS or len(others) > LEAD_EXCUSES:
+    if matched in USAGE_WORDS or len(others) > LEAD_EXCUSES or _SET.search(facts.text):
         return False
     text = facts.text
     words = variants(matched)

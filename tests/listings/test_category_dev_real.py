@@ -109,7 +109,7 @@ def test_the_dev_set_is_real_titles_of_every_source_labelled_to_leaves(
         "holdout",
         "fresh",
         "blind",
-        "blind2",
+        "stream",
         "blind3",
     }
     assert text.count("\n") - 1 == len(rows)

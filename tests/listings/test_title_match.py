@@ -229,3 +229,24 @@ def test_a_product_for_pets_never_lands_on_a_leaf_for_people(matcher: CategoryMa
     motif = matcher.decide(title="躺赢招财猫小摆件可爱猫咪办公室桌面装饰品工位解压礼物家居摆件")
     assert motif.path is not None and motif.path.endswith("创意摆件")
     assert motif.confidence >= 0.75
+
+
+def test_glasses_are_not_sunglasses_but_sunglasses_are_glasses() -> None:
+    """KINDS is one way: 防蓝光眼镜 (computer glasses) names no 太阳镜 leaf, a 太阳镜 names 户外眼镜."""
+    sunglasses = leaf_terms(("童装/婴儿装/亲子装", "儿童配饰", "太阳镜"))
+    computer = title_facts("德印防蓝光眼镜儿童电脑护目镜宝宝抗蓝光防辐射疲劳网课镜架轻巧")
+    assert judge(computer, sunglasses).strength == 0.0
+    outdoor = leaf_terms(("户外/登山/野营/旅行用品", "望远镜/夜视仪/户外眼镜", "户外眼镜"))
+    assert judge(title_facts("运动太阳镜男女款自行车骑行墨镜"), outdoor).matched in {
+        "太阳镜",
+        "墨镜",
+    }
+
+
+def test_an_outfit_sold_as_a_set_is_not_one_of_its_garments(matcher: CategoryMatcher) -> None:
+    """衬衫 … 短裤 … 三件套装 is an outfit: the lead noun excuses no other garment in a set."""
+    outfit = matcher.decide(title="大码女装胖妹妹2021年夏季新款遮肉显瘦衬衫短裤减龄三件套装洋气")
+    assert outfit.confidence < 0.75
+    shower = matcher.decide(title="九牧王淋浴花洒套装冷热水龙头开关淋浴喷头混水阀花洒喷头淋浴器")
+    assert shower.path is not None and shower.path.endswith("花洒/淋蓬头")
+    assert shower.confidence >= 0.75
