@@ -443,6 +443,12 @@ class CategoryMatcher:
         self._terms: list[LeafTerms] = [terms[leaf] for leaf in self._ids]
         self._vocabulary = tree_vocabulary(self._terms)
         self._markers = _catch_all_markers(tree, self._ids, self._terms)
+        self._containing: dict[str, list[tuple[int, str]]] = {}
+        for column, leaf_terms in enumerate(self._terms):
+            for term in leaf_terms.terms:
+                for start in range(len(term)):
+                    for end in range(start + 2, len(term) + (start > 0)):
+                        self._containing.setdefault(term[start:end], []).append((column, term))
         self._term_index: dict[str, list[int]] = {}
         for column, leaf_terms in enumerate(self._terms):
             for term in {*leaf_terms.terms, *leaf_terms.heads}:
@@ -609,6 +615,8 @@ class CategoryMatcher:
             )
             and not (mine and not self._terms[column].audience)
         ]
+        if apart := self._named_apart(top, verdict.matched, text):
+            return round(min(UNTRUSTED_CAP, 0.35 + 0.1 * cosine), 4), apart
         if rivals:
             names = "、".join(self._tree.leaves[self._ids[c]][-1] for c in rivals[:2])
             return round(min(UNTRUSTED_CAP, 0.35 + 0.1 * cosine), 4), (
@@ -618,6 +626,24 @@ class CategoryMatcher:
         return round(
             min(1.0, confidence), 4
         ), f"title names {verdict.matched!r}; type and audience agree"
+
+    def _named_apart(self, top: int, matched: str, text: str) -> str:
+        """Another leaf's term is the matched word plus words the title also names, apart (防晒 …
+        袖套 for 防晒袖套 beside a plain 袖套; 水槽 … 过滤网 for 水槽过滤网 beside 水槽): the title may
+        well be that narrower product, so the two are rivals (review). Why a reason string and
+        not a rank: the title does not say whether the words belong together."""
+        for word in variants(matched):
+            for column, term in self._containing.get(word, ()):
+                if column == top or term in variants(matched) or term in text:
+                    continue
+                at = term.find(word)
+                rest = [part for part in (term[:at], term[at + len(word) :]) if len(part) >= 2]
+                if rest and all(part in text for part in rest):
+                    return (
+                        f"the title names {term!r} apart ({'、'.join(rest)} … {word}): "
+                        f"{self._tree.leaves[self._ids[column]][-1]} may fit better"
+                    )
+        return ""
 
     def _leaf(self, leaf: int, *, confidence: float, layer: str, reason: str) -> CategoryDecision:
         return CategoryDecision(

@@ -250,3 +250,10 @@ def test_an_outfit_sold_as_a_set_is_not_one_of_its_garments(matcher: CategoryMat
     shower = matcher.decide(title="九牧王淋浴花洒套装冷热水龙头开关淋浴喷头混水阀花洒喷头淋浴器")
     assert shower.path is not None and shower.path.endswith("花洒/淋蓬头")
     assert shower.confidence >= 0.75
+
+
+def test_a_narrower_leaf_named_apart_is_a_rival(matcher: CategoryMatcher) -> None:
+    """防晒 … 袖套 names 防晒袖套 apart: the plain household 袖套 is not published over it."""
+    sleeves = matcher.decide(title="冰袖防晒防紫外线夏季韩版男女款冰丝袖套宽松加长版开车套袖护袖")
+    assert sleeves.confidence < 0.75
+    assert "防晒袖套" in sleeves.reason
