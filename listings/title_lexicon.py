@@ -23,6 +23,11 @@ __all__ = [
 
 PRODUCT_NOUNS: frozenset[str] = frozenset(
     [
+        "马达",
+        "电机",
+        "杀菌器",
+        "消毒器",
+        "消毒机",
         "连衣裙",
         "半身裙",
         "裙子",
@@ -802,7 +807,7 @@ STRONG_CONTEXTS: frozenset[str] = frozenset({"car", "motorcycle", "ebike", "make
 lands on a leaf outside it."""
 
 HEAD_CHARS: frozenset[str] = frozenset(
-    "包袋箱盒架罩垫纸巾夹座托膜链绳扣钩杯壶锅碗盘瓶桶盆刷灯镜伞帽鞋袜裤裙被枕毯席柜桌椅凳床"
+    "包袋箱盒架罩垫纸巾夹座托膜链绳扣钩杯壶锅碗盘瓶桶盆刷灯镜伞帽鞋袜裤裙被枕毯席柜桌椅凳床盖"
 )
 """One-character head nouns. A product word right before one of them names what the product is
 *for*, not what it is (水桶包 is a bag, 毛巾架 a rack, 面巾纸 paper, 马桶刷 a brush)."""

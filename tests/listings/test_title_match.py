@@ -257,3 +257,10 @@ def test_a_narrower_leaf_named_apart_is_a_rival(matcher: CategoryMatcher) -> Non
     sleeves = matcher.decide(title="冰袖防晒防紫外线夏季韩版男女款冰丝袖套宽松加长版开车套袖护袖")
     assert sleeves.confidence < 0.75
     assert "防晒袖套" in sleeves.reason
+
+
+def test_a_lid_or_a_motor_of_a_product_is_not_that_product(matcher: CategoryMatcher) -> None:
+    """Head-final: 水桶盖子 is a lid, 风扇马达 a motor (盖 a head character, 马达 a product noun)."""
+    lid = matcher.decide(title="纯净水桶盖子桶装水桶盖子一次性桶盖大桶桶盖密封盖饮水机盖瓶盖")
+    motor = matcher.decide(title="全新原装惠而浦 外风机 风扇马达 风扇电机 E2")
+    assert lid.confidence < 0.75 and motor.confidence < 0.75
