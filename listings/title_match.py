@@ -415,7 +415,7 @@ def _family(noun: str) -> str:
     return stem[-1]
 
 
-def _leads(facts: TitleFacts, matched: str, others: Sequence[str]) -> bool:
+def _leads(facts: TitleFacts, matched: str, others: Sequence[str], *, outfit: bool = False) -> bool:
     """The matched word is the product the title leads with, and the other product nouns are the
     keywords sellers append after it (卫衣 … 外套, 书包 … 双肩包, 垃圾袋 … 背心): true when
 
@@ -426,10 +426,13 @@ def _leads(facts: TitleFacts, matched: str, others: Sequence[str]) -> bool:
     - at most one other product noun follows (a list of several types is a set or a mixed link);
     - that noun is not of the matched word's family (打底衫 … 针织衫: two kinds of one thing),
       unless the matched word is that family's generic name (帽子 … 遮阳帽);
-    - the title does not sell a set (套装, 两件套): then the other noun is part of what is sold
-      (衬衫 … 短裤 … 三件套装 is an outfit, not a pair of shorts).
+    - the title does not sell a set (套装, 两件套), unless the leaf is itself a set or outfit
+      (`outfit`: 亲子装, 家居服套装): then the other noun is part of what is sold (衬衫 … 短裤 …
+      三件套装 is an outfit, not a pair of shorts).
     """
-    if matched in USAGE_WORDS or len(others) > LEAD_EXCUSES or _SET.search(facts.text):
+    if matched in USAGE_WORDS or len(others) > LEAD_EXCUSES:
+        return False
+    if _SET.search(facts.text) and not outfit:
         return False
     text = facts.text
     words = variants(matched)
@@ -475,7 +478,9 @@ def _disagreeing(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str]:
     out = _named_against(facts, leaf, matched)
     if not out or any(contexts_of(noun) - leaf.contexts for noun in out):
         return out  # 健身服 beside T恤: a noun naming a use the leaf is not for is another product
-    return [] if _leads(facts, matched, out) or _dominates(facts, matched, out) else out
+    outfit = "套" in leaf.own or "装" in leaf.own
+    led = _leads(facts, matched, out, outfit=outfit)
+    return [] if led or _dominates(facts, matched, out) else out
 
 
 def _mentions(text: str, words: Iterable[str]) -> int:

@@ -264,3 +264,9 @@ def test_a_lid_or_a_motor_of_a_product_is_not_that_product(matcher: CategoryMatc
     lid = matcher.decide(title="纯净水桶盖子桶装水桶盖子一次性桶盖大桶桶盖密封盖饮水机盖瓶盖")
     motor = matcher.decide(title="全新原装惠而浦 外风机 风扇马达 风扇电机 E2")
     assert lid.confidence < 0.75 and motor.confidence < 0.75
+
+
+def test_a_set_fits_a_leaf_that_is_itself_an_outfit(matcher: CategoryMatcher) -> None:
+    """亲子装 … t恤套装: the family outfit leaf still leads; only single garments lose the excuse."""
+    family = matcher.decide(title="亲子装夏装母女洋气一家四口母子2021新款潮网红三口家庭t恤套装")
+    assert family.path is not None and family.path.endswith("亲子装/亲子时装")
