@@ -233,7 +233,7 @@ def evaluate_labelled(
 ) -> None:
     """Top-1, top-3, share auto-published and its precision at the threshold, and the curve."""
     from listings.categories import DecisionRequest
-    from listings.category_eval import evaluate, parse_labelled_csv
+    from listings.category_eval import evaluate, out_of_fold, parse_labelled_csv
     from listings.migrations import CategoryRules
 
     threshold = CategoryRules().min_confidence if min_confidence is None else min_confidence
@@ -268,6 +268,7 @@ def evaluate_labelled(
         if show_wrong:
             for title, label, got in report.wrong:
                 click.echo(f"  wrong: {title} (label {label}) -> {got}")
+    click.echo(out_of_fold(rows, decisions).line())
 
 
 def _shown_candidates(decision: CategoryDecision) -> Sequence[Candidate]:

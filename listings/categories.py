@@ -54,6 +54,7 @@ from listings.title_match import (
     title_facts,
     tree_vocabulary,
     variants,
+    weak_evidence,
 )
 
 __all__ = [
@@ -365,8 +366,42 @@ def _catch_all_markers(
                     for end in (head, head[-1])
                     if term.endswith(end) and term != end
                 )
+        markers |= _elsewhere_markers(tree.leaves[leaf], own, everyone, tree.leaves)
         out[column] = frozenset(m for m in markers if len(m) >= 2)
     return out
+
+
+def _common_suffix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n
+
+
+def _elsewhere_markers(
+    path: Sequence[str],
+    own: LeafTerms,
+    everyone: Mapping[int, LeafTerms],
+    paths: Mapping[int, Sequence[str]],
+) -> set[str]:
+    """Words that send a title to a leaf *outside* the catch-all's parent holding the same product
+    (旅行 of 旅行收纳用具 > 衣物收纳袋 beside 家庭收纳用具 > 其他收纳袋): what that leaf's term adds to
+    the product, and what its branch's name adds to the name of the catch-all's branch at the same
+    level (旅行收纳用具 against 家庭收纳用具 adds 旅行)."""
+    markers: set[str] = set()
+    for other, terms in everyone.items():
+        if tuple(paths[other][:-1]) == tuple(path[:-1]):
+            continue
+        ends = [t[: -len(h)] for t in terms.terms for h in own.heads if t.endswith(h) and t != h]
+        if not ends:
+            continue
+        markers.update(ends)
+        for mine, theirs in zip(path[:-1], paths[other][:-1], strict=False):
+            if mine != theirs:
+                common = _common_suffix(mine, theirs)
+                if common >= 2 and len(theirs) - common >= 2:
+                    markers.add(theirs[:-common])
+    return markers
 
 
 def _rank_weight(verdict: Verdict) -> float:
@@ -408,6 +443,12 @@ class CategoryMatcher:
         self._terms: list[LeafTerms] = [terms[leaf] for leaf in self._ids]
         self._vocabulary = tree_vocabulary(self._terms)
         self._markers = _catch_all_markers(tree, self._ids, self._terms)
+        self._containing: dict[str, list[tuple[int, str]]] = {}
+        for column, leaf_terms in enumerate(self._terms):
+            for term in leaf_terms.terms:
+                for start in range(len(term)):
+                    for end in range(start + 2, len(term) + (start > 0)):
+                        self._containing.setdefault(term[start:end], []).append((column, term))
         self._term_index: dict[str, list[int]] = {}
         for column, leaf_terms in enumerate(self._terms):
             for term in {*leaf_terms.terms, *leaf_terms.heads}:
@@ -556,6 +597,8 @@ class CategoryMatcher:
         )
         if verdict.problem and not catch_all:
             return round(min(UNTRUSTED_CAP, 0.3 + 0.15 * cosine), 4), verdict.problem
+        if weak := weak_evidence(verdict, self._terms[top]):
+            return round(min(UNTRUSTED_CAP, 0.3 + 0.15 * cosine), 4), weak
         mine = self._terms[top].audience
         rivals = [
             column
@@ -572,6 +615,8 @@ class CategoryMatcher:
             )
             and not (mine and not self._terms[column].audience)
         ]
+        if apart := self._named_apart(top, verdict.matched, text):
+            return round(min(UNTRUSTED_CAP, 0.35 + 0.1 * cosine), 4), apart
         if rivals:
             names = "、".join(self._tree.leaves[self._ids[c]][-1] for c in rivals[:2])
             return round(min(UNTRUSTED_CAP, 0.35 + 0.1 * cosine), 4), (
@@ -581,6 +626,24 @@ class CategoryMatcher:
         return round(
             min(1.0, confidence), 4
         ), f"title names {verdict.matched!r}; type and audience agree"
+
+    def _named_apart(self, top: int, matched: str, text: str) -> str:
+        """Another leaf's term is the matched word plus words the title also names, apart (防晒 …
+        袖套 for 防晒袖套 beside a plain 袖套; 水槽 … 过滤网 for 水槽过滤网 beside 水槽): the title may
+        well be that narrower product, so the two are rivals (review). Why a reason string and
+        not a rank: the title does not say whether the words belong together."""
+        for word in variants(matched):
+            for column, term in self._containing.get(word, ()):
+                if column == top or term in variants(matched) or term in text:
+                    continue
+                at = term.find(word)
+                rest = [part for part in (term[:at], term[at + len(word) :]) if len(part) >= 2]
+                if rest and all(part in text for part in rest):
+                    return (
+                        f"the title names {term!r} apart ({'、'.join(rest)} … {word}): "
+                        f"{self._tree.leaves[self._ids[column]][-1]} may fit better"
+                    )
+        return ""
 
     def _leaf(self, leaf: int, *, confidence: float, layer: str, reason: str) -> CategoryDecision:
         return CategoryDecision(

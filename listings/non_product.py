@@ -57,12 +57,20 @@ _KINDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         ("定制报价", "报价专拍", "客服报价", "按客服", "联系客服拍", "专属链接"),
     ),
     (
+        "one_off",
+        "a link for one buyer or one flash sale (专用链接)",
+        ("专用链接", "链接专用", "秒杀链接"),
+    ),
+    ("coupon", "a shop coupon (店铺优惠券)", ("店铺优惠券", "店铺券")),
+    (
         "test",
         "a test link",
         ("测试链接", "测试商品", "测试勿拍", "勿拍", "请勿拍", "不要拍", "请勿乱拍"),
     ),
 )
 
+_SELF_MARKED = ("test", "one_off", "coupon")
+"""Kinds whose words already say the title is a link, not goods."""
 _LINK_MARKERS = ("专拍", "专用", "链接", "勿拍", "不发货", "拍下", "请勿", "补拍")
 _NOISE = re.compile(r"[\W_\d]+|元|块|rmb|¥|￥")
 
@@ -85,7 +93,7 @@ def detect_non_product(title: str) -> NonProduct | None:
         hits = [w for w in words if w in text]
         if not hits:
             continue
-        marked = any(m in text for m in _LINK_MARKERS) or kind == "test"
+        marked = any(m in text for m in _LINK_MARKERS) or kind in _SELF_MARKED
         bare = not _NOISE.sub("", _strip(text, words))
         if marked or bare:
             return NonProduct(

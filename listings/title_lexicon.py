@@ -14,6 +14,7 @@ __all__ = [
     "AUDIENCE_WORDS",
     "HEAD_CHARS",
     "MODIFIER_WORDS",
+    "PET_USE_WORDS",
     "PLACE_NOUNS",
     "PRODUCT_NOUNS",
     "SYNONYMS",
@@ -22,6 +23,11 @@ __all__ = [
 
 PRODUCT_NOUNS: frozenset[str] = frozenset(
     [
+        "马达",
+        "电机",
+        "杀菌器",
+        "消毒器",
+        "消毒机",
         "连衣裙",
         "半身裙",
         "裙子",
@@ -649,6 +655,11 @@ AUDIENCE_WORDS: dict[str, tuple[str, ...]] = {
 for a title that names it too, and never for a title naming another one. Pets are named by two
 characters at least: 猫/狗 alone are too often part of a brand or a motif (猫人, 熊猫, 猫眼)."""
 
+PET_USE_WORDS: tuple[str, ...] = ("宠物", "猫用", "狗用", "犬用", "猫粮", "狗粮", "猫砂", "逗猫")
+"""Pet words that say a product is *for* an animal (宠物碗, 猫用梳子), unlike 猫咪/狗狗, which are as
+often a motif (招财猫 … 可爱猫咪 摆件). Marketplace trees keep pet supplies in a root of their own,
+so a title naming one of these is never published to a leaf that is not for pets."""
+
 MODIFIER_WORDS: frozenset[str] = frozenset(
     [
         "仿真",
@@ -728,7 +739,7 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "置物架 收纳架 整理架",
         "衬衫 衬衣",
         "抱枕 靠枕 靠垫 头枕 颈枕 腰靠 腰枕",
-        "眼镜 太阳镜 墨镜 太阳眼镜",
+        "太阳镜 墨镜 太阳眼镜",
         "钢琴 电钢琴",
         "地垫 地毯",
         "发饰 发圈 头绳 发绳",
@@ -738,6 +749,13 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
     )
 )
 """Names sellers use for the same product type; a leaf naming one names them all."""
+
+KINDS: dict[str, frozenset[str]] = {
+    "眼镜": frozenset({"太阳镜", "墨镜", "太阳眼镜"}),
+}
+"""A generic word and the kinds of it: a leaf named by the generic (户外眼镜) is named by any kind
+(a 太阳镜 is a pair of glasses), but a leaf named by a kind (太阳镜) is not named by the generic (a
+title saying 防蓝光眼镜 sells glasses, not sunglasses). One way only, unlike SYNONYMS."""
 
 PLACE_NOUNS: frozenset[str] = frozenset(
     [
@@ -789,7 +807,7 @@ STRONG_CONTEXTS: frozenset[str] = frozenset({"car", "motorcycle", "ebike", "make
 lands on a leaf outside it."""
 
 HEAD_CHARS: frozenset[str] = frozenset(
-    "包袋箱盒架罩垫纸巾夹座托膜链绳扣钩杯壶锅碗盘瓶桶盆刷灯镜伞帽鞋袜裤裙被枕毯席柜桌椅凳床"
+    "包袋箱盒架罩垫纸巾夹座托膜链绳扣钩杯壶锅碗盘瓶桶盆刷灯镜伞帽鞋袜裤裙被枕毯席柜桌椅凳床盖"
 )
 """One-character head nouns. A product word right before one of them names what the product is
 *for*, not what it is (水桶包 is a bag, 毛巾架 a rack, 面巾纸 paper, 马桶刷 a brush)."""

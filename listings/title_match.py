@@ -30,7 +30,9 @@ from listings.title_lexicon import (
     CONTEXT_WORDS,
     HEAD_CHARS,
     HEAD_KINDS,
+    KINDS,
     MODIFIER_WORDS,
+    PET_USE_WORDS,
     PLACE_NOUNS,
     PRODUCT_NOUNS,
     STRONG_CONTEXTS,
@@ -49,12 +51,16 @@ __all__ = [
     "judge",
     "leaf_audience",
     "leaf_terms",
+    "own_type",
     "split_term",
     "title_facts",
     "tree_vocabulary",
     "variants",
+    "weak_evidence",
 ]
 
+TERM, APART, KIND, HEAD = "term", "apart", "kind", "head"
+_SET = re.compile(r"套装|[两二三四五六七八九十多]件套")
 _CODES = re.compile(r"[a-z]*\d[a-z0-9.#*/×-]*|#[a-z0-9]+", re.IGNORECASE)
 _SPLIT = re.compile(r"[/、,，()（）\[\]【】\s&+]+")
 _GENERIC = ("其它", "其他", "其余")
@@ -216,6 +222,12 @@ class Verdict:
     at: float = 1.0
     """Where the matched word first occurs, as a share of the title (0 = first): of two leaves in
     doubt, the one named first is likelier the product (花瓶 … 干花)."""
+    how: str = ""
+    """How the title named the leaf: TERM (one of its terms or a synonym, as a word), APART (its
+    modifier and head apart: 仿真玉兰花 for 仿真花), KIND (a bare generic through a word ending in
+    its head character: 跳绳 for 绳子) or HEAD (the head noun of a longer term: 收纳架 of
+    鞋子收纳架). Only TERM, APART and a HEAD that is the leaf's own product type are evidence
+    enough to publish (`weak_evidence`)."""
 
 
 def _names(text: str, word: str) -> bool:
@@ -281,20 +293,22 @@ def _names_kind(text: str, term: str) -> bool:
     return False
 
 
-def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str]:
-    best, matched = 0.0, ""
+def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str, str]:
+    """The best hit of a leaf's terms in a title: strength, the word matched, and how it was
+    named (`TERM`, `APART`, `KIND` or `HEAD`: see `Verdict.how`)."""
+    best, matched, how = 0.0, "", ""
     for term in leaf.terms:
         for word in sorted(variants(term), key=lambda w: (-len(w), w)):
             if _names(facts.text, word):
                 value = min(1.0, len(term) / 4)
                 if value > best:
-                    best, matched = value, word
+                    best, matched, how = value, word, TERM
     for term in leaf.terms:
         if best < HEAD_STRENGTH * 0.75 and _names_apart(facts.text, term):
-            best, matched = HEAD_STRENGTH * 0.75, term
+            best, matched, how = HEAD_STRENGTH * 0.75, term, APART
     for term in leaf.terms:
         if best < HEAD_STRENGTH * 0.5 and _names_kind(facts.text, term):
-            best, matched = HEAD_STRENGTH * 0.5, term
+            best, matched, how = HEAD_STRENGTH * 0.5, term, KIND
     for head in leaf.heads:
         for word in sorted(variants(head), key=lambda w: (-len(w), w)):
             if _names(facts.text, word):
@@ -303,10 +317,10 @@ def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str]:
                 strength = 1.0 if holds_parent(leaf, head) else HEAD_STRENGTH
                 value = strength * min(1.0, len(head) / 4)
                 if value > best:
-                    best, matched = value, word
+                    best, matched, how = value, word, HEAD
     if leaf.generic:
         best *= CATCH_ALL_STRENGTH
-    return best, matched
+    return best, matched, how
 
 
 def holds_parent(leaf: LeafTerms, word: str) -> bool:
@@ -316,8 +330,9 @@ def holds_parent(leaf: LeafTerms, word: str) -> bool:
 
 
 def variants(word: str) -> frozenset[str]:
-    """The word and its synonyms (listings/title_lexicon.py SYNONYMS)."""
-    found = {word}
+    """The word, its synonyms and, for a generic word, its kinds (listings/title_lexicon.py
+    SYNONYMS, KINDS)."""
+    found = {word, *KINDS.get(word, ())}
     for group in SYNONYMS:
         if word in group:
             found |= group
@@ -400,7 +415,7 @@ def _family(noun: str) -> str:
     return stem[-1]
 
 
-def _leads(facts: TitleFacts, matched: str, others: Sequence[str]) -> bool:
+def _leads(facts: TitleFacts, matched: str, others: Sequence[str], *, outfit: bool = False) -> bool:
     """The matched word is the product the title leads with, and the other product nouns are the
     keywords sellers append after it (卫衣 … 外套, 书包 … 双肩包, 垃圾袋 … 背心): true when
 
@@ -410,9 +425,14 @@ def _leads(facts: TitleFacts, matched: str, others: Sequence[str]) -> bool:
       小夜灯 in 小夜灯转换器: head-final compounds);
     - at most one other product noun follows (a list of several types is a set or a mixed link);
     - that noun is not of the matched word's family (打底衫 … 针织衫: two kinds of one thing),
-      unless the matched word is that family's generic name (帽子 … 遮阳帽).
+      unless the matched word is that family's generic name (帽子 … 遮阳帽);
+    - the title does not sell a set (套装, 两件套), unless the leaf is itself a set or outfit
+      (`outfit`: 亲子装, 家居服套装): then the other noun is part of what is sold (衬衫 … 短裤 …
+      三件套装 is an outfit, not a pair of shorts).
     """
     if matched in USAGE_WORDS or len(others) > LEAD_EXCUSES:
+        return False
+    if _SET.search(facts.text) and not outfit:
         return False
     text = facts.text
     words = variants(matched)
@@ -458,7 +478,9 @@ def _disagreeing(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str]:
     out = _named_against(facts, leaf, matched)
     if not out or any(contexts_of(noun) - leaf.contexts for noun in out):
         return out  # 健身服 beside T恤: a noun naming a use the leaf is not for is another product
-    return [] if _leads(facts, matched, out) or _dominates(facts, matched, out) else out
+    outfit = "套" in leaf.own or "装" in leaf.own
+    led = _leads(facts, matched, out, outfit=outfit)
+    return [] if led or _dominates(facts, matched, out) else out
 
 
 def _mentions(text: str, words: Iterable[str]) -> int:
@@ -507,7 +529,7 @@ def _named_against(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str
 
 def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
     """Term strength and the first failed gate (`""` when the leaf may be trusted)."""
-    strength, matched = _term_hit(facts, leaf)
+    strength, matched, how = _term_hit(facts, leaf)
     if strength == 0.0:
         return Verdict(0.0, "", "the title names no product type of this leaf")
     at = _first(facts.text, variants(matched)) / max(1, len(facts.text))
@@ -520,6 +542,7 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
             f"the title also names {'、'.join(others)}, which this leaf does not",
             whole=whole,
             at=at,
+            how=how,
         )
     audience = facts.audience
     if any(f"{w}女" in facts.text or f"女{w}" in facts.text for w in variants(matched)):
@@ -528,10 +551,61 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
         facts, leaf
     )
     if clash:
-        return Verdict(strength, matched, clash, hard=True, whole=whole, at=at)
+        return Verdict(strength, matched, clash, hard=True, whole=whole, at=at, how=how)
     if leaf.generic:
-        return Verdict(strength, matched, CATCH_ALL, whole=whole, at=at)
-    return Verdict(strength, matched, "", whole=whole, at=at)
+        return Verdict(strength, matched, CATCH_ALL, whole=whole, at=at, how=how)
+    return Verdict(strength, matched, "", whole=whole, at=at, how=how)
+
+
+_QUALIFIERS: tuple[str, ...] = tuple(
+    sorted(
+        {
+            *MODIFIER_WORDS,
+            *USAGE_WORDS,
+            *(w for words in AUDIENCE_WORDS.values() for w in words if len(w) > 1),
+            *(w for words in CONTEXT_WORDS.values() for w in words),
+        },
+        key=len,
+        reverse=True,
+    )
+)
+
+
+def own_type(term: str) -> str:
+    """What a leaf term names once the words saying how, for whom or for what use are taken off
+    its front (儿童装饰手表 → 手表, 电动车挡风被 → 挡风被, 创意摆件 → 摆件): the leaf's own product
+    type. A place (桌面 of 桌面收纳盒) or another product (鞋子 of 鞋子收纳架) is not taken off:
+    they make the leaf a kind of the head, not the head itself."""
+    changed = True
+    while changed:
+        changed = False
+        for word in _QUALIFIERS:
+            if term.startswith(word) and len(term) > len(word) + 1:
+                term, changed = term[len(word) :], True
+                break
+    return term
+
+
+def weak_evidence(verdict: Verdict, leaf: LeafTerms) -> str:
+    """Why the way the title names a leaf is too weak to publish on, or "": the title names only
+    the head noun of a longer leaf term that is more than that head (收纳架 for 鞋子收纳架, 套装 for
+    厨房小工具套装: the product is of the head's kind, not necessarily of this leaf), or names a
+    bare generic only through a word ending in its head character (跳绳 for 绳子, 拉拉裤 for 裤子:
+    such words are as often another product). A catch-all named by its parent's product is
+    judged by the catch-all rules instead."""
+    if verdict.how == KIND:
+        return (
+            f"the title names {verdict.matched!r} only through a word ending in "
+            f"{generic_stem(verdict.matched)!r}: a kind of it, perhaps another product"
+        )
+    if verdict.how != HEAD or any(holds_parent(leaf, head) for head in leaf.heads):
+        return ""
+    if any(verdict.matched in variants(own_type(term)) for term in leaf.terms):
+        return ""
+    return (
+        f"the title names only {verdict.matched!r}, the head of this leaf's "
+        f"{'/'.join(leaf.terms)}: a broader product than the leaf"
+    )
 
 
 def _context_clash(facts: TitleFacts, leaf: LeafTerms) -> str:
@@ -548,10 +622,14 @@ _ADULT = ("成人", "大人", "成年", "男士", "女士")
 
 
 def _audience_clash(title: frozenset[str], leaf: frozenset[str], text: str = "") -> str:
+    if "pet" not in leaf and any(w in text for w in PET_USE_WORDS):
+        return "the title is for pets; the leaf is not"
     if not leaf:
         return ""
     if "child" in leaf and any(w in text for w in _ADULT):
         return "the title is (also) for adults; the leaf is for children"
+    if "child" in leaf and _men_and_women(text):
+        return "the title is for men, women and children alike; the leaf is for children"
     for audience in leaf:
         if audience not in title:
             return f"the leaf is for {audience}; the title does not say so"
@@ -561,6 +639,17 @@ def _audience_clash(title: frozenset[str], leaf: frozenset[str], text: str = "")
             f"the title is for {'/'.join(sorted(other))}; the leaf is for {'/'.join(sorted(leaf))}"
         )
     return ""
+
+
+_CHILD_GENDERED = ("男童", "女童", "男孩", "女孩", "男宝", "女宝", "男生", "女生")
+
+
+def _men_and_women(text: str) -> bool:
+    """男 and 女 each named apart from a child's word (男童, 女孩) and from a unisex pair (男女):
+    a title listing every audience (口罩女 … 儿童 … 男) is not a children's product only."""
+    for word in (*_CHILD_GENDERED, *_UNISEX):
+        text = text.replace(word, " ")
+    return "男" in text and "女" in text
 
 
 def tree_vocabulary(terms: Iterable[LeafTerms]) -> frozenset[str]:

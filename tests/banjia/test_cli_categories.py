@@ -108,6 +108,7 @@ def test_eval_prints_the_figures_and_the_curve_per_split(tmp_path: Path) -> None
     assert "curve: threshold  published  precision  coverage" in out
     assert out.count("rows (") == 3  # all, a, b
     assert "wrong: 加厚塑料收纳箱衣物整理箱大号工厂批发 (label NONE)" in out
+    assert "out-of-fold (5 folds, thresholds chosen" in out
 
 
 def test_eval_refuses_labels_that_are_not_leaves_of_the_tree(tmp_path: Path) -> None:

@@ -50,3 +50,19 @@ def test_the_quarantine_entry_names_the_stage_code_and_what_to_do() -> None:
     assert (problem.stage, problem.reason_code) == (Stage.CATEGORY, "not_a_product")
     assert problem.detail.startswith("category: ")
     assert not_a_product_problem("简易鞋架多层家用") is None
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "【周周家】525-孤品2位数秒杀专用链接",
+        "戴敦邦专属 定做裱框链接专用",
+        "维洛芬venof女包满200元-10元店铺优惠券06/19-06/19",
+    ],
+)
+def test_one_off_links_and_shop_coupons_sell_nothing(title: str) -> None:
+    assert detect_non_product(title) is not None
+
+
+def test_a_product_for_a_special_use_is_still_a_product() -> None:
+    assert detect_non_product("汽车专用脚垫全包围定制链接式卡扣") is None

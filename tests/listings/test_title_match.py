@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from listings.categories import CategoryMatcher, CategoryTree
-from listings.title_match import judge, leaf_audience, leaf_terms, title_facts
+from listings.title_match import (
+    judge,
+    leaf_audience,
+    leaf_terms,
+    own_type,
+    title_facts,
+    weak_evidence,
+)
 
 ROOT = Path(__file__).parents[2]
 TREE = ROOT / "data" / "categories" / "marketplace_tree_subset.csv"
@@ -156,3 +163,110 @@ def test_a_product_sold_as_a_set_is_not_a_set_of_something_else() -> None:
     facts = title_facts("北欧碗盘金边陶瓷餐具套装礼盒装")
     verdict = judge(facts, leaf_terms(("厨房/烹饪用具", "厨用小工具/厨房储物", "厨房小工具套装")))
     assert "餐具" in verdict.problem
+
+
+def test_a_title_for_men_women_and_children_alike_is_not_a_childrens_product() -> None:
+    """口罩女 … 儿童 … 男 lists every audience; a children's leaf holds only part of it."""
+    leaf = leaf_terms(("童装/婴儿装/亲子装", "帽子/围巾/口罩/手套/耳套/脚套", "口罩"))
+    mixed = judge(title_facts("口罩女防尘透气可清洗雾霾网红儿童黑色明星同款秋冬季男时尚个性"), leaf)
+    assert "alike" in mixed.problem
+    boys_and_girls = judge(title_facts("儿童口罩男童女童防尘透气可清洗"), leaf)
+    assert boys_and_girls.problem == ""
+
+
+def test_a_catch_all_is_not_chosen_when_the_title_names_another_branch_of_its_product(
+    matcher: CategoryMatcher,
+) -> None:
+    """旅行 names 旅行收纳用具 > 衣物收纳袋, so 家庭收纳用具 > 其他收纳袋 is not the rest it holds."""
+    decision = matcher.decide(title="旅行收纳袋大容量便携出差手提袋可折叠衣物整理旅游拉杆箱行李包")
+    assert decision.confidence < 0.75
+    home = matcher.decide(title="收纳袋家用大容量防尘透明整理袋")
+    assert home.path == "收纳整理>家庭收纳用具>收纳袋>其他收纳袋"
+
+
+def test_a_leaf_named_only_through_its_head_character_is_not_published() -> None:
+    """跳绳 ends in 绳 but is a skipping rope, not the 绳子 of 家庭整理用具: a bare generic named only
+    through a word ending in its head character is evidence for review, not for publishing."""
+    leaf = leaf_terms(("收纳整理", "家庭整理用具", "绳子"))
+    verdict = judge(
+        title_facts("健身减肥运动女性燃脂跳绳计数器男成人专用学生专业中考钢丝负重"), leaf
+    )
+    assert verdict.problem == ""
+    assert "'绳子' only through" in weak_evidence(verdict, leaf)
+    plain = judge(title_facts("晾衣绳子户外加粗防滑晒被子绳"), leaf)
+    assert weak_evidence(plain, leaf) == ""
+
+
+def test_the_head_of_a_narrower_leaf_term_is_not_that_leaf() -> None:
+    """Gloves for the cold are 手套, the head of 家务手套, yet no household glove: a title naming
+    only a leaf term's head publishes only when the head is the leaf's own type."""
+    leaf = leaf_terms(("家庭/个人清洁工具", "家务/地板清洁用具", "家务手套"))
+    verdict = judge(title_facts("手套女士秋冬季保暖羊毛可爱学生冬天加绒加厚骑行开车"), leaf)
+    assert verdict.how == "head"
+    assert "broader product" in weak_evidence(verdict, leaf)
+
+
+def test_a_leaf_term_is_its_own_type_once_audience_and_use_words_are_taken_off() -> None:
+    assert own_type("儿童装饰手表") == "手表"
+    assert own_type("电动车挡风被") == "挡风被"
+    assert own_type("创意摆件") == "摆件"
+    assert own_type("鞋子收纳架") == "鞋子收纳架"
+    assert own_type("桌面收纳盒") == "桌面收纳盒"
+
+
+def test_a_head_that_is_the_leafs_own_type_is_published(matcher: CategoryMatcher) -> None:
+    decision = matcher.decide(title="发光奥特曼手表儿童手表卡通夜光学生手表led 电子手表男女表")
+    assert decision.path is not None and decision.path.endswith("儿童装饰手表")
+    assert decision.confidence >= 0.75
+
+
+def test_a_product_for_pets_never_lands_on_a_leaf_for_people(matcher: CategoryMatcher) -> None:
+    """A pet comb is no personal-care 梳子: pet supplies have a root of their own in a marketplace
+    tree; 猫咪 and 狗狗 alone are as often a motif (招财猫 … 可爱猫咪 摆件)."""
+    leaf = leaf_terms(("家庭/个人清洁工具", "个人洗护清洁用具", "梳子/便携用镜"))
+    verdict = judge(title_facts("宠物梳子猫咪狗狗去浮毛针梳开结梳"), leaf)
+    assert verdict.problem == "the title is for pets; the leaf is not"
+    motif = matcher.decide(title="躺赢招财猫小摆件可爱猫咪办公室桌面装饰品工位解压礼物家居摆件")
+    assert motif.path is not None and motif.path.endswith("创意摆件")
+    assert motif.confidence >= 0.75
+
+
+def test_glasses_are_not_sunglasses_but_sunglasses_are_glasses() -> None:
+    """KINDS is one way: 防蓝光眼镜 (computer glasses) names no 太阳镜 leaf, a 太阳镜 names 户外眼镜."""
+    sunglasses = leaf_terms(("童装/婴儿装/亲子装", "儿童配饰", "太阳镜"))
+    computer = title_facts("德印防蓝光眼镜儿童电脑护目镜宝宝抗蓝光防辐射疲劳网课镜架轻巧")
+    assert judge(computer, sunglasses).strength == 0.0
+    outdoor = leaf_terms(("户外/登山/野营/旅行用品", "望远镜/夜视仪/户外眼镜", "户外眼镜"))
+    assert judge(title_facts("运动太阳镜男女款自行车骑行墨镜"), outdoor).matched in {
+        "太阳镜",
+        "墨镜",
+    }
+
+
+def test_an_outfit_sold_as_a_set_is_not_one_of_its_garments(matcher: CategoryMatcher) -> None:
+    """衬衫 … 短裤 … 三件套装 is an outfit: the lead noun excuses no other garment in a set."""
+    outfit = matcher.decide(title="大码女装胖妹妹2021年夏季新款遮肉显瘦衬衫短裤减龄三件套装洋气")
+    assert outfit.confidence < 0.75
+    shower = matcher.decide(title="九牧王淋浴花洒套装冷热水龙头开关淋浴喷头混水阀花洒喷头淋浴器")
+    assert shower.path is not None and shower.path.endswith("花洒/淋蓬头")
+    assert shower.confidence >= 0.75
+
+
+def test_a_narrower_leaf_named_apart_is_a_rival(matcher: CategoryMatcher) -> None:
+    """防晒 … 袖套 names 防晒袖套 apart: the plain household 袖套 is not published over it."""
+    sleeves = matcher.decide(title="冰袖防晒防紫外线夏季韩版男女款冰丝袖套宽松加长版开车套袖护袖")
+    assert sleeves.confidence < 0.75
+    assert "防晒袖套" in sleeves.reason
+
+
+def test_a_lid_or_a_motor_of_a_product_is_not_that_product(matcher: CategoryMatcher) -> None:
+    """Head-final: 水桶盖子 is a lid, 风扇马达 a motor (盖 a head character, 马达 a product noun)."""
+    lid = matcher.decide(title="纯净水桶盖子桶装水桶盖子一次性桶盖大桶桶盖密封盖饮水机盖瓶盖")
+    motor = matcher.decide(title="全新原装惠而浦 外风机 风扇马达 风扇电机 E2")
+    assert lid.confidence < 0.75 and motor.confidence < 0.75
+
+
+def test_a_set_fits_a_leaf_that_is_itself_an_outfit(matcher: CategoryMatcher) -> None:
+    """亲子装 … t恤套装: the family outfit leaf still leads; only single garments lose the excuse."""
+    family = matcher.decide(title="亲子装夏装母女洋气一家四口母子2021新款潮网红三口家庭t恤套装")
+    assert family.path is not None and family.path.endswith("亲子装/亲子时装")
