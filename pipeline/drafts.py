@@ -60,7 +60,12 @@ def _quarantine_row(source_item_id: str, problem: Problem) -> dict[str, str]:
     }
 
 
-def _decisions(warehouse: Warehouse, migration_key: str) -> dict[str, CategoryDecision]:
+def _decisions(
+    warehouse: Warehouse, migration_key: str, ids: list[str]
+) -> dict[str, CategoryDecision]:
+    """The category decisions of one batch of listings (a whole shop's would not be flat)."""
+    if not ids:
+        return {}
     return {
         row["source_item_id"]: CategoryDecision(
             category_id=row["category_id"],
@@ -70,7 +75,20 @@ def _decisions(warehouse: Warehouse, migration_key: str) -> dict[str, CategoryDe
             candidates=tuple(json.loads(row["candidates"] or "[]")),
         )
         for row in warehouse.query(
-            "SELECT * FROM category_decisions WHERE migration = ?", [migration_key]
+            "SELECT * FROM category_decisions WHERE migration = ? AND source_item_id IN "
+            f"({', '.join('?' for _ in ids)})",
+            [migration_key, *ids],
+        )
+    }
+
+
+def _decided_categories(warehouse: Warehouse, migration_key: str) -> set[int]:
+    return {
+        int(row["category_id"])
+        for row in warehouse.query(
+            "SELECT DISTINCT category_id FROM category_decisions "
+            "WHERE migration = ? AND category_id IS NOT NULL",
+            [migration_key],
         )
     }
 
@@ -106,14 +124,13 @@ def draft_listings(
     known_ids = {
         str(row["source_item_id"]): int(rel) for rel, row in ledger.ledger(migration.key).items()
     }
-    decisions = _decisions(warehouse, migration.key)
     forbidden = parse_word_list(FORBIDDEN_WORDS_FILE.read_text(encoding="utf-8"))
     configs = asyncio.run(
         _category_configs(
             platforms,
             migration,
             warehouse,
-            {d.category_id for d in decisions.values() if d.category_id is not None},
+            _decided_categories(warehouse, migration.key),
         )
     )
     refund_rules = {
@@ -130,11 +147,13 @@ def draft_listings(
         int(warehouse.scalar("SELECT count(*) FROM listings WHERE migration = ?", [migration.key]))
     )
     preview: list[dict[str, Any]] = []
-    for batch in warehouse.query_batches(
-        "SELECT listing FROM listings WHERE migration = ? ORDER BY source_item_id",
-        [migration.key],
+    for batch in warehouse.partition_batches(
+        "listings",
+        migration=migration.key,
+        columns=("source_item_id", "listing"),
         batch_size=DRAFT_BATCH_SIZE,
     ):
+        decisions = _decisions(warehouse, migration.key, [r["source_item_id"] for r in batch])
         rows = []
         failed_before = len(problems)
         for listing in (Listing.model_validate_json(r["listing"]) for r in batch):
