@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from listings.categories import (
@@ -30,9 +31,8 @@ from pipeline.category_inputs import (
     suggestion_key,
 )
 from pipeline.clients import Platforms
-from pipeline.progress import Progress, batches_of
+from pipeline.progress import Progress
 from pipeline.results import Breakdown, StageResult
-from store.stage_tables import load_listings
 from store.warehouse import Warehouse
 
 __all__ = ["decide_categories"]
@@ -79,9 +79,127 @@ def _review_row(migration_key: str, listing: Listing, decision: CategoryDecision
     }
 
 
-# Listings through the matcher between two progress updates: big enough that the text layer's
-# sparse product stays one matrix operation per batch (issue 19).
+def _decision_row(migration_key: str, item_id: str, decision: CategoryDecision) -> dict[str, Any]:
+    return {
+        "migration": migration_key,
+        "source_item_id": item_id,
+        "category_id": decision.category_id,
+        "category_path": decision.path,
+        "confidence": decision.confidence,
+        "layer": decision.layer,
+        "candidates": [c.model_dump() for c in decision.candidates],
+    }
+
+
+# Listings read, matched and written per batch: memory holds one batch, however large the shop,
+# and the text layer's sparse product stays one matrix operation per batch (issue 19).
 CATEGORY_BATCH = 2000
+PREVIEW_ROWS = 10
+
+
+@dataclass
+class _Tally:
+    """What the stage returns, kept as batches are written (no whole-shop list of rows).
+
+    `unsure` holds, per source category, the ids of the listings the offline layers were unsure
+    of, and `askable` the first such listing per source category: what `suggested_leaves` asks
+    Kuaishou with (it asks one listing per source category, the first in id order).
+    """
+
+    by_layer: Counter[str] = field(default_factory=Counter)
+    decided: int = 0
+    to_review: int = 0
+    preview: dict[str, dict[str, Any]] = field(default_factory=dict)
+    unsure: dict[str, list[str]] = field(default_factory=dict)
+    askable: dict[str, Listing] = field(default_factory=dict)
+
+    def count(self, row: dict[str, Any], *, reviewed: bool, sign: int = 1) -> None:
+        self.by_layer[str(row["layer"])] += sign
+        self.decided += sign
+        self.to_review += sign * reviewed
+        if sign > 0 and (row["source_item_id"] in self.preview or len(self.preview) < PREVIEW_ROWS):
+            self.preview[row["source_item_id"]] = {
+                k: row[k] for k in ("source_item_id", "category_path", "confidence")
+            }
+
+
+def _write_batch(
+    warehouse: Warehouse,
+    migration: Migration,
+    decided: Sequence[tuple[Listing, CategoryDecision]],
+    *,
+    tally: _Tally,
+    replacing: bool = False,
+) -> None:
+    """One batch's decisions into `category_decisions`, its unsure ones into `category_review`.
+
+    `replacing`: the batch was written once already (decided again with Kuaishou's
+    suggestions): its rows are replaced and the tally moves from the old decisions to the new.
+    """
+    threshold = migration.category.min_confidence
+    rows, review = [], []
+    for listing, decision in decided:
+        rows.append(_decision_row(migration.key, listing.source_item_id, decision))
+        if needs_review(decision, min_confidence=threshold):
+            review.append(_review_row(migration.key, listing, decision))
+    if replacing:
+        ids = [listing.source_item_id for listing, _ in decided]
+        for old in _written_decisions(warehouse, migration.key, ids):
+            tally.count(old, reviewed=_needs_review_row(old, threshold), sign=-1)
+        warehouse.replace_items(
+            "category_decisions", migration=migration.key, source_item_ids=ids, rows=rows
+        )
+        warehouse.replace_items(
+            "category_review", migration=migration.key, source_item_ids=ids, rows=review
+        )
+    else:
+        warehouse.append_rows("category_decisions", rows)
+        warehouse.append_rows("category_review", review)
+    reviewed = {row["source_item_id"] for row in review}
+    for row in rows:
+        tally.count(row, reviewed=row["source_item_id"] in reviewed)
+
+
+def _written_decisions(
+    warehouse: Warehouse, migration_key: str, ids: Sequence[str]
+) -> list[dict[str, Any]]:
+    return warehouse.query(
+        "SELECT source_item_id, category_id, category_path, confidence, layer "
+        "FROM category_decisions WHERE migration = ? AND source_item_id IN "
+        f"({', '.join('?' for _ in ids)})",
+        [migration_key, *ids],
+    )
+
+
+def _needs_review_row(row: dict[str, Any], threshold: float) -> bool:
+    return needs_review(
+        CategoryDecision(
+            category_id=row["category_id"],
+            path=row["category_path"],
+            confidence=row["confidence"],
+            layer=row["layer"],
+        ),
+        min_confidence=threshold,
+    )
+
+
+def _listing_batches(
+    warehouse: Warehouse, migration_key: str, *, only: set[str] | None = None
+) -> Iterator[list[Listing]]:
+    """The migration's listings in id order, a batch at a time (those in `only`, when given)."""
+    for batch in warehouse.partition_batches(
+        "listings",
+        migration=migration_key,
+        columns=("source_item_id", "listing"),
+        batch_size=CATEGORY_BATCH,
+    ):
+        listings = [
+            Listing.model_validate_json(row["listing"])
+            for row in batch
+            if only is None or row["source_item_id"] in only
+        ]
+        if listings:
+            yield listings
 
 
 def decide_categories(
@@ -93,6 +211,10 @@ def decide_categories(
 ) -> StageResult:
     """Decide every listing's leaf into `category_decisions`; queue the unsure in `category_review`.
 
+    Streamed: each batch of listings is read, matched and written before the next is read. What
+    the offline layers are unsure of is then asked of Kuaishou (one listing per source category)
+    and, where it suggested leaves, those listings are read again and their rows replaced.
+
     Raises:
         OverridesFileError: the migration's overrides file has a bad row (file and line named).
     """
@@ -100,48 +222,44 @@ def decide_categories(
     tree = asyncio.run(category_tree(platforms, migration, warehouse))
     open_ids = open_leaf_ids(tree, migration)
     matcher = CategoryMatcher(tree, open_leaf_ids=open_ids, mapping=load_mapping(migration))
-    items = load_listings(warehouse, migration.key)
     threshold = migration.category.min_confidence
-    # Large batches through the matcher: one sparse product each for the text layer (issue 19).
     # Progress: done = a leaf chosen, failed = none (left to the merchant's review).
     progress = progress or Progress("categories", migration.key)
-    progress.start(len(items))
-    decided: dict[str, CategoryDecision] = {}
-    for chunk in batches_of(items, CATEGORY_BATCH):
-        batch = matcher.decide_many([_request(item) for item in chunk], overrides=overrides)
-        decided.update((item.source_item_id, d) for item, d in zip(chunk, batch, strict=True))
+    progress.start(
+        int(warehouse.scalar("SELECT count(*) FROM listings WHERE migration = ?", [migration.key]))
+    )
+    warehouse.delete_partition("category_decisions", migration=migration.key)
+    warehouse.delete_partition("category_review", migration=migration.key)
+    tally = _Tally()
+    for items in _listing_batches(warehouse, migration.key):
+        batch = matcher.decide_many([_request(item) for item in items], overrides=overrides)
+        for item, decision in zip(items, batch, strict=True):
+            if decision.layer in ("text", "none") and needs_review(
+                decision, min_confidence=threshold
+            ):
+                key = suggestion_key(item)
+                tally.unsure.setdefault(key, []).append(item.source_item_id)
+                tally.askable.setdefault(key, item)
+        _write_batch(warehouse, migration, list(zip(items, batch, strict=True)), tally=tally)
         unmatched = sum(1 for d in batch if d.category_id is None)
         progress.advance(done=len(batch) - unmatched, failed=unmatched)
     progress.finish()
-    unsure = [
-        item
-        for item in items
-        if decided[item.source_item_id].layer in ("text", "none")
-        and needs_review(decided[item.source_item_id], min_confidence=threshold)
-    ]
-    suggested = asyncio.run(suggested_leaves(platforms, migration, warehouse, unsure))
-    for item in unsure:
-        leaves = suggested.get(suggestion_key(item))
-        if leaves:
-            decided[item.source_item_id] = _decide(matcher, item, overrides, leaves)
-    rows, review = [], []
-    for item in items:
-        decision = decided[item.source_item_id]
-        rows.append(
-            {
-                "migration": migration.key,
-                "source_item_id": item.source_item_id,
-                "category_id": decision.category_id,
-                "category_path": decision.path,
-                "confidence": decision.confidence,
-                "layer": decision.layer,
-                "candidates": [c.model_dump() for c in decision.candidates],
-            }
-        )
-        if needs_review(decision, min_confidence=threshold):
-            review.append(_review_row(migration.key, item, decision))
-    warehouse.replace_partition("category_decisions", migration=migration.key, rows=rows)
-    warehouse.replace_partition("category_review", migration=migration.key, rows=review)
+    suggested = asyncio.run(
+        suggested_leaves(platforms, migration, warehouse, list(tally.askable.values()))
+    )
+    again = {
+        item_id: suggested[key]
+        for key, ids in tally.unsure.items()
+        if suggested.get(key)
+        for item_id in ids
+    }
+    if again:
+        for items in _listing_batches(warehouse, migration.key, only=set(again)):
+            decided = [
+                (item, _decide(matcher, item, overrides, again[item.source_item_id]))
+                for item in items
+            ]
+            _write_batch(warehouse, migration, decided, tally=tally, replacing=True)
     warehouse.replace_partition(
         "category_leaves",
         migration=migration.key,
@@ -157,15 +275,13 @@ def decide_categories(
     )
     return StageResult(
         figures={
-            "decided": len(rows),
-            "to_review": len(review),
+            "decided": tally.decided,
+            "to_review": tally.to_review,
             "leaves_in_tree": len(tree.leaves),
             "open_leaves": len(open_ids),
             "overrides": len(overrides),
         },
-        breakdowns={"by_layer": Breakdown("layer", Counter(str(r["layer"]) for r in rows))},
-        preview=[
-            {k: r[k] for k in ("source_item_id", "category_path", "confidence")} for r in rows
-        ],
-        row_count=len(rows),
+        breakdowns={"by_layer": Breakdown("layer", +tally.by_layer)},
+        preview=list(tally.preview.values()),
+        row_count=tally.decided,
     )

@@ -44,7 +44,12 @@ PROP_ALIASES_FILE = PROJECT_ROOT / "data" / "categories" / "prop_aliases.csv"
 NO_DECISION = CategoryDecision(category_id=None, path=None, confidence=0.0, layer="none")
 
 
-def _decisions(warehouse: Warehouse, migration_key: str) -> dict[str, CategoryDecision]:
+def _decisions(
+    warehouse: Warehouse, migration_key: str, ids: list[str]
+) -> dict[str, CategoryDecision]:
+    """The category decisions of one batch of listings (a whole shop's would not be flat)."""
+    if not ids:
+        return {}
     return {
         row["source_item_id"]: CategoryDecision(
             category_id=row["category_id"],
@@ -54,7 +59,20 @@ def _decisions(warehouse: Warehouse, migration_key: str) -> dict[str, CategoryDe
             candidates=tuple(json.loads(row["candidates"] or "[]")),
         )
         for row in warehouse.query(
-            "SELECT * FROM category_decisions WHERE migration = ?", [migration_key]
+            "SELECT * FROM category_decisions WHERE migration = ? AND source_item_id IN "
+            f"({', '.join('?' for _ in ids)})",
+            [migration_key, *ids],
+        )
+    }
+
+
+def _decided_categories(warehouse: Warehouse, migration_key: str) -> set[int]:
+    return {
+        int(row["category_id"])
+        for row in warehouse.query(
+            "SELECT DISTINCT category_id FROM category_decisions "
+            "WHERE migration = ? AND category_id IS NOT NULL",
+            [migration_key],
         )
     }
 
@@ -90,13 +108,12 @@ def draft_listings(
     known_ids = {
         str(row["source_item_id"]): int(rel) for rel, row in ledger.ledger(migration.key).items()
     }
-    decisions = _decisions(warehouse, migration.key)
     configs = asyncio.run(
         _category_configs(
             platforms,
             migration,
             warehouse,
-            {d.category_id for d in decisions.values() if d.category_id is not None},
+            _decided_categories(warehouse, migration.key),
         )
     )
     rules = DraftRules(
@@ -118,7 +135,7 @@ def draft_listings(
     )
     progress.start(total)
     preview: list[dict[str, Any]] = []
-    batches = _to_draft(warehouse, migration.key, decisions, edits, known_ids)
+    batches = _to_draft(warehouse, migration.key, edits, known_ids)
     for batch in drafted_batches(rules, batches, workers=workers_for(total)):
         warehouse.append_rows("kuaishou_drafts", batch.rows)
         problems += batch.problems
@@ -150,16 +167,18 @@ def draft_listings(
 def _to_draft(
     warehouse: Warehouse,
     migration_key: str,
-    decisions: dict[str, CategoryDecision],
     edits: dict[str, ItemEdits],
     known_ids: dict[str, int],
 ) -> Iterator[list[ListingToDraft]]:
-    """The migration's listings in batches, each with its decision, edits and known id."""
-    for batch in warehouse.query_batches(
-        "SELECT source_item_id, listing FROM listings WHERE migration = ? ORDER BY source_item_id",
-        [migration_key],
+    """The migration's listings in batches (id ranges: decision 81), each listing with its
+    category decision (read per batch), edits and known id."""
+    for batch in warehouse.partition_batches(
+        "listings",
+        migration=migration_key,
+        columns=("source_item_id", "listing"),
         batch_size=DRAFT_BATCH_SIZE,
     ):
+        decisions = _decisions(warehouse, migration_key, [r["source_item_id"] for r in batch])
         yield [
             ListingToDraft(
                 source_item_id=(item := str(row["source_item_id"])),

@@ -113,10 +113,10 @@ def normalize(
     parsed = seen = 0
     preview: list[dict[str, Any]] = []
     problems: list[dict[str, str]] = []
-    for batch in warehouse.query_batches(
-        "SELECT source_item_id, payload, source_state FROM raw_listings WHERE migration = ? "
-        "ORDER BY 1",
-        [migration.key],
+    for batch in warehouse.partition_batches(
+        "raw_listings",
+        migration=migration.key,
+        columns=("source_item_id", "payload", "source_state"),
         batch_size=NORMALIZE_BATCH_SIZE,
     ):
         seen += len(batch)

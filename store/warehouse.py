@@ -13,6 +13,7 @@ a step is always safe, on either backend.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import threading
@@ -90,7 +91,7 @@ class Warehouse:
             return
         if self._path != ":memory:":
             Path(self._path).parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(self._path)
+        con = duckdb.connect(self._path, config=_duckdb_config())
         try:
             if not self._ready:
                 apply_migrations(con, component="warehouse", migrations=WAREHOUSE_MIGRATIONS)
@@ -274,6 +275,42 @@ class Warehouse:
             while batch := cursor.fetchmany(batch_size):
                 yield [dict(zip(names, row, strict=True)) for row in batch]
 
+    def partition_batches(
+        self, table: str, *, migration: str, columns: Sequence[str], batch_size: int = 500
+    ) -> Iterator[list[dict[str, Any]]]:
+        """A migration's rows of a stage table in source item order, `batch_size` at a time.
+
+        Memory holds one batch on both sides. One query sorting the whole partition would not:
+        DuckDB materializes a sorted result before the first row is fetched (the whole shop's
+        payloads, in memory it cannot spill), and a LIMIT/OFFSET or keyset page re-reads every
+        row's JSON per page. Instead the batches' first ids are read once (a sort of the ids
+        alone), then each batch is one range of the key, `ORDER BY` within it (decision 81).
+        Rows written to *other* tables between batches are fine; rows of this partition added
+        or deleted meanwhile may or may not be seen.
+        """
+        names = ", ".join(columns)
+        with self.connect() as con:
+            starts = [
+                row[0]
+                for row in con.execute(
+                    "SELECT source_item_id FROM (SELECT source_item_id, row_number() OVER "
+                    f"(ORDER BY source_item_id) AS n FROM {table} WHERE migration = ?) b "
+                    "WHERE mod(n - 1, ?) = 0 ORDER BY source_item_id",
+                    [migration, batch_size],
+                ).fetchall()
+            ]
+            for first, following in itertools.zip_longest(starts, starts[1:]):
+                upper = "" if following is None else " AND source_item_id < ?"
+                cursor = con.execute(
+                    f"SELECT {names} FROM {table} WHERE migration = ? AND source_item_id >= ?"
+                    f"{upper} ORDER BY source_item_id",
+                    [migration, first] + ([] if following is None else [following]),
+                )
+                fields = [d[0] for d in cursor.description or ()]
+                batch = [dict(zip(fields, row, strict=True)) for row in cursor.fetchall()]
+                if batch:
+                    yield batch
+
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         with self.connect() as con:
             cursor = con.execute(sql, list(params))
@@ -339,13 +376,42 @@ class Warehouse:
     def _replace_raw_items(self, con: Any, migration: str, rows: Sequence[dict[str, Any]]) -> None:
         if not rows:
             return
-        ids = [row["source_item_id"] for row in rows]
+        self._replace_items(
+            con, "raw_listings", migration, [row["source_item_id"] for row in rows], rows
+        )
+
+    def replace_items(
+        self,
+        table: str,
+        *,
+        migration: str,
+        source_item_ids: Sequence[str],
+        rows: Sequence[dict[str, Any]],
+    ) -> None:
+        """Delete these items' rows of a stage table and insert `rows` (some of them, or none),
+        in one transaction: a batch of a stage re-decided after its first write."""
+        if not source_item_ids:
+            return
+        with self.connect() as con:
+            con.execute("BEGIN")
+            self._lock_partition(con, table, migration)
+            self._replace_items(con, table, migration, source_item_ids, rows)
+            con.execute("COMMIT")
+
+    def _replace_items(
+        self,
+        con: Any,
+        table: str,
+        migration: str,
+        ids: Sequence[str],
+        rows: Sequence[dict[str, Any]],
+    ) -> None:
         con.execute(
-            "DELETE FROM raw_listings WHERE migration = ? AND source_item_id IN "
+            f"DELETE FROM {table} WHERE migration = ? AND source_item_id IN "
             f"({', '.join('?' for _ in ids)})",
             [migration, *ids],
         )
-        self._insert(con, "raw_listings", rows)
+        self._insert(con, table, rows)
 
     # --- quarantine ------------------------------------------------------------------------------
 
@@ -503,6 +569,20 @@ class Warehouse:
             )
         key = self._path if self._path == ":memory:" else os.path.abspath(self._path)
         return _HELD.setdefault(key, set())
+
+
+# DuckDB's buffer pool may grow to 80 % of the machine's memory by default, and appending to a
+# growing table made each checkpoint's peak grow with the table (issue 19: +100 MiB per 10,000
+# raw payloads). Capped, the extract's peak stays flat and what does not fit spills to the
+# `.tmp` directory beside the file. A sorted result is materialized whole and cannot spill, so
+# whole-partition reads of JSON go through `partition_batches` (decision 81).
+DUCKDB_MEMORY_LIMIT = "256MB"
+
+
+def _duckdb_config() -> dict[str, Any]:
+    """The DuckDB settings of every connection (one per database file per process, so one
+    setting for all of them): `BANJIA_DUCKDB_MEMORY_LIMIT` overrides the cap."""
+    return {"memory_limit": os.environ.get("BANJIA_DUCKDB_MEMORY_LIMIT") or DUCKDB_MEMORY_LIMIT}
 
 
 def _rollback_open_transaction(raw: Any) -> None:

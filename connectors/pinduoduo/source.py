@@ -31,7 +31,9 @@ class PinduoduoReader:
 
     async def list_items(self, *, cursor: ExtractCursor) -> list[ListedItem]:
         until = datetime.now(UTC)
-        rows = [row async for row in self._client.iter_goods(since=self._since, until=until)]
+        # Each row becomes its small ListedItem as it arrives: a PDD list row carries the SKU
+        # list with its specs (~13 KiB in Python), which kept for the whole shop grew the
+        # extract's peak with the shop (issue 19).
         return [
             ListedItem(
                 item_id=str(row["goods_id"]),
@@ -40,7 +42,7 @@ class PinduoduoReader:
                 if row.get("created_at")
                 else None,
             )
-            for row in rows
+            async for row in self._client.iter_goods(since=self._since, until=until)
         ]
 
     async def read_details(self, ids: Sequence[str]) -> tuple[list[dict[str, Any]], list[str]]:

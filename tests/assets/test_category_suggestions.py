@@ -61,6 +61,27 @@ def test_a_run_asks_for_at_most_its_budget_of_source_categories(
     assert layers["suggested"] >= 2
 
 
+def test_the_stage_counts_the_decisions_as_rewritten_after_the_suggestions(
+    first_run: dg.ExecuteInProcessResult, warehouse: Warehouse
+) -> None:
+    """Decisions are written batch by batch, then the suggested ones are rewritten: the figures
+    and the layer breakdown are those of the rows in the tables at the end."""
+    (written,) = [
+        m
+        for m in first_run.get_asset_materialization_events()
+        if m.asset_key == dg.AssetKey("category_decisions")
+    ]
+    metadata = written.materialization.metadata
+    rows = warehouse.query("SELECT layer FROM category_decisions WHERE migration = 'taobao-demo'")
+    review = warehouse.scalar(
+        "SELECT count(*) FROM category_review WHERE migration = 'taobao-demo'"
+    )
+    assert metadata["decided"].value == len(rows) == 12
+    assert metadata["to_review"].value == review
+    by_layer = {r.data["layer"]: r.data["items"] for r in metadata["by_layer"].value.records}
+    assert by_layer == dict(Counter(r["layer"] for r in rows))
+
+
 def test_the_next_run_asks_only_for_categories_not_asked_before(
     first_run: dg.ExecuteInProcessResult,
     materialize: Materialize,

@@ -77,6 +77,39 @@ def test_rewriting_a_stage_partition_keeps_other_migrations(
     assert batches == [[{"source_item_id": "3"}], [{"source_item_id": "4"}]]
 
 
+def test_a_partition_is_read_in_id_order_one_batch_at_a_time(
+    warehouse_factory: WarehouseFactory,
+) -> None:
+    store = warehouse_factory()
+    ids = ["10", "07", "02", "05", "01", "09", "03"]  # inserted out of order, in two writes
+    store.append_rows("raw_listings", [_raw(i, "v1") for i in ids[:4]])
+    store.append_rows("raw_listings", [_raw(i, "v1") for i in ids[4:]])
+    store.append_rows("raw_listings", [{**_raw("04", "v1"), "migration": "other"}])
+    batches = list(
+        store.partition_batches(
+            "raw_listings", migration=M, columns=("source_item_id", "version"), batch_size=3
+        )
+    )
+    assert [[row["source_item_id"] for row in batch] for batch in batches] == [
+        ["01", "02", "03"],
+        ["05", "07", "09"],
+        ["10"],
+    ]
+    assert batches[0][0] == {"source_item_id": "01", "version": "v1"}
+    assert (
+        list(store.partition_batches("raw_listings", migration="none", columns=("version",))) == []
+    )
+
+
+def test_replacing_some_items_rows_leaves_the_others(warehouse_factory: WarehouseFactory) -> None:
+    store = warehouse_factory()
+    store.append_rows("raw_listings", [_raw(i, "v1") for i in ("1", "2", "3")])
+    store.replace_items(
+        "raw_listings", migration=M, source_item_ids=["1", "2"], rows=[_raw("2", "v2")]
+    )
+    assert store.known_versions(M) == {"2": "v2", "3": "v1"}
+
+
 def test_a_failed_write_leaves_the_partition_as_it_was(warehouse_factory: WarehouseFactory) -> None:
     store = warehouse_factory()
     store.replace_partition("raw_listings", migration=M, rows=[_raw("1", "v1")])
