@@ -534,11 +534,12 @@ _ANY_SUFFIX = re.compile(
 _CACHE_BUSTERS: Final = frozenset({"__r__"})
 _PLAIN_URL = re.compile(
     r"(?P<scheme>[Hh][Tt][Tt][Pp][Ss]?)://(?P<netloc>(?P<host>[A-Za-z0-9._-]+)(?::[0-9]+)?)"
-    r"(?P<path>/[!\"$->@-~]*)?"
+    r"(?P<path>/[!\"$->@-~]*)?(?:\?__r__=[0-9]*)?"
 )
 """An http(s) URL `urlsplit` reads trivially: an ASCII host name (no user, no brackets), an
-optional port, a path of printable ASCII, and no query or fragment. Such a URL is normalized by
-`_plain_url`; any other goes through `urlsplit` (decision 72: the shortcut reads what it reads)."""
+optional port, a path of printable ASCII, no fragment and no query but 1688's lone cache-buster
+`__r__=<digits>` (which goes). Such a URL is normalized by `_plain_url`; any other goes through
+`urlsplit` (decision 72: the shortcut reads what it reads)."""
 
 
 def on_domains(host: str, domains: Collection[str]) -> bool:
@@ -596,7 +597,8 @@ def normalize_image_url(
 
 def _plain_url(plain: re.Match[str], https_domains: Collection[str]) -> str:
     """`_split_url` of a URL `_PLAIN_URL` matched, without `urlsplit` (a third of an item's
-    parsing time went there): scheme lower-cased, https on known hosts, suffixes cut."""
+    parsing time went there): scheme lower-cased, https on known hosts, suffixes cut, a lone
+    `__r__` query dropped."""
     scheme, netloc, host, path = plain.group("scheme", "netloc", "host", "path")
     scheme = scheme.lower()
     path = path or ""

@@ -160,7 +160,7 @@ def _top_time(item: TopItem, item_id: str, name: str) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.strptime(value.strip(), _TOP_TIME).replace(tzinfo=CHINA_TZ)
+        return content.read_time(value.strip(), _TOP_TIME).replace(tzinfo=CHINA_TZ)
     except ValueError:
         raise ParseProblem(
             item_id=item_id,

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from listings import images
+from listings import description, images
 from listings.images import HTTPS_IMAGE_HOSTS, normalize_image_url, strip_image_suffix
 from sandbox import alibaba_catalog, pdd_catalog, taobao_catalog
 
@@ -31,6 +31,13 @@ TRICKY = [
     "http://img.alicdn.com//a.jpg",
     "http://img.alicdn.com/a b.jpg",
     "http://img.alicdn.com/a.jpg?__r__=1",
+    "http://sandbox/img/ibank/2021/a.jpg?__r__=1617395809069",
+    "http://sandbox/img/ibank/2021/a.jpg_.webp?__r__=",
+    "http://sandbox/img/ibank/2021/a.jpg?__r__=1&x=2",
+    "http://sandbox/img/ibank/2021/a.jpg?__r__=1;x=2",
+    "http://sandbox/img/ibank/2021/a.jpg?__r__=a%20b",
+    "http://sandbox/img/ibank/2021/a.jpg?x=1&__r__=1",
+    "http://sandbox/img/ibank/2021/a.jpg?__r__",
     "http://img.alicdn.com/a.jpg?",
     "http://img.alicdn.com/a.jpg#x",
     "http://user@img.alicdn.com/a.jpg",
@@ -60,7 +67,8 @@ def test_a_tricky_url_comes_out_as_urlsplit_reads_it(url: str, domains: tuple[st
 def test_the_shortcut_is_taken_for_the_sandbox_and_cdn_urls_it_is_for() -> None:
     assert images._PLAIN_URL.fullmatch("http://sandbox/taobao/img/hoodie-1-m0.jpg")
     assert images._PLAIN_URL.fullmatch(TRICKY[0])
-    assert not images._PLAIN_URL.fullmatch("http://img.alicdn.com/a.jpg?__r__=1")
+    assert images._PLAIN_URL.fullmatch("http://sandbox/img/ibank/a.jpg?__r__=1617395809069")
+    assert not images._PLAIN_URL.fullmatch("http://img.alicdn.com/a.jpg?__r__=1&x=2")
 
 
 def test_every_sandbox_image_url_comes_out_as_urlsplit_reads_it() -> None:
@@ -75,7 +83,9 @@ def test_every_sandbox_image_url_comes_out_as_urlsplit_reads_it() -> None:
         shop_id="url-supplier", size=100, image_base=base
     ):
         urls += [f"https://cbu01.alicdn.com/{path}" for path in offer["image"]["images"]]
+        urls += description.img_sources(offer.get("description"))
     assert len(urls) > 500
+    assert sum("?__r__=" in url for url in urls) > 100
     for url in urls:
         for domains in (ALICDN, HTTPS_IMAGE_HOSTS):
             assert normalize_image_url(url, https_domains=domains) == slow(url, domains), url
@@ -84,7 +94,7 @@ def test_every_sandbox_image_url_comes_out_as_urlsplit_reads_it() -> None:
 _pieces = st.sampled_from(
     ["http", "HTTPS", "://", "/", ".", ":", "8080", "alicdn.com", "img.", "a", "_", "-", "!!",
      ".jpg", ".JPG", "_.webp", "_430x430q90.jpg", ".310x310.jpg", ".a.jpeg", "/img/ibank/",
-     "?", "#", "@", " ", "\t", "%20", "图", "[", "]", "(", "<", "~", "&", "="]
+     "?", "?__r__=", "__r__", "1", "#", "@", " ", "\t", "%20", "图", "[", "]", "(", "<", "~", "&", "="]
 )  # fmt: skip
 _paths = st.lists(_pieces, max_size=8).map("".join)
 _urls = st.one_of(
@@ -94,6 +104,7 @@ _urls = st.one_of(
         st.sampled_from(["img.alicdn.com", "CBU01.ALICDN.COM", "sandbox", "a.pddpic.com", "x-y_z"]),
         st.sampled_from(["", ":80", ":8080"]),
         _paths.map(lambda path: f"/{path}"),
+        st.sampled_from(["", "?__r__=1617395809069", "?__r__=", "?__r__=1&a=2", "?a=1"]),
     ).map("".join),
 )
 
