@@ -410,9 +410,9 @@ class _ItemParser:
         raw_skus = self.item.skus.sku if self.item.skus else []
         if not raw_skus:
             return [self.single_sku()], set()
-        rows = [self.sku_dims(sku, index) for index, sku in enumerate(raw_skus)]
-        order = [dim.pid for dim in rows[0][0]]
-        names = {dim.pid: dim.name for dim in rows[0][0]}
+        first, first_in_shape = self.sku_dims(raw_skus[0], 0)
+        order = [dim.pid for dim in first]
+        names = {dim.pid: dim.name for dim in first}
         image_pids = {key[0] for key in self.prop_images}
         image_pid = next((pid for pid in order if pid in image_pids), None)
 
@@ -423,12 +423,20 @@ class _ItemParser:
             return dim.spec
 
         # Nearly every SKU comes in the item's shape (`sku_dims`): then position i is dimension
-        # i, what the by-pid look-up below reads. (With a pid twice in `order` there is no shape:
-        # no SKU passes the check below.)
+        # i, what the by-pid look-up below reads, and its specs are made at once (SpecValues of
+        # names checked non-blank cannot fail), so only they stay alive until the SKUs are made
+        # (a big item's live containers are what drives the collector's full passes). Any other
+        # row is kept for the check below. (With a pid twice in `order` there is no shape.)
+        rows: list[tuple[SpecValue, ...] | list[_Dim]] = [
+            tuple([spec(dim) for dim in first]) if first_in_shape else first
+        ]
+        for index in range(1, len(raw_skus)):
+            dims, in_shape = self.sku_dims(raw_skus[index], index)
+            rows.append(tuple([dim.spec or spec(dim) for dim in dims]) if in_shape else dims)
         skus: list[Sku | dict[str, Any]] = []
-        for index, (sku, (row, in_shape)) in enumerate(zip(raw_skus, rows, strict=True)):
-            if in_shape:
-                skus.append(self.sku(sku, index, tuple([dim.spec or spec(dim) for dim in row])))
+        for index, (sku, row) in enumerate(zip(raw_skus, rows, strict=True)):
+            if isinstance(row, tuple):
+                skus.append(self.sku(sku, index, row))
                 continue
             by_pid = {dim.pid: dim for dim in row}
             if sorted(by_pid) != sorted(order) or len(row) != len(order):

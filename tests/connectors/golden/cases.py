@@ -139,8 +139,22 @@ def _mutated(payload: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     return copied
 
 
+def _aliased(payload: dict[str, Any]) -> dict[str, Any] | None:
+    """A TOP item whose `property_alias` renames its SKU values (the sandbox's SKU names already
+    carry its aliases, so without this no alias would change a SKU), with one blank alias."""
+    skus = (payload.get("skus") or {}).get("sku") or []
+    ids = [chunk for sku in skus for chunk in (sku.get("properties") or "").split(";") if chunk]
+    if not ids:
+        return None
+    aliased = copy.deepcopy(payload)
+    renamed = [f"{chunk}:别名{position}" for position, chunk in enumerate(dict.fromkeys(ids))]
+    aliased["property_alias"] = ";".join([*renamed[1:], f"{ids[0]}: "])
+    return aliased
+
+
 def cases() -> Iterator[Case]:
-    """Every catalog item as the warehouse hands it over (a JSON round trip), then its mutations."""
+    """Every catalog item as the warehouse hands it over (a JSON round trip), then its mutations
+    (and for TOP items, a copy whose property_alias renames its SKU values)."""
     for source, items, parse in _catalogs():
         rng = random.Random(f"golden:{source}")
         for index, item in enumerate(items):
@@ -148,6 +162,9 @@ def cases() -> Iterator[Case]:
             yield Case(f"{source}[{index}]", payload, parse)
             for mutation in range(MUTATIONS_PER_ITEM):
                 yield Case(f"{source}[{index}]~{mutation}", _mutated(payload, rng), parse)
+            aliased = _aliased(payload) if source in ("taobao", "tmall") else None
+            if aliased is not None:
+                yield Case(f"{source}[{index}]~alias", aliased, parse)
 
 
 def digest(payload: dict[str, Any]) -> str:
