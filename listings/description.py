@@ -56,8 +56,12 @@ _QUOTED_LT: Final = re.compile(r"""="[^"]*<|='[^']*<""")
 
 def _source_of(attrs: dict[str, str]) -> str | None:
     """The picture address of one `<img>` tag's attributes (names lower-case, values stripped)."""
-    lazy = next((attrs[name] for name in _LAZY_ATTRIBUTES if attrs.get(name)), "")
-    src = lazy or attrs.get("src", "")
+    for name in _LAZY_ATTRIBUTES:
+        src = attrs.get(name)
+        if src:
+            break
+    else:
+        src = attrs.get("src", "")
     if src and not src.lower().startswith("data:") and not _is_spacer(src, attrs):
         return src
     return None
@@ -70,7 +74,9 @@ def _scanned_sources(html: str) -> list[str]:
         attrs: dict[str, str] = {}
         for name, raw in _ATTRIBUTE.findall(tag.group(1)):
             value = raw[1:-1] if raw[:1] in ("'", '"') and raw[-1:] == raw[:1] else raw
-            attrs[name.lower()] = unescape(value).strip() if value else ""  # the last one wins
+            if "&" in value:
+                value = unescape(value)
+            attrs[name.lower()] = value.strip()  # the last one wins
         src = _source_of(attrs)
         if src:
             sources.append(src)

@@ -685,7 +685,20 @@ _ABSOLUTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _FORMAT_SUFFIX = re.compile(r"(\.(?:jpe?g|png|gif|webp|bmp))_[^/]*$", re.IGNORECASE)
 _THUMB_SUFFIX = re.compile(r"\.(?:\d+x\d+|summ|search)(\.jpe?g)$", re.IGNORECASE)
 _PDD_A_SUFFIX = re.compile(r"(\.(?:jpe?g|png|gif|webp))\.a\.jpe?g$", re.IGNORECASE)
+_ANY_SUFFIX = re.compile(
+    "|".join(f"(?:{rule.pattern})" for rule in (_FORMAT_SUFFIX, _THUMB_SUFFIX, _PDD_A_SUFFIX)),
+    re.IGNORECASE,
+)
+"""Matches wherever one of the three suffix rules would: a path it misses is already original."""
 _CACHE_BUSTERS: Final = frozenset({"__r__"})
+_PLAIN_URL = re.compile(
+    r"(?P<scheme>[Hh][Tt][Tt][Pp][Ss]?)://(?P<netloc>(?P<host>[A-Za-z0-9._-]+)(?::[0-9]+)?)"
+    r"(?P<path>/[!\"$->@-~]*)?(?:\?__r__=[0-9]*)?"
+)
+"""An http(s) URL `urlsplit` reads trivially: an ASCII host name (no user, no brackets), an
+optional port, a path of printable ASCII, no fragment and no query but 1688's lone cache-buster
+`__r__=<digits>` (which goes). Such a URL is normalized by `_plain_url`; any other goes through
+`urlsplit` (decision 72: the shortcut reads what it reads)."""
 
 
 def on_domains(host: str, domains: Collection[str]) -> bool:
@@ -700,6 +713,8 @@ def strip_image_suffix(path: str) -> str:
     `a.jpg_.webp` and `a.jpg_400x400q90.jpg` → `a.jpg`; `a.310x310.jpg` / `a.summ.jpg` → `a.jpg`;
     PDD's `a.jpg.a.jpeg` → `a.jpg`.
     """
+    if not _ANY_SUFFIX.search(path):
+        return path
     previous = None
     while previous != path:
         previous = path
@@ -733,6 +748,29 @@ def normalize_image_url(
         url = f"{base.rstrip('/')}/{url.lstrip('/')}"
     if url.startswith("//"):
         url = f"https:{url}"
+    plain = _PLAIN_URL.fullmatch(url)
+    if plain is not None:
+        return _plain_url(plain, https_domains)
+    return _split_url(url, https_domains)
+
+
+def _plain_url(plain: re.Match[str], https_domains: Collection[str]) -> str:
+    """`_split_url` of a URL `_PLAIN_URL` matched, without `urlsplit` (a third of an item's
+    parsing time went there): scheme lower-cased, https on known hosts, suffixes cut, a lone
+    `__r__` query dropped."""
+    scheme, netloc, host, path = plain.group("scheme", "netloc", "host", "path")
+    scheme = scheme.lower()
+    path = path or ""
+    known = on_domains(host, https_domains)
+    if known and scheme == "http":
+        scheme = "https"
+    if known or "/img/ibank/" in path:
+        path = strip_image_suffix(path)
+    return f"{scheme}://{netloc}{path}"
+
+
+def _split_url(url: str, https_domains: Collection[str]) -> str:
+    """The rules of `normalize_image_url` on any absolute or relative URL, through `urlsplit`."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     known = on_domains(host, https_domains)

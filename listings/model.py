@@ -180,8 +180,8 @@ class Listing(BaseModel):
 
     @model_validator(mode="after")
     def _skus_share_dimensions(self) -> Listing:
-        dimension_sets = {tuple([spec.name for spec in sku.specs]) for sku in self.skus}
-        if len(dimension_sets) > 1:
+        if not self._same_dimension_names():
+            dimension_sets = {tuple(spec.name for spec in sku.specs) for sku in self.skus}
             shapes = sorted(" × ".join(dims) or "(none)" for dims in dimension_sets)
             raise ValueError(
                 "skus disagree on their spec dimensions "
@@ -191,6 +191,23 @@ class Listing(BaseModel):
         if len(set(ids)) != len(ids):
             raise ValueError("skus repeat a source_sku_id: each SKU must have its own id")
         return self
+
+    def _same_dimension_names(self) -> bool:
+        """Whether every SKU names the first SKU's dimensions in its order, checked without a
+        container per SKU: items have hundreds of SKUs, and the garbage collector's passes cost
+        in proportion to the containers made (issue 19)."""
+        first = self.skus[0].specs
+        width = len(first)
+        for sku in self.skus:
+            specs = sku.specs
+            if specs is first:
+                continue
+            if len(specs) != width:
+                return False
+            for position in range(width):
+                if specs[position].name != first[position].name:
+                    return False
+        return True
 
     @property
     def active_skus(self) -> tuple[Sku, ...]:

@@ -55,6 +55,7 @@ from connectors.content import (
     dedupe,
     parser_failure,
     price_range_problem,
+    read_time,
     validation_problem,
     yuan_to_fen,
 )
@@ -190,16 +191,30 @@ class _ProductParser:
             for attr in info.attributes
             if attr.attributeID is not None and attr.attributeName and attr.attributeName.strip()
         }
+        self._fen: dict[str, int] = {}
+        self._images: dict[str | None, str | None] = {}
 
     def problem(self, field: str, reason: str) -> ParseProblem:
         return ParseProblem(item_id=self.item_id, field=field, reason=reason)
 
     def image(self, url: str | None) -> str | None:
-        return _image_url(url, image_base=self.image_base)
+        """`_image_url` of `url`, each distinct one read once per offer (1688 repeats a colour's
+        image on every SKU of it)."""
+        if url in self._images:
+            return self._images[url]
+        normalized = self._images[url] = _image_url(url, image_base=self.image_base)
+        return normalized
 
     # -- money --
 
     def fen(self, amount: Decimal, field: str) -> int:
+        """`amount` in fen, or the problem of `field`; an amount read before is looked up (an
+        offer's SKUs mostly share a few prices, and a refused one never gets this far twice). The
+        key is the amount as written: 1.0 and 1.000 are equal Decimals, but only one is a price."""
+        written = str(amount)
+        fen = self._fen.get(written)
+        if fen is not None:
+            return fen
         try:
             fen = yuan_amount_to_fen(amount)
         except ValueError:
@@ -210,6 +225,7 @@ class _ProductParser:
         problem = price_range_problem(fen, platform="1688")
         if problem:
             raise self.problem(field, problem)
+        self._fen[written] = fen
         return fen
 
     def tier_price(self, ranges: Sequence[AopPriceRange], field: str) -> int | None:
@@ -299,7 +315,7 @@ class _ProductParser:
             row.append((attr.attributeID, self.dimension_name(attr, field), value, image or None))
         return row
 
-    def skus(self) -> tuple[list[Sku], set[int]]:
+    def skus(self) -> tuple[list[Sku | dict[str, Any]], set[int]]:
         raw_skus = self.info.skuInfos
         if not raw_skus:
             return [self.single_sku()], set()
@@ -322,31 +338,37 @@ class _ProductParser:
                 url = self.image(image) if attribute_id == main else None
                 if url:
                     images.setdefault(value, url)
-        skus = []
+        # One SpecValue per dimension value, shared by every SKU that has it (frozen models).
+        spec_values: dict[tuple[int, str], SpecValue] = {}
+        skus: list[Sku | dict[str, Any]] = []
         for index, (sku, row) in enumerate(zip(raw_skus, rows, strict=True)):
             by_id = {attribute_id: value for attribute_id, _, value, _ in row}
-            specs = tuple(
-                SpecValue(
-                    name=names[aid],
-                    value=by_id[aid],
-                    image_url=images.get(by_id[aid]) if aid == main else None,
-                )
-                for aid in order
-            )
-            skus.append(self.sku(sku, index, specs))
+            specs = []
+            for aid in order:
+                value = by_id[aid]
+                spec = spec_values.get((aid, value))
+                if spec is None:
+                    spec = spec_values[aid, value] = SpecValue(
+                        name=names[aid],
+                        value=value,
+                        image_url=images.get(value) if aid == main else None,
+                    )
+                specs.append(spec)
+            skus.append(self.sku(sku, index, tuple(specs)))
         return skus, set(order)
 
-    def sku(self, sku: AopSkuInfo, index: int, specs: tuple[SpecValue, ...]) -> Sku:
+    def sku(self, sku: AopSkuInfo, index: int, specs: tuple[SpecValue, ...]) -> dict[str, Any]:
+        """The fields of one `Sku`, which `Listing` validates with the others in one call."""
         source_id = (sku.specId or "").strip() or (str(sku.skuId) if sku.skuId else "")
         if not source_id:
             raise self.problem(f"skuInfos[{index}].specId", "the SKU has neither specId nor skuId")
-        return Sku(
-            source_sku_id=source_id,
-            specs=specs,
-            price_fen=self.sku_price(sku, index),
-            stock=max(0, sku.amountOnSale or 0),
-            outer_id=(sku.cargoNumber or "").strip() or None,
-        )
+        return {
+            "source_sku_id": source_id,
+            "specs": specs,
+            "price_fen": self.sku_price(sku, index),
+            "stock": max(0, sku.amountOnSale or 0),
+            "outer_id": (sku.cargoNumber or "").strip() or None,
+        }
 
     def single_sku(self) -> Sku:
         """An offer without SKUs (quoteType 0): one SKU named by the offer, priced by its tiers."""
@@ -394,7 +416,7 @@ class _ProductParser:
         if not text:
             return None
         try:
-            return datetime.strptime(text, _AOP_TIME)
+            return read_time(text, _AOP_TIME)
         except ValueError:
             raise self.problem(
                 "lastUpdateTime", f"{text!r} is not 1688's yyyyMMddHHmmssSSS+0800"
@@ -453,23 +475,25 @@ def _parse_product(
     seller_name = parser.seller_name(supplier_name)
     skus, sku_attribute_ids = parser.skus()
     try:
-        return Listing(
-            platform=SourcePlatform.ALIBABA1688,
-            shop_id=shop_id,
-            source_item_id=item_id,
-            title=title[:MAX_SUBJECT_CHARS],
-            category=_category(info),
-            props=parser.item_props(sku_attribute_ids),
-            skus=tuple(skus),
-            main_images=parser.main_images(),
-            detail_images=_detail_images(info.description, image_base=image_base),
-            video_url=parser.video_url(),
-            description_html=clean_description(info.description),
-            origin_url=origin_url(info.productID),
-            status=parser.status(),
-            seller_name=seller_name,
-            modified_at=parser.modified_at(),
-            raw=product_info,
+        return Listing.model_validate(
+            {
+                "platform": SourcePlatform.ALIBABA1688,
+                "shop_id": shop_id,
+                "source_item_id": item_id,
+                "title": title[:MAX_SUBJECT_CHARS],
+                "category": _category(info),
+                "props": parser.item_props(sku_attribute_ids),
+                "skus": skus,
+                "main_images": parser.main_images(),
+                "detail_images": _detail_images(info.description, image_base=image_base),
+                "video_url": parser.video_url(),
+                "description_html": clean_description(info.description),
+                "origin_url": origin_url(info.productID),
+                "status": parser.status(),
+                "seller_name": seller_name,
+                "modified_at": parser.modified_at(),
+                "raw": product_info,
+            }
         )
     except ValidationError as exc:
         raise validation_problem(item_id, exc, whole="productInfo") from None

@@ -128,6 +128,18 @@ def test_a_price_with_three_decimals_is_a_parse_problem_naming_the_field(
     assert "1688" in caught.value.reason
 
 
+def test_a_price_read_before_does_not_let_an_equal_amount_with_three_decimals_through(
+    reference_offer: dict[str, Any],
+) -> None:
+    # Prices are read once per offer (issue 19); 1.0 and 1.000 are equal Decimals, but only the
+    # first is a price.
+    _quote_one(reference_offer)["skuInfos"][0]["price"] = "39.9"
+    reference_offer["skuInfos"][1]["price"] = "39.900"
+    with pytest.raises(ParseProblem) as caught:
+        _move(reference_offer)
+    assert caught.value.field == "skuInfos[1].price"
+
+
 # -- tiered pricing (quoteType) --------------------------------------------------------------------
 
 
