@@ -7,6 +7,7 @@ from assets.checks import migration_check
 from assets.metadata import materialize_result
 from assets.partitions import migration_partitions
 from assets.resources import MigrationsResource, PlatformsResource, WarehouseResource
+from assets.stages import run_ledger_stage
 from pipeline.report import measure_fill_rates, send_reports, summarize_compliance
 
 
@@ -37,18 +38,10 @@ def supply_reports(
     migrations: MigrationsResource,
     platforms: PlatformsResource,
 ) -> dg.MaterializeResult:
-    with warehouse.for_step(context) as store:
-        ledger = warehouse.ledger(store)  # the outbox: DuckDB, or PostgreSQL for several workers
-        try:
-            result = send_reports(
-                migrations.get(context.partition_key),
-                warehouse=store,
-                ledger=ledger,
-                platforms=platforms.platforms(),
-            )
-        finally:
-            ledger.close()
-    return materialize_result(result)
+    # The ledger holds the outbox: DuckDB, or PostgreSQL for several workers.
+    return run_ledger_stage(
+        send_reports, context, warehouse=warehouse, migrations=migrations, platforms=platforms
+    )
 
 
 @dg.asset(

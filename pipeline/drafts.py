@@ -35,13 +35,24 @@ from store.ledger import Ledger
 from store.plan_edits import load_edits
 from store.warehouse import Warehouse
 
-__all__ = ["DRAFT_BATCH_SIZE", "draft_listings", "draft_row"]
+__all__ = ["DRAFT_BATCH_SIZE", "decision_of", "draft_listings", "draft_row"]
 
 # Listings drafted per warehouse read/write: memory holds one batch, however large the shop.
 DRAFT_BATCH_SIZE = 500
 FORBIDDEN_WORDS_FILE = PROJECT_ROOT / "data" / "forbidden_words.txt"
 PROP_ALIASES_FILE = PROJECT_ROOT / "data" / "categories" / "prop_aliases.csv"
 NO_DECISION = CategoryDecision(category_id=None, path=None, confidence=0.0, layer="none")
+
+
+def decision_of(row: dict[str, Any]) -> CategoryDecision:
+    """A `category_decisions` row as the decision the categories stage made."""
+    return CategoryDecision(
+        category_id=row["category_id"],
+        path=row["category_path"],
+        confidence=row["confidence"],
+        layer=row["layer"],
+        candidates=tuple(json.loads(row["candidates"] or "[]")),
+    )
 
 
 def _decisions(
@@ -51,13 +62,7 @@ def _decisions(
     if not ids:
         return {}
     return {
-        row["source_item_id"]: CategoryDecision(
-            category_id=row["category_id"],
-            path=row["category_path"],
-            confidence=row["confidence"],
-            layer=row["layer"],
-            candidates=tuple(json.loads(row["candidates"] or "[]")),
-        )
+        row["source_item_id"]: decision_of(row)
         for row in warehouse.query(
             "SELECT * FROM category_decisions WHERE migration = ? AND source_item_id IN "
             f"({', '.join('?' for _ in ids)})",

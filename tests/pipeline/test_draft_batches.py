@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from listings.categories import CategoryDecision
 from listings.draft import KuaishouDraft
 from listings.drafting import build_draft, draft_data
 from listings.model import Listing
@@ -25,6 +24,7 @@ from pipeline.draft_batches import (
     drafted_batches,
     workers_for,
 )
+from pipeline.drafts import decision_of
 from tests.pipeline.drafts_golden import SHOPS, migrations, read_golden
 
 
@@ -33,13 +33,7 @@ def shop() -> tuple[DraftRules, list[list[ListingToDraft]]]:
     """The golden Taobao shop's listings and decisions, in batches of 9."""
     inputs = read_golden()["inputs"]
     decisions = {
-        row["source_item_id"]: CategoryDecision(
-            category_id=row["category_id"],
-            path=row["category_path"],
-            confidence=row["confidence"],
-            layer=row["layer"],
-            candidates=tuple(json.loads(row["candidates"] or "[]")),
-        )
+        row["source_item_id"]: decision_of(row)
         for row in inputs["category_decisions"]
         if row["migration"] == SHOPS[0]
     }
