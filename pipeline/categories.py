@@ -31,6 +31,7 @@ from pipeline.category_inputs import (
     suggestion_key,
 )
 from pipeline.clients import Platforms
+from pipeline.gc_policy import long_stage_collector
 from pipeline.progress import Progress
 from pipeline.results import Breakdown, StageResult
 from store.warehouse import Warehouse
@@ -202,6 +203,7 @@ def _listing_batches(
             yield listings
 
 
+@long_stage_collector()  # the collector skips the imported heap (decision 84)
 def decide_categories(
     migration: Migration,
     *,

@@ -33,6 +33,7 @@ from listings.model import Listing
 from listings.non_product import not_a_product_problem
 from listings.plan_edits import ItemEdits, apply_edits
 from listings.quarantine import Problem
+from pipeline.gc_policy import collector_for_worker
 
 __all__ = [
     "PARALLEL_MIN_LISTINGS",
@@ -167,6 +168,7 @@ _worker_rules: DraftRules | None = None
 def _hold_rules(rules: DraftRules) -> None:
     global _worker_rules
     _worker_rules = rules
+    collector_for_worker()  # a worker only drafts: the stage's collector policy for its life
 
 
 def _draft_in_worker(items: list[ListingToDraft]) -> DraftedBatch:

@@ -28,6 +28,7 @@ from pipeline.draft_batches import (
     drafted_batches,
     workers_for,
 )
+from pipeline.gc_policy import long_stage_collector
 from pipeline.progress import Progress
 from pipeline.results import Breakdown, CheckVerdict, StageResult
 from pipeline.settings import PROJECT_ROOT
@@ -97,6 +98,7 @@ async def _category_configs(
     return dict(zip(sorted(category_ids), configs, strict=True))
 
 
+@long_stage_collector()  # the collector skips the imported heap (decision 84)
 def draft_listings(
     migration: Migration,
     *,

@@ -20,6 +20,7 @@ from listings.migrations import Migration
 from listings.model import Listing, ListingStatus
 from listings.quarantine import Stage
 from pipeline.clients import Platforms
+from pipeline.gc_policy import long_stage_collector
 from pipeline.progress import Progress
 from pipeline.results import CheckVerdict, StageFailedError, StageResult
 from store.warehouse import Warehouse
@@ -89,6 +90,7 @@ def _parsed_rows(
     return parsed
 
 
+@long_stage_collector()  # the collector skips the imported heap (decision 84)
 def normalize(
     migration: Migration,
     *,
