@@ -77,10 +77,13 @@ def source_credentials(migration: Migration, env: Mapping[str, str]) -> SourceCr
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListedItem:
     """One on-sale item as the list call shows it: its id and a *version* (the modified time
-    where the platform gives one, else a fingerprint of its list row)."""
+    where the platform gives one, else a fingerprint of its list row).
+
+    Slotted: the extract holds one per listed item for the whole listing phase, and an instance
+    without a `__dict__` is about half the size (issue 19)."""
 
     item_id: str
     version: str

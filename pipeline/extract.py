@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from connectors.source import SourceReader
+from connectors.source import ListedItem, SourceReader
 from listings.cursor import ExtractCursor
 from listings.migrations import Migration
 from listings.quarantine import Stage
@@ -40,12 +40,13 @@ DETAIL_MISSING = (
 class ExtractResult:
     """What one extraction read, what it skipped as unchanged, and what left the shop.
 
-    `payloads` holds the details read only when no `on_batch` took them as they came.
+    `payloads` holds the details read only when no `on_batch` took them as they came;
+    `listing` is what the list call showed of each item (its version and modified time), one
+    slotted `ListedItem` per id and nothing else per item, since it is held for the whole run.
     """
 
     payloads: dict[str, dict[str, Any]] = field(default_factory=dict)
-    versions: dict[str, str] = field(default_factory=dict)
-    modified: dict[str, datetime | None] = field(default_factory=dict)
+    listing: dict[str, ListedItem] = field(default_factory=dict)
     missing_ids: list[str] = field(default_factory=list)
     unchanged_ids: list[str] = field(default_factory=list)
     gone_ids: list[str] = field(default_factory=list)
@@ -72,11 +73,10 @@ async def extract_shop(
     listed = await reader.list_items(cursor=cursor)
     if max_items is not None:
         listed = sorted(listed, key=lambda item: item.item_id)[:max_items]
-    result = ExtractResult(listed=len(listed))
+    result = ExtractResult(listed=len(listed), listing={item.item_id: item for item in listed})
+    del listed  # the dict holds the same items; a second container of them is not kept
     to_read = []
-    for item in listed:
-        result.versions[item.item_id] = item.version
-        result.modified[item.item_id] = item.modified
+    for item in result.listing.values():
         if known_versions.get(item.item_id) == item.version:
             result.unchanged_ids.append(item.item_id)
         else:
@@ -93,10 +93,11 @@ async def extract_shop(
             on_batch(result, batch)
         progress.advance(done=len(payloads), failed=len(missing))
     progress.finish()
-    listed_ids = {item.item_id for item in listed}
     if max_items is None:
-        result.gone_ids = sorted(set(known_versions) - listed_ids)
-    result.cursor = cursor.advance((item.item_id, item.modified) for item in listed)
+        result.gone_ids = sorted(set(known_versions) - result.listing.keys())
+    result.cursor = cursor.advance(
+        (item.item_id, item.modified) for item in result.listing.values()
+    )
     return result
 
 
@@ -179,6 +180,7 @@ def extract(
         nonlocal read
         rows: list[dict[str, Any]] = []
         for item_id, payload in batch.items():
+            listed = result.listing.get(item_id)
             field = unstorable_field(payload)
             if field is not None:
                 unreadable[item_id] = field
@@ -191,8 +193,8 @@ def extract(
                     "source_item_id": item_id,
                     "payload": payload,
                     "fetched_at": fetched_at,
-                    "version": result.versions.get(item_id, ""),
-                    "modified_at": result.modified.get(item_id),
+                    "version": listed.version if listed else "",
+                    "modified_at": listed.modified if listed else None,
                     "source_state": "listed",
                 }
             )

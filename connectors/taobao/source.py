@@ -26,6 +26,14 @@ def _top_time(text: str | None) -> datetime | None:
     return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=CHINA_TZ)
 
 
+def _listed(row: Mapping[str, Any]) -> ListedItem:
+    return ListedItem(
+        item_id=str(row["num_iid"]),
+        version=str(row.get("modified") or ""),
+        modified=_top_time(row.get("modified")),
+    )
+
+
 class TaobaoReader:
     """TOP lists `modified` with every on-sale row: that is the version."""
 
@@ -34,25 +42,20 @@ class TaobaoReader:
         self._include_inventory = include_inventory
 
     async def list_items(self, *, cursor: ExtractCursor) -> list[ListedItem]:
-        rows: list[dict[str, Any]] = (
-            [row async for row in self._client.iter_inventory(fields="num_iid,modified")]
+        # Each row becomes its small ListedItem as it arrives, as Pinduoduo's do: the rows
+        # themselves are not kept for the whole listing (issue 19).
+        listed = (
+            [_listed(row) async for row in self._client.iter_inventory(fields="num_iid,modified")]
             if self._include_inventory
             else []
         )
-        rows += [
-            row
+        listed += [
+            _listed(row)
             async for row in self._client.iter_onsale_split(
                 start_modified=None, end_modified=None, fields="num_iid,modified"
             )
         ]
-        return [
-            ListedItem(
-                item_id=str(row["num_iid"]),
-                version=str(row.get("modified") or ""),
-                modified=_top_time(row.get("modified")),
-            )
-            for row in rows
-        ]
+        return listed
 
     async def read_details(self, ids: Sequence[str]) -> tuple[list[dict[str, Any]], list[str]]:
         details = await self._client.item_details([int(i) for i in ids])
