@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 import duckdb
 
 from connectors.kuaishou.tokens import TokenSet, TokenStore
-from store.token_rows import TOKEN_COLUMNS, token_set, token_values
+from store.token_rows import TOKEN_COLUMNS, UPSERT_TOKENS_SQL, token_set, token_values
 from store.warehouse import Warehouse
 
 __all__ = ["WarehouseTokenStore", "open_token_store"]
@@ -102,12 +102,7 @@ class WarehouseTokenStore:
         with self._connect() as con:
             if holder is None:
                 con.execute(
-                    f"INSERT INTO oauth_tokens (seller_key, {_COLUMNS}, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (seller_key) DO UPDATE SET "
-                    "access_token = excluded.access_token, refresh_token = excluded.refresh_token, "
-                    "access_expires_at = excluded.access_expires_at, "
-                    "refresh_expires_at = excluded.refresh_expires_at, open_id = excluded.open_id, "
-                    "scopes = excluded.scopes, updated_at = excluded.updated_at",
+                    UPSERT_TOKENS_SQL,
                     [self._seller_key, *values],
                 )
                 return True

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from connectors.kuaishou.tokens import TokenSet
-from store.token_rows import TOKEN_COLUMNS, token_set, token_values
+from store.token_rows import TOKEN_COLUMNS, UPSERT_TOKENS_SQL, token_set, token_values
 from store.warehouse import Warehouse
 
 __all__ = ["PostgresTokenStore"]
@@ -56,12 +56,7 @@ class PostgresTokenStore:
         if holder is None:
             with self._warehouse.connect() as con:
                 con.execute(
-                    f"INSERT INTO oauth_tokens (seller_key, {_COLUMNS}, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (seller_key) DO UPDATE SET "
-                    "access_token = excluded.access_token, refresh_token = excluded.refresh_token, "
-                    "access_expires_at = excluded.access_expires_at, "
-                    "refresh_expires_at = excluded.refresh_expires_at, open_id = excluded.open_id, "
-                    "scopes = excluded.scopes, updated_at = excluded.updated_at",
+                    UPSERT_TOKENS_SQL,
                     [self._seller_key, *values],
                 )
             return True

@@ -12,10 +12,19 @@ from pydantic import SecretStr
 
 from connectors.kuaishou.tokens import TokenSet
 
-__all__ = ["TOKEN_COLUMNS", "token_set", "token_values"]
+__all__ = ["TOKEN_COLUMNS", "UPSERT_TOKENS_SQL", "token_set", "token_values"]
 
 TOKEN_COLUMNS = (
     "access_token, refresh_token, access_expires_at, refresh_expires_at, open_id, scopes"
+)
+# A seller's tokens written whole (`token_values` order), whoever held them before: both stores.
+UPSERT_TOKENS_SQL = (
+    f"INSERT INTO oauth_tokens (seller_key, {TOKEN_COLUMNS}, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (seller_key) DO UPDATE SET "
+    "access_token = excluded.access_token, refresh_token = excluded.refresh_token, "
+    "access_expires_at = excluded.access_expires_at, "
+    "refresh_expires_at = excluded.refresh_expires_at, open_id = excluded.open_id, "
+    "scopes = excluded.scopes, updated_at = excluded.updated_at"
 )
 
 

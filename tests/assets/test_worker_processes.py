@@ -19,7 +19,6 @@ import asyncio
 import os
 import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,7 +34,7 @@ from pipeline.stores import open_settings_ledger, open_warehouse
 from sandbox.credentials import KUAISHOU_APP_SECRET
 from store.warehouse import migration_status
 from tests.assets.conftest import TAOBAO_DEMO_SOURCE, sandbox_env_vars
-from tests.chaos.harness import free_port
+from tests.chaos.harness import free_port, wait_for_health
 from tests.conftest import POSTGRES_URL
 from tests.multiworker.sandbox_server import SECOND_SHOP_TOKEN
 
@@ -100,15 +99,10 @@ def _serve(log: Path) -> Iterator[str]:
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
+        try:
+            wait_for_health(url, process=process)
+        except AssertionError as exc:
+            raise AssertionError(log.read_text()) from exc
         yield url
     finally:
         process.terminate()

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
+from tests.chaos.harness import wait_for_health
 
 SIZES = [int(s) for s in os.environ.get("BANJIA_BENCH_RSS_SIZES", "1000,4000").split(",")]
 SHOP = "demo-pdd-shop"
@@ -109,18 +109,6 @@ def _run(url: str, workdir: str, out: Any) -> None:
     )
 
 
-def _wait(url: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"no emulator at {url}")
-
-
 def _measure(size: int, workdir: Path) -> dict[str, Any]:
     ctx = mp.get_context("spawn")
     port = _free_port()
@@ -128,7 +116,7 @@ def _measure(size: int, workdir: Path) -> dict[str, Any]:
     emulator = ctx.Process(target=_serve, args=(port, size), daemon=True)
     emulator.start()
     try:
-        _wait(url)
+        wait_for_health(url)
         out = ctx.Queue()
         run = ctx.Process(target=_run, args=(url, str(workdir), out))
         run.start()

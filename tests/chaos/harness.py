@@ -43,6 +43,22 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def wait_for_health(
+    url: str, *, process: subprocess.Popen[Any] | None = None, timeout: float = 60.0
+) -> None:
+    """Until `url`/health answers 200; fails if `process` (the server) exits or time runs out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        assert process is None or process.poll() is None, f"the server at {url} exited on start"
+        assert time.monotonic() < deadline, f"no server answered at {url}"
+        time.sleep(0.1)
+
+
 def spawn(module: str, *args: str, log: Path, stdin: int | None = None) -> subprocess.Popen[str]:
     """A child process (its own session); stderr goes to `log`, stdout is the `ready` line.
 

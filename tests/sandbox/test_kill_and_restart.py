@@ -10,16 +10,15 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import pytest
 
 from connectors.kuaishou import KuaishouClient, SupplyItem, SupplyItemSeller
 from sandbox.credentials import KUAISHOU_ACCESS_TOKEN, KUAISHOU_APP_KEY, KUAISHOU_SIGN_SECRET
+from tests.chaos.harness import wait_for_health
 from tests.samples import tshirt_item_param
 from tests.sandbox.restart import png
 
@@ -46,16 +45,7 @@ def served(data_dir: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert process.poll() is None, "the sandbox exited on start"
-            assert time.monotonic() < deadline, "the sandbox did not start"
-            time.sleep(0.1)
+        wait_for_health(url, process=process)
         yield process, url
     finally:
         if process.poll() is None:
