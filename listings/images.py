@@ -122,12 +122,27 @@ def _rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-_NON_WHITE_LUT: Final = [0 if v >= WHITE_LEVEL else 255 for v in range(256)] * 3
+class _Table(Image.ImagePointHandler):
+    """A lookup table of integers that `Image.point` applies as it is.
+
+    Given a list, `point` rounds every entry again on each call (768 `round`s for an RGB table):
+    ~12 % of an image's CPU time here, where the tables are applied several times per image
+    and their entries are integers from the start. Pillow documents `ImagePointHandler` as the
+    way to hand `point` a table of one's own; the pixels are those the list gives."""
+
+    def __init__(self, table: list[int]) -> None:
+        self._table = table
+
+    def point(self, im: Image.Image) -> Image.Image:
+        return im._new(im.im.point(self._table, None))
+
+
+_NON_WHITE_LUT: Final = _Table([0 if v >= WHITE_LEVEL else 255 for v in range(256)] * 3)
 SURE_MARGIN: Final = 16
 """How far below WHITE_LEVEL a pixel must be for a JPEG re-encode not to make it near-white."""
-_SURE_LUT: Final = [255 if v < WHITE_LEVEL - SURE_MARGIN else 0 for v in range(256)] * 3
-_SUBJECT_LUT: Final = [255 if v > SUBJECT_TOLERANCE else 0 for v in range(256)]
-_ERODED_LUT: Final = [255 if v == 255 else 0 for v in range(256)]
+_SURE_LUT: Final = _Table([255 if v < WHITE_LEVEL - SURE_MARGIN else 0 for v in range(256)] * 3)
+_SUBJECT_LUT: Final = _Table([255 if v > SUBJECT_TOLERANCE else 0 for v in range(256)])
+_ERODED_LUT: Final = _Table([255 if v == 255 else 0 for v in range(256)])
 _SUBJECT_SCALE: Final = 4
 _COUNTED_LINES: Final = 16
 """Lines counted in the first strip from a side's first non-white pixel inwards: a frame's
@@ -153,19 +168,19 @@ class _Pixels(NamedTuple):
     """A region of an image, the image's non-white map, and the region's white-border verdict
     where already known.
 
-    Trimming and the 3:4 crop narrow the region instead of copying pixels; the map (`_non_white`,
-    per pixel) is computed once per prepared image and read within the region; the pixels are cut
-    out once, for the encoder (issue 19: copies of a full-size picture cost as much as reading it).
+    Trimming and the 3:4 crop narrow the region instead of copying pixels; the map (`_NonWhite`)
+    is made only for the strips read within the region; the pixels are cut out once, for the
+    encoder (issue 19: copies of a full-size picture cost as much as reading it).
     """
 
     image: Image.Image
-    non_white: Image.Image
+    non_white: _NonWhite
     box: Box
     border: bool | None = None
 
     @classmethod
     def of(cls, image: Image.Image) -> _Pixels:
-        return cls(image, _non_white(image), _whole(image))
+        return cls(image, _NonWhite(image), _whole(image))
 
     @property
     def size(self) -> tuple[int, int]:
@@ -180,10 +195,24 @@ class _Pixels(NamedTuple):
         return self.image if self.box == _whole(self.image) else self.image.crop(self.box)
 
 
-def _non_white(image: Image.Image) -> Image.Image:
-    """RGB image, 255 in each channel below WHITE_LEVEL: non-zero exactly where a pixel is not
-    near-white (one LUT pass over the pixels as Kuaishou shows them)."""
-    return _rgb(image).point(_NON_WHITE_LUT)
+class _NonWhite:
+    """An image's non-white map, made strip by strip as it is read: RGB, 255 in each channel
+    below WHITE_LEVEL, so non-zero exactly where a pixel (as Kuaishou shows it) is not
+    near-white. Counting reads strips at the edges only; mapping the whole picture first cost
+    more than every strip read from it (issue 19)."""
+
+    __slots__ = ("_pixels",)
+
+    def __init__(self, image: Image.Image) -> None:
+        self._pixels = _rgb(image)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self._pixels.size
+
+    def crop(self, box: Box) -> Image.Image:
+        """The map of the pixels in `box`."""
+        return self._pixels.crop(box).point(_NON_WHITE_LUT)
 
 
 def _white_lines(non_white: Image.Image, *, rows: bool) -> list[bool]:
@@ -223,18 +252,17 @@ def _strip(size: tuple[int, int], side: _Side, start: int, stop: int) -> Box:
     return (width - stop, 0, width - start, height)
 
 
-def _leading_white(non_white: Image.Image, region: Box, side: _Side, *, clear: int) -> int:
-    """How many white lines (`_white_lines`) of `region` run inwards from `side`, given that the
-    first `clear` of them hold no non-white pixel at all.
+def _leading_white(non_white: _NonWhite, region: Box, side: _Side) -> int:
+    """How many white lines (`_white_lines`) of `region` run inwards from `side`.
 
-    Lines are counted from there in strips (16 lines, then twice as many each time), only as far
+    Lines are counted in strips (16 lines, then twice as many each time), only as far
     as the first line that is not white: a frame costs its inner edge, a photo without one a strip
     a side. The whole mask and both line profiles of every image were most of the cost (issue 19).
     """
     rows = side in ("top", "bottom")
     size = _size(region)
     total = size[1] if rows else size[0]
-    done, span = clear, _COUNTED_LINES
+    done, span = 0, _COUNTED_LINES
     while done < total:
         stop = min(total, done + span)
         strip = _within_box(_strip(size, side, done, stop), region)
@@ -248,29 +276,20 @@ def _leading_white(non_white: Image.Image, region: Box, side: _Side, *, clear: i
     return total
 
 
-def _content_box(non_white: Image.Image, region: Box | None = None) -> Box | None:
+def _content_box(non_white: _NonWhite, region: Box | None = None) -> Box | None:
     """The box inside the white rows/columns at the edges of `region` (all of the map when None),
-    in the region's coordinates; None when everything is near-white.
-
-    For the whole map, the box of its non-white pixels bounds the answer from outside: the lines
-    beyond it are white without counting.
-    """
-    clear: Box = (0, 0, 0, 0)  # lines known to hold no non-white pixel: left, top, right, bottom
+    in the region's coordinates; None when everything is near-white."""
     if region is None:
-        region = _whole(non_white)
-        found = non_white.getbbox()
-        if found is None:
-            return None
-        clear = (found[0], found[1], non_white.width - found[2], non_white.height - found[3])
+        region = (0, 0, *non_white.size)
     width, height = _size(region)
-    top = _leading_white(non_white, region, "top", clear=clear[1])
+    top = _leading_white(non_white, region, "top")
     if top == height:  # every row is white
         return None
-    left = _leading_white(non_white, region, "left", clear=clear[0])
+    left = _leading_white(non_white, region, "left")
     if left == width:  # every column is white
         return None
-    bottom = _leading_white(non_white, region, "bottom", clear=clear[3])
-    right = _leading_white(non_white, region, "right", clear=clear[2])
+    bottom = _leading_white(non_white, region, "bottom")
+    right = _leading_white(non_white, region, "right")
     return (left, top, width - right, height - bottom)
 
 
@@ -327,7 +346,7 @@ def white_border(image: Image.Image) -> Box | None:
     An image that is near-white all over (a white product on white, a blank) has no content box
     to speak of and returns None: there is nothing to tell a frame from the goods.
     """
-    box = _content_box(_non_white(image))
+    box = _content_box(_NonWhite(image))
     return box if box is not None and _bordered(box, image.size) else None
 
 
@@ -340,7 +359,7 @@ def _has_border(pixels: _Pixels) -> bool:
     """`has_white_border` of the region, unless already known."""
     if pixels.border is not None:
         return pixels.border
-    whole = pixels.box == _whole(pixels.non_white)
+    whole = pixels.box == _whole(pixels.image)
     box = _content_box(pixels.non_white, None if whole else pixels.box)
     return box is not None and _bordered(box, pixels.size)
 
@@ -496,9 +515,7 @@ def _three_four(pixels: _Pixels) -> _Pixels:
     offset = ((size[0] - width) // 2, (size[1] - height) // 2)
     canvas = Image.new("RGB", size, fill)
     canvas.paste(pixels.pixels(), offset)
-    canvas_map = Image.new("RGB", size, (255, 255, 255))  # the fill is not near-white
-    canvas_map.paste(pixels.non_white.crop(region), offset)
-    return _Pixels(canvas, canvas_map, _whole(canvas))
+    return _Pixels(canvas, _NonWhite(canvas), _whole(canvas))
 
 
 # -- format and size ---------------------------------------------------------------------------------
