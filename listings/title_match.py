@@ -480,16 +480,39 @@ def _disagreeing(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str]:
         return out  # 健身服 beside T恤: a noun naming a use the leaf is not for is another product
     outfit = "套" in leaf.own or "装" in leaf.own
     led = _leads(facts, matched, out, outfit=outfit)
-    return [] if led or _dominates(facts, matched, out) else out
+    dominant = _dominates(facts, matched, out) and (outfit or not _sells_set(facts.text, matched))
+    return [] if led or dominant else out
 
 
-def _mentions(text: str, words: Iterable[str]) -> int:
-    """How often `words` occur in `text`, a longer word counted once where it holds a shorter."""
+def _compound_head(rest: str) -> bool:
+    """`rest` (what follows a noun) starts with a one-character head noun that ends the compound
+    (衬衣|裙, 水桶|包): the noun before it is a modifier. Not a head character that starts a word
+    of its own with a nominal suffix (盖 of 坐圈盖子: a keyword after the product's name)."""
+    return bool(rest) and rest[0] in HEAD_CHARS and rest[1:2] not in _NOMINAL_SUFFIXES
+
+
+def _sells_set(text: str, matched: str) -> bool:
+    """The title sells a set (套装, 两件套) that is not a set of the matched product itself
+    (花洒套装 is a shower set; T恤 … 两件套 is an outfit of which the T恤 is one part)."""
+    words = tuple(variants(matched))
+    return any(not text[: found.start()].endswith(words) for found in _SET.finditer(text))
+
+
+def _mentions(text: str, words: Iterable[str], *, heads: Iterable[str] = ()) -> int:
+    """How often `words` occur in `text`, a longer word counted once where it holds a shorter.
+    With `heads` (the title's product nouns), an occurrence right before a head character or one
+    of them is not counted: it is the modifier of a compound (衬衣 of 衬衣裙, 短袖 of 短袖T恤),
+    not a mention of the product."""
+    heads = tuple(h for h in heads if h)
     found: set[int] = set()
     for word in sorted(set(words), key=len, reverse=True):
         start = text.find(word)
         while start >= 0:
-            if not found & set(range(start, start + len(word))):
+            rest = text[start + len(word) :]
+            modifier = bool(heads) and (
+                _compound_head(rest) or any(rest.startswith(h) for h in heads)
+            )
+            if not modifier and not found & set(range(start, start + len(word))):
                 found.update(range(start, start + len(word)))
                 found.add(-start - 1)
             start = text.find(word, start + 1)
@@ -498,10 +521,14 @@ def _mentions(text: str, words: Iterable[str]) -> int:
 
 def _dominates(facts: TitleFacts, matched: str, others: Sequence[str]) -> bool:
     """Sellers repeat the product's name (墙纸 … 壁纸 … 墙纸): a type named at least
-    DOMINANCE times as often as all the other product nouns together is the product."""
+    DOMINANCE times as often as all the other product nouns together is the product. Only its
+    mentions as a product count, not as the modifier of a compound (衬衫连衣裙 … 衬衣裙 names
+    a dress twice, a shirt never). A title selling a set (两件套) is not made a single garment by
+    repeating the garment's name (`_disagreeing`)."""
     if matched in USAGE_WORDS:
         return False
-    mine = _mentions(facts.text, variants(matched))
+    heads = (n for n in facts.nouns if n not in USAGE_WORDS and n not in variants(matched))
+    mine = _mentions(facts.text, variants(matched), heads=heads)
     theirs = _mentions(facts.text, [v for noun in others for v in variants(noun)])
     return mine >= 2 and mine >= DOMINANCE * theirs
 

@@ -270,3 +270,24 @@ def test_a_set_fits_a_leaf_that_is_itself_an_outfit(matcher: CategoryMatcher) ->
     """亲子装 … t恤套装: the family outfit leaf still leads; only single garments lose the excuse."""
     family = matcher.decide(title="亲子装夏装母女洋气一家四口母子2021新款潮网红三口家庭t恤套装")
     assert family.path is not None and family.path.endswith("亲子装/亲子时装")
+
+
+def test_a_garment_named_as_the_modifier_of_another_does_not_dominate(
+    matcher: CategoryMatcher,
+) -> None:
+    """衬衫连衣裙 … 衬衣裙 names a dress twice and a shirt never: 衬衫 and 衬衣 are modifiers of
+    the compounds they begin, so they are not counted as mentions of a shirt."""
+    dress = matcher.decide(title="法式复古碎花衬衫连衣裙女夏季新款收腰显瘦中长款衬衣裙")
+    assert dress.path is not None and not dress.path.endswith(">衬衫")
+    assert dress.confidence < 0.75 or dress.path.endswith("连衣裙")
+
+
+def test_repeating_a_garment_does_not_make_an_outfit_that_garment(
+    matcher: CategoryMatcher,
+) -> None:
+    """短袖T恤 … 套装 … 两件套: a two-piece outfit, however often its top is named; a set of the
+    product itself (花洒套装) is still that product."""
+    outfit = matcher.decide(title="妈妈装夏季短袖T恤时尚休闲套装女洋气大码两件套")
+    assert outfit.confidence < 0.75
+    tee = matcher.decide(title="夏季新款女装宽松短袖t恤女纯棉白色体恤上衣ins潮")
+    assert tee.path == "女装>T恤" and tee.confidence >= 0.75
