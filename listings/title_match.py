@@ -430,7 +430,7 @@ def _leads(facts: TitleFacts, matched: str, others: Sequence[str], *, outfit: bo
       (`outfit`: 亲子装, 家居服套装): then the other noun is part of what is sold (衬衫 … 短裤 …
       三件套装 is an outfit, not a pair of shorts).
     """
-    if matched in USAGE_WORDS or len(others) > LEAD_EXCUSES:
+    if _usage(matched) or len(others) > LEAD_EXCUSES:
         return False
     if _SET.search(facts.text) and not outfit:
         return False
@@ -451,6 +451,12 @@ def _leads(facts: TitleFacts, matched: str, others: Sequence[str], *, outfit: bo
         and (_family(noun) != family or _refines(noun, matched))
         for noun in others
     )
+
+
+def _usage(word: str) -> bool:
+    """A usage word (摆件, 装饰品), or a term that is one once its qualifiers are taken off
+    (创意摆件 → 摆件): it says what a product is for, not what it is, so it leads no title."""
+    return word in USAGE_WORDS or own_type(word) in USAGE_WORDS
 
 
 def _refines(noun: str, matched: str) -> bool:
@@ -525,7 +531,7 @@ def _dominates(facts: TitleFacts, matched: str, others: Sequence[str]) -> bool:
     mentions as a product count, not as the modifier of a compound (衬衫连衣裙 … 衬衣裙 names
     a dress twice, a shirt never). A title selling a set (两件套) is not made a single garment by
     repeating the garment's name (`_disagreeing`)."""
-    if matched in USAGE_WORDS:
+    if _usage(matched):
         return False
     heads = (n for n in facts.nouns if n not in USAGE_WORDS and n not in variants(matched))
     mine = _mentions(facts.text, variants(matched), heads=heads)

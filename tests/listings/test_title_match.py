@@ -291,3 +291,13 @@ def test_repeating_a_garment_does_not_make_an_outfit_that_garment(
     assert outfit.confidence < 0.75
     tee = matcher.decide(title="夏季新款女装宽松短袖t恤女纯棉白色体恤上衣ins潮")
     assert tee.path == "女装>T恤" and tee.confidence >= 0.75
+
+
+def test_a_usage_term_leads_no_title(matcher: CategoryMatcher) -> None:
+    """创意摆件 is 摆件 with a qualifier: a usage word that says what a 相框 is for, so it does
+    not excuse the product named after it. With no other product an ornament stays an ornament."""
+    frame = matcher.decide(title="复古做旧创意摆件家居装饰工艺品卧室桌面照片墙实木相框")
+    assert frame.confidence < 0.75
+    ornament = matcher.decide(title="北欧轻奢创意摆件客厅电视柜装饰品家居酒柜玄关小摆设树脂工艺品")
+    assert ornament.path is not None and ornament.path.endswith("创意摆件")
+    assert ornament.confidence >= 0.75
