@@ -77,6 +77,10 @@ CATCH_ALL_STRENGTH = 0.9
 one named only by its head noun (墙纸 of 布面墙纸): the title does not say what makes it specific."""
 """How many other product nouns may follow the product a title leads with (see `_leads`)."""
 _NOMINAL_SUFFIXES = ("子", "头")
+_COVER = "套"
+"""A head noun only in `_names`: 橡皮套 is a cover, 手机套 a case; 套装/套餐 sell sets of the word
+before them (`_SET_WORDS`), so 套 is no head character elsewhere."""
+_SET_WORDS = ("套装", "套餐")
 """A head-noun hit (收纳架 of 鞋子收纳架) counts less than the leaf's whole term."""
 
 
@@ -232,13 +236,15 @@ class Verdict:
 
 def _names(text: str, word: str) -> bool:
     """`word` names the product somewhere in `text`: on a word boundary (listings/segment.py) and
-    not as the modifier of a one-character head noun right after it (水桶 in 水桶包)."""
+    not as the modifier of a one-character head noun right after it (水桶 in 水桶包, 橡皮 in
+    橡皮套: a cover, while 橡皮套装 is a set of erasers)."""
     if word not in text or not aligned(text, word):
         return False
     start = text.find(word)
     while start >= 0:
-        after = text[start + len(word) : start + len(word) + 1]
-        if after not in HEAD_CHARS or not after:
+        rest = text[start + len(word) :]
+        cover = rest.startswith(_COVER) and not rest.startswith(_SET_WORDS)
+        if not cover and (rest[:1] not in HEAD_CHARS or not rest):
             return True
         start = text.find(word, start + 1)
     return False

@@ -301,3 +301,10 @@ def test_a_usage_term_leads_no_title(matcher: CategoryMatcher) -> None:
     ornament = matcher.decide(title="北欧轻奢创意摆件客厅电视柜装饰品家居酒柜玄关小摆设树脂工艺品")
     assert ornament.path is not None and ornament.path.endswith("创意摆件")
     assert ornament.confidence >= 0.75
+
+
+def test_a_cover_named_after_a_product_is_not_that_product() -> None:
+    """橡皮套 is a rubber cover (套 its head), 橡皮套装 a set of erasers."""
+    eraser = leaf_terms(("学习用品", "文具", "橡皮"))
+    assert judge(title_facts("硅胶橡皮套防滑耐磨桌椅脚垫保护套"), eraser).strength == 0.0
+    assert judge(title_facts("小学生卡通橡皮套装儿童可爱创意橡皮擦文具奖品"), eraser).strength > 0
