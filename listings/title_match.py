@@ -24,14 +24,16 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from listings.segment import aligned, boundaries
+from listings.segment import aligned, boundaries, tagged
 from listings.title_lexicon import (
     AUDIENCE_WORDS,
     CONTEXT_WORDS,
+    DEVICE_ENDINGS,
     HEAD_CHARS,
     HEAD_KINDS,
     KINDS,
     MODIFIER_WORDS,
+    NOT_DEVICES,
     PET_USE_WORDS,
     PLACE_NOUNS,
     PRODUCT_NOUNS,
@@ -195,10 +197,16 @@ def title_facts(title: str, vocabulary: Iterable[str] = ()) -> TitleFacts:
     audiences a title names."""
     text = clean_title(title)
     nouns = _outermost(
-        n
-        for n in {*PRODUCT_NOUNS, *vocabulary}
-        if n in text and aligned(text, n, whole=len(n) == 1, loose=True)
+        {
+            *(
+                n
+                for n in {*PRODUCT_NOUNS, *vocabulary}
+                if n in text and aligned(text, n, whole=len(n) == 1, loose=True)
+            ),
+        }
     )
+    nouns |= {d for d in device_nouns(text) if not any(n in d for n in nouns)}
+    nouns = _outermost(nouns)
     plain = text
     for word in _UNISEX:
         plain = plain.replace(word, " ")
@@ -208,6 +216,32 @@ def title_facts(title: str, vocabulary: Iterable[str] = ()) -> TitleFacts:
     return TitleFacts(
         text=text, nouns=frozenset(nouns), audience=frozenset(audience), contexts=contexts_of(text)
     )
+
+
+def device_nouns(text: str) -> set[str]:
+    """Names of devices no lexicon holds, by their ending: a word ending in 器, 机, 枪 or 仪
+    (除垢器), or such an ending standing alone right after a noun or verb of two characters or
+    more (泡泡|机, 喂食|器). Chinese names a new device by its head, so the title sells one of these
+    whatever else it names; selling words (神器) are not devices. `title_facts` keeps only those
+    holding no noun it already knows (水培花器 is a 花器)."""
+    words = tagged(text)
+    found: set[str] = set()
+    for at, (word, _tag) in enumerate(words):
+        before, before_tag = words[at - 1] if at else ("", "")
+        if len(word) >= 2 and word[-1] in DEVICE_ENDINGS and _cjk(word):
+            found.add(word)
+        elif (
+            word in DEVICE_ENDINGS
+            and len(before) >= 2
+            and before_tag.startswith(("n", "v"))
+            and _cjk(before)
+        ):
+            found.add(before + word)
+    return {w for w in found if w not in NOT_DEVICES and not w.endswith(tuple(NOT_DEVICES))}
+
+
+def _cjk(word: str) -> bool:
+    return all("\u4e00" <= ch <= "\u9fff" for ch in word)
 
 
 @dataclass(frozen=True)
@@ -548,13 +582,25 @@ def _dominates(facts: TitleFacts, matched: str, others: Sequence[str]) -> bool:
 def _named_against(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str]:
     out = []
     for_audience = bool(leaf.audience) and leaf.audience <= facts.audience
+    # A bare generic named as a word of its own (帽子, not 夹子 of 文件夹子) holds its kinds named
+    # beside it (遮阳帽 … 渔夫帽 … 帽子): the title lists kinds of one product.
+    alone = any(
+        not _inside_other(facts.text, at.start(), at.end(), facts.nouns - {matched})
+        for at in re.finditer(re.escape(matched), facts.text)
+    )
     # A noun before a usage word is the product (餐具 of 餐具套装 is tableware, sold as a set).
     heads = [n for n in facts.nouns if n not in USAGE_WORDS]
     if matched not in USAGE_WORDS:
         heads += [matched, _stem(matched)]
     for noun in facts.nouns:
         names = variants(noun)
-        if any(_named_by(leaf, v) or v in matched or _kind_of(v, matched) for v in names):
+        if any(
+            _named_by(leaf, v)
+            or v in matched
+            or _kind_of(v, matched)
+            or (alone and _refines(v, matched))
+            for v in names
+        ):
             continue
         if for_audience and noun.endswith(_stem(matched)):
             continue
