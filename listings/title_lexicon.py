@@ -13,6 +13,7 @@ from __future__ import annotations
 __all__ = [
     "AUDIENCE_WORDS",
     "DEVICE_ENDINGS",
+    "FEMALE_GARMENTS",
     "HEAD_CHARS",
     "MODIFIER_WORDS",
     "NOT_DEVICES",
@@ -829,3 +830,17 @@ NOT_DEVICES: frozenset[str] = frozenset(
 )
 """Words with a device ending that name no product: a selling word (洗脚神器 is a foot tub), a
 state (待机), a person (司机), an adverb (随机发货), a fibre (有机棉) or any vessel (容器)."""
+
+
+FEMALE_GARMENTS: tuple[str, ...] = (
+    "连衣裙",
+    "半身裙",
+    "吊带裙",
+    "百褶裙",
+    "包臀裙",
+    "文胸",
+    "胸罩",
+    "睡裙",
+)
+"""Garments only women wear: a title naming one and no audience (波点连衣裙) is for women. Not
+裙子 alone (裙裤, 裙摆 of a lamp), not 旗袍/汉服 (sold for girls and men as well)."""

@@ -29,6 +29,7 @@ from listings.title_lexicon import (
     AUDIENCE_WORDS,
     CONTEXT_WORDS,
     DEVICE_ENDINGS,
+    FEMALE_GARMENTS,
     HEAD_CHARS,
     HEAD_KINDS,
     KINDS,
@@ -50,6 +51,7 @@ __all__ = [
     "clean_title",
     "generic_stem",
     "holds_parent",
+    "implied_audience",
     "judge",
     "leaf_audience",
     "leaf_terms",
@@ -216,6 +218,14 @@ def title_facts(title: str, vocabulary: Iterable[str] = ()) -> TitleFacts:
     return TitleFacts(
         text=text, nouns=frozenset(nouns), audience=frozenset(audience), contexts=contexts_of(text)
     )
+
+
+def implied_audience(text: str) -> frozenset[str]:
+    """Who a title's product is for when no word of the title says so: women, for a garment only
+    women wear (连衣裙, 文胸). Children's garments are named with a child's word (女童连衣裙), so
+    a title naming none is for adults. Callers ask only when no audience is named at all."""
+    cleaned = clean_title(text)
+    return frozenset({"female"}) if any(w in cleaned for w in FEMALE_GARMENTS) else frozenset()
 
 
 def device_nouns(text: str) -> set[str]:

@@ -9,6 +9,7 @@ import pytest
 
 from listings.categories import CategoryMatcher, CategoryTree
 from listings.title_match import (
+    implied_audience,
     judge,
     leaf_audience,
     leaf_terms,
@@ -333,3 +334,18 @@ def test_a_bare_generic_named_apart_holds_its_kinds(matcher: CategoryMatcher) ->
     assert hat.confidence >= 0.75
     clips = matcher.decide(title="办公文具长尾夹大号票夹燕尾夹文件夹子")
     assert clips.confidence < 0.75
+
+
+def test_a_dress_with_no_audience_named_is_for_women(matcher: CategoryMatcher) -> None:
+    """连衣裙 is worn by women: a title naming no audience lands on the women's dress, one naming
+    a child on the children's, and a children's source category still decides for a silent
+    title (the garment implies an audience only when nothing else names one)."""
+    dress = matcher.decide(title="法式复古方领泡泡袖碎花连衣裙收腰显瘦中长款")
+    assert dress.path == "女装>连衣裙" and dress.confidence >= 0.75
+    girls = matcher.decide(title="公主风儿童蓬蓬纱连衣裙夏季新款洋气")
+    assert girls.path is not None and girls.path.startswith("童装")
+    listed = matcher.decide(
+        title="法式复古方领泡泡袖碎花连衣裙收腰显瘦中长款", source_category_path=("童装",)
+    )
+    assert listed.path is not None and listed.path.startswith("童装")
+    assert implied_audience("男士商务休闲衬衫") == frozenset()
