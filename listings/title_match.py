@@ -138,6 +138,11 @@ def leaf_terms(path: Sequence[str]) -> LeafTerms:
         for t in _SPLIT.split(name)
         if len(t) >= 2 and t not in _GENERIC and t not in MODIFIER_WORDS and t not in USAGE_WORDS
     ]
+    parts = [t for t in _SPLIT.split(name) if t]
+    if parts and all(len(t) == 1 for t in parts):
+        # A leaf named by single characters (碗, 盘, 瓶/罐) is named by those of them that are
+        # head nouns, each as a word of its own in a title (陶瓷|碗, not 洗碗).
+        terms = [t for t in parts if t in HEAD_CHARS]
     generic = not terms or any(name.startswith(g) for g in _GENERIC)
     heads = sorted({h for t in terms if len(t) >= 4 for h in _heads(t)} - set(terms))
     groups = tuple(
@@ -282,7 +287,7 @@ def _names(text: str, word: str) -> bool:
     """`word` names the product somewhere in `text`: on a word boundary (listings/segment.py) and
     not as the modifier of a one-character head noun right after it (水桶 in 水桶包, 橡皮 in
     橡皮套: a cover, while 橡皮套装 is a set of erasers)."""
-    if word not in text or not aligned(text, word):
+    if word not in text or not aligned(text, word, whole=len(word) == 1):
         return False
     start = text.find(word)
     while start >= 0:

@@ -349,3 +349,13 @@ def test_a_dress_with_no_audience_named_is_for_women(matcher: CategoryMatcher) -
     )
     assert listed.path is not None and listed.path.startswith("童装")
     assert implied_audience("男士商务休闲衬衫") == frozenset()
+
+
+def test_a_leaf_named_by_one_character_is_named_by_that_word_alone() -> None:
+    """餐具 > 碗 is no catch-all: a title naming 碗 as a word of its own (陶瓷|碗) names it, one
+    where 碗 ends another word (洗碗|布) does not."""
+    bowl = leaf_terms(("餐饮具", "餐具", "碗"))
+    assert bowl.terms == ("碗",) and not bowl.generic
+    named = judge(title_facts("日式复古陶瓷碗家用米饭碗汤碗面碗单个 釉下彩餐具"), bowl)
+    assert named.strength > 0 and named.problem == ""
+    assert judge(title_facts("洗碗布厨房家用加厚吸水不掉毛抹布"), bowl).strength == 0.0
