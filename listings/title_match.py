@@ -623,6 +623,10 @@ def _named_against(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str
             continue
         if _modifies(facts.text, noun, (h for h in heads if h != noun)):
             continue
+        # 毛衣 of 毛衣裙 beside 连衣裙: the modifier of a kind of the matched product (its head
+        # character), not a second product.
+        if _modifies(facts.text, noun, [_family(matched)]):
+            continue
         out.append(noun)
     return sorted(out)
 

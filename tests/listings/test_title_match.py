@@ -359,3 +359,12 @@ def test_a_leaf_named_by_one_character_is_named_by_that_word_alone() -> None:
     named = judge(title_facts("日式复古陶瓷碗家用米饭碗汤碗面碗单个 釉下彩餐具"), bowl)
     assert named.strength > 0 and named.problem == ""
     assert judge(title_facts("洗碗布厨房家用加厚吸水不掉毛抹布"), bowl).strength == 0.0
+
+
+def test_a_noun_before_the_products_head_character_is_a_modifier(matcher: CategoryMatcher) -> None:
+    """毛衣裙 beside 连衣裙 is a knitted dress: 毛衣 modifies a kind of 裙, the dress's own head,
+    so it names no second product."""
+    dress = matcher.decide(title="毛衣裙女秋冬新款宽松慵懒风针织连衣裙中长款内搭打底裙")
+    assert dress.path == "女装>连衣裙" and dress.confidence >= 0.75
+    sweater = matcher.decide(title="秋冬新款女装宽松毛衣外搭针织连衣裙两件套")
+    assert sweater.confidence < 0.75
