@@ -368,3 +368,10 @@ def test_a_noun_before_the_products_head_character_is_a_modifier(matcher: Catego
     assert dress.path == "女装>连衣裙" and dress.confidence >= 0.75
     sweater = matcher.decide(title="秋冬新款女装宽松毛衣外搭针织连衣裙两件套")
     assert sweater.confidence < 0.75
+
+
+def test_a_water_cup_is_any_cup(matcher: CategoryMatcher) -> None:
+    """水杯 is the generic cup (杯子): beside 玻璃杯 it names the same product, not another."""
+    glass = matcher.decide(title="北欧简约玻璃杯家用耐热带把手喝水杯子透明水杯办公室")
+    assert glass.path is not None and glass.path.endswith(">玻璃杯")
+    assert glass.confidence >= 0.75
