@@ -66,6 +66,7 @@ __all__ = [
 TERM, APART, KIND, HEAD = "term", "apart", "kind", "head"
 _SET = re.compile(r"套装|[两二三四五六七八九十多]件套")
 _CODES = re.compile(r"[a-z]*\d[a-z0-9.#*/×-]*|#[a-z0-9]+", re.IGNORECASE)
+_COUNTS = re.compile(rf"(?<![0-9a-z.])\d{{1,2}}[{''.join(sorted(HEAD_CHARS))}]")
 _SPLIT = re.compile(r"[/、,，()（）\[\]【】\s&+]+")
 _GENERIC = ("其它", "其他", "其余")
 CATCH_ALL = "the leaf is a catch-all (其它/其他)"
@@ -89,9 +90,11 @@ _SET_WORDS = ("套装", "套餐")
 
 
 def clean_title(text: str) -> str:
-    """NFKC, lower case, sizes/codes/digits removed: what product words remain."""
+    """NFKC, lower case, sizes/codes/digits removed: what product words remain. A count of
+    containers (2瓶, 3盒) goes with its number: there the head noun is a measure word (two
+    bottles of foundation), not the product."""
     text = unicodedata.normalize("NFKC", text).lower()
-    return _CODES.sub(" ", text)
+    return _CODES.sub(" ", _COUNTS.sub(" ", text))
 
 
 @dataclass(frozen=True)

@@ -375,3 +375,13 @@ def test_a_water_cup_is_any_cup(matcher: CategoryMatcher) -> None:
     glass = matcher.decide(title="北欧简约玻璃杯家用耐热带把手喝水杯子透明水杯办公室")
     assert glass.path is not None and glass.path.endswith(">玻璃杯")
     assert glass.confidence >= 0.75
+
+
+def test_a_count_of_containers_is_not_the_container() -> None:
+    """2瓶 sells two bottles of something: 瓶 after a count is a measure word, so a leaf named
+    瓶 is not named by it; a bottle named as a word (玻璃|瓶) still is."""
+    bottle = leaf_terms(("餐饮具", "餐具", "瓶/罐"))
+    counted = judge(title_facts("2瓶|新款保湿补水爽肤水女学生平价控油乳液"), bottle)
+    assert counted.strength == 0.0
+    named = judge(title_facts("透明密封玻璃瓶 厨房杂粮收纳储物 瓶"), bottle)
+    assert named.strength > 0
