@@ -47,6 +47,7 @@ from listings.title_match import (
     Verdict,
     generic_stem,
     holds_parent,
+    implied_audience,
     index_leaves,
     judge,
     leaf_audience,
@@ -529,6 +530,9 @@ class CategoryMatcher:
             # The source's category says who the product is for when the title does not (a
             # 女装 list): audience only, never the product type.
             facts = replace(facts, audience=leaf_audience(source.split()))
+        if not facts.audience:
+            # A dress says who it is for when neither the title nor its source does.
+            facts = replace(facts, audience=implied_audience(facts.text))
         judged: dict[int, Verdict] = {
             column: judge(facts, self._terms[column]) for column in self._hits(facts)
         }

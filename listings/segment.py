@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import rjieba
 
-__all__ = ["aligned", "boundaries"]
+__all__ = ["aligned", "boundaries", "tagged"]
 
 
 @lru_cache(maxsize=4096)
@@ -39,3 +39,9 @@ def aligned(text: str, word: str, *, whole: bool = False, loose: bool = False) -
             return True
         start = text.find(word, start + 1)
     return False
+
+
+@lru_cache(maxsize=4096)
+def tagged(text: str) -> tuple[tuple[str, str], ...]:
+    """The words of `text` with their part of speech (jieba's tags: `n…` nouns, `v` verbs)."""
+    return tuple((word, tag) for word, tag in rjieba.tag(text))

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 __all__ = [
     "AUDIENCE_WORDS",
+    "DEVICE_ENDINGS",
+    "FEMALE_GARMENTS",
     "HEAD_CHARS",
     "MODIFIER_WORDS",
+    "NOT_DEVICES",
     "PET_USE_WORDS",
     "PLACE_NOUNS",
     "PRODUCT_NOUNS",
@@ -741,6 +744,7 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "抱枕 靠枕 靠垫 头枕 颈枕 腰靠 腰枕",
         "太阳镜 墨镜 太阳眼镜",
         "钢琴 电钢琴",
+        "杯子 水杯",
         "地垫 地毯",
         "发饰 发圈 头绳 发绳",
         "毛绒布艺类玩具 毛绒玩具 毛绒公仔",
@@ -817,3 +821,27 @@ HEAD_KINDS: dict[str, tuple[str, ...]] = {
 }
 """Words that name kinds of a one-character head when a modifier comes first: a 仿真 (artificial)
 fern, leaf, orchid or rose is an artificial flower (仿真花) as a shop's category sees it."""
+
+
+DEVICE_ENDINGS: str = "器机枪仪"
+"""Characters that end the name of a device (除砂器, 泡泡机, 泡泡枪, 测距仪): a noun ending in one
+names a product type whether or not a lexicon or the tree knows it."""
+NOT_DEVICES: frozenset[str] = frozenset(
+    ["神器", "待机", "心机", "小心机", "司机", "随机", "有机", "时机", "机会", "机器", "容器"]
+)
+"""Words with a device ending that name no product: a selling word (洗脚神器 is a foot tub), a
+state (待机), a person (司机), an adverb (随机发货), a fibre (有机棉) or any vessel (容器)."""
+
+
+FEMALE_GARMENTS: tuple[str, ...] = (
+    "连衣裙",
+    "半身裙",
+    "吊带裙",
+    "百褶裙",
+    "包臀裙",
+    "文胸",
+    "胸罩",
+    "睡裙",
+)
+"""Garments only women wear: a title naming one and no audience (波点连衣裙) is for women. Not
+裙子 alone (裙裤, 裙摆 of a lamp), not 旗袍/汉服 (sold for girls and men as well)."""

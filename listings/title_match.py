@@ -24,14 +24,17 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from listings.segment import aligned, boundaries
+from listings.segment import aligned, boundaries, tagged
 from listings.title_lexicon import (
     AUDIENCE_WORDS,
     CONTEXT_WORDS,
+    DEVICE_ENDINGS,
+    FEMALE_GARMENTS,
     HEAD_CHARS,
     HEAD_KINDS,
     KINDS,
     MODIFIER_WORDS,
+    NOT_DEVICES,
     PET_USE_WORDS,
     PLACE_NOUNS,
     PRODUCT_NOUNS,
@@ -48,6 +51,7 @@ __all__ = [
     "clean_title",
     "generic_stem",
     "holds_parent",
+    "implied_audience",
     "judge",
     "leaf_audience",
     "leaf_terms",
@@ -62,6 +66,7 @@ __all__ = [
 TERM, APART, KIND, HEAD = "term", "apart", "kind", "head"
 _SET = re.compile(r"套装|[两二三四五六七八九十多]件套")
 _CODES = re.compile(r"[a-z]*\d[a-z0-9.#*/×-]*|#[a-z0-9]+", re.IGNORECASE)
+_COUNTS = re.compile(rf"(?<![0-9a-z.])\d{{1,2}}[{''.join(sorted(HEAD_CHARS))}]")
 _SPLIT = re.compile(r"[/、,，()（）\[\]【】\s&+]+")
 _GENERIC = ("其它", "其他", "其余")
 CATCH_ALL = "the leaf is a catch-all (其它/其他)"
@@ -77,13 +82,19 @@ CATCH_ALL_STRENGTH = 0.9
 one named only by its head noun (墙纸 of 布面墙纸): the title does not say what makes it specific."""
 """How many other product nouns may follow the product a title leads with (see `_leads`)."""
 _NOMINAL_SUFFIXES = ("子", "头")
+_COVER = "套"
+"""A head noun only in `_names`: 橡皮套 is a cover, 手机套 a case; 套装/套餐 sell sets of the word
+before them (`_SET_WORDS`), so 套 is no head character elsewhere."""
+_SET_WORDS = ("套装", "套餐")
 """A head-noun hit (收纳架 of 鞋子收纳架) counts less than the leaf's whole term."""
 
 
 def clean_title(text: str) -> str:
-    """NFKC, lower case, sizes/codes/digits removed: what product words remain."""
+    """NFKC, lower case, sizes/codes/digits removed: what product words remain. A count of
+    containers (2瓶, 3盒) goes with its number: there the head noun is a measure word (two
+    bottles of foundation), not the product."""
     text = unicodedata.normalize("NFKC", text).lower()
-    return _CODES.sub(" ", text)
+    return _CODES.sub(" ", _COUNTS.sub(" ", text))
 
 
 @dataclass(frozen=True)
@@ -130,6 +141,11 @@ def leaf_terms(path: Sequence[str]) -> LeafTerms:
         for t in _SPLIT.split(name)
         if len(t) >= 2 and t not in _GENERIC and t not in MODIFIER_WORDS and t not in USAGE_WORDS
     ]
+    parts = [t for t in _SPLIT.split(name) if t]
+    if parts and all(len(t) == 1 for t in parts):
+        # A leaf named by single characters (碗, 盘, 瓶/罐) is named by those of them that are
+        # head nouns, each as a word of its own in a title (陶瓷|碗, not 洗碗).
+        terms = [t for t in parts if t in HEAD_CHARS]
     generic = not terms or any(name.startswith(g) for g in _GENERIC)
     heads = sorted({h for t in terms if len(t) >= 4 for h in _heads(t)} - set(terms))
     groups = tuple(
@@ -191,10 +207,16 @@ def title_facts(title: str, vocabulary: Iterable[str] = ()) -> TitleFacts:
     audiences a title names."""
     text = clean_title(title)
     nouns = _outermost(
-        n
-        for n in {*PRODUCT_NOUNS, *vocabulary}
-        if n in text and aligned(text, n, whole=len(n) == 1, loose=True)
+        {
+            *(
+                n
+                for n in {*PRODUCT_NOUNS, *vocabulary}
+                if n in text and aligned(text, n, whole=len(n) == 1, loose=True)
+            ),
+        }
     )
+    nouns |= {d for d in device_nouns(text) if not any(n in d for n in nouns)}
+    nouns = _outermost(nouns)
     plain = text
     for word in _UNISEX:
         plain = plain.replace(word, " ")
@@ -204,6 +226,40 @@ def title_facts(title: str, vocabulary: Iterable[str] = ()) -> TitleFacts:
     return TitleFacts(
         text=text, nouns=frozenset(nouns), audience=frozenset(audience), contexts=contexts_of(text)
     )
+
+
+def implied_audience(text: str) -> frozenset[str]:
+    """Who a title's product is for when no word of the title says so: women, for a garment only
+    women wear (连衣裙, 文胸). Children's garments are named with a child's word (女童连衣裙), so
+    a title naming none is for adults. Callers ask only when no audience is named at all."""
+    cleaned = clean_title(text)
+    return frozenset({"female"}) if any(w in cleaned for w in FEMALE_GARMENTS) else frozenset()
+
+
+def device_nouns(text: str) -> set[str]:
+    """Names of devices no lexicon holds, by their ending: a word ending in 器, 机, 枪 or 仪
+    (除垢器), or such an ending standing alone right after a noun or verb of two characters or
+    more (泡泡|机, 喂食|器). Chinese names a new device by its head, so the title sells one of these
+    whatever else it names; selling words (神器) are not devices. `title_facts` keeps only those
+    holding no noun it already knows (水培花器 is a 花器)."""
+    words = tagged(text)
+    found: set[str] = set()
+    for at, (word, _tag) in enumerate(words):
+        before, before_tag = words[at - 1] if at else ("", "")
+        if len(word) >= 2 and word[-1] in DEVICE_ENDINGS and _cjk(word):
+            found.add(word)
+        elif (
+            word in DEVICE_ENDINGS
+            and len(before) >= 2
+            and before_tag.startswith(("n", "v"))
+            and _cjk(before)
+        ):
+            found.add(before + word)
+    return {w for w in found if w not in NOT_DEVICES and not w.endswith(tuple(NOT_DEVICES))}
+
+
+def _cjk(word: str) -> bool:
+    return all("\u4e00" <= ch <= "\u9fff" for ch in word)
 
 
 @dataclass(frozen=True)
@@ -232,13 +288,15 @@ class Verdict:
 
 def _names(text: str, word: str) -> bool:
     """`word` names the product somewhere in `text`: on a word boundary (listings/segment.py) and
-    not as the modifier of a one-character head noun right after it (水桶 in 水桶包)."""
-    if word not in text or not aligned(text, word):
+    not as the modifier of a one-character head noun right after it (水桶 in 水桶包, 橡皮 in
+    橡皮套: a cover, while 橡皮套装 is a set of erasers)."""
+    if word not in text or not aligned(text, word, whole=len(word) == 1):
         return False
     start = text.find(word)
     while start >= 0:
-        after = text[start + len(word) : start + len(word) + 1]
-        if after not in HEAD_CHARS or not after:
+        rest = text[start + len(word) :]
+        cover = rest.startswith(_COVER) and not rest.startswith(_SET_WORDS)
+        if not cover and (rest[:1] not in HEAD_CHARS or not rest):
             return True
         start = text.find(word, start + 1)
     return False
@@ -430,7 +488,7 @@ def _leads(facts: TitleFacts, matched: str, others: Sequence[str], *, outfit: bo
       (`outfit`: 亲子装, 家居服套装): then the other noun is part of what is sold (衬衫 … 短裤 …
       三件套装 is an outfit, not a pair of shorts).
     """
-    if matched in USAGE_WORDS or len(others) > LEAD_EXCUSES:
+    if _usage(matched) or len(others) > LEAD_EXCUSES:
         return False
     if _SET.search(facts.text) and not outfit:
         return False
@@ -451,6 +509,12 @@ def _leads(facts: TitleFacts, matched: str, others: Sequence[str], *, outfit: bo
         and (_family(noun) != family or _refines(noun, matched))
         for noun in others
     )
+
+
+def _usage(word: str) -> bool:
+    """A usage word (摆件, 装饰品), or a term that is one once its qualifiers are taken off
+    (创意摆件 → 摆件): it says what a product is for, not what it is, so it leads no title."""
+    return word in USAGE_WORDS or own_type(word) in USAGE_WORDS
 
 
 def _refines(noun: str, matched: str) -> bool:
@@ -480,16 +544,39 @@ def _disagreeing(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str]:
         return out  # 健身服 beside T恤: a noun naming a use the leaf is not for is another product
     outfit = "套" in leaf.own or "装" in leaf.own
     led = _leads(facts, matched, out, outfit=outfit)
-    return [] if led or _dominates(facts, matched, out) else out
+    dominant = _dominates(facts, matched, out) and (outfit or not _sells_set(facts.text, matched))
+    return [] if led or dominant else out
 
 
-def _mentions(text: str, words: Iterable[str]) -> int:
-    """How often `words` occur in `text`, a longer word counted once where it holds a shorter."""
+def _compound_head(rest: str) -> bool:
+    """`rest` (what follows a noun) starts with a one-character head noun that ends the compound
+    (衬衣|裙, 水桶|包): the noun before it is a modifier. Not a head character that starts a word
+    of its own with a nominal suffix (盖 of 坐圈盖子: a keyword after the product's name)."""
+    return bool(rest) and rest[0] in HEAD_CHARS and rest[1:2] not in _NOMINAL_SUFFIXES
+
+
+def _sells_set(text: str, matched: str) -> bool:
+    """The title sells a set (套装, 两件套) that is not a set of the matched product itself
+    (花洒套装 is a shower set; T恤 … 两件套 is an outfit of which the T恤 is one part)."""
+    words = tuple(variants(matched))
+    return any(not text[: found.start()].endswith(words) for found in _SET.finditer(text))
+
+
+def _mentions(text: str, words: Iterable[str], *, heads: Iterable[str] = ()) -> int:
+    """How often `words` occur in `text`, a longer word counted once where it holds a shorter.
+    With `heads` (the title's product nouns), an occurrence right before a head character or one
+    of them is not counted: it is the modifier of a compound (衬衣 of 衬衣裙, 短袖 of 短袖T恤),
+    not a mention of the product."""
+    heads = tuple(h for h in heads if h)
     found: set[int] = set()
     for word in sorted(set(words), key=len, reverse=True):
         start = text.find(word)
         while start >= 0:
-            if not found & set(range(start, start + len(word))):
+            rest = text[start + len(word) :]
+            modifier = bool(heads) and (
+                _compound_head(rest) or any(rest.startswith(h) for h in heads)
+            )
+            if not modifier and not found & set(range(start, start + len(word))):
                 found.update(range(start, start + len(word)))
                 found.add(-start - 1)
             start = text.find(word, start + 1)
@@ -498,10 +585,14 @@ def _mentions(text: str, words: Iterable[str]) -> int:
 
 def _dominates(facts: TitleFacts, matched: str, others: Sequence[str]) -> bool:
     """Sellers repeat the product's name (墙纸 … 壁纸 … 墙纸): a type named at least
-    DOMINANCE times as often as all the other product nouns together is the product."""
-    if matched in USAGE_WORDS:
+    DOMINANCE times as often as all the other product nouns together is the product. Only its
+    mentions as a product count, not as the modifier of a compound (衬衫连衣裙 … 衬衣裙 names
+    a dress twice, a shirt never). A title selling a set (两件套) is not made a single garment by
+    repeating the garment's name (`_disagreeing`)."""
+    if _usage(matched):
         return False
-    mine = _mentions(facts.text, variants(matched))
+    heads = (n for n in facts.nouns if n not in USAGE_WORDS and n not in variants(matched))
+    mine = _mentions(facts.text, variants(matched), heads=heads)
     theirs = _mentions(facts.text, [v for noun in others for v in variants(noun)])
     return mine >= 2 and mine >= DOMINANCE * theirs
 
@@ -509,19 +600,35 @@ def _dominates(facts: TitleFacts, matched: str, others: Sequence[str]) -> bool:
 def _named_against(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str]:
     out = []
     for_audience = bool(leaf.audience) and leaf.audience <= facts.audience
+    # A bare generic named as a word of its own (帽子, not 夹子 of 文件夹子) holds its kinds named
+    # beside it (遮阳帽 … 渔夫帽 … 帽子): the title lists kinds of one product.
+    alone = any(
+        not _inside_other(facts.text, at.start(), at.end(), facts.nouns - {matched})
+        for at in re.finditer(re.escape(matched), facts.text)
+    )
     # A noun before a usage word is the product (餐具 of 餐具套装 is tableware, sold as a set).
     heads = [n for n in facts.nouns if n not in USAGE_WORDS]
     if matched not in USAGE_WORDS:
         heads += [matched, _stem(matched)]
     for noun in facts.nouns:
         names = variants(noun)
-        if any(_named_by(leaf, v) or v in matched or _kind_of(v, matched) for v in names):
+        if any(
+            _named_by(leaf, v)
+            or v in matched
+            or _kind_of(v, matched)
+            or (alone and _refines(v, matched))
+            for v in names
+        ):
             continue
         if for_audience and noun.endswith(_stem(matched)):
             continue
         if noun in USAGE_WORDS or noun in PLACE_NOUNS:
             continue
         if _modifies(facts.text, noun, (h for h in heads if h != noun)):
+            continue
+        # 毛衣 of 毛衣裙 beside 连衣裙: the modifier of a kind of the matched product (its head
+        # character), not a second product.
+        if _modifies(facts.text, noun, [_family(matched)]):
             continue
         out.append(noun)
     return sorted(out)
