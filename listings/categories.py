@@ -428,12 +428,11 @@ class CategoryMatcher:
         open_leaf_ids: Iterable[int] | None = None,
         mapping: CategoryMapping | None = None,
         leaf_weight: int = 2,
-        gate: PublishGate | Literal["default"] | None = None,
+        gate: PublishGate | Literal["default"] | None = "default",
     ) -> None:
-        """`gate`: a publish gate whose probability becomes a text decision's confidence
-        (listings/publish_gate.py); "default" is data/categories/publish_gate.json. None (the
-        default) keeps the hand rules' confidence: the gate is not wired in (decisions §88: its
-        probabilities were fitted on one tree and do not carry to others yet)."""
+        """`gate`: the publish gate whose probability becomes a text decision's confidence
+        (listings/publish_gate.py); "default" is data/categories/publish_gate.json, None keeps
+        the hand rules' confidence (what the gate is fitted on: listings/publish_gate_fit.py)."""
         self._tree = tree
         self._gate = default_gate() if isinstance(gate, str) else gate
         allowed = set(tree.leaves) if open_leaf_ids is None else set(open_leaf_ids)

@@ -94,7 +94,9 @@ TREE = CategoryTree.from_nodes(
 
 
 def test_the_matcher_explains_its_text_decision_with_the_gate_input() -> None:
-    (decision, item), *_ = CategoryMatcher(TREE).explain_many([DecisionRequest(title="便携水杯")])
+    (decision, item), *_ = CategoryMatcher(TREE, gate=None).explain_many(
+        [DecisionRequest(title="便携水杯")]
+    )
     assert decision.category_id == 2
     assert item is not None
     assert item.matched == "水杯"
