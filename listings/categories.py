@@ -33,12 +33,14 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from listings.non_product import detect_non_product
+from listings.publish_gate import GateInput, PublishGate, default_gate, gate_features
 from listings.title_match import (
     CATCH_ALL,
     HEAD_STRENGTH,
@@ -426,8 +428,13 @@ class CategoryMatcher:
         open_leaf_ids: Iterable[int] | None = None,
         mapping: CategoryMapping | None = None,
         leaf_weight: int = 2,
+        gate: PublishGate | Literal["default"] | None = "default",
     ) -> None:
+        """`gate`: the publish gate whose probability becomes a text decision's confidence
+        (listings/publish_gate.py); "default" is data/categories/publish_gate.json, None keeps
+        the hand rules' confidence (what the gate is fitted on: listings/publish_gate_fit.py)."""
         self._tree = tree
+        self._gate = default_gate() if isinstance(gate, str) else gate
         allowed = set(tree.leaves) if open_leaf_ids is None else set(open_leaf_ids)
         self._open = frozenset(leaf for leaf in tree.leaves if leaf in allowed)
         self._mapping = mapping or CategoryMapping()
@@ -497,7 +504,14 @@ class CategoryMatcher:
     def text_decisions(
         self, titles: Sequence[str], contexts: Sequence[str] | None = None, *, limit: int = 3
     ) -> list[CategoryDecision]:
-        """Layer 3 for a batch: each title's best leaf, its calibrated confidence and candidates.
+        """Layer 3 for a batch (see `explained_text_decisions`), the decisions only."""
+        return [d for d, _ in self.explained_text_decisions(titles, contexts, limit=limit)]
+
+    def explained_text_decisions(
+        self, titles: Sequence[str], contexts: Sequence[str] | None = None, *, limit: int = 3
+    ) -> list[tuple[CategoryDecision, GateInput | None]]:
+        """Layer 3 for a batch: each title's best leaf, its calibrated confidence and candidates,
+        with what the publish gate judged it on (None when no leaf came up).
 
         `contexts` (the source category path, levels joined by spaces) join the title in the
         cosine only: a leaf is trusted for what the *title* names (a source root that matches a
@@ -524,7 +538,7 @@ class CategoryMatcher:
 
     def _text_decision(
         self, title: str, cosine: np.ndarray, *, limit: int, source: str = ""
-    ) -> CategoryDecision:
+    ) -> tuple[CategoryDecision, GateInput | None]:
         facts = title_facts(title, self._vocabulary)
         if source and not facts.audience:
             # The source's category says who the product is for when the title does not (a
@@ -548,7 +562,7 @@ class CategoryMatcher:
                 confidence=0.0,
                 layer="none",
                 reason="no open leaf shares a product word or character n-gram with the title",
-            )
+            ), None
         candidates = tuple(
             Candidate(
                 category_id=self._ids[i],
@@ -559,9 +573,28 @@ class CategoryMatcher:
         )
         top = order[0]
         best = judged.get(top)
-        confidence, reason = self._confidence(
+        confidence, reason, reason_class = self._confidence(
             top, best, judged, float(cosine[top]), text=facts.text
         )
+        leaf_path = tuple(self._tree.leaves[self._ids[top]])
+        item = GateInput(
+            title=title,
+            text=facts.text,
+            nouns=facts.nouns,
+            matched=best.matched if best is not None else "",
+            how=best.how if best is not None else "",
+            strength=best.strength if best is not None else 0.0,
+            reason_class=reason_class,
+            confidence=confidence,
+            margin=float(score[top] - score[order[1]]) if len(order) > 1 else float(score[top]),
+            cosine=float(cosine[top]),
+            leaf_path=leaf_path,
+            leaf_audience=self._terms[top].audience,
+            title_audience=facts.audience,
+            source_path=source,
+        )
+        if self._gate is not None:
+            confidence = self._gate.probability(gate_features(item))
         return CategoryDecision(
             category_id=self._ids[top],
             path=candidates[0].path,
@@ -569,7 +602,7 @@ class CategoryMatcher:
             layer="text",
             candidates=candidates,
             reason=reason,
-        )
+        ), item
 
     def _confidence(
         self,
@@ -579,13 +612,17 @@ class CategoryMatcher:
         cosine: float,
         *,
         text: str = "",
-    ) -> tuple[float, str]:
-        """Calibrated confidence (tests/fixtures/category_dev_real.md): a leaf that passes every
-        gate of listings/title_match.py, unrivalled, scores 0.6–1.0; any failed gate or a rival
-        leaf named as strongly caps it at UNTRUSTED_CAP (review)."""
+    ) -> tuple[float, str, str]:
+        """The hand rules' confidence, its reason and the reason's class
+        (listings/publish_gate.py `REASON_CLASSES`), as calibrated on the tuned splits
+        (tests/fixtures/category_dev_real.md): a leaf that passes every gate of
+        listings/title_match.py, unrivalled, scores 0.6–1.0; any failed gate or a rival leaf
+        named as strongly caps it at UNTRUSTED_CAP (review)."""
         if verdict is None or verdict.strength == 0.0:
-            return round(min(UNTRUSTED_CAP, 0.5 * cosine), 4), (
-                "title names no product type of this leaf (n-gram cosine only)"
+            return (
+                round(min(UNTRUSTED_CAP, 0.5 * cosine), 4),
+                "title names no product type of this leaf (n-gram cosine only)",
+                "cosine_only",
             )
         # A catch-all named by the product its name holds (墙纸 of 其它材质类墙纸) may be chosen
         # alone; one named by a list word (配件 of 其他/配件/DIY/缝纫) never.
@@ -600,9 +637,13 @@ class CategoryMatcher:
             and not any(marker in text for marker in self._markers.get(top, ()))
         )
         if verdict.problem and not catch_all:
-            return round(min(UNTRUSTED_CAP, 0.3 + 0.15 * cosine), 4), verdict.problem
+            return (
+                round(min(UNTRUSTED_CAP, 0.3 + 0.15 * cosine), 4),
+                verdict.problem,
+                "clash" if verdict.hard else "doubt",
+            )
         if weak := weak_evidence(verdict, self._terms[top]):
-            return round(min(UNTRUSTED_CAP, 0.3 + 0.15 * cosine), 4), weak
+            return round(min(UNTRUSTED_CAP, 0.3 + 0.15 * cosine), 4), weak, "weak"
         mine = self._terms[top].audience
         rivals = [
             column
@@ -620,16 +661,20 @@ class CategoryMatcher:
             and not (mine and not self._terms[column].audience)
         ]
         if apart := self._named_apart(top, verdict.matched, text):
-            return round(min(UNTRUSTED_CAP, 0.35 + 0.1 * cosine), 4), apart
+            return round(min(UNTRUSTED_CAP, 0.35 + 0.1 * cosine), 4), apart, "apart"
         if rivals:
             names = "、".join(self._tree.leaves[self._ids[c]][-1] for c in rivals[:2])
-            return round(min(UNTRUSTED_CAP, 0.35 + 0.1 * cosine), 4), (
-                f"{verdict.matched!r} also names {names}: two leaves fit equally"
+            return (
+                round(min(UNTRUSTED_CAP, 0.35 + 0.1 * cosine), 4),
+                f"{verdict.matched!r} also names {names}: two leaves fit equally",
+                "rivals",
             )
         confidence = 0.6 + 0.25 * verdict.strength + 0.15 * min(1.0, cosine / 0.5)
-        return round(
-            min(1.0, confidence), 4
-        ), f"title names {verdict.matched!r}; type and audience agree"
+        return (
+            round(min(1.0, confidence), 4),
+            f"title names {verdict.matched!r}; type and audience agree",
+            "agrees",
+        )
 
     def _named_apart(self, top: int, matched: str, text: str) -> str:
         """Another leaf's term is the matched word plus words the title also names, apart (防晒 …
@@ -689,21 +734,31 @@ class CategoryMatcher:
     ) -> list[CategoryDecision]:
         """`decide` for a batch: the tables first, then the text layer for the rest of the batch
         in one sparse matrix product (what a run or `banjia categories match` should call)."""
+        return [d for d, _ in self.explain_many(requests, overrides=overrides)]
+
+    def explain_many(
+        self, requests: Sequence[DecisionRequest], *, overrides: Mapping[str, int] | None = None
+    ) -> list[tuple[CategoryDecision, GateInput | None]]:
+        """`decide_many`, each decision with what the publish gate judged it on: None unless the
+        text layer chose (scripts/train_publish_gate.py fits the gate on these)."""
         overrides = overrides or {}
         decided: list[CategoryDecision | None] = []
+        inputs: list[GateInput | None] = [None] * len(requests)
         notes: list[str] = []
         for request in requests:
             early, note = self._before_text(request, overrides)
             decided.append(early)
             notes.append(note)
         pending = [i for i, d in enumerate(decided) if d is None]
-        texts = self.text_decisions(
+        texts = self.explained_text_decisions(
             [requests[i].title for i in pending],
             [" ".join(requests[i].source_category_path) for i in pending],
         )
-        for i, text in zip(pending, texts, strict=True):
-            decided[i] = self._after_text(text, requests[i].suggestions, notes[i])
-        return [d for d in decided if d is not None]
+        for i, (text, item) in zip(pending, texts, strict=True):
+            after = self._after_text(text, requests[i].suggestions, notes[i])
+            decided[i] = after
+            inputs[i] = item if after.layer == "text" else None
+        return [(d, item) for d, item in zip(decided, inputs, strict=True) if d is not None]
 
     def _before_text(
         self, request: DecisionRequest, overrides: Mapping[str, int]

@@ -52,6 +52,8 @@ class LabelledRow(BaseModel):
     source_category_path: tuple[str, ...] = ()
     labels: frozenset[str]
     split: str = ""
+    provenance: str = ""
+    """Where the title was found (tests/fixtures/PROVENANCE.md): groups rows by source."""
 
     @property
     def leaf_ids(self) -> frozenset[int]:
@@ -79,6 +81,7 @@ def parse_labelled_csv(text: str) -> list[LabelledRow]:
                 source_category_path=path,
                 labels=labels or frozenset({NONE}),
                 split=(row.get("split") or "").strip(),
+                provenance=(row.get("provenance") or "").strip(),
             )
         )
     return rows

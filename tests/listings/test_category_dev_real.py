@@ -3,16 +3,22 @@
 The set is tests/fixtures/category_dev_real.csv (how it was gathered and labelled:
 tests/fixtures/category_dev_real.md): titles sellers wrote on Taobao, Pinduoduo and 1688, each
 labelled by hand to leaves of data/categories/marketplace_tree_subset.csv, or NONE (the tree has no
-leaf for it) or NOT_A_PRODUCT (a payment link). The default `category.min_confidence` was chosen on
-the `calibrate` split; the `holdout` split was not looked at while tuning and is reported apart.
+leaf for it) or NOT_A_PRODUCT (a payment link).
 
-Run with `-s` to see the figures and the curve.
+The learned publish gate (listings/publish_gate.py, docs/decisions.md §88) is fitted on every row
+of this set, so figures on these rows in-sample mean nothing: every figure asserted here is OUT OF
+SOURCE, each row scored by a gate fitted without the source (repository or dump) it came from
+(listings/publish_gate_fit.py, what scripts/train_publish_gate.py runs). The gate is measured
+here, not yet the matcher's default (§88 says why); the hand rules' figures are printed beside.
+
+Run with `-s` to see the figures per split.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from listings.categories import (
@@ -25,23 +31,46 @@ from listings.category_eval import (
     EvalReport,
     LabelledRow,
     evaluate,
-    out_of_fold,
     parse_labelled_csv,
 )
-from listings.migrations import CategoryRules
+from listings.publish_gate import default_gate
+from listings.publish_gate_fit import (
+    Collected,
+    OutOfSource,
+    choose_threshold,
+    collect,
+    fit_gate,
+    out_of_source,
+    source_of,
+)
 
 ROOT = Path(__file__).parents[2]
 DEV = ROOT / "tests" / "fixtures" / "category_dev_real.csv"
 TREE = ROOT / "data" / "categories" / "marketplace_tree_subset.csv"
-THRESHOLD = CategoryRules().min_confidence
+SHIPPED = default_gate()
+assert SHIPPED is not None, "data/categories/publish_gate.json: scripts/train_publish_gate.py"
+THRESHOLD = SHIPPED.threshold
+"""The gate's threshold, chosen on the pooled out-of-source curve (0.98 when this was written)."""
 
-TUNED = ("calibrate", "holdout", "fresh")
 PRECISION = 0.99
 """Issue 14: of what is published automatically (leaf, NONE and junk rows together)."""
-COVERAGE = 0.70
-TOP1 = 0.90
-"""Issue 14's targets, on all rows (tests/fixtures/category_dev_real.md: 0.716 and 0.902 when
-this was written; the held-out splits are lower and are reported, not asserted)."""
+COVERAGE = 0.28
+"""Out of source, pooled: 0.302 of leaf-labelled rows published right when this was written
+(docs/decisions.md §88); the hand rules at their old 0.75 published 0.510 at 0.966 precision."""
+NESTED_PRECISION = 0.98
+"""With the threshold too chosen without each source: 0.987 when this was written."""
+TUNED = ("calibrate", "holdout", "fresh")
+SPLITS = (
+    "calibrate",
+    "holdout",
+    "fresh",
+    "stream",
+    "blind",
+    "blind3",
+    "blind4",
+    "blind5",
+    "blind6",
+)
 
 
 @pytest.fixture(scope="module")
@@ -50,51 +79,36 @@ def every_row() -> list[LabelledRow]:
 
 
 @pytest.fixture(scope="module")
-def rows(every_row: list[LabelledRow]) -> list[LabelledRow]:
-    """The rows the targets were set on: `calibrate`, `holdout` and `fresh`. The others are
-    measured and reported (tests/fixtures/category_dev_real.md), not asserted: `blind` and
-    `blind3` were never tuned on; `stream` (a random sample of Taobao items, most with no leaf in
-    this tree) was measured once blind and has been read since."""
-    return [r for r in every_row if r.split in TUNED]
-
-
-@pytest.fixture(scope="module")
 def tree() -> CategoryTree:
     return CategoryTree.from_csv_text(TREE.read_text(encoding="utf-8"))
 
 
-def _decide(tree: CategoryTree, rows: list[LabelledRow]) -> list[CategoryDecision]:
-    matcher = CategoryMatcher(tree)
-    return matcher.decide_many(
-        [
-            DecisionRequest(
-                title=r.title, platform=r.platform, source_category_path=r.source_category_path
-            )
-            for r in rows
-        ]
-    )
+@pytest.fixture(scope="module")
+def collected(every_row: list[LabelledRow], tree: CategoryTree) -> Collected:
+    return collect(every_row, tree)
 
 
 @pytest.fixture(scope="module")
-def decisions(rows: list[LabelledRow], tree: CategoryTree) -> list[CategoryDecision]:
-    return _decide(tree, rows)
+def unseen(collected: Collected) -> OutOfSource:
+    return out_of_source(collected)
 
 
 @pytest.fixture(scope="module")
 def every_decision(every_row: list[LabelledRow], tree: CategoryTree) -> list[CategoryDecision]:
-    return _decide(tree, every_row)
+    """The matcher as shipped (hand-rule confidence; the gate does not move these rows)."""
+    return CategoryMatcher(tree).decide_many(
+        [
+            DecisionRequest(
+                title=r.title, platform=r.platform, source_category_path=r.source_category_path
+            )
+            for r in every_row
+        ]
+    )
 
 
-def _report(
-    name: str, rows: list[LabelledRow], decisions: list[CategoryDecision], split: str = ""
-) -> EvalReport:
-    index = [i for i, r in enumerate(rows) if not split or r.split == split]
-    report = evaluate([rows[i] for i in index], [decisions[i] for i in index], threshold=THRESHOLD)
+def _report(name: str, collected: Collected, unseen: OutOfSource, split: str = "") -> EvalReport:
+    report = unseen.report(collected, threshold=THRESHOLD, split=split)
     print("\n" + "\n".join(report.lines(name)))
-    if not split.startswith("blind"):
-        # A blind split's titles are never shown: who reads them tunes on them.
-        for title, label, got in report.wrong:
-            print(f"  wrong: {title} (label {label}) -> {got}")
     return report
 
 
@@ -124,59 +138,72 @@ def test_the_dev_set_is_real_titles_of_every_source_labelled_to_leaves(
     assert ",provenance" in text.splitlines()[0]
 
 
-def test_auto_published_precision_on_the_whole_stream(
-    every_row: list[LabelledRow],
-    every_decision: list[CategoryDecision],
-    rows: list[LabelledRow],
-    decisions: list[CategoryDecision],
+def test_out_of_source_what_is_published_is_right_99_percent_of_the_time(
+    collected: Collected, unseen: OutOfSource
 ) -> None:
-    """The tuned splits (calibrate, holdout, fresh), leaf, NONE and junk together; the calibrate
-    and holdout splits each too. The blind, blind3 and stream splits are printed, not asserted:
-    there the targets are not met (tests/fixtures/category_dev_real.md)."""
-    _report("blind split (never tuned on)", every_row, every_decision, "blind")
-    _report("blind3 split (never tuned on)", every_row, every_decision, "blind3")
-    _report("stream split (read after one blind run)", every_row, every_decision, "stream")
-    every = _report("dev set, the tuned splits", rows, decisions)
-    calibrate = _report("calibrate split (threshold chosen here)", rows, decisions, "calibrate")
-    holdout = _report("holdout split (looked at while developing)", rows, decisions, "holdout")
-    _report("fresh split (kept out of tuning)", rows, decisions, "fresh")
-    assert every.precision >= PRECISION
-    assert calibrate.precision >= PRECISION
-    assert holdout.precision >= PRECISION
-    assert every.coverage >= COVERAGE
-    assert every.top1 >= TOP1
+    """Pooled over every source, each row scored by a gate that never saw its source; the splits
+    are printed (a blind split's wrong titles are never shown: who reads them tunes on them)."""
+    for split in SPLITS:
+        _report(f"{split} split, out of source", collected, unseen, split)
+    pooled = _report("every row, out of source", collected, unseen)
+    assert pooled.precision >= PRECISION
+    assert pooled.coverage >= COVERAGE
 
 
-def test_a_threshold_chosen_without_a_fold_keeps_its_precision_on_that_fold(
-    rows: list[LabelledRow], decisions: list[CategoryDecision]
+def test_the_gate_beats_the_hand_rules_it_replaced_out_of_source(
+    collected: Collected, unseen: OutOfSource
 ) -> None:
-    """Cross-validated calibration (the tuned splits): each fifth of the rows is decided at
-    the lowest threshold with no wrong automatic decision on the other four fifths. The default
-    threshold stays above what the folds choose: on titles nobody tuned on (the blind splits) the
-    matcher is less sure than here (tests/fixtures/category_dev_real.md)."""
-    result = out_of_fold(rows, decisions)
-    print("\n" + result.line())
-    assert result.precision >= PRECISION
-    assert max(result.thresholds) <= THRESHOLD
+    """The hand rules' own confidence at their old default (0.75) published more, wrongly; at the
+    lowest threshold where they reach 0.99 they cover less than the gate does."""
+    rules = list(collected.decisions)
+    before = evaluate(collected.rows, rules, threshold=0.75, thresholds=())
+    rules_best = evaluate(
+        collected.rows, rules, threshold=choose_threshold(collected, rules), thresholds=()
+    )
+    after = unseen.report(collected, threshold=THRESHOLD)
+    assert before.precision < PRECISION <= after.precision
+    assert after.coverage > rules_best.coverage
 
 
-def test_no_title_the_tree_has_no_leaf_for_is_published(
-    rows: list[LabelledRow], decisions: list[CategoryDecision]
+def test_a_threshold_chosen_without_a_source_keeps_its_precision_on_that_source(
+    collected: Collected, unseen: OutOfSource
 ) -> None:
-    """On the tuned splits (the fresh split's 口罩 for women, men and children no longer goes
-    to the children's 口罩 leaf)."""
-    published = [
-        r.title
-        for r, d in zip(rows, decisions, strict=True)
-        if r.kind == "none" and d.category_id is not None and d.confidence >= THRESHOLD
-    ]
-    assert published == []
+    """Choosing the threshold is fitting too: here each source is decided at the threshold the
+    other sources' out-of-source scores choose."""
+    decisions = list(unseen.decisions)
+    published = right = 0
+    for source in sorted({source_of(r.provenance) for r in collected.rows}):
+        mine = [i for i, r in enumerate(collected.rows) if source_of(r.provenance) == source]
+        others = [i for i, r in enumerate(collected.rows) if source_of(r.provenance) != source]
+        t = choose_threshold(collected, decisions, index=others)
+        report = evaluate(
+            [collected.rows[i] for i in mine], [decisions[i] for i in mine], threshold=t
+        )
+        published += report.published
+        right += round(report.precision * report.published)
+    print(f"\nthreshold chosen without each source: {right}/{published} right")
+    assert right / published >= NESTED_PRECISION
+
+
+def test_the_shipped_gate_is_what_the_training_script_fits(
+    collected: Collected, unseen: OutOfSource
+) -> None:
+    """data/categories/publish_gate.json is reproducible from the dev set, threshold included
+    (scripts/train_publish_gate.py --write)."""
+    shipped = SHIPPED
+    refitted = fit_gate(collected, threshold=choose_threshold(collected, list(unseen.decisions)))
+    assert refitted.features == shipped.features
+    assert np.allclose(refitted.coefficients, shipped.coefficients, atol=1e-4)
+    assert refitted.threshold == shipped.threshold
 
 
 def test_payment_links_are_never_published(
-    rows: list[LabelledRow], decisions: list[CategoryDecision]
+    every_row: list[LabelledRow], every_decision: list[CategoryDecision]
 ) -> None:
-    for r, d in zip(rows, decisions, strict=True):
+    """On the splits the detector was tuned on (blind ones miss some: not asserted there)."""
+    for r, d in zip(every_row, every_decision, strict=True):
+        if r.split not in TUNED:
+            continue
         if r.kind == "not_a_product":
             assert d.layer == "not_a_product", r.title
         else:
@@ -184,10 +211,10 @@ def test_payment_links_are_never_published(
 
 
 def test_every_leaf_row_not_published_right_is_counted_in_one_failure_class(
-    every_row: list[LabelledRow], every_decision: list[CategoryDecision]
+    collected: Collected, unseen: OutOfSource
 ) -> None:
     """Classes name the rule, not the words of one title, so titles failing alike add up."""
-    report = evaluate(every_row, every_decision, threshold=THRESHOLD)
+    report = unseen.report(collected, threshold=THRESHOLD)
     missed = round(report.leaf_rows * (1 - report.coverage))
     assert sum(count for _, count in report.failures) == missed
     assert all(not any("\u4e00" <= ch <= "\u9fff" for ch in name) for name, _ in report.failures)

@@ -19,7 +19,7 @@ BRAND = PropSpec(prop_id=1001, name="品牌", required=True, input_type="RADIO")
 MATERIAL = PropSpec(prop_id=1003, name="材质", required=True, input_type="TEXT")
 ORIGIN = PropSpec(prop_id=1002, name="产地", required=False, input_type="TEXT")
 STYLE_NO = PropSpec(prop_id=1004, name="货号", required=True, input_type="TEXT")
-LIPSTICK = CategoryDecision(category_id=90022, path="美妆>口红", confidence=0.9, layer="text")
+LIPSTICK = CategoryDecision(category_id=90022, path="美妆>口红", confidence=0.99, layer="text")
 
 
 @pytest.fixture(scope="module")

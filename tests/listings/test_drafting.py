@@ -8,7 +8,7 @@ from listings.model import ListingStatus, Sku, SpecValue
 from listings.quarantine import Problem
 from tests.samples import tshirt
 
-DECIDED = CategoryDecision(category_id=23001, path="女装>T恤", confidence=0.8, layer="text")
+DECIDED = CategoryDecision(category_id=23001, path="女装>T恤", confidence=0.99, layer="text")
 
 
 def draft_of(migration: Migration, **overrides: object) -> KuaishouDraft:

@@ -23,7 +23,7 @@ from listings.model import Listing, ListingStatus
 from listings.quarantine import Problem, Stage
 
 TESTS = Path(__file__).parents[1]
-DECISION = CategoryDecision(category_id=90011, path="家居>收纳", confidence=0.9, layer="text")
+DECISION = CategoryDecision(category_id=90011, path="家居>收纳", confidence=0.99, layer="text")
 
 
 def _fixture(path: str) -> dict[str, Any]:

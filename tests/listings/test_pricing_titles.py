@@ -13,7 +13,7 @@ from listings.quarantine import Problem
 from listings.titles import clean_title, derive_short_title, parse_word_list
 from tests.samples import tshirt
 
-DECIDED = CategoryDecision(category_id=23001, path="女装>T恤", confidence=0.8, layer="text")
+DECIDED = CategoryDecision(category_id=23001, path="女装>T恤", confidence=0.99, layer="text")
 WORDS = parse_word_list(
     (Path(__file__).parents[2] / "data" / "forbidden_words.txt").read_text(encoding="utf-8")
 )

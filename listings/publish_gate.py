@@ -1,0 +1,214 @@
+"""The publish gate of the text layer: what the matcher knows about its top leaf, as numbers, and a
+small learned model of "this top leaf is right" over them (issue 14, docs/decisions.md §88).
+
+Why learned: the hand rules of listings/title_match.py rank leaves well, but their confidence was
+tuned on three splits and stopped meaning anything on sources nobody tuned on (precision ~0.91 on
+blind4/5/6 at 0.75). A logistic regression over a few tree-agnostic facts of the top decision
+(how the title names the leaf, where, how many other products it names, whether the leaf is a
+catch-all…) is fitted across sources and judged only on sources it was not fitted on
+(scripts/train_publish_gate.py). Its probability becomes the decision's confidence, so
+`category.min_confidence` keeps its meaning: at or above, publish.
+
+The features never name a leaf, a tree id or a word of the title: the tree comes from
+`open.item.category` in production and differs per shop.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = [
+    "FEATURES",
+    "GATE_FILE",
+    "REASON_CLASSES",
+    "GateInput",
+    "PublishGate",
+    "default_gate",
+    "gate_features",
+]
+
+GATE_FILE = Path(__file__).parents[1] / "data" / "categories" / "publish_gate.json"
+
+REASON_CLASSES = ("agrees", "cosine_only", "doubt", "clash", "weak", "apart", "rivals")
+"""How `CategoryMatcher._confidence` judged the top leaf: every gate passed (`agrees`), the title
+names no term of it (`cosine_only`), another product named (`doubt`), audience or use context
+contradicted (`clash`), too weak a naming (`weak`), a narrower leaf named apart (`apart`), another
+leaf fits as well (`rivals`)."""
+
+HOWS = ("term", "apart", "kind", "head")
+
+_BRACKETED = re.compile(r"【[^】]*】|\[[^\]]*\]")
+_GIFT = re.compile(r"赠送|赠|送")
+_SPACES = re.compile(r"\s+")
+_CATCH_ALL_WORDS = ("其他", "其它", "其余")
+
+
+@dataclass(frozen=True)
+class GateInput:
+    """What the matcher decided about one title's top leaf, before any gate."""
+
+    title: str
+    """The seller's title as given."""
+    text: str
+    """The cleaned title (listings/title_match.py `clean_title`)."""
+    nouns: frozenset[str]
+    """The product nouns the title names (outermost)."""
+    matched: str
+    """The word of the leaf the title names, or "" (cosine only)."""
+    how: str
+    strength: float
+    reason_class: str
+    confidence: float
+    """The hand rules' confidence (listings/categories.py `_confidence`)."""
+    margin: float
+    """The top leaf's ranking score minus the runner-up's (0 when alone)."""
+    cosine: float
+    leaf_path: tuple[str, ...]
+    leaf_audience: frozenset[str]
+    title_audience: frozenset[str]
+    source_path: str = ""
+
+
+FEATURES = (
+    "rule_confidence",
+    "margin",
+    "cosine",
+    "strength",
+    *(f"reason_{c}" for c in REASON_CLASSES),
+    *(f"how_{h}" for h in HOWS),
+    "last_noun",
+    "nouns_after",
+    "end_gap",
+    "first_at",
+    "noun_count",
+    "occurrences",
+    "only_in_brackets",
+    "only_after_gift",
+    "single_char",
+    "term_length",
+    "leaf_depth",
+    "catch_all",
+    "audience_agrees",
+    "audience_leaf_only",
+    "source_given",
+    "source_agrees",
+)
+"""Every feature `gate_features` computes, in order; a model uses a subset (publish_gate.json)."""
+
+
+def _ends(text: str, word: str) -> list[int]:
+    """Where each occurrence of `word` ends in `text`."""
+    out, start = [], text.find(word) if word else -1
+    while start >= 0:
+        out.append(start + len(word))
+        start = text.find(word, start + 1)
+    return out
+
+
+def _only_inside(title: str, word: str, pattern: re.Pattern[str]) -> bool:
+    """`word` occurs in `title`, and every occurrence lies inside what `pattern` marks."""
+    if not word or word not in title:
+        return False
+    return word not in pattern.sub(" ", title)
+
+
+def _only_after_gift(title: str, word: str) -> bool:
+    """Every occurrence of `word` comes after a gift word (赠/送): the gift, not the product."""
+    if not word or word not in title:
+        return False
+    gift = _GIFT.search(title)
+    return gift is not None and word not in title[: gift.start()]
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1) if not text[i : i + 2].isspace()}
+
+
+def gate_features(item: GateInput) -> dict[str, float]:
+    """The numbers of `FEATURES` for one top decision: tree-agnostic, title-word-agnostic."""
+    compact = _SPACES.sub("", item.text)
+    title = unicodedata.normalize("NFKC", item.title).lower()
+    word = item.matched
+    ends = _ends(compact, word)
+    last = max(ends, default=0)
+    others = [n for n in item.nouns if n and word not in n and n not in word]
+    after = sum(1 for n in others if max(_ends(compact, n), default=0) > last)
+    features: dict[str, float] = {
+        "rule_confidence": item.confidence,
+        "margin": item.margin,
+        "cosine": item.cosine,
+        "strength": item.strength,
+        **{f"reason_{c}": float(item.reason_class == c) for c in REASON_CLASSES},
+        **{f"how_{h}": float(item.how == h) for h in HOWS},
+        "last_noun": float(bool(ends) and after == 0),
+        "nouns_after": float(after),
+        "end_gap": (len(compact) - last) / max(1, len(compact)) if ends else 1.0,
+        "first_at": min(ends, default=len(compact)) / max(1, len(compact)),
+        "noun_count": float(len(item.nouns)),
+        "occurrences": float(len(ends)),
+        "only_in_brackets": float(_only_inside(title, word, _BRACKETED)),
+        "only_after_gift": float(_only_after_gift(title, word)),
+        "single_char": float(len(word) == 1),
+        "term_length": float(len(word)),
+        "leaf_depth": float(len(item.leaf_path)),
+        "catch_all": float(any(w in item.leaf_path[-1] for w in _CATCH_ALL_WORDS))
+        if item.leaf_path
+        else 0.0,
+        "audience_agrees": float(bool(item.leaf_audience & item.title_audience)),
+        "audience_leaf_only": float(bool(item.leaf_audience) and not item.title_audience),
+        "source_given": float(bool(item.source_path.strip())),
+        "source_agrees": float(
+            bool(_bigrams(item.source_path) & _bigrams("".join(item.leaf_path)))
+        ),
+    }
+    return features
+
+
+class PublishGate(BaseModel):
+    """A logistic regression over standardised features: P(the top leaf is right)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    version: int
+    features: tuple[str, ...]
+    means: tuple[float, ...]
+    scales: tuple[float, ...]
+    coefficients: tuple[float, ...]
+    intercept: float
+    threshold: float
+    """The default `category.min_confidence` the out-of-source curve chose (≥ 0.99 precision)."""
+    trained_on: str = ""
+
+    def probability(self, features: Mapping[str, float]) -> float:
+        """The calibrated chance that the top leaf is right, rounded to 4 places."""
+        z = self.intercept + sum(
+            c * (features[name] - m) / s
+            for name, m, s, c in zip(
+                self.features, self.means, self.scales, self.coefficients, strict=True
+            )
+        )
+        return round(1.0 / (1.0 + math.exp(-z)), 4)
+
+    def probabilities(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
+        return [self.probability(row) for row in rows]
+
+    @classmethod
+    def from_json_text(cls, text: str) -> PublishGate:
+        return cls.model_validate(json.loads(text))
+
+
+@lru_cache(maxsize=1)
+def default_gate() -> PublishGate | None:
+    """The gate of data/categories/publish_gate.json, or None when the file is absent."""
+    if not GATE_FILE.exists():
+        return None
+    return PublishGate.from_json_text(GATE_FILE.read_text(encoding="utf-8"))

@@ -1,0 +1,132 @@
+"""The publish gate's features (listings/publish_gate.py): what the matcher's top decision says,
+as numbers that name no leaf and no word of the title."""
+
+from __future__ import annotations
+
+import pytest
+
+from listings.categories import CategoryMatcher, CategoryNode, CategoryTree, DecisionRequest
+from listings.publish_gate import FEATURES, GateInput, PublishGate, gate_features
+
+
+def _item(title: str, matched: str, *, nouns: tuple[str, ...] = (), **more: object) -> GateInput:
+    values: dict[str, object] = {
+        "title": title,
+        "text": title.lower(),
+        "nouns": frozenset(nouns or (matched,)),
+        "matched": matched,
+        "how": "term",
+        "strength": 0.5,
+        "reason_class": "agrees",
+        "confidence": 0.8,
+        "margin": 0.4,
+        "cosine": 0.3,
+        "leaf_path": ("家居", "杯子"),
+        "leaf_audience": frozenset(),
+        "title_audience": frozenset(),
+    }
+    values.update(more)
+    return GateInput(**values)  # type: ignore[arg-type]
+
+
+def test_the_matched_noun_last_in_the_title_is_the_last_noun() -> None:
+    features = gate_features(_item("保温杯大容量学生水杯", "水杯", nouns=("保温杯", "水杯")))
+    assert features["last_noun"] == 1.0
+    assert features["nouns_after"] == 0.0
+    assert features["noun_count"] == 2.0
+
+
+def test_a_product_named_after_the_match_is_counted() -> None:
+    features = gate_features(_item("水杯套装送杯刷杯垫", "水杯", nouns=("水杯", "杯刷", "杯垫")))
+    assert features["last_noun"] == 0.0
+    assert features["nouns_after"] == 2.0
+
+
+def test_a_match_only_after_a_gift_word_is_the_gift() -> None:
+    assert gate_features(_item("不锈钢饭盒 送筷子", "筷子"))["only_after_gift"] == 1.0
+    assert gate_features(_item("筷子 送筷子架", "筷子"))["only_after_gift"] == 0.0
+
+
+def test_a_match_only_inside_brackets_is_flagged() -> None:
+    assert gate_features(_item("【水杯同款】保温饭盒", "水杯"))["only_in_brackets"] == 1.0
+    assert gate_features(_item("【热卖】水杯", "水杯"))["only_in_brackets"] == 0.0
+
+
+def test_occurrences_length_depth_and_catch_all() -> None:
+    features = gate_features(_item("杯 杯 陶瓷", "杯", leaf_path=("家居", "餐饮具", "其他杯具")))
+    assert features["occurrences"] == 2.0
+    assert features["single_char"] == 1.0
+    assert features["leaf_depth"] == 3.0
+    assert features["catch_all"] == 1.0
+
+
+def test_audience_and_source_agreement() -> None:
+    features = gate_features(
+        _item(
+            "女士羊毛大衣",
+            "大衣",
+            leaf_path=("女装", "大衣"),
+            leaf_audience=frozenset({"female"}),
+            title_audience=frozenset({"female"}),
+            source_path="女装 毛呢外套",
+        )
+    )
+    assert features["audience_agrees"] == 1.0
+    assert features["audience_leaf_only"] == 0.0
+    assert features["source_given"] == 1.0
+    assert features["source_agrees"] == 1.0
+
+
+def test_the_reason_and_how_are_one_hot() -> None:
+    features = gate_features(_item("水杯", "水杯", reason_class="rivals", how="head"))
+    assert [k for k in features if k.startswith("reason_") and features[k]] == ["reason_rivals"]
+    assert [k for k in features if k.startswith("how_") and features[k]] == ["how_head"]
+    assert list(features) == list(FEATURES)
+
+
+TREE = CategoryTree.from_nodes(
+    [
+        CategoryNode(category_id=1, name="家居"),
+        CategoryNode(category_id=2, name="水杯", parent_id=1),
+        CategoryNode(category_id=3, name="饭盒", parent_id=1),
+    ]
+)
+
+
+def test_the_matcher_explains_its_text_decision_with_the_gate_input() -> None:
+    (decision, item), *_ = CategoryMatcher(TREE, gate=None).explain_many(
+        [DecisionRequest(title="便携水杯")]
+    )
+    assert decision.category_id == 2
+    assert item is not None
+    assert item.matched == "水杯"
+    assert item.leaf_path == ("家居", "水杯")
+    assert item.confidence == decision.confidence
+
+
+def test_a_gate_makes_its_probability_the_confidence() -> None:
+    gate = PublishGate(
+        version=1,
+        features=("last_noun",),
+        means=(0.0,),
+        scales=(1.0,),
+        coefficients=(0.0,),
+        intercept=0.0,
+        threshold=0.5,
+    )
+    decision = CategoryMatcher(TREE, gate=gate).decide(title="便携水杯")
+    assert decision.confidence == pytest.approx(0.5)
+
+
+def test_the_gate_probability_rises_with_a_positive_coefficient() -> None:
+    gate = PublishGate(
+        version=1,
+        features=("margin",),
+        means=(0.5,),
+        scales=(0.25,),
+        coefficients=(2.0,),
+        intercept=0.0,
+        threshold=0.5,
+    )
+    assert gate.probability({"margin": 0.5}) == 0.5
+    assert gate.probability({"margin": 1.0}) > gate.probability({"margin": 0.75}) > 0.5
