@@ -102,16 +102,17 @@ PREVIEW_ROWS = 10
 class _Tally:
     """What the stage returns, kept as batches are written (no whole-shop list of rows).
 
-    `unsure` holds, per source category, the ids of the listings the offline layers were unsure
-    of, and `askable` the first such listing per source category: what `suggested_leaves` asks
-    Kuaishou with (it asks one listing per source category, the first in id order).
+    `askable` holds the first listing the offline layers were unsure of per source category:
+    what `suggested_leaves` asks Kuaishou with (one listing per source category, the first in id
+    order). Nothing is kept per listing: which ones were unsure is read back from their
+    `category_decisions` rows (`_unsure_batches`), so the stage's memory does not grow with the
+    shop (issue 19).
     """
 
     by_layer: Counter[str] = field(default_factory=Counter)
     decided: int = 0
     to_review: int = 0
     preview: dict[str, dict[str, Any]] = field(default_factory=dict)
-    unsure: dict[str, list[str]] = field(default_factory=dict)
     askable: dict[str, Listing] = field(default_factory=dict)
 
     def count(self, row: dict[str, Any], *, reviewed: bool, sign: int = 1) -> None:
@@ -184,23 +185,63 @@ def _needs_review_row(row: dict[str, Any], threshold: float) -> bool:
     )
 
 
-def _listing_batches(
-    warehouse: Warehouse, migration_key: str, *, only: set[str] | None = None
-) -> Iterator[list[Listing]]:
-    """The migration's listings in id order, a batch at a time (those in `only`, when given)."""
-    for batch in warehouse.partition_batches(
+def _listing_rows(warehouse: Warehouse, migration_key: str) -> Iterator[list[dict[str, Any]]]:
+    return warehouse.partition_batches(
         "listings",
         migration=migration_key,
         columns=("source_item_id", "listing"),
         batch_size=CATEGORY_BATCH,
-    ):
-        listings = [
-            Listing.model_validate_json(row["listing"])
-            for row in batch
-            if only is None or row["source_item_id"] in only
-        ]
-        if listings:
-            yield listings
+    )
+
+
+def _listing_batches(warehouse: Warehouse, migration_key: str) -> Iterator[list[Listing]]:
+    """The migration's listings in id order, a batch at a time."""
+    for batch in _listing_rows(warehouse, migration_key):
+        yield [Listing.model_validate_json(row["listing"]) for row in batch]
+
+
+# What the first pass left unsure for `suggested.get`: `needs_review` of a text-layer (or no-layer)
+# decision, as SQL over its `category_decisions` row.
+_UNSURE = (
+    "SELECT source_item_id FROM category_decisions WHERE migration = ? "
+    "AND source_item_id >= ? AND source_item_id <= ? AND layer IN ('text', 'none') "
+    "AND (category_id IS NULL OR confidence < ?)"
+)
+
+
+def _unsure_batches(
+    warehouse: Warehouse, migration: Migration, suggested: Mapping[str, Sequence[int]]
+) -> Iterator[list[tuple[Listing, Sequence[int]]]]:
+    """The listings the first pass was unsure of whose source category Kuaishou suggested leaves
+    for, with those leaves, a batch at a time in id order.
+
+    Which listings were unsure is read back, per batch, from the decisions the first pass wrote
+    (only those listings are parsed), rather than remembered per listing for the whole shop.
+    """
+    threshold = migration.category.min_confidence
+    for batch in _listing_rows(warehouse, migration.key):
+        unsure = {
+            row["source_item_id"]
+            for row in warehouse.query(
+                _UNSURE,
+                [
+                    migration.key,
+                    batch[0]["source_item_id"],
+                    batch[-1]["source_item_id"],
+                    threshold,
+                ],
+            )
+        }
+        again = []
+        for row in batch:
+            if row["source_item_id"] not in unsure:
+                continue
+            listing = Listing.model_validate_json(row["listing"])
+            leaves = suggested.get(suggestion_key(listing))
+            if leaves:
+                again.append((listing, leaves))
+        if again:
+            yield again
 
 
 @long_stage_collector()  # the collector skips the imported heap (decision 84)
@@ -239,9 +280,7 @@ def decide_categories(
             if decision.layer in ("text", "none") and needs_review(
                 decision, min_confidence=threshold
             ):
-                key = suggestion_key(item)
-                tally.unsure.setdefault(key, []).append(item.source_item_id)
-                tally.askable.setdefault(key, item)
+                tally.askable.setdefault(suggestion_key(item), item)
         _write_batch(warehouse, migration, list(zip(items, batch, strict=True)), tally=tally)
         unmatched = sum(1 for d in batch if d.category_id is None)
         progress.advance(done=len(batch) - unmatched, failed=unmatched)
@@ -249,18 +288,9 @@ def decide_categories(
     suggested = asyncio.run(
         suggested_leaves(platforms, migration, warehouse, list(tally.askable.values()))
     )
-    again = {
-        item_id: suggested[key]
-        for key, ids in tally.unsure.items()
-        if suggested.get(key)
-        for item_id in ids
-    }
-    if again:
-        for items in _listing_batches(warehouse, migration.key, only=set(again)):
-            decided = [
-                (item, _decide(matcher, item, overrides, again[item.source_item_id]))
-                for item in items
-            ]
+    if any(suggested.values()):
+        for again in _unsure_batches(warehouse, migration, suggested):
+            decided = [(item, _decide(matcher, item, overrides, leaves)) for item, leaves in again]
             _write_batch(warehouse, migration, decided, tally=tally, replacing=True)
     warehouse.replace_partition(
         "category_leaves",

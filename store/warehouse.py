@@ -577,8 +577,12 @@ class Warehouse:
 # `.tmp` directory beside the file. A sorted result is materialized whole and cannot spill, so
 # whole-partition reads of JSON go through `partition_batches` (decision 81). 256 MB still let
 # the extract's peak grow with the shop (synthetic appends: 321 → 423 MiB from 20,000 to 40,000
-# payloads); 128 MB held it to 286 → 307 MiB at no cost in speed.
-DUCKDB_MEMORY_LIMIT = "128MB"
+# payloads); 128 MB held it to 286 → 307 MiB at no cost in speed. Under 128 MB the table blocks
+# DuckDB keeps cached still filled the cap between 10,000 and 100,000 items (every stage's peak
+# grew with the shop); 64 MB is full by 10,000 and still runs the whole-table queries of a
+# 100,000-item shop (the migration report, the review export's sorted read), which 32 MB does not
+# (out of memory): decision 87.
+DUCKDB_MEMORY_LIMIT = "64MB"
 
 
 def _duckdb_config() -> dict[str, Any]:

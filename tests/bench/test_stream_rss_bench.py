@@ -27,6 +27,7 @@ from tests.chaos.harness import wait_for_health
 
 SIZES = [int(s) for s in os.environ.get("BANJIA_BENCH_RSS_SIZES", "1000,4000").split(",")]
 SHOP = "demo-pdd-shop"
+TARGET_MIB = 1536  # issue 19: a 100,000-item shop's run under 1.5 GB of peak RSS
 MIGRATION = "pdd-demo"
 
 
@@ -148,3 +149,12 @@ def test_a_whole_run_accounts_for_every_item_and_prints_its_peak_rss(tmp_path: P
     for (small, low), (large, high) in itertools.pairwise(measured):
         slope = (high["stages"][-1][2] - low["stages"][-1][2]) * 1024 / (large - small)
         print(f"slope {small} → {large}: {slope:+.2f} KiB of peak RSS per item")
+        for (name, _, before), (_, _, after) in zip(low["stages"], high["stages"], strict=True):
+            print(f"          {name:<11} peak so far {before:7.1f} → {after:7.1f} MiB")
+    (small, low), (large, high) = measured[0], measured[-1]
+    first, last = low["stages"][-1][2], high["stages"][-1][2]
+    print(
+        f"issue 19 target: peak RSS {first:.1f} MiB at {small} items, {last:.1f} MiB at {large} "
+        f"(< {TARGET_MIB} MiB: {'yes' if last < TARGET_MIB else 'no'}), "
+        f"{(last - first) * 1024 / max(large - small, 1):+.2f} KiB per item"
+    )
