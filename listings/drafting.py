@@ -19,7 +19,7 @@ from typing import Any
 from listings.categories import CategoryDecision, needs_review
 from listings.draft import DraftData, KuaishouDraft
 from listings.gallery import fill_main_images, too_few_main_images
-from listings.ids import rel_item_id, rel_sku_ids
+from listings.ids import rel_item_id, rel_sku_ids_of_product
 from listings.migrations import Migration
 from listings.model import Listing, ListingStatus, Sku, SpecValue
 from listings.pricing import apply_price_rule, market_price_fen
@@ -67,38 +67,31 @@ def _merged_specs(sku: Sku) -> tuple[SpecValue, ...]:
     return (*head, merged)
 
 
+@functools.lru_cache(maxsize=16_384)
 def _normal(value: str) -> str:
-    """How Kuaishou may compare spec values: NFKC, case-folded, spaces removed (Ｌ = L = l)."""
+    """How Kuaishou may compare spec values: NFKC, case-folded, spaces removed (Ｌ = L = l).
+    Cached: a shop repeats its colours and sizes over thousands of listings."""
     return "".join(unicodedata.normalize("NFKC", value).casefold().split())
 
 
-def _distinct_keys(specs_of: list[tuple[SpecValue, ...]]) -> list[tuple[str, ...]]:
-    """Each SKU's coordinates in the matrix: its spec values, suffixed where values differ on the
-    source but collide once normalized (`M`, `Ｍ` → `M`, `Ｍ(2)`), so every source SKU keeps its
-    own cell instead of two SKUs fighting for one. Suffixes follow first appearance."""
-    keys = [tuple([spec.value for spec in specs]) for specs in specs_of]
-    renamed: list[dict[str, str] | None] = []
-    for level in range(len(keys[0])):
-        distinct = list(dict.fromkeys(key[level] for key in keys))
+def _distinct_columns(columns: list[list[str]]) -> list[list[str]]:
+    """Each level's values, one per SKU, suffixed where values differ on the source but collide
+    once normalized (`M`, `Ｍ` → `M`, `Ｍ(2)`), so every source SKU keeps its own cell instead of
+    two SKUs fighting for one. Suffixes follow first appearance."""
+    renamed = []
+    for column in columns:
+        distinct = list(dict.fromkeys(column))
         normals = [_normal(value) for value in distinct]
         if len(set(normals)) == len(normals):
-            renamed.append(None)  # the common case: nothing collides
+            renamed.append(column)  # the common case: nothing collides
             continue
         taken: dict[str, int] = {}
         mapping: dict[str, str] = {}
         for value, normal in zip(distinct, normals, strict=True):
             taken[normal] = taken.get(normal, 0) + 1
             mapping[value] = value if taken[normal] == 1 else f"{value}({taken[normal]})"
-        renamed.append(mapping)
-    if not any(renamed):
-        return keys
-    return [
-        tuple(
-            mapping[value] if mapping else value
-            for mapping, value in zip(renamed, key, strict=True)
-        )
-        for key in keys
-    ]
+        renamed.append([mapping[value] for value in column])
+    return renamed
 
 
 # Sources repeat a few prices over many SKUs and listings: the Decimal arithmetic runs once per
@@ -123,7 +116,12 @@ def build_sku_matrix(
             detail="skus: every SKU is deleted on the source; restore at least one SKU",
         )
     fallback_image = listing.main_images[0] if listing.main_images else None
-    specs_of = [_merged_specs(sku) for sku in active]
+    # Every SKU has the first one's dimensions (`Listing` checks it), so one look at the first
+    # tells whether any needs merging.
+    if len(active[0].specs) > MAX_SKU_LEVELS:
+        specs_of = [_merged_specs(sku) for sku in active]
+    else:
+        specs_of = [sku.specs for sku in active]
     names = [spec.name for spec in specs_of[0]]
     if not names:
         if len(active) > 1:
@@ -135,17 +133,19 @@ def build_sku_matrix(
         specs_of = [(SpecValue(name=SINGLE_SPEC_NAME, value=SINGLE_SPEC_VALUE, image_url=None),)]
         names = [SINGLE_SPEC_NAME]
 
-    # One pass over the SKUs: each level's values in order of appearance, the first image of
-    # each value, and the SKU at each coordinate (a later duplicate wins).
-    values: list[dict[str, None]] = [{} for _ in names]
-    images: list[dict[str, str]] = [{} for _ in names]
-    by_key: dict[tuple[str, ...], Sku] = {}
-    for sku, specs, key in zip(active, specs_of, _distinct_keys(specs_of), strict=True):
-        by_key[key] = sku
-        for level, (spec, value) in enumerate(zip(specs, key, strict=True)):
-            values[level][value] = None
-            if spec.image_url and value not in images[level]:
-                images[level][value] = spec.image_url
+    # Level by level (a column of the SKUs' specs): each level's values in order of appearance
+    # and the first image of each value; then the SKU at each coordinate (a later duplicate wins).
+    spec_columns = list(zip(*specs_of, strict=True))
+    columns = _distinct_columns([[spec.value for spec in column] for column in spec_columns])
+    values = [list(dict.fromkeys(column)) for column in columns]
+    images: list[dict[str, str]] = []
+    for spec_column, column in zip(spec_columns, columns, strict=True):
+        level_images: dict[str, str] = {}
+        for spec, value in zip(spec_column, column, strict=True):
+            if spec.image_url and value not in level_images:
+                level_images[value] = spec.image_url
+        images.append(level_images)
+    by_key: dict[tuple[str, ...], Sku] = dict(zip(zip(*columns, strict=True), active, strict=True))
     main_level = next((level for level, imgs in enumerate(images) if imgs), 0)
 
     size = 1
@@ -176,10 +176,11 @@ def build_sku_matrix(
 
     # Each value's prop is built once and shared by every cell that carries it, and a cell is a
     # dict, not a model: building ~25 cells × 3 models one by one was the largest cost of the
-    # drafts stage (issue 19).
+    # drafts stage (issue 19). The cells, their props and their ids all come in
+    # `itertools.product` order of the levels' values.
     level_props = [
-        {
-            value: {
+        [
+            {
                 "name": name,
                 "value": value,
                 "is_main": level == main_level,
@@ -188,17 +189,21 @@ def build_sku_matrix(
                 else None,
             }
             for value in level_values
-        }
+        ]
         for level, (name, level_values) in enumerate(zip(names, values, strict=True))
     ]
-    combos = list(itertools.product(*values))
-    sku_ids = rel_sku_ids(item_rel_id=item_rel_id, cells=combos)
+    cells = zip(
+        itertools.product(*values),
+        itertools.product(*level_props),
+        rel_sku_ids_of_product(item_rel_id=item_rel_id, levels=values),
+        strict=True,
+    )
     matrix: list[dict[str, Any]] = []
-    for combo, sku_id in zip(combos, sku_ids, strict=True):
-        props = tuple(map(dict.__getitem__, level_props, combo))
-        source = by_key.get(combo)
+    append, find = matrix.append, by_key.get
+    for combo, props, sku_id in cells:
+        source = find(combo)
         if source is None:  # a combination the source lacks: stock 0 at the highest price
-            matrix.append(
+            append(
                 {
                     "rel_sku_id": sku_id,
                     "source_sku_id": None,
@@ -211,7 +216,7 @@ def build_sku_matrix(
                 }
             )
             continue
-        matrix.append(
+        append(
             {
                 "rel_sku_id": sku_id,
                 "source_sku_id": source.source_sku_id,
