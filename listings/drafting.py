@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from listings.categories import CategoryDecision, needs_review
+from listings.category_decision import CategoryDecision, needs_review
 from listings.draft import DraftData, KuaishouDraft
 from listings.gallery import fill_main_images, too_few_main_images
 from listings.ids import rel_item_id, rel_sku_ids_of_product

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 from pydantic_core import to_json
 
-from listings.categories import CategoryDecision
+from listings.category_decision import CategoryDecision
 from listings.category_props import PropAliases, PropSpec, category_props_of
 from listings.draft import DraftData, KuaishouDraft
 from listings.drafting import draft_data
