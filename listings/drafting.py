@@ -14,14 +14,21 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 from listings.category_decision import CategoryDecision, needs_review
 from listings.draft import DraftData, KuaishouDraft
-from listings.gallery import fill_main_images, too_few_main_images
+from listings.gallery import main_gallery, too_few_main_images
 from listings.ids import rel_item_id, rel_sku_ids_of_product
 from listings.migrations import Migration
-from listings.model import Listing, ListingStatus, Sku, SpecValue
+from listings.model import (
+    Listing,
+    ListingData,
+    ListingStatus,
+    SkuStatus,
+    SourcePlatform,
+    listing_data,
+)
 from listings.pricing import apply_price_rule, market_price_fen
 from listings.quarantine import Problem, Stage
 from listings.titles import clean_title, derive_short_title
@@ -33,6 +40,7 @@ __all__ = [
     "build_sku_matrix",
     "description_text",
     "draft_data",
+    "draft_data_of",
 ]
 
 MAX_SKU_LEVELS = 3
@@ -41,6 +49,10 @@ MAX_DETAIL_IMAGES = 50
 MAX_DETAILS_CHARS = 2000
 SINGLE_SPEC_NAME = "规格"
 SINGLE_SPEC_VALUE = "标准款"
+
+# A SKU and a spec value as the listing's JSON holds them (`Sku`, `SpecValue` dumped).
+SkuData: TypeAlias = dict[str, Any]
+SpecData: TypeAlias = dict[str, Any]
 
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
@@ -54,16 +66,17 @@ def description_text(description_html: str | None) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def _merged_specs(sku: Sku) -> tuple[SpecValue, ...]:
+def _merged_specs(specs: Sequence[SpecData]) -> Sequence[SpecData]:
     """A SKU's specs with dimensions beyond the 3rd merged into the 3rd (颜色/尺码/套餐-型号)."""
-    if len(sku.specs) <= MAX_SKU_LEVELS:
-        return sku.specs
-    head = sku.specs[: MAX_SKU_LEVELS - 1]
-    tail = sku.specs[MAX_SKU_LEVELS - 1 :]
-    merged = SpecValue(
-        name="/".join(spec.name for spec in tail),
-        value="-".join(spec.value for spec in tail),
-    )
+    if len(specs) <= MAX_SKU_LEVELS:
+        return specs
+    head = specs[: MAX_SKU_LEVELS - 1]
+    tail = specs[MAX_SKU_LEVELS - 1 :]
+    merged = {
+        "name": "/".join(spec["name"] for spec in tail),
+        "value": "-".join(spec["value"] for spec in tail),
+        "image_url": None,
+    }
     return (*head, merged)
 
 
@@ -108,21 +121,36 @@ def build_sku_matrix(
     Each cell is plain data in `DraftSku`'s field order (see `draft_data` for why): every value
     is one the checks below admit (price ≥ 1 fen, stock clamped, ids positive).
     """
-    active = listing.active_skus
+    return _sku_matrix(
+        listing_data(listing)["skus"],
+        main_images=listing.main_images,
+        item_rel_id=item_rel_id,
+        migration=migration,
+    )
+
+
+def _sku_matrix(
+    skus: Sequence[SkuData],
+    *,
+    main_images: Sequence[str],
+    item_rel_id: int,
+    migration: Migration,
+) -> tuple[dict[str, Any], ...] | Problem:
+    """`build_sku_matrix` of the SKUs as the listing's JSON holds them."""
+    active = [sku for sku in skus if sku.get("status", SkuStatus.NORMAL) == SkuStatus.NORMAL]
     if not active:
         return Problem(
             stage=Stage.DRAFT,
             reason_code="no_active_sku",
             detail="skus: every SKU is deleted on the source; restore at least one SKU",
         )
-    fallback_image = listing.main_images[0] if listing.main_images else None
+    fallback_image = main_images[0] if main_images else None
     # Every SKU has the first one's dimensions (`Listing` checks it), so one look at the first
     # tells whether any needs merging.
-    if len(active[0].specs) > MAX_SKU_LEVELS:
-        specs_of = [_merged_specs(sku) for sku in active]
-    else:
-        specs_of = [sku.specs for sku in active]
-    names = [spec.name for spec in specs_of[0]]
+    specs_of: list[Sequence[SpecData]] = [sku.get("specs", ()) for sku in active]
+    if len(specs_of[0]) > MAX_SKU_LEVELS:
+        specs_of = [_merged_specs(specs) for specs in specs_of]
+    names = [spec["name"] for spec in specs_of[0]]
     if not names:
         if len(active) > 1:
             return Problem(
@@ -130,22 +158,25 @@ def build_sku_matrix(
                 reason_code="ambiguous_skus",
                 detail="skus: several SKUs without specs; give each SKU a spec value on the source",
             )
-        specs_of = [(SpecValue(name=SINGLE_SPEC_NAME, value=SINGLE_SPEC_VALUE, image_url=None),)]
+        specs_of = [({"name": SINGLE_SPEC_NAME, "value": SINGLE_SPEC_VALUE, "image_url": None},)]
         names = [SINGLE_SPEC_NAME]
 
     # Level by level (a column of the SKUs' specs): each level's values in order of appearance
     # and the first image of each value; then the SKU at each coordinate (a later duplicate wins).
     spec_columns = list(zip(*specs_of, strict=True))
-    columns = _distinct_columns([[spec.value for spec in column] for column in spec_columns])
+    columns = _distinct_columns([[spec["value"] for spec in column] for column in spec_columns])
     values = [list(dict.fromkeys(column)) for column in columns]
     images: list[dict[str, str]] = []
     for spec_column, column in zip(spec_columns, columns, strict=True):
         level_images: dict[str, str] = {}
         for spec, value in zip(spec_column, column, strict=True):
-            if spec.image_url and value not in level_images:
-                level_images[value] = spec.image_url
+            image = spec.get("image_url")
+            if image and value not in level_images:
+                level_images[value] = image
         images.append(level_images)
-    by_key: dict[tuple[str, ...], Sku] = dict(zip(zip(*columns, strict=True), active, strict=True))
+    by_key: dict[tuple[str, ...], SkuData] = dict(
+        zip(zip(*columns, strict=True), active, strict=True)
+    )
     main_level = next((level for level, imgs in enumerate(images) if imgs), 0)
 
     size = 1
@@ -161,10 +192,10 @@ def build_sku_matrix(
         )
 
     rule = migration.pricing
-    price_of = {p: _rule_price(p, rule) for p in {sku.price_fen for sku in by_key.values()}}
+    price_of = {p: _rule_price(p, rule) for p in {sku["price_fen"] for sku in by_key.values()}}
     lowest = min(price_of.values())
     if lowest < 1:
-        worst = next(key for key, sku in by_key.items() if price_of[sku.price_fen] == lowest)
+        worst = next(key for key, sku in by_key.items() if price_of[sku["price_fen"]] == lowest)
         return Problem(
             stage=Stage.DRAFT,
             reason_code="price_not_positive",
@@ -219,22 +250,22 @@ def build_sku_matrix(
         append(
             {
                 "rel_sku_id": sku_id,
-                "source_sku_id": source.source_sku_id,
+                "source_sku_id": source["source_sku_id"],
                 "props": props,
-                "price_fen": price_of[source.price_fen],
-                "stock": min(source.stock, 9_999_999),
+                "price_fen": price_of[source["price_fen"]],
+                "stock": min(source["stock"], 9_999_999),
                 "market_price_fen": market,
-                "nick": source.outer_id or None,
+                "nick": source.get("outer_id") or None,
                 "synthetic": False,
             }
         )
     return tuple(matrix)
 
 
-def _selling_point(listing: Listing) -> str | None:
+def _selling_point(selling_point: str | None) -> str | None:
     """The source's selling point when it fits Kuaishou's limits (>8, <24 characters); it is optional,
     so one that does not fit is left out rather than failing the item."""
-    candidate = (listing.selling_point or "").strip()
+    candidate = (selling_point or "").strip()
     return candidate if 8 < len(candidate) < 24 else None
 
 
@@ -269,11 +300,8 @@ def draft_data(
     known_rel_item_id: int | None = None,
 ) -> DraftData | Problem:
     """The Kuaishou draft of one listing under a migration's rules, as plain data: what
-    `KuaishouDraft.model_dump()` would hold, every field in order.
-
-    The drafts stage serializes it as it is (`pipeline.drafts`): every value comes from a
-    validated listing or is checked here, so validating ~75 models per listing again would
-    only cost (issue 19); `build_draft` validates it for everyone else.
+    `KuaishouDraft.model_dump()` would hold, every field in order (`draft_data_of` of the
+    listing as its JSON holds it: one implementation of the rules for every caller).
 
     `forbidden_words` is the shipped list (data/forbidden_words.txt); the migration's own
     `titles.extra_forbidden_words` are added here. `allowed_refund_rules` is the category's
@@ -281,16 +309,45 @@ def draft_data(
     `known_rel_item_id` is the id the ledger already holds for this item, which it keeps; else
     the id is derived (`listings.ids.rel_item_id`).
     """
+    return draft_data_of(
+        listing_data(listing),
+        decision=decision,
+        migration=migration,
+        forbidden_words=forbidden_words,
+        allowed_refund_rules=allowed_refund_rules,
+        known_rel_item_id=known_rel_item_id,
+    )
+
+
+def draft_data_of(
+    listing: ListingData,
+    *,
+    decision: CategoryDecision,
+    migration: Migration,
+    forbidden_words: Sequence[str] = (),
+    allowed_refund_rules: Sequence[str] | None = None,
+    known_rel_item_id: int | None = None,
+) -> DraftData | Problem:
+    """`draft_data` of a listing held as its JSON: a `listings` row as a JSON parser reads it
+    (what the drafts stage does), or `listing_data(listing)`.
+
+    The drafts stage reads and serializes it without a model on either side (`pipeline.drafts`):
+    normalize validated the listing before it wrote the row, and every value made here is
+    checked here, so building the ~40 models of a listing and the ~75 of its draft again would
+    only cost (issue 19, decisions 82 and 86); `build_draft` validates the draft for everyone
+    else. Fields a `Listing` defaults are read with the same defaults.
+    """
+    status = listing.get("status", ListingStatus.ONSALE)
     movable = (
         (ListingStatus.ONSALE, ListingStatus.OFFSHELF)
         if migration.source.include_inventory
         else (ListingStatus.ONSALE,)
     )
-    if listing.status not in movable:
+    if status not in movable:
         return Problem(
             stage=Stage.DRAFT,
             reason_code="source_not_onsale",
-            detail=f"status: the item is {listing.status.value} on the source; "
+            detail=f"status: the item is {ListingStatus(status).value} on the source; "
             "put it on sale there to move it",
         )
     if decision.category_id is None or decision.path is None:
@@ -311,12 +368,11 @@ def draft_data(
             f"< {migration.category.min_confidence}; candidates: {runners}; "
             "choose one in `banjia categories review export`, then import it",
         )
-    gallery = fill_main_images(listing)
+    gallery = main_gallery(listing)
     too_few = too_few_main_images(gallery)
     if too_few is not None:
         return too_few
-    if gallery.urls != listing.main_images:
-        listing = listing.model_copy(update={"main_images": gallery.urls})
+    main_images = gallery.urls  # the listing's own, or topped up: the draft's from here on
     refund = migration.service.refund_rule
     if allowed_refund_rules is not None and refund not in allowed_refund_rules:
         return Problem(
@@ -328,45 +384,48 @@ def draft_data(
         )
     words = (*forbidden_words, *migration.titles.extra_forbidden_words)
     action = migration.titles.forbidden_words
-    title = clean_title(listing.title, forbidden=words, action=action)
+    source_title = listing["title"]
+    title = clean_title(source_title, forbidden=words, action=action)
     if isinstance(title, Problem):
         return title
-    derived = derive_short_title(tiny_name=listing.short_title, title=title)
+    derived = derive_short_title(tiny_name=listing.get("short_title"), title=title)
     short = clean_title(derived, forbidden=words, action="remove") if derived else None
     short_title = short if isinstance(short, str) and 4 < len(short) < 20 else None
+    platform = SourcePlatform(listing["platform"])
     item_rel_id = known_rel_item_id or rel_item_id(
         target_shop=migration.kuaishou_shop_key,
-        platform=listing.platform.value,
-        shop_id=listing.shop_id,
-        source_item_id=listing.source_item_id,
+        platform=platform.value,
+        shop_id=listing["shop_id"],
+        source_item_id=listing["source_item_id"],
     )
-    matrix = build_sku_matrix(listing, item_rel_id=item_rel_id, migration=migration)
+    matrix = _sku_matrix(
+        listing["skus"], main_images=main_images, item_rel_id=item_rel_id, migration=migration
+    )
     if isinstance(matrix, Problem):
         return matrix
-    main_images = gallery.urls
-    detail_images = listing.detail_images[:MAX_DETAIL_IMAGES] or main_images
-    details = description_text(listing.description_html) or listing.title
+    detail_images = tuple(listing.get("detail_images", ())[:MAX_DETAIL_IMAGES]) or main_images
+    details = description_text(listing.get("description_html")) or source_title
     return {
         "migration": migration.key,
-        "platform": listing.platform,
-        "shop_id": listing.shop_id,
-        "source_item_id": listing.source_item_id,
+        "platform": platform,
+        "shop_id": listing["shop_id"],
+        "source_item_id": listing["source_item_id"],
         "rel_item_id": item_rel_id,
         "category_id": decision.category_id,
         "category_name": decision.path.split(">")[-1],
         "title": title,
         "short_title": short_title,
-        "selling_point": _selling_point(listing),
+        "selling_point": _selling_point(listing.get("selling_point")),
         "details": details[:MAX_DETAILS_CHARS],
         "main_images": main_images,
         "borrowed_main_images": gallery.borrowed,
         "detail_images": detail_images,
-        "video_url": listing.video_url,
+        "video_url": listing.get("video_url"),
         "skus": matrix,
         "item_props": (),
         "refund_rule": refund,
         "promise_delivery_time_s": migration.service.promise_delivery_time_s,
         "express_template_id": migration.target.express_template_id,
-        "origin_url": listing.origin_url,
-        "seller_name": listing.seller_name or migration.source.shop_name,
+        "origin_url": listing["origin_url"],
+        "seller_name": listing.get("seller_name") or migration.source.shop_name,
     }
