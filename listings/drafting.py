@@ -20,7 +20,7 @@ from listings.category_decision import CategoryDecision, needs_review
 from listings.draft import DraftData, KuaishouDraft
 from listings.gallery import main_gallery, too_few_main_images
 from listings.ids import rel_item_id, rel_sku_ids_of_product
-from listings.migrations import Migration
+from listings.migrations import Migration, PriceRule
 from listings.model import (
     Listing,
     ListingData,
@@ -53,6 +53,7 @@ SINGLE_SPEC_VALUE = "标准款"
 # A SKU and a spec value as the listing's JSON holds them (`Sku`, `SpecValue` dumped).
 SkuData: TypeAlias = dict[str, Any]
 SpecData: TypeAlias = dict[str, Any]
+_NORMAL = SkuStatus.NORMAL.value  # a plain str: compared once per SKU
 
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
@@ -80,37 +81,86 @@ def _merged_specs(specs: Sequence[SpecData]) -> Sequence[SpecData]:
     return (*head, merged)
 
 
-@functools.lru_cache(maxsize=16_384)
 def _normal(value: str) -> str:
-    """How Kuaishou may compare spec values: NFKC, case-folded, spaces removed (Ｌ = L = l).
-    Cached: a shop repeats its colours and sizes over thousands of listings."""
+    """How Kuaishou may compare spec values: NFKC, case-folded, spaces removed (Ｌ = L = l)."""
     return "".join(unicodedata.normalize("NFKC", value).casefold().split())
 
 
-def _distinct_columns(columns: list[list[str]]) -> list[list[str]]:
-    """Each level's values, one per SKU, suffixed where values differ on the source but collide
-    once normalized (`M`, `Ｍ` → `M`, `Ｍ(2)`), so every source SKU keeps its own cell instead of
-    two SKUs fighting for one. Suffixes follow first appearance."""
+@functools.lru_cache(maxsize=16_384)
+def _suffixed(distinct: tuple[str, ...]) -> dict[str, str] | None:
+    """The new name of each of a level's distinct values (in order of appearance) where values
+    differ on the source but collide once normalized (`M`, `Ｍ` → `M`, `Ｍ(2)`), so every source
+    SKU keeps its own cell instead of two SKUs fighting for one; None when nothing collides.
+    Cached by the level's values: a shop repeats its colours and sizes over many listings."""
+    normals = [_normal(value) for value in distinct]
+    if len(set(normals)) == len(normals):
+        return None  # the common case
+    taken: dict[str, int] = {}
+    mapping: dict[str, str] = {}
+    for value, normal in zip(distinct, normals, strict=True):
+        taken[normal] = taken.get(normal, 0) + 1
+        mapping[value] = value if taken[normal] == 1 else f"{value}({taken[normal]})"
+    return mapping
+
+
+def _distinct_columns(columns: list[list[str]]) -> tuple[list[list[str]], list[list[str]]]:
+    """Each level's values, one per SKU, renamed where they collide (`_suffixed`), and each
+    level's distinct values in order of appearance."""
     renamed = []
+    values = []
     for column in columns:
-        distinct = list(dict.fromkeys(column))
-        normals = [_normal(value) for value in distinct]
-        if len(set(normals)) == len(normals):
-            renamed.append(column)  # the common case: nothing collides
-            continue
-        taken: dict[str, int] = {}
-        mapping: dict[str, str] = {}
-        for value, normal in zip(distinct, normals, strict=True):
-            taken[normal] = taken.get(normal, 0) + 1
-            mapping[value] = value if taken[normal] == 1 else f"{value}({taken[normal]})"
-        renamed.append([mapping[value] for value in column])
-    return renamed
+        distinct = tuple(dict.fromkeys(column))
+        mapping = _suffixed(distinct)
+        if mapping is None:
+            renamed.append(column)
+            values.append(list(distinct))
+        else:
+            renamed.append([mapping[value] for value in column])
+            values.append([mapping[value] for value in distinct])
+    return renamed, values
 
 
-# Sources repeat a few prices over many SKUs and listings: the Decimal arithmetic runs once per
-# (price, rule). Rules are frozen, so they key the caches.
-_rule_price = functools.lru_cache(maxsize=16_384)(apply_price_rule)
-_market_price = functools.lru_cache(maxsize=16_384)(market_price_fen)
+class _RulePrices:
+    """Sale and market prices under one price rule, each worked out once per source price:
+    sources repeat a few prices over many SKUs and listings, and the Decimal arithmetic is the
+    dear part. Held per rule object (`_prices_under`), not keyed by the rule: hashing a frozen
+    model field by field on every lookup cost more than the lookup saved (issue 19)."""
+
+    __slots__ = ("market", "rule", "sale")
+    LIMIT = 16_384  # prices held per rule; past it the memo starts again
+
+    def __init__(self, rule: PriceRule) -> None:
+        self.rule = rule
+        self.sale: dict[int, int] = {}
+        self.market: dict[int, int | None] = {}
+
+    def sale_of(self, price_fen: int) -> int:
+        sale = self.sale.get(price_fen)
+        if sale is None:
+            if len(self.sale) >= self.LIMIT:
+                self.sale.clear()
+            sale = self.sale[price_fen] = apply_price_rule(price_fen, self.rule)
+        return sale
+
+    def market_of(self, highest_sale_fen: int) -> int | None:
+        if highest_sale_fen not in self.market:
+            if len(self.market) >= self.LIMIT:
+                self.market.clear()
+            self.market[highest_sale_fen] = market_price_fen(highest_sale_fen, self.rule)
+        return self.market[highest_sale_fen]
+
+
+_held_prices: dict[int, _RulePrices] = {}
+
+
+def _prices_under(rule: PriceRule) -> _RulePrices:
+    """The memo of `rule` (by identity: the entry holds the rule, so its id is not reused)."""
+    held = _held_prices.get(id(rule))
+    if held is None or held.rule is not rule:
+        if len(_held_prices) >= 64:
+            _held_prices.clear()
+        held = _held_prices[id(rule)] = _RulePrices(rule)
+    return held
 
 
 def build_sku_matrix(
@@ -137,7 +187,7 @@ def _sku_matrix(
     migration: Migration,
 ) -> tuple[dict[str, Any], ...] | Problem:
     """`build_sku_matrix` of the SKUs as the listing's JSON holds them."""
-    active = [sku for sku in skus if sku.get("status", SkuStatus.NORMAL) == SkuStatus.NORMAL]
+    active = [sku for sku in skus if sku.get("status", _NORMAL) == _NORMAL]
     if not active:
         return Problem(
             stage=Stage.DRAFT,
@@ -164,8 +214,9 @@ def _sku_matrix(
     # Level by level (a column of the SKUs' specs): each level's values in order of appearance
     # and the first image of each value; then the SKU at each coordinate (a later duplicate wins).
     spec_columns = list(zip(*specs_of, strict=True))
-    columns = _distinct_columns([[spec["value"] for spec in column] for column in spec_columns])
-    values = [list(dict.fromkeys(column)) for column in columns]
+    columns, values = _distinct_columns(
+        [[spec["value"] for spec in column] for column in spec_columns]
+    )
     images: list[dict[str, str]] = []
     for spec_column, column in zip(spec_columns, columns, strict=True):
         level_images: dict[str, str] = {}
@@ -191,8 +242,8 @@ def _sku_matrix(
             "split the listing or drop spec values on the source",
         )
 
-    rule = migration.pricing
-    price_of = {p: _rule_price(p, rule) for p in {sku["price_fen"] for sku in by_key.values()}}
+    prices = _prices_under(migration.pricing)
+    price_of = {p: prices.sale_of(p) for p in {sku["price_fen"] for sku in by_key.values()}}
     lowest = min(price_of.values())
     if lowest < 1:
         worst = next(key for key, sku in by_key.items() if price_of[sku["price_fen"]] == lowest)
@@ -203,7 +254,7 @@ def _sku_matrix(
             "price rule; Kuaishou needs at least 1 fen: fix the source price or the price rule",
         )
     filler_price = max(price_of.values())
-    market = _market_price(filler_price, rule)
+    market = prices.market_of(filler_price)
 
     # Each value's prop is built once and shared by every cell that carries it, and a cell is a
     # dict, not a model: building ~25 cells × 3 models one by one was the largest cost of the
