@@ -23,7 +23,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from pydantic_core import from_json, to_json
+import msgspec
+from pydantic import BaseModel
 
 from listings.category_decision import CategoryDecision
 from listings.category_props import PropAliases, PropSpec, category_props_of
@@ -82,6 +83,24 @@ class DraftedBatch:
     problems: list[dict[str, str]]
 
 
+def _as_plain_data(value: object) -> object:
+    """What msgspec does not write itself, as pydantic writes it: a `str` subclass (a draft's
+    `platform`, `SourcePlatform`) as the plain string, a model (the category props,
+    `DraftItemProp`) as its fields. Anything else is refused."""
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    raise NotImplementedError(f"a draft holds a {type(value).__name__}, not plain data")
+
+
+# msgspec reads a listing row in 3/4 of pydantic-core's `from_json` time and writes a draft in a
+# third of `to_json`'s, byte for byte what `KuaishouDraft.model_dump_json` writes (compact, UTF-8
+# unescaped, the same escapes: the drafts have no floats): decision 86.
+_read_json = msgspec.json.Decoder().decode
+_write_json = msgspec.json.Encoder(enc_hook=_as_plain_data).encode
+
+
 def data_row(migration_key: str, data: DraftData) -> dict[str, Any]:
     """The `kuaishou_drafts` row of a draft held as plain data (`draft_data`)."""
     skus = data["skus"]
@@ -92,7 +111,7 @@ def data_row(migration_key: str, data: DraftData) -> dict[str, Any]:
         "category_id": data["category_id"],
         "sku_count": len(skus),
         "synthetic_sku_count": sum(1 for s in skus if s["synthetic"]),
-        "draft": to_json(data).decode(),
+        "draft": _write_json(data).decode(),
     }
 
 
@@ -113,7 +132,7 @@ def _quarantine_row(source_item_id: str, problem: Problem) -> dict[str, str]:
 def _drafted(rules: DraftRules, item: ListingToDraft) -> DraftData | Problem:
     # The row as normalize wrote it from a validated `Listing`: read as JSON, not validated again
     # into ~40 models (issue 19, decision 86).
-    listing = from_json(item.listing_json)
+    listing = _read_json(item.listing_json)
     # A link that sells nothing (补差价, 邮费, 入会专拍) is quarantined as such (issue 14).
     if item.decision.layer == "not_a_product":
         junk = not_a_product_problem(listing["title"])
