@@ -48,9 +48,10 @@ __all__ = [
     "workers_for",
 ]
 
-# Below this many listings a shop is drafted in this process. A spawned worker imports the
-# project (scikit-learn with it) before its first batch: 3–7 s on the shared 2-core machine,
-# where one process drafts ~6,000 listings/s; the drafts bench prints both ways (decision 82).
+# Below this many listings a shop is drafted in this process. A spawned worker imports what
+# drafting needs before its first batch (no longer scikit-learn: 0.5 s instead of 3–7 s on the
+# shared 2-core machine, decision 86), and one process drafts ~14,000 listings/s; the drafts bench
+# prints both ways: 2 workers drafted 20,000 listings no faster than one process there.
 PARALLEL_MIN_LISTINGS = 50_000
 
 
