@@ -39,6 +39,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from listings.category_decision import Candidate, CategoryDecision, needs_review
 from listings.non_product import detect_non_product
 from listings.publish_gate import GateInput, PublishGate, default_gate, gate_features
 from listings.title_match import (
@@ -103,14 +104,6 @@ class CategoryNode(BaseModel):
     parent_id: int = 0
 
 
-class Candidate(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    category_id: int
-    path: str
-    score: float
-
-
 class DecisionRequest(BaseModel):
     """One listing to decide: what `CategoryMatcher.decide` takes, for a batch."""
 
@@ -124,32 +117,10 @@ class DecisionRequest(BaseModel):
     suggestions: tuple[int, ...] | None = None
 
 
-class CategoryDecision(BaseModel):
-    """The chosen leaf (or none), the layer and reason, how sure, and runners-up for a human."""
-
-    model_config = ConfigDict(frozen=True)
-
-    category_id: int | None
-    path: str | None
-    confidence: float
-    layer: str  # "override" | "mapping" | "text" | "suggested" | "none" | "not_a_product"
-    candidates: tuple[Candidate, ...] = ()
-    reason: str = ""
-
-
 def normalize_path(text: str) -> str:
     """A category path in one canonical spelling: NFKC, lower case, `>` between trimmed levels."""
     levels = unicodedata.normalize("NFKC", text).lower().split(">")
     return ">".join(level.strip() for level in levels if level.strip())
-
-
-def needs_review(decision: CategoryDecision, *, min_confidence: float) -> bool:
-    """The one rule that sends an item to the review queue (and quarantines it until a merchant
-    confirms a leaf): no leaf at all, or a leaf less sure than the migration's threshold.
-    A `not_a_product` item is not reviewed: it is quarantined as such."""
-    if decision.layer == "not_a_product":
-        return False
-    return decision.category_id is None or decision.confidence < min_confidence
 
 
 def decision_kind(decision: CategoryDecision, *, min_confidence: float) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
@@ -79,10 +79,24 @@ def fill_category_props(
 ) -> tuple[DraftItemProp, ...] | Problem:
     """The attributes `specs` asks for, valued from the listing's props; or the problem naming
     every required attribute the source cannot fill. `category` names the leaf in messages."""
+    return _fill(_props_of(listing), specs, aliases=aliases, category=category)
+
+
+def _props_of(listing: Listing) -> Iterator[tuple[str, str]]:
+    return ((prop.name, prop.value) for prop in listing.props)
+
+
+def _fill(
+    props: Iterable[tuple[str, str]],
+    specs: Sequence[PropSpec],
+    *,
+    aliases: PropAliases,
+    category: str,
+) -> tuple[DraftItemProp, ...] | Problem:
     values: dict[str, str] = {}
-    for prop in listing.props:
-        if prop.value.strip():
-            values.setdefault(_norm(prop.name), prop.value.strip())
+    for name, value in props:
+        if value.strip():
+            values.setdefault(_norm(name), value.strip())
     filled: list[DraftItemProp] = []
     missing: list[PropSpec] = []
     for spec in specs:
@@ -113,20 +127,21 @@ def fill_category_props(
 
 
 def category_props_of(
-    listing: Listing,
+    source_props: Iterable[tuple[str, str]],
     *,
     category_id: int,
     category_name: str,
     specs: Mapping[int, Sequence[PropSpec]],
     aliases: PropAliases,
 ) -> tuple[DraftItemProp, ...] | Problem:
-    """The leaf's attributes valued from the listing (`specs` by leaf id; a leaf without known
-    specs, e.g. through vv-tool, gets none), or the problem that stops the draft."""
+    """The leaf's attributes valued from the listing's props, as (name, value) pairs (`specs` by
+    leaf id; a leaf without known specs, e.g. through vv-tool, gets none), or the problem that
+    stops the draft. Pairs, so that the drafts stage passes a listing it holds as JSON."""
     leaf_specs = specs.get(category_id, ())
     if not leaf_specs:
         return ()
     category = f"{category_id} {category_name}"
-    return fill_category_props(listing, leaf_specs, aliases=aliases, category=category)
+    return _fill(source_props, leaf_specs, aliases=aliases, category=category)
 
 
 def with_category_props(
@@ -138,7 +153,7 @@ def with_category_props(
 ) -> KuaishouDraft | Problem:
     """The draft with its leaf's attributes filled (`category_props_of`), or the problem."""
     props = category_props_of(
-        listing,
+        _props_of(listing),
         category_id=draft.category_id,
         category_name=draft.category_name,
         specs=specs,

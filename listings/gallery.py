@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel, ConfigDict
 
 from listings.images import MIN_MAIN_IMAGES
-from listings.model import Listing
+from listings.model import Listing, ListingData, SkuStatus, listing_data
 from listings.quarantine import Problem, Stage
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "MIN_MAIN_IMAGES",
     "MainGallery",
     "fill_main_images",
+    "main_gallery",
     "too_few_main_images",
 ]
 
@@ -51,13 +52,15 @@ class MainGallery(BaseModel):
         return self.from_sku + self.from_detail
 
 
-def _sku_images(listing: Listing) -> list[str]:
+def _sku_images(listing: ListingData) -> list[str]:
     """Spec-value images in the order the values first appear among the active SKUs."""
+    skus = listing["skus"]
+    active = [sku for sku in skus if sku.get("status", SkuStatus.NORMAL) == SkuStatus.NORMAL]
     seen: list[str] = []
-    for sku in listing.active_skus or listing.skus:
-        for spec in sku.specs:
-            if spec.image_url:
-                seen.append(spec.image_url)
+    for sku in active or skus:
+        for spec in sku.get("specs", ()):
+            if spec.get("image_url"):
+                seen.append(spec["image_url"])
     return seen
 
 
@@ -73,12 +76,22 @@ def fill_main_images(
     The result may still hold fewer than `minimum` when the listing has no more distinct pictures;
     `too_few_main_images` turns that into the quarantine problem.
     """
-    own = _distinct(listing.main_images)[:maximum]
+    return main_gallery(listing_data(listing), minimum=minimum, maximum=maximum)
+
+
+def main_gallery(
+    listing: ListingData, *, minimum: int = MIN_MAIN_IMAGES, maximum: int = MAX_MAIN_IMAGES
+) -> MainGallery:
+    """`fill_main_images` of a listing held as its JSON (what the drafts stage reads)."""
+    own = _distinct(listing.get("main_images", ()))[:maximum]
     if len(own) >= minimum:  # most listings: nothing to borrow, no other picture to look at
         return MainGallery(urls=tuple(own), from_source=len(own))
     urls = list(own)
     counts = {"sku": 0, "detail": 0}
-    for where, pool in (("sku", _sku_images(listing)), ("detail", list(listing.detail_images))):
+    for where, pool in (
+        ("sku", _sku_images(listing)),
+        ("detail", list(listing.get("detail_images", ()))),
+    ):
         for url in _distinct(pool):
             if len(urls) >= minimum:
                 break

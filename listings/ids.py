@@ -13,9 +13,15 @@ derivation keep the id they were created with (`pipeline.drafts` passes it in, d
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-__all__ = ["legacy_rel_item_id", "rel_item_id", "rel_sku_id", "rel_sku_ids"]
+__all__ = [
+    "legacy_rel_item_id",
+    "rel_item_id",
+    "rel_sku_id",
+    "rel_sku_ids",
+    "rel_sku_ids_of_product",
+]
 
 _MASK_63 = (1 << 63) - 1
 
@@ -59,3 +65,24 @@ def rel_sku_ids(*, item_rel_id: int, cells: Iterable[tuple[str, ...]]) -> list[i
             from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big") & _MASK_63 or 1
         )
     return ids
+
+
+def rel_sku_ids_of_product(*, item_rel_id: int, levels: Sequence[Sequence[str]]) -> list[int]:
+    """`rel_sku_id` of every cell of the matrix `levels` spans, in `itertools.product(*levels)`
+    order: the drafts stage's whole matrix at once.
+
+    A hash reads its input in order, so the item's part and each leading value are hashed once
+    and the state copied for every cell that starts with them (a copy costs half a new hash).
+    The ids are `rel_sku_ids`' (tests/listings/test_ids.py compares them)."""
+    blake2b, from_bytes = hashlib.blake2b, int.from_bytes
+    heads = [blake2b(f"sku\x1f{item_rel_id}".encode(), digest_size=8)]
+    for values in levels:
+        parts = [f"\x1f{value}".encode() for value in values]
+        grown = []
+        for head in heads:
+            for part in parts:
+                state = head.copy()
+                state.update(part)
+                grown.append(state)
+        heads = grown
+    return [from_bytes(state.digest(), "big") & _MASK_63 or 1 for state in heads]

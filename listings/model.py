@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeAlias
 
 from pydantic import (
     BaseModel,
@@ -26,12 +26,14 @@ from listings.source_platforms import identity_of
 __all__ = [
     "ItemProp",
     "Listing",
+    "ListingData",
     "ListingStatus",
     "Sku",
     "SkuStatus",
     "SourceCategory",
     "SourcePlatform",
     "SpecValue",
+    "listing_data",
 ]
 
 
@@ -230,3 +232,14 @@ class Listing(BaseModel):
     @property
     def total_stock(self) -> int:
         return sum(sku.stock for sku in self.active_skus)
+
+
+ListingData: TypeAlias = dict[str, Any]
+"""A listing as its JSON holds it: a row of the `listings` table read with a JSON parser, or
+`listing_data(listing)`. The drafts stage drafts from it without building the ~40 models of a
+listing again: normalize validated the listing before writing it (issue 19, decision 86)."""
+
+
+def listing_data(listing: Listing) -> ListingData:
+    """The listing as the `listings` table holds it (the verbatim payload left out)."""
+    return listing.model_dump(mode="json", exclude={"raw"})

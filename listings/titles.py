@@ -7,6 +7,7 @@ the spaces) or `flag` (quarantine the item, naming the words, so the merchant re
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -27,9 +28,16 @@ def parse_word_list(text: str) -> tuple[str, ...]:
     return tuple(word for word in words if word)
 
 
-def _ordered(words: Iterable[str]) -> list[str]:
+def _ordered(words: Iterable[str]) -> tuple[str, ...]:
     # Longest first, so a word that contains another (最佳 ⊃ 最) is matched whole.
-    return sorted({w for w in words if w}, key=len, reverse=True)
+    return _ordered_once(tuple(words))
+
+
+@functools.lru_cache(maxsize=64)
+def _ordered_once(words: tuple[str, ...]) -> tuple[str, ...]:
+    """`_ordered` once per word list: the drafts stage cleans two titles per listing with the
+    same list (issue 19)."""
+    return tuple(sorted({w for w in words if w}, key=len, reverse=True))
 
 
 def clean_title(

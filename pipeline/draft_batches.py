@@ -6,10 +6,11 @@ enough to pay for starting them, batches are drafted by a pool of worker process
 while this process reads the next batches and writes the finished ones, in the order read: the
 rows are the same, whichever process drafted them (issue 19, decision 82).
 
-The hot path serializes the draft as `listings.drafting.draft_data` returns it, without building
-the models: what it holds comes from a listing validated when the normalize stage wrote it,
-and from checks in `listings.drafting` (`build_draft` validates the same data for every other
-caller, and the golden test compares the bytes).
+The hot path reads each listing row with a JSON parser and serializes the draft as
+`listings.drafting.draft_data_of` returns it, building no model on either side: the row is a
+listing validated when the normalize stage wrote it, and the draft's values are checked in
+`listings.drafting` (`build_draft` validates the same data for every other caller, and the
+golden test compares the bytes).
 """
 
 from __future__ import annotations
@@ -22,14 +23,14 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from pydantic_core import to_json
+import msgspec
+from pydantic import BaseModel
 
-from listings.categories import CategoryDecision
+from listings.category_decision import CategoryDecision
 from listings.category_props import PropAliases, PropSpec, category_props_of
 from listings.draft import DraftData, KuaishouDraft
-from listings.drafting import draft_data
+from listings.drafting import draft_data_of
 from listings.migrations import Migration
-from listings.model import Listing
 from listings.non_product import not_a_product_problem
 from listings.plan_edits import ItemEdits, apply_edits
 from listings.quarantine import Problem
@@ -47,9 +48,10 @@ __all__ = [
     "workers_for",
 ]
 
-# Below this many listings a shop is drafted in this process. A spawned worker imports the
-# project (scikit-learn with it) before its first batch: 3–7 s on the shared 2-core machine,
-# where one process drafts ~6,000 listings/s; the drafts bench prints both ways (decision 82).
+# Below this many listings a shop is drafted in this process. A spawned worker imports what
+# drafting needs before its first batch (no longer scikit-learn: 0.5 s instead of 3–7 s on the
+# shared 2-core machine, decision 86), and one process drafts ~14,000 listings/s; the drafts bench
+# prints both ways: 2 workers drafted 20,000 listings no faster than one process there.
 PARALLEL_MIN_LISTINGS = 50_000
 
 
@@ -82,6 +84,24 @@ class DraftedBatch:
     problems: list[dict[str, str]]
 
 
+def _as_plain_data(value: object) -> object:
+    """What msgspec does not write itself, as pydantic writes it: a `str` subclass (a draft's
+    `platform`, `SourcePlatform`) as the plain string, a model (the category props,
+    `DraftItemProp`) as its fields. Anything else is refused."""
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    raise NotImplementedError(f"a draft holds a {type(value).__name__}, not plain data")
+
+
+# msgspec reads a listing row in 3/4 of pydantic-core's `from_json` time and writes a draft in a
+# third of `to_json`'s, byte for byte what `KuaishouDraft.model_dump_json` writes (compact, UTF-8
+# unescaped, the same escapes: the drafts have no floats): decision 86.
+_read_json = msgspec.json.Decoder().decode
+_write_json = msgspec.json.Encoder(enc_hook=_as_plain_data).encode
+
+
 def data_row(migration_key: str, data: DraftData) -> dict[str, Any]:
     """The `kuaishou_drafts` row of a draft held as plain data (`draft_data`)."""
     skus = data["skus"]
@@ -92,7 +112,7 @@ def data_row(migration_key: str, data: DraftData) -> dict[str, Any]:
         "category_id": data["category_id"],
         "sku_count": len(skus),
         "synthetic_sku_count": sum(1 for s in skus if s["synthetic"]),
-        "draft": to_json(data).decode(),
+        "draft": _write_json(data).decode(),
     }
 
 
@@ -111,13 +131,15 @@ def _quarantine_row(source_item_id: str, problem: Problem) -> dict[str, str]:
 
 
 def _drafted(rules: DraftRules, item: ListingToDraft) -> DraftData | Problem:
-    listing = Listing.model_validate_json(item.listing_json)
+    # The row as normalize wrote it from a validated `Listing`: read as JSON, not validated again
+    # into ~40 models (issue 19, decision 86).
+    listing = _read_json(item.listing_json)
     # A link that sells nothing (补差价, 邮费, 入会专拍) is quarantined as such (issue 14).
     if item.decision.layer == "not_a_product":
-        junk = not_a_product_problem(listing.title)
+        junk = not_a_product_problem(listing["title"])
         if junk is not None:
             return junk
-    data = draft_data(
+    data = draft_data_of(
         listing,
         decision=item.decision,
         migration=rules.migration,
@@ -128,7 +150,7 @@ def _drafted(rules: DraftRules, item: ListingToDraft) -> DraftData | Problem:
     if isinstance(data, Problem):
         return data
     props = category_props_of(
-        listing,
+        ((prop["name"], prop["value"]) for prop in listing.get("props", ())),
         category_id=data["category_id"],
         category_name=data["category_name"],
         specs=rules.prop_specs,

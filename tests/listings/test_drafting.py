@@ -1,10 +1,14 @@
 """Canonical listing → Kuaishou draft: full SKU matrix, prices by rule, problems that say what to do."""
 
+import json
+
+from pydantic_core import from_json, to_json
+
 from listings.categories import CategoryDecision
 from listings.draft import KuaishouDraft
-from listings.drafting import build_draft
+from listings.drafting import build_draft, draft_data, draft_data_of
 from listings.migrations import Migration
-from listings.model import ListingStatus, Sku, SpecValue
+from listings.model import Listing, ListingStatus, Sku, SpecValue
 from listings.quarantine import Problem
 from tests.samples import tshirt
 
@@ -130,3 +134,36 @@ def test_a_warehouse_item_is_moved_when_the_migration_includes_the_inventory(
         tshirt(status=ListingStatus.DELETED), decision=DECIDED, migration=with_inventory
     )
     assert isinstance(deleted, Problem) and deleted.reason_code == "source_not_onsale"
+
+
+def test_a_listing_row_without_its_defaulted_fields_drafts_as_the_validated_listing(
+    migration: Migration,
+) -> None:
+    """The drafts stage reads a row as plain JSON (`draft_data_of`): a field `Listing` defaults
+    (status, outer_id, image_url, short title ...) may be absent, and reads as its default."""
+    row = {
+        "platform": "taobao",
+        "shop_id": "tb-shop-1",
+        "source_item_id": "600000000042",
+        "title": "纯棉短袖T恤女2024夏季新款宽松百搭上衣",
+        "origin_url": "https://item.taobao.com/item.htm?id=600000000042",
+        "main_images": [f"https://img.alicdn.com/42/main{k}.jpg" for k in range(3)],
+        "skus": [
+            {
+                "source_sku_id": f"42-{colour}-{size}",
+                "specs": [
+                    {"name": "颜色分类", "value": colour},
+                    {"name": "尺码", "value": size},
+                ],
+                "price_fen": 3900,
+                "stock": 5,
+            }
+            for colour, size in (("奶油白", "S"), ("奶油白", "M"), ("黑色", "M"))
+        ],
+    }
+    validated = draft_data(
+        Listing.model_validate_json(json.dumps(row)), decision=DECIDED, migration=migration
+    )
+    read = draft_data_of(from_json(json.dumps(row)), decision=DECIDED, migration=migration)
+    assert not isinstance(read, Problem)
+    assert to_json(read) == to_json(validated)

@@ -1,7 +1,7 @@
 """At least 3 main images: the source's own first, then SKU images, then detail images, no repeats."""
 
 from listings.gallery import fill_main_images, too_few_main_images
-from listings.model import Sku, SpecValue
+from listings.model import Sku, SkuStatus, SpecValue
 from tests.samples import tshirt
 
 CDN = "https://img.alicdn.com/imgextra/i1/2206/"
@@ -54,7 +54,7 @@ def test_a_picture_already_in_the_gallery_is_not_borrowed_twice() -> None:
 
 def test_images_of_deleted_skus_are_not_borrowed() -> None:
     skus = _colour_skus(("奶油白", f"{CDN}white.jpg"), ("黑色", f"{CDN}black.jpg"))
-    skus = (skus[0].model_copy(update={"status": "deleted"}), skus[1])
+    skus = (skus[0].model_copy(update={"status": SkuStatus.DELETED}), skus[1])
     listing = tshirt(main_images=(f"{CDN}main.jpg",), skus=skus, detail_images=(f"{CDN}d1.jpg",))
     assert fill_main_images(listing).urls == (f"{CDN}main.jpg", f"{CDN}black.jpg", f"{CDN}d1.jpg")
 

@@ -1,6 +1,14 @@
 """relItemId / relSkuId: deterministic positive 63-bit ids, the idempotency key of publishing."""
 
-from listings.ids import legacy_rel_item_id, rel_item_id, rel_sku_id
+import itertools
+
+from listings.ids import (
+    legacy_rel_item_id,
+    rel_item_id,
+    rel_sku_id,
+    rel_sku_ids,
+    rel_sku_ids_of_product,
+)
 
 
 def _id(**overrides: object) -> int:
@@ -44,3 +52,20 @@ def test_rel_sku_id_depends_on_the_spec_values() -> None:
     assert rel_sku_id(item_rel_id=7, spec_values=("红", "S")) != rel_sku_id(
         item_rel_id=7, spec_values=("红", "M")
     )
+
+
+def test_the_ids_of_a_whole_matrix_are_each_cells_own_in_product_order() -> None:
+    levels = [["奶油白", "黑色", "雾霾蓝"], ["S", "M", "XL"], ["套餐一", "套餐二"]]
+    cells = list(itertools.product(*levels))
+    expected = [rel_sku_id(item_rel_id=912_345_678_901, spec_values=cell) for cell in cells]
+    assert rel_sku_ids_of_product(item_rel_id=912_345_678_901, levels=levels) == expected
+    assert rel_sku_ids(item_rel_id=912_345_678_901, cells=cells) == expected
+
+
+def test_a_matrix_of_one_level_or_of_none_gets_the_ids_of_its_cells() -> None:
+    assert rel_sku_ids_of_product(item_rel_id=7, levels=[["标准款"]]) == [
+        rel_sku_id(item_rel_id=7, spec_values=("标准款",))
+    ]
+    assert rel_sku_ids_of_product(item_rel_id=7, levels=[]) == [
+        rel_sku_id(item_rel_id=7, spec_values=())
+    ]

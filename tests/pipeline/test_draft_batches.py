@@ -4,6 +4,7 @@ and in whatever order the batches are drafted, and the fast path's bytes are the
 from __future__ import annotations
 
 import json
+from pathlib import PurePosixPath
 from typing import Any
 
 import pytest
@@ -95,6 +96,21 @@ def test_the_unvalidated_draft_serializes_to_the_models_bytes(
         assert isinstance(model, KuaishouDraft)
         assert list(data) == list(KuaishouDraft.model_fields)
         assert data_row("k", data) == draft_row("k", model)
+        assert data_row("k", data)["draft"] == model.model_dump_json()
         assert json.loads(data_row("k", data)["draft"]) == model.model_dump(mode="json")
         checked += 1
     assert checked > 50
+
+
+def test_a_draft_holding_anything_but_plain_data_is_not_written(
+    shop: tuple[DraftRules, list[list[ListingToDraft]]],
+) -> None:
+    """Beyond JSON's own types, the writer knows how pydantic writes a `str` subclass and a
+    model only: any other object (a path, say) stops the batch rather than be written its way."""
+    rules, batches = shop
+    item = batches[0][0]
+    listing = Listing.model_validate_json(item.listing_json)
+    data = draft_data(listing, decision=item.decision, migration=rules.migration)
+    assert not isinstance(data, Problem)
+    with pytest.raises(NotImplementedError, match="Path"):
+        data_row("k", {**data, "video_url": PurePosixPath("/videos/1.mp4")})
