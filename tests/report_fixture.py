@@ -80,7 +80,7 @@ def build_report_warehouse(
         "listings", migration=key, rows=[_listing_row(key, listing) for listing in listings]
     )
     decision = CategoryDecision(
-        category_id=TSHIRT_CATEGORY, path="男装 > T恤", confidence=0.93, layer="model"
+        category_id=TSHIRT_CATEGORY, path="男装 > T恤", confidence=0.99, layer="model"
     )
     warehouse.replace_partition(
         "category_decisions",
@@ -91,7 +91,7 @@ def build_report_warehouse(
                 "source_item_id": listing.source_item_id,
                 "category_id": TSHIRT_CATEGORY,
                 "category_path": "男装 > T恤",
-                "confidence": 0.93,
+                "confidence": 0.99,
                 "layer": "model",
                 "candidates": [],
             }

@@ -52,7 +52,7 @@ from tests.samples import sample_migration
 
 N = int(os.environ.get("BANJIA_BENCH_N", "100000"))
 PARALLEL_N = int(os.environ.get("BANJIA_BENCH_PARALLEL_N", "20000"))
-DECIDED = CategoryDecision(category_id=23001, path="女装>T恤", confidence=0.8, layer="text")
+DECIDED = CategoryDecision(category_id=23001, path="女装>T恤", confidence=0.99, layer="text")
 COLOURS = ("奶油白", "黑色", "雾霾蓝", "燕麦色")
 SIZES = ("S", "M", "L", "XL")
 

@@ -80,7 +80,7 @@ def test_the_report_rows_carry_before_and_after(shop: tuple[Warehouse, Migration
     # 39.00 and 42.00 yuan at the source, +10 % markup in the sample migration
     assert (published.price_before_min_fen, published.price_before_max_fen) == (3900, 4200)
     assert (published.price_after_min_fen, published.price_after_max_fen) == (4290, 4620)
-    assert published.category_path == "男装 > T恤" and published.category_confidence == 0.93
+    assert published.category_path == "男装 > T恤" and published.category_confidence == 0.99
     assert [i.kwai_url for i in published.images] == [KWAI_IMAGE]
     assert rows[FORBIDDEN].fix and "title" in rows[FORBIDDEN].fix
     assert rows[MISSING].title_before is None and rows[MISSING].stage == "extract"
