@@ -133,6 +133,7 @@ def test_the_dev_set_is_real_titles_of_every_source_labelled_to_leaves(
         "blind4",
         "blind5",
         "blind6",
+        "blind7",
     }
     assert text.count("\n") - 1 == len(rows)
     assert ",provenance" in text.splitlines()[0]
