@@ -35,17 +35,6 @@ from listings.publish_gate_fit import (  # noqa: E402
 DEV = ROOT / "tests" / "fixtures" / "category_dev_real.csv"
 TREE = ROOT / "data" / "categories" / "marketplace_tree_subset.csv"
 RULES_THRESHOLD = 0.75
-SPLITS = (
-    "calibrate",
-    "holdout",
-    "fresh",
-    "stream",
-    "blind",
-    "blind3",
-    "blind4",
-    "blind5",
-    "blind6",
-)
 CURVE = (0.5, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.96, 0.97, 0.975, 0.98, 0.985, 0.99)
 
 
@@ -59,7 +48,7 @@ def _line(name: str, rows: list[LabelledRow], decisions: list[CategoryDecision],
 
 def _per_split(c: Collected, decisions: list[CategoryDecision], t: float) -> None:
     print(_line("pooled", list(c.rows), decisions, t))
-    for split in SPLITS:
+    for split in dict.fromkeys(r.split for r in c.rows):
         index = [i for i, r in enumerate(c.rows) if r.split == split]
         print(_line(split, [c.rows[i] for i in index], [decisions[i] for i in index], t))
 
