@@ -19,7 +19,7 @@ __all__ = ["DraftData", "DraftItemProp", "DraftSku", "DraftSkuProp", "KuaishouDr
 
 DraftData: TypeAlias = dict[str, Any]
 """A draft as plain data, field for field what `KuaishouDraft.model_dump()` holds
-(`listings.drafting.draft_data`)."""
+(`listings.drafting.draft_data_of`)."""
 
 # What a SKU may change without review on Kuaishou (open.item.autopass.edit): its offer.
 _OFFER_FIELDS = frozenset({"price_fen", "market_price_fen", "stock"})

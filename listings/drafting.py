@@ -39,7 +39,6 @@ __all__ = [
     "build_draft",
     "build_sku_matrix",
     "description_text",
-    "draft_data",
     "draft_data_of",
 ]
 
@@ -168,7 +167,7 @@ def build_sku_matrix(
 ) -> tuple[dict[str, Any], ...] | Problem:
     """The full SKU matrix of a listing, filled and priced, or the problem that prevents it.
 
-    Each cell is plain data in `DraftSku`'s field order (see `draft_data` for why): every value
+    Each cell is plain data in `DraftSku`'s field order (see `draft_data_of` for why): every value
     is one the checks below admit (price ≥ 1 fen, stock clamped, ids positive).
     """
     return _sku_matrix(
@@ -329,38 +328,16 @@ def build_draft(
     allowed_refund_rules: Sequence[str] | None = None,
     known_rel_item_id: int | None = None,
 ) -> KuaishouDraft | Problem:
-    """The Kuaishou draft of one listing under a migration's rules (`draft_data`, validated)."""
-    data = draft_data(
-        listing,
-        decision=decision,
-        migration=migration,
-        forbidden_words=forbidden_words,
-        allowed_refund_rules=allowed_refund_rules,
-        known_rel_item_id=known_rel_item_id,
-    )
-    return data if isinstance(data, Problem) else KuaishouDraft.model_validate(data)
-
-
-def draft_data(
-    listing: Listing,
-    *,
-    decision: CategoryDecision,
-    migration: Migration,
-    forbidden_words: Sequence[str] = (),
-    allowed_refund_rules: Sequence[str] | None = None,
-    known_rel_item_id: int | None = None,
-) -> DraftData | Problem:
-    """The Kuaishou draft of one listing under a migration's rules, as plain data: what
-    `KuaishouDraft.model_dump()` would hold, every field in order (`draft_data_of` of the
-    listing as its JSON holds it: one implementation of the rules for every caller).
+    """The Kuaishou draft of one listing under a migration's rules: `draft_data_of` the listing
+    as its JSON holds it (one implementation of the rules for every caller), validated.
 
     `forbidden_words` is the shipped list (data/forbidden_words.txt); the migration's own
-    `titles.extra_forbidden_words` are added here. `allowed_refund_rules` is the category's
-    `refundRuleList` from open.item.category.config when known (None: not checked here).
+    `titles.extra_forbidden_words` are added there. `allowed_refund_rules` is the category's
+    `refundRuleList` from open.item.category.config when known (None: not checked).
     `known_rel_item_id` is the id the ledger already holds for this item, which it keeps; else
     the id is derived (`listings.ids.rel_item_id`).
     """
-    return draft_data_of(
+    data = draft_data_of(
         listing_data(listing),
         decision=decision,
         migration=migration,
@@ -368,6 +345,7 @@ def draft_data(
         allowed_refund_rules=allowed_refund_rules,
         known_rel_item_id=known_rel_item_id,
     )
+    return data if isinstance(data, Problem) else KuaishouDraft.model_validate(data)
 
 
 def draft_data_of(
@@ -379,8 +357,9 @@ def draft_data_of(
     allowed_refund_rules: Sequence[str] | None = None,
     known_rel_item_id: int | None = None,
 ) -> DraftData | Problem:
-    """`draft_data` of a listing held as its JSON: a `listings` row as a JSON parser reads it
-    (what the drafts stage does), or `listing_data(listing)`.
+    """The Kuaishou draft of a listing held as its JSON, as plain data: what
+    `KuaishouDraft.model_dump()` would hold, every field in order. The listing is a `listings` row
+    as a JSON parser reads it (what the drafts stage does), or `listing_data(listing)`.
 
     The drafts stage reads and serializes it without a model on either side (`pipeline.drafts`):
     normalize validated the listing before it wrote the row, and every value made here is

@@ -103,7 +103,7 @@ _write_json = msgspec.json.Encoder(enc_hook=_as_plain_data).encode
 
 
 def data_row(migration_key: str, data: DraftData) -> dict[str, Any]:
-    """The `kuaishou_drafts` row of a draft held as plain data (`draft_data`)."""
+    """The `kuaishou_drafts` row of a draft held as plain data (`draft_data_of`)."""
     skus = data["skus"]
     return {
         "migration": migration_key,

@@ -6,7 +6,7 @@ from pydantic_core import from_json, to_json
 
 from listings.categories import CategoryDecision
 from listings.draft import KuaishouDraft
-from listings.drafting import build_draft, draft_data, draft_data_of
+from listings.drafting import build_draft, draft_data_of, listing_data
 from listings.migrations import Migration
 from listings.model import Listing, ListingStatus, Sku, SpecValue
 from listings.quarantine import Problem
@@ -161,8 +161,10 @@ def test_a_listing_row_without_its_defaulted_fields_drafts_as_the_validated_list
             for colour, size in (("奶油白", "S"), ("奶油白", "M"), ("黑色", "M"))
         ],
     }
-    validated = draft_data(
-        Listing.model_validate_json(json.dumps(row)), decision=DECIDED, migration=migration
+    validated = draft_data_of(
+        listing_data(Listing.model_validate_json(json.dumps(row))),
+        decision=DECIDED,
+        migration=migration,
     )
     read = draft_data_of(from_json(json.dumps(row)), decision=DECIDED, migration=migration)
     assert not isinstance(read, Problem)

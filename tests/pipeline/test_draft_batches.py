@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from listings.draft import KuaishouDraft
-from listings.drafting import build_draft, draft_data
+from listings.drafting import build_draft, draft_data_of, listing_data
 from listings.model import Listing
 from listings.quarantine import Problem
 from pipeline import draft_batches
@@ -88,7 +88,9 @@ def test_the_unvalidated_draft_serializes_to_the_models_bytes(
     checked = 0
     for item in (item for batch in batches for item in batch):
         listing = Listing.model_validate_json(item.listing_json)
-        data = draft_data(listing, decision=item.decision, migration=rules.migration)
+        data = draft_data_of(
+            listing_data(listing), decision=item.decision, migration=rules.migration
+        )
         model = build_draft(listing, decision=item.decision, migration=rules.migration)
         if isinstance(data, Problem):
             assert model == data
@@ -110,7 +112,7 @@ def test_a_draft_holding_anything_but_plain_data_is_not_written(
     rules, batches = shop
     item = batches[0][0]
     listing = Listing.model_validate_json(item.listing_json)
-    data = draft_data(listing, decision=item.decision, migration=rules.migration)
+    data = draft_data_of(listing_data(listing), decision=item.decision, migration=rules.migration)
     assert not isinstance(data, Problem)
     with pytest.raises(NotImplementedError, match="Path"):
         data_row("k", {**data, "video_url": PurePosixPath("/videos/1.mp4")})
