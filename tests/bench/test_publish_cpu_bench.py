@@ -34,18 +34,12 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from connectors.kuaishou import KuaishouClient
 from pipeline.publish_run import publish_drafts
-from sandbox.credentials import (
-    KUAISHOU_ACCESS_TOKEN,
-    KUAISHOU_APP_KEY,
-    KUAISHOU_SIGN_SECRET,
-)
 from store.duckdb_ledger import DuckDBLedger
 from store.ledger import Ledger, PostgresLedger
 from store.warehouse import Warehouse
 from tests.chaos.harness import emulator_state, serve_emulator, stage
-from tests.chaos.publisher import build_jobs
+from tests.chaos.publisher import build_jobs, sandbox_client
 from tests.samples import sample_migration
 
 N = int(os.environ.get("BANJIA_BENCH_PUBLISH_CPU_N", "400"))
@@ -56,13 +50,7 @@ UNREACHED_RATE = 100_000.0  # requests/s: the limiter is there, and never waits
 async def _publish(url: str, store: Warehouse, ledger: Ledger, *, claim_batch: int) -> float:
     """CPU seconds of this process for publishing every staged draft."""
     jobs = build_jobs(store, sample_migration().key)
-    async with KuaishouClient(
-        base_url=url,
-        app_key=KUAISHOU_APP_KEY,
-        sign_secret=KUAISHOU_SIGN_SECRET,
-        access_token=KUAISHOU_ACCESS_TOKEN,
-        rate_per_second=UNREACHED_RATE,
-    ) as client:
+    async with sandbox_client(url, rate=UNREACHED_RATE) as client:
         started = time.process_time()
         outcome = await publish_drafts(
             jobs,

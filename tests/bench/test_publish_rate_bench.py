@@ -34,18 +34,13 @@ from pathlib import Path
 
 import pytest
 
-from connectors.kuaishou import KuaishouClient, KuaishouThrottledError
+from connectors.kuaishou import KuaishouThrottledError
 from pipeline.publish_run import publish_drafts
-from sandbox.credentials import (
-    KUAISHOU_ACCESS_TOKEN,
-    KUAISHOU_APP_KEY,
-    KUAISHOU_SIGN_SECRET,
-)
 from store.duckdb_ledger import DuckDBLedger
 from store.ledger import Ledger
 from store.warehouse import Warehouse
 from tests.chaos.harness import emulator_state, serve_emulator, stage
-from tests.chaos.publisher import build_jobs
+from tests.chaos.publisher import build_jobs, sandbox_client
 from tests.samples import sample_migration
 
 N = int(os.environ.get("BANJIA_BENCH_PUBLISH_N", "40"))
@@ -54,19 +49,9 @@ TARGET = 0.95
 EMULATOR_WINDOW_S = 1.1  # the emulator's sliding QPS window is 1 s
 
 
-def _client(url: str, rate: float) -> KuaishouClient:
-    return KuaishouClient(
-        base_url=url,
-        app_key=KUAISHOU_APP_KEY,
-        sign_secret=KUAISHOU_SIGN_SECRET,
-        access_token=KUAISHOU_ACCESS_TOKEN,
-        rate_per_second=rate,
-    )
-
-
 async def _transport(url: str, store: Warehouse, rate: float) -> float:
     jobs = build_jobs(store, sample_migration().key)
-    async with _client(url, rate) as client:
+    async with sandbox_client(url, rate=rate) as client:
         started = time.perf_counter()
         for job in jobs:
             while True:
@@ -89,7 +74,7 @@ async def _publisher(
 ) -> float:
     """`publish_drafts` of the staged drafts; the ledger is the warehouse unless `ledger`."""
     jobs = build_jobs(store, sample_migration().key)
-    async with _client(url, rate) as client:
+    async with sandbox_client(url, rate=rate) as client:
         with store.held() if held else contextlib.nullcontext():
             started = time.perf_counter()
             outcome = await publish_drafts(

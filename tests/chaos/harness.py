@@ -44,17 +44,25 @@ def free_port() -> int:
 
 
 def wait_for_health(
-    url: str, *, process: subprocess.Popen[Any] | None = None, timeout: float = 60.0
+    url: str,
+    *,
+    process: subprocess.Popen[Any] | None = None,
+    log: Path | None = None,
+    path: str = "/health",
+    timeout: float = 60.0,
 ) -> None:
-    """Until `url`/health answers 200; fails if `process` (the server) exits or time runs out."""
+    """Until `url` + `path` answers 200; fails if `process` (the server) exits, with its `log`,
+    or time runs out."""
     deadline = time.monotonic() + timeout
     while True:
         try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+            if httpx.get(f"{url}{path}", timeout=1).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
-        assert process is None or process.poll() is None, f"the server at {url} exited on start"
+        if process is not None and process.poll() is not None:
+            told = log.read_text(encoding="utf-8") if log is not None else ""
+            raise AssertionError(f"the server at {url} exited on start\n{told}")
         assert time.monotonic() < deadline, f"no server answered at {url}"
         time.sleep(0.1)
 
@@ -150,17 +158,7 @@ def serve_emulator(*args: str, log: Path) -> Iterator[str]:
     process = spawn("tests.chaos.emulator", "--port", str(port), *args, log=log)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise AssertionError(log.read_text(encoding="utf-8"))
-            try:
-                httpx.get(f"{url}/_chaos/state", timeout=1).raise_for_status()
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise AssertionError("the emulator did not start in 60 s") from None
-                time.sleep(0.2)
+        wait_for_health(url, process=process, log=log, path="/_chaos/state")
         yield url
     finally:
         os.killpg(process.pid, signal.SIGTERM)

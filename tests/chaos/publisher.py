@@ -77,17 +77,23 @@ def unsent(store: Warehouse, migration_key: str) -> int:
     )
 
 
-async def run(store: Warehouse, *, url: str, rate: float | None) -> None:
-    key = sample_migration().key
-    jobs = build_jobs(store, key)
-    ledger = DuckDBLedger(store)
-    async with KuaishouClient(
+def sandbox_client(url: str, *, rate: float | None) -> KuaishouClient:
+    """A Kuaishou client of the sandbox app and shop at `url`, at `rate` requests/s (None: no
+    limit): what the chaos publisher and the publish benches send with."""
+    return KuaishouClient(
         base_url=url,
         app_key=KUAISHOU_APP_KEY,
         sign_secret=KUAISHOU_SIGN_SECRET,
         access_token=KUAISHOU_ACCESS_TOKEN,
         rate_per_second=rate,
-    ) as client:
+    )
+
+
+async def run(store: Warehouse, *, url: str, rate: float | None) -> None:
+    key = sample_migration().key
+    jobs = build_jobs(store, key)
+    ledger = DuckDBLedger(store)
+    async with sandbox_client(url, rate=rate) as client:
         rounds = 0
         while True:
             rounds += 1
