@@ -48,6 +48,7 @@ from listings.title_match import (
     LeafTerms,
     TitleFacts,
     Verdict,
+    WordIndex,
     generic_stem,
     holds_parent,
     implied_audience,
@@ -440,6 +441,7 @@ class CategoryMatcher:
                 # 帽子 is named by 雷锋帽 too: its head noun puts the leaf in the running.
                 if stem := generic_stem(term):
                     self._term_index.setdefault(stem, []).append(column)
+        self._term_words = WordIndex(self._term_index)
 
     @property
     def tree(self) -> CategoryTree:
@@ -502,9 +504,8 @@ class CategoryMatcher:
         """Column indices of the leaves one of whose terms or head nouns the title contains."""
         return {
             column
-            for term, columns in self._term_index.items()
-            if term in facts.text
-            for column in columns
+            for term in self._term_words.found_in(facts.text)
+            for column in self._term_index[term]
         }
 
     def _text_decision(
