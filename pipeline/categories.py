@@ -14,6 +14,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
+
 from listings.categories import (
     CategoryDecision,
     CategoryMatcher,
@@ -27,6 +29,7 @@ from pipeline.category_inputs import (
     load_mapping,
     load_overrides,
     open_leaf_ids,
+    platform_category_key,
     suggested_leaves,
     suggestion_key,
 )
@@ -36,7 +39,7 @@ from pipeline.progress import Progress
 from pipeline.results import Breakdown, StageResult
 from store.warehouse import Warehouse
 
-__all__ = ["DecidedBatch", "decide_batch", "decide_categories"]
+__all__ = ["DecidedBatch", "ListingHead", "decide_batch", "decide_categories"]
 
 
 def _decide(
@@ -56,7 +59,27 @@ def _decide(
     )
 
 
-def _request(listing: Listing) -> DecisionRequest:
+class _SourceCategory(msgspec.Struct, frozen=True):
+    ids: tuple[str, ...] = ()
+    path: tuple[str, ...] = ()
+
+
+class ListingHead(msgspec.Struct, frozen=True):
+    """What the offline layers and the stage's rows read of a `listings` row: decoded from its
+    JSON without the SKUs, images and description (a full `Listing.model_validate_json` of a
+    12-SKU listing took ~54 µs, this ~4: decision 90). The row is a `Listing` normalize validated
+    and wrote; the stage parses a whole `Listing` only for what it asks Kuaishou about."""
+
+    source_item_id: str
+    platform: str
+    title: str
+    category: _SourceCategory = _SourceCategory()
+
+
+_read_head = msgspec.json.Decoder(ListingHead).decode
+
+
+def _request(listing: Listing | ListingHead) -> DecisionRequest:
     return DecisionRequest(
         title=listing.title,
         platform=str(listing.platform),
@@ -66,13 +89,16 @@ def _request(listing: Listing) -> DecisionRequest:
     )
 
 
-def _review_row(migration_key: str, listing: Listing, decision: CategoryDecision) -> dict[str, Any]:
+def _review_row(
+    migration_key: str, listing: Listing | ListingHead, decision: CategoryDecision
+) -> dict[str, Any]:
+    ids = listing.category.ids
     return {
         "migration": migration_key,
         "source_item_id": listing.source_item_id,
         "title": listing.title,
-        "source_category_path": listing.category.path_text,
-        "source_category_id": listing.category.leaf_id,
+        "source_category_path": ">".join(listing.category.path),
+        "source_category_id": ids[-1] if ids else None,
         "category_id": decision.category_id,
         "confidence": decision.confidence,
         "layer": decision.layer,
@@ -127,17 +153,20 @@ class _Tally:
 
 @dataclass
 class DecidedBatch:
-    """A batch's listings and decisions, in order, with their `category_decisions` rows and the
-    `category_review` rows of those that need the merchant."""
+    """A batch's listings (what the offline layers read of them) and decisions, in order, with
+    their `category_decisions` rows and the `category_review` rows of those that need the
+    merchant."""
 
-    listings: list[Listing]
+    listings: Sequence[Listing | ListingHead]
     decisions: list[CategoryDecision]
     rows: list[dict[str, Any]]
     review: list[dict[str, Any]]
 
 
 def _decided_batch(
-    migration: Migration, listings: list[Listing], decisions: list[CategoryDecision]
+    migration: Migration,
+    listings: Sequence[Listing | ListingHead],
+    decisions: list[CategoryDecision],
 ) -> DecidedBatch:
     threshold = migration.category.min_confidence
     rows, review = [], []
@@ -159,7 +188,7 @@ def decide_batch(
     layers in one `decide_many` call (one sparse product for the batch's text layer), with the
     rows the stage writes for them. What the stage does per batch, without the warehouse: the
     transform bench (tests/bench/test_transform_bench.py) times this."""
-    listings = [Listing.model_validate_json(text) for text in listing_json]
+    listings = [_read_head(text) for text in listing_json]
     decisions = matcher.decide_many([_request(item) for item in listings], overrides=overrides)
     return _decided_batch(migration, listings, decisions)
 
@@ -307,11 +336,18 @@ def decide_categories(
         decided = decide_batch(
             matcher, migration, [row["listing"] for row in rows], overrides=overrides
         )
-        for item, decision in zip(decided.listings, decided.decisions, strict=True):
+        for row, item, decision in zip(rows, decided.listings, decided.decisions, strict=True):
             if decision.layer in ("text", "none") and needs_review(
                 decision, min_confidence=threshold
             ):
-                tally.askable.setdefault(suggestion_key(item), item)
+                key = platform_category_key(
+                    platform=item.platform,
+                    source_item_id=item.source_item_id,
+                    source_category_ids=item.category.ids,
+                    source_category_path=item.category.path,
+                )
+                if key not in tally.askable:
+                    tally.askable[key] = Listing.model_validate_json(row["listing"])
         _write_batch(warehouse, migration, decided, tally=tally)
         unmatched = sum(1 for d in decided.decisions if d.category_id is None)
         progress.advance(done=len(rows) - unmatched, failed=unmatched)
