@@ -232,6 +232,20 @@ class WordIndex:
         return found
 
 
+_CONTEXT_INDEX = WordIndex(w for words in CONTEXT_WORDS.values() for w in words)
+
+
+def _title_contexts(text: str) -> frozenset[str]:
+    """`contexts_of` a cleaned title (not cached: titles do not repeat), its context words found
+    by `WordIndex` rather than a scan of every context word."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    named = _CONTEXT_INDEX.found_in(text)
+    found = {c for c, words in CONTEXT_WORDS.items() if any(w in named for w in words)}
+    if "motorcycle" in found and "摩托" not in text.replace("电动摩托", ""):
+        found.discard("motorcycle")
+    return frozenset(found)
+
+
 @lru_cache(maxsize=8)
 def _noun_index(vocabulary: frozenset[str]) -> WordIndex:
     """The lexicon's product nouns and a tree's vocabulary, indexed once per tree."""
@@ -260,7 +274,7 @@ def title_facts(title: str, vocabulary: Iterable[str] = ()) -> TitleFacts:
         text=text,
         nouns=frozenset(nouns),
         audience=frozenset(audience),
-        contexts=contexts_of.__wrapped__(text),  # a title's: not worth a cache entry
+        contexts=_title_contexts(text),
     )
 
 
