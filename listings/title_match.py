@@ -232,20 +232,6 @@ class WordIndex:
         return found
 
 
-_CONTEXT_INDEX = WordIndex(w for words in CONTEXT_WORDS.values() for w in words)
-
-
-def _title_contexts(text: str) -> frozenset[str]:
-    """`contexts_of` a cleaned title (not cached: titles do not repeat), its context words found
-    by `WordIndex` rather than a scan of every context word."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    named = _CONTEXT_INDEX.found_in(text)
-    found = {c for c, words in CONTEXT_WORDS.items() if any(w in named for w in words)}
-    if "motorcycle" in found and "摩托" not in text.replace("电动摩托", ""):
-        found.discard("motorcycle")
-    return frozenset(found)
-
-
 @lru_cache(maxsize=8)
 def _noun_index(vocabulary: frozenset[str]) -> WordIndex:
     """The lexicon's product nouns and a tree's vocabulary, indexed once per tree."""
@@ -256,9 +242,7 @@ def title_facts(title: str, vocabulary: Iterable[str] = ()) -> TitleFacts:
     """The product nouns (the lexicon's and `vocabulary`, e.g. the tree's own leaf terms) and the
     audiences a title names."""
     text = clean_title(title)
-    index = _noun_index(
-        vocabulary if isinstance(vocabulary, frozenset) else frozenset(vocabulary)
-    )
+    index = _noun_index(vocabulary if isinstance(vocabulary, frozenset) else frozenset(vocabulary))
     nouns = _outermost(
         n for n in index.found_in(text) if aligned(text, n, whole=len(n) == 1, loose=True)
     )
@@ -274,7 +258,7 @@ def title_facts(title: str, vocabulary: Iterable[str] = ()) -> TitleFacts:
         text=text,
         nouns=frozenset(nouns),
         audience=frozenset(audience),
-        contexts=_title_contexts(text),
+        contexts=contexts_of.__wrapped__(text),  # a title's: no cache entry (titles differ)
     )
 
 
