@@ -48,6 +48,7 @@ from listings.title_match import (
     LeafTerms,
     TitleFacts,
     Verdict,
+    WordIndex,
     generic_stem,
     holds_parent,
     implied_audience,
@@ -389,6 +390,17 @@ def _rank_weight(verdict: Verdict) -> float:
     return verdict.strength + FIRST_NAMED_BONUS * (1.0 - verdict.at)
 
 
+def _top(score: np.ndarray, k: int) -> np.ndarray:
+    """The columns of the `k` highest scores, highest first, ties by column: the first `k` of a
+    stable sort by descending score, which is the order of `np.lexsort((ids, -score))` since
+    columns are in leaf id order. Only the scores at or above the k-th highest are sorted."""
+    if k >= len(score):
+        return np.argsort(-score, kind="stable")[:k]
+    kth = np.partition(score, len(score) - k)[len(score) - k]
+    picked = np.flatnonzero(score >= kth)
+    return picked[np.argsort(-score[picked], kind="stable")][:k]
+
+
 class CategoryMatcher:
     """Scores listings against the open leaves of a tree. Build once per tree, reuse per listing."""
 
@@ -409,7 +421,7 @@ class CategoryMatcher:
         allowed = set(tree.leaves) if open_leaf_ids is None else set(open_leaf_ids)
         self._open = frozenset(leaf for leaf in tree.leaves if leaf in allowed)
         self._mapping = mapping or CategoryMapping()
-        self._ids = sorted(self._open)
+        self._ids = sorted(self._open)  # columns in leaf id order (`_top` relies on it)
         docs = [
             " ".join([*self._tree.leaves[leaf], *[self._tree.leaves[leaf][-1]] * (leaf_weight - 1)])
             for leaf in self._ids
@@ -440,6 +452,7 @@ class CategoryMatcher:
                 # 帽子 is named by 雷锋帽 too: its head noun puts the leaf in the running.
                 if stem := generic_stem(term):
                     self._term_index.setdefault(stem, []).append(column)
+        self._term_words = WordIndex(self._term_index)
 
     @property
     def tree(self) -> CategoryTree:
@@ -502,9 +515,8 @@ class CategoryMatcher:
         """Column indices of the leaves one of whose terms or head nouns the title contains."""
         return {
             column
-            for term, columns in self._term_index.items()
-            if term in facts.text
-            for column in columns
+            for term in self._term_words.found_in(facts.text)
+            for column in self._term_index[term]
         }
 
     def _text_decision(
@@ -524,7 +536,7 @@ class CategoryMatcher:
         score = COSINE_WEIGHT * cosine
         for column, verdict in judged.items():
             score[column] += _rank_weight(verdict)
-        order = [int(i) for i in np.lexsort((np.array(self._ids), -score))[: max(limit, 3)]]
+        order = [int(i) for i in _top(score, max(limit, 3))]
         order = [i for i in order if score[i] > 0][:limit]
         if not order:
             return CategoryDecision(

@@ -129,8 +129,10 @@ def _only_after_gift(title: str, word: str) -> bool:
     return gift is not None and word not in title[: gift.start()]
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1) if not text[i : i + 2].isspace()}
+@lru_cache(maxsize=4096)
+def _bigrams(text: str) -> frozenset[str]:
+    """Cached: asked of leaf paths and source paths, which repeat across a shop's titles."""
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1) if not text[i : i + 2].isspace())
 
 
 def gate_features(item: GateInput) -> dict[str, float]:

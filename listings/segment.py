@@ -44,4 +44,4 @@ def aligned(text: str, word: str, *, whole: bool = False, loose: bool = False) -
 @lru_cache(maxsize=4096)
 def tagged(text: str) -> tuple[tuple[str, str], ...]:
     """The words of `text` with their part of speech (jieba's tags: `n…` nouns, `v` verbs)."""
-    return tuple((word, tag) for word, tag in rjieba.tag(text))
+    return tuple(rjieba.tag(text))  # already (word, tag) pairs

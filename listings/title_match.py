@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from listings.segment import aligned, boundaries, tagged
 from listings.title_lexicon import (
@@ -48,6 +49,7 @@ __all__ = [
     "LeafTerms",
     "TitleFacts",
     "Verdict",
+    "WordIndex",
     "clean_title",
     "generic_stem",
     "holds_parent",
@@ -177,6 +179,7 @@ def _path_context_levels(path: Sequence[str]) -> tuple[frozenset[str], ...]:
     return tuple(levels)
 
 
+@lru_cache(maxsize=8192)
 def contexts_of(text: str) -> frozenset[str]:
     """The use contexts (listings/title_lexicon.py CONTEXT_WORDS) a text names (an 电动摩托车 is
     an e-bike, not a motorcycle)."""
@@ -202,18 +205,46 @@ def _outermost(found: Iterable[str]) -> set[str]:
     return {n for n in found if not any(n != m and n in m for m in found)}
 
 
+class WordIndex:
+    """A fixed set of words, and which of them occur in a text: the text's substrings of the
+    lengths the words have, starting with a character some word starts with, looked up (a title of
+    40 characters holds a few hundred such substrings; a tree names ~750 words, each of which a
+    `word in text` scan would try)."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = frozenset(words)
+        lengths: dict[str, set[int]] = {}
+        for word in self.words:
+            if word:
+                lengths.setdefault(word[0], set()).add(len(word))
+        self._lengths = {first: tuple(sorted(n)) for first, n in lengths.items()}
+        self._empty = "" in self.words
+
+    def found_in(self, text: str) -> set[str]:
+        """The words that occur in `text` (the same as `{w for w in words if w in text}`)."""
+        found = {""} if self._empty else set()
+        words, lengths = self.words, self._lengths
+        for at, first in enumerate(text):
+            for length in lengths.get(first, ()):
+                piece = text[at : at + length]
+                if len(piece) == length and piece in words:
+                    found.add(piece)
+        return found
+
+
+@lru_cache(maxsize=8)
+def _noun_index(vocabulary: frozenset[str]) -> WordIndex:
+    """The lexicon's product nouns and a tree's vocabulary, indexed once per tree."""
+    return WordIndex({*PRODUCT_NOUNS, *vocabulary})
+
+
 def title_facts(title: str, vocabulary: Iterable[str] = ()) -> TitleFacts:
     """The product nouns (the lexicon's and `vocabulary`, e.g. the tree's own leaf terms) and the
     audiences a title names."""
     text = clean_title(title)
+    index = _noun_index(vocabulary if isinstance(vocabulary, frozenset) else frozenset(vocabulary))
     nouns = _outermost(
-        {
-            *(
-                n
-                for n in {*PRODUCT_NOUNS, *vocabulary}
-                if n in text and aligned(text, n, whole=len(n) == 1, loose=True)
-            ),
-        }
+        n for n in index.found_in(text) if aligned(text, n, whole=len(n) == 1, loose=True)
     )
     nouns |= {d for d in device_nouns(text) if not any(n in d for n in nouns)}
     nouns = _outermost(nouns)
@@ -224,7 +255,10 @@ def title_facts(title: str, vocabulary: Iterable[str] = ()) -> TitleFacts:
     if any(w in text for w in _UNISEX):
         audience -= {"male", "female"}
     return TitleFacts(
-        text=text, nouns=frozenset(nouns), audience=frozenset(audience), contexts=contexts_of(text)
+        text=text,
+        nouns=frozenset(nouns),
+        audience=frozenset(audience),
+        contexts=contexts_of.__wrapped__(text),  # a title's: no cache entry (titles differ)
     )
 
 
@@ -302,6 +336,7 @@ def _names(text: str, word: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=8192)
 def split_term(term: str) -> tuple[str, str] | None:
     """A term made of a modifier word and a one-character head (仿真花 = 仿真 + 花), else None."""
     for modifier in MODIFIER_WORDS:
@@ -328,6 +363,7 @@ def _names_apart(text: str, term: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=8192)
 def generic_stem(term: str) -> str:
     """The one-character head noun of a bare generic term (帽 of 帽子, 鞋 of 鞋子), else ""."""
     if len(term) == 2 and term[-1] in _NOMINAL_SUFFIXES and term[0] in HEAD_CHARS:
@@ -356,7 +392,7 @@ def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str, str]:
     named (`TERM`, `APART`, `KIND` or `HEAD`: see `Verdict.how`)."""
     best, matched, how = 0.0, "", ""
     for term in leaf.terms:
-        for word in sorted(variants(term), key=lambda w: (-len(w), w)):
+        for word in _longest_first(term):
             if _names(facts.text, word):
                 value = min(1.0, len(term) / 4)
                 if value > best:
@@ -368,7 +404,7 @@ def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str, str]:
         if best < HEAD_STRENGTH * 0.5 and _names_kind(facts.text, term):
             best, matched, how = HEAD_STRENGTH * 0.5, term, KIND
     for head in leaf.heads:
-        for word in sorted(variants(head), key=lambda w: (-len(w), w)):
+        for word in _longest_first(head):
             if _names(facts.text, word):
                 # A catch-all is the rest of its parent: the parent's product (墙纸 of 墙纸 >
                 # 其它材质类墙纸) is its whole product; 玩具 of 人偶玩具 > 其他人偶玩具 is not.
@@ -381,12 +417,19 @@ def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str, str]:
     return best, matched, how
 
 
+@lru_cache(maxsize=8192)
+def _longest_first(term: str) -> tuple[str, ...]:
+    """`variants(term)`, longest first, then in code point order."""
+    return tuple(sorted(variants(term), key=lambda w: (-len(w), w)))
+
+
 def holds_parent(leaf: LeafTerms, word: str) -> bool:
     """`leaf` is a catch-all whose parent is named `word` alone (墙纸 > 其它材质类墙纸): the rest
     of the parent, so `word` names its whole product."""
     return leaf.generic and bool(leaf.groups) and leaf.groups[-1] == (word,)
 
 
+@lru_cache(maxsize=8192)
 def variants(word: str) -> frozenset[str]:
     """The word, its synonyms and, for a generic word, its kinds (listings/title_lexicon.py
     SYNONYMS, KINDS)."""
@@ -678,6 +721,7 @@ _QUALIFIERS: tuple[str, ...] = tuple(
 )
 
 
+@lru_cache(maxsize=8192)
 def own_type(term: str) -> str:
     """What a leaf term names once the words saying how, for whom or for what use are taken off
     its front (儿童装饰手表 → 手表, 电动车挡风被 → 挡风被, 创意摆件 → 摆件): the leaf's own product

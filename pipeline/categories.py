@@ -14,6 +14,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
+
 from listings.categories import (
     CategoryDecision,
     CategoryMatcher,
@@ -27,6 +29,7 @@ from pipeline.category_inputs import (
     load_mapping,
     load_overrides,
     open_leaf_ids,
+    platform_category_key,
     suggested_leaves,
     suggestion_key,
 )
@@ -36,7 +39,7 @@ from pipeline.progress import Progress
 from pipeline.results import Breakdown, StageResult
 from store.warehouse import Warehouse
 
-__all__ = ["decide_categories"]
+__all__ = ["DecidedBatch", "ListingHead", "decide_batch", "decide_categories"]
 
 
 def _decide(
@@ -56,7 +59,27 @@ def _decide(
     )
 
 
-def _request(listing: Listing) -> DecisionRequest:
+class _SourceCategory(msgspec.Struct, frozen=True):
+    ids: tuple[str, ...] = ()
+    path: tuple[str, ...] = ()
+
+
+class ListingHead(msgspec.Struct, frozen=True):
+    """What the offline layers and the stage's rows read of a `listings` row: decoded from its
+    JSON without the SKUs, images and description (a full `Listing.model_validate_json` of a
+    12-SKU listing took ~54 µs, this ~4: decision 90). The row is a `Listing` normalize validated
+    and wrote; the stage parses a whole `Listing` only for what it asks Kuaishou about."""
+
+    source_item_id: str
+    platform: str
+    title: str
+    category: _SourceCategory = _SourceCategory()
+
+
+_read_head = msgspec.json.Decoder(ListingHead).decode
+
+
+def _request(listing: Listing | ListingHead) -> DecisionRequest:
     return DecisionRequest(
         title=listing.title,
         platform=str(listing.platform),
@@ -66,13 +89,16 @@ def _request(listing: Listing) -> DecisionRequest:
     )
 
 
-def _review_row(migration_key: str, listing: Listing, decision: CategoryDecision) -> dict[str, Any]:
+def _review_row(
+    migration_key: str, listing: Listing | ListingHead, decision: CategoryDecision
+) -> dict[str, Any]:
+    ids = listing.category.ids
     return {
         "migration": migration_key,
         "source_item_id": listing.source_item_id,
         "title": listing.title,
-        "source_category_path": listing.category.path_text,
-        "source_category_id": listing.category.leaf_id,
+        "source_category_path": ">".join(listing.category.path),
+        "source_category_id": ids[-1] if ids else None,
         "category_id": decision.category_id,
         "confidence": decision.confidence,
         "layer": decision.layer,
@@ -125,10 +151,52 @@ class _Tally:
             }
 
 
+@dataclass
+class DecidedBatch:
+    """A batch's listings (what the offline layers read of them) and decisions, in order, with
+    their `category_decisions` rows and the `category_review` rows of those that need the
+    merchant."""
+
+    listings: Sequence[Listing | ListingHead]
+    decisions: list[CategoryDecision]
+    rows: list[dict[str, Any]]
+    review: list[dict[str, Any]]
+
+
+def _decided_batch(
+    migration: Migration,
+    listings: Sequence[Listing | ListingHead],
+    decisions: list[CategoryDecision],
+) -> DecidedBatch:
+    threshold = migration.category.min_confidence
+    rows, review = [], []
+    for listing, decision in zip(listings, decisions, strict=True):
+        rows.append(_decision_row(migration.key, listing.source_item_id, decision))
+        if needs_review(decision, min_confidence=threshold):
+            review.append(_review_row(migration.key, listing, decision))
+    return DecidedBatch(listings=listings, decisions=decisions, rows=rows, review=review)
+
+
+def decide_batch(
+    matcher: CategoryMatcher,
+    migration: Migration,
+    listing_json: Sequence[str],
+    *,
+    overrides: Mapping[str, int],
+) -> DecidedBatch:
+    """One batch of listings, as the warehouse holds them (JSON), read and decided by the offline
+    layers in one `decide_many` call (one sparse product for the batch's text layer), with the
+    rows the stage writes for them. What the stage does per batch, without the warehouse: the
+    transform bench (tests/bench/test_transform_bench.py) times this."""
+    listings = [_read_head(text) for text in listing_json]
+    decisions = matcher.decide_many([_request(item) for item in listings], overrides=overrides)
+    return _decided_batch(migration, listings, decisions)
+
+
 def _write_batch(
     warehouse: Warehouse,
     migration: Migration,
-    decided: Sequence[tuple[Listing, CategoryDecision]],
+    decided: DecidedBatch,
     *,
     tally: _Tally,
     replacing: bool = False,
@@ -139,13 +207,9 @@ def _write_batch(
     suggestions): its rows are replaced and the tally moves from the old decisions to the new.
     """
     threshold = migration.category.min_confidence
-    rows, review = [], []
-    for listing, decision in decided:
-        rows.append(_decision_row(migration.key, listing.source_item_id, decision))
-        if needs_review(decision, min_confidence=threshold):
-            review.append(_review_row(migration.key, listing, decision))
+    rows, review = decided.rows, decided.review
     if replacing:
-        ids = [listing.source_item_id for listing, _ in decided]
+        ids = [listing.source_item_id for listing in decided.listings]
         for old in _written_decisions(warehouse, migration.key, ids):
             tally.count(old, reviewed=_needs_review_row(old, threshold), sign=-1)
         warehouse.replace_items(
@@ -192,12 +256,6 @@ def _listing_rows(warehouse: Warehouse, migration_key: str) -> Iterator[list[dic
         columns=("source_item_id", "listing"),
         batch_size=CATEGORY_BATCH,
     )
-
-
-def _listing_batches(warehouse: Warehouse, migration_key: str) -> Iterator[list[Listing]]:
-    """The migration's listings in id order, a batch at a time."""
-    for batch in _listing_rows(warehouse, migration_key):
-        yield [Listing.model_validate_json(row["listing"]) for row in batch]
 
 
 # What the first pass left unsure for `suggested.get`: `needs_review` of a text-layer (or no-layer)
@@ -274,24 +332,40 @@ def decide_categories(
     warehouse.delete_partition("category_decisions", migration=migration.key)
     warehouse.delete_partition("category_review", migration=migration.key)
     tally = _Tally()
-    for items in _listing_batches(warehouse, migration.key):
-        batch = matcher.decide_many([_request(item) for item in items], overrides=overrides)
-        for item, decision in zip(items, batch, strict=True):
+    for rows in _listing_rows(warehouse, migration.key):
+        decided = decide_batch(
+            matcher, migration, [row["listing"] for row in rows], overrides=overrides
+        )
+        for row, item, decision in zip(rows, decided.listings, decided.decisions, strict=True):
             if decision.layer in ("text", "none") and needs_review(
                 decision, min_confidence=threshold
             ):
-                tally.askable.setdefault(suggestion_key(item), item)
-        _write_batch(warehouse, migration, list(zip(items, batch, strict=True)), tally=tally)
-        unmatched = sum(1 for d in batch if d.category_id is None)
-        progress.advance(done=len(batch) - unmatched, failed=unmatched)
+                key = platform_category_key(
+                    platform=item.platform,
+                    source_item_id=item.source_item_id,
+                    source_category_ids=item.category.ids,
+                    source_category_path=item.category.path,
+                )
+                if key not in tally.askable:
+                    tally.askable[key] = Listing.model_validate_json(row["listing"])
+        _write_batch(warehouse, migration, decided, tally=tally)
+        unmatched = sum(1 for d in decided.decisions if d.category_id is None)
+        progress.advance(done=len(rows) - unmatched, failed=unmatched)
     progress.finish()
     suggested = asyncio.run(
         suggested_leaves(platforms, migration, warehouse, list(tally.askable.values()))
     )
     if any(suggested.values()):
         for again in _unsure_batches(warehouse, migration, suggested):
-            decided = [(item, _decide(matcher, item, overrides, leaves)) for item, leaves in again]
-            _write_batch(warehouse, migration, decided, tally=tally, replacing=True)
+            items = [item for item, _ in again]
+            decisions = [_decide(matcher, item, overrides, leaves) for item, leaves in again]
+            _write_batch(
+                warehouse,
+                migration,
+                _decided_batch(migration, items, decisions),
+                tally=tally,
+                replacing=True,
+            )
     warehouse.replace_partition(
         "category_leaves",
         migration=migration.key,

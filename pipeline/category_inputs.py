@@ -46,6 +46,7 @@ __all__ = [
     "load_mapping",
     "load_overrides",
     "open_leaf_ids",
+    "platform_category_key",
     "prop_specs_of",
     "suggested_leaves",
     "suggestion_key",
@@ -129,12 +130,29 @@ def append_overrides(target: Path, rows: Sequence[Sequence[str]]) -> None:
 
 def suggestion_key(listing: Listing) -> str:
     """The cache key of a listing's source category, platform-qualified (`taobao:50010850`)."""
-    key = source_category_key(
+    return platform_category_key(
+        platform=listing.platform.value,
         source_item_id=listing.source_item_id,
         source_category_ids=listing.category.ids,
         source_category_path=listing.category.path,
     )
-    return f"{listing.platform.value}:{key}"
+
+
+def platform_category_key(
+    *,
+    platform: str,
+    source_item_id: str,
+    source_category_ids: Sequence[str],
+    source_category_path: Sequence[str],
+) -> str:
+    """`suggestion_key` of a listing given by its parts (the categories stage reads only those
+    of a listing row)."""
+    key = source_category_key(
+        source_item_id=source_item_id,
+        source_category_ids=source_category_ids,
+        source_category_path=source_category_path,
+    )
+    return f"{platform}:{key}"
 
 
 async def suggested_leaves(

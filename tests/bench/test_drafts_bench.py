@@ -3,8 +3,9 @@
 The loop is the `kuaishou_drafts` stage's, with its rules (the shipped forbidden words and prop
 aliases): listings arrive as JSON in batches of DRAFT_BATCH_SIZE, each is read, drafted and
 serialized, and only the batch is held. The naive baseline is kept as issue 19 measured it, and it
-does less than the stage: no relItemId/relSkuId hashing, price rule, gallery or title rules, and
-it writes only the title and the matrix (decision 86). Two passes at N and at 2N:
+does less than the stage (tests/bench/naive_transform.py): no relItemId/relSkuId hashing, price
+rule, gallery or title rules, and it writes only the title and the matrix (decision 86).
+Two passes at N and at 2N:
 
 - speed, without tracemalloc, timing only the drafting (the bench's own listing generation is
   outside the clock), beside a naive plain-Python transform of the same JSON (stdlib json, dicts,
@@ -24,7 +25,6 @@ Asserted: behaviour only (every bench listing drafted; the flat peak), never a t
 
 from __future__ import annotations
 
-import json
 import os
 import time
 import tracemalloc
@@ -48,6 +48,7 @@ from pipeline.draft_batches import (
 from pipeline.drafts import DRAFT_BATCH_SIZE, FORBIDDEN_WORDS_FILE, PROP_ALIASES_FILE
 from pipeline.gc_policy import long_stage_collector
 from store.warehouse import Warehouse
+from tests.bench.naive_transform import naive_drafts
 from tests.samples import sample_migration
 
 N = int(os.environ.get("BANJIA_BENCH_N", "100000"))
@@ -125,27 +126,6 @@ def _executemany(warehouse: Warehouse, rows: list[dict[str, Any]]) -> None:
         con.execute("COMMIT")
 
 
-def _naive_batch(batch: list[str]) -> int:
-    """The baseline: the same JSON through stdlib json and dicts, with the full colour × size
-    matrix filled (missing cells at stock 0, the highest price) and serialized again."""
-    for text in batch:
-        item = json.loads(text)
-        cells = {tuple(spec["value"] for spec in sku["specs"]): sku for sku in item["skus"]}
-        dims = [sorted({key[d] for key in cells}) for d in range(2)]
-        top = max(sku["price_fen"] for sku in item["skus"])
-        matrix = [
-            {
-                "specs": [a, b],
-                "price": cells[(a, b)]["price_fen"] if (a, b) in cells else top,
-                "stock": cells[(a, b)]["stock"] if (a, b) in cells else 0,
-            }
-            for a in dims[0]
-            for b in dims[1]
-        ]
-        json.dumps({"title": item["title"][:30], "skus": matrix}, ensure_ascii=False)
-    return len(batch)
-
-
 def _speed(n: int, migration: Migration, warehouse: Warehouse) -> dict[str, float]:
     """Counts and seconds per part, generation outside every clock."""
     clock = dict.fromkeys(("stage", "naive", "bulk", "executemany", "drafted"), 0.0)
@@ -173,7 +153,7 @@ def _time_batches(
         rows = _draft_batch(batch, rules)
         clock["stage"] += time.perf_counter() - started
         started = time.perf_counter()
-        _naive_batch(batch)
+        naive_drafts(batch)
         clock["naive"] += time.perf_counter() - started
         clock["drafted"] += len(rows)
         if not rows or warehouse is None:
