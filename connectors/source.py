@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
@@ -82,8 +82,8 @@ class ListedItem:
     """One on-sale item as the list call shows it: its id and a *version* (the modified time
     where the platform gives one, else a fingerprint of its list row).
 
-    Slotted: the extract holds one per listed item for the whole listing phase, and an instance
-    without a `__dict__` is about half the size (issue 19)."""
+    The extract writes them to the warehouse a page at a time as they come and keeps none for the
+    whole listing (issue 19, decision 89)."""
 
     item_id: str
     version: str
@@ -100,7 +100,10 @@ def list_row_fingerprint(row: Mapping[str, Any]) -> str:
 class SourceReader(Protocol):
     """Lists what is on sale and reads the details of the items asked for."""
 
-    async def list_items(self, *, cursor: ExtractCursor) -> list[ListedItem]: ...
+    def list_items(self, *, cursor: ExtractCursor) -> AsyncIterator[ListedItem]:
+        """The shop's listing, an item at a time as the list pages arrive (an async generator:
+        a whole shop's listing is never one list in memory)."""
+        ...
 
     async def read_details(self, ids: Sequence[str]) -> tuple[list[dict[str, Any]], list[str]]:
         """(payloads read, ids the platform did not return)."""

@@ -1,11 +1,13 @@
 """Extract: read the source shop through its official API, incrementally, keeping payloads verbatim.
 
 The shop is listed (ids with versions), and only new and changed items are read in detail; items
-that left the listing are marked gone, not forgotten. Details are written to `raw_listings` batch
-by batch as they are read, so memory holds one batch however large the shop (issue 19); the
+that left the listing are marked gone, not forgotten. Nothing here holds the whole shop (issue
+19): the listing goes to the warehouse page by page as it arrives (`store.listed_items`), what to
+read, what is unchanged and what is gone are decided there in SQL, and the ids to read come back a
+batch at a time; details are written to `raw_listings` batch by batch as they are read. The
 cursor moves only once every batch is written, so a run cut short is read again from the same
-cursor, and what it had already written is skipped as unchanged. Every platform is reached through its
-`SourceConnector` (connectors.sources), so nothing here knows a platform.
+cursor, and what it had already written is skipped as unchanged. Every platform is reached
+through its `SourceConnector` (connectors.sources), so nothing here knows a platform.
 """
 
 from __future__ import annotations
@@ -21,83 +23,85 @@ from listings.cursor import ExtractCursor
 from listings.migrations import Migration
 from listings.quarantine import Stage
 from pipeline.clients import Platforms
-from pipeline.progress import Progress, batches_of
+from pipeline.progress import Progress
 from pipeline.results import StageResult
+from store.listed_items import READ, UNCHANGED, ListedItems
 from store.warehouse import Warehouse
 
 __all__ = ["ExtractResult", "extract", "extract_shop", "unstorable_field"]
 
 # Item details read between two progress updates (each reader still batches its own calls).
 EXTRACT_BATCH = 200
+# Listed items written to the warehouse at once, and read back at once to move the cursor.
+LISTING_PAGE = 5000
 PREVIEW_ROWS = 10
 DETAIL_MISSING = (
     "detail: listed on sale but the detail API did not return it, even alone; "
     "check the item on the source and re-run"
 )
 
+OnBatch = Callable[[Mapping[str, ListedItem], dict[str, dict[str, Any]]], None]
+"""Receives each batch of details read (by item id) with what the listing showed of them."""
+
 
 @dataclass
 class ExtractResult:
-    """What one extraction read, what it skipped as unchanged, and what left the shop.
+    """What one extraction listed, read, skipped as unchanged, and found gone; counts and the
+    ids of the few that need naming (missing details, gone items), never the whole shop."""
 
-    `payloads` holds the details read only when no `on_batch` took them as they came;
-    `listing` is what the list call showed of each item (its version and modified time), one
-    slotted `ListedItem` per id and nothing else per item, since it is held for the whole run.
-    """
-
-    payloads: dict[str, dict[str, Any]] = field(default_factory=dict)
-    listing: dict[str, ListedItem] = field(default_factory=dict)
-    missing_ids: list[str] = field(default_factory=list)
-    unchanged_ids: list[str] = field(default_factory=list)
-    gone_ids: list[str] = field(default_factory=list)
     listed: int = 0
+    unchanged: int = 0
+    missing_ids: list[str] = field(default_factory=list)
+    gone_ids: list[str] = field(default_factory=list)
     cursor: ExtractCursor = field(default_factory=ExtractCursor)
+
+
+async def _stage_listing(reader: SourceReader, listing: ListedItems, cursor: ExtractCursor) -> None:
+    """The shop's listing into the warehouse, a page at a time as it arrives."""
+    listing.start()
+    page: list[ListedItem] = []
+    async for item in reader.list_items(cursor=cursor):
+        page.append(item)
+        if len(page) >= LISTING_PAGE:
+            listing.append(page)
+            page = []
+    listing.append(page)
 
 
 async def extract_shop(
     reader: SourceReader,
     *,
-    item_id: Any,
-    known_versions: Mapping[str, str],
+    item_id: Callable[[Mapping[str, Any]], str],
+    listing: ListedItems,
     cursor: ExtractCursor,
+    on_batch: OnBatch,
     max_items: int | None = None,
     progress: Progress | None = None,
-    on_batch: Callable[[ExtractResult, dict[str, dict[str, Any]]], None] | None = None,
 ) -> ExtractResult:
     """List the shop, read the details of new and changed items, report the unchanged and gone.
 
-    `item_id` names a payload's item (the connector's `item_id`). `on_batch` receives each batch
-    of details as it is read (by item id, with the listing's versions already in the result), and
-    the result then keeps none of them.
+    `item_id` names a payload's item (the connector's `item_id`); `listing` is where the listing
+    is kept while the run lasts (compared there with the versions `raw_listings` holds).
+    `on_batch` receives each batch of details as it is read; the result keeps none of them.
     """
-    listed = await reader.list_items(cursor=cursor)
-    if max_items is not None:
-        listed = sorted(listed, key=lambda item: item.item_id)[:max_items]
-    result = ExtractResult(listed=len(listed), listing={item.item_id: item for item in listed})
-    del listed  # the dict holds the same items; a second container of them is not kept
-    to_read = []
-    for item in result.listing.values():
-        if known_versions.get(item.item_id) == item.version:
-            result.unchanged_ids.append(item.item_id)
-        else:
-            to_read.append(item.item_id)
+    await _stage_listing(reader, listing, cursor)
+    listing.decide(max_items=max_items)
+    result = ExtractResult(
+        listed=listing.count(READ, UNCHANGED), unchanged=listing.count(UNCHANGED)
+    )
     progress = progress or Progress("extract", "")
-    progress.start(len(to_read))
-    for chunk in batches_of(to_read, EXTRACT_BATCH):
-        payloads, missing = await reader.read_details(list(chunk))
+    progress.start(result.listed - result.unchanged)
+    for chunk in listing.batches(READ, batch_size=EXTRACT_BATCH):
+        payloads, missing = await reader.read_details([item.item_id for item in chunk])
         result.missing_ids += missing
-        batch = {item_id(payload): payload for payload in payloads}
-        if on_batch is None:
-            result.payloads.update(batch)
-        else:
-            on_batch(result, batch)
+        on_batch({item.item_id: item for item in chunk}, {item_id(p): p for p in payloads})
         progress.advance(done=len(payloads), failed=len(missing))
     progress.finish()
     if max_items is None:
-        result.gone_ids = sorted(set(known_versions) - result.listing.keys())
-    result.cursor = cursor.advance(
-        (item.item_id, item.modified) for item in result.listing.values()
-    )
+        result.gone_ids = listing.gone_ids()
+    result.cursor = cursor
+    for page in listing.batches(READ, UNCHANGED, batch_size=LISTING_PAGE):
+        result.cursor = result.cursor.advance((item.item_id, item.modified) for item in page)
     return result
 
 
@@ -107,7 +111,7 @@ async def _read_shop(
     warehouse: Warehouse,
     platforms: Platforms,
     progress: Progress,
-    on_batch: Callable[[ExtractResult, dict[str, dict[str, Any]]], None],
+    on_batch: OnBatch,
 ) -> ExtractResult:
     stored = warehouse.load_cursor(migration.key)
     cursor = ExtractCursor.model_validate_json(stored) if stored else ExtractCursor()
@@ -116,7 +120,7 @@ async def _read_shop(
         return await extract_shop(
             connector.reader(client, migration),
             item_id=connector.item_id,
-            known_versions=warehouse.known_versions(migration.key),
+            listing=ListedItems(warehouse, migration.key),
             cursor=cursor,
             max_items=migration.max_items,
             progress=progress,
@@ -175,12 +179,12 @@ def extract(
     preview: list[dict[str, Any]] = []
     read = 0
 
-    def write(result: ExtractResult, batch: dict[str, dict[str, Any]]) -> None:
+    def write(listed_items: Mapping[str, ListedItem], batch: dict[str, dict[str, Any]]) -> None:
         """One batch of details into `raw_listings`; an unstorable one is quarantined instead."""
         nonlocal read
         rows: list[dict[str, Any]] = []
         for item_id, payload in batch.items():
-            listed = result.listing.get(item_id)
+            listed = listed_items.get(item_id)
             field = unstorable_field(payload)
             if field is not None:
                 unreadable[item_id] = field
@@ -230,11 +234,12 @@ def extract(
         ]
         + [_unreadable_row(item_id, field) for item_id, field in unreadable.items()],
     )
+    ListedItems(warehouse, migration.key).finish()
     return StageResult(
         figures={
             "listed": result.listed,
             "read": read,
-            "unchanged_not_read": len(result.unchanged_ids),
+            "unchanged_not_read": result.unchanged,
             "gone": len(result.gone_ids),
             "detail_missing": len(result.missing_ids),
             "unreadable": len(unreadable),

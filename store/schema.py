@@ -291,6 +291,16 @@ ON CONFLICT (shop_key, sha256) DO NOTHING;
 DROP TABLE IF EXISTS media_cache;
 """,
     ),
+    SchemaMigration(
+        11,
+        "one extraction's listing of the source shop, page by page, instead of in memory",
+        """
+CREATE TABLE IF NOT EXISTS listed_items (
+    migration VARCHAR NOT NULL, position BIGINT NOT NULL, source_item_id VARCHAR NOT NULL,
+    version VARCHAR NOT NULL, modified VARCHAR, state VARCHAR,
+    PRIMARY KEY (migration, position));
+""",
+    ),
 )
 
 _VERSIONS = """

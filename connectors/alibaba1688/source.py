@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -37,11 +37,11 @@ class Alibaba1688Reader:
         self._distribute = distribute
         self._limit = asyncio.Semaphore(concurrency)
 
-    async def list_items(self, *, cursor: ExtractCursor) -> list[ListedItem]:
-        return [
-            ListedItem(item_id=str(product_id), version=updated or "", modified=_aop_time(updated))
-            async for product_id, updated in self._client.iter_product_rows()
-        ]
+    async def list_items(self, *, cursor: ExtractCursor) -> AsyncIterator[ListedItem]:
+        async for product_id, updated in self._client.iter_product_rows():
+            yield ListedItem(
+                item_id=str(product_id), version=updated or "", modified=_aop_time(updated)
+            )
 
     async def _read(self, product_id: str) -> dict[str, Any] | None:
         async with self._limit:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,21 +29,19 @@ class PinduoduoReader:
         self._client = client
         self._since = since
 
-    async def list_items(self, *, cursor: ExtractCursor) -> list[ListedItem]:
+    async def list_items(self, *, cursor: ExtractCursor) -> AsyncIterator[ListedItem]:
         until = datetime.now(UTC)
         # Each row becomes its small ListedItem as it arrives: a PDD list row carries the SKU
         # list with its specs (~13 KiB in Python), which kept for the whole shop grew the
         # extract's peak with the shop (issue 19).
-        return [
-            ListedItem(
+        async for row in self._client.iter_goods(since=self._since, until=until):
+            yield ListedItem(
                 item_id=str(row["goods_id"]),
                 version=list_row_fingerprint(row),
                 modified=datetime.fromtimestamp(row["created_at"], UTC)
                 if row.get("created_at")
                 else None,
             )
-            async for row in self._client.iter_goods(since=self._since, until=until)
-        ]
 
     async def read_details(self, ids: Sequence[str]) -> tuple[list[dict[str, Any]], list[str]]:
         details = await self._client.goods_details([int(i) for i in ids])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -41,21 +41,14 @@ class TaobaoReader:
         self._client = client
         self._include_inventory = include_inventory
 
-    async def list_items(self, *, cursor: ExtractCursor) -> list[ListedItem]:
-        # Each row becomes its small ListedItem as it arrives, as Pinduoduo's do: the rows
-        # themselves are not kept for the whole listing (issue 19).
-        listed = (
-            [_listed(row) async for row in self._client.iter_inventory(fields="num_iid,modified")]
-            if self._include_inventory
-            else []
-        )
-        listed += [
-            _listed(row)
-            async for row in self._client.iter_onsale_split(
-                start_modified=None, end_modified=None, fields="num_iid,modified"
-            )
-        ]
-        return listed
+    async def list_items(self, *, cursor: ExtractCursor) -> AsyncIterator[ListedItem]:
+        if self._include_inventory:
+            async for row in self._client.iter_inventory(fields="num_iid,modified"):
+                yield _listed(row)
+        async for row in self._client.iter_onsale_split(
+            start_modified=None, end_modified=None, fields="num_iid,modified"
+        ):
+            yield _listed(row)
 
     async def read_details(self, ids: Sequence[str]) -> tuple[list[dict[str, Any]], list[str]]:
         details = await self._client.item_details([int(i) for i in ids])

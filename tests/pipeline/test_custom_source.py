@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import random
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any
 
 import dagster as dg
@@ -123,9 +123,9 @@ class XhsReader:
     def __init__(self, client: XhsClient) -> None:
         self._client = client
 
-    async def list_items(self, *, cursor: ExtractCursor) -> list[ListedItem]:
-        rows = (await self._client.get("/notes"))["notes"]
-        return [ListedItem(item_id=r["note_id"], version=r["updated"]) for r in rows]
+    async def list_items(self, *, cursor: ExtractCursor) -> AsyncIterator[ListedItem]:
+        for row in (await self._client.get("/notes"))["notes"]:
+            yield ListedItem(item_id=row["note_id"], version=row["updated"])
 
     async def read_details(self, ids: Sequence[str]) -> tuple[list[dict[str, Any]], list[str]]:
         return [await self._client.get(f"/notes/{i}") for i in ids], []

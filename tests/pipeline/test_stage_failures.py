@@ -4,7 +4,7 @@ source is flagged before anything is published."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -45,8 +45,9 @@ class _Client(AsyncClosing):
 class _Reader:
     """Three items; the second's title holds a lone surrogate, as one TOP answer did."""
 
-    async def list_items(self, *, cursor: ExtractCursor) -> list[ListedItem]:
-        return [ListedItem(item_id=str(i), version="v1") for i in (1, 2, 3)]
+    async def list_items(self, *, cursor: ExtractCursor) -> AsyncIterator[ListedItem]:
+        for i in (1, 2, 3):
+            yield ListedItem(item_id=str(i), version="v1")
 
     async def read_details(self, ids: Sequence[str]) -> tuple[list[dict[str, Any]], list[str]]:
         titles = {"1": "纯棉T恤", "2": f"纯棉T恤{LONE_SURROGATE}", "3": "亚麻衬衫"}

@@ -27,7 +27,7 @@ def test_a_reader_lists_the_warehouse_only_when_asked(client_for: MakeClient) ->
     async def count(include: bool) -> int:
         async with client_for() as client:
             reader = TaobaoReader(client, include_inventory=include)
-            return len(await reader.list_items(cursor=ExtractCursor()))
+            return len([item async for item in reader.list_items(cursor=ExtractCursor())])
 
     on_sale, everything = asyncio.run(count(False)), asyncio.run(count(True))
     assert on_sale < everything == 200
