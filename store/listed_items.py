@@ -7,7 +7,9 @@ which are unchanged and which left the shop are then decided in SQL against `raw
 read back a batch at a time in listing order (decision 89).
 
 Rows of a migration live only during its extraction: `start` clears what a cut-short run left,
-`finish` clears them once the extraction is saved. Each row ends in one state:
+`finish` clears them once the extraction is saved. The table has no key: DuckDB holds a key's
+index in memory outside its capped cache, which would grow with the shop again; positions are
+unique because one run writes them. Each row ends in one state:
 `duplicate` (the id was listed again later: the last listing wins), `beyond` (past
 `max_items`), `unchanged` (same version as in `raw_listings`, not read again) or `read`.
 """

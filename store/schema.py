@@ -297,8 +297,7 @@ DROP TABLE IF EXISTS media_cache;
         """
 CREATE TABLE IF NOT EXISTS listed_items (
     migration VARCHAR NOT NULL, position BIGINT NOT NULL, source_item_id VARCHAR NOT NULL,
-    version VARCHAR NOT NULL, modified VARCHAR, state VARCHAR,
-    PRIMARY KEY (migration, position));
+    version VARCHAR NOT NULL, modified VARCHAR, state VARCHAR);
 """,
     ),
 )
