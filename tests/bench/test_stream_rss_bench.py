@@ -1,4 +1,5 @@
-"""Peak RSS of a whole run, extract → normalize → categories → drafts, against the shop's size.
+"""Peak RSS of a whole run, extract → normalize → categories → drafts, against the shop's size;
+then the migration report of the same warehouse.
 
 Issue 19's target: a 100,000-item shop through extract → drafts in one run stays under 1.5 GB of
 peak RSS, flat from 10,000 to 100,000 items. The emulator (the whole sandbox app, its Pinduoduo
@@ -8,7 +9,9 @@ four stages run in a second child process per size, so each peak (ru_maxrss) is 
 Sizes come from BANJIA_BENCH_RSS_SIZES (default 1000,4000 so `make bench` stays minutes;
 10000,100000 for the issue's figures). Printed per size: items, seconds, items/s, peak RSS after
 each stage, and the per-item RSS slope between consecutive sizes. Asserted: behaviour only (every
-listing drafted or quarantined), never a time or a memory figure.
+listing drafted or quarantined, the report accounting for every item), never a time or a memory
+figure. The report runs after the drafts; the target line is the drafts' peak (the run through
+drafts), and the report's own line says whether reading the report raised the peak.
 """
 
 from __future__ import annotations
@@ -63,6 +66,7 @@ def _run(url: str, workdir: str, out: Any) -> None:
     from pipeline.clients import Platforms
     from pipeline.drafts import draft_listings
     from pipeline.extract import extract
+    from pipeline.migration_report import build_report
     from pipeline.migrations_file import load_migrations
     from pipeline.normalize import normalize
     from pipeline.settings import PROJECT_ROOT
@@ -78,6 +82,7 @@ def _run(url: str, workdir: str, out: Any) -> None:
     warehouse = Warehouse(Path(workdir) / "w.duckdb")
     stages: list[tuple[str, float, float]] = []
     started = time.perf_counter()
+    ledger = DuckDBLedger(warehouse)
     for name, stage in (
         ("extract", lambda: extract(migration, warehouse=warehouse, platforms=platforms)),
         ("normalize", lambda: normalize(migration, warehouse=warehouse, platforms=platforms)),
@@ -88,7 +93,7 @@ def _run(url: str, workdir: str, out: Any) -> None:
         (
             "drafts",
             lambda: draft_listings(
-                migration, warehouse=warehouse, platforms=platforms, ledger=DuckDBLedger(warehouse)
+                migration, warehouse=warehouse, platforms=platforms, ledger=ledger
             ),
         ),
     ):
@@ -96,6 +101,14 @@ def _run(url: str, workdir: str, out: Any) -> None:
         result = stage()
         stages.append((name, time.perf_counter() - begun, _peak_mib()))
     seconds = time.perf_counter() - started
+    begun = time.perf_counter()
+    report = build_report(migration, warehouse=warehouse, ledger=ledger, run_id="bench")
+    report_figures = (
+        time.perf_counter() - begun,
+        _peak_mib(),
+        len(report.items),
+        report.status["source_items"],
+    )
     listings = int(
         warehouse.scalar("SELECT count(*) FROM listings WHERE migration = ?", [migration.key])
     )
@@ -106,6 +119,7 @@ def _run(url: str, workdir: str, out: Any) -> None:
             "listings": listings,
             "drafts": result.figures["drafts"],
             "quarantined": result.figures["quarantined"],
+            "report": report_figures,
         }
     )
 
@@ -145,7 +159,13 @@ def test_a_whole_run_accounts_for_every_item_and_prints_its_peak_rss(tmp_path: P
         )
         for name, seconds, rss in figures["stages"]:
             print(f"          {name:<11} {seconds:8.1f} s  peak so far {rss:7.1f} MiB")
+        report_seconds, report_peak, report_items, source_items = figures["report"]
+        print(
+            f"          {'report':<11} {report_seconds:8.1f} s  peak so far {report_peak:7.1f} MiB "
+            f"({report_items} items of {source_items})"
+        )
         assert figures["drafts"] + figures["quarantined"] == figures["listings"] > 0
+        assert report_items == source_items > 0
     for (small, low), (large, high) in itertools.pairwise(measured):
         slope = (high["stages"][-1][2] - low["stages"][-1][2]) * 1024 / (large - small)
         print(f"slope {small} → {large}: {slope:+.2f} KiB of peak RSS per item")
