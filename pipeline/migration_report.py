@@ -194,12 +194,9 @@ class _DraftFacts(msgspec.Struct):
     skus: list[_SkuPrice]
 
     @property
-    def price_min_fen(self) -> int:
-        return min(sku.price_fen for sku in self.skus)
-
-    @property
-    def price_max_fen(self) -> int:
-        return max(sku.price_fen for sku in self.skus)
+    def price_range_fen(self) -> tuple[int, int]:
+        prices = [sku.price_fen for sku in self.skus]
+        return min(prices), max(prices)
 
 
 _read_draft_facts = msgspec.json.Decoder(_DraftFacts).decode
@@ -287,8 +284,8 @@ def build_report(
                 title_after=draft.title if draft else None,
                 price_before_min_fen=listing.get("price_min_fen"),
                 price_before_max_fen=listing.get("price_max_fen"),
-                price_after_min_fen=draft.price_min_fen if draft else None,
-                price_after_max_fen=draft.price_max_fen if draft else None,
+                price_after_min_fen=draft.price_range_fen[0] if draft else None,
+                price_after_max_fen=draft.price_range_fen[1] if draft else None,
                 category_path=decision.get("category_path"),
                 category_confidence=decision.get("confidence"),
                 stage=state.stage,
