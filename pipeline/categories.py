@@ -9,8 +9,8 @@ top three candidates.
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,12 +18,15 @@ import msgspec
 
 from listings.categories import (
     CategoryDecision,
+    CategoryMapping,
     CategoryMatcher,
+    CategoryTree,
     DecisionRequest,
     needs_review,
 )
 from listings.migrations import Migration
 from listings.model import Listing
+from pipeline import worker_pool
 from pipeline.category_inputs import (
     category_tree,
     load_mapping,
@@ -39,7 +42,16 @@ from pipeline.progress import Progress
 from pipeline.results import Breakdown, StageResult
 from store.warehouse import Warehouse
 
-__all__ = ["DecidedBatch", "ListingHead", "decide_batch", "decide_categories"]
+__all__ = [
+    "PARALLEL_MIN_LISTINGS",
+    "DecidedBatch",
+    "ListingHead",
+    "MatcherSpec",
+    "decide_batch",
+    "decide_categories",
+    "decided_batches",
+    "workers_for",
+]
 
 
 def _decide(
@@ -193,6 +205,68 @@ def decide_batch(
     return _decided_batch(migration, listings, decisions)
 
 
+# Below this many listings a shop's first pass is decided in this process; above, by one spawned
+# worker per core, each importing the project (scikit-learn included, ~4 s on the shared 2-core
+# machine) and building its own matcher once. Chosen from the transform bench's 2-process line:
+# decision 93.
+PARALLEL_MIN_LISTINGS = 40_000
+
+
+def workers_for(listings: int) -> int:
+    """Worker processes for the first pass over a shop of `listings`: one per core, or 1
+    (decided here) below `PARALLEL_MIN_LISTINGS` or on one core."""
+    return worker_pool.workers_for(listings, threshold=PARALLEL_MIN_LISTINGS)
+
+
+@dataclass(frozen=True)
+class MatcherSpec:
+    """What the first pass decides every batch with, sent once to each worker process: the tree
+    and what the matcher is built with there (a built matcher is not sent: its TF-IDF matrix and
+    indexes are rebuilt in ~0.2 s from the tree, cheaper than pickling them)."""
+
+    tree: CategoryTree
+    migration: Migration
+    overrides: Mapping[str, int] = field(default_factory=dict)
+    open_leaf_ids: frozenset[int] | None = None
+    mapping: CategoryMapping | None = None
+
+
+@dataclass(frozen=True)
+class _Decider:
+    """A process's state for the first pass: the spec and the matcher built from it."""
+
+    spec: MatcherSpec
+    matcher: CategoryMatcher
+
+
+def _decider_of(spec: MatcherSpec) -> _Decider:
+    matcher = CategoryMatcher(spec.tree, open_leaf_ids=spec.open_leaf_ids, mapping=spec.mapping)
+    return _Decider(spec, matcher)
+
+
+def _decide_rows(decider: _Decider, listing_json: Sequence[str]) -> DecidedBatch:
+    spec = decider.spec
+    return decide_batch(decider.matcher, spec.migration, listing_json, overrides=spec.overrides)
+
+
+def decided_batches(
+    spec: MatcherSpec,
+    batches: Iterable[Sequence[str]],
+    *,
+    workers: int = 1,
+    matcher: CategoryMatcher | None = None,
+) -> Iterator[DecidedBatch]:
+    """`decide_batch` of each batch of listing rows (JSON), in the order given: with `workers` >
+    1 by that many spawned processes, each building its matcher from `spec` once
+    (pipeline/worker_pool.py); else here, with `matcher` when the caller holds one built from
+    the same spec. The batches decide the same either way: a batch depends on nothing but its
+    rows, the matcher and the overrides."""
+    here = None if matcher is None else _Decider(spec, matcher)
+    return worker_pool.ordered_results(
+        _decide_rows, batches, build=_decider_of, spec=spec, workers=workers, here=here
+    )
+
+
 def _write_batch(
     warehouse: Warehouse,
     migration: Migration,
@@ -322,21 +396,36 @@ def decide_categories(
     overrides = load_overrides(migration)
     tree = asyncio.run(category_tree(platforms, migration, warehouse))
     open_ids = open_leaf_ids(tree, migration)
-    matcher = CategoryMatcher(tree, open_leaf_ids=open_ids, mapping=load_mapping(migration))
+    spec = MatcherSpec(
+        tree=tree,
+        migration=migration,
+        overrides=overrides,
+        open_leaf_ids=frozenset(open_ids),
+        mapping=load_mapping(migration),
+    )
+    matcher = _decider_of(spec).matcher  # here: the second pass's, and the first's without workers
     threshold = migration.category.min_confidence
     # Progress: done = a leaf chosen, failed = none (left to the merchant's review).
     progress = progress or Progress("categories", migration.key)
-    progress.start(
-        int(warehouse.scalar("SELECT count(*) FROM listings WHERE migration = ?", [migration.key]))
+    total = int(
+        warehouse.scalar("SELECT count(*) FROM listings WHERE migration = ?", [migration.key])
     )
+    progress.start(total)
     warehouse.delete_partition("category_decisions", migration=migration.key)
     warehouse.delete_partition("category_review", migration=migration.key)
     tally = _Tally()
-    for rows in _listing_rows(warehouse, migration.key):
-        decided = decide_batch(
-            matcher, migration, [row["listing"] for row in rows], overrides=overrides
-        )
-        for row, item, decision in zip(rows, decided.listings, decided.decisions, strict=True):
+    # The rows read, kept until their batch comes back decided (in order): the stage parses the
+    # first unsure listing of a source category whole, to ask Kuaishou with.
+    read: deque[list[str]] = deque()
+
+    def batches() -> Iterator[list[str]]:
+        for rows in _listing_rows(warehouse, migration.key):
+            read.append([row["listing"] for row in rows])
+            yield read[-1]
+
+    for decided in decided_batches(spec, batches(), workers=workers_for(total), matcher=matcher):
+        texts = read.popleft()
+        for item, text, decision in zip(decided.listings, texts, decided.decisions, strict=True):
             if decision.layer in ("text", "none") and needs_review(
                 decision, min_confidence=threshold
             ):
@@ -347,10 +436,10 @@ def decide_categories(
                     source_category_path=item.category.path,
                 )
                 if key not in tally.askable:
-                    tally.askable[key] = Listing.model_validate_json(row["listing"])
+                    tally.askable[key] = Listing.model_validate_json(text)
         _write_batch(warehouse, migration, decided, tally=tally)
         unmatched = sum(1 for d in decided.decisions if d.category_id is None)
-        progress.advance(done=len(rows) - unmatched, failed=unmatched)
+        progress.advance(done=len(decided.rows) - unmatched, failed=unmatched)
     progress.finish()
     suggested = asyncio.run(
         suggested_leaves(platforms, migration, warehouse, list(tally.askable.values()))
