@@ -208,12 +208,13 @@ class _TitleMemo:
     again for every leaf the title hits (a dozen on average), so kept per title, not per shop
     (titles differ; decision 93)."""
 
-    __slots__ = ("excused", "names", "suspects")
+    __slots__ = ("excused", "names", "suspects", "where")
 
     def __init__(self) -> None:
         self.names: dict[str, bool] = {}
         self.suspects: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}
         self.excused: dict[tuple[str, tuple[str, ...], bool], bool] = {}
+        self.where: dict[str, tuple[float, bool]] = {}
 
 
 @dataclass(frozen=True)
@@ -230,10 +231,8 @@ class TitleFacts:
 
 
 def _outermost(found: Iterable[str]) -> set[str]:
-    """The words not inside another of them. Only a longer word can hold one (a word of the same
-    length holding it is itself), so each is checked against those before it, longest first."""
-    ordered = sorted(set(found), key=len, reverse=True)
-    return {n for at, n in enumerate(ordered) if not any(n in m for m in ordered[:at])}
+    found = set(found)
+    return {n for n in found if not any(n != m and n in m for m in found)}
 
 
 class WordIndex:
@@ -715,12 +714,20 @@ def _suspects(facts: TitleFacts, matched: str) -> tuple[tuple[str, frozenset[str
     return found
 
 
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    """Where `word` occurs in `text`, left to right, not overlapping (as `re.finditer` of it)."""
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + max(1, len(word)))
+
+
 def _title_suspects(facts: TitleFacts, matched: str) -> Iterator[tuple[str, frozenset[str]]]:
     # A bare generic named as a word of its own (帽子, not 夹子 of 文件夹子) holds its kinds named
     # beside it (遮阳帽 … 渔夫帽 … 帽子): the title lists kinds of one product.
     alone = any(
-        not _inside_other(facts.text, at.start(), at.end(), facts.nouns - {matched})
-        for at in re.finditer(re.escape(matched), facts.text)
+        not _inside_other(facts.text, at, at + len(matched), facts.nouns - {matched})
+        for at in _occurrences(facts.text, matched)
     )
     # A noun before a usage word is the product (餐具 of 餐具套装 is tableware, sold as a set).
     heads = [n for n in facts.nouns if n not in USAGE_WORDS]
@@ -743,12 +750,25 @@ def _title_suspects(facts: TitleFacts, matched: str) -> Iterator[tuple[str, froz
         yield noun, names
 
 
+def _where_and_whom(facts: TitleFacts, matched: str) -> tuple[float, bool]:
+    """Where the matched word first occurs (a share of the title), and whether the title says
+    女 right beside it (裙女, 女裙): once per title and word, whichever leaf it matched."""
+    found = facts.memo.where.get(matched)
+    if found is None:
+        text, words = facts.text, variants(matched)
+        found = facts.memo.where[matched] = (
+            _first(text, words) / max(1, len(text)),
+            any(f"{w}女" in text or f"女{w}" in text for w in words),
+        )
+    return found
+
+
 def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
     """Term strength and the first failed gate (`""` when the leaf may be trusted)."""
     strength, matched, how = _term_hit(facts, leaf)
     if strength == 0.0:
         return Verdict(0.0, "", "the title names no product type of this leaf")
-    at = _first(facts.text, variants(matched)) / max(1, len(facts.text))
+    at, female = _where_and_whom(facts, matched)
     whole = any(matched in variants(term) for term in leaf.terms)
     others = _disagreeing(facts, leaf, matched)
     if others:
@@ -761,7 +781,7 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
             how=how,
         )
     audience = facts.audience
-    if any(f"{w}女" in facts.text or f"女{w}" in facts.text for w in variants(matched)):
+    if female:
         audience = audience | {"female"}
     clash = _audience_clash(frozenset(audience), leaf.audience, facts.text) or _context_clash(
         facts, leaf
