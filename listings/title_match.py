@@ -319,11 +319,16 @@ def device_nouns(text: str) -> set[str]:
             and _cjk(before)
         ):
             found.add(before + word)
-    return {w for w in found if w not in NOT_DEVICES and not w.endswith(tuple(NOT_DEVICES))}
+    return {w for w in found if w not in NOT_DEVICES and not w.endswith(_NOT_DEVICE_ENDINGS)}
+
+
+_NOT_DEVICE_ENDINGS = tuple(NOT_DEVICES)
+_CJK = re.compile("[\u4e00-\u9fff]*")
 
 
 def _cjk(word: str) -> bool:
-    return all("\u4e00" <= ch <= "\u9fff" for ch in word)
+    """Every character a CJK ideograph (an empty word too, as `all` of nothing)."""
+    return _CJK.fullmatch(word) is not None
 
 
 @dataclass(frozen=True)
@@ -632,7 +637,7 @@ def _disagreeing(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str]:
     if not out or any(contexts_of(noun) - leaf.contexts for noun in out):
         return out  # 健身服 beside T恤: a noun naming a use the leaf is not for is another product
     outfit = "套" in leaf.own or "装" in leaf.own
-    key = (matched, tuple(out), outfit)  # all the rest depends on of the leaf
+    key = (matched, tuple(out), outfit)  # all that the rest reads of the leaf
     excused = facts.memo.excused.get(key)
     if excused is None:
         led = _leads(facts, matched, out, outfit=outfit)
