@@ -116,6 +116,25 @@ class LeafTerms:
     named: dict[str, bool] = field(default_factory=dict, init=False, compare=False, repr=False)
     """`_named_by` of the words titles asked about: a leaf is built once per tree and judged for
     every title that hits it, with the same few nouns again and again."""
+    term_words: tuple[tuple[float, str], ...] = field(init=False, compare=False, repr=False)
+    """What `_term_hit` tries first, in order: each term's words (`_longest_first`), with the
+    strength a hit of it gives."""
+    head_words: tuple[tuple[float, str], ...] = field(init=False, compare=False, repr=False)
+    """What `_term_hit` tries last, in order: each head noun's words, with their strength."""
+
+    def __post_init__(self) -> None:
+        term_words = tuple(
+            (min(1.0, len(term) / 4), word) for term in self.terms for word in _longest_first(term)
+        )
+        # A catch-all is the rest of its parent: the parent's product (墙纸 of 墙纸 >
+        # 其它材质类墙纸) is its whole product; 玩具 of 人偶玩具 > 其他人偶玩具 is not.
+        head_words = tuple(
+            ((1.0 if holds_parent(self, head) else HEAD_STRENGTH) * min(1.0, len(head) / 4), word)
+            for head in self.heads
+            for word in _longest_first(head)
+        )
+        object.__setattr__(self, "term_words", term_words)
+        object.__setattr__(self, "head_words", head_words)
 
 
 def _heads(term: str) -> list[str]:
@@ -309,6 +328,8 @@ def device_nouns(text: str) -> set[str]:
     words = tagged(text)
     found: set[str] = set()
     for at, (word, _tag) in enumerate(words):
+        if word and word[-1] not in DEVICE_ENDINGS:
+            continue  # neither a device's name nor its ending (most words: skipped first)
         before, before_tag = words[at - 1] if at else ("", "")
         if len(word) >= 2 and word[-1] in DEVICE_ENDINGS and _cjk(word):
             found.add(word)
@@ -434,27 +455,19 @@ def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str, str]:
     """The best hit of a leaf's terms in a title: strength, the word matched, and how it was
     named (`TERM`, `APART`, `KIND` or `HEAD`: see `Verdict.how`)."""
     best, matched, how = 0.0, "", ""
-    for term in leaf.terms:
-        for word in _longest_first(term):
-            if _names_in_title(facts, word):
-                value = min(1.0, len(term) / 4)
-                if value > best:
-                    best, matched, how = value, word, TERM
+    # A word is looked up only when it would beat the best so far (`_names` is pure).
+    for value, word in leaf.term_words:
+        if value > best and _names_in_title(facts, word):
+            best, matched, how = value, word, TERM
     for term in leaf.terms:
         if best < HEAD_STRENGTH * 0.75 and _names_apart(facts.text, term):
             best, matched, how = HEAD_STRENGTH * 0.75, term, APART
     for term in leaf.terms:
         if best < HEAD_STRENGTH * 0.5 and _names_kind(facts.text, term):
             best, matched, how = HEAD_STRENGTH * 0.5, term, KIND
-    for head in leaf.heads:
-        for word in _longest_first(head):
-            if _names_in_title(facts, word):
-                # A catch-all is the rest of its parent: the parent's product (墙纸 of 墙纸 >
-                # 其它材质类墙纸) is its whole product; 玩具 of 人偶玩具 > 其他人偶玩具 is not.
-                strength = 1.0 if holds_parent(leaf, head) else HEAD_STRENGTH
-                value = strength * min(1.0, len(head) / 4)
-                if value > best:
-                    best, matched, how = value, word, HEAD
+    for value, word in leaf.head_words:
+        if value > best and _names_in_title(facts, word):
+            best, matched, how = value, word, HEAD
     if leaf.generic:
         best *= CATCH_ALL_STRENGTH
     return best, matched, how
