@@ -14,7 +14,7 @@ from listings.model import Listing, SourceCategory, SourcePlatform
 from pipeline import categories
 from pipeline.categories import (
     PARALLEL_MIN_LISTINGS,
-    DecidedBatch,
+    DecidedRows,
     MatcherSpec,
     decided_batches,
     workers_for,
@@ -60,8 +60,11 @@ def shop() -> tuple[MatcherSpec, list[list[str]]]:
     return spec, [listings[i : i + 40] for i in range(0, len(listings), 40)]
 
 
-def _written(batches: list[DecidedBatch]) -> list[list[dict[str, Any]]]:
-    return [batch.rows + batch.review for batch in batches]
+Written = tuple[list[dict[str, Any]], list[dict[str, Any]], list[int]]
+
+
+def _written(batches: list[DecidedRows]) -> list[Written]:
+    return [(batch.rows, batch.review, batch.unsure) for batch in batches]
 
 
 def test_worker_processes_decide_the_rows_one_process_decides_in_the_same_order(
@@ -71,10 +74,24 @@ def test_worker_processes_decide_the_rows_one_process_decides_in_the_same_order(
     here = list(decided_batches(spec, batches, workers=1))
     spread = list(decided_batches(spec, batches, workers=2))
     assert _written(spread) == _written(here)
-    assert [b.decisions for b in spread] == [b.decisions for b in here]
-    assert [b.listings for b in spread] == [b.listings for b in here]
     layers = {row["layer"] for batch in here for row in batch.rows}
     assert {"override", "text"} <= layers  # the spec's overrides and tree reached the workers
+    assert any(batch.unsure for batch in here)
+
+
+def test_the_unsure_listings_are_those_left_below_the_threshold_by_the_text_layer(
+    shop: tuple[MatcherSpec, list[list[str]]],
+) -> None:
+    spec, batches = shop
+    threshold = spec.migration.category.min_confidence
+    for batch in decided_batches(spec, batches[:2]):
+        unsure = [
+            at
+            for at, row in enumerate(batch.rows)
+            if row["layer"] in ("text", "none")
+            and (row["category_id"] is None or row["confidence"] < threshold)
+        ]
+        assert batch.unsure == unsure
 
 
 def test_a_matcher_held_by_the_caller_decides_as_one_built_from_the_spec(
