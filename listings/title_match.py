@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from listings.segment import aligned, boundaries, tagged
@@ -113,6 +113,28 @@ class LeafTerms:
     context_levels: tuple[frozenset[str], ...] = ()
     """The contexts per level of the path that names any: the title must name one of each level
     (户外 root > 军迷 level: an outdoor title that is not military does not fit)."""
+    named: dict[str, bool] = field(default_factory=dict, init=False, compare=False, repr=False)
+    """`_named_by` of the words titles asked about: a leaf is built once per tree and judged for
+    every title that hits it, with the same few nouns again and again."""
+    term_words: tuple[tuple[float, str], ...] = field(init=False, compare=False, repr=False)
+    """What `_term_hit` tries first, in order: each term's words (`_longest_first`), with the
+    strength a hit of it gives."""
+    head_words: tuple[tuple[float, str], ...] = field(init=False, compare=False, repr=False)
+    """What `_term_hit` tries last, in order: each head noun's words, with their strength."""
+
+    def __post_init__(self) -> None:
+        term_words = tuple(
+            (min(1.0, len(term) / 4), word) for term in self.terms for word in _longest_first(term)
+        )
+        # A catch-all is the rest of its parent: the parent's product (墙纸 of 墙纸 >
+        # 其它材质类墙纸) is its whole product; 玩具 of 人偶玩具 > 其他人偶玩具 is not.
+        head_words = tuple(
+            ((1.0 if holds_parent(self, head) else HEAD_STRENGTH) * min(1.0, len(head) / 4), word)
+            for head in self.heads
+            for word in _longest_first(head)
+        )
+        object.__setattr__(self, "term_words", term_words)
+        object.__setattr__(self, "head_words", head_words)
 
 
 def _heads(term: str) -> list[str]:
@@ -179,15 +201,39 @@ def _path_context_levels(path: Sequence[str]) -> tuple[frozenset[str], ...]:
     return tuple(levels)
 
 
+def _any_of(words: Iterable[str]) -> re.Pattern[str]:
+    """A pattern found in a text where any of `words` is (`any(w in text for w in words)` in one
+    scan, 2.5× faster on titles)."""
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+_CONTEXT_RES = tuple((c, _any_of(words)) for c, words in CONTEXT_WORDS.items() if words)
+_AUDIENCE_RES = tuple((a, _any_of(words)) for a, words in AUDIENCE_WORDS.items() if words)
+
+
 @lru_cache(maxsize=8192)
 def contexts_of(text: str) -> frozenset[str]:
     """The use contexts (listings/title_lexicon.py CONTEXT_WORDS) a text names (an 电动摩托车 is
     an e-bike, not a motorcycle)."""
     text = unicodedata.normalize("NFKC", text).lower()
-    found = {c for c, words in CONTEXT_WORDS.items() if any(w in text for w in words)}
+    found = {c for c, words in _CONTEXT_RES if words.search(text)}
     if "motorcycle" in found and "摩托" not in text.replace("电动摩托", ""):
         found.discard("motorcycle")
     return frozenset(found)
+
+
+class _TitleMemo:
+    """What `judge` works out about one title and one matched word whatever the leaf: asked
+    again for every leaf the title hits (a dozen on average), so kept per title, not per shop
+    (titles differ; decision 93)."""
+
+    __slots__ = ("excused", "names", "suspects", "where")
+
+    def __init__(self) -> None:
+        self.names: dict[str, bool] = {}
+        self.suspects: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}
+        self.excused: dict[tuple[str, tuple[str, ...], bool], bool] = {}
+        self.where: dict[str, tuple[float, bool]] = {}
 
 
 @dataclass(frozen=True)
@@ -198,6 +244,9 @@ class TitleFacts:
     nouns: frozenset[str]
     audience: frozenset[str]
     contexts: frozenset[str] = frozenset()
+    memo: _TitleMemo = field(default_factory=_TitleMemo, init=False, compare=False, repr=False)
+    """Per-title results that do not depend on the audience (`dataclasses.replace` of the
+    audience starts a new one)."""
 
 
 def _outermost(found: Iterable[str]) -> set[str]:
@@ -251,7 +300,7 @@ def title_facts(title: str, vocabulary: Iterable[str] = ()) -> TitleFacts:
     plain = text
     for word in _UNISEX:
         plain = plain.replace(word, " ")
-    audience = {a for a, words in AUDIENCE_WORDS.items() if any(w in plain for w in words)}
+    audience = {a for a, words in _AUDIENCE_RES if words.search(plain)}
     if any(w in text for w in _UNISEX):
         audience -= {"male", "female"}
     return TitleFacts(
@@ -279,6 +328,8 @@ def device_nouns(text: str) -> set[str]:
     words = tagged(text)
     found: set[str] = set()
     for at, (word, _tag) in enumerate(words):
+        if word and word[-1] not in DEVICE_ENDINGS:
+            continue  # neither a device's name nor its ending (most words: skipped first)
         before, before_tag = words[at - 1] if at else ("", "")
         if len(word) >= 2 and word[-1] in DEVICE_ENDINGS and _cjk(word):
             found.add(word)
@@ -289,11 +340,16 @@ def device_nouns(text: str) -> set[str]:
             and _cjk(before)
         ):
             found.add(before + word)
-    return {w for w in found if w not in NOT_DEVICES and not w.endswith(tuple(NOT_DEVICES))}
+    return {w for w in found if w not in NOT_DEVICES and not w.endswith(_NOT_DEVICE_ENDINGS)}
+
+
+_NOT_DEVICE_ENDINGS = tuple(NOT_DEVICES)
+_CJK = re.compile("[\u4e00-\u9fff]*")
 
 
 def _cjk(word: str) -> bool:
-    return all("\u4e00" <= ch <= "\u9fff" for ch in word)
+    """Every character a CJK ideograph (an empty word too, as `all` of nothing)."""
+    return _CJK.fullmatch(word) is not None
 
 
 @dataclass(frozen=True)
@@ -334,6 +390,14 @@ def _names(text: str, word: str) -> bool:
             return True
         start = text.find(word, start + 1)
     return False
+
+
+def _names_in_title(facts: TitleFacts, word: str) -> bool:
+    """`_names` of the title, once per word: the leaves a title hits share their words."""
+    named = facts.memo.names.get(word)
+    if named is None:
+        named = facts.memo.names[word] = _names(facts.text, word)
+    return named
 
 
 @lru_cache(maxsize=8192)
@@ -391,27 +455,19 @@ def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str, str]:
     """The best hit of a leaf's terms in a title: strength, the word matched, and how it was
     named (`TERM`, `APART`, `KIND` or `HEAD`: see `Verdict.how`)."""
     best, matched, how = 0.0, "", ""
-    for term in leaf.terms:
-        for word in _longest_first(term):
-            if _names(facts.text, word):
-                value = min(1.0, len(term) / 4)
-                if value > best:
-                    best, matched, how = value, word, TERM
+    # A word is looked up only when it would beat the best so far (`_names` is pure).
+    for value, word in leaf.term_words:
+        if value > best and _names_in_title(facts, word):
+            best, matched, how = value, word, TERM
     for term in leaf.terms:
         if best < HEAD_STRENGTH * 0.75 and _names_apart(facts.text, term):
             best, matched, how = HEAD_STRENGTH * 0.75, term, APART
     for term in leaf.terms:
         if best < HEAD_STRENGTH * 0.5 and _names_kind(facts.text, term):
             best, matched, how = HEAD_STRENGTH * 0.5, term, KIND
-    for head in leaf.heads:
-        for word in _longest_first(head):
-            if _names(facts.text, word):
-                # A catch-all is the rest of its parent: the parent's product (墙纸 of 墙纸 >
-                # 其它材质类墙纸) is its whole product; 玩具 of 人偶玩具 > 其他人偶玩具 is not.
-                strength = 1.0 if holds_parent(leaf, head) else HEAD_STRENGTH
-                value = strength * min(1.0, len(head) / 4)
-                if value > best:
-                    best, matched, how = value, word, HEAD
+    for value, word in leaf.head_words:
+        if value > best and _names_in_title(facts, word):
+            best, matched, how = value, word, HEAD
     if leaf.generic:
         best *= CATCH_ALL_STRENGTH
     return best, matched, how
@@ -479,6 +535,13 @@ def _named_by(leaf: LeafTerms, noun: str) -> bool:
     (收纳架 > 鞋子收纳架), or inside a broader ancestor term (绿植 in 绿植园艺). A noun that *is* one
     of several names of an ancestor (花瓶 in "花瓶/花器/仿真花/仿真饰品") is a sibling of the leaf,
     not the leaf."""
+    named = leaf.named.get(noun)
+    if named is None:
+        named = leaf.named[noun] = _names_in_path(leaf, noun)
+    return named
+
+
+def _names_in_path(leaf: LeafTerms, noun: str) -> bool:
     if noun in leaf.own:
         return True
     for group in leaf.groups:
@@ -494,6 +557,7 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) > 1 and word.endswith("子") else word
 
 
+@lru_cache(maxsize=65536)
 def _kind_of(noun: str, matched: str) -> bool:
     """Head-final nouns: the generic 鞋子 is what a 帆布鞋 is, and 遮阳帽 (a word of the tree, not of
     the lexicon) is a kind of 帽子. A lexicon noun is a product type of its own even when its last
@@ -586,9 +650,15 @@ def _disagreeing(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str]:
     if not out or any(contexts_of(noun) - leaf.contexts for noun in out):
         return out  # 健身服 beside T恤: a noun naming a use the leaf is not for is another product
     outfit = "套" in leaf.own or "装" in leaf.own
-    led = _leads(facts, matched, out, outfit=outfit)
-    dominant = _dominates(facts, matched, out) and (outfit or not _sells_set(facts.text, matched))
-    return [] if led or dominant else out
+    key = (matched, tuple(out), outfit)  # all that the rest reads of the leaf
+    excused = facts.memo.excused.get(key)
+    if excused is None:
+        led = _leads(facts, matched, out, outfit=outfit)
+        dominant = _dominates(facts, matched, out) and (
+            outfit or not _sells_set(facts.text, matched)
+        )
+        excused = facts.memo.excused[key] = led or dominant
+    return [] if excused else out
 
 
 def _compound_head(rest: str) -> bool:
@@ -641,29 +711,51 @@ def _dominates(facts: TitleFacts, matched: str, others: Sequence[str]) -> bool:
 
 
 def _named_against(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str]:
-    out = []
+    """The title's product nouns that name something other than the leaf (sorted): of the nouns
+    the title alone does not excuse beside `matched` (`_suspects`), those the leaf does not name,
+    unless the leaf is for an audience the title names and the noun is a kind of `matched`."""
     for_audience = bool(leaf.audience) and leaf.audience <= facts.audience
+    stem = _stem(matched)
+    return [
+        noun
+        for noun, names in _suspects(facts, matched)
+        if not any(_named_by(leaf, v) for v in names) and not (for_audience and noun.endswith(stem))
+    ]
+
+
+def _suspects(facts: TitleFacts, matched: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The title's product nouns (sorted, with their variants) not excused beside `matched` by
+    the title alone: each leaf the title hits asks again, so worked out once per title and word."""
+    found = facts.memo.suspects.get(matched)
+    if found is None:
+        found = facts.memo.suspects[matched] = tuple(_title_suspects(facts, matched))
+    return found
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    """Where `word` occurs in `text`, left to right, not overlapping (as `re.finditer` of it)."""
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + max(1, len(word)))
+
+
+def _title_suspects(facts: TitleFacts, matched: str) -> Iterator[tuple[str, frozenset[str]]]:
     # A bare generic named as a word of its own (帽子, not 夹子 of 文件夹子) holds its kinds named
     # beside it (遮阳帽 … 渔夫帽 … 帽子): the title lists kinds of one product.
     alone = any(
-        not _inside_other(facts.text, at.start(), at.end(), facts.nouns - {matched})
-        for at in re.finditer(re.escape(matched), facts.text)
+        not _inside_other(facts.text, at, at + len(matched), facts.nouns - {matched})
+        for at in _occurrences(facts.text, matched)
     )
     # A noun before a usage word is the product (餐具 of 餐具套装 is tableware, sold as a set).
     heads = [n for n in facts.nouns if n not in USAGE_WORDS]
     if matched not in USAGE_WORDS:
         heads += [matched, _stem(matched)]
-    for noun in facts.nouns:
+    for noun in sorted(facts.nouns):
         names = variants(noun)
         if any(
-            _named_by(leaf, v)
-            or v in matched
-            or _kind_of(v, matched)
-            or (alone and _refines(v, matched))
-            for v in names
+            v in matched or _kind_of(v, matched) or (alone and _refines(v, matched)) for v in names
         ):
-            continue
-        if for_audience and noun.endswith(_stem(matched)):
             continue
         if noun in USAGE_WORDS or noun in PLACE_NOUNS:
             continue
@@ -673,8 +765,20 @@ def _named_against(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str
         # character), not a second product.
         if _modifies(facts.text, noun, [_family(matched)]):
             continue
-        out.append(noun)
-    return sorted(out)
+        yield noun, names
+
+
+def _where_and_whom(facts: TitleFacts, matched: str) -> tuple[float, bool]:
+    """Where the matched word first occurs (a share of the title), and whether the title says
+    女 right beside it (裙女, 女裙): once per title and word, whichever leaf it matched."""
+    found = facts.memo.where.get(matched)
+    if found is None:
+        text, words = facts.text, variants(matched)
+        found = facts.memo.where[matched] = (
+            _first(text, words) / max(1, len(text)),
+            any(f"{w}女" in text or f"女{w}" in text for w in words),
+        )
+    return found
 
 
 def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
@@ -682,7 +786,7 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
     strength, matched, how = _term_hit(facts, leaf)
     if strength == 0.0:
         return Verdict(0.0, "", "the title names no product type of this leaf")
-    at = _first(facts.text, variants(matched)) / max(1, len(facts.text))
+    at, female = _where_and_whom(facts, matched)
     whole = any(matched in variants(term) for term in leaf.terms)
     others = _disagreeing(facts, leaf, matched)
     if others:
@@ -695,7 +799,7 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
             how=how,
         )
     audience = facts.audience
-    if any(f"{w}女" in facts.text or f"女{w}" in facts.text for w in variants(matched)):
+    if female:
         audience = audience | {"female"}
     clash = _audience_clash(frozenset(audience), leaf.audience, facts.text) or _context_clash(
         facts, leaf

@@ -9,8 +9,8 @@ top three candidates.
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,12 +18,15 @@ import msgspec
 
 from listings.categories import (
     CategoryDecision,
+    CategoryMapping,
     CategoryMatcher,
+    CategoryTree,
     DecisionRequest,
     needs_review,
 )
 from listings.migrations import Migration
 from listings.model import Listing
+from pipeline import worker_pool
 from pipeline.category_inputs import (
     category_tree,
     load_mapping,
@@ -39,7 +42,17 @@ from pipeline.progress import Progress
 from pipeline.results import Breakdown, StageResult
 from store.warehouse import Warehouse
 
-__all__ = ["DecidedBatch", "ListingHead", "decide_batch", "decide_categories"]
+__all__ = [
+    "PARALLEL_MIN_LISTINGS",
+    "DecidedBatch",
+    "DecidedRows",
+    "ListingHead",
+    "MatcherSpec",
+    "decide_batch",
+    "decide_categories",
+    "decided_batches",
+    "workers_for",
+]
 
 
 def _decide(
@@ -193,10 +206,92 @@ def decide_batch(
     return _decided_batch(migration, listings, decisions)
 
 
+# Below this many listings a shop's first pass is decided in this process; above, by one spawned
+# worker per core, each importing the project (scikit-learn included, ~4 s on the shared 2-core
+# machine) and building its own matcher once. Chosen from the transform bench's 2-process line:
+# decision 93.
+PARALLEL_MIN_LISTINGS = 40_000
+
+
+def workers_for(listings: int) -> int:
+    """Worker processes for the first pass over a shop of `listings`: one per core, or 1
+    (decided here) below `PARALLEL_MIN_LISTINGS` or on one core."""
+    return worker_pool.workers_for(listings, threshold=PARALLEL_MIN_LISTINGS)
+
+
+@dataclass(frozen=True)
+class MatcherSpec:
+    """What the first pass decides every batch with, sent once to each worker process: the tree
+    and what the matcher is built with there (a built matcher is not sent: its TF-IDF matrix and
+    indexes are rebuilt in ~0.2 s from the tree, cheaper than pickling them)."""
+
+    tree: CategoryTree
+    migration: Migration
+    overrides: Mapping[str, int] = field(default_factory=dict)
+    open_leaf_ids: frozenset[int] | None = None
+    mapping: CategoryMapping | None = None
+
+
+@dataclass(frozen=True)
+class _Decider:
+    """A process's state for the first pass: the spec and the matcher built from it."""
+
+    spec: MatcherSpec
+    matcher: CategoryMatcher
+
+
+def _decider_of(spec: MatcherSpec) -> _Decider:
+    matcher = CategoryMatcher(spec.tree, open_leaf_ids=spec.open_leaf_ids, mapping=spec.mapping)
+    return _Decider(spec, matcher)
+
+
+@dataclass
+class DecidedRows:
+    """What the stage writes of a batch, and which of its listings (positions in the batch) the
+    offline layers were unsure of: what comes back from a worker. Plain data: a batch's
+    decisions and listings as models took ~140 ms to unpickle per 2,000 listings, its rows 4
+    (decision 93)."""
+
+    rows: list[dict[str, Any]]
+    review: list[dict[str, Any]]
+    unsure: list[int]
+
+
+def _unsure(decision: CategoryDecision, threshold: float) -> bool:
+    """Left by the text layer below the threshold: what Kuaishou's `suggested.get` may settle."""
+    return decision.layer in ("text", "none") and needs_review(decision, min_confidence=threshold)
+
+
+def _decide_rows(decider: _Decider, listing_json: Sequence[str]) -> DecidedRows:
+    spec = decider.spec
+    decided = decide_batch(decider.matcher, spec.migration, listing_json, overrides=spec.overrides)
+    threshold = spec.migration.category.min_confidence
+    unsure = [at for at, d in enumerate(decided.decisions) if _unsure(d, threshold)]
+    return DecidedRows(rows=decided.rows, review=decided.review, unsure=unsure)
+
+
+def decided_batches(
+    spec: MatcherSpec,
+    batches: Iterable[Sequence[str]],
+    *,
+    workers: int = 1,
+    matcher: CategoryMatcher | None = None,
+) -> Iterator[DecidedRows]:
+    """`decide_batch` of each batch of listing rows (JSON), in the order given: with `workers` >
+    1 by that many spawned processes, each building its matcher from `spec` once
+    (pipeline/worker_pool.py); else here, with `matcher` when the caller holds one built from
+    the same spec. The batches decide the same either way: a batch depends on nothing but its
+    rows, the matcher and the overrides."""
+    here = None if matcher is None else _Decider(spec, matcher)
+    return worker_pool.ordered_results(
+        _decide_rows, batches, build=_decider_of, spec=spec, workers=workers, here=here
+    )
+
+
 def _write_batch(
     warehouse: Warehouse,
     migration: Migration,
-    decided: DecidedBatch,
+    decided: DecidedBatch | DecidedRows,
     *,
     tally: _Tally,
     replacing: bool = False,
@@ -209,7 +304,7 @@ def _write_batch(
     threshold = migration.category.min_confidence
     rows, review = decided.rows, decided.review
     if replacing:
-        ids = [listing.source_item_id for listing in decided.listings]
+        ids = [row["source_item_id"] for row in rows]
         for old in _written_decisions(warehouse, migration.key, ids):
             tally.count(old, reviewed=_needs_review_row(old, threshold), sign=-1)
         warehouse.replace_items(
@@ -322,35 +417,47 @@ def decide_categories(
     overrides = load_overrides(migration)
     tree = asyncio.run(category_tree(platforms, migration, warehouse))
     open_ids = open_leaf_ids(tree, migration)
-    matcher = CategoryMatcher(tree, open_leaf_ids=open_ids, mapping=load_mapping(migration))
-    threshold = migration.category.min_confidence
+    spec = MatcherSpec(
+        tree=tree,
+        migration=migration,
+        overrides=overrides,
+        open_leaf_ids=frozenset(open_ids),
+        mapping=load_mapping(migration),
+    )
+    matcher = _decider_of(spec).matcher  # here: the second pass's, and the first's without workers
     # Progress: done = a leaf chosen, failed = none (left to the merchant's review).
     progress = progress or Progress("categories", migration.key)
-    progress.start(
-        int(warehouse.scalar("SELECT count(*) FROM listings WHERE migration = ?", [migration.key]))
+    total = int(
+        warehouse.scalar("SELECT count(*) FROM listings WHERE migration = ?", [migration.key])
     )
+    progress.start(total)
     warehouse.delete_partition("category_decisions", migration=migration.key)
     warehouse.delete_partition("category_review", migration=migration.key)
     tally = _Tally()
-    for rows in _listing_rows(warehouse, migration.key):
-        decided = decide_batch(
-            matcher, migration, [row["listing"] for row in rows], overrides=overrides
-        )
-        for row, item, decision in zip(rows, decided.listings, decided.decisions, strict=True):
-            if decision.layer in ("text", "none") and needs_review(
-                decision, min_confidence=threshold
-            ):
-                key = platform_category_key(
-                    platform=item.platform,
-                    source_item_id=item.source_item_id,
-                    source_category_ids=item.category.ids,
-                    source_category_path=item.category.path,
-                )
-                if key not in tally.askable:
-                    tally.askable[key] = Listing.model_validate_json(row["listing"])
+    # The rows read, kept until their batch comes back decided (in order): the stage parses the
+    # first unsure listing of a source category whole, to ask Kuaishou with.
+    read: deque[list[str]] = deque()
+
+    def batches() -> Iterator[list[str]]:
+        for rows in _listing_rows(warehouse, migration.key):
+            read.append([row["listing"] for row in rows])
+            yield read[-1]
+
+    for decided in decided_batches(spec, batches(), workers=workers_for(total), matcher=matcher):
+        texts = read.popleft()
+        for at in decided.unsure:
+            item = _read_head(texts[at])
+            key = platform_category_key(
+                platform=item.platform,
+                source_item_id=item.source_item_id,
+                source_category_ids=item.category.ids,
+                source_category_path=item.category.path,
+            )
+            if key not in tally.askable:
+                tally.askable[key] = Listing.model_validate_json(texts[at])
         _write_batch(warehouse, migration, decided, tally=tally)
-        unmatched = sum(1 for d in decided.decisions if d.category_id is None)
-        progress.advance(done=len(rows) - unmatched, failed=unmatched)
+        unmatched = sum(1 for row in decided.rows if row["category_id"] is None)
+        progress.advance(done=len(decided.rows) - unmatched, failed=unmatched)
     progress.finish()
     suggested = asyncio.run(
         suggested_leaves(platforms, migration, warehouse, list(tally.askable.values()))

@@ -15,11 +15,7 @@ golden test compares the bytes).
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -34,7 +30,7 @@ from listings.migrations import Migration
 from listings.non_product import not_a_product_problem
 from listings.plan_edits import ItemEdits, apply_edits
 from listings.quarantine import Problem
-from pipeline.gc_policy import collector_for_worker
+from pipeline import worker_pool
 
 __all__ = [
     "PARALLEL_MIN_LISTINGS",
@@ -180,45 +176,20 @@ def draft_batch(rules: DraftRules, items: Iterable[ListingToDraft]) -> DraftedBa
 def workers_for(listings: int) -> int:
     """Worker processes for a shop of `listings`: one per core this process may use, or none
     (drafted here) below `PARALLEL_MIN_LISTINGS` or on one core."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (cores or 1) if listings >= PARALLEL_MIN_LISTINGS else 1
+    return worker_pool.workers_for(listings, threshold=PARALLEL_MIN_LISTINGS)
 
 
-_worker_rules: DraftRules | None = None
-
-
-def _hold_rules(rules: DraftRules) -> None:
-    global _worker_rules
-    _worker_rules = rules
-    collector_for_worker()  # a worker only drafts: the stage's collector policy for its life
-
-
-def _draft_in_worker(items: list[ListingToDraft]) -> DraftedBatch:
-    assert _worker_rules is not None, "the pool's initializer sets the rules"
-    return draft_batch(_worker_rules, items)
+def _rules_of(rules: DraftRules) -> DraftRules:
+    """A worker's state: the rules as sent (nothing to build)."""
+    return rules
 
 
 def drafted_batches(
     rules: DraftRules, batches: Iterable[list[ListingToDraft]], *, workers: int = 1
 ) -> Iterator[DraftedBatch]:
-    """Each batch drafted, in the order given. With `workers` > 1, by that many processes, at
-    most two batches per worker read ahead, so memory still holds a few batches, not the shop.
-
-    Workers are spawned, not forked: the caller may hold threads (Dagster's) and open
-    connections that a fork would copy in an undefined state.
-    """
-    if workers <= 1:
-        for batch in batches:
-            yield draft_batch(rules, batch)
-        return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_hold_rules, initargs=(rules,)
-    ) as pool:
-        pending: deque[Future[DraftedBatch]] = deque()
-        for batch in batches:
-            pending.append(pool.submit(_draft_in_worker, batch))
-            if len(pending) >= 2 * workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+    """Each batch drafted, in the order given. With `workers` > 1, by that many spawned
+    processes, at most two batches per worker read ahead (pipeline/worker_pool.py), so memory
+    still holds a few batches, not the shop."""
+    return worker_pool.ordered_results(
+        draft_batch, batches, build=_rules_of, spec=rules, workers=workers, here=rules
+    )

@@ -24,7 +24,9 @@ given the decisions as objects rather than read back from `category_decisions`):
 
 Both baselines are tests/bench/naive_transform.py (the drafts bench uses the same). Printed: each
 part's speed and ratio, and the combined ratio (the naive parts' seconds over the stages'), with
-whether it meets 0.6. Generation of the inputs is outside every clock.
+whether it meets 0.6; then, for each size of PARALLEL_N, the stage's first pass
+(`decided_batches`) in one process and in 2 spawned workers. Generation of the inputs is outside
+every clock.
 
 Asserted: behaviour only (every listing decided, every decided listing drafted or quarantined
 with a reason), never a time.
@@ -32,13 +34,10 @@ with a reason), never a time.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
 
 from listings.categories import CategoryDecision, CategoryMatcher, CategoryTree
 from listings.category_eval import LabelledRow, parse_labelled_csv
@@ -46,7 +45,13 @@ from listings.category_props import PropAliases
 from listings.migrations import Migration
 from listings.model import Listing, SourceCategory, SourcePlatform
 from listings.titles import parse_word_list
-from pipeline.categories import CATEGORY_BATCH, decide_batch
+from pipeline.categories import (
+    CATEGORY_BATCH,
+    PARALLEL_MIN_LISTINGS,
+    MatcherSpec,
+    decide_batch,
+    decided_batches,
+)
 from pipeline.draft_batches import DraftRules, ListingToDraft, draft_batch
 from pipeline.drafts import DRAFT_BATCH_SIZE, FORBIDDEN_WORDS_FILE, PROP_ALIASES_FILE
 from pipeline.gc_policy import long_stage_collector
@@ -57,7 +62,11 @@ ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "tests" / "fixtures" / "category_dev_real.csv"
 TREE = ROOT / "data" / "categories" / "marketplace_tree_subset.csv"
 N = int(os.environ.get("BANJIA_BENCH_TRANSFORM_N", "20000"))
-PARALLEL_N = int(os.environ.get("BANJIA_BENCH_TRANSFORM_PARALLEL_N", "20000"))
+PARALLEL_N = [
+    int(n) for n in os.environ.get("BANJIA_BENCH_TRANSFORM_PARALLEL_N", "20000").split(",") if n
+]
+"""Shop sizes (comma-separated; empty for none) whose first pass is timed in one process and in
+two workers, to choose `pipeline.categories.PARALLEL_MIN_LISTINGS` by (decision 93)."""
 TARGET = 0.6
 SELLING_WORDS = ("", "新款", "包邮", "现货速发", "厂家直销", "热卖", "特价", "正品", "爆款")
 COLOURS = ("奶油白", "黑色", "雾霾蓝", "燕麦色")
@@ -168,44 +177,17 @@ def _transform(listings: list[str], tree: CategoryTree) -> dict[str, float]:
     return clock
 
 
-_worker: tuple[CategoryMatcher, Migration] | None = None
-
-
-def _hold_matcher() -> None:
-    """A worker's start: what the categories stage would do in each (the tree read, the matcher
-    built), after importing the project, scikit-learn included."""
-    global _worker
-    tree = CategoryTree.from_csv_text(TREE.read_text(encoding="utf-8"))
-    _worker = (CategoryMatcher(tree), _migration())
-
-
-def _decide_in_worker(batch: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    assert _worker is not None, "the pool's initializer builds the matcher"
-    matcher, migration = _worker
-    decided = decide_batch(matcher, migration, batch, overrides={})
-    return decided.rows, decided.review  # what the stage's process writes
-
-
-def _categories_across_processes(listings: list[str], workers: int) -> float:
-    """Seconds to decide `listings` by `workers` spawned processes, their start included, two
-    batches per worker read ahead (as `drafted_batches` does), rows back in order."""
+def _categories_spread(listings: list[str], tree: CategoryTree, workers: int) -> float:
+    """Seconds to decide `listings` as the stage's first pass does (`decided_batches`): by
+    `workers` spawned processes (their start, imports and matchers included), or with 1 here
+    (the matcher's build included, as a worker's start is)."""
     started = time.perf_counter()
-    context = multiprocessing.get_context("spawn")
+    spec = MatcherSpec(tree=tree, migration=_migration())
     decided = 0
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_hold_matcher) as pool:
-        for rows, _review in pool.map(_decide_in_worker, _batches(listings, CATEGORY_BATCH)):
-            decided += len(rows)
-    assert decided == len(listings)
-    return time.perf_counter() - started
-
-
-def _categories_in_one_process(listings: list[str], tree: CategoryTree) -> float:
-    """Seconds to decide `listings` here, the matcher's build included (as a worker's start)."""
-    started = time.perf_counter()
-    matcher, migration = CategoryMatcher(tree), _migration()
     with long_stage_collector():
-        for batch in _batches(listings, CATEGORY_BATCH):
-            decide_batch(matcher, migration, batch, overrides={})
+        for batch in decided_batches(spec, _batches(listings, CATEGORY_BATCH), workers=workers):
+            decided += len(batch.rows)
+    assert decided == len(listings)
     return time.perf_counter() - started
 
 
@@ -230,12 +212,13 @@ def test_transform_per_core_against_the_naive_baseline() -> None:
         f"combined ratio {ratio:.2f} per core: {'meets' if ratio >= TARGET else 'below'} the "
         f"target {TARGET}"
     )
-    if PARALLEL_N:
-        listings = _listings(PARALLEL_N)
-        alone = _categories_in_one_process(listings, tree)
-        spread = _categories_across_processes(listings, 2)
+    for size in PARALLEL_N:
+        listings = _listings(size)
+        alone = _categories_spread(listings, tree, 1)
+        spread = _categories_spread(listings, tree, 2)
         print(
-            f"categories of {PARALLEL_N:,} listings: one process {PARALLEL_N / alone:,.0f} "
-            f"listings/s, 2 worker processes {PARALLEL_N / spread:,.0f}/s "
-            f"({alone / spread:.2f}×, the matcher's build and the workers' start included)"
+            f"categories of {size:,} listings: one process {size / alone:,.0f} listings/s, "
+            f"2 worker processes {size / spread:,.0f}/s ({alone / spread:.2f}×, the matcher's "
+            f"build and the workers' start included; the stage spreads shops of "
+            f"{PARALLEL_MIN_LISTINGS:,} or more)"
         )

@@ -3,23 +3,32 @@ titles from tests/fixtures/category_dev_real.csv and a few leaves of the real tr
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
 from listings.categories import CategoryMatcher, CategoryTree
+from listings.category_eval import parse_labelled_csv
 from listings.title_match import (
+    LeafTerms,
+    generic_stem,
     implied_audience,
+    index_leaves,
     judge,
     leaf_audience,
     leaf_terms,
     own_type,
+    split_term,
     title_facts,
+    tree_vocabulary,
+    variants,
     weak_evidence,
 )
 
 ROOT = Path(__file__).parents[2]
 TREE = ROOT / "data" / "categories" / "marketplace_tree_subset.csv"
+DEV = ROOT / "tests" / "fixtures" / "category_dev_real.csv"
 
 
 @pytest.fixture(scope="module")
@@ -388,3 +397,30 @@ def test_a_count_of_containers_is_not_the_container() -> None:
     assert counted.strength == 0.0
     named = judge(title_facts("透明密封玻璃瓶 厨房杂粮收纳储物 瓶"), bottle)
     assert named.strength > 0
+
+
+def test_what_judge_remembers_per_title_and_per_leaf_never_changes_a_verdict() -> None:
+    """`judge` keeps, per title, what it worked out whatever the leaf, and per leaf, which words
+    its path names (decision 93). On every dev title, each leaf it names is judged with facts and
+    a leaf that remember every earlier leaf and title, and again with fresh ones: the same
+    verdict, so no remembered result depends on something its key leaves out."""
+    tree = CategoryTree.from_csv_text(TREE.read_text(encoding="utf-8"))
+    leaves = index_leaves(tree.leaves)
+    words: dict[str, list[LeafTerms]] = {}
+    for leaf in leaves.values():
+        for term in {*leaf.terms, *leaf.heads}:
+            for word in {*variants(term), generic_stem(term), *(split_term(term) or ())} - {""}:
+                words.setdefault(word, []).append(leaf)
+    vocabulary = tree_vocabulary(leaves.values())
+    judged = 0
+    for row in parse_labelled_csv(DEV.read_text(encoding="utf-8")):
+        facts = title_facts(row.title, vocabulary)
+        hit = {
+            id(leaf): leaf for word, named in words.items() if word in facts.text for leaf in named
+        }
+        for leaf in hit.values():
+            remembered = judge(facts, leaf)
+            fresh = judge(title_facts(row.title, vocabulary), dataclasses.replace(leaf))
+            assert remembered == fresh, (row.title, leaf.own)
+            judged += remembered.strength > 0
+    assert judged > 5_000

@@ -13,7 +13,7 @@ from listings.draft import KuaishouDraft
 from listings.drafting import build_draft, draft_data_of, listing_data
 from listings.model import Listing
 from listings.quarantine import Problem
-from pipeline import draft_batches
+from pipeline import worker_pool
 from pipeline.draft_batches import (
     PARALLEL_MIN_LISTINGS,
     DraftedBatch,
@@ -77,7 +77,7 @@ def test_only_a_shop_large_enough_to_pay_for_workers_is_spread() -> None:
 
 
 def test_a_large_shop_gets_one_worker_per_core(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(draft_batches.os, "sched_getaffinity", lambda _: {0, 1, 2}, raising=False)
+    monkeypatch.setattr(worker_pool.os, "sched_getaffinity", lambda _: {0, 1, 2}, raising=False)
     assert workers_for(PARALLEL_MIN_LISTINGS) == 3
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from connectors.platforms import Endpoints, EndpointsMode
 from listings.ids import legacy_rel_item_id
 from listings.migrations import Migration
+from pipeline import categories
 from pipeline.categories import decide_categories
 from pipeline.clients import Platforms
 from pipeline.drafts import draft_listings
@@ -127,6 +129,30 @@ def test_categories_decide_every_listing(
     assert result.figures["decided"] == _count(warehouse, "listings", pdd.key)
     assert result.figures["to_review"] == _count(warehouse, "category_review", pdd.key)
     assert sum(result.breakdowns["by_layer"].counts.values()) == result.figures["decided"]
+
+
+def _table(warehouse: Warehouse, table: str, migration: str) -> list[dict[str, Any]]:
+    return warehouse.query(
+        f"SELECT * FROM {table} WHERE migration = ? ORDER BY source_item_id", [migration]
+    )
+
+
+def test_categories_decided_by_worker_processes_write_what_one_process_writes(
+    decided: StageResult,
+    pdd: Migration,
+    warehouse: Warehouse,
+    platforms: Platforms,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The stage run again with workers forced on, in batches of 7: the same rows and figures."""
+    written = {t: _table(warehouse, t, pdd.key) for t in ("category_decisions", "category_review")}
+    monkeypatch.setattr(categories, "PARALLEL_MIN_LISTINGS", 0)
+    monkeypatch.setattr(categories, "CATEGORY_BATCH", 7)
+    monkeypatch.setattr(categories.worker_pool, "cores", lambda: 2)
+    again = decide_categories(pdd, warehouse=warehouse, platforms=platforms)
+    assert {t: _table(warehouse, t, pdd.key) for t in written} == written
+    assert again.figures == decided.figures
+    assert again.breakdowns == decided.breakdowns
 
 
 def test_drafts_are_written_or_quarantined_for_every_listing(

@@ -1,0 +1,113 @@
+"""The categories stage's first pass in batches (`pipeline.categories.decided_batches`): worker
+processes, each building its own matcher, decide exactly what one process decides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from listings.categories import CategoryMatcher, CategoryTree
+from listings.category_eval import parse_labelled_csv
+from listings.model import Listing, SourceCategory, SourcePlatform
+from pipeline import categories
+from pipeline.categories import (
+    PARALLEL_MIN_LISTINGS,
+    DecidedRows,
+    MatcherSpec,
+    decided_batches,
+    workers_for,
+)
+from tests.samples import sample_migration
+
+ROOT = Path(__file__).resolve().parents[2]
+DEV = ROOT / "tests" / "fixtures" / "category_dev_real.csv"
+TREE = ROOT / "data" / "categories" / "marketplace_tree_subset.csv"
+
+
+def _listing(i: int, title: str, path: tuple[str, ...]) -> str:
+    return Listing.model_validate(
+        {
+            "platform": SourcePlatform.TAOBAO,
+            "shop_id": "shop",
+            "source_item_id": f"{i:06d}",
+            "title": title,
+            "category": SourceCategory(path=path),
+            "skus": [{"source_sku_id": f"{i}-1", "specs": [], "price_fen": 990, "stock": 3}],
+            "main_images": [f"https://img.alicdn.com/{i}.jpg"],
+            "origin_url": f"https://item.taobao.com/item.htm?id={i}",
+        }
+    ).model_dump_json()
+
+
+@pytest.fixture(scope="module")
+def shop() -> tuple[MatcherSpec, list[list[str]]]:
+    """240 real seller titles in 6 batches; an item override, and a tree with a third of its
+    leaves closed, so what the workers are sent is used."""
+    rows = parse_labelled_csv(DEV.read_text(encoding="utf-8"))[::12][:240]
+    listings = [
+        _listing(i, row.title, tuple(row.source_category_path)) for i, row in enumerate(rows)
+    ]
+    tree = CategoryTree.from_csv_text(TREE.read_text(encoding="utf-8"))
+    leaves = sorted(tree.leaves)
+    spec = MatcherSpec(
+        tree=tree,
+        migration=sample_migration(),
+        overrides={"item:000001": leaves[1]},
+        open_leaf_ids=frozenset(leaf for k, leaf in enumerate(leaves) if k % 3),
+    )
+    return spec, [listings[i : i + 40] for i in range(0, len(listings), 40)]
+
+
+Written = tuple[list[dict[str, Any]], list[dict[str, Any]], list[int]]
+
+
+def _written(batches: list[DecidedRows]) -> list[Written]:
+    return [(batch.rows, batch.review, batch.unsure) for batch in batches]
+
+
+def test_worker_processes_decide_the_rows_one_process_decides_in_the_same_order(
+    shop: tuple[MatcherSpec, list[list[str]]],
+) -> None:
+    spec, batches = shop
+    here = list(decided_batches(spec, batches, workers=1))
+    spread = list(decided_batches(spec, batches, workers=2))
+    assert _written(spread) == _written(here)
+    layers = {row["layer"] for batch in here for row in batch.rows}
+    assert {"override", "text"} <= layers  # the spec's overrides and tree reached the workers
+    assert any(batch.unsure for batch in here)
+
+
+def test_the_unsure_listings_are_those_left_below_the_threshold_by_the_text_layer(
+    shop: tuple[MatcherSpec, list[list[str]]],
+) -> None:
+    spec, batches = shop
+    threshold = spec.migration.category.min_confidence
+    for batch in decided_batches(spec, batches[:2]):
+        unsure = [
+            at
+            for at, row in enumerate(batch.rows)
+            if row["layer"] in ("text", "none")
+            and (row["category_id"] is None or row["confidence"] < threshold)
+        ]
+        assert batch.unsure == unsure
+
+
+def test_a_matcher_held_by_the_caller_decides_as_one_built_from_the_spec(
+    shop: tuple[MatcherSpec, list[list[str]]],
+) -> None:
+    spec, batches = shop
+    held = CategoryMatcher(spec.tree, open_leaf_ids=spec.open_leaf_ids, mapping=spec.mapping)
+    built = list(decided_batches(spec, batches[:2]))
+    assert _written(list(decided_batches(spec, batches[:2], matcher=held))) == _written(built)
+
+
+def test_only_a_shop_large_enough_to_pay_for_workers_is_spread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(
+        categories.worker_pool.os, "sched_getaffinity", lambda _: {0, 1}, raising=False
+    )
+    assert workers_for(PARALLEL_MIN_LISTINGS - 1) == 1
+    assert workers_for(PARALLEL_MIN_LISTINGS) == 2
