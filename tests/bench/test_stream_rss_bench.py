@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from pipeline.categories import PARALLEL_MIN_LISTINGS as CATEGORY_WORKERS_FROM
+from pipeline.draft_batches import PARALLEL_MIN_LISTINGS as DRAFT_WORKERS_FROM
 from tests.chaos.harness import wait_for_health
 
 SIZES = [int(s) for s in os.environ.get("BANJIA_BENCH_RSS_SIZES", "1000,4000").split(",")]
@@ -34,9 +36,10 @@ TARGET_MIB = 1536  # issue 19: a 100,000-item shop's run under 1.5 GB of peak RS
 MIGRATION = "pdd-demo"
 
 
-def _peak_mib() -> float:
-    """This process's peak resident set so far (ru_maxrss: KiB on Linux, bytes on macOS)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def _peak_mib(who: int = resource.RUSAGE_SELF) -> float:
+    """This process's peak resident set so far, or (RUSAGE_CHILDREN) the largest of its ended
+    worker processes' (ru_maxrss: KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(who).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
@@ -114,6 +117,7 @@ def _run(url: str, workdir: str, out: Any) -> None:
     )
     out.put(
         {
+            "workers_peak": _peak_mib(resource.RUSAGE_CHILDREN),
             "stages": stages,
             "seconds": seconds,
             "listings": listings,
@@ -163,6 +167,10 @@ def test_a_whole_run_accounts_for_every_item_and_prints_its_peak_rss(tmp_path: P
         print(
             f"          {'report':<11} {report_seconds:8.1f} s  peak so far {report_peak:7.1f} MiB "
             f"({report_items} items of {source_items})"
+        )
+        print(
+            f"          largest ended child process (the workers: categories from {CATEGORY_WORKERS_FROM:,} "
+            f"listings, drafts from {DRAFT_WORKERS_FROM:,}): peak {figures['workers_peak']:7.1f} MiB"
         )
         assert figures["drafts"] + figures["quarantined"] == figures["listings"] > 0
         assert report_items == source_items > 0
