@@ -5,6 +5,8 @@ Issue 19's target: a 100,000-item shop through extract → drafts in one run sta
 peak RSS, flat from 10,000 to 100,000 items. The emulator (the whole sandbox app, its Pinduoduo
 shop sized per run) serves on loopback in a process of its own, so its catalog is not counted; the
 four stages run in a second child process per size, so each peak (ru_maxrss) is that run's alone.
+Categories and drafts of a large shop run in worker processes of their own (decision 93): their
+peak is printed beside each stage as the largest ended child process's so far.
 
 Sizes come from BANJIA_BENCH_RSS_SIZES (default 1000,4000 so `make bench` stays minutes;
 10000,100000 for the issue's figures). Printed per size: items, seconds, items/s, peak RSS after
@@ -26,8 +28,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pipeline.categories import PARALLEL_MIN_LISTINGS as CATEGORY_WORKERS_FROM
-from pipeline.draft_batches import PARALLEL_MIN_LISTINGS as DRAFT_WORKERS_FROM
 from tests.chaos.harness import wait_for_health
 
 SIZES = [int(s) for s in os.environ.get("BANJIA_BENCH_RSS_SIZES", "1000,4000").split(",")]
@@ -84,6 +84,7 @@ def _run(url: str, workdir: str, out: Any) -> None:
     )
     warehouse = Warehouse(Path(workdir) / "w.duckdb")
     stages: list[tuple[str, float, float]] = []
+    children: list[float] = []
     started = time.perf_counter()
     ledger = DuckDBLedger(warehouse)
     for name, stage in (
@@ -103,6 +104,7 @@ def _run(url: str, workdir: str, out: Any) -> None:
         begun = time.perf_counter()
         result = stage()
         stages.append((name, time.perf_counter() - begun, _peak_mib()))
+        children.append(_peak_mib(resource.RUSAGE_CHILDREN))
     seconds = time.perf_counter() - started
     begun = time.perf_counter()
     report = build_report(migration, warehouse=warehouse, ledger=ledger, run_id="bench")
@@ -117,7 +119,7 @@ def _run(url: str, workdir: str, out: Any) -> None:
     )
     out.put(
         {
-            "workers_peak": _peak_mib(resource.RUSAGE_CHILDREN),
+            "children": children,
             "stages": stages,
             "seconds": seconds,
             "listings": listings,
@@ -161,16 +163,15 @@ def test_a_whole_run_accounts_for_every_item_and_prints_its_peak_rss(tmp_path: P
             f"peak RSS {peak:7.1f} MiB  (listings {figures['listings']}, drafts "
             f"{figures['drafts']}, quarantined {figures['quarantined']})"
         )
-        for name, seconds, rss in figures["stages"]:
-            print(f"          {name:<11} {seconds:8.1f} s  peak so far {rss:7.1f} MiB")
+        for (name, seconds, rss), child in zip(figures["stages"], figures["children"], strict=True):
+            print(
+                f"          {name:<11} {seconds:8.1f} s  peak so far {rss:7.1f} MiB"
+                f"  (largest ended child process so far {child:7.1f} MiB)"
+            )
         report_seconds, report_peak, report_items, source_items = figures["report"]
         print(
             f"          {'report':<11} {report_seconds:8.1f} s  peak so far {report_peak:7.1f} MiB "
             f"({report_items} items of {source_items})"
-        )
-        print(
-            f"          largest ended child process (the workers: categories from {CATEGORY_WORKERS_FROM:,} "
-            f"listings, drafts from {DRAFT_WORKERS_FROM:,}): peak {figures['workers_peak']:7.1f} MiB"
         )
         assert figures["drafts"] + figures["quarantined"] == figures["listings"] > 0
         assert report_items == source_items > 0
