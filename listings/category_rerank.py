@@ -82,13 +82,13 @@ def candidates_of(
             facts = replace(facts, audience=implied_audience(facts.text))
         judged: dict[int, Verdict] = {c: judge(facts, m._terms[c]) for c in m._hits(facts)}
         score = COSINE_WEIGHT * cosine
-        for column, verdict in judged.items():
-            score[column] += _rank_weight(verdict)
+        for column, judged_verdict in judged.items():
+            score[column] += _rank_weight(judged_verdict)
         order = [int(i) for i in _top(score, k + 1) if score[i] > 0]
         feats = []
         best_cos = float(max((cosine[i] for i in order), default=0.0))
         for rank, column in enumerate(order[:k]):
-            verdict = judged.get(column)
+            verdict: Verdict | None = judged.get(column)
             conf, _, reason_class = m._confidence(
                 column, verdict, judged, float(cosine[column]), text=facts.text
             )

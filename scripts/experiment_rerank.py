@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -31,11 +32,11 @@ from listings.categories import (  # noqa: E402
     CategoryDecision,
     CategoryMatcher,
     CategoryTree,
-    DecisionRequest,
 )
 from listings.category_decision import Candidate  # noqa: E402
 from listings.category_eval import evaluate, parse_labelled_csv  # noqa: E402
 from listings.category_rerank import PAIR_FEATURES, candidates_of  # noqa: E402
+from listings.publish_gate import FEATURES as GATE_FEATURES  # noqa: E402
 from listings.publish_gate_fit import (  # noqa: E402
     Collected,
     choose_threshold,
@@ -50,12 +51,16 @@ CURVE = (0.5, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.96, 0.97, 0.975, 0.98, 0.985, 0
 DEFAULT = 0.98
 
 
-def _fit(x: np.ndarray, y: np.ndarray, c: float = 1.0):  # type: ignore[no-untyped-def]
+def _fit(x: np.ndarray, y: np.ndarray, c: float = 1.0) -> Callable[[np.ndarray], np.ndarray]:
     means, scales = x.mean(axis=0), x.std(axis=0)
     scales[scales == 0] = 1.0
     model = LogisticRegression(C=c, max_iter=3000)
     model.fit((x - means) / scales, y)
-    return lambda z: model.predict_proba((z - means) / scales)[:, 1]
+
+    def scores(z: np.ndarray) -> np.ndarray:
+        return np.asarray(model.predict_proba((z - means) / scales)[:, 1])
+
+    return scores
 
 
 def _nested(c: Collected, decisions: list[CategoryDecision]) -> str:
@@ -86,17 +91,34 @@ def _report(name: str, c: Collected, decisions: list[CategoryDecision]) -> None:
             f"precision {r.precision:.3f} coverage {r.coverage:.3f}"
         )
     print("  " + _nested(c, decisions))
-    print("  curve: " + "; ".join(
-        f"{th}: {r.published}/{r.precision:.3f}/{r.coverage:.3f}"
-        for th in CURVE
-        for r in [evaluate(rows, decisions, threshold=th, thresholds=())]
-    ))
+    print(
+        "  curve: "
+        + "; ".join(
+            f"{th}: {r.published}/{r.precision:.3f}/{r.coverage:.3f}"
+            for th in CURVE
+            for r in [evaluate(rows, decisions, threshold=th, thresholds=())]
+        )
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--k", type=int, default=15)
     parser.add_argument("--nested", action="store_true")
+    parser.add_argument(
+        "--relative", action="store_true", help="add each feature minus its best over the title"
+    )
+    parser.add_argument(
+        "--gate-basic",
+        action="store_true",
+        help="gate on the shipped gate's features of the new top and the re-ranker's score only",
+    )
+    parser.add_argument(
+        "--no-gate",
+        action="store_true",
+        help="the re-ranker's own out-of-source probability of the top pair as the confidence",
+    )
+    parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation")
     args = parser.parse_args()
     rows = parse_labelled_csv(DEV.read_text(encoding="utf-8"))
     tree = CategoryTree.from_csv_text(TREE.read_text(encoding="utf-8"))
@@ -126,6 +148,10 @@ def main() -> None:
     y = np.array(
         [leaf in rows[gated[n]].leaf_ids for n, cd in enumerate(cands) for leaf in cd.leaves]
     )
+    if args.relative:
+        starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+        best = np.maximum.reduceat(x, starts, axis=0)[owner]
+        x = np.hstack([x, x - best])
     src = np.array([source_of(rows[i].provenance) for i in gated])
     pair_src = src[owner]
     sources = sorted(set(src))
@@ -134,7 +160,7 @@ def main() -> None:
         """Pair scores from a re-ranker fitted on pairs of the rows in `train` (a mask over
         gated rows), for every pair."""
         keep = train[owner]
-        return _fit(x[keep], y[keep])(x)
+        return _fit(x[keep], y[keep], args.c)(x)
 
     oos = np.zeros(len(y))
     for s in sources:
@@ -149,7 +175,8 @@ def main() -> None:
             order = list(np.argsort(-sc, kind="stable"))
             best = order[0]
             second = sc[order[1]] if n > 1 else 0.0
-            feats.append([*cd.features[best], sc[best], sc[best] - second])
+            own = cd.features[best][: len(GATE_FEATURES)] if args.gate_basic else cd.features[best]
+            feats.append([*own, sc[best], sc[best] - second])
             tops.append(best)
             orders.append(order)
             start += n
@@ -179,6 +206,8 @@ def main() -> None:
         else:
             probs[held] = _fit(gate_x[~held], right[~held])(gate_x[held])
 
+    if args.no_gate:
+        probs = gate_x[:, -2]
     reranked = list(c.decisions)
     for n, i in enumerate(gated):
         cd = cands[n]
@@ -195,16 +224,18 @@ def main() -> None:
             }
         )
     _report(f"re-ranked top-{args.k}, gate refitted on re-ranked decisions", c, reranked)
-    full = _fit(x, y)
     model = LogisticRegression(C=1.0, max_iter=3000)
     m, s_ = x.mean(axis=0), x.std(axis=0)
     s_[s_ == 0] = 1
     model.fit((x - m) / s_, y)
-    del full
-    weights = sorted(zip(PAIR_FEATURES, model.coef_[0], strict=True), key=lambda t: -abs(t[1]))
-    print("\nre-ranker weights (all rows, per sd): " + ", ".join(
-        f"{n} {w:+.2f}" for n, w in weights[:14]
-    ))
+    names = (
+        [*PAIR_FEATURES, *(f"rel_{n}" for n in PAIR_FEATURES)] if args.relative else PAIR_FEATURES
+    )
+    weights = sorted(zip(names, model.coef_[0], strict=True), key=lambda t: -abs(t[1]))
+    print(
+        "\nre-ranker weights (all rows, per sd): "
+        + ", ".join(f"{n} {w:+.2f}" for n, w in weights[:14])
+    )
 
 
 if __name__ == "__main__":
