@@ -546,12 +546,13 @@ def write_migration_report(
     out_dir: Path,
     run_id: str,
     out_file: Path | None = None,
+    max_items_shown: int = MAX_ITEMS_SHOWN,
 ) -> StageResult:
     """Write the migration's report for this run, and beside it the CSV of every item; the
     report's path and the counts it shows.
 
     `out_file` overrides the path (`banjia report --out`); otherwise it is `report_path(...)`.
-    The CSV is the HTML's path with `.csv`, written row by row as the items are read.
+    The HTML lists `max_items_shown` items per state; the CSV is the HTML's path with `.csv`, written row by row as the items are read.
     """
     path = out_file or report_path(out_dir, migration_key=migration.key, run_id=run_id)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -565,6 +566,7 @@ def write_migration_report(
             ledger=ledger,
             run_id=run_id,
             every_item=lambda item: writer.writerow(csv_row(item)),
+            max_items_shown=max_items_shown,
         )
     report = report.model_copy(update={"items_csv": csv_path.name})
     path.write_text(render_report(report), encoding="utf-8")
