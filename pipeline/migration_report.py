@@ -552,7 +552,8 @@ def write_migration_report(
     report's path and the counts it shows.
 
     `out_file` overrides the path (`banjia report --out`); otherwise it is `report_path(...)`.
-    The HTML lists `max_items_shown` items per state; the CSV is the HTML's path with `.csv`, written row by row as the items are read.
+    The HTML lists `max_items_shown` items per state; the CSV of every item is the HTML's path
+    with `.csv`, written row by row as the items are read.
     """
     path = out_file or report_path(out_dir, migration_key=migration.key, run_id=run_id)
     path.parent.mkdir(parents=True, exist_ok=True)
