@@ -14,9 +14,12 @@ are missing.
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,11 +37,9 @@ from pipeline.resubmit import review_answer
 from pipeline.results import Breakdown, CheckVerdict, StageResult
 from pipeline.review import review_label, shelf_label
 from pipeline.settings import load_settings
-from store.item_states import ItemStatus, classify_items, item_states
+from store.item_states import ItemState, ItemStatus, ItemTally, item_state_batches
 from store.ledger import Ledger
-from store.resubmissions import load_resubmissions
-from store.reviews import load_reviews
-from store.warehouse import Warehouse, migration_status
+from store.warehouse import Warehouse, status_of
 
 __all__ = [
     "ImagePair",
@@ -46,6 +47,7 @@ __all__ = [
     "ReportItem",
     "build_report",
     "render_report",
+    "report_items",
     "report_path",
     "reports_dir",
     "write_migration_report",
@@ -53,6 +55,9 @@ __all__ = [
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_THUMBNAILS = 4  # per item: the report shows what changed, not the whole gallery
+# Rows the HTML lists per state; every item is in the CSV beside it. A browser opens a few
+# thousand rows; 100,000 made a 100 MB page that had to be held whole to be written.
+MAX_ITEMS_SHOWN = 1000
 
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -128,7 +133,12 @@ class FillRun(_Model):
 
 
 class MigrationReport(_Model):
-    """Everything the template shows, read from the warehouse and the ledger at one moment."""
+    """Everything the template shows, read from the warehouse and the ledger at one moment.
+
+    `items` are the rows the HTML lists: per state at most `MAX_ITEMS_SHOWN`, the ones Kuaishou's
+    review sent back first; `items_by_state` counts every item, and the CSV written beside the
+    HTML (`items_csv`) lists every one (decision 92).
+    """
 
     migration: str
     mode: str
@@ -138,14 +148,18 @@ class MigrationReport(_Model):
     generated_at: datetime
     status: dict[str, Any]
     items: tuple[ReportItem, ...]
+    item_count: int
+    items_by_state: dict[str, int]
+    off_shelf: int  # created items Kuaishou shows off the shelf (下架), whatever the reason
     fill_runs: tuple[FillRun, ...]
     charts: tuple[BarChart, ...]
     fill_chart: LineChart | None
+    items_csv: str | None = None  # the CSV's file name, beside the HTML
 
-    @property
-    def off_shelf(self) -> int:
-        """Created items Kuaishou shows off the shelf (下架), whatever the reason."""
-        return sum(1 for item in self.items if item.shelf == shelf_label(False))
+    def not_shown(self, state: str) -> int:
+        """Items in `state` the HTML does not list (they are in the CSV)."""
+        shown = sum(1 for item in self.items if item.state.value == state)
+        return self.items_by_state.get(state, 0) - shown
 
     @property
     def counts_add_up(self) -> bool:
@@ -162,60 +176,155 @@ REVIEW_COLOURS = {
 }
 
 
-def _by_item(warehouse: Warehouse, sql: str, migration: str) -> dict[str, dict[str, Any]]:
-    return {row["source_item_id"]: row for row in warehouse.query(sql, [migration])}
+class _DraftSku(msgspec.Struct):
+    price_fen: int
 
 
-def _images(warehouse: Warehouse, migration: str) -> dict[str, list[ImagePair]]:
+class _DraftFacts(msgspec.Struct):
+    """The fields of a `kuaishou_drafts.draft` the report shows; the rest is skipped unread."""
+
+    title: str
+    origin_url: str
+    skus: list[_DraftSku]
+
+
+_DRAFT_FACTS = msgspec.json.Decoder(_DraftFacts)
+
+
+@dataclass
+class _BatchFacts:
+    """What the report shows of one batch of items, each table read for the batch's range."""
+
+    listings: dict[str, dict[str, Any]]
+    decisions: dict[str, dict[str, Any]]
+    drafts: dict[str, _DraftFacts]
+    images: dict[str, list[ImagePair]]
+    reviews: dict[str, dict[str, Any]]
+    resubmissions: dict[str, dict[str, Any]]
+
+
+def _by_item(
+    warehouse: Warehouse, sql: str, migration: str, ids: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """`sql`'s rows for the batch (ids sorted by the warehouse: one range of its key); where an
+    item has several rows, the last in `sql`'s order."""
+    wanted = set(ids)
+    return {
+        row["source_item_id"]: row
+        for row in warehouse.query(sql, [migration, ids[0], ids[-1]])
+        if row["source_item_id"] in wanted
+    }
+
+
+_RANGE = "migration = ? AND source_item_id >= ? AND source_item_id <= ?"
+
+
+def _images(warehouse: Warehouse, migration: str, ids: Sequence[str]) -> dict[str, list[ImagePair]]:
     """The hosted images banjia changed: trimmed of white borders, or main images framed to 3:4."""
     pairs: dict[str, list[ImagePair]] = {}
+    wanted = set(ids)
     for row in warehouse.query(
         "SELECT source_item_id, source_url, kwai_url, coalesce(trimmed, false) AS trimmed, "
         "coalesce(ratio_34, false) AND role = 'main' AS ratio_34 FROM media "
-        "WHERE migration = ? AND status = 'hosted' AND kwai_url IS NOT NULL "
+        f"WHERE {_RANGE} AND status = 'hosted' AND kwai_url IS NOT NULL "
         "AND (trimmed OR (ratio_34 AND role = 'main')) ORDER BY source_item_id, source_url",
-        [migration],
+        [migration, ids[0], ids[-1]],
     ):
+        if row["source_item_id"] not in wanted:
+            continue
         found = pairs.setdefault(row["source_item_id"], [])
         if len(found) < MAX_THUMBNAILS:
             found.append(ImagePair.model_validate(row))
     return pairs
 
 
-class _SkuPrice(msgspec.Struct):
-    price_fen: int
+def _batch_facts(warehouse: Warehouse, migration: str, ids: Sequence[str]) -> _BatchFacts:
+    """Only the columns shown, JSON read in SQL (`->>`) or by msgspec for just the fields shown."""
+    drafts = _by_item(
+        warehouse,
+        f"SELECT source_item_id, draft FROM kuaishou_drafts WHERE {_RANGE}",
+        migration,
+        ids,
+    )
+    return _BatchFacts(
+        listings=_by_item(
+            warehouse,
+            "SELECT source_item_id, title, price_min_fen, price_max_fen, "
+            f"listing ->> 'origin_url' AS origin_url FROM listings WHERE {_RANGE}",
+            migration,
+            ids,
+        ),
+        decisions=_by_item(
+            warehouse,
+            "SELECT source_item_id, category_path, confidence FROM category_decisions "
+            f"WHERE {_RANGE}",
+            migration,
+            ids,
+        ),
+        drafts={item: _DRAFT_FACTS.decode(row["draft"]) for item, row in drafts.items()},
+        images=_images(warehouse, migration, ids),
+        reviews=_by_item(
+            warehouse,
+            "SELECT source_item_id, audit_status, audit_reason, reason_code, fix, on_shelf, "
+            f"offline_reason FROM review_status WHERE {_RANGE} ORDER BY checked_at, rel_item_id",
+            migration,
+            ids,
+        ),
+        resubmissions=_by_item(
+            warehouse,
+            "SELECT source_item_id, state, change, last_error FROM review_resubmissions "
+            f"WHERE {_RANGE} ORDER BY decided_at, rel_item_id",
+            migration,
+            ids,
+        ),
+    )
 
 
-class _DraftFacts(msgspec.Struct):
-    """What the report shows of a draft: its title, its origin and its price range."""
+def _report_item(state: ItemState, facts: _BatchFacts) -> ReportItem:
+    item_id = state.source_item_id
+    listing = facts.listings.get(item_id, {})
+    decision = facts.decisions.get(item_id, {})
+    draft = facts.drafts.get(item_id)
+    review = facts.reviews.get(item_id, {})
+    prices = [sku.price_fen for sku in draft.skus] if draft else []
+    return ReportItem(
+        source_item_id=item_id,
+        state=state.state,
+        origin_url=listing.get("origin_url") or (draft.origin_url if draft else None),
+        kwai_item_id=state.kwai_item_id,
+        ledger_state=state.ledger_state,
+        title_before=listing.get("title"),
+        title_after=draft.title if draft else None,
+        price_before_min_fen=listing.get("price_min_fen"),
+        price_before_max_fen=listing.get("price_max_fen"),
+        price_after_min_fen=min(prices) if prices else None,
+        price_after_max_fen=max(prices) if prices else None,
+        category_path=decision.get("category_path"),
+        category_confidence=decision.get("confidence"),
+        stage=state.stage,
+        reason_code=state.reason_code,
+        detail=state.detail,
+        fix=fix_for(state.reason_code, state.detail),
+        images=tuple(facts.images.get(item_id, ())),
+        review=review_label(review["audit_status"]) if review else None,
+        review_reason=review.get("audit_reason"),
+        review_reason_code=review.get("reason_code"),
+        review_fix=review.get("fix"),
+        review_answer=review_answer(review, facts.resubmissions.get(item_id)) if review else None,
+        shelf=shelf_label(review.get("on_shelf")),
+        offline_reason=review.get("offline_reason"),
+    )
 
-    title: str
-    origin_url: str
-    skus: list[_SkuPrice]
 
-    @property
-    def price_range_fen(self) -> tuple[int, int]:
-        prices = [sku.price_fen for sku in self.skus]
-        return min(prices), max(prices)
-
-
-_read_draft_facts = msgspec.json.Decoder(_DraftFacts).decode
-
-
-def _draft_facts(warehouse: Warehouse, migration: str) -> dict[str, _DraftFacts]:
-    """The report's facts of every draft, a batch of rows at a time.
-
-    Not a `KuaishouDraft` per draft: those (every SKU, image and prop as a model) made the report
-    of a 100,000-item shop peak at 3.2 GB (decision 87); the draft was validated when it was
-    written, and msgspec reads just these fields, skipping the rest of the JSON.
-    """
-    return {
-        row["source_item_id"]: _read_draft_facts(row["draft"])
-        for batch in warehouse.partition_batches(
-            "kuaishou_drafts", migration=migration, columns=("source_item_id", "draft")
-        )
-        for row in batch
-    }
+def report_items(
+    warehouse: Warehouse, migration: str, *, ledger: Ledger, tally: ItemTally
+) -> Iterator[ReportItem]:
+    """Every source item's row, a batch at a time in the warehouse's order of ids; `tally`
+    counts them as `migration_status` does, complete once the items are consumed."""
+    for states in item_state_batches(warehouse, migration, ledger=ledger, tally=tally):
+        facts = _batch_facts(warehouse, migration, [s.source_item_id for s in states])
+        for state in states:
+            yield _report_item(state, facts)
 
 
 def _stage_counts(warehouse: Warehouse, migration: str, status: dict[str, Any]) -> dict[str, int]:
@@ -235,6 +344,44 @@ def _stage_counts(warehouse: Warehouse, migration: str, status: dict[str, Any]) 
     }
 
 
+def _needs_you_first(item: ReportItem) -> tuple[bool, str]:
+    # within each state, the items Kuaishou's review sent back come first: they need the merchant
+    return (item.review_reason_code is None, item.source_item_id)
+
+
+@dataclass
+class _Shown:
+    """The rows the HTML lists per state (at most `limit`, sent-back ones first), and the counts
+    of the charts that are about every item."""
+
+    limit: int
+    sent_back: dict[str, list[ReportItem]] = field(default_factory=dict)
+    others: dict[str, list[ReportItem]] = field(default_factory=dict)
+    reviews: Counter[str] = field(default_factory=Counter)
+    review_reasons: Counter[str] = field(default_factory=Counter)
+    off_shelf: Counter[str] = field(default_factory=Counter)
+
+    def add(self, item: ReportItem) -> None:
+        kept = self.sent_back if item.review_reason_code else self.others
+        rows = kept.setdefault(item.state.value, [])
+        if len(rows) < self.limit:
+            rows.append(item)
+        if item.review:
+            self.reviews[item.review] += 1
+        if item.review_reason_code:
+            self.review_reasons[item.review_reason_code] += 1
+        if item.shelf == shelf_label(False):
+            self.off_shelf[item.offline_reason or "?"] += 1
+
+    def items(self) -> tuple[ReportItem, ...]:
+        shown: list[ReportItem] = []
+        for state in {*self.sent_back, *self.others}:
+            first = sorted(self.sent_back.get(state, []), key=_needs_you_first)
+            then = sorted(self.others.get(state, []), key=_needs_you_first)
+            shown.extend((first + then)[: self.limit])
+        return tuple(sorted(shown, key=_needs_you_first))
+
+
 def build_report(
     migration: Migration,
     *,
@@ -242,76 +389,29 @@ def build_report(
     ledger: Ledger,
     run_id: str,
     now: datetime | None = None,
+    every_item: Callable[[ReportItem], None] | None = None,
+    max_items_shown: int = MAX_ITEMS_SHOWN,
 ) -> MigrationReport:
-    """Read everything the report shows. Pure reading: nothing is written."""
+    """Read everything the report shows. Pure reading: nothing is written.
+
+    The items are read a batch at a time and counted as they pass; the report keeps only the rows
+    it lists (`max_items_shown` per state) and `every_item` is handed each row (the CSV).
+    """
     key = migration.key
-    status = migration_status(warehouse, key, ledger=ledger)
-    sets = classify_items(warehouse, key, ledger=ledger)
-    states = item_states(warehouse, key, ledger=ledger, sets=sets)
-    listings = _by_item(
-        warehouse,
-        "SELECT source_item_id, title, price_min_fen, price_max_fen, "
-        "listing ->> 'origin_url' AS origin_url FROM listings "
-        "WHERE migration = ?",
-        key,
-    )
-    decisions = _by_item(
-        warehouse,
-        "SELECT source_item_id, category_path, confidence FROM category_decisions "
-        "WHERE migration = ?",
-        key,
-    )
-    drafts = _draft_facts(warehouse, key)
-    images = _images(warehouse, key)
-    reviews = {row["source_item_id"]: row for row in load_reviews(warehouse, key).values()}
-    resubmissions = {
-        row["source_item_id"]: row for row in load_resubmissions(warehouse, key).values()
-    }
-    items = []
-    for state in states:
-        listing = listings.get(state.source_item_id, {})
-        decision = decisions.get(state.source_item_id, {})
-        draft = drafts.get(state.source_item_id)
-        review = reviews.get(state.source_item_id, {})
-        items.append(
-            ReportItem(
-                source_item_id=state.source_item_id,
-                state=state.state,
-                origin_url=listing.get("origin_url") or (draft.origin_url if draft else None),
-                kwai_item_id=state.kwai_item_id,
-                ledger_state=state.ledger_state,
-                title_before=listing.get("title"),
-                title_after=draft.title if draft else None,
-                price_before_min_fen=listing.get("price_min_fen"),
-                price_before_max_fen=listing.get("price_max_fen"),
-                price_after_min_fen=draft.price_range_fen[0] if draft else None,
-                price_after_max_fen=draft.price_range_fen[1] if draft else None,
-                category_path=decision.get("category_path"),
-                category_confidence=decision.get("confidence"),
-                stage=state.stage,
-                reason_code=state.reason_code,
-                detail=state.detail,
-                fix=fix_for(state.reason_code, state.detail),
-                images=tuple(images.get(state.source_item_id, ())),
-                review=review_label(review["audit_status"]) if review else None,
-                review_reason=review.get("audit_reason"),
-                review_reason_code=review.get("reason_code"),
-                review_fix=review.get("fix"),
-                review_answer=review_answer(review, resubmissions.get(state.source_item_id))
-                if review
-                else None,
-                shelf=shelf_label(review.get("on_shelf")),
-                offline_reason=review.get("offline_reason"),
-            )
-        )
+    tally = ItemTally()
+    shown = _Shown(limit=max_items_shown)
+    for item in report_items(warehouse, key, ledger=ledger, tally=tally):
+        shown.add(item)
+        if every_item is not None:
+            every_item(item)
+    status = status_of(warehouse, key, tally=tally, ledger=ledger)
     fill_runs = tuple(
         FillRun.model_validate(row)
         for row in warehouse.query(
             "SELECT * FROM fill_rates WHERE migration = ? ORDER BY computed_at", [key]
         )
     )
-    by_state = Counter(item.state.value for item in items)
-    quarantined_by_stage = Counter(item.stage or "?" for item in items if item.stage)
+    by_state = tally.by_state
     charts = (
         bar_chart(
             "Where every item stands",
@@ -326,25 +426,12 @@ def build_report(
             keep_order=True,
             parts_of_a_whole=False,
         ),
-        bar_chart("Quarantined, by the stage that stopped them", quarantined_by_stage),
+        bar_chart("Quarantined, by the stage that stopped them", tally.quarantined_by_stage),
         bar_chart("Quarantined, by reason", status["quarantined_by_reason"]),
-        bar_chart(
-            "Kuaishou's answers (publish ledger)",
-            Counter(str(row["state"]) for row in sets.book.values()),
-        ),
-        bar_chart(
-            "Kuaishou's review of created items",
-            Counter(i.review for i in items if i.review),
-            colours=REVIEW_COLOURS,
-        ),
-        bar_chart(
-            "Review rejections, by reason",
-            Counter(i.review_reason_code for i in items if i.review_reason_code),
-        ),
-        bar_chart(
-            "Created items off the shelf, by Kuaishou's reason",
-            Counter(i.offline_reason or "?" for i in items if i.shelf == shelf_label(False)),
-        ),
+        bar_chart("Kuaishou's answers (publish ledger)", ledger.ledger_state_counts(key)),
+        bar_chart("Kuaishou's review of created items", shown.reviews, colours=REVIEW_COLOURS),
+        bar_chart("Review rejections, by reason", shown.review_reasons),
+        bar_chart("Created items off the shelf, by Kuaishou's reason", shown.off_shelf),
     )
     fill_chart = (
         line_chart(
@@ -370,8 +457,10 @@ def build_report(
         run_id=run_id,
         generated_at=now or datetime.now(UTC),
         status=status,
-        # within each state, the items Kuaishou's review sent back come first: they need the merchant
-        items=tuple(sorted(items, key=lambda i: (i.review_reason_code is None, i.source_item_id))),
+        items=shown.items(),
+        item_count=tally.source_items,
+        items_by_state=dict(by_state),
+        off_shelf=sum(shown.off_shelf.values()),
         fill_runs=fill_runs,
         charts=tuple(c for c in charts if c.bars),
         fill_chart=fill_chart,
@@ -407,6 +496,48 @@ def report_path(out_dir: Path, *, migration_key: str, run_id: str) -> Path:
     return out_dir / _UNSAFE.sub("_", migration_key) / f"{_UNSAFE.sub('_', run_id)}.html"
 
 
+CSV_COLUMNS = (
+    "source_item_id",
+    "state",
+    "origin_url",
+    "kwai_item_id",
+    "ledger_state",
+    "title_before",
+    "title_after",
+    "price_before_min_yuan",
+    "price_before_max_yuan",
+    "price_after_min_yuan",
+    "price_after_max_yuan",
+    "category_path",
+    "category_confidence",
+    "stage",
+    "reason_code",
+    "detail",
+    "fix",
+    "images_changed",
+    "review",
+    "review_reason",
+    "review_reason_code",
+    "review_fix",
+    "review_answer",
+    "shelf",
+    "offline_reason",
+)
+
+
+def _csv_yuan(fen: int | None) -> str:
+    return "" if fen is None else f"{fen / 100:.2f}"
+
+
+def csv_row(item: ReportItem) -> dict[str, Any]:
+    """An item as the CSV beside the report holds it (prices in yuan, as the report shows them)."""
+    row = item.model_dump(exclude={"images", "state"})
+    for side in ("before", "after"):
+        for end in ("min", "max"):
+            row[f"price_{side}_{end}_yuan"] = _csv_yuan(row.pop(f"price_{side}_{end}_fen"))
+    return {**row, "state": item.state.value, "images_changed": len(item.images)}
+
+
 def write_migration_report(
     migration: Migration,
     *,
@@ -415,17 +546,32 @@ def write_migration_report(
     out_dir: Path,
     run_id: str,
     out_file: Path | None = None,
+    max_items_shown: int = MAX_ITEMS_SHOWN,
 ) -> StageResult:
-    """Write the migration's report for this run; its path and the counts it shows.
+    """Write the migration's report for this run, and beside it the CSV of every item; the
+    report's path and the counts it shows.
 
     `out_file` overrides the path (`banjia report --out`); otherwise it is `report_path(...)`.
+    The HTML lists `max_items_shown` items per state; the CSV of every item is the HTML's path
+    with `.csv`, written row by row as the items are read.
     """
-    report = build_report(migration, warehouse=warehouse, ledger=ledger, run_id=run_id)
     path = out_file or report_path(out_dir, migration_key=migration.key, run_id=run_id)
     path.parent.mkdir(parents=True, exist_ok=True)
+    csv_path = path.with_suffix(".csv")
+    with csv_path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        report = build_report(
+            migration,
+            warehouse=warehouse,
+            ledger=ledger,
+            run_id=run_id,
+            every_item=lambda item: writer.writerow(csv_row(item)),
+            max_items_shown=max_items_shown,
+        )
+    report = report.model_copy(update={"items_csv": csv_path.name})
     path.write_text(render_report(report), encoding="utf-8")
     status = report.status
-    by_state = Counter(item.state.value for item in report.items)
     return StageResult(
         figures={
             "report_path": str(path.resolve()),
@@ -436,8 +582,10 @@ def write_migration_report(
             "off_shelf": report.off_shelf,
             "fill_rate_runs": len(report.fill_runs),
             "report_bytes": path.stat().st_size,
+            "items_csv_path": str(csv_path.resolve()),
+            "items_listed_in_html": len(report.items),
         },
-        breakdowns={"items_by_state": Breakdown("state", by_state)},
+        breakdowns={"items_by_state": Breakdown("state", Counter(report.items_by_state))},
         preview=[
             {
                 "source_item_id": i.source_item_id,
@@ -449,7 +597,7 @@ def write_migration_report(
             for i in report.items
             if i.state is not ItemStatus.PUBLISHED
         ][:50],
-        row_count=len(report.items),
+        row_count=report.item_count,
         checks=[
             CheckVerdict(
                 name="report_counts_add_up",

@@ -121,6 +121,16 @@ class Ledger(Protocol):
 
     def ledger(self, migration: str) -> dict[int, dict[str, Any]]: ...
 
+    def ledger_of_items(
+        self, migration: str, source_item_ids: Sequence[str]
+    ) -> list[dict[str, Any]]: ...
+
+    def ledger_state_counts(self, migration: str) -> dict[str, int]: ...
+
+    def done_item_count(self, migration: str) -> int: ...
+
+    def outbox_state_counts(self, migration: str) -> dict[str, int]: ...
+
     def ledger_ensure_pending(
         self, *, migration: str, items: Sequence[tuple[int, str]], target_shop: str | None = None
     ) -> None: ...
@@ -250,6 +260,53 @@ class LedgerSql:
     def ledger(self, migration: str) -> dict[int, dict[str, Any]]:
         rows = self._rows("SELECT * FROM publish_ledger WHERE migration = ?", [migration])
         return {row["rel_item_id"]: row for row in rows}
+
+    def ledger_of_items(
+        self, migration: str, source_item_ids: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        """The ledger rows of some source items (a batch of the report's, `store.item_states`),
+        only the columns an item's state needs, oldest generation first. By id, not by a range
+        of ids: the ledger may be another database than the warehouse, sorting text otherwise."""
+        if not source_item_ids:
+            return []
+        return self._rows(
+            "SELECT rel_item_id, source_item_id, state, kwai_item_id FROM publish_ledger "
+            f"WHERE migration = ? AND source_item_id IN ({_marks(source_item_ids)}) "
+            "ORDER BY created_at, rel_item_id",
+            [migration, *source_item_ids],
+        )
+
+    def ledger_state_counts(self, migration: str) -> dict[str, int]:
+        """How many ledger rows of the migration are in each state."""
+        return {
+            str(row["state"]): int(row["n"])
+            for row in self._rows(
+                "SELECT state, count(*) AS n FROM publish_ledger WHERE migration = ? "
+                "GROUP BY state ORDER BY state",
+                [migration],
+            )
+        }
+
+    def done_item_count(self, migration: str) -> int:
+        """Source items with a published or withdrawn row: what `migration_status` counts as
+        published (a withdrawn item was published and is done)."""
+        rows = self._rows(
+            "SELECT count(DISTINCT source_item_id) AS n FROM publish_ledger "
+            "WHERE migration = ? AND state IN (?, ?)",
+            [migration, LedgerState.PUBLISHED, LedgerState.WITHDRAWN],
+        )
+        return int(rows[0]["n"]) if rows else 0
+
+    def outbox_state_counts(self, migration: str) -> dict[str, int]:
+        """How many supply reports of the migration are in each state."""
+        return {
+            str(row["state"]): int(row["n"])
+            for row in self._rows(
+                "SELECT state, count(*) AS n FROM supply_outbox WHERE migration = ? "
+                "GROUP BY state ORDER BY state",
+                [migration],
+            )
+        }
 
     def ledger_ensure_pending(
         self, *, migration: str, items: Sequence[tuple[int, str]], target_shop: str | None = None

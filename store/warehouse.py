@@ -17,7 +17,6 @@ import itertools
 import json
 import os
 import threading
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,7 +35,7 @@ from store.backends import (
     postgres_session,
     without_password,
 )
-from store.item_states import classify_items
+from store.item_states import ItemTally, item_state_batches
 from store.ledger import Ledger, LedgerState, now_utc
 from store.schema import LEDGER_MIGRATIONS, WAREHOUSE_MIGRATIONS, apply_migrations
 
@@ -629,38 +628,40 @@ def _cell(value: Any) -> Any:
 def migration_status(warehouse: Warehouse, migration: str, *, ledger: Ledger) -> dict[str, Any]:
     """Where every source item of a migration stands: published, quarantined (by reason) or pending.
 
-    Each set is read on its own, so the accounting can be checked rather than assumed:
+    Each set is counted on its own, so the accounting can be checked rather than assumed:
     - source items: the details read, plus the items the list named whose detail never came;
     - published: the ledger says so;
     - quarantined: a quarantine row (latest stage wins), unless published since;
     - pending: drafted, and the ledger is pending, in flight or unknown (e.g. the daily quota ran out).
     `unaccounted` lists source items in none of them, and `overlapping` those in two.
-    The ledger and outbox are read from `ledger`, wherever they live.
+    The ledger and outbox are read from `ledger`, wherever they live. The items are read a batch
+    at a time (`store.item_states.item_state_batches`), the outbox as counts.
     """
-    sets = classify_items(
-        warehouse, migration, ledger=ledger
-    )  # the per-item side: store.item_states
-    published, quarantined, pending = sets.published, sets.quarantined, sets.pending
-    all_items = sets.all_items
-    states = [published, set(quarantined), pending]
-    overlapping = sorted(item for item in all_items if sum(item in state for state in states) > 1)
-    unaccounted = sorted(all_items - published - set(quarantined) - pending)
-    by_reason: dict[str, int] = {}
-    for row in quarantined.values():
-        by_reason[row["reason_code"]] = by_reason.get(row["reason_code"], 0) + 1
-    outbox = Counter(row["state"] for row in ledger.outbox_rows(migration))
+    tally = ItemTally()
+    for _ in item_state_batches(warehouse, migration, ledger=ledger, tally=tally):
+        pass
+    return status_of(warehouse, migration, tally=tally, ledger=ledger)
+
+
+def status_of(
+    warehouse: Warehouse, migration: str, *, tally: ItemTally, ledger: Ledger
+) -> dict[str, Any]:
+    """`migration_status`'s figures from a consumed `item_state_batches` tally (the report
+    classifies the items once, for its rows and these counts)."""
+    fetched = warehouse.scalar("SELECT count(*) FROM raw_listings WHERE migration = ?", [migration])
+    outbox = ledger.outbox_state_counts(migration)
     reported, delegated = outbox.get("sent", 0), outbox.get("delegated", 0)
-    our_duty = len(published) - delegated
+    our_duty = tally.published - delegated
     return {
         "migration": migration,
-        "source_items": len(all_items),
-        "fetched": len(sets.source),
-        "published": len(published),
-        "quarantined": len(quarantined),
-        "quarantined_by_reason": dict(sorted(by_reason.items())),
-        "pending": len(pending),
-        "unaccounted": unaccounted,
-        "overlapping": overlapping,
+        "source_items": tally.source_items,
+        "fetched": int(fetched or 0),
+        "published": tally.published,
+        "quarantined": tally.quarantined,
+        "quarantined_by_reason": dict(sorted(tally.quarantined_by_reason.items())),
+        "pending": tally.pending,
+        "unaccounted": list(tally.unaccounted),
+        "overlapping": list(tally.overlapping),
         "reported": reported,
         "reports_delegated": delegated,
         "report_rate": round(reported / our_duty, 4) if our_duty > 0 else None,

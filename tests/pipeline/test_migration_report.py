@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from pipeline.charts import bar_chart, line_chart
 from pipeline.migration_report import build_report, report_path, write_migration_report
 from store import DuckDBLedger, Warehouse
 from store.item_states import ItemStatus, item_states
+from store.warehouse import migration_status
 from tests.report_fixture import (
     FORBIDDEN,
     KWAI_IMAGE,
@@ -141,3 +143,63 @@ def test_a_rate_missing_in_a_run_leaves_a_gap() -> None:
     (series,) = chart.series
     assert len(series.dots) == 2 and series.last == 1.0
     assert series.dots[0][1] > series.dots[1][1]  # 50 % is drawn lower than 100 %
+
+
+def test_past_the_cap_the_html_says_how_many_more_and_the_csv_lists_every_item(
+    shop: tuple[Warehouse, Migration], tmp_path: Path
+) -> None:
+    warehouse, migration = shop
+    result = write_migration_report(
+        migration,
+        warehouse=warehouse,
+        ledger=DuckDBLedger(warehouse),
+        out_dir=tmp_path,
+        run_id="capped",
+        max_items_shown=1,
+    )
+    html = Path(str(result.figures["report_path"])).read_text(encoding="utf-8")
+    tags = _Tags()
+    tags.feed(html)
+    # two quarantined items, one listed: the first by id
+    assert tags.items == {
+        PUBLISHED: "published",
+        PENDING: "pending",
+        FORBIDDEN: "quarantined",
+    }
+    assert "… and 1 more quarantined: every item is in" in html
+    assert '<a href="capped.csv">capped.csv</a>' in html
+    assert "4 source items = 1 published + 2 quarantined + 1 pending" in " ".join(html.split())
+    assert result.row_count == 4 and result.figures["items_listed_in_html"] == 3
+    with Path(str(result.figures["items_csv_path"])).open(encoding="utf-8", newline="") as rows:
+        listed = {row["source_item_id"]: row for row in csv.DictReader(rows)}
+    assert {item: row["state"] for item, row in listed.items()} == {
+        PUBLISHED: "published",
+        PENDING: "pending",
+        FORBIDDEN: "quarantined",
+        MISSING: "quarantined",
+    }
+    assert (listed[PUBLISHED]["price_after_min_yuan"], listed[PUBLISHED]["images_changed"]) == (
+        "42.90",
+        "1",
+    )
+    assert listed[MISSING]["reason_code"] == "detail_missing"
+
+
+def test_an_item_drafted_without_a_source_row_is_counted_but_not_listed(
+    tmp_path: Path,
+) -> None:
+    warehouse, migration = build_report_warehouse(tmp_path / "w.duckdb")
+    (orphan,) = warehouse.query(
+        "SELECT * FROM kuaishou_drafts WHERE migration = ? AND source_item_id = ?",
+        [migration.key, PENDING],
+    )
+    warehouse.append_rows(
+        "kuaishou_drafts",
+        [{**orphan, "source_item_id": "0999", "rel_item_id": orphan["rel_item_id"] + 1}],
+    )
+    ledger = DuckDBLedger(warehouse)
+    report = build_report(migration, warehouse=warehouse, ledger=ledger, run_id="r1")
+    assert report.status["pending"] == 2 and report.status["source_items"] == 4
+    assert not report.counts_add_up  # shown, not hidden: the counts no longer add up
+    assert "0999" not in {item.source_item_id for item in report.items}
+    assert report.status == migration_status(warehouse, migration.key, ledger=ledger)

@@ -15,7 +15,8 @@ from pydantic import SecretStr
 
 from connectors.kuaishou.models import CategorySuggestion
 from connectors.kuaishou.tokens import TokenSet
-from store.item_states import classify_items
+from store import open_ledger
+from store.item_states import ItemStatus, item_states
 from store.oauth_tokens import open_token_store
 from store.plan_approvals import Approval, load_approvals, save_approvals
 from store.quarantine_history import last_snapshot, record_snapshot, take_snapshot
@@ -134,12 +135,12 @@ def test_the_latest_quarantine_row_of_an_item_wins(warehouse_factory: WarehouseF
         rows=[{"source_item_id": "1", "stage": "draft", "reason_code": "new", "detail": "y"}],
     )
 
-    class NoLedger:
-        def ledger(self, migration: str) -> dict[int, dict[str, object]]:
-            return {}
-
-    sets = classify_items(store, M, ledger=NoLedger())  # type: ignore[arg-type]
-    assert sets.quarantined["1"]["reason_code"] == "new"
+    ledger = open_ledger(store)
+    try:
+        (item,) = item_states(store, M, ledger=ledger)
+    finally:
+        ledger.close()
+    assert (item.state, item.stage, item.reason_code) == (ItemStatus.QUARANTINED, "draft", "new")
 
 
 def test_the_quarantine_snapshot_fingerprints_the_source_alike_on_both_backends(
