@@ -25,14 +25,15 @@ from pipeline.progress import Progress
 from pipeline.results import CheckVerdict, StageFailedError, StageResult
 from store.warehouse import Warehouse
 
-__all__ = ["NORMALIZE_BATCH_SIZE", "normalize"]
+__all__ = ["NORMALIZE_BATCH_SIZE", "listing_row", "normalize"]
 
 # Payloads parsed per warehouse read/write: memory holds one batch, however large the shop.
 NORMALIZE_BATCH_SIZE = 500
 PREVIEW_ROWS = 10
 
 
-def _listing_row(migration_key: str, listing: Listing) -> dict[str, Any]:
+def listing_row(migration_key: str, listing: Listing) -> dict[str, Any]:
+    """A canonical listing as its `listings` row (benches fill the table with it too)."""
     return {
         "migration": migration_key,
         "source_item_id": listing.source_item_id,
@@ -86,7 +87,7 @@ def _parsed_rows(
             continue
         if row["source_state"] == "gone":
             listing = _as_gone(listing, migration)
-        parsed.listings.append(_listing_row(migration.key, listing))
+        parsed.listings.append(listing_row(migration.key, listing))
     return parsed
 
 

@@ -26,8 +26,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from listings.model import Listing
 from pipeline.draft_batches import ListingToDraft, draft_batch
+from pipeline.normalize import listing_row
 from store.warehouse import Warehouse
 from tests.bench.test_drafts_bench import DECIDED, _listing, _rules
 from tests.samples import sample_migration
@@ -66,22 +66,6 @@ def expected_state(i: int) -> str:
     if i % MISSING_EVERY == 1 or i % QUARANTINED_EVERY == 3:
         return "quarantined"
     return "pending" if i % PENDING_EVERY == 0 else "published"
-
-
-def _listing_row(key: str, listing: Listing, text: str) -> dict[str, Any]:
-    return {
-        "migration": key,
-        "source_item_id": listing.source_item_id,
-        "title": listing.title,
-        "status": listing.status.value,
-        "sku_count": len(listing.skus),
-        "price_min_fen": listing.price_min_fen,
-        "price_max_fen": listing.price_max_fen,
-        "main_image_count": len(listing.main_images),
-        "has_video": False,
-        "has_short_title": True,
-        "listing": text,
-    }
 
 
 def _published_rows(
@@ -209,7 +193,7 @@ def _fill_batch(key: str, start: int, stop: int, now: datetime) -> dict[str, lis
                 "source_state": "listed",
             }
         )
-        tables["listings"].append(_listing_row(key, listing, text))
+        tables["listings"].append(listing_row(key, listing))
         tables["category_decisions"].append(
             {
                 "migration": key,
