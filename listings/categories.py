@@ -40,6 +40,7 @@ from pydantic import BaseModel, ConfigDict
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from listings.category_decision import Candidate, CategoryDecision, needs_review
+from listings.char_tfidf import CharTfidfQueries
 from listings.non_product import detect_non_product
 from listings.publish_gate import GateInput, PublishGate, default_gate, gate_features
 from listings.title_match import (
@@ -430,6 +431,7 @@ class CategoryMatcher:
             analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, preprocessor=_text
         )
         self._matrix = self._vectorizer.fit_transform(docs) if docs else None
+        self._queries = CharTfidfQueries(self._vectorizer) if docs else None
         terms = index_leaves({leaf: self._tree.leaves[leaf] for leaf in self._ids})
         self._terms: list[LeafTerms] = [terms[leaf] for leaf in self._ids]
         self._vocabulary = tree_vocabulary(self._terms)
@@ -480,9 +482,9 @@ class CategoryMatcher:
 
     def _cosines(self, texts: Sequence[str]) -> np.ndarray:
         """Cosine of every text against every open leaf: one sparse product for the whole batch."""
-        if self._matrix is None or not texts:
+        if self._matrix is None or self._queries is None or not texts:
             return np.zeros((len(texts), len(self._ids)))
-        queries = self._vectorizer.transform(list(texts))
+        queries = self._queries.transform(texts)
         return np.asarray((queries @ self._matrix.T).toarray())
 
     def text_decisions(
@@ -546,8 +548,10 @@ class CategoryMatcher:
                 layer="none",
                 reason="no open leaf shares a product word or character n-gram with the title",
             ), None
+        # model_construct: plain ints, strings and floats this method made (a validated Candidate
+        # and decision cost ~8 µs a listing on the hot path; decision 96)
         candidates = tuple(
-            Candidate(
+            Candidate.model_construct(
                 category_id=self._ids[i],
                 path=self._tree.path_text(self._ids[i]),
                 score=round(float(score[i]), 4),
@@ -578,7 +582,7 @@ class CategoryMatcher:
         )
         if self._gate is not None:
             confidence = self._gate.probability(gate_features(item))
-        return CategoryDecision(
+        return CategoryDecision.model_construct(
             category_id=self._ids[top],
             path=candidates[0].path,
             confidence=confidence,

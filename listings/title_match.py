@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import groupby
 
 from listings.segment import aligned, boundaries, tagged
 from listings.title_lexicon import (
@@ -250,8 +251,16 @@ class TitleFacts:
 
 
 def _outermost(found: Iterable[str]) -> set[str]:
-    found = set(found)
-    return {n for n in found if not any(n != m and n in m for m in found)}
+    """The words not inside another of them. Only a longer word can hold a word, so each word is
+    looked for once in all the longer ones joined by a character no word holds (one C-level search
+    per word instead of one per pair: a title notices ~30 words; decision 96)."""
+    kept: set[str] = set()
+    longer = ""
+    for _length, group in groupby(sorted(set(found), key=len, reverse=True), key=len):
+        words = list(group)
+        kept.update(word for word in words if not longer or word not in longer)
+        longer += "\x00" + "\x00".join(words)
+    return kept
 
 
 class WordIndex:
@@ -280,6 +289,22 @@ class WordIndex:
                     found.add(piece)
         return found
 
+    def found_aligned(self, text: str, edges: frozenset[int]) -> set[str]:
+        """The words that occur in `text` on its word boundaries `edges`: starting or ending on
+        one, a one-character word both (the same as `{w for w in found_in(text) if aligned(text,
+        w, whole=len(w) == 1, loose=True)}`, each occurrence judged where it is found instead of
+        searched for again: decision 96)."""
+        found = {""} if self._empty else set()
+        words, lengths = self.words, self._lengths
+        for at, first in enumerate(text):
+            for length in lengths.get(first, ()):
+                piece = text[at : at + length]
+                if len(piece) == length and piece in words and piece not in found:
+                    starts, ends = at in edges, at + length in edges
+                    if (starts and ends) if length == 1 else (starts or ends):
+                        found.add(piece)
+        return found
+
 
 @lru_cache(maxsize=8)
 def _noun_index(vocabulary: frozenset[str]) -> WordIndex:
@@ -292,9 +317,7 @@ def title_facts(title: str, vocabulary: Iterable[str] = ()) -> TitleFacts:
     audiences a title names."""
     text = clean_title(title)
     index = _noun_index(vocabulary if isinstance(vocabulary, frozenset) else frozenset(vocabulary))
-    nouns = _outermost(
-        n for n in index.found_in(text) if aligned(text, n, whole=len(n) == 1, loose=True)
-    )
+    nouns = _outermost(index.found_aligned(text, boundaries(text)))
     nouns |= {d for d in device_nouns(text) if not any(n in d for n in nouns)}
     nouns = _outermost(nouns)
     plain = text

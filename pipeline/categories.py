@@ -17,6 +17,7 @@ from typing import Any
 import msgspec
 
 from listings.categories import (
+    Candidate,
     CategoryDecision,
     CategoryMapping,
     CategoryMatcher,
@@ -127,8 +128,13 @@ def _decision_row(migration_key: str, item_id: str, decision: CategoryDecision) 
         "category_path": decision.path,
         "confidence": decision.confidence,
         "layer": decision.layer,
-        "candidates": [c.model_dump() for c in decision.candidates],
+        "candidates": [_candidate(c) for c in decision.candidates],
     }
+
+
+def _candidate(candidate: Candidate) -> dict[str, Any]:
+    """`candidate.model_dump()`, without pydantic's per-call set-up (three a listing)."""
+    return {"category_id": candidate.category_id, "path": candidate.path, "score": candidate.score}
 
 
 # Listings read, matched and written per batch: memory holds one batch, however large the shop,

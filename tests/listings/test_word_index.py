@@ -1,16 +1,20 @@
-"""The text layer's shortcuts find what the plain scans they replaced found (decision 90): which
-words of a fixed set a title holds, and the order of the top leaves."""
+"""The text layer's shortcuts find what the plain scans they replaced found (decisions 90 and 96):
+which words of a fixed set a title holds (on word boundaries too), which of them no other holds,
+and the order of the top leaves."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from listings.categories import _top
 from listings.category_eval import parse_labelled_csv
+from listings.segment import aligned, boundaries
 from listings.title_lexicon import PRODUCT_NOUNS
-from listings.title_match import WordIndex, clean_title
+from listings.title_match import WordIndex, _outermost, clean_title
 
 DEV = Path(__file__).parents[2] / "tests" / "fixtures" / "category_dev_real.csv"
 
@@ -22,6 +26,23 @@ def test_a_word_index_finds_exactly_the_words_a_scan_of_every_word_finds() -> No
     titles += ["", "架", "鞋子收纳架", "收纳架收纳架t恤"]
     for text in titles:
         assert index.found_in(text) == {w for w in words if w in text}, text
+
+
+def test_words_on_word_boundaries_are_those_aligned_finds_among_every_word_found() -> None:
+    words = {*PRODUCT_NOUNS, "收纳架", "鞋子收纳架", "架", "t恤", "a", "笔", "画笔"}
+    index = WordIndex(words)
+    titles = [clean_title(r.title) for r in parse_labelled_csv(DEV.read_text(encoding="utf-8"))]
+    titles += ["", "架", "笔画笔顺练字帖", "收纳架收纳架t恤"]
+    for text in titles:
+        expected = {
+            w for w in index.found_in(text) if aligned(text, w, whole=len(w) == 1, loose=True)
+        }
+        assert index.found_aligned(text, boundaries(text)) == expected, text
+
+
+@given(st.sets(st.text(alphabet="帽子鞋袜", max_size=4), max_size=8))
+def test_the_outermost_words_are_those_no_other_word_holds(words: set[str]) -> None:
+    assert _outermost(words) == {w for w in words if not any(w != o and w in o for o in words)}
 
 
 def test_an_empty_word_is_in_every_text() -> None:
