@@ -111,3 +111,17 @@ def test_only_a_shop_large_enough_to_pay_for_workers_is_spread(
     )
     assert workers_for(PARALLEL_MIN_LISTINGS - 1) == 1
     assert workers_for(PARALLEL_MIN_LISTINGS) == 2
+
+
+def test_a_decision_row_holds_each_candidate_as_pydantic_would_dump_it() -> None:
+    """The row builder spells a candidate's fields out (three a listing, on the hot path): it
+    must stay what `Candidate.model_dump` gives, whatever fields a candidate gains."""
+    tree = CategoryTree.from_csv_text(TREE.read_text(encoding="utf-8"))
+    rows = parse_labelled_csv(DEV.read_text(encoding="utf-8"))[:50]
+    listings = [_listing(i, r.title, tuple(r.source_category_path)) for i, r in enumerate(rows)]
+    decided = categories.decide_batch(
+        CategoryMatcher(tree), sample_migration(), listings, overrides={}
+    )
+    assert any(d.candidates for d in decided.decisions)
+    for row, decision in zip(decided.rows, decided.decisions, strict=True):
+        assert row["candidates"] == [c.model_dump() for c in decision.candidates]
