@@ -548,10 +548,8 @@ class CategoryMatcher:
                 layer="none",
                 reason="no open leaf shares a product word or character n-gram with the title",
             ), None
-        # model_construct: plain ints, strings and floats this method made (a validated Candidate
-        # and decision cost ~8 µs a listing on the hot path; decision 96)
         candidates = tuple(
-            Candidate.model_construct(
+            Candidate(
                 category_id=self._ids[i],
                 path=self._tree.path_text(self._ids[i]),
                 score=round(float(score[i]), 4),
@@ -582,7 +580,7 @@ class CategoryMatcher:
         )
         if self._gate is not None:
             confidence = self._gate.probability(gate_features(item))
-        return CategoryDecision.model_construct(
+        return CategoryDecision(
             category_id=self._ids[top],
             path=candidates[0].path,
             confidence=confidence,
