@@ -21,7 +21,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -105,6 +105,10 @@ FEATURES = (
 """Every feature `gate_features` computes, in order; a model uses a subset (publish_gate.json)."""
 
 
+_REASON_KEYS = tuple(f"reason_{c}" for c in REASON_CLASSES)
+_HOW_KEYS = tuple(f"how_{h}" for h in HOWS)
+
+
 def _ends(text: str, word: str) -> list[int]:
     """Where each occurrence of `word` ends in `text`."""
     out, start = [], text.find(word) if word else -1
@@ -149,8 +153,8 @@ def gate_features(item: GateInput) -> dict[str, float]:
         "margin": item.margin,
         "cosine": item.cosine,
         "strength": item.strength,
-        **{f"reason_{c}": float(item.reason_class == c) for c in REASON_CLASSES},
-        **{f"how_{h}": float(item.how == h) for h in HOWS},
+        **dict.fromkeys(_REASON_KEYS, 0.0),
+        **dict.fromkeys(_HOW_KEYS, 0.0),
         "last_noun": float(bool(ends) and after == 0),
         "nouns_after": float(after),
         "end_gap": (len(compact) - last) / max(1, len(compact)) if ends else 1.0,
@@ -172,6 +176,11 @@ def gate_features(item: GateInput) -> dict[str, float]:
             bool(_bigrams(item.source_path) & _bigrams("".join(item.leaf_path)))
         ),
     }
+    # one-hot: the matched class and way set to 1 (names made once, not per listing; decision 96)
+    if item.reason_class in REASON_CLASSES:
+        features[f"reason_{item.reason_class}"] = 1.0
+    if item.how in HOWS:
+        features[f"how_{item.how}"] = 1.0
     return features
 
 
@@ -192,13 +201,16 @@ class PublishGate(BaseModel):
 
     def probability(self, features: Mapping[str, float]) -> float:
         """The calibrated chance that the top leaf is right, rounded to 4 places."""
-        z = self.intercept + sum(
-            c * (features[name] - m) / s
-            for name, m, s, c in zip(
-                self.features, self.means, self.scales, self.coefficients, strict=True
-            )
-        )
-        return round(1.0 / (1.0 + math.exp(-z)), 4)
+        total = 0.0
+        for name, m, s, c in self._terms:
+            total += c * (features[name] - m) / s
+        return round(1.0 / (1.0 + math.exp(-(self.intercept + total))), 4)
+
+    @cached_property
+    def _terms(self) -> tuple[tuple[str, float, float, float], ...]:
+        """Each feature's name, mean, scale and coefficient: zipped once per gate, not once per
+        listing (decision 96)."""
+        return tuple(zip(self.features, self.means, self.scales, self.coefficients, strict=True))
 
     def probabilities(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
         return [self.probability(row) for row in rows]
