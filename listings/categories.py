@@ -432,6 +432,8 @@ class CategoryMatcher:
         )
         self._matrix = self._vectorizer.fit_transform(docs) if docs else None
         self._queries = CharTfidfQueries(self._vectorizer) if docs else None
+        self._paths = [tree.path_text(leaf) for leaf in self._ids]
+        """Each column's leaf path as candidates show it (joined once, not per listing)."""
         terms = index_leaves({leaf: self._tree.leaves[leaf] for leaf in self._ids})
         self._terms: list[LeafTerms] = [terms[leaf] for leaf in self._ids]
         self._vocabulary = tree_vocabulary(self._terms)
@@ -551,7 +553,7 @@ class CategoryMatcher:
         candidates = tuple(
             Candidate(
                 category_id=self._ids[i],
-                path=self._tree.path_text(self._ids[i]),
+                path=self._paths[i],
                 score=round(float(score[i]), 4),
             )
             for i in order

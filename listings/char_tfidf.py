@@ -11,18 +11,19 @@ holds them equal on every real dev title).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 __all__ = ["CharTfidfQueries"]
 
-_WHITE_SPACES = re.compile(r"\s\s+")
-"""What scikit-learn's `char_wb` analyzer folds to one space before cutting words."""
+SEPARATOR = "\x00"
+"""Between two padded words: no vocabulary n-gram holds it, so no n-gram across words is found."""
+_BETWEEN = f" {SEPARATOR} "
 
 
 class CharTfidfQueries:
@@ -44,29 +45,35 @@ class CharTfidfQueries:
         for gram, column in fitted.vocabulary_.items():
             by_size[len(gram)].append((_gram_code(gram), column))
         self._grams = {
-            size: np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2).T
+            size: (
+                pd.Index([code for code, _ in pairs], dtype=np.int64),
+                np.array([column for _, column in pairs], dtype=np.int64),
+            )
             for size, pairs in by_size.items()
         }
-        """Per n-gram size: the n-grams' codes sorted, and their columns."""
+        """Per n-gram size: the n-grams' codes in a hash index (pandas' `get_indexer`, ~4× a
+        `searchsorted`), and their columns."""
 
-    def _padded_words(self, text: str) -> list[str]:
-        """scikit-learn's `char_wb` words: spaces folded, each word padded with one space."""
-        return [f" {word} " for word in _WHITE_SPACES.sub(" ", self._preprocess(text)).split()]
+    def _laid_out(self, text: str) -> str:
+        """scikit-learn's `char_wb` words of `text`, each padded with one space and followed by
+        `SEPARATOR` (its fold of white space runs before `split()` changes nothing `split()`
+        sees)."""
+        words = self._preprocess(text).split()
+        return f" {_BETWEEN.join(words)} {SEPARATOR}" if words else ""
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """One row per text, the same values and sorted columns as `TfidfVectorizer.transform`.
 
         Every padded word of the batch is laid in one array of code points, words apart by a
         NUL no n-gram of the vocabulary holds; the n-grams of each size are coded as integers
-        and looked up with one `searchsorted` for the batch (scikit-learn's `char_wb` takes
+        and looked up in one hash index for the batch (scikit-learn's `char_wb` takes
         every n-gram within a padded word, the whole word when it is shorter than n: with
         padding a word is at least 3 characters, so that never differs here)."""
         if not texts:
             return sparse.csr_matrix((0, len(self._idf)), dtype=np.float64)
-        words = [self._padded_words(text) for text in texts]
-        joined = "".join(word + SEPARATOR for row in words for word in row)
-        points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-        lengths = [sum(len(w) + 1 for w in row) for row in words]
+        laid = [self._laid_out(text) for text in texts]
+        points = np.frombuffer("".join(laid).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        lengths = [len(row) for row in laid]
         row_of = np.repeat(np.arange(len(texts)), lengths)
         rows: list[np.ndarray] = []
         columns: list[np.ndarray] = []
@@ -74,8 +81,8 @@ class CharTfidfQueries:
             if len(points) < size or not len(codes):
                 continue
             grams = _code(np.stack([points[k : len(points) - size + 1 + k] for k in range(size)]))
-            at = np.minimum(np.searchsorted(codes, grams), len(codes) - 1)
-            found = np.flatnonzero(codes[at] == grams)
+            at = codes.get_indexer(grams)
+            found = np.flatnonzero(at >= 0)
             rows.append(row_of[found])
             columns.append(column_of[at[found]])
         every_row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
@@ -93,9 +100,6 @@ class CharTfidfQueries:
         matrix = sparse.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
         return normalize(matrix, norm="l2", copy=False)
 
-
-SEPARATOR = "\x00"
-"""Between two padded words: no vocabulary n-gram holds it, so no n-gram across words is found."""
 
 _BASE = 0x110000
 """One more than the highest code point: n-grams of up to 3 characters code into an int64."""
