@@ -230,10 +230,11 @@ class _TitleMemo:
     again for every leaf the title hits (a dozen on average), so kept per title, not per shop
     (titles differ; decision 93)."""
 
-    __slots__ = ("excused", "names", "suspects", "where")
+    __slots__ = ("excused", "names", "occurrences", "suspects", "where")
 
     def __init__(self) -> None:
         self.names: dict[str, bool] = {}
+        self.occurrences: dict[str, tuple[tuple[str, bool, bool], ...]] = {}
         self.suspects: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}
         self.excused: dict[tuple[str, tuple[str, ...], bool], bool] = {}
         self.where: dict[str, tuple[float, bool]] = {}
@@ -536,20 +537,37 @@ _PLACE = (
 )
 
 
-def _modifies(text: str, noun: str, heads: Iterable[str]) -> bool:
+def _occurrences_of(facts: TitleFacts, noun: str) -> tuple[tuple[str, bool, bool], ...]:
+    """Each occurrence of `noun` in the title (overlapping ones too): the rest of the title after
+    it, whether a place suffix starts that rest, and whether the place suffix or another of the
+    title's product nouns does (the title alone makes it a modifier: `_modifies`). Once per title
+    and noun, whatever the matched word (decision 96)."""
+    found = facts.memo.occurrences.get(noun)
+    if found is None:
+        text = facts.text
+        heads = tuple(n for n in facts.nouns if n and n != noun and n not in USAGE_WORDS)
+        out = []
+        start = text.find(noun)
+        while start >= 0:
+            rest = text[start + len(noun) :]
+            place = rest.startswith(_PLACE)
+            out.append((rest, place, place or rest.startswith(heads)))
+            start = text.find(noun, start + 1)
+        found = facts.memo.occurrences[noun] = tuple(out)
+    return found
+
+
+def _modifies(facts: TitleFacts, noun: str, *, heads: tuple[str, ...], by_title: bool) -> bool:
     """Chinese compounds are head-final: a noun right before another product or usage noun
     (干花 in 干花花瓶, 餐桌 in 餐桌摆件) or before a place suffix (床头, 桌面) describes where or
-    what for, rather than naming another product. True when *every* occurrence is such."""
-    heads = tuple(heads)
-    start = text.find(noun)
-    seen = False
-    while start >= 0:
-        seen = True
-        rest = text[start + len(noun) :]
-        if not (rest.startswith(_PLACE) or any(rest.startswith(h) for h in heads if h)):
-            return False
-        start = text.find(noun, start + 1)
-    return seen
+    what for, rather than naming another product. True when *every* occurrence is followed by a
+    place suffix or one of `heads` (with `by_title`, or one of the title's other product nouns
+    that are no usage words)."""
+    occurrences = _occurrences_of(facts, noun)
+    return bool(occurrences) and all(
+        (by_title and title_made) or place or rest.startswith(heads)
+        for rest, place, title_made in occurrences
+    )
 
 
 def _named_by(leaf: LeafTerms, noun: str) -> bool:
@@ -780,9 +798,8 @@ def _title_suspects(facts: TitleFacts, matched: str) -> Iterator[tuple[str, froz
         return alone[0]
 
     # A noun before a usage word is the product (餐具 of 餐具套装 is tableware, sold as a set).
-    heads = [n for n in facts.nouns if n not in USAGE_WORDS]
-    if matched not in USAGE_WORDS:
-        heads += [matched, _stem(matched)]
+    mine = (matched, _stem(matched)) if matched not in USAGE_WORDS else ()
+    family = (_family(matched),)
     for noun in sorted(facts.nouns):
         names = variants(noun)
         if any(
@@ -792,11 +809,11 @@ def _title_suspects(facts: TitleFacts, matched: str) -> Iterator[tuple[str, froz
             continue
         if noun in USAGE_WORDS or noun in PLACE_NOUNS:
             continue
-        if _modifies(facts.text, noun, (h for h in heads if h != noun)):
+        if _modifies(facts, noun, heads=tuple(h for h in mine if h and h != noun), by_title=True):
             continue
         # 毛衣 of 毛衣裙 beside 连衣裙: the modifier of a kind of the matched product (its head
         # character), not a second product.
-        if _modifies(facts.text, noun, [_family(matched)]):
+        if _modifies(facts, noun, heads=family, by_title=False):
             continue
         yield noun, names
 
