@@ -204,22 +204,12 @@ def _path_context_levels(path: Sequence[str]) -> tuple[frozenset[str], ...]:
     return tuple(levels)
 
 
-def _any_of(words: Iterable[str]) -> re.Pattern[str]:
-    """A pattern found in a text where any of `words` is (`any(w in text for w in words)` in one
-    scan, 2.5× faster on titles)."""
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-
-
-_CONTEXT_RES = tuple((c, _any_of(words)) for c, words in CONTEXT_WORDS.items() if words)
-_AUDIENCE_RES = tuple((a, _any_of(words)) for a, words in AUDIENCE_WORDS.items() if words)
-
-
 @lru_cache(maxsize=8192)
 def contexts_of(text: str) -> frozenset[str]:
     """The use contexts (listings/title_lexicon.py CONTEXT_WORDS) a text names (an 电动摩托车 is
     an e-bike, not a motorcycle)."""
     text = unicodedata.normalize("NFKC", text).lower()
-    found = {c for c, words in _CONTEXT_RES if words.search(text)}
+    found = _CONTEXT_CLASSES.named_in(text)
     if "motorcycle" in found and "摩托" not in text.replace("电动摩托", ""):
         found.discard("motorcycle")
     return frozenset(found)
@@ -306,6 +296,28 @@ class WordIndex:
         return found
 
 
+class WordClasses:
+    """Which classes of words a text names: a class is named when any of its words occurs (the
+    audiences 男/女/童/婴, the use contexts), for all classes in one automaton pass instead of
+    one pattern search per class (decision 96)."""
+
+    def __init__(self, classes: Mapping[str, Iterable[str]]) -> None:
+        of: dict[str, set[str]] = {}
+        for name, words in classes.items():
+            for word in words:
+                of.setdefault(word, set()).add(name)
+        self._index = WordIndex(of)
+        self._classes_of = {word: frozenset(names) for word, names in of.items()}
+
+    def named_in(self, text: str) -> set[str]:
+        """The classes any of whose words occurs in `text`."""
+        return {name for word in self._index.found_in(text) for name in self._classes_of[word]}
+
+
+_CONTEXT_CLASSES = WordClasses(CONTEXT_WORDS)
+_AUDIENCE_CLASSES = WordClasses(AUDIENCE_WORDS)
+
+
 @lru_cache(maxsize=8)
 def _noun_index(vocabulary: frozenset[str]) -> WordIndex:
     """The lexicon's product nouns and a tree's vocabulary, indexed once per tree."""
@@ -323,7 +335,7 @@ def title_facts(title: str, vocabulary: Iterable[str] = ()) -> TitleFacts:
     plain = text
     for word in _UNISEX:
         plain = plain.replace(word, " ")
-    audience = {a for a, words in _AUDIENCE_RES if words.search(plain)}
+    audience = _AUDIENCE_CLASSES.named_in(plain)
     if any(w in text for w in _UNISEX):
         audience -= {"male", "female"}
     return TitleFacts(

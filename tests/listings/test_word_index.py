@@ -7,14 +7,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from listings.categories import _top
 from listings.category_eval import parse_labelled_csv
 from listings.segment import aligned, boundaries
-from listings.title_lexicon import PRODUCT_NOUNS
-from listings.title_match import WordIndex, _outermost, clean_title
+from listings.title_lexicon import AUDIENCE_WORDS, CONTEXT_WORDS, PRODUCT_NOUNS
+from listings.title_match import WordClasses, WordIndex, _outermost, clean_title
 
 DEV = Path(__file__).parents[2] / "tests" / "fixtures" / "category_dev_real.csv"
 
@@ -43,6 +44,20 @@ def test_words_on_word_boundaries_are_those_aligned_finds_among_every_word_found
 @given(st.sets(st.text(alphabet="帽子鞋袜", max_size=4), max_size=8))
 def test_the_outermost_words_are_those_no_other_word_holds(words: set[str]) -> None:
     assert _outermost(words) == {w for w in words if not any(w != o and w in o for o in words)}
+
+
+@pytest.mark.parametrize("classes", [AUDIENCE_WORDS, CONTEXT_WORDS], ids=["audience", "context"])
+def test_the_classes_a_title_names_are_those_any_of_whose_words_it_holds(
+    classes: dict[str, tuple[str, ...]],
+) -> None:
+    named = WordClasses(classes)
+    titles = [clean_title(r.title) for r in parse_labelled_csv(DEV.read_text(encoding="utf-8"))]
+    hits = 0
+    for text in titles:
+        expected = {c for c, words in classes.items() if any(w in text for w in words)}
+        assert named.named_in(text) == expected, text
+        hits += bool(expected)
+    assert hits > 50  # the real titles do name audiences and contexts
 
 
 def test_an_empty_word_is_in_every_text() -> None:
