@@ -32,7 +32,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -530,18 +530,23 @@ class CategoryMatcher:
         if source and not facts.audience:
             # The source's category says who the product is for when the title does not (a
             # 女装 list): audience only, never the product type.
-            facts = replace(facts, audience=leaf_audience(source.split()))
+            facts = facts.with_audience(leaf_audience(source.split()))
         if not facts.audience:
             # A dress says who it is for when neither the title nor its source does.
-            facts = replace(facts, audience=implied_audience(facts.text))
+            facts = facts.with_audience(implied_audience(facts.text))
         judged: dict[int, Verdict] = {
             column: judge(facts, self._terms[column]) for column in self._hits(facts)
         }
         score = COSINE_WEIGHT * cosine
         for column, verdict in judged.items():
             score[column] += _rank_weight(verdict)
-        order = [int(i) for i in _top(score, max(limit, 3))]
-        order = [i for i in order if score[i] > 0][:limit]
+        picked = _top(score, max(limit, 3))
+        ranked = [
+            (column, value)
+            for column, value in zip(picked.tolist(), score[picked].tolist(), strict=True)
+            if value > 0
+        ][:limit]
+        order = [column for column, _ in ranked]
         if not order:
             return CategoryDecision(
                 category_id=None,
@@ -554,9 +559,9 @@ class CategoryMatcher:
             Candidate(
                 category_id=self._ids[i],
                 path=self._paths[i],
-                score=round(float(score[i]), 4),
+                score=round(value, 4),
             )
-            for i in order
+            for i, value in ranked
         )
         top = order[0]
         best = judged.get(top)
@@ -573,7 +578,7 @@ class CategoryMatcher:
             strength=best.strength if best is not None else 0.0,
             reason_class=reason_class,
             confidence=confidence,
-            margin=float(score[top] - score[order[1]]) if len(order) > 1 else float(score[top]),
+            margin=ranked[0][1] - ranked[1][1] if len(ranked) > 1 else ranked[0][1],
             cosine=float(cosine[top]),
             leaf_path=leaf_path,
             leaf_audience=self._terms[top].audience,

@@ -424,3 +424,11 @@ def test_what_judge_remembers_per_title_and_per_leaf_never_changes_a_verdict() -
             assert remembered == fresh, (row.title, leaf.own)
             judged += remembered.strength > 0
     assert judged > 5_000
+
+
+def test_a_title_said_to_be_for_an_audience_is_the_same_title_with_a_memory_of_its_own() -> None:
+    facts = title_facts("纯棉短袖T恤夏季宽松上衣")
+    facts.memo.names["T恤"] = True
+    for_girls = facts.with_audience(frozenset({"female", "child"}))
+    assert for_girls == dataclasses.replace(facts, audience=frozenset({"female", "child"}))
+    assert for_girls.memo is not facts.memo and not for_girls.memo.names
