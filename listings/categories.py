@@ -394,12 +394,29 @@ def _rank_weight(verdict: Verdict) -> float:
 def _top(score: np.ndarray, k: int) -> np.ndarray:
     """The columns of the `k` highest scores, highest first, ties by column: the first `k` of a
     stable sort by descending score, which is the order of `np.lexsort((ids, -score))` since
-    columns are in leaf id order. Only the scores at or above the k-th highest are sorted."""
+    columns are in leaf id order. For the few a decision keeps, the highest is taken `k` times
+    (`argmax` gives the first column of a tie; ~3× faster than partitioning a tree's ~500
+    scores: decision 96); otherwise only the scores at or above the k-th highest are sorted."""
     if k >= len(score):
         return np.argsort(-score, kind="stable")[:k]
+    if k <= _FEW:
+        rest = np.array(score, dtype=np.float64)
+        picked = []
+        for _ in range(k):
+            column = int(rest.argmax())
+            if rest[column] == -np.inf:  # only taken or -inf scores left: ties need the sort
+                break
+            picked.append(column)
+            rest[column] = -np.inf
+        else:
+            return np.array(picked, dtype=np.intp)
     kth = np.partition(score, len(score) - k)[len(score) - k]
-    picked = np.flatnonzero(score >= kth)
-    return picked[np.argsort(-score[picked], kind="stable")][:k]
+    picked_all = np.flatnonzero(score >= kth)
+    return picked_all[np.argsort(-score[picked_all], kind="stable")][:k]
+
+
+_FEW = 8
+"""Up to this many top columns are taken one `argmax` at a time (`_top`)."""
 
 
 class CategoryMatcher:
