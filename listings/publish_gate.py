@@ -20,9 +20,9 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -52,9 +52,9 @@ _SPACES = re.compile(r"\s+")
 _CATCH_ALL_WORDS = ("其他", "其它", "其余")
 
 
-@dataclass(frozen=True)
-class GateInput:
-    """What the matcher decided about one title's top leaf, before any gate."""
+class GateInput(NamedTuple):
+    """What the matcher decided about one title's top leaf, before any gate. A named tuple,
+    immutable and ~4× cheaper to make than a frozen dataclass: one per listing (decision 96)."""
 
     title: str
     """The seller's title as given."""
