@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 import ahocorasick
 
-from listings.segment import aligned, boundaries, tagged
+from listings.segment import aligned, boundaries, cut_words, tagged
 from listings.title_lexicon import (
     AUDIENCE_WORDS,
     CONTEXT_WORDS,
@@ -367,6 +367,8 @@ def device_nouns(text: str) -> set[str]:
     more (泡泡|机, 喂食|器). Chinese names a new device by its head, so the title sells one of these
     whatever else it names; selling words (神器) are not devices. `title_facts` keeps only those
     holding no noun it already knows (水培花器 is a 花器)."""
+    if all(word and word[-1] not in DEVICE_ENDINGS for word in cut_words(text)):
+        return set()  # no word ends like a device (most titles): no parts of speech needed
     words = tagged(text)
     found: set[str] = set()
     for at, (word, _tag) in enumerate(words):
