@@ -465,7 +465,7 @@ def _names_apart(text: str, term: str) -> bool:
     start = text.find(modifier)
     while start >= 0:
         window = range(start + len(modifier) + 1, min(len(text), start + len(modifier) + 6) + 1)
-        if any(text[:end].endswith(heads) and end in edges for end in window):
+        if any(end in edges and text.endswith(heads, 0, end) for end in window):
             return True
         start = text.find(modifier, start + 1)
     return False
