@@ -57,7 +57,6 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import log_loss, roc_auc_score  # noqa: E402
 
 from listings.categories import (  # noqa: E402
-    CategoryDecision,
     CategoryMatcher,
     CategoryTree,
     DecisionRequest,
@@ -69,7 +68,7 @@ from listings.publish_gate_fit import (  # noqa: E402
     choose_threshold,
     collect,
     gated,
-    source_of,
+    nested,
 )
 from listings.segment import tagged  # noqa: E402
 from listings.title_match import _SPLIT, clean_title  # noqa: E402
@@ -376,24 +375,6 @@ def probabilities(c: Collected, x: np.ndarray, model: Model = _logistic) -> np.n
     return p
 
 
-def nested(c: Collected, decisions: list[CategoryDecision]) -> str:
-    """Each source decided at the threshold chosen on the other sources' out-of-source scores."""
-    published = right = covered = 0
-    for source in sorted({source_of(r.provenance) for r in c.rows}):
-        mine = [i for i, r in enumerate(c.rows) if source_of(r.provenance) == source]
-        others = [i for i, r in enumerate(c.rows) if source_of(r.provenance) != source]
-        t = choose_threshold(c, decisions, index=others)
-        r = evaluate([c.rows[i] for i in mine], [decisions[i] for i in mine], threshold=t)
-        published += r.published
-        right += round(r.precision * r.published)
-        covered += round(r.coverage * r.leaf_rows)
-    leaf = sum(r.kind == "leaf" for r in c.rows)
-    return (
-        f"nested (threshold re-chosen without each source): published {published}, "
-        f"precision {right / max(1, published):.3f}, coverage {covered / leaf:.3f}"
-    )
-
-
 def best_cuts(y: np.ndarray, p: np.ndarray) -> str:
     """Per precision target, the most right rows any cut of the ranking publishes (≥ 50)."""
     order = np.argsort(-p, kind="stable")
@@ -420,7 +401,7 @@ def report(name: str, c: Collected, p: np.ndarray, *, full: bool = True) -> None
             f"  {label} {at}: published {r.published}, precision {r.precision:.3f}, "
             f"coverage {r.coverage:.3f}, top-1 {r.top1:.3f}"
         )
-    print("  " + nested(c, decisions))
+    print("  nested (threshold re-chosen without each source): " + nested(c, decisions).line())
     points = []
     for at in CURVE:
         r = evaluate(list(c.rows), decisions, threshold=at, thresholds=())

@@ -41,6 +41,7 @@ from listings.publish_gate_fit import (  # noqa: E402
     Collected,
     choose_threshold,
     collect,
+    nested,
     out_of_source,
     source_of,
 )
@@ -63,23 +64,6 @@ def _fit(x: np.ndarray, y: np.ndarray, c: float = 1.0) -> Callable[[np.ndarray],
     return scores
 
 
-def _nested(c: Collected, decisions: list[CategoryDecision]) -> str:
-    published = right = covered = 0
-    for source in sorted({source_of(r.provenance) for r in c.rows}):
-        mine = [i for i, r in enumerate(c.rows) if source_of(r.provenance) == source]
-        others = [i for i, r in enumerate(c.rows) if source_of(r.provenance) != source]
-        t = choose_threshold(c, decisions, index=others)
-        r = evaluate([c.rows[i] for i in mine], [decisions[i] for i in mine], threshold=t)
-        published += r.published
-        right += round(r.precision * r.published)
-        covered += round(r.coverage * r.leaf_rows)
-    leaf = sum(r.kind == "leaf" for r in c.rows)
-    return (
-        f"threshold re-chosen without each source: published {published}, "
-        f"precision {right / max(1, published):.3f}, coverage {covered / leaf:.3f}"
-    )
-
-
 def _report(name: str, c: Collected, decisions: list[CategoryDecision]) -> None:
     t = choose_threshold(c, decisions)
     rows = list(c.rows)
@@ -90,7 +74,7 @@ def _report(name: str, c: Collected, decisions: list[CategoryDecision]) -> None:
             f"  at {th}: top-1 {r.top1:.3f} top-3 {r.top3:.3f} published {r.published} "
             f"precision {r.precision:.3f} coverage {r.coverage:.3f}"
         )
-    print("  " + _nested(c, decisions))
+    print("  threshold re-chosen without each source: " + nested(c, decisions).line())
     print(
         "  curve: "
         + "; ".join(

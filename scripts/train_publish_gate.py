@@ -28,6 +28,7 @@ from listings.publish_gate_fit import (  # noqa: E402
     choose_threshold,
     collect,
     fit_gate,
+    nested,
     out_of_source,
     source_of,
 )
@@ -53,24 +54,6 @@ def _per_split(c: Collected, decisions: list[CategoryDecision], t: float) -> Non
         print(_line(split, [c.rows[i] for i in index], [decisions[i] for i in index], t))
 
 
-def _nested(c: Collected, decisions: list[CategoryDecision]) -> str:
-    """Each source decided at the threshold chosen on the other sources' out-of-source scores."""
-    published = right = covered = 0
-    for source in sorted({source_of(r.provenance) for r in c.rows}):
-        mine = [i for i, r in enumerate(c.rows) if source_of(r.provenance) == source]
-        others = [i for i, r in enumerate(c.rows) if source_of(r.provenance) != source]
-        t = choose_threshold(c, decisions, index=others)
-        r = evaluate([c.rows[i] for i in mine], [decisions[i] for i in mine], threshold=t)
-        published += r.published
-        right += round(r.precision * r.published)
-        covered += round(r.coverage * r.leaf_rows)
-    leaf = sum(r.kind == "leaf" for r in c.rows)
-    return (
-        f"  threshold re-chosen without each source: published {published}, "
-        f"precision {right / max(1, published):.3f}, coverage {covered / leaf:.3f}"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help=f"write {GATE_FILE}")
@@ -91,10 +74,10 @@ def main() -> None:
     _per_split(c, rules, RULES_THRESHOLD)
     print(f"\nhand rules at {rules_t} (lowest threshold with ≥ 0.99 pooled precision):")
     _per_split(c, rules, rules_t)
-    print(_nested(c, rules))
+    print("  threshold re-chosen without each source: " + nested(c, rules).line())
     print(f"\nlearned gate, out of source, at {threshold} (chosen on the pooled curve below):")
     _per_split(c, learned, threshold)
-    print(_nested(c, learned))
+    print("  threshold re-chosen without each source: " + nested(c, learned).line())
     classes = c.columns([f"reason_{k}" for k in REASON_CLASSES]).argmax(axis=1)
     published = Counter(
         REASON_CLASSES[k] for k, p in zip(classes, oos.probabilities, strict=True) if p >= threshold
