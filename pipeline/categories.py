@@ -38,7 +38,7 @@ from pipeline.category_inputs import (
     suggestion_key,
 )
 from pipeline.clients import Platforms
-from pipeline.gc_policy import long_stage_collector
+from pipeline.gc_policy import long_stage_collector, paused_collector
 from pipeline.progress import Progress
 from pipeline.results import Breakdown, StageResult
 from store.warehouse import Warehouse
@@ -207,9 +207,10 @@ def decide_batch(
     layers in one `decide_many` call (one sparse product for the batch's text layer), with the
     rows the stage writes for them. What the stage does per batch, without the warehouse: the
     transform bench (tests/bench/test_transform_bench.py) times this."""
-    listings = [_read_head(text) for text in listing_json]
-    decisions = matcher.decide_many([_request(item) for item in listings], overrides=overrides)
-    return _decided_batch(migration, listings, decisions)
+    with paused_collector():  # no cycles made: reference counting frees all (decision 98)
+        listings = [_read_head(text) for text in listing_json]
+        decisions = matcher.decide_many([_request(item) for item in listings], overrides=overrides)
+        return _decided_batch(migration, listings, decisions)
 
 
 # Below this many listings a shop's first pass is decided in this process; above, by one spawned

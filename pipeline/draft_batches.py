@@ -31,6 +31,7 @@ from listings.non_product import not_a_product_problem
 from listings.plan_edits import ItemEdits, apply_edits
 from listings.quarantine import Problem
 from pipeline import worker_pool
+from pipeline.gc_policy import paused_collector
 
 __all__ = [
     "PARALLEL_MIN_LISTINGS",
@@ -164,12 +165,13 @@ def _drafted(rules: DraftRules, item: ListingToDraft) -> DraftData | Problem:
 def draft_batch(rules: DraftRules, items: Iterable[ListingToDraft]) -> DraftedBatch:
     """Draft rows for the listings that can be drafted, quarantine rows (with why) for the rest."""
     batch = DraftedBatch(rows=[], problems=[])
-    for item in items:
-        drafted = _drafted(rules, item)
-        if isinstance(drafted, Problem):
-            batch.problems.append(_quarantine_row(item.source_item_id, drafted))
-        else:
-            batch.rows.append(data_row(rules.migration.key, drafted))
+    with paused_collector():  # no cycles made: reference counting frees all (decision 98)
+        for item in items:
+            drafted = _drafted(rules, item)
+            if isinstance(drafted, Problem):
+                batch.problems.append(_quarantine_row(item.source_item_id, drafted))
+            else:
+                batch.rows.append(data_row(rules.migration.key, drafted))
     return batch
 
 
