@@ -298,8 +298,9 @@ class Warehouse:
                     [migration, batch_size],
                 ).fetchall()
             ]
-            for first, following in itertools.zip_longest(starts, starts[1:]):
-                upper = "" if following is None else " AND source_item_id < ?"
+        for first, following in itertools.zip_longest(starts, starts[1:]):
+            upper = "" if following is None else " AND source_item_id < ?"
+            with self.connect() as con:
                 cursor = con.execute(
                     f"SELECT {names} FROM {table} WHERE migration = ? AND source_item_id >= ?"
                     f"{upper} ORDER BY source_item_id",
@@ -307,8 +308,8 @@ class Warehouse:
                 )
                 fields = [d[0] for d in cursor.description or ()]
                 batch = [dict(zip(fields, row, strict=True)) for row in cursor.fetchall()]
-                if batch:
-                    yield batch
+            if batch:
+                yield batch
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         with self.connect() as con:
