@@ -93,6 +93,12 @@ class ListingHead(msgspec.Struct, frozen=True):
 _read_head = msgspec.json.Decoder(ListingHead).decode
 
 
+def _heads(listings: Sequence[str | ListingHead]) -> list[ListingHead]:
+    """A batch's heads: rows as the warehouse holds them (JSON) are read here; heads the stage
+    read already pass through."""
+    return [item if isinstance(item, ListingHead) else _read_head(item) for item in listings]
+
+
 def _request(listing: Listing | ListingHead) -> DecisionRequest:
     return DecisionRequest(
         title=listing.title,
@@ -199,16 +205,16 @@ def _decided_batch(
 def decide_batch(
     matcher: CategoryMatcher,
     migration: Migration,
-    listing_json: Sequence[str],
+    batch: Sequence[str | ListingHead],
     *,
     overrides: Mapping[str, int],
 ) -> DecidedBatch:
-    """One batch of listings, as the warehouse holds them (JSON), read and decided by the offline
-    layers in one `decide_many` call (one sparse product for the batch's text layer), with the
-    rows the stage writes for them. What the stage does per batch, without the warehouse: the
-    transform bench (tests/bench/test_transform_bench.py) times this."""
+    """One batch of listings, as the warehouse holds them (JSON) or their heads already read,
+    decided by the offline layers in one `decide_many` call (one sparse product for the batch's
+    text layer), with the rows the stage writes for them. What the stage does per batch, without
+    the warehouse: the transform bench (tests/bench/test_transform_bench.py) times this."""
     with paused_collector():  # no cycles made: reference counting frees all (decision 98)
-        listings = [_read_head(text) for text in listing_json]
+        listings = _heads(batch)
         decisions = matcher.decide_many([_request(item) for item in listings], overrides=overrides)
         return _decided_batch(migration, listings, decisions)
 
@@ -269,9 +275,9 @@ def _unsure(decision: CategoryDecision, threshold: float) -> bool:
     return decision.layer in ("text", "none") and needs_review(decision, min_confidence=threshold)
 
 
-def _decide_rows(decider: _Decider, listing_json: Sequence[str]) -> DecidedRows:
+def _decide_rows(decider: _Decider, batch: Sequence[str | ListingHead]) -> DecidedRows:
     spec = decider.spec
-    decided = decide_batch(decider.matcher, spec.migration, listing_json, overrides=spec.overrides)
+    decided = decide_batch(decider.matcher, spec.migration, batch, overrides=spec.overrides)
     threshold = spec.migration.category.min_confidence
     unsure = [at for at, d in enumerate(decided.decisions) if _unsure(d, threshold)]
     return DecidedRows(rows=decided.rows, review=decided.review, unsure=unsure)
@@ -279,12 +285,13 @@ def _decide_rows(decider: _Decider, listing_json: Sequence[str]) -> DecidedRows:
 
 def decided_batches(
     spec: MatcherSpec,
-    batches: Iterable[Sequence[str]],
+    batches: Iterable[Sequence[str | ListingHead]],
     *,
     workers: int = 1,
     matcher: CategoryMatcher | None = None,
 ) -> Iterator[DecidedRows]:
-    """`decide_batch` of each batch of listing rows (JSON), in the order given: with `workers` >
+    """`decide_batch` of each batch of listing rows (JSON, or their heads), in the order given:
+    with `workers` >
     1 by that many spawned processes, each building its matcher from `spec` once
     (pipeline/worker_pool.py); else here, with `matcher` when the caller holds one built from
     the same spec. The batches decide the same either way: a batch depends on nothing but its
@@ -337,6 +344,15 @@ def _written_decisions(
         f"({', '.join('?' for _ in ids)})",
         [migration_key, *ids],
     )
+
+
+def _whole_listing(warehouse: Warehouse, migration_key: str, item_id: str) -> Listing:
+    """One listing as normalize wrote it, parsed whole."""
+    text = warehouse.scalar(
+        "SELECT listing FROM listings WHERE migration = ? AND source_item_id = ?",
+        [migration_key, item_id],
+    )
+    return Listing.model_validate_json(text)
 
 
 def _needs_review_row(row: dict[str, Any], threshold: float) -> bool:
@@ -441,19 +457,22 @@ def decide_categories(
     warehouse.delete_partition("category_decisions", migration=migration.key)
     warehouse.delete_partition("category_review", migration=migration.key)
     tally = _Tally()
-    # The rows read, kept until their batch comes back decided (in order): the stage parses the
-    # first unsure listing of a source category whole, to ask Kuaishou with.
-    read: deque[list[str]] = deque()
+    # The heads read, kept until their batch comes back decided (in order). Only heads are held
+    # and sent to the workers, not the rows' JSON: with workers, a few batches are in flight
+    # (decision 97). The first unsure listing of a source category is read again whole, by id,
+    # to ask Kuaishou with (one row per source category).
+    read: deque[list[ListingHead]] = deque()
 
-    def batches() -> Iterator[list[str]]:
+    def batches() -> Iterator[list[ListingHead]]:
         for rows in _listing_rows(warehouse, migration.key):
-            read.append([row["listing"] for row in rows])
+            read.append([_read_head(row["listing"]) for row in rows])
+            del rows
             yield read[-1]
 
     for decided in decided_batches(spec, batches(), workers=workers_for(total), matcher=matcher):
-        texts = read.popleft()
+        heads = read.popleft()
         for at in decided.unsure:
-            item = _read_head(texts[at])
+            item = heads[at]
             key = platform_category_key(
                 platform=item.platform,
                 source_item_id=item.source_item_id,
@@ -461,7 +480,7 @@ def decide_categories(
                 source_category_path=item.category.path,
             )
             if key not in tally.askable:
-                tally.askable[key] = Listing.model_validate_json(texts[at])
+                tally.askable[key] = _whole_listing(warehouse, migration.key, item.source_item_id)
         _write_batch(warehouse, migration, decided, tally=tally)
         unmatched = sum(1 for row in decided.rows if row["category_id"] is None)
         progress.advance(done=len(decided.rows) - unmatched, failed=unmatched)

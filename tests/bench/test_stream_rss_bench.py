@@ -10,7 +10,9 @@ peak is printed beside each stage as the largest ended child process's so far.
 
 Sizes come from BANJIA_BENCH_RSS_SIZES (default 1000,4000 so `make bench` stays minutes;
 10000,100000 for the issue's figures). Printed per size: items, seconds, items/s, peak RSS after
-each stage, and the per-item RSS slope between consecutive sizes. Asserted: behaviour only (every
+each stage, each stage's own peak (Linux: VmHWM reset at its start, so a stage is told apart from
+the ones before it) with the RSS it started from, and the per-item RSS slope between consecutive
+sizes. Asserted: behaviour only (every
 listing drafted or quarantined, the report accounting for every item), never a time or a memory
 figure. The report runs after the drafts; the target line is the drafts' peak (the run through
 drafts), and the report's own line says whether reading the report raised the peak.
@@ -41,6 +43,29 @@ def _peak_mib(who: int = resource.RUSAGE_SELF) -> float:
     worker processes' (ru_maxrss: KiB on Linux, bytes on macOS)."""
     peak = resource.getrusage(who).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _status_mib(field: str) -> float | None:
+    """A figure of this process's /proc status (Linux: VmRSS now, VmHWM its peak since the last
+    reset), in MiB; None elsewhere."""
+    try:
+        lines = Path("/proc/self/status").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
+def _reset_own_peak() -> bool:
+    """Start this process's VmHWM again from its current RSS (Linux 4.0+: `5` into clear_refs),
+    so a stage's own peak is told apart from an earlier stage's; False where that is refused."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
 
 
 def _free_port() -> int:
@@ -85,6 +110,10 @@ def _run(url: str, workdir: str, out: Any) -> None:
     warehouse = Warehouse(Path(workdir) / "w.duckdb")
     stages: list[tuple[str, float, float]] = []
     children: list[float] = []
+    own: list[tuple[float, float]] = []  # per stage: RSS at its start, its own peak (MiB)
+    # Resetting VmHWM resets ru_maxrss too (Linux derives it from the same high-water mark), so
+    # the run's peak so far is kept here: the highest of the stages' own peaks.
+    high = _peak_mib()
     started = time.perf_counter()
     ledger = DuckDBLedger(warehouse)
     for name, stage in (
@@ -101,17 +130,26 @@ def _run(url: str, workdir: str, out: Any) -> None:
             ),
         ),
     ):
+        start_rss = _status_mib("VmRSS") or 0.0
+        reset = _reset_own_peak()
         begun = time.perf_counter()
         result = stage()
-        stages.append((name, time.perf_counter() - begun, _peak_mib()))
+        seconds = time.perf_counter() - begun
+        stage_peak = (_status_mib("VmHWM") or 0.0) if reset else _peak_mib()
+        high = max(high, stage_peak, _peak_mib())
+        stages.append((name, seconds, high))
         children.append(_peak_mib(resource.RUSAGE_CHILDREN))
+        own.append((start_rss, stage_peak))
     seconds = time.perf_counter() - started
+    reset = _reset_own_peak()
     begun = time.perf_counter()
     report = build_report(migration, warehouse=warehouse, ledger=ledger, run_id="bench")
+    report_seconds = time.perf_counter() - begun
+    report_peak = (_status_mib("VmHWM") or 0.0) if reset else _peak_mib()
     report_figures = (
-        time.perf_counter() - begun,
-        _peak_mib(),
-        len(report.items),
+        report_seconds,
+        max(high, report_peak, _peak_mib()),
+        report.item_count,
         report.status["source_items"],
     )
     listings = int(
@@ -120,6 +158,7 @@ def _run(url: str, workdir: str, out: Any) -> None:
     out.put(
         {
             "children": children,
+            "own": own,
             "stages": stages,
             "seconds": seconds,
             "listings": listings,
@@ -163,10 +202,13 @@ def test_a_whole_run_accounts_for_every_item_and_prints_its_peak_rss(tmp_path: P
             f"peak RSS {peak:7.1f} MiB  (listings {figures['listings']}, drafts "
             f"{figures['drafts']}, quarantined {figures['quarantined']})"
         )
-        for (name, seconds, rss), child in zip(figures["stages"], figures["children"], strict=True):
+        for (name, seconds, rss), child, (start, own) in zip(
+            figures["stages"], figures["children"], figures["own"], strict=True
+        ):
             print(
                 f"          {name:<11} {seconds:8.1f} s  peak so far {rss:7.1f} MiB"
-                f"  (largest ended child process so far {child:7.1f} MiB)"
+                f"  (own peak {own:7.1f} MiB from {start:7.1f} at its start; largest ended child"
+                f" process so far {child:7.1f} MiB)"
             )
         report_seconds, report_peak, report_items, source_items = figures["report"]
         print(
@@ -178,8 +220,13 @@ def test_a_whole_run_accounts_for_every_item_and_prints_its_peak_rss(tmp_path: P
     for (small, low), (large, high) in itertools.pairwise(measured):
         slope = (high["stages"][-1][2] - low["stages"][-1][2]) * 1024 / (large - small)
         print(f"slope {small} → {large}: {slope:+.2f} KiB of peak RSS per item")
-        for (name, _, before), (_, _, after) in zip(low["stages"], high["stages"], strict=True):
-            print(f"          {name:<11} peak so far {before:7.1f} → {after:7.1f} MiB")
+        for (name, _, before), (_, _, after), (_, own_before), (_, own_after) in zip(
+            low["stages"], high["stages"], low["own"], high["own"], strict=True
+        ):
+            print(
+                f"          {name:<11} peak so far {before:7.1f} → {after:7.1f} MiB, own peak "
+                f"{own_before:7.1f} → {own_after:7.1f} MiB ({own_after - own_before:+.1f})"
+            )
     (small, low), (large, high) = measured[0], measured[-1]
     first, last = low["stages"][-1][2], high["stages"][-1][2]
     print(

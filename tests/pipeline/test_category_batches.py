@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from listings.categories import CategoryMatcher, CategoryTree
@@ -15,6 +16,7 @@ from pipeline import categories
 from pipeline.categories import (
     PARALLEL_MIN_LISTINGS,
     DecidedRows,
+    ListingHead,
     MatcherSpec,
     decided_batches,
     workers_for,
@@ -125,3 +127,13 @@ def test_a_decision_row_holds_each_candidate_as_pydantic_would_dump_it() -> None
     assert any(d.candidates for d in decided.decisions)
     for row, decision in zip(decided.rows, decided.decisions, strict=True):
         assert row["candidates"] == [c.model_dump() for c in decision.candidates]
+
+
+def test_heads_the_stage_read_decide_in_workers_as_the_rows_they_were_read_from(
+    shop: tuple[MatcherSpec, list[list[str]]],
+) -> None:
+    """The stage sends heads, not the rows' JSON, to its workers (decision 97)."""
+    spec, batches = shop
+    heads = [[msgspec.json.decode(row, type=ListingHead) for row in batch] for batch in batches]
+    from_rows = list(decided_batches(spec, batches, workers=1))
+    assert _written(list(decided_batches(spec, heads, workers=2))) == _written(from_rows)

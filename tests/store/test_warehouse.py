@@ -4,8 +4,11 @@ Each test runs on both backends (a DuckDB file, a scratch PostgreSQL schema), wi
 `open_ledger` gives the warehouse (DuckDB: in the file; PostgreSQL: on the same server).
 """
 
+import json
+import random
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +106,31 @@ def test_rewriting_a_partition_replaces_only_that_migration(warehouse: Warehouse
     assert warehouse.scalar("SELECT count(*) FROM raw_listings WHERE migration = ?", [M]) == 4
     warehouse.replace_partition("raw_listings", migration=M, rows=[])
     assert warehouse.scalar("SELECT count(*) FROM raw_listings") == 0
+
+
+def test_a_batched_read_does_not_keep_the_blocks_it_read_cached(tmp_path: Path) -> None:
+    """DuckDB keeps the table blocks it read up to its memory cap; a partition read in batches
+    reads each range once, so the cache would only grow with the shop (decision 97)."""
+    store = Warehouse(tmp_path / "w.duckdb")
+    noise = random.Random(7)
+    for start in range(0, 4000, 1000):
+        store.append_rows(
+            "listings",
+            [
+                {
+                    "migration": "m",
+                    "source_item_id": f"{i:05d}",
+                    "listing": json.dumps({"x": noise.randbytes(6000).hex()}),
+                }
+                for i in range(start, start + 1000)
+            ],
+        )
+    cached = []
+    for _batch in store.partition_batches(
+        "listings", migration="m", columns=("listing",), batch_size=500
+    ):
+        cached.append(
+            store.scalar("SELECT memory_usage_bytes FROM duckdb_memory() WHERE tag = 'BASE_TABLE'")
+        )
+    assert len(cached) == 8  # ~48 MB of listings read, under the 64 MB cap
+    assert max(cached) <= 16 * 2**20
