@@ -278,14 +278,7 @@ class LedgerSql:
 
     def ledger_state_counts(self, migration: str) -> dict[str, int]:
         """How many ledger rows of the migration are in each state."""
-        return {
-            str(row["state"]): int(row["n"])
-            for row in self._rows(
-                "SELECT state, count(*) AS n FROM publish_ledger WHERE migration = ? "
-                "GROUP BY state ORDER BY state",
-                [migration],
-            )
-        }
+        return self._state_counts("publish_ledger", migration)
 
     def done_item_count(self, migration: str) -> int:
         """Source items with a published or withdrawn row: what `migration_status` counts as
@@ -299,10 +292,14 @@ class LedgerSql:
 
     def outbox_state_counts(self, migration: str) -> dict[str, int]:
         """How many supply reports of the migration are in each state."""
+        return self._state_counts("supply_outbox", migration)
+
+    def _state_counts(self, table: str, migration: str) -> dict[str, int]:
+        """How many rows of the migration in `table` (one of the ledger's own) are in each state."""
         return {
             str(row["state"]): int(row["n"])
             for row in self._rows(
-                "SELECT state, count(*) AS n FROM supply_outbox WHERE migration = ? "
+                f"SELECT state, count(*) AS n FROM {table} WHERE migration = ? "
                 "GROUP BY state ORDER BY state",
                 [migration],
             )
