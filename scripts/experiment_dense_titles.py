@@ -38,7 +38,7 @@ spaces). Per model and leaf text the script prints:
    the title, the margin to the best other leaf, log(1 + its rank in dense order)); then the same
    gate over the RRF-fused top (its own 31 features when it is in the hand top-15, else zeros and
    a flag), which needs no fitted ranker and so no nested fit; with --nested-pairs also over the
-   pair model's top (30 × 29 pair-model fits, ~7 min a setting, ~20 with --rich); --rich gives
+   pair model's top (30 × 29 pair-model fits, ~7 min a setting, ~18 with --rich); --rich gives
    the pair model decision 91's 44 pair features of each candidate beside its 7;
 4. with --speed: titles/s embedded (batch 64, titles in file order, after one warm-up batch) at
    1 and 2 threads, each in its own process, load time and peak RSS, beside the matcher's own
