@@ -41,6 +41,7 @@ from pipeline.clients import Platforms
 from pipeline.gc_policy import long_stage_collector, paused_collector
 from pipeline.progress import Progress
 from pipeline.results import Breakdown, StageResult
+from pipeline.stage_memory import streaming_stage
 from store.warehouse import Warehouse
 
 __all__ = [
@@ -421,6 +422,7 @@ def _unsure_batches(
 
 
 @long_stage_collector()  # the collector skips the imported heap (decision 84)
+@streaming_stage  # DuckDB's streaming cap for the stage (decision 100)
 def decide_categories(
     migration: Migration,
     *,

@@ -32,6 +32,7 @@ from pipeline.gc_policy import long_stage_collector
 from pipeline.progress import Progress
 from pipeline.results import Breakdown, CheckVerdict, StageResult
 from pipeline.settings import PROJECT_ROOT
+from pipeline.stage_memory import streaming_stage
 from store.ledger import Ledger
 from store.plan_edits import load_edits
 from store.warehouse import Warehouse
@@ -99,6 +100,7 @@ async def _category_configs(
 
 
 @long_stage_collector()  # the collector skips the imported heap (decision 84)
+@streaming_stage  # DuckDB's streaming cap for the stage (decision 100)
 def draft_listings(
     migration: Migration,
     *,

@@ -25,6 +25,7 @@ from listings.quarantine import Stage
 from pipeline.clients import Platforms
 from pipeline.progress import Progress
 from pipeline.results import StageResult
+from pipeline.stage_memory import streaming_stage
 from store.listed_items import READ, UNCHANGED, ListedItems
 from store.warehouse import Warehouse
 
@@ -162,6 +163,7 @@ def _unreadable_row(item_id: str, field: str) -> dict[str, str]:
     }
 
 
+@streaming_stage  # DuckDB's streaming cap for the stage (decision 100)
 def extract(
     migration: Migration,
     *,

@@ -23,6 +23,7 @@ from pipeline.clients import Platforms
 from pipeline.gc_policy import long_stage_collector
 from pipeline.progress import Progress
 from pipeline.results import CheckVerdict, StageFailedError, StageResult
+from pipeline.stage_memory import streaming_stage
 from store.warehouse import Warehouse
 
 __all__ = ["NORMALIZE_BATCH_SIZE", "listing_row", "normalize"]
@@ -92,6 +93,7 @@ def _parsed_rows(
 
 
 @long_stage_collector()  # the collector skips the imported heap (decision 84)
+@streaming_stage  # DuckDB's streaming cap for the stage (decision 100)
 def normalize(
     migration: Migration,
     *,
