@@ -16,12 +16,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from listings.categories import COSINE_WEIGHT, CategoryMatcher, _rank_weight, _top
+from listings.categories import COSINE_WEIGHT, CategoryMatcher, CategoryTree, _rank_weight, _top
+from listings.category_decision import Candidate, CategoryDecision
 from listings.publish_gate import FEATURES as GATE_FEATURES
 from listings.publish_gate import GateInput, gate_features
 from listings.title_match import Verdict, implied_audience, judge, leaf_audience, title_facts
 
-__all__ = ["PAIR_FEATURES", "Candidates", "candidates_of"]
+__all__ = ["PAIR_FEATURES", "Candidates", "candidates_of", "with_top"]
 
 PAIR_FEATURES = (
     *GATE_FEATURES,
@@ -137,3 +138,24 @@ def candidates_of(
             )
         )
     return out
+
+
+def with_top(
+    decision: CategoryDecision,
+    leaves: Sequence[int],
+    tree: CategoryTree,
+    *,
+    confidence: float | None = None,
+) -> CategoryDecision:
+    """`decision` re-ranked: `leaves` in their new order give its leaf and its three candidates
+    (scores unknown after a re-rank: 0), and `confidence` its confidence when a gate was refitted."""
+    update: dict[str, object] = {
+        "category_id": leaves[0],
+        "path": tree.path_text(leaves[0]),
+        "candidates": tuple(
+            Candidate(category_id=leaf, path=tree.path_text(leaf), score=0.0) for leaf in leaves[:3]
+        ),
+    }
+    if confidence is not None:
+        update["confidence"] = confidence
+    return decision.model_copy(update=update)

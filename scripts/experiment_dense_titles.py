@@ -73,9 +73,8 @@ from experiment_head_semantics import _boosted, probabilities, report  # noqa: E
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from listings.categories import CategoryMatcher, CategoryTree, DecisionRequest  # noqa: E402
-from listings.category_decision import Candidate  # noqa: E402
 from listings.category_eval import LabelledRow, parse_labelled_csv  # noqa: E402
-from listings.category_rerank import PAIR_FEATURES, Candidates, candidates_of  # noqa: E402
+from listings.category_rerank import PAIR_FEATURES, Candidates, candidates_of, with_top  # noqa: E402
 from listings.publish_gate import FEATURES as GATE_FEATURES  # noqa: E402
 from listings.publish_gate_fit import Collected, collect, source_of  # noqa: E402
 
@@ -441,16 +440,7 @@ def fused_gate(s: Setting, name: str, cos: np.ndarray, fused: Sequence[Sequence[
         )
         right.append(leaf in s.rows[i].leaf_ids)
         changed += int(leaf != c.decisions[i].category_id)
-        decisions[i] = c.decisions[i].model_copy(
-            update={
-                "category_id": leaf,
-                "path": s.tree.path_text(leaf),
-                "candidates": tuple(
-                    Candidate(category_id=s.ids[col], path=s.tree.path_text(s.ids[col]), score=0.0)
-                    for col in order[:3]
-                ),
-            }
-        )
+        decisions[i] = with_top(c.decisions[i], [s.ids[col] for col in order], s.tree)
     x = np.array(feats)
     c2 = replace(c, decisions=tuple(decisions), features=x, right=np.array(right, dtype=bool))
     print(f"  RRF changes the top leaf of {changed} gated rows")
@@ -540,17 +530,7 @@ def pair_gate(s: Setting, name: str, cos: np.ndarray, m: Pairs) -> None:
         plain[held] = _fit(x_oos[~held], right[~held])(x_oos[held])
     decisions = list(c.decisions)
     for n, i in enumerate(c.gated_rows):
-        leaf = s.ids[orders[n][0]]
-        decisions[i] = c.decisions[i].model_copy(
-            update={
-                "category_id": leaf,
-                "path": s.tree.path_text(leaf),
-                "candidates": tuple(
-                    Candidate(category_id=s.ids[col], path=s.tree.path_text(s.ids[col]), score=0.0)
-                    for col in orders[n][:3]
-                ),
-            }
-        )
+        decisions[i] = with_top(c.decisions[i], [s.ids[col] for col in orders[n]], s.tree)
     c2 = replace(c, decisions=tuple(decisions), features=x_oos, right=right)
     report(f"  3c. gate on the pair model's top, not nested (small leak) ({name})", c2, plain)
     report(f"  3c. gate on the pair model's top, nested ({name})", c2, p)

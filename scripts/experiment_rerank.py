@@ -33,9 +33,8 @@ from listings.categories import (  # noqa: E402
     CategoryMatcher,
     CategoryTree,
 )
-from listings.category_decision import Candidate  # noqa: E402
 from listings.category_eval import evaluate, parse_labelled_csv  # noqa: E402
-from listings.category_rerank import PAIR_FEATURES, candidates_of  # noqa: E402
+from listings.category_rerank import PAIR_FEATURES, candidates_of, with_top  # noqa: E402
 from listings.publish_gate import FEATURES as GATE_FEATURES  # noqa: E402
 from listings.publish_gate_fit import (  # noqa: E402
     Collected,
@@ -195,17 +194,11 @@ def main() -> None:
     reranked = list(c.decisions)
     for n, i in enumerate(gated):
         cd = cands[n]
-        leaves = [cd.leaves[j] for j in orders[n]]
-        candidates = tuple(
-            Candidate(category_id=leaf, path=tree.path_text(leaf), score=0.0) for leaf in leaves[:3]
-        )
-        reranked[i] = c.decisions[i].model_copy(
-            update={
-                "category_id": leaves[0],
-                "path": tree.path_text(leaves[0]),
-                "candidates": candidates,
-                "confidence": round(float(probs[n]), 4),
-            }
+        reranked[i] = with_top(
+            c.decisions[i],
+            [cd.leaves[j] for j in orders[n]],
+            tree,
+            confidence=round(float(probs[n]), 4),
         )
     _report(f"re-ranked top-{args.k}, gate refitted on re-ranked decisions", c, reranked)
     model = LogisticRegression(C=1.0, max_iter=3000)

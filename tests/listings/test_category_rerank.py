@@ -4,7 +4,7 @@ candidate of the hand rules' top-K, in their order, described by numbers that na
 from __future__ import annotations
 
 from listings.categories import CategoryMatcher, CategoryNode, CategoryTree, DecisionRequest
-from listings.category_rerank import PAIR_FEATURES, candidates_of
+from listings.category_rerank import PAIR_FEATURES, candidates_of, with_top
 
 TREE = CategoryTree.from_nodes(
     [
@@ -32,3 +32,13 @@ def test_a_leaf_for_another_audience_is_marked_as_a_clash() -> None:
     found = candidates_of(matcher, ["女士衬衫长袖雪纺上衣"], k=3)[0]
     shirt = found.leaves.index(5)
     assert found.features[shirt, PAIR_FEATURES.index("audience_clash")] == 1.0
+
+
+def test_a_reranked_decision_takes_its_leaf_and_three_candidates_from_the_new_order() -> None:
+    matcher = CategoryMatcher(TREE, gate=None)
+    decided = matcher.decide_many([DecisionRequest(title="保温水杯大容量学生杯子")])[0]
+    reranked = with_top(decided, [3, 2, 5, 4], TREE)
+    assert (reranked.category_id, reranked.path) == (3, TREE.path_text(3))
+    assert [c.category_id for c in reranked.candidates] == [3, 2, 5]
+    assert reranked.confidence == decided.confidence
+    assert with_top(decided, [3, 2], TREE, confidence=0.42).confidence == 0.42
