@@ -18,6 +18,7 @@ from pipeline.categories import (
     DecidedRows,
     ListingHead,
     MatcherSpec,
+    decide_again,
     decided_batches,
     workers_for,
 )
@@ -137,3 +138,33 @@ def test_heads_the_stage_read_decide_in_workers_as_the_rows_they_were_read_from(
     heads = [[msgspec.json.decode(row, type=ListingHead) for row in batch] for batch in batches]
     from_rows = list(decided_batches(spec, batches, workers=1))
     assert _written(list(decided_batches(spec, heads, workers=2))) == _written(from_rows)
+
+
+def test_the_second_pass_decides_a_batch_as_it_decides_each_listing_alone(
+    shop: tuple[MatcherSpec, list[list[str]]],
+) -> None:
+    """The unsure listings with Kuaishou's suggested leaves, in one batch: the same decisions
+    (leaf, layer, confidence, candidates) as `decide` gives each with its suggestions."""
+    spec, batches = shop
+    matcher = CategoryMatcher(spec.tree, open_leaf_ids=spec.open_leaf_ids)
+    decoder = msgspec.json.Decoder(ListingHead)
+    heads = [decoder.decode(row) for batch in batches for row in batch][:60]
+    leaves = sorted(spec.open_leaf_ids or ())
+    again = [(head, leaves[i % 7 :: 50][:3]) for i, head in enumerate(heads)]
+    decided = decide_again(matcher, spec.migration, again, overrides=spec.overrides)
+    alone = [
+        matcher.decide(
+            title=head.title,
+            platform=head.platform,
+            source_item_id=head.source_item_id,
+            source_category_ids=head.category.ids,
+            source_category_path=head.category.path,
+            overrides=spec.overrides,
+            suggestions=suggested,
+        )
+        for head, suggested in again
+    ]
+    assert decided.decisions == alone
+    assert [row["source_item_id"] for row in decided.rows] == [h.source_item_id for h in heads]
+    layers = {d.layer for d in alone}
+    assert "suggested" in layers and len(layers) > 1  # the suggestions were weighed, not all taken
