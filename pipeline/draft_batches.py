@@ -1,10 +1,13 @@
 """One batch of listings turned into `kuaishou_drafts` rows and quarantine rows, here or in worker
 processes.
 
-A batch depends on nothing but its own listings and the migration's rules, so for a shop large
-enough to pay for starting them, batches are drafted by a pool of worker processes (one per core)
-while this process reads the next batches and writes the finished ones, in the order read: the
-rows are the same, whichever process drafted them (issue 19, decision 82).
+A batch depends on nothing but its own listings and the migration's rules, so batches can be
+drafted by a pool of worker processes while this process reads the next batches and writes the
+finished ones, in the order read: the rows are the same, whichever process drafted them (issue
+19, decision 82). The stage does not: drafting is a fifth of its work on a 100,000-item shop, the
+reads and writes of the warehouse (this process's alone) and sending the listings to the workers
+the rest, so workers cost memory and paid nothing at any size (decision 102). The drafts bench
+prints both ways.
 
 The hot path reads each listing row with a JSON parser and serializes the draft as
 `listings.drafting.draft_data_of` returns it, building no model on either side: the row is a
@@ -34,7 +37,6 @@ from pipeline import worker_pool
 from pipeline.gc_policy import paused_collector
 
 __all__ = [
-    "PARALLEL_MIN_LISTINGS",
     "DraftRules",
     "DraftedBatch",
     "ListingToDraft",
@@ -42,14 +44,7 @@ __all__ = [
     "draft_batch",
     "draft_row",
     "drafted_batches",
-    "workers_for",
 ]
-
-# Below this many listings a shop is drafted in this process. A spawned worker imports what
-# drafting needs before its first batch (no longer scikit-learn: 0.5 s instead of 3–7 s on the
-# shared 2-core machine, decision 86), and one process drafts ~14,000 listings/s; the drafts bench
-# prints both ways: 2 workers drafted 20,000 listings no faster than one process there.
-PARALLEL_MIN_LISTINGS = 50_000
 
 
 @dataclass(frozen=True)
@@ -173,12 +168,6 @@ def draft_batch(rules: DraftRules, items: Iterable[ListingToDraft]) -> DraftedBa
             else:
                 batch.rows.append(data_row(rules.migration.key, drafted))
     return batch
-
-
-def workers_for(listings: int) -> int:
-    """Worker processes for a shop of `listings`: one per core this process may use, or none
-    (drafted here) below `PARALLEL_MIN_LISTINGS` or on one core."""
-    return worker_pool.workers_for(listings, threshold=PARALLEL_MIN_LISTINGS)
 
 
 def _rules_of(rules: DraftRules) -> DraftRules:

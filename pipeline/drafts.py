@@ -26,7 +26,6 @@ from pipeline.draft_batches import (
     ListingToDraft,
     draft_row,
     drafted_batches,
-    workers_for,
 )
 from pipeline.gc_policy import long_stage_collector
 from pipeline.progress import Progress
@@ -145,7 +144,7 @@ def draft_listings(
     progress.start(total)
     preview: list[dict[str, Any]] = []
     batches = _to_draft(warehouse, migration.key, edits, known_ids)
-    for batch in drafted_batches(rules, batches, workers=workers_for(total)):
+    for batch in drafted_batches(rules, batches):  # in this process (decision 102)
         warehouse.append_rows("kuaishou_drafts", batch.rows)
         problems += batch.problems
         drafted += len(batch.rows)

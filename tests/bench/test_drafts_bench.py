@@ -14,8 +14,9 @@ Two passes at N and at 2N:
   (`long_stage_collector`, decision 84), the ratio of the two printed on its own line;
 - memory, under tracemalloc: the peak at 2N must stay within 1.5× the peak at N (flat);
 - across processes: PARALLEL_N listings (BANJIA_BENCH_PARALLEL_N) drafted by `drafted_batches`
-  in one process and in one worker process per core (their start included), as the stage drafts
-  a shop of `PARALLEL_MIN_LISTINGS` or more.
+  in one process and in one worker process per core (their start included). The batches alone:
+  the stage's reads and writes, which only its own process can do, are not in it; with them the
+  workers paid nothing, so the stage drafts in one process (decision 102).
 
 - the write of each batch's draft rows, as `Warehouse.append_rows` does it (one bulk statement),
   beside the per-row `executemany` it replaced, into the same table in the same run.
@@ -37,13 +38,12 @@ from listings.category_props import PropAliases
 from listings.migrations import Migration
 from listings.model import Listing, Sku, SourcePlatform, SpecValue
 from listings.titles import parse_word_list
+from pipeline import worker_pool
 from pipeline.draft_batches import (
-    PARALLEL_MIN_LISTINGS,
     DraftRules,
     ListingToDraft,
     draft_batch,
     drafted_batches,
-    workers_for,
 )
 from pipeline.drafts import DRAFT_BATCH_SIZE, FORBIDDEN_WORDS_FILE, PROP_ALIASES_FILE
 from pipeline.gc_policy import long_stage_collector
@@ -183,7 +183,7 @@ def _across_processes(migration: Migration) -> tuple[int, float, float]:
     workers' start included), from batches generated beforehand."""
     batches = [_to_draft(batch) for batch in _batches(PARALLEL_N)]
     rules = _rules(migration)
-    workers = max(2, workers_for(PARALLEL_MIN_LISTINGS))
+    workers = max(2, worker_pool.cores())
     seconds = []
     for count in (1, workers):
         started = time.perf_counter()
@@ -222,5 +222,6 @@ def test_drafting_throughput_and_flat_memory(tmp_path: Path) -> None:
     print(
         f"drafts of {PARALLEL_N:,} listings: one process {PARALLEL_N / alone:,.0f} listings/s, "
         f"{workers} worker processes {PARALLEL_N / spread:,.0f}/s ({alone / spread:.2f}×, their "
-        f"start included; the stage spreads shops of {PARALLEL_MIN_LISTINGS:,} or more)"
+        "start included; batches alone, without the stage's reads and writes: the stage drafts in "
+        "one process, decision 102)"
     )

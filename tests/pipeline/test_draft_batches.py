@@ -13,9 +13,7 @@ from listings.draft import KuaishouDraft
 from listings.drafting import build_draft, draft_data_of, listing_data
 from listings.model import Listing
 from listings.quarantine import Problem
-from pipeline import worker_pool
 from pipeline.draft_batches import (
-    PARALLEL_MIN_LISTINGS,
     DraftedBatch,
     DraftRules,
     ListingToDraft,
@@ -23,7 +21,6 @@ from pipeline.draft_batches import (
     draft_batch,
     draft_row,
     drafted_batches,
-    workers_for,
 )
 from pipeline.drafts import decision_of
 from tests.pipeline.drafts_golden import SHOPS, migrations, read_golden
@@ -69,16 +66,6 @@ def test_a_batch_drafts_the_same_whatever_was_drafted_before_it(
     forward = [draft_batch(rules, batch) for batch in batches]
     backward = [draft_batch(rules, batch) for batch in reversed(batches)]
     assert _rows(backward[::-1]) == _rows(forward)
-
-
-def test_only_a_shop_large_enough_to_pay_for_workers_is_spread() -> None:
-    assert workers_for(PARALLEL_MIN_LISTINGS - 1) == 1
-    assert workers_for(PARALLEL_MIN_LISTINGS) >= 1
-
-
-def test_a_large_shop_gets_one_worker_per_core(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(worker_pool.os, "sched_getaffinity", lambda _: {0, 1, 2}, raising=False)
-    assert workers_for(PARALLEL_MIN_LISTINGS) == 3
 
 
 def test_the_unvalidated_draft_serializes_to_the_models_bytes(
