@@ -1,8 +1,9 @@
 """Batches of a stage worked here or by a pool of worker processes, results in the order given.
 
-Two stages spread their batches over the cores for a shop large enough to pay for starting the
-workers (issue 19): categories (decision 93) and drafts (decision 82). Both need the same thing,
-so it is written once here:
+The categories stage spreads its first pass over the cores for a shop large enough to pay for
+starting the workers (issue 19, decision 93). The drafts stage could too (`drafted_batches`), but
+does not: its reads and writes, which only its own process can do, are most of its work
+(decision 102). What a pool needs is written once here:
 
 - each worker builds its state once, in the pool's initializer, from a picklable spec sent once
   (the drafts' rules; the categories' tree, from which each worker builds its own matcher),
