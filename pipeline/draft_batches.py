@@ -4,10 +4,10 @@ processes.
 A batch depends on nothing but its own listings and the migration's rules, so batches can be
 drafted by a pool of worker processes while this process reads the next batches and writes the
 finished ones, in the order read: the rows are the same, whichever process drafted them (issue
-19, decision 82). The stage does not: drafting is a fifth of its work on a 100,000-item shop, the
-reads and writes of the warehouse (this process's alone) and sending the listings to the workers
-the rest, so workers cost memory and paid nothing at any size (decision 102). The drafts bench
-prints both ways.
+19, decision 82). The stage does not: drafting is about half of its work on a 100,000-item shop;
+the reads and writes of the warehouse, which only this process can do, and with workers the
+sending of each listing to them, are the rest (four fifths of the one-process time, so workers
+cannot pay at any size and cost memory: decision 102). The drafts bench prints both ways.
 
 The hot path reads each listing row with a JSON parser and serializes the draft as
 `listings.drafting.draft_data_of` returns it, building no model on either side: the row is a
