@@ -15,6 +15,7 @@ from typing import Any, Protocol, Self, TypeVar
 
 import httpx
 import stamina
+import yarl
 
 from connectors import safe_json
 from connectors.rate_gate import LocalRateGate, RateGate
@@ -28,7 +29,9 @@ __all__ = [
     "Redactor",
     "build_async_client",
     "call_with_retries",
+    "form_body",
     "json_object",
+    "post_form",
     "top_style_payload",
 ]
 
@@ -160,6 +163,30 @@ def build_async_client(
         transport=RateLimitedTransport(wire, rate_per_second=rate_per_second, gate=rate_gate),
         timeout=timeout,
         headers=headers,
+    )
+
+
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+
+
+def form_body(fields: Mapping[str, str]) -> bytes:
+    """`fields` as an application/x-www-form-urlencoded body, in their order.
+
+    Why not httpx's `data=`: it encodes with `urllib.parse.urlencode`, a Python loop over every byte,
+    and a create's `param` is kilobytes of JSON, mostly CJK: that loop was the largest share of a
+    publish's own CPU (decision 103). yarl's C quoter writes the same form (what `parse_qsl` and
+    every form decoder read back to the same pairs; `:`, `/`, `?` and `@` are left as they are,
+    which the form grammar allows) several times faster.
+    """
+    return yarl.URL.build(query=fields).raw_query_string.encode("ascii")
+
+
+async def post_form(
+    client: httpx.AsyncClient, url: str, fields: Mapping[str, str]
+) -> httpx.Response:
+    """POST `fields` form-encoded (see `form_body`): what every platform's signed call sends."""
+    return await client.post(
+        url, content=form_body(fields), headers={"Content-Type": FORM_CONTENT_TYPE}
     )
 
 

@@ -45,6 +45,7 @@ from connectors.http import (
     Redactor,
     build_async_client,
     json_object,
+    post_form,
     raise_for_transport_status,
 )
 
@@ -123,8 +124,8 @@ class Alibaba1688Client(PlatformClient):
     ) -> dict[str, Any]:
         path = url_path(namespace, api, self._app_key)
         name = f"{namespace}:{api}"
-        response = await self._http.post(
-            f"{self._base}/{path}", data=self._signed_form(path, params)
+        response = await post_form(
+            self._http, f"{self._base}/{path}", self._signed_form(path, params)
         )
         try:
             body = json_object(response, error=Alibaba1688ResponseError, what=f"1688 for {name}")

@@ -32,6 +32,7 @@ from connectors.http import (
     Redactor,
     build_async_client,
     call_with_retries,
+    post_form,
     raise_for_transport_status,
 )
 from connectors.kuaishou.errors import (
@@ -475,7 +476,7 @@ class KuaishouClient(AsyncClosing):
             if image is None and spec_for(method).http_method == "GET":
                 response = await self._http.get(path, params=fields)
             elif image is None:
-                response = await self._http.post(path, data=fields)
+                response = await post_form(self._http, path, fields)
             else:
                 response = await self._http.post(path, data=fields, files={"imgBytes": image})
         except httpx.TransportError as exc:

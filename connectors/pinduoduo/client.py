@@ -25,6 +25,7 @@ from connectors.http import (
     Redactor,
     build_async_client,
     json_object,
+    post_form,
     raise_for_transport_status,
     top_style_payload,
 )
@@ -156,7 +157,7 @@ class PinduoduoClient(PlatformClient):
         return form
 
     async def _call_once(self, method: str, params: Mapping[str, object]) -> dict[str, Any]:
-        response = await self._http.post(self._url, data=self._signed_params(method, params))
+        response = await post_form(self._http, self._url, self._signed_params(method, params))
         raise_for_transport_status(response, error=PinduoduoResponseError)
         body = json_object(response, error=PinduoduoResponseError, what=f"PDD for {method}")
         return top_style_payload(
