@@ -38,6 +38,7 @@ from connectors.publisher import (
 )
 from listings.draft import KuaishouDraft
 from listings.supply import report_retry_delay
+from pipeline.gc_policy import long_stage_collector
 from pipeline.ledger_batches import CLAIM_BATCH, LedgerBatches
 from pipeline.ledger_thread import LedgerThread
 from pipeline.progress import Progress
@@ -473,7 +474,10 @@ async def publish_drafts(
     requeue_account_refusals(ledger, migration)
     outcome = PublishOutcome()
     creates, updates = _queue(ledger, client, outcome, jobs, migration=migration)
-    with LedgerThread() as db:
+    # Every request makes short-lived containers (httpx's request and response, asyncio's
+    # futures): under CPython's default thresholds the collector took about 15 % of a publish's
+    # CPU walking the imported heap (decision 103), so the long stages' policy holds here too.
+    with long_stage_collector(), LedgerThread() as db:
         run = _Run(
             client=client,
             ledger=ledger,

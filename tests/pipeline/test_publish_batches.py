@@ -7,6 +7,7 @@ creating one twice.
 """
 
 import asyncio
+import gc
 import json
 from typing import Any
 from urllib.parse import parse_qs
@@ -16,6 +17,7 @@ import pytest
 
 from connectors.kuaishou import KuaishouClient
 from listings.migrations import Migration
+from pipeline.gc_policy import STAGE_THRESHOLDS
 from pipeline.publish_run import PublishOutcome, publish_drafts
 from sandbox.app import Sandbox
 from store.ledger import Ledger, PublishedItem
@@ -139,3 +141,27 @@ def test_creates_whose_record_a_crash_lost_are_found_by_lookup_and_never_sent_ag
     final = ledger_factory().ledger(M)
     assert {row["state"] for row in final.values()} == {"published"}
     assert len(ledger_factory().outbox_rows(M)) == 6
+
+
+class _CollectorWatching(_Wire):
+    """The wire, noting the garbage collector's thresholds as each create leaves."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        super().__init__(sandbox, latency_s=0.0)
+        self.thresholds_at_send: set[tuple[int, int, int]] = set()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/open/item/new"):
+            self.thresholds_at_send.add(gc.get_threshold())
+        return await super().handle_async_request(request)
+
+
+def test_a_run_creates_under_the_long_stages_collector_policy_and_restores_it_after(
+    client: KuaishouClient, sandbox: Sandbox, ledger: Ledger, migration: Migration
+) -> None:
+    jobs = _jobs(client, sandbox, migration, 5)
+    before = gc.get_threshold()
+    wire = _CollectorWatching(sandbox)
+    assert _run(jobs, _client(wire), ledger).created == 5
+    assert wire.thresholds_at_send == {STAGE_THRESHOLDS}
+    assert gc.get_threshold() == before
