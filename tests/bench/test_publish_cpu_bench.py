@@ -10,7 +10,8 @@ each variant against a fresh emulator and warehouse, all in the same run:
 
 - per-item: `claim_batch=1`, a claim and a record transaction per item (the path before
   decision 80 had a third: the in-flight transition apart from the claim);
-- batched: the default, claims and records per 50 items (`pipeline.ledger_batches`);
+- batched: the default, claims and records per 50 items (`pipeline.ledger_batches`), run
+  three times and its median printed (one run varies by about 15 % on this shared machine);
 
 on the DuckDB ledger (the embedded default, held open for the run as `published_items` holds it)
 and on the PostgreSQL ledger (127.0.0.1:5432, a schema of its own).
@@ -25,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import statistics
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -43,6 +45,7 @@ from tests.chaos.publisher import build_jobs, sandbox_client
 from tests.samples import sample_migration
 
 N = int(os.environ.get("BANJIA_BENCH_PUBLISH_CPU_N", "400"))
+BATCHED_RUNS = 3  # the batched path's figure is their median: one run varies ±15 % on this machine
 TARGET_MS = 2.0
 UNREACHED_RATE = 100_000.0  # requests/s: the limiter is there, and never waits
 
@@ -128,10 +131,15 @@ def test_cpu_per_published_item_with_claims_and_records_per_item_and_in_batches(
         else _duckdb_ledger
     )
     per_item = _variant(tmp_path, "per-item", claim_batch=1, ledger_in=ledger_in)
-    batched = _variant(tmp_path, "batched", claim_batch=50, ledger_in=ledger_in)
+    runs = [
+        _variant(tmp_path, f"batched-{n}", claim_batch=50, ledger_in=ledger_in)
+        for n in range(BATCHED_RUNS)
+    ]
+    batched = statistics.median(runs)
     verdict = "met" if batched <= TARGET_MS else "MISSED"
     print(
         f"\npublish CPU per item [{backend} ledger] N={N}, 4 in flight: per-item "
-        f"{per_item:.2f} ms, batched (50) {batched:.2f} ms, per-item/batched = "
+        f"{per_item:.2f} ms, batched (50) {batched:.2f} ms (median of {BATCHED_RUNS}, "
+        f"{min(runs):.2f}–{max(runs):.2f}), per-item/batched = "
         f"{per_item / batched:.1f}x (target ≤ {TARGET_MS} ms: {verdict})"
     )
