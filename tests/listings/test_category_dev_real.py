@@ -190,6 +190,19 @@ def test_payment_links_are_never_published(
             assert d.layer != "not_a_product", r.title
 
 
+def test_no_product_of_any_split_is_taken_for_a_payment_link(
+    every_row: list[LabelledRow], every_decision: list[CategoryDecision]
+) -> None:
+    """Every real product title of the set, blind splits too: the detector's words and fillers
+    never empty a title that names goods (a false `not_a_product` loses the listing)."""
+    taken = [
+        r.title
+        for r, d in zip(every_row, every_decision, strict=True)
+        if r.kind != "not_a_product" and d.layer == "not_a_product"
+    ]
+    assert taken == []
+
+
 def test_every_leaf_row_not_published_right_is_counted_in_one_failure_class(
     collected: Collected, unseen: OutOfSource
 ) -> None:

@@ -1,7 +1,10 @@
-"""Payment links (补差价, 邮费, 定金, 入会, 报价, 测试) are not products; products that mention
+"""Payment links (补差价, 邮费, 定金, 入会, 报价, 测试, 赠品) are not products; products that mention
 postage or a resend are (listings/non_product.py)."""
 
 from __future__ import annotations
+
+import csv
+from pathlib import Path
 
 import pytest
 
@@ -66,3 +69,54 @@ def test_one_off_links_and_shop_coupons_sell_nothing(title: str) -> None:
 
 def test_a_product_for_a_special_use_is_still_a_product() -> None:
     assert detect_non_product("汽车专用脚垫全包围定制链接式卡扣") is None
+
+
+NON_PRODUCT_TITLES = Path(__file__).parents[1] / "fixtures" / "non_product_titles.csv"
+"""Payment links and products found in other projects' order records, dumps and fixtures, each
+with its code-search file id (tests/fixtures/PROVENANCE.md)."""
+
+
+def _cited() -> list[tuple[str, bool]]:
+    with NON_PRODUCT_TITLES.open(encoding="utf-8", newline="") as f:
+        return [(row["title"], row["payment_link"] == "yes") for row in csv.DictReader(f)]
+
+
+@pytest.mark.parametrize(("title", "payment_link"), _cited())
+def test_titles_found_in_other_projects_are_told_apart(title: str, payment_link: bool) -> None:
+    assert (detect_non_product(title) is not None) == payment_link
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("邮费补差", "price_difference"),  # two payment words, nothing else
+        ("补差价 1元/件", "price_difference"),  # with what a seller says around them
+        ("偏远地区补邮费", "postage"),
+        ("【订金】传祺GS8 新车整车", "deposit"),  # a leading tag of a payment word alone
+        ("老客户专拍", "one_off"),  # a link marker and who it is for, no goods
+        ("定制链接", "one_off"),
+        ("加急费", "fee"),
+        ("赠品 不单独发货", "gift"),
+    ],
+)
+def test_a_title_of_payment_words_markers_and_what_is_said_around_them(
+    title: str, kind: str
+) -> None:
+    found = detect_non_product(title)
+    assert found is not None and found.kind == kind
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "送运费险 拍下立减 夏季连衣裙",  # 运费险 is insurance for the buyer, 拍下 no marker
+        "定金 拍下立减 双11预售 羽绒服",  # a presale product's deposit
+        "【定金膨胀】羽绒服女",
+        "专用链接线 usb数据线",  # a cable, not a link
+        "买一送一 送赠品 保温杯",
+        "免安装费 晾衣架",
+        "血糖测试仪 专用试纸",
+    ],
+)
+def test_goods_beside_payment_words_stay_goods(title: str) -> None:
+    assert detect_non_product(title) is None
