@@ -176,11 +176,17 @@ a payment word and nothing else."""
 _PAYMENT_WORDS = tuple(
     sorted({w for _kind, _label, words in _KINDS for w in words}, key=len, reverse=True)
 )
+_ANY = re.compile("|".join(re.escape(w) for w in (*_PAYMENT_WORDS, *_LINK_MARKERS)))
+"""Any payment word or marker: most titles have none, and are products at one C-level search
+(the detector runs on every listing of the categories stage)."""
 _EMPTIED_BY = (*_PAYMENT_WORDS, *sorted((*_LINK_MARKERS, *_FILLERS), key=len, reverse=True))
 
 
-def _norm(title: str) -> str:
+def _norm(title: str) -> str | None:
+    """The title as the rules read it, or None when it holds no payment word or marker."""
     text = unicodedata.normalize("NFKC", title).lower()
+    if _ANY.search(text) is None:
+        return None
     for word in _EXCUSED:
         text = text.replace(word, " ")
     return text
@@ -196,7 +202,7 @@ def detect_non_product(title: str) -> NonProduct | None:
     赠品拍下不发货). A test link is caught by its own words (测试链接, 勿拍).
     """
     text = _norm(title)
-    if not text.strip():
+    if text is None or not text.strip():
         return None
     lead = _LEAD.match(text)
     marked = any(m in text for m in _LINK_MARKERS) or bool(
