@@ -97,6 +97,7 @@ def test_titles_found_in_other_projects_are_told_apart(title: str, payment_link:
         ("定制链接", "one_off"),
         ("加急费", "fee"),
         ("赠品 不单独发货", "gift"),
+        ("测试宝贝 请勿购买", "test"),  # 宝贝: Taobao's word for a listing
     ],
 )
 def test_a_title_of_payment_words_markers_and_what_is_said_around_them(
