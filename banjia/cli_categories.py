@@ -1,12 +1,12 @@
 """`banjia categories match | review export | review import`: checking and correcting categories.
 
 - `match` reads CSV on stdin (columns `platform, title, source_category_path`, levels joined by
-  `>`) and writes CSV on stdout: the chosen Kuaishou leaf id and path, the confidence, the layer
-  that decided and why, the top 3 candidates, and the `decision` at `--min-confidence` (default:
-  the migrations' `category.min_confidence`): `publish`, `review` or `not_a_product`. It runs the
-  pipeline's own matcher (mapping table, overrides, text layer) on a tree file: the sandbox's tree
-  by default, `--tree` for a CSV export of the shop's tree. It never calls the platform, so
-  `suggested.get` is not used.
+  `>`; the path column may be left out) and writes CSV on stdout: the chosen Kuaishou leaf id
+  and path, the confidence, the layer that decided and why, the top 3 candidates, and the
+  `decision` at `--min-confidence` (default: the migrations' `category.min_confidence`):
+  `publish`, `review` or `not_a_product`. It runs the pipeline's own matcher (mapping table,
+  overrides, text layer) on a tree file: the sandbox's tree by default, `--tree` for a CSV export
+  of the shop's tree. It never calls the platform, so `suggested.get` is not used.
 - `eval FILE.csv` measures the matcher on hand-labelled titles (columns `platform, title,
   source_category_path, label` with `;` between acceptable leaf ids, or NONE / NOT_A_PRODUCT, and
   optionally `split`): top-1, top-3, the share published automatically and its precision at the
@@ -42,6 +42,8 @@ __all__ = ["categories"]
 
 TOP = 3
 MATCH_INPUT = ("platform", "title", "source_category_path")
+MATCH_REQUIRED = ("platform", "title")
+"""A source without categories (a 1688 offer list, a PDD export) has no path column to give."""
 PLATFORM_NAMES = {
     "taobao": "taobao",
     "淘宝": "taobao",
@@ -284,11 +286,11 @@ def _shown_candidates(decision: CategoryDecision) -> Sequence[Candidate]:
 
 def _match_input(stream: TextIO) -> Iterable[tuple[str, str, str]]:
     reader = csv.DictReader(stream)
-    missing = [c for c in MATCH_INPUT if c not in (reader.fieldnames or [])]
+    missing = [c for c in MATCH_REQUIRED if c not in (reader.fieldnames or [])]
     if missing:
         raise click.ClickException(
             f"stdin: line 1: the header lacks {', '.join(missing)}; "
-            f"the first line must be {','.join(MATCH_INPUT)}"
+            f"the first line must be {','.join(MATCH_INPUT)} (source_category_path may be left out)"
         )
     for row in reader:
         raw = (row.get("platform") or "").strip()

@@ -155,7 +155,15 @@ def test_match_refuses_an_unknown_platform_naming_the_line() -> None:
 def test_match_refuses_input_without_the_columns() -> None:
     result = run(["match"], "title\n连衣裙\n")
     assert result.exit_code == 1
-    assert "the header lacks platform, source_category_path" in result.output
+    assert "the header lacks platform;" in result.output
+
+
+def test_match_reads_titles_without_a_source_category_column() -> None:
+    result = run(["match"], "platform,title\n1688,补差价专用链接\npdd,夏季新款连衣裙女\n")
+    assert result.exit_code == 0, result.output
+    rows = csv_rows(result.output)
+    assert (rows[0]["decision"], rows[0]["layer"]) == ("not_a_product", "not_a_product")
+    assert rows[1]["layer"] in ("text", "none")
 
 
 # --- the review loop: export → edit → import → re-run publishes ---------------------------------
