@@ -54,6 +54,8 @@ PLATFORM_NAMES = {
     "拼多多": "pinduoduo",
     "1688": "alibaba1688",
     "alibaba1688": "alibaba1688",
+    "alibaba": "alibaba1688",
+    "阿里巴巴": "alibaba1688",
 }
 """What a merchant may write in the `platform` column, and the source it means."""
 
