@@ -42,7 +42,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from listings.category_decision import Candidate, CategoryDecision, needs_review
 from listings.char_tfidf import CharTfidfQueries
 from listings.non_product import detect_non_product
-from listings.publish_gate import GateInput, PublishGate, default_gate, gate_features
+from listings.publish_gate import GateInput, PublishGate, default_gate, gate_vector
 from listings.title_match import (
     CATCH_ALL,
     HEAD_STRENGTH,
@@ -603,7 +603,7 @@ class CategoryMatcher:
             source_path=source,
         )
         if self._gate is not None:
-            confidence = self._gate.probability(gate_features(item))
+            confidence = self._gate.probability_of(gate_vector(item))
         return CategoryDecision(
             category_id=self._ids[top],
             path=candidates[0].path,

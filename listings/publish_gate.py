@@ -34,6 +34,7 @@ __all__ = [
     "PublishGate",
     "default_gate",
     "gate_features",
+    "gate_vector",
 ]
 
 GATE_FILE = Path(__file__).parents[1] / "data" / "categories" / "publish_gate.json"
@@ -105,10 +106,6 @@ FEATURES = (
 """Every feature `gate_features` computes, in order; a model uses a subset (publish_gate.json)."""
 
 
-_REASON_KEYS = tuple(f"reason_{c}" for c in REASON_CLASSES)
-_HOW_KEYS = tuple(f"how_{h}" for h in HOWS)
-
-
 def _ends(text: str, word: str) -> list[int]:
     """Where each occurrence of `word` ends in `text`."""
     out, start = [], text.find(word) if word else -1
@@ -141,6 +138,12 @@ def _bigrams(text: str) -> frozenset[str]:
 
 def gate_features(item: GateInput) -> dict[str, float]:
     """The numbers of `FEATURES` for one top decision: tree-agnostic, title-word-agnostic."""
+    return dict(zip(FEATURES, gate_vector(item), strict=True))
+
+
+def gate_vector(item: GateInput) -> list[float]:
+    """`gate_features` as a list in `FEATURES` order: what the matcher's hot path scores
+    (`PublishGate.probability_of`), one per listing, without a dict of 31 keys (decision 104)."""
     compact = _SPACES.sub("", item.text)
     title = unicodedata.normalize("NFKC", item.title).lower()
     word = item.matched
@@ -148,40 +151,42 @@ def gate_features(item: GateInput) -> dict[str, float]:
     last = max(ends, default=0)
     others = [n for n in item.nouns if n and word not in n and n not in word]
     after = sum(1 for n in others if max(_ends(compact, n), default=0) > last)
-    features: dict[str, float] = {
-        "rule_confidence": item.confidence,
-        "margin": item.margin,
-        "cosine": item.cosine,
-        "strength": item.strength,
-        **dict.fromkeys(_REASON_KEYS, 0.0),
-        **dict.fromkeys(_HOW_KEYS, 0.0),
-        "last_noun": float(bool(ends) and after == 0),
-        "nouns_after": float(after),
-        "end_gap": (len(compact) - last) / max(1, len(compact)) if ends else 1.0,
-        "first_at": min(ends, default=len(compact)) / max(1, len(compact)),
-        "noun_count": float(len(item.nouns)),
-        "occurrences": float(len(ends)),
-        "only_in_brackets": float(_only_inside(title, word, _BRACKETED)),
-        "only_after_gift": float(_only_after_gift(title, word)),
-        "single_char": float(len(word) == 1),
-        "term_length": float(len(word)),
-        "leaf_depth": float(len(item.leaf_path)),
-        "catch_all": float(any(w in item.leaf_path[-1] for w in _CATCH_ALL_WORDS))
-        if item.leaf_path
-        else 0.0,
-        "audience_agrees": float(bool(item.leaf_audience & item.title_audience)),
-        "audience_leaf_only": float(bool(item.leaf_audience) and not item.title_audience),
-        "source_given": float(bool(item.source_path.strip())),
-        "source_agrees": float(
-            bool(_bigrams(item.source_path) & _bigrams("".join(item.leaf_path)))
-        ),
-    }
-    # one-hot: the matched class and way set to 1 (names made once, not per listing; decision 96)
-    if item.reason_class in REASON_CLASSES:
-        features[f"reason_{item.reason_class}"] = 1.0
-    if item.how in HOWS:
-        features[f"how_{item.how}"] = 1.0
-    return features
+    size = max(1, len(compact))
+    leaf_path = item.leaf_path
+    return [
+        item.confidence,
+        item.margin,
+        item.cosine,
+        item.strength,
+        *_REASON_ONE_HOT.get(item.reason_class, _NO_REASON),
+        *_HOW_ONE_HOT.get(item.how, _NO_HOW),
+        float(bool(ends) and after == 0),  # last_noun
+        float(after),  # nouns_after
+        (len(compact) - last) / size if ends else 1.0,  # end_gap
+        min(ends, default=len(compact)) / size,  # first_at
+        float(len(item.nouns)),  # noun_count
+        float(len(ends)),  # occurrences
+        float(_only_inside(title, word, _BRACKETED)),  # only_in_brackets
+        float(_only_after_gift(title, word)),  # only_after_gift
+        float(len(word) == 1),  # single_char
+        float(len(word)),  # term_length
+        float(len(leaf_path)),  # leaf_depth
+        float(any(w in leaf_path[-1] for w in _CATCH_ALL_WORDS)) if leaf_path else 0.0,
+        float(bool(item.leaf_audience & item.title_audience)),  # audience_agrees
+        float(bool(item.leaf_audience) and not item.title_audience),  # audience_leaf_only
+        float(bool(item.source_path.strip())),  # source_given
+        float(bool(_bigrams(item.source_path) & _bigrams("".join(leaf_path)))),  # source_agrees
+    ]
+
+
+def _one_hot(names: Sequence[str]) -> dict[str, tuple[float, ...]]:
+    return {name: tuple(float(other == name) for other in names) for name in names}
+
+
+_REASON_ONE_HOT = _one_hot(REASON_CLASSES)
+_NO_REASON = (0.0,) * len(REASON_CLASSES)
+_HOW_ONE_HOT = _one_hot(HOWS)
+_NO_HOW = (0.0,) * len(HOWS)
 
 
 class PublishGate(BaseModel):
@@ -205,6 +210,19 @@ class PublishGate(BaseModel):
         for name, m, s, c in self._terms:
             total += c * (features[name] - m) / s
         return round(1.0 / (1.0 + math.exp(-(self.intercept + total))), 4)
+
+    def probability_of(self, vector: Sequence[float]) -> float:
+        """`probability` of `gate_vector`'s list: the same sum in the same order, so the same
+        float (decision 104)."""
+        total = 0.0
+        for index, m, s, c in self._indexed_terms:
+            total += c * (vector[index] - m) / s
+        return round(1.0 / (1.0 + math.exp(-(self.intercept + total))), 4)
+
+    @cached_property
+    def _indexed_terms(self) -> tuple[tuple[int, float, float, float], ...]:
+        """`_terms` with each feature's position in `FEATURES` instead of its name."""
+        return tuple((FEATURES.index(name), m, s, c) for name, m, s, c in self._terms)
 
     @cached_property
     def _terms(self) -> tuple[tuple[str, float, float, float], ...]:

@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from listings.categories import CategoryMatcher, CategoryNode, CategoryTree, DecisionRequest
-from listings.publish_gate import FEATURES, GateInput, PublishGate, gate_features
+from listings.publish_gate import (
+    FEATURES,
+    GateInput,
+    PublishGate,
+    default_gate,
+    gate_features,
+    gate_vector,
+)
 
 
 def _item(title: str, matched: str, *, nouns: tuple[str, ...] = (), **more: object) -> GateInput:
@@ -130,3 +137,23 @@ def test_the_gate_probability_rises_with_a_positive_coefficient() -> None:
     )
     assert gate.probability({"margin": 0.5}) == 0.5
     assert gate.probability({"margin": 1.0}) > gate.probability({"margin": 0.75}) > 0.5
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        _item("保温杯 赠杯刷", "杯刷", nouns=("保温杯", "杯刷")),
+        _item("【杯子】陶瓷马克杯", "杯子", reason_class="doubt", how="head", source_path="厨房"),
+        _item("女士水杯", "水杯", reason_class="clash", how="", leaf_audience=frozenset({"child"})),
+    ],
+)
+def test_the_hot_paths_vector_is_the_features_in_order_and_scores_the_same(
+    item: GateInput,
+) -> None:
+    """The matcher scores `gate_vector` with `probability_of`; training reads `gate_features`:
+    the same numbers, the same float out of the shipped gate."""
+    vector = gate_vector(item)
+    assert list(gate_features(item).values()) == vector and len(vector) == len(FEATURES)
+    gate = default_gate()
+    assert gate is not None
+    assert gate.probability_of(vector) == gate.probability(gate_features(item))
