@@ -471,10 +471,17 @@ def _names_apart(text: str, term: str) -> bool:
     return False
 
 
+_COLLECTIVE_SUFFIX = "具"
+"""锅具, 灯具: the ware of a head noun (a 炒锅 is a 锅具, a 台灯 a 灯具); 茶具, 玩具 and 家具 are no
+such generics, their first character being no head noun."""
+
+
 @lru_cache(maxsize=8192)
 def generic_stem(term: str) -> str:
-    """The one-character head noun of a bare generic term (帽 of 帽子, 鞋 of 鞋子), else ""."""
-    if len(term) == 2 and term[-1] in _NOMINAL_SUFFIXES and term[0] in HEAD_CHARS:
+    """The one-character head noun of a bare generic term (帽 of 帽子, 鞋 of 鞋子, 锅 of 锅具),
+    else ""."""
+    suffixes = (*_NOMINAL_SUFFIXES, _COLLECTIVE_SUFFIX)
+    if len(term) == 2 and term[-1] in suffixes and term[0] in HEAD_CHARS:
         return term[0]
     return ""
 

@@ -133,6 +133,15 @@ def test_a_generic_noun_is_named_by_the_words_of_its_head() -> None:
     assert verdict.strength > 0 and verdict.matched == "帽子"
 
 
+def test_a_ware_is_named_by_the_words_of_its_head() -> None:
+    """锅具 is the ware of 锅: a 炒锅 names it (the dev set's kitchen titles); 茶具 and 玩具 are
+    not the ware of a head noun, so a 奶茶 names no 茶具."""
+    pan = title_facts("麦饭石不粘锅炒锅家用炒菜锅小平底锅电磁炉专用煤气灶燃气灶适用")
+    verdict = judge(pan, leaf_terms(("厨房/烹饪用具", "烹饪用具", "锅具/煲/烧水壶")))
+    assert verdict.strength > 0 and verdict.matched == "锅具"
+    assert (generic_stem("锅具"), generic_stem("茶具"), generic_stem("玩具")) == ("锅", "", "")
+
+
 def test_an_artificial_kind_of_plant_names_the_artificial_flower_leaf(
     matcher: CategoryMatcher,
 ) -> None:
