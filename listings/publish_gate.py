@@ -143,7 +143,7 @@ def gate_features(item: GateInput) -> dict[str, float]:
 
 def gate_vector(item: GateInput) -> list[float]:
     """`gate_features` as a list in `FEATURES` order: what the matcher's hot path scores
-    (`PublishGate.probability_of`), one per listing, without a dict of 31 keys (decision 104)."""
+    (`PublishGate.probability_of`), one per listing, without a dict of 31 keys (decision 105)."""
     compact = _SPACES.sub("", item.text)
     title = unicodedata.normalize("NFKC", item.title).lower()
     word = item.matched
@@ -171,7 +171,7 @@ def gate_vector(item: GateInput) -> list[float]:
         float(len(word) == 1),  # single_char
         float(len(word)),  # term_length
         float(len(leaf_path)),  # leaf_depth
-        float(any(w in leaf_path[-1] for w in _CATCH_ALL_WORDS)) if leaf_path else 0.0,
+        float(any(w in leaf_path[-1] for w in _CATCH_ALL_WORDS)) if leaf_path else 0.0,  # catch_all
         float(bool(item.leaf_audience & item.title_audience)),  # audience_agrees
         float(bool(item.leaf_audience) and not item.title_audience),  # audience_leaf_only
         float(bool(item.source_path.strip())),  # source_given
@@ -209,14 +209,18 @@ class PublishGate(BaseModel):
         total = 0.0
         for name, m, s, c in self._terms:
             total += c * (features[name] - m) / s
-        return round(1.0 / (1.0 + math.exp(-(self.intercept + total))), 4)
+        return self._logistic(total)
 
     def probability_of(self, vector: Sequence[float]) -> float:
         """`probability` of `gate_vector`'s list: the same sum in the same order, so the same
-        float (decision 104)."""
+        float (decision 105)."""
         total = 0.0
         for index, m, s, c in self._indexed_terms:
             total += c * (vector[index] - m) / s
+        return self._logistic(total)
+
+    def _logistic(self, total: float) -> float:
+        """The weighted sum of standardised features as a probability, rounded to 4 places."""
         return round(1.0 / (1.0 + math.exp(-(self.intercept + total))), 4)
 
     @cached_property
