@@ -92,6 +92,9 @@ PASSING_BONUS = 0.5
 HARD_CLASH_WEIGHT = 0.5
 FIRST_NAMED_BONUS = 0.1
 """Ranking: a leaf that passes every gate of listings/title_match.py ranks above one that fails."""
+AUDIENCE_DOUBT_PENALTY = 0.05
+"""Ranking: of leaves in the same doubt, one whose audience the title does not name comes second
+(decision 107)."""
 COSINE_WEIGHT = 0.5
 """How much the n-gram cosine adds to the term strength when ranking leaves (term hits dominate)."""
 
@@ -388,7 +391,8 @@ def _rank_weight(verdict: Verdict) -> float:
         return verdict.strength + PASSING_BONUS
     if verdict.hard:
         return verdict.strength * HARD_CLASH_WEIGHT
-    return verdict.strength + FIRST_NAMED_BONUS * (1.0 - verdict.at)
+    misfit = 0.0 if verdict.fits else AUDIENCE_DOUBT_PENALTY
+    return verdict.strength + FIRST_NAMED_BONUS * (1.0 - verdict.at) - misfit
 
 
 def _top(score: np.ndarray, k: int) -> np.ndarray:

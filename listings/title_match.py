@@ -146,6 +146,38 @@ def _heads(term: str) -> list[str]:
     return [n for n in PRODUCT_NOUNS if len(n) >= 2 and len(n) < len(term) and term.endswith(n)]
 
 
+_WHO_AND_HOW: tuple[str, ...] = tuple(
+    sorted(
+        {
+            *(w for w in MODIFIER_WORDS if w not in _GENERIC),
+            *(w for words in AUDIENCE_WORDS.values() for w in words if len(w) > 1),
+        },
+        key=len,
+        reverse=True,
+    )
+)
+
+
+@lru_cache(maxsize=8192)
+def unqualified(term: str) -> str:
+    """A leaf term without the words in front that say for whom or how (宝宝布书 → 布书, 婴儿健身器
+    → 健身器, 儿童游泳圈 → 游泳圈), each cut on a word boundary (listings/segment.py: 遥控|器套 is
+    no cut, 遥控器 being one word): the product a title names it by, the audience being judged
+    apart. The term itself when nothing is taken off or less than two characters would be left."""
+    edges = boundaries(term)
+    start = 0
+    changed = True
+    while changed:
+        changed = False
+        for word in _WHO_AND_HOW:
+            end = start + len(word)
+            if term.startswith(word, start) and end in edges and len(term) - end >= 2:
+                start, changed = end, True
+                break
+    bare = term[start:]
+    return term if bare in MODIFIER_WORDS or bare in USAGE_WORDS else bare
+
+
 def leaf_audience(path: Sequence[str]) -> frozenset[str]:
     """Who a leaf is for, from its path: any level naming an audience (童装/…, 女装, 宠物/…,
     玩具/童车/…, 儿童配饰, 猫/狗玩具); at the root only words of two characters or more count."""
@@ -175,7 +207,11 @@ def leaf_terms(path: Sequence[str]) -> LeafTerms:
         # head nouns, each as a word of its own in a title (陶瓷|碗, not 洗碗).
         terms = [t for t in parts if t in HEAD_CHARS]
     generic = not terms or any(name.startswith(g) for g in _GENERIC)
-    heads = sorted({h for t in terms if len(t) >= 4 for h in _heads(t)} - set(terms))
+    heads = sorted(
+        {h for t in terms if len(t) >= 4 for h in _heads(t)}
+        | ({bare for t in terms if (bare := unqualified(t)) != t} if not generic else set())
+        - set(terms)
+    )
     groups = tuple(
         tuple(t for t in _SPLIT.split(unicodedata.normalize("NFKC", level).lower()) if t)
         for level in path[:-1]
@@ -418,6 +454,10 @@ class Verdict(NamedTuple):
     its head character: 跳绳 for 绳子) or HEAD (the head noun of a longer term: 收纳架 of
     鞋子收纳架). Only TERM, APART and a HEAD that is the leaf's own product type are evidence
     enough to publish (`weak_evidence`)."""
+    fits: bool = True
+    """The leaf's audience agrees with the title's (`_audience_clash`). Only a leaf in doubt
+    carries False: of two leaves in the same doubt (连衣裙 named beside 长裙), the one whose
+    audience the title names (女 for 女装, not 童装) ranks first."""
 
 
 def _names(text: str, word: str) -> bool:
@@ -866,6 +906,8 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
         return Verdict(0.0, "", "the title names no product type of this leaf")
     at, female = _where_and_whom(facts, matched)
     whole = any(matched in variants(term) for term in leaf.terms)
+    audience = frozenset(facts.audience | {"female"} if female else facts.audience)
+    misfit = _audience_clash(audience, leaf.audience, facts.text)
     others = _disagreeing(facts, leaf, matched)
     if others:
         return Verdict(
@@ -875,13 +917,9 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
             whole=whole,
             at=at,
             how=how,
+            fits=not misfit,
         )
-    audience = facts.audience
-    if female:
-        audience = audience | {"female"}
-    clash = _audience_clash(frozenset(audience), leaf.audience, facts.text) or _context_clash(
-        facts, leaf
-    )
+    clash = misfit or _context_clash(facts, leaf)
     if clash:
         return Verdict(strength, matched, clash, hard=True, whole=whole, at=at, how=how)
     if leaf.generic:

@@ -22,6 +22,7 @@ from listings.title_match import (
     split_term,
     title_facts,
     tree_vocabulary,
+    unqualified,
     variants,
     weak_evidence,
 )
@@ -233,6 +234,38 @@ def test_a_leaf_term_is_its_own_type_once_audience_and_use_words_are_taken_off()
     assert own_type("创意摆件") == "摆件"
     assert own_type("鞋子收纳架") == "鞋子收纳架"
     assert own_type("桌面收纳盒") == "桌面收纳盒"
+
+
+def test_a_leaf_term_without_the_words_for_whom_or_how_in_front_is_its_head() -> None:
+    """宝宝布书 is a 布书 for babies: titles name it 布书, the audience being judged apart. A cut
+    inside a word is no cut (遥控|器套), and a catch-all's rest is not its head (其他收纳)."""
+    assert unqualified("宝宝布书") == "布书"
+    assert unqualified("婴儿健身器") == "健身器"
+    assert unqualified("儿童游泳圈") == "游泳圈"
+    assert unqualified("遥控器套") == "遥控器套"
+    assert unqualified("童车配件") == "童车配件"
+    assert (
+        "布书"
+        in leaf_terms(("玩具/童车/益智/积木/模型", "幼儿响铃/布玩/安抚玩具", "宝宝布书")).heads
+    )
+    assert leaf_terms(("收纳整理", "其他收纳")).heads == ()
+
+
+def test_a_title_naming_a_leafs_head_without_its_audience_word_finds_the_leaf(
+    matcher: CategoryMatcher,
+) -> None:
+    decision = matcher.decide(title="拉拉布书立体布书早教6-12个月婴儿0-3岁宝宝益智玩具撕不烂可咬")
+    assert decision.path is not None and decision.path.endswith("宝宝布书")
+
+
+def test_of_two_leaves_in_the_same_doubt_the_one_for_the_titles_audience_ranks_first(
+    matcher: CategoryMatcher,
+) -> None:
+    """连衣裙 beside 长裙 leaves both dress leaves in doubt; 女 says whose dress it is."""
+    decision = matcher.decide(title="FFAN泛泛 V领法式长袖针织连衣裙女修身秋冬装2018新款打底长裙子")
+    assert decision.path == "女装>连衣裙"
+    kids = matcher.decide(title="安奈儿童装女小童棉线毛衣长袖连衣裙2018秋冬装新款裙衣XG734783")
+    assert kids.path is not None and kids.path.startswith("童装")
 
 
 def test_a_head_that_is_the_leafs_own_type_is_published(matcher: CategoryMatcher) -> None:
