@@ -83,6 +83,9 @@ __all__ = [
 OVERRIDE_COLUMNS = ("source_category", "kuaishou_category_id")
 
 _SEPARATORS = re.compile(r"[\W_]+")
+_AGES_AND_CODES = re.compile(r"[a-z]*\d[a-z0-9.#*/×-]*")
+"""A run holding a digit, with the letters and marks around it (0-16, 5m36, 183b0347, 9*6cm):
+the n-gram cosine ignores it as the term matcher does (listings/title_match.py `_CODES`)."""
 SUGGESTION_AGREES = 0.9  # a suggestion that is also a text candidate
 SUGGESTION_ALONE = 0.6  # a suggestion the text matcher did not see
 UNTRUSTED_CAP = 0.45
@@ -315,8 +318,11 @@ class CategoryMapping(BaseModel):
 
 
 def _text(text: str) -> str:
-    """Separators become spaces so that `char_wb` n-grams never straddle two category levels."""
-    return _SEPARATORS.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
+    """Separators become spaces so that `char_wb` n-grams never straddle two category levels;
+    numbers and codes go (an age range 0-1岁 shares no n-gram with a leaf named (0-16岁), a
+    product code none with anything: decision 108)."""
+    text = _AGES_AND_CODES.sub(" ", unicodedata.normalize("NFKC", text).lower())
+    return _SEPARATORS.sub(" ", text).strip()
 
 
 def _catch_all_markers(

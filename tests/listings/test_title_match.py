@@ -76,6 +76,14 @@ def test_digits_sizes_and_codes_do_not_match(matcher: CategoryMatcher) -> None:
     assert {"male"} <= facts.audience
 
 
+def test_an_age_range_or_a_code_shares_no_ngram_with_a_leaf(matcher: CategoryMatcher) -> None:
+    """Issue 14's "1-2-3-6岁" against "(0-16岁)": baby tops named only by 上衣/内衣 went to the
+    children's socks leaf on the digits of 0-3岁 and the item code."""
+    assert matcher.rank("164768 183B0347 0-16") == []
+    decision = matcher.decide(title="英氏婴儿衣服0-3岁宝宝纯棉上衣春秋儿童内衣两件装 183B0347")
+    assert decision.path is not None and not decision.path.endswith("(0-16岁)")
+
+
 def test_a_product_named_plainly_is_published(matcher: CategoryMatcher) -> None:
     decision = matcher.decide(title="新百合仿真花客厅摆件装饰餐桌人造插花摄影道具婚庆布置厂家批发")
     assert decision.path is not None and decision.path.endswith("仿真花/假花")
