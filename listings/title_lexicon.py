@@ -686,6 +686,8 @@ MODIFIER_WORDS: frozenset[str] = frozenset(
         "手工",
         "家用",
         "家庭",
+        "居家",
+        "百货",
         "多功能",
         "便携",
         "一次性",
@@ -728,6 +730,7 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
     frozenset(group.split())
     for group in (
         "墙纸 壁纸 墙贴",
+        "连身衣 连体衣",
         "花洒 淋浴 喷头 莲蓬头 淋浴器",
         "马桶 坐便器 座便器",
         "马桶圈 马桶座圈 坐圈",

@@ -84,6 +84,21 @@ def test_an_age_range_or_a_code_shares_no_ngram_with_a_leaf(matcher: CategoryMat
     assert decision.path is not None and not decision.path.endswith("(0-16岁)")
 
 
+def test_words_for_the_home_or_general_goods_name_no_product_of_a_leaf() -> None:
+    """居家 and 百货 in 动漫水杯/居家/百货 say where and what range, not what: a slipper title
+    saying 居家 is no anime mug."""
+    terms = leaf_terms(("模玩/动漫/周边/cos/桌游", "卡通/动漫周边", "动漫水杯/居家/百货"))
+    assert terms.terms == ("动漫水杯",)
+
+
+def test_a_romper_is_named_by_either_of_its_names(matcher: CategoryMatcher) -> None:
+    """连体衣 and 连身衣 are one garment: the romper leaf named 连身衣 is named by 连体衣 as a whole
+    term, not out-ranked by the head 连体衣 of 家居服连体衣."""
+    assert "连身衣" in variants("连体衣")
+    decision = matcher.decide(title="MICHLEY跨境婴儿连体衣 新生儿衣服 法兰绒动物爬服 宝宝哈衣")
+    assert decision.path == "童装/婴儿装/亲子装>连身衣/爬服/哈衣"
+
+
 def test_a_product_named_plainly_is_published(matcher: CategoryMatcher) -> None:
     decision = matcher.decide(title="新百合仿真花客厅摆件装饰餐桌人造插花摄影道具婚庆布置厂家批发")
     assert decision.path is not None and decision.path.endswith("仿真花/假花")
