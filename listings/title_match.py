@@ -100,7 +100,15 @@ def clean_title(text: str) -> str:
     containers (2瓶, 3盒) goes with its number: there the head noun is a measure word (two
     bottles of foundation), not the product."""
     text = unicodedata.normalize("NFKC", text).lower()
+    text = _GIFTS.sub(" ", text)
     return _CODES.sub(" ", _COUNTS.sub(" ", text))
+
+
+_GIFTS = re.compile(r"[赠送](?![品货])[^【】\[\]]*(?=[】\]])|赠(?![品货])[^【】\[\]\s]*")
+"""What a title gives away is not what it sells: 赠营养液 托盘 挂钩 in a potted plant's 【…】, 赠垫
+beside a toilet seat. Inside a bracket from 赠 or 送 to its end, elsewhere from 赠 to the end
+of the word (送 outside a bracket is as often "for": 送爸爸); not 赠品 (the product *is* a
+giveaway item) nor 送货 (delivery)."""
 
 
 @dataclass(frozen=True)
@@ -208,7 +216,7 @@ def leaf_terms(path: Sequence[str]) -> LeafTerms:
         terms = [t for t in parts if t in HEAD_CHARS]
     generic = not terms or any(name.startswith(g) for g in _GENERIC)
     heads = sorted(
-        {h for t in terms if len(t) >= 4 for h in _heads(t)}
+        {h for t in terms if len(t) >= 4 for h in _heads(t) if h not in _SET_WORDS}
         | ({bare for t in terms if (bare := unqualified(t)) != t} if not generic else set())
         - set(terms)
     )
