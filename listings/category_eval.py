@@ -116,13 +116,13 @@ class EvalReport:
         out = [
             f"{head}{self.rows} rows ({self.leaf_rows} with a leaf label)",
             f"  top-1 {self.top1:.3f}  top-3 {self.top3:.3f}  (rows with a leaf label)",
-            f"  at threshold {self.threshold:.2f}: published {self.published} "
+            f"  at threshold {self.threshold:g}: published {self.published} "
             f"({self.published_share:.1%} of all rows), precision {self.precision:.3f}, "
             f"coverage {self.coverage:.3f} of leaf-labelled rows",
             "  curve: threshold  published  precision  coverage",
         ]
         out += [
-            f"        {p.threshold:9.2f}  {p.published:9d}  {p.precision:9.3f}  {p.coverage:8.3f}"
+            f"        {p.threshold:9g}  {p.published:9d}  {p.precision:9.3f}  {p.coverage:8.3f}"
             for p in self.curve
         ]
         if self.failures:
