@@ -154,15 +154,35 @@ def _heads(term: str) -> list[str]:
     return [n for n in PRODUCT_NOUNS if len(n) >= 2 and len(n) < len(term) and term.endswith(n)]
 
 
-_WHO_AND_HOW: tuple[str, ...] = tuple(
-    sorted(
-        {
-            *(w for w in MODIFIER_WORDS if w not in _GENERIC),
-            *(w for words in AUDIENCE_WORDS.values() for w in words if len(w) > 1),
-        },
-        key=len,
-        reverse=True,
-    )
+def _longest_words(words: Iterable[str]) -> tuple[str, ...]:
+    """Words to take off the front of a term, longest first (婴幼儿 before 婴儿)."""
+    return tuple(sorted(set(words), key=len, reverse=True))
+
+
+def _strip_front(term: str, words: Sequence[str], *, cuts: frozenset[int] | None = None) -> str:
+    """`term` without the `words` in front of it, one after another, as long as two characters
+    or more are left; with `cuts`, only where a cut falls on one of those offsets."""
+    start = 0
+    changed = True
+    while changed:
+        changed = False
+        for word in words:
+            end = start + len(word)
+            if (
+                term.startswith(word, start)
+                and len(term) - end >= 2
+                and (cuts is None or end in cuts)
+            ):
+                start, changed = end, True
+                break
+    return term[start:]
+
+
+_WHO_AND_HOW = _longest_words(
+    [
+        *(w for w in MODIFIER_WORDS if w not in _GENERIC),
+        *(w for words in AUDIENCE_WORDS.values() for w in words if len(w) > 1),
+    ]
 )
 
 
@@ -172,17 +192,7 @@ def unqualified(term: str) -> str:
     → 健身器, 儿童游泳圈 → 游泳圈), each cut on a word boundary (listings/segment.py: 遥控|器套 is
     no cut, 遥控器 being one word): the product a title names it by, the audience being judged
     apart. The term itself when nothing is taken off or less than two characters would be left."""
-    edges = boundaries(term)
-    start = 0
-    changed = True
-    while changed:
-        changed = False
-        for word in _WHO_AND_HOW:
-            end = start + len(word)
-            if term.startswith(word, start) and end in edges and len(term) - end >= 2:
-                start, changed = end, True
-                break
-    bare = term[start:]
+    bare = _strip_front(term, _WHO_AND_HOW, cuts=boundaries(term))
     return term if bare in MODIFIER_WORDS or bare in USAGE_WORDS else bare
 
 
@@ -935,17 +945,13 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
     return Verdict(strength, matched, "", whole=whole, at=at, how=how)
 
 
-_QUALIFIERS: tuple[str, ...] = tuple(
-    sorted(
-        {
-            *MODIFIER_WORDS,
-            *USAGE_WORDS,
-            *(w for words in AUDIENCE_WORDS.values() for w in words if len(w) > 1),
-            *(w for words in CONTEXT_WORDS.values() for w in words),
-        },
-        key=len,
-        reverse=True,
-    )
+_QUALIFIERS = _longest_words(
+    [
+        *MODIFIER_WORDS,
+        *USAGE_WORDS,
+        *(w for words in AUDIENCE_WORDS.values() for w in words if len(w) > 1),
+        *(w for words in CONTEXT_WORDS.values() for w in words),
+    ]
 )
 
 
@@ -955,14 +961,7 @@ def own_type(term: str) -> str:
     its front (儿童装饰手表 → 手表, 电动车挡风被 → 挡风被, 创意摆件 → 摆件): the leaf's own product
     type. A place (桌面 of 桌面收纳盒) or another product (鞋子 of 鞋子收纳架) is not taken off:
     they make the leaf a kind of the head, not the head itself."""
-    changed = True
-    while changed:
-        changed = False
-        for word in _QUALIFIERS:
-            if term.startswith(word) and len(term) > len(word) + 1:
-                term, changed = term[len(word) :], True
-                break
-    return term
+    return _strip_front(term, _QUALIFIERS)
 
 
 def weak_evidence(verdict: Verdict, leaf: LeafTerms) -> str:
