@@ -225,9 +225,9 @@ def leaf_terms(path: Sequence[str]) -> LeafTerms:
         # head nouns, each as a word of its own in a title (陶瓷|碗, not 洗碗).
         terms = [t for t in parts if t in HEAD_CHARS]
     generic = not terms or any(name.startswith(g) for g in _GENERIC)
+    bare_terms = {unqualified(t) for t in terms} if not generic else set()
     heads = sorted(
-        {h for t in terms if len(t) >= 4 for h in _heads(t) if h not in _SET_WORDS}
-        | ({bare for t in terms if (bare := unqualified(t)) != t} if not generic else set())
+        ({h for t in terms if len(t) >= 4 for h in _heads(t) if h not in _SET_WORDS} | bare_terms)
         - set(terms)
     )
     groups = tuple(
