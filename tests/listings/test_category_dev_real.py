@@ -46,6 +46,8 @@ from listings.publish_gate_fit import (
 
 ROOT = Path(__file__).parents[2]
 DEV = ROOT / "tests" / "fixtures" / "category_dev_real.csv"
+BLIND8 = ROOT / "tests" / "fixtures" / "category_blind8.csv"
+"""Held out: no gate is fitted on it (tests/fixtures/category_dev_real.md, section blind8)."""
 TREE = ROOT / "data" / "categories" / "marketplace_tree_subset.csv"
 SHIPPED = default_gate()
 assert SHIPPED is not None, "data/categories/publish_gate.json: scripts/train_publish_gate.py"
@@ -211,3 +213,16 @@ def test_every_leaf_row_not_published_right_is_counted_in_one_failure_class(
     missed = round(report.leaf_rows * (1 - report.coverage))
     assert sum(count for _, count in report.failures) == missed
     assert all(not any("\u4e00" <= ch <= "\u9fff" for ch in name) for name, _ in report.failures)
+
+
+def test_the_held_out_split_is_apart_from_the_dev_set_and_labels_real_leaves(
+    every_row: list[LabelledRow], tree: CategoryTree
+) -> None:
+    """blind8 measures what the gate never saw: none of its titles may leak into the dev set."""
+    held_out = parse_labelled_csv(BLIND8.read_text(encoding="utf-8"))
+    assert len(held_out) >= 150
+    assert {r.split for r in held_out} == {"blind8"}
+    assert len({r.title for r in held_out}) == len(held_out)
+    assert not {r.title for r in held_out} & {r.title for r in every_row}
+    assert all(tree.is_leaf(leaf) for r in held_out for leaf in r.leaf_ids)
+    assert all(r.provenance for r in held_out)
