@@ -611,6 +611,7 @@ class CategoryMatcher:
             leaf_audience=self._terms[top].audience,
             title_audience=facts.audience,
             source_path=source,
+            fits=best.fits if best is not None else True,
         )
         if self._gate is not None:
             confidence = self._gate.probability_of(gate_vector(item))

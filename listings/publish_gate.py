@@ -77,6 +77,9 @@ class GateInput(NamedTuple):
     leaf_audience: frozenset[str]
     title_audience: frozenset[str]
     source_path: str = ""
+    fits: bool = True
+    """The top leaf's audience agrees with the title's (`Verdict.fits`): False when the title
+    names another audience and a doubt was reported before the clash."""
 
 
 FEATURES = (
@@ -100,6 +103,7 @@ FEATURES = (
     "catch_all",
     "audience_agrees",
     "audience_leaf_only",
+    "audience_misfit",
     "source_given",
     "source_agrees",
 )
@@ -174,6 +178,7 @@ def gate_vector(item: GateInput) -> list[float]:
         float(any(w in leaf_path[-1] for w in _CATCH_ALL_WORDS)) if leaf_path else 0.0,  # catch_all
         float(bool(item.leaf_audience & item.title_audience)),  # audience_agrees
         float(bool(item.leaf_audience) and not item.title_audience),  # audience_leaf_only
+        float(not item.fits),  # audience_misfit
         float(bool(item.source_path.strip())),  # source_given
         float(bool(_bigrams(item.source_path) & _bigrams("".join(leaf_path)))),  # source_agrees
     ]

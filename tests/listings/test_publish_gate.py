@@ -3,6 +3,8 @@ as numbers that name no leaf and no word of the title."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from listings.categories import CategoryMatcher, CategoryNode, CategoryTree, DecisionRequest
@@ -157,3 +159,19 @@ def test_the_hot_paths_vector_is_the_features_in_order_and_scores_the_same(
     gate = default_gate()
     assert gate is not None
     assert gate.probability_of(vector) == gate.probability(gate_features(item))
+
+
+def test_a_title_for_another_audience_is_a_misfit_even_when_a_doubt_is_reported_first() -> None:
+    """Men's shorts on a women's leaf: `judge` reports the doubt (五分裤 also named) before the
+    audience clash, so the reason class alone says "doubt"; the gate still sees the misfit."""
+    subset = Path(__file__).parents[2] / "data" / "categories" / "marketplace_tree_subset.csv"
+    tree = CategoryTree.from_csv_text(subset.read_text(encoding="utf-8"))
+    title = "七匹狼男士休闲短裤2018夏季新款时尚直筒裤子纯色青年男装五分裤"
+    (_decision, item), *_ = CategoryMatcher(tree, gate=None).explain_many(
+        [DecisionRequest(title=title)]
+    )
+    assert item is not None
+    assert item.leaf_path[0] == "女装"
+    assert "male" in item.title_audience
+    assert gate_features(item)["audience_misfit"] == 1.0
+    assert gate_features(_item("女士短裤", "短裤"))["audience_misfit"] == 0.0
