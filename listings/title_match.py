@@ -101,7 +101,35 @@ def clean_title(text: str) -> str:
     bottles of foundation), not the product."""
     text = unicodedata.normalize("NFKC", text).lower()
     text = _GIFTS.sub(" ", text)
+    if "非" in text or "不是" in text:
+        text = _drop_negated(text)
     return _CODES.sub(" ", _COUNTS.sub(" ", text))
+
+
+_NEGATION = re.compile(r"(?<![是除无莫并])(?:并非|不是|非)(?![洲遗常凡法])")
+"""非/并非/不是 before a word: the title says what the product is NOT (非仿真花假花 on dried
+flowers, 棉柔巾非湿巾, 非纸内裤); not 非洲, 非遗, 非常, 是非, 除非."""
+
+
+def _drop_negated(text: str) -> str:
+    """`text` with each negated word blanked, and the words right after it that name the same
+    product (假花 after 非仿真花: one synonym group): the product is something else."""
+    out = list(text)
+    for found in _NEGATION.finditer(text):
+        words = cut_words(text[found.end() : found.end() + 12])
+        if not words or not words[0].strip():
+            continue
+        group = _SYNONYM_OF.get(words[0], frozenset({words[0]}))
+        end = found.end()
+        for word in words:
+            if word != words[0] and word not in group:
+                break
+            end += len(word)
+        out[found.start() : end] = " " * (end - found.start())
+    return "".join(out)
+
+
+_SYNONYM_OF: dict[str, frozenset[str]] = {word: group for group in SYNONYMS for word in group}
 
 
 _GIFTS = re.compile(r"[赠送](?![品货])[^【】\[\]]*(?=[】\]])|赠(?![品货])[^【】\[\]\s]*")

@@ -121,6 +121,17 @@ def test_what_a_title_gives_away_is_not_what_it_sells() -> None:
     assert "送爸爸" in clean_title("剃须刀送爸爸")
 
 
+def test_what_a_title_says_the_product_is_not_is_not_the_product() -> None:
+    """非/并非/不是 before a word negates it, with the same product's synonyms right after it
+    (dried flowers sold as 非仿真花假花); 非洲, 非遗, 非常 are words of their own."""
+    dried = clean_title("彩色满天星干花花束可配礼盒 装饰花永生花  非仿真花假花礼物")
+    assert "仿真花" not in dried and "假花" not in dried and "干花" in dried
+    assert "湿巾" not in clean_title("棉柔巾非湿巾小包") and "棉柔巾" in clean_title("棉柔巾非湿巾")
+    assert "内裤" in clean_title("纯棉非纸内裤") and "纸" not in clean_title("纯棉非纸内裤")
+    for kept in ("非洲菊仿真花", "非遗竹编花篮", "品质非常好的连衣裙"):
+        assert clean_title(kept) == kept
+
+
 def test_a_product_named_plainly_is_published(matcher: CategoryMatcher) -> None:
     decision = matcher.decide(title="新百合仿真花客厅摆件装饰餐桌人造插花摄影道具婚庆布置厂家批发")
     assert decision.path is not None and decision.path.endswith("仿真花/假花")
