@@ -206,9 +206,13 @@ def _strip_front(term: str, words: Sequence[str], *, cuts: frozenset[int] | None
     return term[start:]
 
 
+_SIZE_WORDS = frozenset({"迷你"})
+"""A size in a leaf's name restricts its product (迷你风扇 is not every 风扇: a floor fan is not
+one), unlike who it is for or how it is made: never taken off a leaf term's front."""
+
 _WHO_AND_HOW = _longest_words(
     [
-        *(w for w in MODIFIER_WORDS if w not in _GENERIC),
+        *(w for w in MODIFIER_WORDS if w not in _GENERIC and w not in _SIZE_WORDS),
         *(w for words in AUDIENCE_WORDS.values() for w in words if len(w) > 1),
     ]
 )
@@ -532,10 +536,13 @@ def _names_in_title(facts: TitleFacts, word: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def split_term(term: str) -> tuple[str, str] | None:
-    """A term made of a modifier word and a one-character head (仿真花 = 仿真 + 花), else None."""
+    """A term made of a modifier word and a one-character head (仿真花 = 仿真 + 花), or of a size
+    word and a head (迷你风扇 = 迷你 + 风扇: 迷你USB小风扇 names it), else None."""
     for modifier in MODIFIER_WORDS:
         if term.startswith(modifier) and len(term) == len(modifier) + 1:
             return modifier, term[-1]
+        if modifier in _SIZE_WORDS and term.startswith(modifier) and len(term) > len(modifier) + 1:
+            return modifier, term[len(modifier) :]
     return None
 
 
@@ -975,7 +982,7 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
 
 _QUALIFIERS = _longest_words(
     [
-        *MODIFIER_WORDS,
+        *(w for w in MODIFIER_WORDS if w not in _SIZE_WORDS),
         *USAGE_WORDS,
         *(w for words in AUDIENCE_WORDS.values() for w in words if len(w) > 1),
         *(w for words in CONTEXT_WORDS.values() for w in words),

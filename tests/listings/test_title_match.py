@@ -132,6 +132,18 @@ def test_what_a_title_says_the_product_is_not_is_not_the_product() -> None:
         assert clean_title(kept) == kept
 
 
+def test_a_size_in_a_leaf_name_is_part_of_its_product(matcher: CategoryMatcher) -> None:
+    """迷你风扇 is not every 风扇: a floor fan names only the head (doubt, not published), while a
+    title saying 迷你 before its 风扇 names the leaf, apart or whole."""
+    floor = matcher.decide(title="强力电风扇大功率工业风扇落地扇台式家用商用静音")
+    assert "the head of this leaf's 迷你风扇" in floor.reason
+    for title in ("迷你USB小风扇学生宿舍桌面静音", "迷你风扇便携充电"):
+        decision = matcher.decide(title=title)
+        assert decision.path is not None and decision.path.endswith(">迷你风扇")
+        assert "迷你风扇" in decision.reason and "head" not in decision.reason
+    assert unqualified("宝宝布书") == "布书" and unqualified("迷你风扇") == "迷你风扇"
+
+
 def test_a_product_named_plainly_is_published(matcher: CategoryMatcher) -> None:
     decision = matcher.decide(title="新百合仿真花客厅摆件装饰餐桌人造插花摄影道具婚庆布置厂家批发")
     assert decision.path is not None and decision.path.endswith("仿真花/假花")
