@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import groupby
 from typing import NamedTuple
@@ -86,13 +86,16 @@ DOMINANCE = 2
 CATCH_ALL_STRENGTH = 0.9
 """A catch-all (其它材质类墙纸) ranks just below a specific leaf named by the same word, and above
 one named only by its head noun (墙纸 of 布面墙纸): the title does not say what makes it specific."""
-"""How many other product nouns may follow the product a title leads with (see `_leads`)."""
 _NOMINAL_SUFFIXES = ("子", "头")
 _COVER = "套"
 """A head noun only in `_names`: 橡皮套 is a cover, 手机套 a case; 套装/套餐 sell sets of the word
 before them (`_SET_WORDS`), so 套 is no head character elsewhere."""
 _SET_WORDS = ("套装", "套餐")
-"""A head-noun hit (收纳架 of 鞋子收纳架) counts less than the leaf's whole term."""
+"""Say how a product is sold, not what it is: never a head of a leaf (decision 110); a term only
+where one is a whole part of a leaf's name (童装 > 套装, decision 114)."""
+_SET_KINDS = frozenset({*_SET_WORDS, *(k for w in _SET_WORDS for k in KINDS.get(w, ()))})
+"""A set word and the kinds of it (two-, three-piece sets): what names an outfit leaf (童装 >
+套装) when the title's other products are of the leaf's root (`_a_set_of`)."""
 
 
 def clean_title(text: str) -> str:
@@ -153,6 +156,9 @@ class LeafTerms:
     context_levels: tuple[frozenset[str], ...] = ()
     """The contexts per level of the path that names any: the title must name one of each level
     (户外 root > 军迷 level: an outdoor title that is not military does not fit)."""
+    set_scope: frozenset[str] = frozenset()
+    """For a leaf named by a set word (童装 > 套装): the words of every leaf under its root (T恤,
+    卫衣, 裤子, 外套 …), the products a set of this leaf is made of (`index_leaves`)."""
     named: dict[str, bool] = field(default_factory=dict, init=False, compare=False, repr=False)
     """`_named_by` of the words titles asked about: a leaf is built once per tree and judged for
     every title that hits it, with the same few nouns again and again."""
@@ -249,7 +255,10 @@ def leaf_terms(path: Sequence[str]) -> LeafTerms:
     terms = [
         t
         for t in _SPLIT.split(name)
-        if len(t) >= 2 and t not in _GENERIC and t not in MODIFIER_WORDS and t not in USAGE_WORDS
+        if len(t) >= 2
+        and t not in _GENERIC
+        and t not in MODIFIER_WORDS
+        and (t not in USAGE_WORDS or t in _SET_WORDS)
     ]
     parts = [t for t in _SPLIT.split(name) if t]
     if parts and all(len(t) == 1 for t in parts):
@@ -955,6 +964,8 @@ def _where_and_whom(facts: TitleFacts, matched: str) -> tuple[float, bool]:
 def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
     """Term strength and the first failed gate (`""` when the leaf may be trusted)."""
     strength, matched, how = _term_hit(facts, leaf)
+    if strength and leaf.set_scope and matched in _SET_KINDS and not _a_set_of(facts, leaf):
+        strength = 0.0
     if strength == 0.0:
         return Verdict(0.0, "", "the title names no product type of this leaf")
     at, female = _where_and_whom(facts, matched)
@@ -1079,5 +1090,23 @@ def tree_vocabulary(terms: Iterable[LeafTerms]) -> frozenset[str]:
 
 
 def index_leaves(paths: Mapping[int, Sequence[str]]) -> dict[int, LeafTerms]:
-    """`leaf_terms` for every leaf, built once per tree."""
-    return {leaf: leaf_terms(path) for leaf, path in paths.items()}
+    """`leaf_terms` for every leaf, built once per tree; a leaf named by a set word gets the words
+    of the leaves under its root as its `set_scope`."""
+    terms = {leaf: leaf_terms(path) for leaf, path in paths.items()}
+    scopes: dict[str, set[str]] = {}
+    for leaf, path in paths.items():
+        words = scopes.setdefault(path[0] if path else "", set())
+        t = terms[leaf]
+        words.update(w for w in (*t.terms, *t.heads, *(g for level in t.groups for g in level)))
+    for leaf, path in paths.items():
+        if any(term in _SET_WORDS for term in terms[leaf].terms):
+            scope = {w for w in scopes[path[0]] if len(w) >= 2 and w not in _SET_KINDS}
+            terms[leaf] = replace(terms[leaf], set_scope=frozenset(scope))
+    return terms
+
+
+def _a_set_of(facts: TitleFacts, leaf: LeafTerms) -> bool:
+    """The title's products other than the set word are all of the set leaf's root (a 童装 set of
+    T恤 and 长裤, or a set alone), not a tableware or toy set sold beside a child's word."""
+    others = [n for n in facts.nouns if not any(w in n for w in _SET_KINDS)]
+    return all(any(n in w or w in n for w in leaf.set_scope) for n in others)

@@ -144,6 +144,15 @@ def test_a_size_in_a_leaf_name_is_part_of_its_product(matcher: CategoryMatcher) 
     assert unqualified("宝宝布书") == "布书" and unqualified("迷你风扇") == "迷你风扇"
 
 
+def test_a_set_of_the_roots_garments_names_the_outfit_leaf(matcher: CategoryMatcher) -> None:
+    """童装 > 套装 is named by 套装/两件套 when the title's other products are garments of its
+    root (卫衣, 外套), not by a tableware or toy set sold with a child's word."""
+    outfit = matcher.decide(title="巴拉巴拉童装男童套装中大童外套儿童两件套春装2018新款")
+    assert outfit.path == "童装/婴儿装/亲子装>套装"
+    tableware = matcher.decide(title="可优比儿童餐具套装婴儿碗勺辅食碗宝宝吃饭吸盘碗防摔")
+    assert tableware.path is not None and not tableware.path.endswith(">套装")
+
+
 def test_a_product_named_plainly_is_published(matcher: CategoryMatcher) -> None:
     decision = matcher.decide(title="新百合仿真花客厅摆件装饰餐桌人造插花摄影道具婚庆布置厂家批发")
     assert decision.path is not None and decision.path.endswith("仿真花/假花")
