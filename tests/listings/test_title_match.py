@@ -153,6 +153,12 @@ def test_a_set_of_the_roots_garments_names_the_outfit_leaf(matcher: CategoryMatc
     assert tableware.path is not None and not tableware.path.endswith(">套装")
 
 
+def test_car_perfume_is_a_car_air_freshener(matcher: CategoryMatcher) -> None:
+    """汽车香水/车载香水 are kinds of 清新剂 (KINDS): not a decor piece on the word 摆件."""
+    decision = matcher.decide(title="轩之梦汽车香水 车载香水汽车香水座 高档车用香水摆件")
+    assert decision.path is not None and decision.path.endswith(">车用空气净化/清新剂")
+
+
 def test_a_product_named_plainly_is_published(matcher: CategoryMatcher) -> None:
     decision = matcher.decide(title="新百合仿真花客厅摆件装饰餐桌人造插花摄影道具婚庆布置厂家批发")
     assert decision.path is not None and decision.path.endswith("仿真花/假花")
