@@ -159,6 +159,12 @@ def test_car_perfume_is_a_car_air_freshener(matcher: CategoryMatcher) -> None:
     assert decision.path is not None and decision.path.endswith(">车用空气净化/清新剂")
 
 
+def test_a_building_block_table_is_a_play_table(matcher: CategoryMatcher) -> None:
+    """积木桌(子) is a kind of 游戏桌 (KINDS): not an electronic keyboard on the n-grams."""
+    decision = matcher.decide(title="小鲁班多功能积木桌子儿童玩具收纳拼装")
+    assert decision.path is not None and decision.path.endswith(">多功能玩具台/游戏桌")
+
+
 def test_a_product_named_plainly_is_published(matcher: CategoryMatcher) -> None:
     decision = matcher.decide(title="新百合仿真花客厅摆件装饰餐桌人造插花摄影道具婚庆布置厂家批发")
     assert decision.path is not None and decision.path.endswith("仿真花/假花")
