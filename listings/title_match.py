@@ -87,6 +87,9 @@ CATCH_ALL_STRENGTH = 0.9
 """A catch-all (其它材质类墙纸) ranks just below a specific leaf named by the same word, and above
 one named only by its head noun (墙纸 of 布面墙纸): the title does not say what makes it specific."""
 _NOMINAL_SUFFIXES = ("子", "头")
+_NOUN_SUFFIX = "子"
+"""The suffix that makes a head character a word of its own (桌 → 桌子, 被 → 被子), unlike 头,
+which as often names a part (拖把头, 笔头)."""
 _COVER = "套"
 """A head noun only in `_names`: 橡皮套 is a cover, 手机套 a case; 套装/套餐 sell sets of the word
 before them (`_SET_WORDS`), so 套 is no head character elsewhere."""
@@ -522,8 +525,12 @@ class Verdict(NamedTuple):
 def _names(text: str, word: str) -> bool:
     """`word` names the product somewhere in `text`: on a word boundary (listings/segment.py) and
     not as the modifier of a one-character head noun right after it (水桶 in 水桶包, 橡皮 in
-    橡皮套: a cover, while 橡皮套装 is a set of erasers)."""
-    if word not in text or not aligned(text, word, whole=len(word) == 1):
+    橡皮套: a cover, while 橡皮套装 is a set of erasers). A word of two characters or more may
+    end inside its head's nominal form (抱枕被 in 抱枕|被子, 积木桌 in 积木|桌子)."""
+    if word not in text or not (
+        aligned(text, word, whole=len(word) == 1)
+        or (len(word) >= 2 and aligned(text, word + _NOUN_SUFFIX))
+    ):
         return False
     start = text.find(word)
     while start >= 0:

@@ -165,6 +165,15 @@ def test_a_building_block_table_is_a_play_table(matcher: CategoryMatcher) -> Non
     assert decision.path is not None and decision.path.endswith(">多功能玩具台/游戏桌")
 
 
+def test_a_term_may_end_inside_its_heads_nominal_form(matcher: CategoryMatcher) -> None:
+    """rjieba cuts 抱枕|被子 and 积木|桌子: 抱枕被 and 积木桌 are still named there, by their head's
+    form with 子; not by 头, which as often names a part (拖把头)."""
+    decision = matcher.decide(title="抱枕被子两用办公室可爱午睡枕头学生暖手靠枕")
+    assert decision.path is not None and decision.path.endswith(">抱枕被")
+    table = matcher.decide(title="小鲁班多功能积木桌子儿童玩具收纳拼装")
+    assert table.path is not None and table.path.endswith(">多功能玩具台/游戏桌")
+
+
 def test_a_product_named_plainly_is_published(matcher: CategoryMatcher) -> None:
     decision = matcher.decide(title="新百合仿真花客厅摆件装饰餐桌人造插花摄影道具婚庆布置厂家批发")
     assert decision.path is not None and decision.path.endswith("仿真花/假花")
