@@ -15,6 +15,7 @@ __all__ = [
     "DEVICE_ENDINGS",
     "FEMALE_GARMENTS",
     "HEAD_CHARS",
+    "MATERNITY_WORDS",
     "MODIFIER_WORDS",
     "NOT_DEVICES",
     "PET_USE_WORDS",
@@ -657,6 +658,11 @@ AUDIENCE_WORDS: dict[str, tuple[str, ...]] = {
 """Who a product is for. A leaf whose path names an audience (女装, 童装, 宠物) is published only
 for a title that names it too, and never for a title naming another one. Pets are named by two
 characters at least: 猫/狗 alone are too often part of a brand or a motif (猫人, 熊猫, 猫眼)."""
+
+MATERNITY_WORDS: tuple[str, ...] = ("孕妇", "孕妈", "孕期", "孕产", "产妇", "产后", "哺乳", "月子")
+"""Words that say a product is for expectant or new mothers (孕妇装, 产后收腹带, 哺乳文胸, 月子服).
+Marketplace trees keep these in a maternity root of their own (孕妇装/孕产妇用品/营养), so a title
+naming one is never published to a leaf whose path does not name motherhood."""
 
 PET_USE_WORDS: tuple[str, ...] = ("宠物", "猫用", "狗用", "犬用", "猫粮", "狗粮", "猫砂", "逗猫")
 """Pet words that say a product is *for* an animal (宠物碗, 猫用梳子), unlike 猫咪/狗狗, which are as

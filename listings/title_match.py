@@ -38,6 +38,7 @@ from listings.title_lexicon import (
     HEAD_CHARS,
     HEAD_KINDS,
     KINDS,
+    MATERNITY_WORDS,
     MODIFIER_WORDS,
     NOT_DEVICES,
     PET_USE_WORDS,
@@ -249,6 +250,8 @@ def leaf_audience(path: Sequence[str]) -> frozenset[str]:
                 found.add(audience)
     if "child" in found:
         found -= {"male", "female"}
+    if any(w in level for level in path for w in (*MATERNITY_WORDS, "孕")):
+        found.add("maternity")
     return frozenset(found)
 
 
@@ -1055,6 +1058,8 @@ _ADULT = ("成人", "大人", "成年", "男士", "女士")
 def _audience_clash(title: frozenset[str], leaf: frozenset[str], text: str = "") -> str:
     if "pet" not in leaf and any(w in text for w in PET_USE_WORDS):
         return "the title is for pets; the leaf is not"
+    if "maternity" not in leaf and any(w in text for w in MATERNITY_WORDS):
+        return "the title is for expectant or new mothers; the leaf is not"
     if not leaf:
         return ""
     if "child" in leaf and any(w in text for w in _ADULT):

@@ -174,6 +174,20 @@ def test_a_term_may_end_inside_its_heads_nominal_form(matcher: CategoryMatcher) 
     assert table.path is not None and table.path.endswith(">多功能玩具台/游戏桌")
 
 
+def test_a_product_for_expectant_mothers_is_never_on_a_leaf_that_is_not(
+    matcher: CategoryMatcher,
+) -> None:
+    """Marketplaces keep maternity goods in a root of their own: a maternity top is no 女装 T恤,
+    a commode chair for the elderly and pregnant no plumbing 坐便器 (hard clash, so review)."""
+    for title in (
+        "秒杀！孕妇装秋装上衣2018新款韩版中长款宽松打底衫潮妈长袖T恤",
+        "扶手移动马桶老年人坐便器家用病人孕妇女坐便椅凳简易蹲厕改坐厕",
+    ):
+        assert "expectant or new mothers" in matcher.decide(title=title).reason
+    assert "maternity" in leaf_audience(("孕妇装/孕产妇用品/营养", "孕妇装", "孕妇T恤"))
+    assert "mothers" not in matcher.decide(title="韩版中长款宽松打底衫长袖T恤女").reason
+
+
 def test_a_product_named_plainly_is_published(matcher: CategoryMatcher) -> None:
     decision = matcher.decide(title="新百合仿真花客厅摆件装饰餐桌人造插花摄影道具婚庆布置厂家批发")
     assert decision.path is not None and decision.path.endswith("仿真花/假花")
