@@ -56,6 +56,7 @@ from listings.title_match import (
     index_leaves,
     judge,
     leaf_audience,
+    set_of,
     split_term,
     title_facts,
     tree_vocabulary,
@@ -480,6 +481,9 @@ class CategoryMatcher:
                 parts = split_term(term)
                 if parts is not None:
                     self._term_index.setdefault(parts[0], []).append(column)
+                # 家居服套装 is named by 睡衣 … 套装 too: its product puts the leaf in the running.
+                for word in variants(set_of(term)) if set_of(term) else ():
+                    self._term_index.setdefault(word, []).append(column)
                 # 帽子 is named by 雷锋帽 too: its head noun puts the leaf in the running.
                 if stem := generic_stem(term):
                     self._term_index.setdefault(stem, []).append(column)

@@ -30,6 +30,8 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "马达",
         "电机",
         "杀菌器",
+        "健身架",
+        "健身器",
         "消毒器",
         "消毒机",
         "连衣裙",
@@ -605,9 +607,10 @@ USAGE_WORDS: frozenset[str] = frozenset(
 they name the product type only when no other type noun is in the title."""
 
 AUDIENCE_WORDS: dict[str, tuple[str, ...]] = {
-    "male": ("男装", "男士", "男款", "男式", "男生", "男人", "男孩", "男童", "爸爸", "男"),
+    "male": ("男装", "男鞋", "男士", "男款", "男式", "男生", "男人", "男孩", "男童", "爸爸", "男"),
     "female": (
         "女装",
+        "女鞋",
         "女士",
         "女款",
         "女式",
@@ -768,6 +771,8 @@ KINDS: dict[str, frozenset[str]] = {
     "套装": frozenset({"两件套", "三件套", "二件套"}),
     "清新剂": frozenset({"汽车香水", "车载香水", "车用香水", "车载香薰", "车用香薰"}),
     "游戏桌": frozenset({"积木桌", "玩具桌"}),
+    "家居服": frozenset({"睡衣", "睡裤"}),
+    "健身器": frozenset({"健身架"}),
 }
 """A generic word and the kinds of it: a leaf named by the generic (户外眼镜) is named by any kind
 (a 太阳镜 is a pair of glasses), but a leaf named by a kind (太阳镜) is not named by the generic (a

@@ -63,6 +63,7 @@ __all__ = [
     "leaf_audience",
     "leaf_terms",
     "own_type",
+    "set_of",
     "split_term",
     "title_facts",
     "tree_vocabulary",
@@ -565,6 +566,26 @@ def split_term(term: str) -> tuple[str, str] | None:
     return None
 
 
+def set_of(term: str) -> str:
+    """The product a set term is a set of (家居服 of 家居服套装), else ""."""
+    for word in _SET_WORDS:
+        if term.endswith(word) and len(term) >= len(word) + 2:
+            return term[: -len(word)]
+    return ""
+
+
+def _names_a_set_of(facts: TitleFacts, term: str) -> bool:
+    """家居服套装 is named by a title that sells a set (套装, 两件套) and names its product or a
+    kind of it anywhere as a product noun (睡衣 … 套装; not 绘画 of 绘画笔 for 绘画套装): sellers
+    put the set word last, not beside the product."""
+    product = set_of(term)
+    return (
+        bool(product)
+        and any(n in _SET_KINDS for n in facts.nouns)
+        and not variants(product).isdisjoint(facts.nouns)
+    )
+
+
 def _names_apart(text: str, term: str) -> bool:
     """仿真玉兰花 names 仿真花: the modifier, then within a few characters a word ending in the
     head (玉兰花) or in a kind of it (仿真蝴蝶兰, 仿真绿植: listings/title_lexicon.py HEAD_KINDS)."""
@@ -624,6 +645,9 @@ def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str, str]:
             best, matched, how = value, word, TERM
     for term in leaf.terms:
         if best < HEAD_STRENGTH * 0.75 and _names_apart(facts.text, term):
+            best, matched, how = HEAD_STRENGTH * 0.75, term, APART
+    for term in leaf.terms:
+        if best < HEAD_STRENGTH * 0.75 and _names_a_set_of(facts, term):
             best, matched, how = HEAD_STRENGTH * 0.75, term, APART
     for term in leaf.terms:
         if best < HEAD_STRENGTH * 0.5 and _names_kind(facts.text, term):
@@ -974,15 +998,19 @@ def _where_and_whom(facts: TitleFacts, matched: str) -> tuple[float, bool]:
 def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
     """Term strength and the first failed gate (`""` when the leaf may be trusted)."""
     strength, matched, how = _term_hit(facts, leaf)
-    if strength and leaf.set_scope and matched in _SET_KINDS and not _a_set_of(facts, leaf):
+    outfit = bool(strength and leaf.set_scope and matched in _SET_KINDS)
+    if outfit and not _a_set_of(facts, leaf):
         strength = 0.0
+    outfit = outfit or bool(how == APART and set_of(matched))
     if strength == 0.0:
         return Verdict(0.0, "", "the title names no product type of this leaf")
     at, female = _where_and_whom(facts, matched)
     whole = any(matched in variants(term) for term in leaf.terms)
     audience = frozenset(facts.audience | {"female"} if female else facts.audience)
     misfit = _audience_clash(audience, leaf.audience, facts.text)
-    others = _disagreeing(facts, leaf, matched)
+    # The garments of an outfit (T恤 and 长裤 of a 两件套) are what the set is made of, not
+    # products beside it.
+    others = [] if outfit else _disagreeing(facts, leaf, matched)
     if others:
         return Verdict(
             strength,
@@ -1119,6 +1147,10 @@ def index_leaves(paths: Mapping[int, Sequence[str]]) -> dict[int, LeafTerms]:
 
 def _a_set_of(facts: TitleFacts, leaf: LeafTerms) -> bool:
     """The title's products other than the set word are all of the set leaf's root (a 童装 set of
-    T恤 and 长裤, or a set alone), not a tableware or toy set sold beside a child's word."""
+    T恤 and 长裤, or a set alone), not a tableware or toy set sold beside a child's word. A noun
+    of the family of one of the root's words counts (牛仔裤 beside 短裤, 半身裙 beside 连衣裙):
+    a tree need not list every garment of its root for a set of them to be an outfit."""
     others = [n for n in facts.nouns if not any(w in n for w in _SET_KINDS)]
-    return all(any(n in w or w in n for w in leaf.set_scope) for n in others)
+    return all(
+        any(n in w or w in n or _family(n) == _family(w) for w in leaf.set_scope) for n in others
+    )

@@ -585,3 +585,43 @@ def test_a_title_said_to_be_for_an_audience_is_the_same_title_with_a_memory_of_i
     for_girls = facts.with_audience(frozenset({"female", "child"}))
     assert for_girls == dataclasses.replace(facts, audience=frozenset({"female", "child"}))
     assert for_girls.memo is not facts.memo and not for_girls.memo.names
+
+
+def test_the_garments_of_an_outfit_are_what_it_is_made_of(matcher: CategoryMatcher) -> None:
+    """T恤 … 套装 … 两件套: the T恤 is part of the outfit, no rival of it, so the outfit leaf leads
+    over the T恤 leaf; a garment of the family of one of the root's leaves (牛仔裤 beside 短裤)
+    is of the root too, though the tree lists no 牛仔裤 (decision 119)."""
+    for title in (
+        "中年妈妈装夏季新款短袖T恤运动时尚套装女装洋气减龄大码两件套",
+        "大码女装200斤胖妹妹秋季卫衣套装女遮肚减龄显瘦牛仔裤两件套潮【3天内发货】",
+    ):
+        outfit = matcher.decide(title=title)
+        assert outfit.path == "女装>套装/学生校服/工作制服>其它制服/套装", title
+
+
+def test_a_set_of_a_product_names_the_leaf_of_that_set(matcher: CategoryMatcher) -> None:
+    """家居服套装 is named by 睡衣 (a kind of 家居服) … 套装 wherever the set word stands; a
+    modifier that is no product noun (绘画 of 绘画笔) does not name 绘画套装."""
+    pyjamas = matcher.decide(title="安奈儿童装女童家居服 2016秋冬装中大儿童加厚睡衣套装JG635938")
+    assert pyjamas.path == "童装/婴儿装/亲子装>儿童家居服>家居服套装"
+    markers = matcher.decide(
+        title="小公举双头肤色马克笔touch正品36色手绘设计套装学生初学者48色动漫60/80/168色"
+        "马克笔绘画笔彩笔全套204色"
+    )
+    assert not any(c.path.endswith("绘画套装") for c in markers.candidates)
+
+
+def test_a_womens_shoe_leaf_is_for_women(matcher: CategoryMatcher) -> None:
+    """女鞋 names who its leaves are for, as 女装 does: couples' and men's slippers are not
+    published as women's 一字拖 (decision 119)."""
+    assert leaf_audience(("女鞋", "拖鞋", "一字拖")) == frozenset({"female"})
+    assert leaf_audience(("男鞋", "休闲鞋")) == frozenset({"male"})
+    slippers = matcher.decide(title="塑料拖鞋男夏季室内软底一字拖情侣轻便夏天居家家用男士大码凉拖")
+    assert slippers.confidence < 0.75
+
+
+def test_a_baby_gym_is_no_piano(matcher: CategoryMatcher) -> None:
+    """脚踏钢琴健身架: 健身架 is the product (a kind of 健身器), 钢琴 what it plays."""
+    gym = matcher.decide(title="新生婴儿脚踏钢琴健身架器男女孩宝宝音乐益智玩具0-1岁3-6个月12")
+    assert gym.confidence < 0.75
+    assert "健身架" in gym.reason
