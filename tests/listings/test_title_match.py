@@ -625,3 +625,26 @@ def test_a_baby_gym_is_no_piano(matcher: CategoryMatcher) -> None:
     gym = matcher.decide(title="新生婴儿脚踏钢琴健身架器男女孩宝宝音乐益智玩具0-1岁3-6个月12")
     assert gym.confidence < 0.75
     assert "健身架" in gym.reason
+
+
+def test_a_book_a_magazine_or_a_phone_watch_is_a_product_of_its_own(
+    matcher: CategoryMatcher,
+) -> None:
+    """图书/画报/杂志/期刊 and 电话手表 are product nouns: a puzzle book is no 拼图, a magazine
+    bundle with stickers no 贴纸, a children's phone watch no decorative 手表 (decision 120)."""
+    for title, word in (
+        (
+            "植物大战僵尸2酷拼插 奇妙时空之旅 摇滚之星挑战赛 中国少年儿童正版 手工拼图6-9-11岁"
+            "小学生课外动手动脑益智游戏图书籍",
+            "图书",
+        ),
+        (
+            "【赠精美书包】嘟嘟熊画报8本打包2017年3.4月合订本/5.6月合订本0-7岁幼儿宝宝早教育儿"
+            "期刊杂志光盘贴纸赠品玩具齐全",
+            "画报",
+        ),
+        ("360儿童电话手表智能防水手环男女孩gps定位手机小学生初中生多功能se3plus", "电话手表"),
+    ):
+        decision = matcher.decide(title=title)
+        assert decision.confidence < 0.75, title
+        assert word in decision.reason, title
