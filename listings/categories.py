@@ -43,6 +43,7 @@ from listings.category_decision import Candidate, CategoryDecision, needs_review
 from listings.char_tfidf import CharTfidfQueries
 from listings.non_product import detect_non_product
 from listings.publish_gate import GateInput, PublishGate, default_gate, gate_vector
+from listings.title_lexicon import HOME_WORDS
 from listings.title_match import (
     CATCH_ALL,
     HEAD_STRENGTH,
@@ -480,7 +481,9 @@ class CategoryMatcher:
                 # 仿真花 is named apart too (仿真玉兰花): its modifier puts the leaf in the running.
                 parts = split_term(term)
                 if parts is not None:
-                    self._term_index.setdefault(parts[0], []).append(column)
+                    # 居家鞋 is named apart by 室内 … 拖鞋 too (title_lexicon HOME_WORDS).
+                    for word in HOME_WORDS if parts[0] in HOME_WORDS else parts[:1]:
+                        self._term_index.setdefault(word, []).append(column)
                 # 家居服套装 is named by 睡衣 … 套装 too: its product puts the leaf in the running.
                 for word in variants(set_of(term)) if set_of(term) else ():
                     self._term_index.setdefault(word, []).append(column)

@@ -15,6 +15,7 @@ __all__ = [
     "DEVICE_ENDINGS",
     "FEMALE_GARMENTS",
     "HEAD_CHARS",
+    "HOME_WORDS",
     "MATERNITY_WORDS",
     "MODIFIER_WORDS",
     "NOT_DEVICES",
@@ -785,6 +786,12 @@ KINDS: dict[str, frozenset[str]] = {
 (a 太阳镜 is a pair of glasses), but a leaf named by a kind (太阳镜) is not named by the generic (a
 title saying 防蓝光眼镜 sells glasses, not sunglasses). One way only, unlike SYNONYMS."""
 
+HOME_WORDS: tuple[str, ...] = ("居家", "家居", "家用", "室内")
+"""Words that say a product is used at home, indoors. Sellers scatter them through a title as
+keywords (拖鞋女夏…室内居家用浴室…凉拖鞋), so a leaf term made of one and a head (居家鞋) is
+named by any of them anywhere beside a word ending in that head (listings/title_match.py
+`_names_apart`)."""
+
 PLACE_NOUNS: frozenset[str] = frozenset(
     [
         "餐桌",
@@ -842,6 +849,7 @@ HEAD_CHARS: frozenset[str] = frozenset(
 
 HEAD_KINDS: dict[str, tuple[str, ...]] = {
     "花": ("草", "叶", "植物", "绿植", "兰", "藤", "枝", "玫瑰", "花束", "花环"),
+    "鞋": ("凉拖", "棉拖"),
 }
 """Words that name kinds of a one-character head when a modifier comes first: a 仿真 (artificial)
 fern, leaf, orchid or rose is an artificial flower (仿真花) as a shop's category sees it."""

@@ -37,6 +37,7 @@ from listings.title_lexicon import (
     FEMALE_GARMENTS,
     HEAD_CHARS,
     HEAD_KINDS,
+    HOME_WORDS,
     KINDS,
     MATERNITY_WORDS,
     MODIFIER_WORDS,
@@ -595,6 +596,11 @@ def _names_apart(text: str, term: str) -> bool:
     modifier, head = parts
     heads = (head, *HEAD_KINDS.get(head, ()))
     edges = boundaries(text)
+    if modifier in HOME_WORDS:
+        # Where a product is used is a keyword of its own, said anywhere in the title.
+        return any(w in text for w in HOME_WORDS) and any(
+            end in edges and text.endswith(heads, 0, end) for end in range(2, len(text) + 1)
+        )
     start = text.find(modifier)
     while start >= 0:
         window = range(start + len(modifier) + 1, min(len(text), start + len(modifier) + 6) + 1)
@@ -1011,6 +1017,11 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
     # The garments of an outfit (T恤 and 长裤 of a 两件套) are what the set is made of, not
     # products beside it.
     others = [] if outfit else _disagreeing(facts, leaf, matched)
+    if others and how == APART and (parts := split_term(matched)) and parts[0] in HOME_WORDS:
+        # Used at home, the head's kinds are the leaf's (拖鞋 of 室内 … 拖鞋 for 居家鞋); a 高脚杯
+        # beside 玻璃 … 杯 is still no 玻璃杯.
+        ends = (parts[1], *HEAD_KINDS.get(parts[1], ()))
+        others = [n for n in others if not n.endswith(ends)]
     if others:
         return Verdict(
             strength,
