@@ -162,6 +162,8 @@ class LeafTerms:
     context_levels: tuple[frozenset[str], ...] = ()
     """The contexts per level of the path that names any: the title must name one of each level
     (户外 root > 军迷 level: an outdoor title that is not military does not fit)."""
+    own_context: frozenset[str] = frozenset()
+    """The contexts the leaf's own name names, when they count (球类玩具/球类运动: sport)."""
     set_scope: frozenset[str] = frozenset()
     """For a leaf named by a set word (童装 > 套装): the words of every leaf under its root (T恤,
     卫衣, 裤子, 外套 …), the products a set of this leaf is made of (`index_leaves`)."""
@@ -292,6 +294,7 @@ def leaf_terms(path: Sequence[str]) -> LeafTerms:
         generic=generic,
         contexts=frozenset().union(*_path_context_levels(path)),
         context_levels=_path_context_levels(path),
+        own_context=frozenset().union(*_path_context_levels(path[-1:])),
     )
 
 
@@ -1032,7 +1035,7 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
             how=how,
             fits=not misfit,
         )
-    clash = misfit or _context_clash(facts, leaf)
+    clash = misfit or _context_clash(facts, leaf, matched)
     if clash:
         return Verdict(strength, matched, clash, hard=True, whole=whole, at=at, how=how)
     if leaf.generic:
@@ -1081,14 +1084,26 @@ def weak_evidence(verdict: Verdict, leaf: LeafTerms) -> str:
     )
 
 
-def _context_clash(facts: TitleFacts, leaf: LeafTerms) -> str:
+def _context_clash(facts: TitleFacts, leaf: LeafTerms, matched: str = "") -> str:
     for level in leaf.context_levels:
-        if not level & facts.contexts:
+        if not level & facts.contexts and not _named_without(leaf, level, matched):
             return f"the leaf is for {'/'.join(sorted(level))} use; the title does not say so"
     strong = (facts.contexts & STRONG_CONTEXTS) - leaf.contexts
     if strong:
         return f"the title is for {'/'.join(sorted(strong))} use; the leaf is not"
     return ""
+
+
+def _named_without(leaf: LeafTerms, level: frozenset[str], matched: str) -> bool:
+    """The leaf's own name lists a product and a use (球类玩具/球类运动), and the title names the
+    product: a weak use of the leaf's own name binds no title that names its other name. A strong
+    one (车用空气净化/清新剂: a car's) still does, and so do the levels above it."""
+    return (
+        level == leaf.own_context
+        and not level & STRONG_CONTEXTS
+        and matched in leaf.terms
+        and not contexts_of(matched)
+    )
 
 
 _ADULT = ("成人", "大人", "成年", "男士", "女士")

@@ -665,3 +665,21 @@ def test_slippers_for_indoors_are_home_shoes(matcher: CategoryMatcher) -> None:
     assert out.path != "居家日用>鞋用品>居家鞋"
     glass = matcher.decide(title="贝璃无铅创意个性人工手绘玻璃高脚杯鸡尾酒杯香槟杯酒吧酒具杯子")
     assert glass.path != "餐饮具>杯子/水杯/水壶>玻璃杯" or glass.confidence < 0.75
+
+
+def test_a_use_in_the_leafs_own_name_does_not_bind_its_other_name(matcher: CategoryMatcher) -> None:
+    """球类玩具/球类运动 lists a product and a use: a title naming 球类玩具 needs no sport word to
+    be there; a strong use (车用空气净化/清新剂: a car's) still binds a title naming 清新剂
+    (decision 123)."""
+    balls = matcher.decide(title="儿童篮球架可升降室内投篮框宝宝皮球男孩球类玩具2-3-5-6周岁10")
+    assert balls.path is not None and balls.path.endswith(">球类玩具/球类运动")
+    assert balls.confidence >= 0.75
+    room = matcher.decide(title="空气清新剂卧室厕所除臭香薰家用持久留香")
+    assert room.path is None or room.confidence < 0.75 or "汽车" not in room.path
+
+
+def test_a_hanger_is_no_coat_stand() -> None:
+    """衣架 (a clothes hanger) and 衣帽架 (a coat stand) are two products, not synonyms: 衣架 names
+    no 衣帽架 leaf (decision 123)."""
+    assert "衣架" not in variants("衣帽架")
+    assert "挂衣架" in variants("衣帽架")
