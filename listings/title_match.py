@@ -1175,8 +1175,11 @@ def _a_set_of(facts: TitleFacts, leaf: LeafTerms) -> bool:
     """The title's products other than the set word are all of the set leaf's root (a 童装 set of
     T恤 and 长裤, or a set alone), not a tableware or toy set sold beside a child's word. A noun
     of the family of one of the root's words counts (牛仔裤 beside 短裤, 半身裙 beside 连衣裙):
-    a tree need not list every garment of its root for a set of them to be an outfit."""
+    a tree need not list every garment of its root for a set of them to be an outfit. A noun
+    for a use the leaf is not for (泳衣, 泳裤: swimming) makes a set of another kind."""
     others = [n for n in facts.nouns if not any(w in n for w in _SET_KINDS)]
+    if any(contexts_of(n) - leaf.contexts for n in others):
+        return False
     return all(
         any(n in w or w in n or _family(n) == _family(w) for w in leaf.set_scope) for n in others
     )

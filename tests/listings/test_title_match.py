@@ -683,3 +683,15 @@ def test_a_hanger_is_no_coat_stand() -> None:
     no 衣帽架 leaf (decision 123)."""
     assert "衣架" not in variants("衣帽架")
     assert "挂衣架" in variants("衣帽架")
+
+
+def test_a_set_of_swimwear_or_skin_cream_is_no_outfit(matcher: CategoryMatcher) -> None:
+    """童装 > 套装 is an outfit of the root's garments: swimwear (泳衣, 泳裤: a use the leaf is not
+    for) and creams (面霜, 润肤乳: product nouns of their own) sold as a set are not one
+    (decision 124)."""
+    for title in (
+        "儿童泳衣男童泳裤分体套装宝宝中大童男孩泳装小童卡通恐龙游泳衣",
+        "进口Aveeno 艾惟诺婴儿润肤乳套装儿童保湿乳宝宝新生儿补水面霜",
+    ):
+        decision = matcher.decide(title=title)
+        assert decision.path != "童装/婴儿装/亲子装>套装" or decision.confidence < 0.5, title
