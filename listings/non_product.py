@@ -79,6 +79,7 @@ _KINDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "a test link",
         (
             "测试链接",
+            "沙箱测试",
             "测试商品",
             "测试宝贝",
             "测试产品",

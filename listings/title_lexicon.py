@@ -22,6 +22,7 @@ __all__ = [
     "PET_USE_WORDS",
     "PLACE_NOUNS",
     "PRODUCT_NOUNS",
+    "SAID_AGAIN",
     "SYNONYMS",
     "USAGE_WORDS",
 ]
@@ -792,6 +793,12 @@ KINDS: dict[str, frozenset[str]] = {
 (a 太阳镜 is a pair of glasses), but a leaf named by a kind (太阳镜) is not named by the generic (a
 title saying 防蓝光眼镜 sells glasses, not sunglasses). One way only, unlike SYNONYMS."""
 
+SAID_AGAIN: dict[str, frozenset[str]] = {
+    "连衣裙": frozenset({"长裙", "短裙"}),
+}
+"""Nouns that, beside the key, name the key's product again, not a second product: a 连衣裙 …
+长裙 is a long dress (alone, 长裙 may be a long skirt)."""
+
 HOME_WORDS: tuple[str, ...] = ("居家", "家居", "家用", "室内")
 """Words that say a product is used at home, indoors. Sellers scatter them through a title as
 keywords (拖鞋女夏…室内居家用浴室…凉拖鞋), so a leaf term made of one and a head (居家鞋) is
@@ -848,7 +855,7 @@ STRONG_CONTEXTS: frozenset[str] = frozenset({"car", "motorcycle", "ebike", "make
 lands on a leaf outside it."""
 
 HEAD_CHARS: frozenset[str] = frozenset(
-    "包袋箱盒架罩垫纸巾夹座托膜链绳扣钩杯壶锅碗盘瓶桶盆刷灯镜伞帽鞋袜裤裙被枕毯席柜桌椅凳床盖"
+    "包袋箱盒架罩垫纸巾夹座托膜链绳扣钩杯壶锅碗盘瓶桶盆刷灯镜伞帽鞋袜裤裙被枕毯席柜桌椅凳床盖领"
 )
 """One-character head nouns. A product word right before one of them names what the product is
 *for*, not what it is (水桶包 is a bag, 毛巾架 a rack, 面巾纸 paper, 马桶刷 a brush)."""

@@ -45,6 +45,7 @@ from listings.title_lexicon import (
     PET_USE_WORDS,
     PLACE_NOUNS,
     PRODUCT_NOUNS,
+    SAID_AGAIN,
     STRONG_CONTEXTS,
     SYNONYMS,
     USAGE_WORDS,
@@ -973,9 +974,10 @@ def _title_suspects(facts: TitleFacts, matched: str) -> Iterator[tuple[str, froz
     # A noun before a usage word is the product (餐具 of 餐具套装 is tableware, sold as a set).
     mine = (matched, _stem(matched)) if matched not in USAGE_WORDS else ()
     family = (_family(matched),)
+    again = frozenset().union(*(SAID_AGAIN.get(v, frozenset()) for v in variants(matched)))
     for noun in sorted(facts.nouns):
         names = variants(noun)
-        if any(
+        if noun in again or any(
             v in matched or _kind_of(v, matched) or (_refines(v, matched) and is_alone())
             for v in names
         ):

@@ -24,6 +24,8 @@ from listings.quarantine import Stage
         ("【汽车分期】上汽好车e贷 金融产品 专拍链接 订金支付", "deposit"),
         ("定制报价专拍 按客服报价拍", "custom_quote"),
         ("测试链接 勿拍", "test"),
+        ("沙箱测试:自动添加商品8", "test"),
+        ("沙箱测试女装上衣毛衣沙箱测试女装上衣毛衣沙箱测试女装上衣毛衣", "test"),
     ],
 )
 def test_payment_links_are_caught_with_their_kind(title: str, kind: str) -> None:

@@ -695,3 +695,19 @@ def test_a_set_of_swimwear_or_skin_cream_is_no_outfit(matcher: CategoryMatcher) 
     ):
         decision = matcher.decide(title=title)
         assert decision.path != "童装/婴儿装/亲子装>套装" or decision.confidence < 0.5, title
+
+
+def test_a_long_dress_beside_a_dress_is_that_dress(matcher: CategoryMatcher) -> None:
+    """连衣裙 … 长裙: the same long dress said again, not a skirt beside it (SAID_AGAIN); 长裙
+    alone names no 连衣裙 leaf (decision 125)."""
+    dress = matcher.decide(title="JHXC黑色收腰针织高领打底连衣裙女长袖2018秋冬新款韩版显瘦长裙")
+    assert dress.path == "女装>连衣裙"
+    assert "长裙" not in dress.reason and dress.confidence >= 0.75
+    dresses = leaf_terms(("女装", "连衣裙"))
+    assert judge(title_facts("高腰显瘦百褶长裙女"), dresses).strength == 0.0
+
+
+def test_a_doll_collar_is_no_doll(matcher: CategoryMatcher) -> None:
+    """娃娃领 is a collar (领 a one-character head): the shirt is the product, not a BJD 娃娃."""
+    shirt = matcher.decide(title="学院风胖妹妹原创上衣气质清新娃娃领白长短袖衬衫女木耳边泡泡袖")
+    assert shirt.path == "女装>衬衫"
