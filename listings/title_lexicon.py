@@ -11,6 +11,7 @@ any tree; the lists hold for Taobao, PDD, 1688, Douyin and Kuaishou titles alike
 from __future__ import annotations
 
 __all__ = [
+    "ALL_AGES",
     "AUDIENCE_WORDS",
     "DEVICE_ENDINGS",
     "FEMALE_GARMENTS",
@@ -795,9 +796,16 @@ title saying 防蓝光眼镜 sells glasses, not sunglasses). One way only, unlik
 
 SAID_AGAIN: dict[str, frozenset[str]] = {
     "连衣裙": frozenset({"长裙", "短裙"}),
+    "毛绒玩具": frozenset({"公仔", "玩偶", "娃娃", "布娃娃"}),
 }
 """Nouns that, beside the key, name the key's product again, not a second product: a 连衣裙 …
 长裙 is a long dress (alone, 长裙 may be a long skirt)."""
+
+ALL_AGES: frozenset[str] = frozenset(
+    {"毛绒玩具", "毛绒公仔", "公仔", "玩偶", "拼图", "魔方", "九连环", "积木"}
+)
+"""Toys bought for and by grown-ups as much as for children (a plush toy for a girlfriend, a
+puzzle for adults): a children's leaf of one of them takes a title for women or for adults."""
 
 HOME_WORDS: tuple[str, ...] = ("居家", "家居", "家用", "室内")
 """Words that say a product is used at home, indoors. Sellers scatter them through a title as

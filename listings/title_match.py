@@ -31,6 +31,7 @@ import ahocorasick
 
 from listings.segment import aligned, boundaries, cut_words, tagged
 from listings.title_lexicon import (
+    ALL_AGES,
     AUDIENCE_WORDS,
     CONTEXT_WORDS,
     DEVICE_ENDINGS,
@@ -1019,6 +1020,8 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
     whole = any(matched in variants(term) for term in leaf.terms)
     audience = frozenset(facts.audience | {"female"} if female else facts.audience)
     misfit = _audience_clash(audience, leaf.audience, facts.text)
+    if misfit and leaf.audience == _CHILD and not variants(matched).isdisjoint(ALL_AGES):
+        misfit = _audience_clash(audience, frozenset(), facts.text)  # pets, mothers still clash
     # The garments of an outfit (T恤 and 长裤 of a 两件套) are what the set is made of, not
     # products beside it.
     others = [] if outfit else _disagreeing(facts, leaf, matched)
@@ -1109,6 +1112,7 @@ def _named_without(leaf: LeafTerms, level: frozenset[str], matched: str) -> bool
 
 
 _ADULT = ("成人", "大人", "成年", "男士", "女士")
+_CHILD = frozenset({"child"})
 
 
 def _audience_clash(title: frozenset[str], leaf: frozenset[str], text: str = "") -> str:

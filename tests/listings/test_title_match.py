@@ -711,3 +711,15 @@ def test_a_doll_collar_is_no_doll(matcher: CategoryMatcher) -> None:
     """娃娃领 is a collar (领 a one-character head): the shirt is the product, not a BJD 娃娃."""
     shirt = matcher.decide(title="学院风胖妹妹原创上衣气质清新娃娃领白长短袖衬衫女木耳边泡泡袖")
     assert shirt.path == "女装>衬衫"
+
+
+def test_a_plush_toy_for_a_girlfriend_is_a_plush_toy(matcher: CategoryMatcher) -> None:
+    """毛绒玩具 … 公仔 … 玩偶 … 布娃娃 is one stuffed figure said four ways (SAID_AGAIN), and plush
+    toys are bought for grown-ups too (ALL_AGES): 女生 does not clash with the toy root's child
+    audience for them, while a doll leaf still does (decision 126)."""
+    plush = matcher.decide(title="趴趴狗毛绒玩具大熊公仔可爱女生夹腿睡觉礼物床上抱枕玩偶布娃娃")
+    assert plush.path == "玩具/童车/益智/积木/模型>毛绒布艺类玩具"
+    assert plush.confidence >= 0.75
+    dolls = leaf_terms(("玩具/童车/益智/积木/模型", "娃娃/配件"))
+    verdict = judge(title_facts("芭比娃娃套装女生公主换装大礼盒"), dolls)
+    assert verdict.hard
