@@ -20,6 +20,7 @@ __all__ = [
     "MATERNITY_WORDS",
     "MODIFIER_WORDS",
     "NOT_DEVICES",
+    "NOT_KINDS",
     "PET_USE_WORDS",
     "PLACE_NOUNS",
     "PRODUCT_NOUNS",
@@ -33,6 +34,7 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "马达",
         "电机",
         "杀菌器",
+        "婴儿背带",
         "过滤嘴",
         "健身架",
         "健身器",
@@ -884,6 +886,11 @@ NOT_DEVICES: frozenset[str] = frozenset(
 )
 """Words with a device ending that name no product: a selling word (洗脚神器 is a foot tub), a
 state (待机), a person (司机), an adverb (随机发货), a fibre (有机棉) or any vessel (容器)."""
+
+
+NOT_KINDS: frozenset[str] = frozenset({"婴儿背带"})
+"""Nouns that end in another product's name and are not a kind of it: a 婴儿背带 is a baby carrier
+(with a 腰凳, worn 前抱式), not braces (背带) for a baby."""
 
 
 FEMALE_GARMENTS: tuple[str, ...] = (

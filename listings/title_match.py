@@ -43,6 +43,7 @@ from listings.title_lexicon import (
     MATERNITY_WORDS,
     MODIFIER_WORDS,
     NOT_DEVICES,
+    NOT_KINDS,
     PET_USE_WORDS,
     PLACE_NOUNS,
     PRODUCT_NOUNS,
@@ -934,7 +935,8 @@ def _named_against(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str
     return [
         noun
         for noun, names in _suspects(facts, matched)
-        if not any(_named_by(leaf, v) for v in names) and not (for_audience and noun.endswith(stem))
+        if not any(_named_by(leaf, v) for v in names)
+        and not (for_audience and noun.endswith(stem) and noun not in NOT_KINDS)
     ]
 
 

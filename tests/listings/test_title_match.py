@@ -723,3 +723,11 @@ def test_a_plush_toy_for_a_girlfriend_is_a_plush_toy(matcher: CategoryMatcher) -
     dolls = leaf_terms(("玩具/童车/益智/积木/模型", "娃娃/配件"))
     verdict = judge(title_facts("芭比娃娃套装女生公主换装大礼盒"), dolls)
     assert verdict.hard
+
+
+def test_a_baby_carrier_is_no_braces(matcher: CategoryMatcher) -> None:
+    """婴儿背带 (a baby carrier, worn with a 腰凳) ends in 背带 but is not a kind of it (NOT_KINDS):
+    children's braces (儿童配饰 > 背带) are not published for it (decision 127)."""
+    carrier = matcher.decide(title="可优比多功能婴儿背带宝宝前抱式腰凳四季通用 婴儿坐凳腰凳")
+    assert carrier.confidence < 0.75
+    assert "婴儿背带" in carrier.reason
