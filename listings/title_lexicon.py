@@ -888,7 +888,7 @@ NOT_DEVICES: frozenset[str] = frozenset(
 state (待机), a person (司机), an adverb (随机发货), a fibre (有机棉) or any vessel (容器)."""
 
 
-NOT_KINDS: frozenset[str] = frozenset({"婴儿背带"})
+NOT_KINDS: frozenset[str] = frozenset({"婴儿背带", "电话手表", "智能手表"})
 """Nouns that end in another product's name and are not a kind of it: a 婴儿背带 is a baby carrier
 (with a 腰凳, worn 前抱式), not braces (背带) for a baby."""
 

@@ -731,3 +731,13 @@ def test_a_baby_carrier_is_no_braces(matcher: CategoryMatcher) -> None:
     carrier = matcher.decide(title="可优比多功能婴儿背带宝宝前抱式腰凳四季通用 婴儿坐凳腰凳")
     assert carrier.confidence < 0.75
     assert "婴儿背带" in carrier.reason
+
+
+def test_a_childrens_phone_watch_is_no_childrens_watch(matcher: CategoryMatcher) -> None:
+    """儿童电话手表 ends in 手表 but is a phone (NOT_KINDS): the children's-kind excuse of a
+    children's leaf does not take it (decision 127)."""
+    phone = matcher.decide(
+        title="【何老师推荐】【开学必备】新款智能电话手表能打电话彩屏触摸屏微聊儿童电话手表定位防丢失"
+    )
+    assert phone.confidence < 0.75
+    assert "电话手表" in phone.reason
