@@ -485,8 +485,9 @@ class CategoryMatcher:
                     for word in HOME_WORDS if parts[0] in HOME_WORDS else parts[:1]:
                         self._term_index.setdefault(word, []).append(column)
                 # 家居服套装 is named by 睡衣 … 套装 too: its product puts the leaf in the running.
-                for word in variants(set_of(term)) if set_of(term) else ():
-                    self._term_index.setdefault(word, []).append(column)
+                if product := set_of(term):
+                    for word in variants(product):
+                        self._term_index.setdefault(word, []).append(column)
                 # 帽子 is named by 雷锋帽 too: its head noun puts the leaf in the running.
                 if stem := generic_stem(term):
                     self._term_index.setdefault(stem, []).append(column)

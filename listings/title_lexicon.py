@@ -801,7 +801,8 @@ SAID_AGAIN: dict[str, frozenset[str]] = {
     "毛绒玩具": frozenset({"公仔", "玩偶", "娃娃", "布娃娃"}),
 }
 """Nouns that, beside the key, name the key's product again, not a second product: a 连衣裙 …
-长裙 is a long dress (alone, 长裙 may be a long skirt)."""
+长裙 is a long dress (alone, 长裙 may be a long skirt); a 毛绒玩具 … 公仔 … 玩偶 is one stuffed
+figure (alone, a 公仔 may be a vinyl figure, a 娃娃 a doll)."""
 
 ALL_AGES: frozenset[str] = frozenset(
     {"毛绒玩具", "毛绒公仔", "公仔", "玩偶", "拼图", "魔方", "九连环", "积木"}
@@ -890,7 +891,8 @@ state (待机), a person (司机), an adverb (随机发货), a fibre (有机棉)
 
 NOT_KINDS: frozenset[str] = frozenset({"婴儿背带", "电话手表", "智能手表"})
 """Nouns that end in another product's name and are not a kind of it: a 婴儿背带 is a baby carrier
-(with a 腰凳, worn 前抱式), not braces (背带) for a baby."""
+(with a 腰凳, worn 前抱式), not braces (背带) for a baby; a 电话手表 is a phone worn on the wrist,
+not a watch as a children's accessory leaf means one."""
 
 
 FEMALE_GARMENTS: tuple[str, ...] = (
