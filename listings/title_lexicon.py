@@ -771,6 +771,7 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "毛巾架 浴巾架 毛巾挂",
         "置物架 收纳架 整理架",
         "衬衫 衬衣",
+        "收纳柜 储物柜",
         "抱枕 靠枕 靠垫 头枕 颈枕 腰靠 腰枕",
         "太阳镜 墨镜 太阳眼镜",
         "钢琴 电钢琴",
@@ -798,6 +799,7 @@ title saying 防蓝光眼镜 sells glasses, not sunglasses). One way only, unlik
 
 SAID_AGAIN: dict[str, frozenset[str]] = {
     "连衣裙": frozenset({"长裙", "短裙"}),
+    "帆布鞋": frozenset({"板鞋", "布鞋", "小白鞋"}),
     "毛绒玩具": frozenset({"公仔", "玩偶", "娃娃", "布娃娃"}),
 }
 """Nouns that, beside the key, name the key's product again, not a second product: a 连衣裙 …

@@ -741,3 +741,15 @@ def test_a_childrens_phone_watch_is_no_childrens_watch(matcher: CategoryMatcher)
     )
     assert phone.confidence < 0.75
     assert "电话手表" in phone.reason
+
+
+def test_a_tv_wall_is_a_place_and_a_skate_shoe_beside_a_canvas_shoe_is_that_shoe(
+    matcher: CategoryMatcher,
+) -> None:
+    """电视背景墙 says where a wallpaper goes (a place noun, no television); 板鞋 beside 帆布鞋 is
+    the same canvas shoe said again; 储物柜 is a 收纳柜 (decision 128)."""
+    wallpaper = matcher.decide(title="加厚欧式宿舍墙纸自粘电视背景墙贴纸防水壁纸自粘卧室翻新防油贴")
+    assert "电视" not in wallpaper.reason
+    shoe = matcher.decide(title="百搭新款帆布鞋女小白布鞋韩版ulzzang板鞋潮鞋女鞋秋鞋2019秋款")
+    assert shoe.path == "女鞋>帆布鞋" and "板鞋" not in shoe.reason
+    assert "储物柜" in variants("收纳柜")
