@@ -106,8 +106,16 @@ FEATURES = (
     "audience_misfit",
     "source_given",
     "source_agrees",
+    *(f"agrees_how_{h}" for h in HOWS),
+    "agrees_cosine",
+    "agrees_strength",
 )
-"""Every feature `gate_features` computes, in order; a model uses a subset (publish_gate.json)."""
+"""Every feature `gate_features` computes, in order; a model uses a subset (publish_gate.json).
+The `agrees_*` features are `how`, `cosine` and `strength` again, on agreeing rows only (zero
+elsewhere): a line over the other features weighs cosine the same whether it is a title's only
+evidence (cosine_only) or a side figure beside a term every gate passed, and so held back the
+titles that name their leaf apart (居家 … 拖鞋 for 居家鞋) or by a whole word in few characters
+(decision 130)."""
 
 
 def _ends(text: str, word: str) -> list[int]:
@@ -147,7 +155,7 @@ def gate_features(item: GateInput) -> dict[str, float]:
 
 def gate_vector(item: GateInput) -> list[float]:
     """`gate_features` as a list in `FEATURES` order: what the matcher's hot path scores
-    (`PublishGate.probability_of`), one per listing, without a dict of 31 keys (decision 105)."""
+    (`PublishGate.probability_of`), one per listing, without a dict of 37 keys (decision 105)."""
     compact = _SPACES.sub("", item.text)
     title = unicodedata.normalize("NFKC", item.title).lower()
     word = item.matched
@@ -157,6 +165,7 @@ def gate_vector(item: GateInput) -> list[float]:
     after = sum(1 for n in others if max(_ends(compact, n), default=0) > last)
     size = max(1, len(compact))
     leaf_path = item.leaf_path
+    agrees = item.reason_class == "agrees"
     return [
         item.confidence,
         item.margin,
@@ -181,6 +190,9 @@ def gate_vector(item: GateInput) -> list[float]:
         float(not item.fits),  # audience_misfit
         float(bool(item.source_path.strip())),  # source_given
         float(bool(_bigrams(item.source_path) & _bigrams("".join(leaf_path)))),  # source_agrees
+        *(_HOW_ONE_HOT.get(item.how, _NO_HOW) if agrees else _NO_HOW),  # agrees_how_*
+        item.cosine if agrees else 0.0,  # agrees_cosine
+        item.strength if agrees else 0.0,  # agrees_strength
     ]
 
 

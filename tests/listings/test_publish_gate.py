@@ -93,6 +93,17 @@ def test_the_reason_and_how_are_one_hot() -> None:
     assert list(features) == list(FEATURES)
 
 
+def test_the_agreeing_copies_repeat_how_cosine_and_strength_only_when_every_gate_passed() -> None:
+    agreeing = gate_features(_item("居家室内拖鞋", "居家鞋", how="apart", cosine=0.12))
+    assert [k for k in agreeing if k.startswith("agrees_how_") and agreeing[k]] == [
+        "agrees_how_apart"
+    ]
+    assert (agreeing["agrees_cosine"], agreeing["agrees_strength"]) == (0.12, 0.5)
+    doubted = gate_features(_item("居家室内拖鞋", "居家鞋", how="apart", reason_class="doubt"))
+    assert not any(v for k, v in doubted.items() if k.startswith("agrees_"))
+    assert doubted["how_apart"] == 1.0
+
+
 TREE = CategoryTree.from_nodes(
     [
         CategoryNode(category_id=1, name="家居"),
