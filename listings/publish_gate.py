@@ -47,6 +47,9 @@ leaf fits as well (`rivals`)."""
 
 HOWS = ("term", "apart", "kind", "head")
 
+MAX_PROBABILITY = 0.9999
+"""The most sure the gate says it is (`PublishGate._logistic`)."""
+
 _BRACKETED = re.compile(r"【[^】]*】|\[[^\]]*\]")
 _GIFT = re.compile(r"赠送|赠|送")
 _SPACES = re.compile(r"\s+")
@@ -237,8 +240,10 @@ class PublishGate(BaseModel):
         return self._logistic(total)
 
     def _logistic(self, total: float) -> float:
-        """The weighted sum of standardised features as a probability, rounded to 4 places."""
-        return round(1.0 / (1.0 + math.exp(-(self.intercept + total))), 4)
+        """The weighted sum of standardised features as a probability, rounded to 4 places and
+        never 1.0: a model fitted on a few thousand titles is never certain, and
+        `min_confidence: 1.0` must keep meaning "publish nothing on the text layer's word"."""
+        return min(MAX_PROBABILITY, round(1.0 / (1.0 + math.exp(-(self.intercept + total))), 4))
 
     @cached_property
     def _indexed_terms(self) -> tuple[tuple[int, float, float, float], ...]:

@@ -23,7 +23,7 @@ migrations:
       app_key: ks_sandbox_app
       sign_secret_env: BANJIA_KUAISHOU_SIGN_SECRET
       access_token_env: BANJIA_KUAISHOU_ACCESS_TOKEN
-    category: {{min_confidence: 0.999, suggestions_per_run: 2}}
+    category: {{min_confidence: 1.0, suggestions_per_run: 2}}
 """
 
 

@@ -152,6 +152,21 @@ def test_the_gate_probability_rises_with_a_positive_coefficient() -> None:
     assert gate.probability({"margin": 1.0}) > gate.probability({"margin": 0.75}) > 0.5
 
 
+def test_the_gate_is_never_certain() -> None:
+    """`min_confidence: 1.0` publishes nothing on the gate's word, however strong the features."""
+    gate = PublishGate(
+        version=1,
+        features=("margin",),
+        means=(0.0,),
+        scales=(0.1,),
+        coefficients=(5.0,),
+        intercept=0.0,
+        threshold=0.5,
+    )
+    vector = [10.0 if name == "margin" else 0.0 for name in FEATURES]
+    assert gate.probability({"margin": 10.0}) == gate.probability_of(vector) < 1.0
+
+
 @pytest.mark.parametrize(
     "item",
     [
