@@ -798,9 +798,15 @@ KINDS: dict[str, frozenset[str]] = {
 title saying 防蓝光眼镜 sells glasses, not sunglasses). One way only, unlike SYNONYMS."""
 
 SAID_AGAIN: dict[str, frozenset[str]] = {
-    "连衣裙": frozenset({"长裙", "短裙"}),
+    "连衣裙": frozenset({"长裙", "短裙", "吊带裙"}),
     "帆布鞋": frozenset({"板鞋", "布鞋", "小白鞋"}),
     "毛绒玩具": frozenset({"公仔", "玩偶", "娃娃", "布娃娃"}),
+    "单鞋": frozenset({"高跟鞋"}),
+    "丝巾": frozenset({"围巾"}),
+    "遥控飞机": frozenset({"直升机"}),
+    "锅具": frozenset({"炒锅", "汤锅"}),
+    "马克杯": frozenset({"牛奶杯"}),
+    "墙布": frozenset({"壁画"}),
 }
 """Nouns that, beside the key, name the key's product again, not a second product: a 连衣裙 …
 长裙 is a long dress (alone, 长裙 may be a long skirt); a 毛绒玩具 … 公仔 … 玩偶 is one stuffed

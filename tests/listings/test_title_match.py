@@ -753,3 +753,61 @@ def test_a_tv_wall_is_a_place_and_a_skate_shoe_beside_a_canvas_shoe_is_that_shoe
     shoe = matcher.decide(title="百搭新款帆布鞋女小白布鞋韩版ulzzang板鞋潮鞋女鞋秋鞋2019秋款")
     assert shoe.path == "女鞋>帆布鞋" and "板鞋" not in shoe.reason
     assert "储物柜" in variants("收纳柜")
+
+
+@pytest.mark.parametrize(
+    ("title", "path", "again"),
+    [
+        ("2022夏季新款温柔风茶歇收腰性感连衣裙女法式复古碎花包臀吊带裙", "女装>连衣裙", "吊带裙"),
+        (
+            "2021春秋季新款韩版百搭女鞋浅口尖头高跟鞋性感细跟漆皮清新单鞋",
+            "女鞋>低帮鞋>单鞋",
+            "高跟鞋",
+        ),
+        (
+            "包邮 新韩版乔其纱春秋冬三色雪纺丝巾 长围巾女纱巾 防晒大披肩",
+            "服饰配件/皮带/帽子/围巾>围巾/丝巾/披肩>丝巾",
+            "围巾",
+        ),
+        (
+            "清仓价 KINTO SCS马克杯 咖啡陶瓷杯牛奶杯重叠釉色手工瓷杯",
+            "餐饮具>杯子/水杯/水壶>马克杯",
+            "牛奶杯",
+        ),
+    ],
+)
+def test_a_kind_said_beside_its_product_is_that_product_again(
+    matcher: CategoryMatcher, title: str, path: str, again: str
+) -> None:
+    """A 吊带裙 beside a 连衣裙, a 高跟鞋 beside a 单鞋, a 围巾 beside a 丝巾, a 牛奶杯 beside a
+    马克杯: the seller names the product again by its kind or its use (SAID_AGAIN), no second
+    product to doubt over (decision 132)."""
+    decision = matcher.decide(title=title)
+    assert decision.path == path
+    assert again not in decision.reason and decision.confidence >= 0.75
+
+
+def test_a_wok_beside_cookware_and_a_helicopter_beside_a_remote_plane_are_no_second_product() -> (
+    None
+):
+    """炒锅/汤锅 of 锅具, 直升机 of 遥控飞机, 壁画 of 墙布: the judge names no other product for
+    them (what else holds the title back, an adult audience or a sofa, still does)."""
+    cases = [
+        (
+            ("厨房/烹饪用具", "烹饪用具", "锅具/煲/烧水壶"),
+            "丹麦奢牌 独奏重力锅18/10不锈钢深汤锅 炖锅 可视滤水硅胶玻盖",
+        ),
+        (
+            ("玩具/童车/益智/积木/模型", "电动/遥控/惯性/发条玩具", "电动/遥控飞机"),
+            "遥控飞机直升机充电成人儿童耐摔3-6男孩迷你摇控小飞机防撞玩具",
+        ),
+        (
+            ("家装主材", "墙布/壁布/布面墙纸"),
+            "定制3D电视沙发背景新中式壁画墙布5D立体凹凸无缝壁画8D影视壁画",
+        ),
+    ]
+    for path, title in cases:
+        verdict = judge(title_facts(title), leaf_terms(path))
+        assert verdict.strength > 0 and not any(
+            noun in verdict.problem for noun in ("汤锅", "直升机", "壁画")
+        ), (title, verdict)
