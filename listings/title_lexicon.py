@@ -35,6 +35,10 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "电机",
         "杀菌器",
         "婴儿背带",
+        "纸尿裤",
+        "拉拉裤",
+        "尿不湿",
+        "纸尿片",
         "过滤嘴",
         "健身架",
         "健身器",
@@ -693,6 +697,7 @@ so a title naming one of these is never published to a leaf that is not for pets
 MODIFIER_WORDS: frozenset[str] = frozenset(
     [
         "仿真",
+        "普通",
         "电动",
         "遥控",
         "惯性",
@@ -798,9 +803,9 @@ KINDS: dict[str, frozenset[str]] = {
 title saying 防蓝光眼镜 sells glasses, not sunglasses). One way only, unlike SYNONYMS."""
 
 SAID_AGAIN: dict[str, frozenset[str]] = {
-    "连衣裙": frozenset({"长裙", "短裙", "吊带裙"}),
+    "连衣裙": frozenset({"长裙", "短裙", "吊带裙", "两件套"}),
     "帆布鞋": frozenset({"板鞋", "布鞋", "小白鞋"}),
-    "毛绒玩具": frozenset({"公仔", "玩偶", "娃娃", "布娃娃"}),
+    "毛绒玩具": frozenset({"公仔", "玩偶", "娃娃", "布娃娃", "抱枕"}),
     "单鞋": frozenset({"高跟鞋"}),
     "丝巾": frozenset({"围巾"}),
     "遥控飞机": frozenset({"直升机"}),
@@ -897,10 +902,13 @@ NOT_DEVICES: frozenset[str] = frozenset(
 state (待机), a person (司机), an adverb (随机发货), a fibre (有机棉) or any vessel (容器)."""
 
 
-NOT_KINDS: frozenset[str] = frozenset({"婴儿背带", "电话手表", "智能手表"})
+NOT_KINDS: frozenset[str] = frozenset(
+    {"婴儿背带", "电话手表", "智能手表", "拉拉裤", "纸尿裤", "学步裤", "内裤"}
+)
 """Nouns that end in another product's name and are not a kind of it: a 婴儿背带 is a baby carrier
 (with a 腰凳, worn 前抱式), not braces (背带) for a baby; a 电话手表 is a phone worn on the wrist,
-not a watch as a children's accessory leaf means one."""
+not a watch as a children's accessory leaf means one; 纸尿裤, 拉拉裤, 学步裤 are diapers and 内裤
+underwear, no trousers (裤子)."""
 
 
 FEMALE_GARMENTS: tuple[str, ...] = (

@@ -631,9 +631,13 @@ def generic_stem(term: str) -> str:
     return ""
 
 
+_NOT_KIND_WORDS = tuple(NOT_KINDS)
+
+
 def _names_kind(text: str, term: str) -> bool:
     """A bare generic term (帽子) is named by any word of its head noun (雷锋帽, 护耳帽): Chinese
-    compounds are head-final, so a word ending in 帽 on a word boundary is a hat."""
+    compounds are head-final, so a word ending in 帽 on a word boundary is a hat, unless it is
+    one of `NOT_KINDS` (拉拉裤 is a diaper)."""
     stem = generic_stem(term)
     if not stem:
         return False
@@ -641,7 +645,11 @@ def _names_kind(text: str, term: str) -> bool:
     start = text.find(stem)
     while start >= 0:
         end = start + 1
-        if end in edges and text[end : end + 1] not in HEAD_CHARS:
+        if (
+            end in edges
+            and text[end : end + 1] not in HEAD_CHARS
+            and not text[:end].endswith(_NOT_KIND_WORDS)
+        ):
             return True
         start = text.find(stem, end)
     return False
@@ -1075,9 +1083,12 @@ def weak_evidence(verdict: Verdict, leaf: LeafTerms) -> str:
     the head noun of a longer leaf term that is more than that head (收纳架 for 鞋子收纳架, 套装 for
     厨房小工具套装: the product is of the head's kind, not necessarily of this leaf), or names a
     bare generic only through a word ending in its head character (跳绳 for 绳子, 拉拉裤 for 裤子:
-    such words are as often another product). A catch-all named by its parent's product is
-    judged by the catch-all rules instead."""
-    if verdict.how == KIND:
+    such words are as often another product). Not on a leaf for an audience (童装 > 裤子): the
+    title names that audience, or the judge would have found a clash, and such a leaf is where
+    the audience's kinds of the product go (男童 … 长裤); the words ending in the head that are
+    other products (纸尿裤, 内裤: `NOT_KINDS`) name no kind at all (`_names_kind`). A catch-all
+    named by its parent's product is judged by the catch-all rules instead."""
+    if verdict.how == KIND and not leaf.audience:
         return (
             f"the title names {verdict.matched!r} only through a word ending in "
             f"{generic_stem(verdict.matched)!r}: a kind of it, perhaps another product"

@@ -774,14 +774,21 @@ def test_a_tv_wall_is_a_place_and_a_skate_shoe_beside_a_canvas_shoe_is_that_shoe
             "餐饮具>杯子/水杯/水壶>马克杯",
             "牛奶杯",
         ),
+        ("2019新款女装装很仙的法国小众连衣裙春秋气质裙子初春两件套洋气", "女装>连衣裙", "两件套"),
+        (
+            "小猪佩奇毛绒玩具抱枕佩琪乔治恐龙公仔可爱玩偶睡觉娃娃女孩佩琦",
+            "玩具/童车/益智/积木/模型>毛绒布艺类玩具",
+            "抱枕",
+        ),
     ],
 )
 def test_a_kind_said_beside_its_product_is_that_product_again(
     matcher: CategoryMatcher, title: str, path: str, again: str
 ) -> None:
     """A 吊带裙 beside a 连衣裙, a 高跟鞋 beside a 单鞋, a 围巾 beside a 丝巾, a 牛奶杯 beside a
-    马克杯: the seller names the product again by its kind or its use (SAID_AGAIN), no second
-    product to doubt over (decision 132)."""
+    马克杯, a plush toy's 抱枕: the seller names the product again by its kind or its use; a
+    连衣裙 … 两件套 is the dress sold with its second piece (SAID_AGAIN), no second product to
+    doubt over (decisions 132, 133)."""
     decision = matcher.decide(title=title)
     assert decision.path == path
     assert again not in decision.reason and decision.confidence >= 0.75
@@ -811,3 +818,27 @@ def test_a_wok_beside_cookware_and_a_helicopter_beside_a_remote_plane_are_no_sec
         assert verdict.strength > 0 and not any(
             noun in verdict.problem for noun in ("汤锅", "直升机", "壁画")
         ), (title, verdict)
+
+
+def test_a_kind_of_trousers_on_the_childrens_trousers_leaf_is_those_trousers(
+    matcher: CategoryMatcher,
+) -> None:
+    """On a leaf for an audience the title names (童装 > 裤子 for 男童 … 长裤), a word ending in
+    the leaf's head names the leaf itself; on a leaf for everyone it stays too weak (炒锅 for
+    锅具), and diapers (纸尿裤, 拉拉裤: product nouns, no kinds of trousers) name no trousers at
+    all (decision 133)."""
+    trousers = matcher.decide(title="安奈儿童装男童冬装加厚双层夹棉全腰针织棉裤长裤AB746792正品")
+    assert trousers.path == "童装/婴儿装/亲子装>裤子"
+    assert trousers.reason.endswith("type and audience agree")
+    wok = matcher.decide(title="家用无涂层18/10不锈钢炒锅 30 32CM玻璃盖电磁炉通用平底炒菜锅")
+    assert "a kind of it" in wok.reason and wok.confidence < 0.75
+    diapers = matcher.decide(title="南极人纸尿裤婴儿超薄透气拉拉裤S/M/L/XL宝宝试用装尿不湿干爽")
+    assert diapers.confidence < 0.5
+
+
+def test_a_plain_coat_leaf_is_named_by_coat(matcher: CategoryMatcher) -> None:
+    """普通 (plain, ordinary) says nothing of the product: 外套 names 普通外套 as its own type,
+    not as the head of a narrower one (decision 133)."""
+    coat = matcher.decide(title="巴拉巴拉男童外套春秋装2018新款两面中大童22051181607")
+    assert coat.path == "童装/婴儿装/亲子装>外套/夹克/大衣>普通外套"
+    assert coat.reason.endswith("type and audience agree")
