@@ -43,7 +43,7 @@ from listings.category_decision import Candidate, CategoryDecision, needs_review
 from listings.char_tfidf import CharTfidfQueries
 from listings.non_product import detect_non_product
 from listings.publish_gate import GateInput, PublishGate, default_gate, gate_vector
-from listings.title_lexicon import HOME_WORDS
+from listings.title_lexicon import HOME_WORDS, ROOM_WORDS
 from listings.title_match import (
     CATCH_ALL,
     HEAD_STRENGTH,
@@ -391,6 +391,29 @@ def _elsewhere_markers(
     return markers
 
 
+ROOM_WEIGHT = 0.05
+"""What a leaf made for a room the title names gains in the ranking, and one made for a room the
+title does not name loses (`_room_fit`): a tie-break between leaves named alike, no more."""
+
+
+def _rooms_of(levels: Sequence[str]) -> frozenset[str]:
+    """The rooms (title_lexicon `ROOM_WORDS`) any of `levels` names: a leaf's path below its root
+    (a root such as 厨房/烹饪用具 names a domain, not the room its every leaf is for), or a title."""
+    return frozenset(
+        room
+        for room, words in ROOM_WORDS.items()
+        if any(w in level for level in levels for w in words)
+    )
+
+
+def _room_fit(leaf: frozenset[str], title: frozenset[str]) -> int:
+    """1 when the title names a room the leaf is made for, -1 when the leaf is made for rooms the
+    title does not name, 0 for a leaf made for anywhere."""
+    if not leaf:
+        return 0
+    return 1 if leaf & title else -1
+
+
 def _rank_weight(verdict: Verdict) -> float:
     """What a leaf's verdict adds to its cosine in the ranking: a leaf that passes every gate, or
     fails only for being a catch-all, comes first; a leaf the title contradicts (audience, use
@@ -467,6 +490,7 @@ class CategoryMatcher:
         self._terms: list[LeafTerms] = [terms[leaf] for leaf in self._ids]
         self._vocabulary = tree_vocabulary(self._terms)
         self._markers = _catch_all_markers(tree, self._ids, self._terms)
+        self._rooms = [_rooms_of(self._tree.leaves[leaf][1:]) for leaf in self._ids]
         self._containing: dict[str, list[tuple[int, str]]] = {}
         for column, leaf_terms in enumerate(self._terms):
             for term in leaf_terms.terms:
@@ -573,8 +597,11 @@ class CategoryMatcher:
             column: judge(facts, self._terms[column]) for column in self._hits(facts)
         }
         score = COSINE_WEIGHT * cosine
+        rooms = _rooms_of((facts.text,))
         for column, verdict in judged.items():
-            score[column] += _rank_weight(verdict)
+            score[column] += _rank_weight(verdict) + ROOM_WEIGHT * _room_fit(
+                self._rooms[column], rooms
+            )
         picked = _top(score, max(limit, 3))
         ranked = [
             (column, value)
@@ -601,7 +628,7 @@ class CategoryMatcher:
         top = order[0]
         best = judged.get(top)
         confidence, reason, reason_class = self._confidence(
-            top, best, judged, float(cosine[top]), text=facts.text
+            top, best, judged, float(cosine[top]), text=facts.text, rooms=rooms
         )
         leaf_path = tuple(self._tree.leaves[self._ids[top]])
         item = GateInput(
@@ -640,6 +667,7 @@ class CategoryMatcher:
         cosine: float,
         *,
         text: str = "",
+        rooms: frozenset[str] = frozenset(),
     ) -> tuple[float, str, str]:
         """The hand rules' confidence, its reason and the reason's class
         (listings/publish_gate.py `REASON_CLASSES`), as calibrated on the tuned splits
@@ -687,6 +715,7 @@ class CategoryMatcher:
                 )
             )
             and not (mine and not self._terms[column].audience)
+            and _room_fit(self._rooms[column], rooms) >= _room_fit(self._rooms[top], rooms)
         ]
         if apart := self._named_apart(top, verdict.matched, text):
             return round(min(UNTRUSTED_CAP, 0.35 + 0.1 * cosine), 4), apart, "apart"

@@ -24,6 +24,7 @@ __all__ = [
     "PET_USE_WORDS",
     "PLACE_NOUNS",
     "PRODUCT_NOUNS",
+    "ROOM_WORDS",
     "SAID_AGAIN",
     "SYNONYMS",
     "USAGE_WORDS",
@@ -822,6 +823,16 @@ ALL_AGES: frozenset[str] = frozenset(
 )
 """Toys bought for and by grown-ups as much as for children (a plush toy for a girlfriend, a
 puzzle for adults): a children's leaf of one of them takes a title for women or for adults."""
+
+ROOM_WORDS: dict[str, tuple[str, ...]] = {
+    "bath": ("卫浴", "浴室", "卫生间", "厕所", "洗手间", "淋浴"),
+    "kitchen": ("厨房",),
+}
+"""The rooms of a home a product is made for. A shop's tree files some products twice, once
+for a room (卫浴/置物用具 > 浴室角架/置物架) and once for anywhere (整理架/置物架/收纳架); the
+title's room words tell the two apart when the product's name does not (listings/categories.py
+`_room_fit`). Unlike `CONTEXT_WORDS`, a room binds no title: a 花洒 is a bathroom's without
+saying so."""
 
 HOME_WORDS: tuple[str, ...] = ("居家", "家居", "家用", "室内")
 """Words that say a product is used at home, indoors. Sellers scatter them through a title as

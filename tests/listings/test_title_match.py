@@ -842,3 +842,21 @@ def test_a_plain_coat_leaf_is_named_by_coat(matcher: CategoryMatcher) -> None:
     coat = matcher.decide(title="巴拉巴拉男童外套春秋装2018新款两面中大童22051181607")
     assert coat.path == "童装/婴儿装/亲子装>外套/夹克/大衣>普通外套"
     assert coat.reason.endswith("type and audience agree")
+
+
+def test_a_rack_for_the_bathroom_goes_to_the_bathroom_rack_and_one_for_anywhere_does_not(
+    matcher: CategoryMatcher,
+) -> None:
+    """The tree files racks (and mats) twice, for the bathroom (卫浴/置物用具) and for anywhere;
+    the title's room words (卫生间, 浴室, 厕所) choose between leaves named alike, and a title
+    without them keeps off the bathroom's (ROOM_WORDS, decision 134)."""
+    bathroom = matcher.decide(title="卫生间置物架浴室厕所收纳整理架多层长方形物品架塑料置物架落地")
+    assert bathroom.path == "家庭/个人清洁工具>卫浴/置物用具>浴室角架/置物架"
+    assert bathroom.reason.endswith("type and audience agree")
+    bedroom = matcher.decide(title="置物架落地多层卧室床头书架柜子架子家用整理架宿舍收纳神器")
+    assert bedroom.path == "收纳整理>家庭整理用具>整理架/置物架/收纳架"
+    assert bedroom.reason.endswith("type and audience agree")
+    living_room = matcher.decide(
+        title="铁艺置物架落地客厅格子书架卧室装饰隔板多层架隔断储物创意架子"
+    )
+    assert "卫浴" not in (living_room.path or "")
