@@ -27,6 +27,7 @@ __all__ = [
     "ROOM_WORDS",
     "SAID_AGAIN",
     "SYNONYMS",
+    "TOY_CARS",
     "USAGE_WORDS",
 ]
 
@@ -785,6 +786,7 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "地垫 地毯",
         "发饰 发圈 头绳 发绳",
         "毛绒布艺类玩具 毛绒玩具 毛绒公仔",
+        "滑行玩具 惯性车 回力车 滑翔车",
         "t恤 体恤 体恤衫 短袖 半袖 打底衫",
         "电动车 电瓶车 电动自行车 电瓶自行车 电动摩托车",
     )
@@ -883,6 +885,10 @@ CONTEXT_WORDS: dict[str, tuple[str, ...]] = {
 """Where or in what activity a product is used. A leaf whose path names a context (汽车用品,
 运动包/户外包, 聚会/魔术/演出用品) is published only for a title that names it too: a women's
 单肩包 is not an outdoor 防水箱包>单肩包."""
+
+TOY_CARS: tuple[str, ...] = ("小汽车", "玩具汽车", "汽车玩具", "汽车模型")
+"""Toy and model cars: 汽车 in them names what the toy is, not a car it is used in (a 滑翔车
+小汽车 is no car accessory)."""
 
 STRONG_CONTEXTS: frozenset[str] = frozenset({"car", "motorcycle", "ebike", "makeup"})
 """Contexts that make a different product of the same name (洗车毛巾 is not a bath towel, an

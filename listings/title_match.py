@@ -50,6 +50,7 @@ from listings.title_lexicon import (
     SAID_AGAIN,
     STRONG_CONTEXTS,
     SYNONYMS,
+    TOY_CARS,
     USAGE_WORDS,
 )
 
@@ -60,6 +61,7 @@ __all__ = [
     "Verdict",
     "WordIndex",
     "clean_title",
+    "contexts_of",
     "generic_stem",
     "holds_parent",
     "implied_audience",
@@ -322,7 +324,12 @@ def contexts_of(text: str) -> frozenset[str]:
     found = _CONTEXT_CLASSES.named_in(text)
     if "motorcycle" in found and "摩托" not in text.replace("电动摩托", ""):
         found.discard("motorcycle")
+    if "car" in found and not _CONTEXT_CLASSES.named_in(_TOY_CARS.sub(" ", text)) & {"car"}:
+        found.discard("car")  # a 小汽车 is a toy car, for no car
     return frozenset(found)
+
+
+_TOY_CARS = re.compile("|".join(TOY_CARS))
 
 
 class _TitleMemo:

@@ -12,6 +12,7 @@ from listings.categories import CategoryMatcher, CategoryTree
 from listings.category_eval import parse_labelled_csv
 from listings.title_match import (
     LeafTerms,
+    contexts_of,
     clean_title,
     generic_stem,
     implied_audience,
@@ -860,3 +861,13 @@ def test_a_rack_for_the_bathroom_goes_to_the_bathroom_rack_and_one_for_anywhere_
         title="铁艺置物架落地客厅格子书架卧室装饰隔板多层架隔断储物创意架子"
     )
     assert "卫浴" not in (living_room.path or "")
+
+
+def test_a_toy_car_is_for_no_car_and_a_glide_car_is_a_sliding_toy(matcher: CategoryMatcher) -> None:
+    """汽车 in 小汽车 names the toy, not a car it is used in (TOY_CARS); 滑翔车, 惯性车 and 回力车
+    name the sliding-toy leaf (SYNONYMS of 滑行玩具; decision 135)."""
+    assert contexts_of("儿童小汽车玩具") == frozenset()
+    assert contexts_of("小汽车 车载香水") == {"car"}
+    toy = matcher.decide(title="铭塔1-2-3周岁儿童玩具男孩宝宝滑翔车小汽车早教益智抖音款轨道")
+    assert toy.path == "玩具/童车/益智/积木/模型>电动/遥控/惯性/发条玩具>惯性/回力/滑行玩具"
+    assert toy.reason.endswith("type and audience agree")
