@@ -12,8 +12,8 @@ from listings.categories import CategoryMatcher, CategoryTree
 from listings.category_eval import parse_labelled_csv
 from listings.title_match import (
     LeafTerms,
-    contexts_of,
     clean_title,
+    contexts_of,
     generic_stem,
     implied_audience,
     index_leaves,
