@@ -112,13 +112,14 @@ FEATURES = (
     *(f"agrees_how_{h}" for h in HOWS),
     "agrees_cosine",
     "agrees_strength",
+    "agrees_end_gap",
 )
 """Every feature `gate_features` computes, in order; a model uses a subset (publish_gate.json).
-The `agrees_*` features are `how`, `cosine` and `strength` again, on agreeing rows only (zero
-elsewhere): a line over the other features weighs cosine the same whether it is a title's only
+The `agrees_*` features are `how`, `cosine`, `strength` and `end_gap` again, on agreeing rows
+only (zero elsewhere): a line over the other features weighs cosine the same whether it is a title's only
 evidence (cosine_only) or a side figure beside a term every gate passed, and so held back the
 titles that name their leaf apart (居家 … 拖鞋 for 居家鞋) or by a whole word in few characters
-(decision 130)."""
+(decisions 130, 136)."""
 
 
 def _ends(text: str, word: str) -> list[int]:
@@ -158,7 +159,7 @@ def gate_features(item: GateInput) -> dict[str, float]:
 
 def gate_vector(item: GateInput) -> list[float]:
     """`gate_features` as a list in `FEATURES` order: what the matcher's hot path scores
-    (`PublishGate.probability_of`), one per listing, without a dict of 37 keys (decision 105)."""
+    (`PublishGate.probability_of`), one per listing, without a dict of 38 keys (decision 105)."""
     compact = _SPACES.sub("", item.text)
     title = unicodedata.normalize("NFKC", item.title).lower()
     word = item.matched
@@ -169,6 +170,7 @@ def gate_vector(item: GateInput) -> list[float]:
     size = max(1, len(compact))
     leaf_path = item.leaf_path
     agrees = item.reason_class == "agrees"
+    end_gap = (len(compact) - last) / size if ends else 1.0
     return [
         item.confidence,
         item.margin,
@@ -178,7 +180,7 @@ def gate_vector(item: GateInput) -> list[float]:
         *_HOW_ONE_HOT.get(item.how, _NO_HOW),
         float(bool(ends) and after == 0),  # last_noun
         float(after),  # nouns_after
-        (len(compact) - last) / size if ends else 1.0,  # end_gap
+        end_gap,  # end_gap
         min(ends, default=len(compact)) / size,  # first_at
         float(len(item.nouns)),  # noun_count
         float(len(ends)),  # occurrences
@@ -196,6 +198,7 @@ def gate_vector(item: GateInput) -> list[float]:
         *(_HOW_ONE_HOT.get(item.how, _NO_HOW) if agrees else _NO_HOW),  # agrees_how_*
         item.cosine if agrees else 0.0,  # agrees_cosine
         item.strength if agrees else 0.0,  # agrees_strength
+        end_gap if agrees else 0.0,  # agrees_end_gap
     ]
 
 

@@ -99,6 +99,7 @@ def test_the_agreeing_copies_repeat_how_cosine_and_strength_only_when_every_gate
         "agrees_how_apart"
     ]
     assert (agreeing["agrees_cosine"], agreeing["agrees_strength"]) == (0.12, 0.5)
+    assert agreeing["agrees_end_gap"] == agreeing["end_gap"]
     doubted = gate_features(_item("居家室内拖鞋", "居家鞋", how="apart", reason_class="doubt"))
     assert not any(v for k, v in doubted.items() if k.startswith("agrees_"))
     assert doubted["how_apart"] == 1.0
