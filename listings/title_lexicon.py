@@ -881,6 +881,7 @@ CONTEXT_WORDS: dict[str, tuple[str, ...]] = {
     "chinese": ("唐装", "中式", "汉服", "旗袍", "民族", "古风", "国风"),
     "dustproof": ("防尘",),
     "insect": ("驱虫", "防虫", "防蚊", "驱蚊", "灭蚊", "蚊香"),
+    "smoking": ("吸烟", "香烟", "烟嘴", "戒烟", "电子烟", "烟具", "烟斗"),
 }
 """Where or in what activity a product is used. A leaf whose path names a context (汽车用品,
 运动包/户外包, 聚会/魔术/演出用品) is published only for a title that names it too: a women's
@@ -890,10 +891,10 @@ TOY_CARS: tuple[str, ...] = ("小汽车", "玩具汽车", "汽车玩具", "汽�
 """Toy and model cars: 汽车 in them names what the toy is, not a car it is used in (a 滑翔车
 小汽车 is no car accessory)."""
 
-STRONG_CONTEXTS: frozenset[str] = frozenset({"car", "motorcycle", "ebike", "makeup"})
+STRONG_CONTEXTS: frozenset[str] = frozenset({"car", "motorcycle", "ebike", "makeup", "smoking"})
 """Contexts that make a different product of the same name (洗车毛巾 is not a bath towel, an
-汽车摆件 is not a desk ornament, a 化妆刷 is not a scrubbing brush): a title naming one never
-lands on a leaf outside it."""
+汽车摆件 is not a desk ornament, a 化妆刷 is not a scrubbing brush, a 烟嘴过滤器 no water filter):
+a title naming one never lands on a leaf outside it."""
 
 HEAD_CHARS: frozenset[str] = frozenset(
     "包袋箱盒架罩垫纸巾夹座托膜链绳扣钩杯壶锅碗盘瓶桶盆刷灯镜伞帽鞋袜裤裙被枕毯席柜桌椅凳床盖领"

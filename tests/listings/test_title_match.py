@@ -871,3 +871,12 @@ def test_a_toy_car_is_for_no_car_and_a_glide_car_is_a_sliding_toy(matcher: Categ
     toy = matcher.decide(title="铭塔1-2-3周岁儿童玩具男孩宝宝滑翔车小汽车早教益智抖音款轨道")
     assert toy.path == "玩具/童车/益智/积木/模型>电动/遥控/惯性/发条玩具>惯性/回力/滑行玩具"
     assert toy.reason.endswith("type and audience agree")
+
+
+def test_a_cigarette_holder_filter_is_no_water_filter(matcher: CategoryMatcher) -> None:
+    """Smoking is a strong context (烟嘴, 香烟, 吸烟 …): a 烟嘴过滤器 lands on no leaf outside it,
+    and this tree has none, so it goes to review (decision 137)."""
+    assert "smoking" in contexts_of("烟嘴过滤器一次性吸烟香烟过滤嘴")
+    holder = matcher.decide(title="zobo正牌烟嘴过滤器一次性三四重男士粗中细支女吸烟香烟过滤嘴")
+    assert holder.confidence < 0.5
+    assert "smoking" in holder.reason
