@@ -125,45 +125,33 @@ def test_the_matcher_explains_its_text_decision_with_the_gate_input() -> None:
     assert item.confidence == decision.confidence
 
 
-def test_a_gate_makes_its_probability_the_confidence() -> None:
-    gate = PublishGate(
+def _one_feature_gate(name: str, *, mean: float, scale: float, coefficient: float) -> PublishGate:
+    return PublishGate(
         version=1,
-        features=("last_noun",),
-        means=(0.0,),
-        scales=(1.0,),
-        coefficients=(0.0,),
+        features=(name,),
+        means=(mean,),
+        scales=(scale,),
+        coefficients=(coefficient,),
         intercept=0.0,
         threshold=0.5,
     )
+
+
+def test_a_gate_makes_its_probability_the_confidence() -> None:
+    gate = _one_feature_gate("last_noun", mean=0.0, scale=1.0, coefficient=0.0)
     decision = CategoryMatcher(TREE, gate=gate).decide(title="便携水杯")
     assert decision.confidence == pytest.approx(0.5)
 
 
 def test_the_gate_probability_rises_with_a_positive_coefficient() -> None:
-    gate = PublishGate(
-        version=1,
-        features=("margin",),
-        means=(0.5,),
-        scales=(0.25,),
-        coefficients=(2.0,),
-        intercept=0.0,
-        threshold=0.5,
-    )
+    gate = _one_feature_gate("margin", mean=0.5, scale=0.25, coefficient=2.0)
     assert gate.probability({"margin": 0.5}) == 0.5
     assert gate.probability({"margin": 1.0}) > gate.probability({"margin": 0.75}) > 0.5
 
 
 def test_the_gate_is_never_certain() -> None:
     """`min_confidence: 1.0` publishes nothing on the gate's word, however strong the features."""
-    gate = PublishGate(
-        version=1,
-        features=("margin",),
-        means=(0.0,),
-        scales=(0.1,),
-        coefficients=(5.0,),
-        intercept=0.0,
-        threshold=0.5,
-    )
+    gate = _one_feature_gate("margin", mean=0.0, scale=0.1, coefficient=5.0)
     vector = [10.0 if name == "margin" else 0.0 for name in FEATURES]
     assert gate.probability({"margin": 10.0}) == gate.probability_of(vector) < 1.0
 
