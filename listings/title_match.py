@@ -729,6 +729,12 @@ _PLACE = (
 )
 
 
+def _collar_style(rest: str) -> bool:
+    """`rest` starts with 领 as a collar (娃娃领, 海军领), not a 领带, 领结, 领巾 or 领夹: the noun
+    before it names the collar's style, not a product beside the garment."""
+    return rest.startswith("领") and rest[1:2] not in ("带", "结", "巾", "夹")
+
+
 def _occurrences_of(facts: TitleFacts, noun: str) -> tuple[tuple[str, bool, bool], ...]:
     """Each occurrence of `noun` in the title (overlapping ones too): the rest of the title after
     it, whether a place suffix starts that rest, and whether the place suffix or another of the
@@ -742,7 +748,7 @@ def _occurrences_of(facts: TitleFacts, noun: str) -> tuple[tuple[str, bool, bool
         start = text.find(noun)
         while start >= 0:
             rest = text[start + len(noun) :]
-            place = rest.startswith(_PLACE)
+            place = rest.startswith(_PLACE) or _collar_style(rest)
             out.append((rest, place, place or rest.startswith(heads)))
             start = text.find(noun, start + 1)
         found = facts.memo.occurrences[noun] = tuple(out)

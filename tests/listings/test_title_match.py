@@ -709,9 +709,11 @@ def test_a_long_dress_beside_a_dress_is_that_dress(matcher: CategoryMatcher) -> 
 
 
 def test_a_doll_collar_is_no_doll(matcher: CategoryMatcher) -> None:
-    """娃娃领 is a collar (领 a one-character head): the shirt is the product, not a BJD 娃娃."""
+    """娃娃领 is a collar (领 a one-character head): the shirt is the product, not a BJD 娃娃;
+    the doll names the collar's style, no second product to doubt over (decision 138)."""
     shirt = matcher.decide(title="学院风胖妹妹原创上衣气质清新娃娃领白长短袖衬衫女木耳边泡泡袖")
     assert shirt.path == "女装>衬衫"
+    assert shirt.reason.endswith("type and audience agree")
 
 
 def test_a_plush_toy_for_a_girlfriend_is_a_plush_toy(matcher: CategoryMatcher) -> None:
