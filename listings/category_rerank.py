@@ -4,8 +4,9 @@ Why: the hand rules' ranking (listings/categories.py) puts a right leaf first fo
 titles, and the publish gate can only trust or doubt that first leaf. The right leaf is often among
 the next few. This module describes every (title, candidate leaf) pair of the matcher's top-K by
 numbers that name no leaf, tree id or title word (the gate's features, 31 when this was written,
-computed as if that candidate were the top, plus its rank, its distance to the best score and cosine, and how much of
-its path the title covers), so that a small model can score candidates against each other.
+computed as if that candidate were the top, plus its rank, its distance to the best score and
+cosine, and how much of its path the title covers), so that a small model can score candidates
+against each other.
 scripts/experiment_rerank.py fits and judges it leave-one-source-out.
 """
 
