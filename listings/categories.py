@@ -50,6 +50,7 @@ from listings.title_match import (
     LeafTerms,
     TitleFacts,
     Verdict,
+    WordClasses,
     WordIndex,
     generic_stem,
     holds_parent,
@@ -396,14 +397,13 @@ ROOM_WEIGHT = 0.05
 title does not name loses (`_room_fit`): a tie-break between leaves named alike, no more."""
 
 
+_ROOM_CLASSES = WordClasses(ROOM_WORDS)
+
+
 def _rooms_of(levels: Sequence[str]) -> frozenset[str]:
     """The rooms (title_lexicon `ROOM_WORDS`) any of `levels` names: a leaf's path below its root
     (a root such as 厨房/烹饪用具 names a domain, not the room its every leaf is for), or a title."""
-    return frozenset(
-        room
-        for room, words in ROOM_WORDS.items()
-        if any(w in level for level in levels for w in words)
-    )
+    return frozenset(_ROOM_CLASSES.named_in(">".join(levels)))
 
 
 def _room_fit(leaf: frozenset[str], title: frozenset[str]) -> int:

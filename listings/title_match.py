@@ -59,6 +59,7 @@ __all__ = [
     "LeafTerms",
     "TitleFacts",
     "Verdict",
+    "WordClasses",
     "WordIndex",
     "clean_title",
     "contexts_of",
