@@ -61,6 +61,7 @@ from listings.title_match import (
     set_of,
     split_term,
     title_facts,
+    tree_segmenter,
     tree_vocabulary,
     variants,
     weak_evidence,
@@ -489,6 +490,7 @@ class CategoryMatcher:
         terms = index_leaves({leaf: self._tree.leaves[leaf] for leaf in self._ids})
         self._terms: list[LeafTerms] = [terms[leaf] for leaf in self._ids]
         self._vocabulary = tree_vocabulary(self._terms)
+        self._segmenter = tree_segmenter(self._terms, self._vocabulary)
         self._markers = _catch_all_markers(tree, self._ids, self._terms)
         self._rooms = [_rooms_of(self._tree.leaves[leaf][1:]) for leaf in self._ids]
         self._containing: dict[str, list[tuple[int, str]]] = {}
@@ -585,7 +587,7 @@ class CategoryMatcher:
     def _text_decision(
         self, title: str, cosine: np.ndarray, *, limit: int, source: str = ""
     ) -> tuple[CategoryDecision, GateInput | None]:
-        facts = title_facts(title, self._vocabulary)
+        facts = title_facts(title, self._vocabulary, segmenter=self._segmenter)
         if source and not facts.audience:
             # The source's category says who the product is for when the title does not (a
             # 女装 list): audience only, never the product type.

@@ -77,7 +77,7 @@ def candidates_of(
     for row, title in enumerate(titles):
         source = contexts[row]
         cosine = cosines[row]
-        facts = title_facts(title, m._vocabulary)
+        facts = title_facts(title, m._vocabulary, segmenter=m._segmenter)
         if source and not facts.audience:
             facts = replace(facts, audience=leaf_audience(source.split()))
         if not facts.audience:

@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 import ahocorasick
 
-from listings.segment import aligned, boundaries, cut_words, tagged
+from listings.segment import Segmenter, aligned, boundaries, cut_words, segmenter_for, tagged
 from listings.title_lexicon import (
     ALL_AGES,
     AUDIENCE_WORDS,
@@ -73,6 +73,7 @@ __all__ = [
     "set_of",
     "split_term",
     "title_facts",
+    "tree_segmenter",
     "tree_vocabulary",
     "variants",
     "weak_evidence",
@@ -355,6 +356,9 @@ class TitleFacts:
     text: str
     nouns: frozenset[str]
     audience: frozenset[str]
+    edges: frozenset[int]
+    """Where the text's words start and end, cut with the product words the matcher looks for
+    (listings/segment.py `Segmenter`): a term counts only where it ends on one."""
     contexts: frozenset[str] = frozenset()
     memo: _TitleMemo = field(default_factory=_TitleMemo, init=False, compare=False, repr=False)
     """Per-title results that do not depend on the audience (`with_audience` starts a new one)."""
@@ -363,7 +367,11 @@ class TitleFacts:
         """The same title said to be for `audience` (`dataclasses.replace`, without its per-call
         look at the fields: asked of most titles, on the hot path; decision 96)."""
         return TitleFacts(
-            text=self.text, nouns=self.nouns, audience=audience, contexts=self.contexts
+            text=self.text,
+            nouns=self.nouns,
+            audience=audience,
+            edges=self.edges,
+            contexts=self.contexts,
         )
 
 
@@ -448,12 +456,42 @@ def _noun_index(vocabulary: frozenset[str]) -> WordIndex:
     return WordIndex({*PRODUCT_NOUNS, *vocabulary})
 
 
-def title_facts(title: str, vocabulary: Iterable[str] = ()) -> TitleFacts:
+@lru_cache(maxsize=4)
+def _product_words(vocabulary: frozenset[str]) -> frozenset[str]:
+    """Every product word the matcher looks for in a title: the lexicon's nouns, their synonyms
+    and kinds, and `vocabulary`. The title's segmenter knows them all (listings/segment.py)."""
+    return frozenset(
+        {
+            *PRODUCT_NOUNS,
+            *vocabulary,
+            *(w for group in SYNONYMS for w in group),
+            *(w for kinds in KINDS.values() for w in kinds),
+            *(w for said in SAID_AGAIN.values() for w in said),
+        }
+    )
+
+
+def tree_segmenter(terms: Iterable[LeafTerms], vocabulary: frozenset[str]) -> Segmenter:
+    """The segmenter of a tree's titles: it knows every product word the lexicon holds and every
+    word a leaf is named by (钢丝球, 宝宝布书: not all of them are in `vocabulary`, the words
+    that make a title name *some* product)."""
+    leaf_words = {w for t in terms for term in (*t.terms, *t.heads) for w in variants(term)}
+    return segmenter_for(_product_words(vocabulary) | leaf_words)
+
+
+def title_facts(
+    title: str, vocabulary: Iterable[str] = (), *, segmenter: Segmenter | None = None
+) -> TitleFacts:
     """The product nouns (the lexicon's and `vocabulary`, e.g. the tree's own leaf terms) and the
-    audiences a title names."""
+    audiences a title names. `segmenter`: what cuts the title into words (`tree_segmenter`; by
+    default one that knows the lexicon's nouns and `vocabulary`)."""
     text = clean_title(title)
-    index = _noun_index(vocabulary if isinstance(vocabulary, frozenset) else frozenset(vocabulary))
-    nouns = _outermost(index.found_aligned(text, boundaries(text)))
+    words = vocabulary if isinstance(vocabulary, frozenset) else frozenset(vocabulary)
+    index = _noun_index(words)
+    if segmenter is None:
+        segmenter = segmenter_for(_product_words(words))
+    edges = segmenter.boundaries(text)
+    nouns = _outermost(index.found_aligned(text, edges))
     nouns |= {d for d in device_nouns(text) if not any(n in d for n in nouns)}
     nouns = _outermost(nouns)
     plain = text
@@ -466,6 +504,7 @@ def title_facts(title: str, vocabulary: Iterable[str] = ()) -> TitleFacts:
         text=text,
         nouns=frozenset(nouns),
         audience=frozenset(audience),
+        edges=edges,
         contexts=contexts_of.__wrapped__(text),  # a title's: no cache entry (titles differ)
     )
 
@@ -541,14 +580,14 @@ class Verdict(NamedTuple):
     audience the title names (女 for 女装, not 童装) ranks first."""
 
 
-def _names(text: str, word: str) -> bool:
+def _names(text: str, word: str, edges: frozenset[int]) -> bool:
     """`word` names the product somewhere in `text`: on a word boundary (listings/segment.py) and
     not as the modifier of a one-character head noun right after it (水桶 in 水桶包, 橡皮 in
     橡皮套: a cover, while 橡皮套装 is a set of erasers). A word of two characters or more may
     end inside its head's nominal form (抱枕被 in 抱枕|被子, 积木桌 in 积木|桌子)."""
     if word not in text or not (
-        aligned(text, word, whole=len(word) == 1)
-        or (len(word) >= 2 and aligned(text, word + _NOUN_SUFFIX))
+        aligned(text, word, whole=len(word) == 1, edges=edges)
+        or (len(word) >= 2 and aligned(text, word + _NOUN_SUFFIX, edges=edges))
     ):
         return False
     start = text.find(word)
@@ -565,7 +604,7 @@ def _names_in_title(facts: TitleFacts, word: str) -> bool:
     """`_names` of the title, once per word: the leaves a title hits share their words."""
     named = facts.memo.names.get(word)
     if named is None:
-        named = facts.memo.names[word] = _names(facts.text, word)
+        named = facts.memo.names[word] = _names(facts.text, word, facts.edges)
     return named
 
 
@@ -601,7 +640,7 @@ def _names_a_set_of(facts: TitleFacts, term: str) -> bool:
     )
 
 
-def _names_apart(text: str, term: str) -> bool:
+def _names_apart(text: str, term: str, edges: frozenset[int]) -> bool:
     """仿真玉兰花 names 仿真花: the modifier, then within a few characters a word ending in the
     head (玉兰花) or in a kind of it (仿真蝴蝶兰, 仿真绿植: listings/title_lexicon.py HEAD_KINDS)."""
     parts = split_term(term)
@@ -609,7 +648,6 @@ def _names_apart(text: str, term: str) -> bool:
         return False
     modifier, head = parts
     heads = (head, *HEAD_KINDS.get(head, ()))
-    edges = boundaries(text)
     if modifier in HOME_WORDS:
         # Where a product is used is a keyword of its own, said anywhere in the title.
         return any(w in text for w in HOME_WORDS) and any(
@@ -642,14 +680,13 @@ def generic_stem(term: str) -> str:
 _NOT_KIND_WORDS = tuple(NOT_KINDS)
 
 
-def _names_kind(text: str, term: str) -> bool:
+def _names_kind(text: str, term: str, edges: frozenset[int]) -> bool:
     """A bare generic term (帽子) is named by any word of its head noun (雷锋帽, 护耳帽): Chinese
     compounds are head-final, so a word ending in 帽 on a word boundary is a hat, unless it is
     one of `NOT_KINDS` (拉拉裤 is a diaper)."""
     stem = generic_stem(term)
     if not stem:
         return False
-    edges = boundaries(text)
     start = text.find(stem)
     while start >= 0:
         end = start + 1
@@ -672,13 +709,13 @@ def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str, str]:
         if value > best and _names_in_title(facts, word):
             best, matched, how = value, word, TERM
     for term in leaf.terms:
-        if best < HEAD_STRENGTH * 0.75 and _names_apart(facts.text, term):
+        if best < HEAD_STRENGTH * 0.75 and _names_apart(facts.text, term, facts.edges):
             best, matched, how = HEAD_STRENGTH * 0.75, term, APART
     for term in leaf.terms:
         if best < HEAD_STRENGTH * 0.75 and _names_a_set_of(facts, term):
             best, matched, how = HEAD_STRENGTH * 0.75, term, APART
     for term in leaf.terms:
-        if best < HEAD_STRENGTH * 0.5 and _names_kind(facts.text, term):
+        if best < HEAD_STRENGTH * 0.5 and _names_kind(facts.text, term, facts.edges):
             best, matched, how = HEAD_STRENGTH * 0.5, term, KIND
     for value, word in leaf.head_words:
         if value > best and _names_in_title(facts, word):

@@ -8,7 +8,7 @@ from pathlib import Path
 import rjieba
 
 from listings.category_eval import parse_labelled_csv
-from listings.segment import aligned, boundaries, tagged
+from listings.segment import Segmenter, aligned, boundaries, segmenter_for, tagged
 from listings.title_match import clean_title
 
 DEV = Path(__file__).parents[2] / "tests" / "fixtures" / "category_dev_real.csv"
@@ -34,3 +34,21 @@ def test_a_word_counts_where_it_ends_on_a_boundary() -> None:
     assert aligned("军大衣", "大衣")
     assert not aligned("橡皮筋", "橡皮")
     assert not aligned("洗碗", "碗", whole=True)
+
+
+def test_a_segmenter_cuts_the_product_words_it_is_given_whole() -> None:
+    """jieba's own dictionary cuts 钢丝|球刷锅: 钢丝球 ends mid-word (decision 139)."""
+    text = "大号钢丝球刷锅洗碗带柄清洗球"
+    assert not aligned(text, "钢丝球")
+    assert aligned(text, "钢丝球", edges=Segmenter({"钢丝球"}).boundaries(text))
+
+
+def test_a_segmenter_leaves_jiebas_shared_dictionary_as_it_was() -> None:
+    """What a title's words are must not depend on which tree the process met first."""
+    Segmenter({"脏衣篮"}).boundaries("越南藤编脏衣篮脏衣服收纳筐")
+    assert boundaries("藤编脏衣篮脏衣服收纳筐") == _cut_edges("藤编脏衣篮脏衣服收纳筐")
+    assert not aligned("藤编脏衣篮脏衣服收纳筐", "脏衣篮")
+
+
+def test_one_segmenter_serves_each_vocabulary() -> None:
+    assert segmenter_for(frozenset({"钢丝球"})) is segmenter_for(frozenset({"钢丝球"}))

@@ -10,6 +10,7 @@ import pytest
 
 from listings.categories import CategoryMatcher, CategoryTree
 from listings.category_eval import parse_labelled_csv
+from listings.segment import Segmenter
 from listings.title_match import (
     LeafTerms,
     clean_title,
@@ -23,6 +24,7 @@ from listings.title_match import (
     own_type,
     split_term,
     title_facts,
+    tree_segmenter,
     tree_vocabulary,
     unqualified,
     variants,
@@ -551,6 +553,20 @@ def test_a_count_of_containers_is_not_the_container() -> None:
     assert counted.strength == 0.0
     named = judge(title_facts("透明密封玻璃瓶 厨房杂粮收纳储物 瓶"), bottle)
     assert named.strength > 0
+
+
+def test_a_leaf_term_jieba_cuts_apart_is_still_named_by_a_title() -> None:
+    """jieba's dictionary cuts 宝宝|布书早|教书 and 脏衣|篮脏: a title's words are cut knowing
+    the tree's terms (listings/title_match.py `tree_segmenter`, decision 139)."""
+    cloth_book = leaf_terms(("玩具/童车/益智/积木/模型", "幼儿响铃/布玩/安抚玩具", "宝宝布书"))
+    hamper = leaf_terms(("收纳整理", "家庭收纳用具", "收纳篮", "脏衣篮"))
+    vocabulary = tree_vocabulary([cloth_book, hamper])
+    segmenter = tree_segmenter([cloth_book, hamper], vocabulary)
+    book = "澳乐宝宝布书早教书6-12个月益智婴儿玩具0-1岁安全可咬撕不烂"
+    basket = "越南藤编脏衣篮脏衣服收纳筐衣物家用洗衣篮脏衣篓收纳桶编织篓子"
+    for title, leaf in ((book, cloth_book), (basket, hamper)):
+        assert judge(title_facts(title, vocabulary, segmenter=Segmenter()), leaf).strength == 0.0
+        assert judge(title_facts(title, vocabulary, segmenter=segmenter), leaf).strength > 0
 
 
 def test_what_judge_remembers_per_title_and_per_leaf_never_changes_a_verdict() -> None:
