@@ -583,6 +583,7 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "坚果",
         "饼干",
         "糖果",
+        "底料",
         "轮椅",
         "拐杖",
         "血压计",
@@ -882,6 +883,22 @@ CONTEXT_WORDS: dict[str, tuple[str, ...]] = {
     "dustproof": ("防尘",),
     "insect": ("驱虫", "防虫", "防蚊", "驱蚊", "灭蚊", "蚊香"),
     "smoking": ("吸烟", "香烟", "烟嘴", "戒烟", "电子烟", "烟具", "烟斗"),
+    "electric": (
+        "电锅",
+        "电煮锅",
+        "电火锅",
+        "电炒锅",
+        "电热锅",
+        "电蒸锅",
+        "电炖锅",
+        "电砂锅",
+        "电饭锅",
+        "电饭煲",
+        "电压力锅",
+        "电饼铛",
+        "电烤盘",
+        "电炖盅",
+    ),
 }
 """Where or in what activity a product is used. A leaf whose path names a context (汽车用品,
 运动包/户外包, 聚会/魔术/演出用品) is published only for a title that names it too: a women's
@@ -891,10 +908,13 @@ TOY_CARS: tuple[str, ...] = ("小汽车", "玩具汽车", "汽车玩具", "汽�
 """Toy and model cars: 汽车 in them names what the toy is, not a car it is used in (a 滑翔车
 小汽车 is no car accessory)."""
 
-STRONG_CONTEXTS: frozenset[str] = frozenset({"car", "motorcycle", "ebike", "makeup", "smoking"})
+STRONG_CONTEXTS: frozenset[str] = frozenset(
+    {"car", "motorcycle", "ebike", "makeup", "smoking", "electric"}
+)
 """Contexts that make a different product of the same name (洗车毛巾 is not a bath towel, an
-汽车摆件 is not a desk ornament, a 化妆刷 is not a scrubbing brush, a 烟嘴过滤器 no water filter):
-a title naming one never lands on a leaf outside it."""
+汽车摆件 is not a desk ornament, a 化妆刷 is not a scrubbing brush, a 烟嘴过滤器 no water filter,
+a 小电锅 no cookware): a title naming one never lands on a leaf outside it. The electric cookers
+are named one by one: 电磁炉 (an induction hob) is what a pot is *for* (电磁炉通用)."""
 
 HEAD_CHARS: frozenset[str] = frozenset(
     "包袋箱盒架罩垫纸巾夹座托膜链绳扣钩杯壶锅碗盘瓶桶盆刷灯镜伞帽鞋袜裤裙被枕毯席柜桌椅凳床盖领"
@@ -921,12 +941,12 @@ state (待机), a person (司机), an adverb (随机发货), a fibre (有机棉)
 
 
 NOT_KINDS: frozenset[str] = frozenset(
-    {"婴儿背带", "电话手表", "智能手表", "拉拉裤", "纸尿裤", "学步裤", "内裤"}
+    {"婴儿背带", "电话手表", "智能手表", "拉拉裤", "纸尿裤", "学步裤", "内裤", "刷锅", "洗锅"}
 )
 """Nouns that end in another product's name and are not a kind of it: a 婴儿背带 is a baby carrier
 (with a 腰凳, worn 前抱式), not braces (背带) for a baby; a 电话手表 is a phone worn on the wrist,
 not a watch as a children's accessory leaf means one; 纸尿裤, 拉拉裤, 学步裤 are diapers and 内裤
-underwear, no trousers (裤子)."""
+underwear, no trousers (裤子); 刷锅 and 洗锅 (scrubbing pots) say what a scourer is for, no pot."""
 
 
 FEMALE_GARMENTS: tuple[str, ...] = (

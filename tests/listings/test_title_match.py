@@ -898,3 +898,24 @@ def test_a_cigarette_holder_filter_is_no_water_filter(matcher: CategoryMatcher) 
     holder = matcher.decide(title="zobo正牌烟嘴过滤器一次性三四重男士粗中细支女吸烟香烟过滤嘴")
     assert holder.confidence < 0.5
     assert "smoking" in holder.reason
+
+
+def test_scrubbing_pots_names_no_pot(matcher: CategoryMatcher) -> None:
+    """刷锅 and 洗锅 say what a scourer is for, not a kind of pot (`NOT_KINDS`): a 钢丝球 …
+    刷锅洗碗 is not cookware (decision 140)."""
+    pots = leaf_terms(("厨房/烹饪用具", "烹饪用具", "锅具/煲/烧水壶"))
+    scourer = "大号钢丝球刷锅洗碗带柄清洗球不掉丝铁丝球厨房不锈钢家用清洁球"
+    assert judge(title_facts(scourer), pots).strength == 0.0
+    assert matcher.decide(title=scourer).path == "家庭/个人清洁工具>家务/地板清洁用具>钢丝球"
+
+
+def test_an_electric_cooker_is_no_cookware(matcher: CategoryMatcher) -> None:
+    """An electric cooker (小电锅, 电煮锅, 电饼铛) is an appliance: a strong context, so it lands
+    on no cookware leaf and, with no appliance leaf in this tree, goes to review (decision 140).
+    A pot that works on an induction hob (电磁炉通用) is still a pot."""
+    cooker = "小熊宿舍学生小锅多功能家用火锅煮面神器寝室用小功率迷你小电锅"
+    assert "electric" in contexts_of(cooker)
+    decided = matcher.decide(title=cooker)
+    assert decided.confidence < 0.5
+    assert "electric" in decided.reason
+    assert "electric" not in contexts_of("不锈钢炒锅 30 32CM玻璃盖电磁炉通用平底炒菜锅")
