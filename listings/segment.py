@@ -68,26 +68,40 @@ def tagged(text: str) -> tuple[tuple[str, str], ...]:
 
 
 class Segmenter:
-    """jieba's dictionary plus `words`, each added so that it is cut whole (jieba's suggested
-    frequency): a private rjieba instance, ~0.1 s and ~25 MB to build, so built once per
+    """jieba's dictionary plus `words`, each added as a noun so that it is cut whole (jieba's
+    suggested frequency): a private rjieba instance, ~0.1 s and ~25 MB to build, so built once per
     vocabulary (`segmenter_for`)."""
 
     def __init__(self, words: Iterable[str] = ()) -> None:
         self._jieba = rjieba.Jieba()
         for word in sorted(set(words)):
             if len(word) >= 2 and not word.isascii():
-                self._jieba.add_word(word, None, None)
-        self._cache: dict[str, frozenset[int]] = {}
+                self._jieba.add_word(word, None, "n")
+        self._words: dict[str, tuple[str, ...]] = {}
+        self._edges: dict[str, frozenset[int]] = {}
+
+    def cut_words(self, text: str) -> tuple[str, ...]:
+        """`cut_words` with this dictionary (cached: a title is cut once per decision, for its
+        boundaries and its device words)."""
+        words = self._words.get(text)
+        if words is None:
+            if len(self._words) >= _CACHE_SIZE:
+                self._words.clear()
+            words = self._words[text] = tuple(self._jieba.cut(text))
+        return words
 
     def boundaries(self, text: str) -> frozenset[int]:
-        """`boundaries` of `text` with this dictionary (cached: a title is asked once per
-        decision, a leaf's words once per tree)."""
-        edges = self._cache.get(text)
+        """`boundaries` of `text` with this dictionary (cached)."""
+        edges = self._edges.get(text)
         if edges is None:
-            if len(self._cache) >= _CACHE_SIZE:
-                self._cache.clear()
-            edges = self._cache[text] = _edges(self._jieba.cut(text))
+            if len(self._edges) >= _CACHE_SIZE:
+                self._edges.clear()
+            edges = self._edges[text] = _edges(self.cut_words(text))
         return edges
+
+    def tagged(self, text: str) -> tuple[tuple[str, str], ...]:
+        """`tagged` with this dictionary: the words it was given are tagged `n` (nouns)."""
+        return tuple(self._jieba.tag(text))
 
 
 _CACHE_SIZE = 4096

@@ -492,7 +492,7 @@ def title_facts(
         segmenter = segmenter_for(_product_words(words))
     edges = segmenter.boundaries(text)
     nouns = _outermost(index.found_aligned(text, edges))
-    nouns |= {d for d in device_nouns(text) if not any(n in d for n in nouns)}
+    nouns |= {d for d in device_nouns(text, segmenter) if not any(n in d for n in nouns)}
     nouns = _outermost(nouns)
     plain = text
     for word in _UNISEX:
@@ -517,15 +517,16 @@ def implied_audience(text: str) -> frozenset[str]:
     return frozenset({"female"}) if any(w in cleaned for w in FEMALE_GARMENTS) else frozenset()
 
 
-def device_nouns(text: str) -> set[str]:
+def device_nouns(text: str, segmenter: Segmenter | None = None) -> set[str]:
     """Names of devices no lexicon holds, by their ending: a word ending in 器, 机, 枪 or 仪
     (除垢器), or such an ending standing alone right after a noun or verb of two characters or
     more (泡泡|机, 喂食|器). Chinese names a new device by its head, so the title sells one of these
     whatever else it names; selling words (神器) are not devices. `title_facts` keeps only those
     holding no noun it already knows (水培花器 is a 花器)."""
-    if all(word and word[-1] not in DEVICE_ENDINGS for word in cut_words(text)):
+    cut = segmenter.cut_words if segmenter is not None else cut_words
+    if all(word and word[-1] not in DEVICE_ENDINGS for word in cut(text)):
         return set()  # no word ends like a device (most titles): no parts of speech needed
-    words = tagged(text)
+    words = segmenter.tagged(text) if segmenter is not None else tagged(text)
     found: set[str] = set()
     for at, (word, _tag) in enumerate(words):
         if word and word[-1] not in DEVICE_ENDINGS:
