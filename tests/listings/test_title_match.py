@@ -925,4 +925,3 @@ def test_an_electric_cooker_is_no_cookware(matcher: CategoryMatcher) -> None:
     assert decided.confidence < 0.5
     assert "electric" in decided.reason
     assert "electric" not in contexts_of("不锈钢炒锅 30 32CM玻璃盖电磁炉通用平底炒菜锅")
-
