@@ -100,6 +100,8 @@ _NOMINAL_SUFFIXES = ("子", "头")
 _NOUN_SUFFIX = "子"
 """The suffix that makes a head character a word of its own (桌 → 桌子, 被 → 被子), unlike 头,
 which as often names a part (拖把头, 笔头)."""
+_NOT_NOMINAL = frozenset({"包"})
+"""One-character nouns whose form with 子 is another word: 包子 is a bun, not a bag."""
 _COVER = "套"
 """A head noun only in `_names`: 橡皮套 is a cover, 手机套 a case; 套装/套餐 sell sets of the word
 before them (`_SET_WORDS`), so 套 is no head character elsewhere."""
@@ -585,10 +587,17 @@ def _names(text: str, word: str, edges: frozenset[int]) -> bool:
     """`word` names the product somewhere in `text`: on a word boundary (listings/segment.py) and
     not as the modifier of a one-character head noun right after it (水桶 in 水桶包, 橡皮 in
     橡皮套: a cover, while 橡皮套装 is a set of erasers). A word of two characters or more may
-    end inside its head's nominal form (抱枕被 in 抱枕|被子, 积木桌 in 积木|桌子)."""
+    end inside its head's nominal form (抱枕被 in 抱枕|被子, 积木桌 in 积木|桌子); a one-character
+    word is named by its nominal form standing as a word of its own (盘 by 多用途|盘子, not 包 by
+    包子, a bun: `_NOT_NOMINAL`; decision 142)."""
     if word not in text or not (
         aligned(text, word, whole=len(word) == 1, edges=edges)
         or (len(word) >= 2 and aligned(text, word + _NOUN_SUFFIX, edges=edges))
+        or (
+            len(word) == 1
+            and word not in _NOT_NOMINAL
+            and aligned(text, word + _NOUN_SUFFIX, whole=True, edges=edges)
+        )
     ):
         return False
     start = text.find(word)

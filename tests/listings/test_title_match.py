@@ -925,3 +925,13 @@ def test_an_electric_cooker_is_no_cookware(matcher: CategoryMatcher) -> None:
     assert decided.confidence < 0.5
     assert "electric" in decided.reason
     assert "electric" not in contexts_of("不锈钢炒锅 30 32CM玻璃盖电磁炉通用平底炒菜锅")
+
+
+def test_a_one_character_leaf_is_named_by_its_form_with_zi() -> None:
+    """盘子 is a 盘 as 桌子 is a 桌: a one-character leaf term is named by its nominal form
+    standing as a word of its own; 包子 is a bun, no 包 (decision 142)."""
+    plate = leaf_terms(("餐饮具", "餐具", "盘"))
+    baking_dish = "耐热钢化玻璃烤盘烤箱微波炉厨房专用家用菜盘焗饭盘多用途盘子"
+    assert judge(title_facts(baking_dish), plate).matched == "盘"
+    bag = leaf_terms(("箱包皮具", "包"))
+    assert judge(title_facts("小笼包子速冻早餐包子"), bag).strength == 0.0
