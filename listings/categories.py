@@ -644,6 +644,7 @@ class CategoryMatcher:
             confidence=confidence,
             margin=ranked[0][1] - ranked[1][1] if len(ranked) > 1 else ranked[0][1],
             cosine=float(cosine[top]),
+            cosine_first=bool(cosine[top] >= cosine.max()),
             leaf_path=leaf_path,
             leaf_audience=self._terms[top].audience,
             title_audience=facts.audience,

@@ -107,6 +107,7 @@ def candidates_of(
                 confidence=conf,
                 margin=float(score[column] - max(others, default=0.0)),
                 cosine=float(cosine[column]),
+                cosine_first=bool(cosine[column] >= cosine.max()),
                 leaf_path=path,
                 leaf_audience=m._terms[column].audience,
                 title_audience=facts.audience,

@@ -83,6 +83,9 @@ class GateInput(NamedTuple):
     fits: bool = True
     """The top leaf's audience agrees with the title's (`Verdict.fits`): False when the title
     names another audience and a doubt was reported before the clash."""
+    cosine_first: bool = False
+    """The top leaf is also the one the character n-gram cosine alone ranks first: the two
+    readings of the title, its product words and its characters, point at the same leaf."""
 
 
 FEATURES = (
@@ -113,13 +116,15 @@ FEATURES = (
     "agrees_cosine",
     "agrees_strength",
     "agrees_end_gap",
+    "cosine_first",
+    "agrees_cosine_first",
 )
 """Every feature `gate_features` computes, in order; a model uses a subset (publish_gate.json).
-The `agrees_*` features are `how`, `cosine`, `strength` and `end_gap` again, on agreeing rows
-only (zero elsewhere): a line over the other features weighs cosine the same whether it is a title's only
-evidence (cosine_only) or a side figure beside a term every gate passed, and so held back the
-titles that name their leaf apart (居家 … 拖鞋 for 居家鞋) or by a whole word in few characters
-(decisions 130, 136)."""
+The `agrees_*` features are `how`, `cosine`, `strength`, `end_gap` and `cosine_first` again, on
+agreeing rows only (zero elsewhere): a line over the other features weighs cosine the same
+whether it is a title's only evidence (cosine_only) or a side figure beside a term every gate
+passed, and so held back the titles that name their leaf apart (居家 … 拖鞋 for 居家鞋) or by a
+whole word in few characters (decisions 130, 136, 143)."""
 
 
 def _ends(text: str, word: str) -> list[int]:
@@ -159,7 +164,7 @@ def gate_features(item: GateInput) -> dict[str, float]:
 
 def gate_vector(item: GateInput) -> list[float]:
     """`gate_features` as a list in `FEATURES` order: what the matcher's hot path scores
-    (`PublishGate.probability_of`), one per listing, without a dict of 38 keys (decision 105)."""
+    (`PublishGate.probability_of`), one per listing, without a dict of 40 keys (decision 105)."""
     compact = _SPACES.sub("", item.text)
     title = unicodedata.normalize("NFKC", item.title).lower()
     word = item.matched
@@ -199,6 +204,8 @@ def gate_vector(item: GateInput) -> list[float]:
         item.cosine if agrees else 0.0,  # agrees_cosine
         item.strength if agrees else 0.0,  # agrees_strength
         end_gap if agrees else 0.0,  # agrees_end_gap
+        float(item.cosine_first),  # cosine_first
+        float(agrees and item.cosine_first),  # agrees_cosine_first
     ]
 
 

@@ -105,13 +105,12 @@ def test_the_agreeing_copies_repeat_how_cosine_and_strength_only_when_every_gate
     assert doubted["how_apart"] == 1.0
 
 
-TREE = CategoryTree.from_nodes(
-    [
-        CategoryNode(category_id=1, name="家居"),
-        CategoryNode(category_id=2, name="水杯", parent_id=1),
-        CategoryNode(category_id=3, name="饭盒", parent_id=1),
-    ]
+TREE_NODES = (
+    CategoryNode(category_id=1, name="家居"),
+    CategoryNode(category_id=2, name="水杯", parent_id=1),
+    CategoryNode(category_id=3, name="饭盒", parent_id=1),
 )
+TREE = CategoryTree.from_nodes(TREE_NODES)
 
 
 def test_the_matcher_explains_its_text_decision_with_the_gate_input() -> None:
@@ -123,6 +122,28 @@ def test_the_matcher_explains_its_text_decision_with_the_gate_input() -> None:
     assert item.matched == "水杯"
     assert item.leaf_path == ("家居", "水杯")
     assert item.confidence == decision.confidence
+
+
+def test_the_matcher_says_whether_the_cosine_alone_ranks_its_leaf_first() -> None:
+    """`cosine_first` (decision 143): the leaf the product words chose is also the leaf the
+    title's characters are most like. 保温袋饭盒袋款水杯 names 水杯 as a word, but its characters
+    are most like 保温饭盒袋."""
+    tree = CategoryTree.from_nodes(
+        [*TREE_NODES, CategoryNode(category_id=4, name="保温饭盒袋", parent_id=1)]
+    )
+    (_, cup), (_, run_on) = CategoryMatcher(tree, gate=None).explain_many(
+        [DecisionRequest(title="便携水杯"), DecisionRequest(title="保温袋饭盒袋款水杯")]
+    )
+    assert cup is not None and run_on is not None
+    assert cup.cosine_first
+    assert run_on.matched == "水杯" and not run_on.cosine_first
+
+
+def test_the_agreeing_copy_of_cosine_first_is_zero_unless_every_gate_passed() -> None:
+    agreeing = gate_features(_item("便携水杯", "水杯", cosine_first=True))
+    assert (agreeing["cosine_first"], agreeing["agrees_cosine_first"]) == (1.0, 1.0)
+    doubted = gate_features(_item("便携水杯", "水杯", cosine_first=True, reason_class="doubt"))
+    assert (doubted["cosine_first"], doubted["agrees_cosine_first"]) == (1.0, 0.0)
 
 
 def _one_feature_gate(name: str, *, mean: float, scale: float, coefficient: float) -> PublishGate:
