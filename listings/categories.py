@@ -43,7 +43,7 @@ from listings.category_decision import Candidate, CategoryDecision, needs_review
 from listings.char_tfidf import CharTfidfQueries
 from listings.non_product import detect_non_product
 from listings.publish_gate import GateInput, PublishGate, default_gate, gate_vector
-from listings.title_lexicon import HOME_WORDS, ROOM_WORDS
+from listings.title_lexicon import HOME_WORDS, MATERIAL_WORDS, ROOM_WORDS
 from listings.title_match import (
     CATCH_ALL,
     HEAD_STRENGTH,
@@ -90,6 +90,8 @@ _SEPARATORS = re.compile(r"[\W_]+")
 _AGES_AND_CODES = re.compile(r"[a-z]*\d[a-z0-9.#*/×-]*")
 """A run holding a digit, with the letters and marks around it (0-16, 5m36, 183b0347, 9*6cm):
 the n-gram cosine ignores it as the term matcher does (listings/title_match.py `_CODES`)."""
+_MATERIALS = re.compile("|".join(MATERIAL_WORDS))
+"""A material word in a title: left out of the cosine that ranks leaves (decision 144)."""
 SUGGESTION_AGREES = 0.9  # a suggestion that is also a text candidate
 SUGGESTION_ALONE = 0.6  # a suggestion the text matcher did not see
 UNTRUSTED_CAP = 0.45
@@ -571,10 +573,24 @@ class CategoryMatcher:
             " ".join(part for part in (t, c) if part) for t, c in zip(titles, contexts, strict=True)
         ]
         cosines = self._cosines(texts)
+        ranking = self._ranking_cosines(texts, cosines)
         return [
-            self._text_decision(title, cosines[row], limit=limit, source=contexts[row])
+            self._text_decision(
+                title, cosines[row], limit=limit, source=contexts[row], ranking=ranking[row]
+            )
             for row, title in enumerate(titles)
         ]
+
+    def _ranking_cosines(self, texts: Sequence[str], cosines: np.ndarray) -> np.ndarray:
+        """The cosines that rank leaves: those of the texts without their material words
+        (decision 144), computed again only for texts that hold one. The gate keeps reading
+        `cosines` of the whole text (what it was fitted on: how like any path the title is)."""
+        holding = [row for row, text in enumerate(texts) if _MATERIALS.search(text)]
+        if not holding:
+            return cosines
+        ranking = cosines.copy()
+        ranking[holding] = self._cosines([_MATERIALS.sub(" ", texts[row]) for row in holding])
+        return ranking
 
     def _hits(self, facts: TitleFacts) -> set[int]:
         """Column indices of the leaves one of whose terms or head nouns the title contains."""
@@ -585,8 +601,16 @@ class CategoryMatcher:
         }
 
     def _text_decision(
-        self, title: str, cosine: np.ndarray, *, limit: int, source: str = ""
+        self,
+        title: str,
+        cosine: np.ndarray,
+        *,
+        limit: int,
+        source: str = "",
+        ranking: np.ndarray | None = None,
     ) -> tuple[CategoryDecision, GateInput | None]:
+        """`cosine`: the title's character cosine against every open leaf, as the gate reads
+        it; `ranking`: the one that ranks leaves (`_ranking_cosines`; `cosine` when None)."""
         facts = title_facts(title, self._vocabulary, segmenter=self._segmenter)
         if source and not facts.audience:
             # The source's category says who the product is for when the title does not (a
@@ -598,7 +622,7 @@ class CategoryMatcher:
         judged: dict[int, Verdict] = {
             column: judge(facts, self._terms[column]) for column in self._hits(facts)
         }
-        score = COSINE_WEIGHT * cosine
+        score = COSINE_WEIGHT * (cosine if ranking is None else ranking)
         rooms = _rooms_of((facts.text,))
         for column, verdict in judged.items():
             score[column] += _rank_weight(verdict) + ROOM_WEIGHT * _room_fit(

@@ -18,6 +18,7 @@ __all__ = [
     "HEAD_CHARS",
     "HOME_WORDS",
     "MATERNITY_WORDS",
+    "MATERIAL_WORDS",
     "MODIFIER_WORDS",
     "NOT_DEVICES",
     "NOT_KINDS",
@@ -697,6 +698,25 @@ PET_USE_WORDS: tuple[str, ...] = ("宠物", "猫用", "狗用", "犬用", "猫�
 often a motif (招财猫 … 可爱猫咪 摆件). Marketplace trees keep pet supplies in a root of their own,
 so a title naming one of these is never published to a leaf that is not for pets."""
 
+MATERIAL_WORDS: tuple[str, ...] = (
+    "不锈钢",
+    "铝合金",
+    "亚克力",
+    "铁艺",
+    "实木",
+    "木质",
+    "陶瓷",
+    "塑料",
+    "硅胶",
+    "金属",
+    "真皮",
+    "纯棉",
+    "玻璃",
+)
+"""What a product is made of, never what it is (304不锈钢 … 烧烤签子, 玻璃罐子): modifiers for
+the term matcher, and left out of the character cosine that ranks leaves, where a short leaf name
+that is a material (金属材料 > 不锈钢, 基础建材 > 玻璃) was most like every title made of it."""
+
 MODIFIER_WORDS: frozenset[str] = frozenset(
     [
         "仿真",
@@ -741,21 +761,9 @@ MODIFIER_WORDS: frozenset[str] = frozenset(
         "配件",
         "系列",
         "产品",
-        "不锈钢",
-        "玻璃",
-        "实木",
-        "陶瓷",
-        "塑料",
-        "铁艺",
-        "纯棉",
-        "真皮",
-        "金属",
-        "木质",
         "竹",
         "铜",
-        "铝合金",
-        "硅胶",
-        "亚克力",
+        *MATERIAL_WORDS,
     ]
 )
 """Words in category names that say *how* or *for whom*, never *what* ("仿真/动物玩偶" → 仿真): a

@@ -183,3 +183,43 @@ def test_the_review_rule_takes_the_unmatched_and_the_unsure() -> None:
     assert not needs_review(sure, min_confidence=0.35)
     assert needs_review(unsure, min_confidence=0.35)
     assert needs_review(none, min_confidence=0.0)
+
+
+# --- materials: what a product is made of never ranks a leaf (decision 144) ---------------------
+
+_MATERIAL_TREE = CategoryTree.from_nodes(
+    CategoryNode(category_id=category_id, name=name, parent_id=parent_id)
+    for category_id, name, parent_id in (
+        (1, "金属材料及制品", 0),
+        (11, "不锈钢", 1),
+        (2, "基础建材", 0),
+        (21, "玻璃", 2),
+        (3, "户外/登山/野营/旅行用品", 0),
+        (31, "户外餐饮用品", 3),
+        (311, "烧烤配件", 31),
+        (3111, "烧烤针", 311),
+        (4, "餐饮具", 0),
+        (41, "餐具", 4),
+        (411, "瓶/罐", 41),
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "leaf"),
+    [
+        # tests/fixtures/category_dev_real.csv: real seller titles, labelled to these leaves.
+        ("加厚不锈钢烧烤签子扁钎子钢签工具钢签子户外用品羊肉串用具", 3111),
+        ("万物可。Kilner梅森威尔士柠檬百香果玻璃罐子储物密封罐食品级", 411),
+    ],
+)
+def test_a_material_in_the_title_ranks_no_leaf_named_by_that_material(
+    title: str, leaf: int
+) -> None:
+    decision = CategoryMatcher(_MATERIAL_TREE, gate=None).decide(title=title)
+    assert decision.category_id == leaf
+
+
+def test_a_leaf_named_by_a_material_still_comes_up_for_the_material_itself() -> None:
+    decision = CategoryMatcher(_MATERIAL_TREE, gate=None).decide(title="304不锈钢板材 金属材料")
+    assert decision.category_id == 11
