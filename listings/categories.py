@@ -101,6 +101,9 @@ PASSING_BONUS = 0.5
 HARD_CLASH_WEIGHT = 0.5
 FIRST_NAMED_BONUS = 0.1
 """Ranking: a leaf that passes every gate of listings/title_match.py ranks above one that fails."""
+MARKED_CATCH_ALL_PENALTY = 0.2
+"""Ranking: a catch-all (其他收纳盒) whose title holds a specific sibling's word (桌面 … 收纳盒)
+drops below that sibling, which its head names less strongly (decision 145)."""
 AUDIENCE_DOUBT_PENALTY = 0.05
 """Ranking: of leaves in the same doubt, one whose audience the title does not name comes second
 (decision 107)."""
@@ -628,6 +631,8 @@ class CategoryMatcher:
             score[column] += _rank_weight(verdict) + ROOM_WEIGHT * _room_fit(
                 self._rooms[column], rooms
             )
+            if self._marked(column, facts.text):
+                score[column] -= MARKED_CATCH_ALL_PENALTY
         picked = _top(score, max(limit, 3))
         ranked = [
             (column, value)
@@ -717,7 +722,7 @@ class CategoryMatcher:
                 verdict.matched in variants(head) and holds_parent(self._terms[top], head)
                 for head in self._terms[top].heads
             )
-            and not any(marker in text for marker in self._markers.get(top, ()))
+            and not self._marked(top, text)
         )
         if verdict.problem and not catch_all:
             return (
@@ -759,6 +764,11 @@ class CategoryMatcher:
             f"title names {verdict.matched!r}; type and audience agree",
             "agrees",
         )
+
+    def _marked(self, column: int, text: str) -> bool:
+        """The column is a catch-all (其他收纳盒) and the text holds a word of one of its specific
+        siblings (桌面 of 桌面收纳盒): the title says which of them it is."""
+        return any(marker in text for marker in self._markers.get(column, ()))
 
     def _named_apart(self, top: int, matched: str, text: str) -> str:
         """Another leaf's term is the matched word plus words the title also names, apart (防晒 …

@@ -223,3 +223,38 @@ def test_a_material_in_the_title_ranks_no_leaf_named_by_that_material(
 def test_a_leaf_named_by_a_material_still_comes_up_for_the_material_itself() -> None:
     decision = CategoryMatcher(_MATERIAL_TREE, gate=None).decide(title="304不锈钢板材 金属材料")
     assert decision.category_id == 11
+
+
+# --- a catch-all beside the sibling the title names (decision 145) -----------------------------
+
+_BOXES_TREE = CategoryTree.from_nodes(
+    CategoryNode(category_id=category_id, name=name, parent_id=parent_id)
+    for category_id, name, parent_id in (
+        (1, "收纳整理", 0),
+        (11, "家庭收纳用具", 1),
+        (111, "收纳盒", 11),
+        (1111, "其他收纳盒", 111),
+        (1112, "桌面收纳盒", 111),
+        (1113, "内衣收纳盒", 111),
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "leaf"),
+    [
+        # tests/fixtures/category_dev_real.csv: real seller titles, labelled to these leaves.
+        ("卡通杂物少女心桌面抽屉式学生铅笔宿舍文具多层收纳盒无格储物盒", 1112),
+        ("男童儿童内裤袜子收纳盒学生装短裤放内衣裤衩整理盒小孩男孩宝宝", 1113),
+    ],
+)
+def test_a_title_naming_a_specific_siblings_word_ranks_it_above_the_catch_all(
+    title: str, leaf: int
+) -> None:
+    decision = CategoryMatcher(_BOXES_TREE, gate=None).decide(title=title)
+    assert decision.category_id == leaf
+
+
+def test_a_title_naming_no_siblings_word_keeps_the_catch_all_first() -> None:
+    decision = CategoryMatcher(_BOXES_TREE, gate=None).decide(title="大号塑料收纳盒带盖家用整理箱")
+    assert decision.category_id == 1111
