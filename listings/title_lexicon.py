@@ -36,6 +36,9 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
     [
         "马达",
         "电机",
+        "教具",
+        "挂图",
+        "闪卡",
         "杀菌器",
         "婴儿背带",
         "纸尿裤",

@@ -935,3 +935,19 @@ def test_a_one_character_leaf_is_named_by_its_form_with_zi() -> None:
     assert judge(title_facts(baking_dish), plate).matched == "盘"
     bag = leaf_terms(("箱包皮具", "包"))
     assert judge(title_facts("小笼包子速冻早餐包子"), bag).strength == 0.0
+
+
+def test_teaching_aids_wall_charts_and_flash_cards_are_heads_of_their_leaves(
+    matcher: CategoryMatcher,
+) -> None:
+    """教具, 挂图 and 闪卡 are product nouns (decision 146): 早教教具, 玩具挂图 and 早教闪卡 are
+    named by them, not only by the 玩具 every toy title holds."""
+    assert "教具" in leaf_terms(("玩具", "早教/智能玩具", "早教教具/早教套装")).heads
+    assert "挂图" in leaf_terms(("玩具", "早教/智能玩具", "玩具挂图/认知卡")).heads
+    assert "闪卡" in leaf_terms(("玩具", "早教/智能玩具", "早教闪卡/潜能开发卡")).heads
+    montessori = matcher.decide(
+        title="蒙特梭利蒙氏感官教具早教幼儿园亲子园木制益智玩具 音桶 音筒 m"
+    )
+    assert montessori.path is not None and montessori.path.endswith("早教教具/早教套装")
+    charts = matcher.decide(title="启蒙宝宝认字拼音有声挂图早教发声0-3岁幼儿童看图识字卡片玩具")
+    assert charts.path is not None and charts.path.endswith("玩具挂图/认知卡")
