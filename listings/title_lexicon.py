@@ -37,6 +37,7 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "马达",
         "电机",
         "教具",
+        "上装",
         "挂图",
         "闪卡",
         "杀菌器",
@@ -777,6 +778,7 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
     for group in (
         "墙纸 壁纸 墙贴",
         "连身衣 连体衣",
+        "上装 上衣",
         "花洒 淋浴 喷头 莲蓬头 淋浴器",
         "马桶 坐便器 座便器",
         "马桶圈 马桶座圈 坐圈",

@@ -951,3 +951,10 @@ def test_teaching_aids_wall_charts_and_flash_cards_are_heads_of_their_leaves(
     assert montessori.path is not None and montessori.path.endswith("早教教具/早教套装")
     charts = matcher.decide(title="启蒙宝宝认字拼音有声挂图早教发声0-3岁幼儿童看图识字卡片玩具")
     assert charts.path is not None and charts.path.endswith("玩具挂图/认知卡")
+
+
+def test_a_babys_top_names_the_thermal_tops_leaf(matcher: CategoryMatcher) -> None:
+    """上衣 is what sellers call what a category manager calls 上装 (decision 147)."""
+    assert "上装" in leaf_terms(("童装/婴儿装/亲子装", "儿童内衣裤", "保暖上装")).heads
+    decision = matcher.decide(title="英氏新款婴儿秋衣儿童四季内衣 宝宝刺猬上衣174996")
+    assert decision.path is not None and decision.path.endswith("儿童内衣裤>保暖上装")
