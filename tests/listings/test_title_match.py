@@ -958,3 +958,12 @@ def test_a_babys_top_names_the_thermal_tops_leaf(matcher: CategoryMatcher) -> No
     assert "上装" in leaf_terms(("童装/婴儿装/亲子装", "儿童内衣裤", "保暖上装")).heads
     decision = matcher.decide(title="英氏新款婴儿秋衣儿童四季内衣 宝宝刺猬上衣174996")
     assert decision.path is not None and decision.path.endswith("儿童内衣裤>保暖上装")
+
+
+def test_a_vegetable_washing_basin_is_no_kitchen_sink(matcher: CategoryMatcher) -> None:
+    """洗菜盆 is as often a basin held in the hand as the sink it names in a fitter's catalogue
+    (decision 148): it names no sink; a sink's title says 水槽."""
+    basin = matcher.decide(title="霜山双耳沥水盆料理盆过冷河304不锈钢带壶嘴备菜盆厨房洗菜盆")
+    assert basin.path is not None and not basin.path.endswith("厨盆/水槽")
+    sink = matcher.decide(title="九牧王加厚304不锈钢水槽 厨房双槽台上盆台下盆洗碗池手工洗菜盆")
+    assert sink.path is not None and sink.path.endswith("厨盆/水槽")
