@@ -801,6 +801,12 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "毛绒布艺类玩具 毛绒玩具 毛绒公仔",
         "滑行玩具 惯性车 回力车 滑翔车",
         "t恤 体恤 体恤衫 短袖 半袖 打底衫",
+        "烹饪勺铲 汤勺 漏勺 锅铲 粥勺 木勺 饭勺",
+        "砧板 菜板 案板",
+        "随手杯 随行杯",
+        "吹泡泡 泡泡机 泡泡枪",
+        "奥特曼玩具专区 奥特曼玩具",
+        "管道疏通器 疏通器",
         "电动车 电瓶车 电动自行车 电瓶自行车 电动摩托车",
     )
 )
@@ -813,6 +819,8 @@ KINDS: dict[str, frozenset[str]] = {
     "游戏桌": frozenset({"积木桌", "玩具桌"}),
     "家居服": frozenset({"睡衣", "睡裤"}),
     "健身器": frozenset({"健身架"}),
+    "早教机": frozenset({"点读机", "学习机"}),
+    "保温杯": frozenset({"焖烧杯"}),
 }
 """A generic word and the kinds of it: a leaf named by the generic (户外眼镜) is named by any kind
 (a 太阳镜 is a pair of glasses), but a leaf named by a kind (太阳镜) is not named by the generic (a
