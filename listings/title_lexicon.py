@@ -17,8 +17,8 @@ __all__ = [
     "FEMALE_GARMENTS",
     "HEAD_CHARS",
     "HOME_WORDS",
-    "MATERNITY_WORDS",
     "MATERIAL_WORDS",
+    "MATERNITY_WORDS",
     "MODIFIER_WORDS",
     "NOT_DEVICES",
     "NOT_KINDS",
@@ -37,6 +37,8 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "马达",
         "电机",
         "教具",
+        "骨牌",
+        "粘土",
         "上装",
         "挂图",
         "闪卡",
@@ -807,6 +809,11 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "吹泡泡 泡泡机 泡泡枪",
         "奥特曼玩具专区 奥特曼玩具",
         "管道疏通器 疏通器",
+        "万能盖巾 盖巾",
+        "蘑菇插钉 蘑菇钉",
+        "电动手拍鼓 手拍鼓 拍拍鼓",
+        "浴擦 搓澡巾",
+        "滑行学步车 滑步车",
         "电动车 电瓶车 电动自行车 电瓶自行车 电动摩托车",
     )
 )
@@ -821,6 +828,7 @@ KINDS: dict[str, frozenset[str]] = {
     "健身器": frozenset({"健身架"}),
     "早教机": frozenset({"点读机", "学习机"}),
     "保温杯": frozenset({"焖烧杯"}),
+    "连衣裙": frozenset({"衬衫裙", "polo裙"}),
 }
 """A generic word and the kinds of it: a leaf named by the generic (户外眼镜) is named by any kind
 (a 太阳镜 is a pair of glasses), but a leaf named by a kind (太阳镜) is not named by the generic (a

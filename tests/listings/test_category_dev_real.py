@@ -67,9 +67,14 @@ fits chose, 0.95-0.975; the fit chose 0.95 at decision 130, 0.935 at 136, 0.905 
 PRECISION = 0.99
 """Issue 14: of what is published automatically (leaf, NONE and junk rows together)."""
 COVERAGE = 0.50
-"""Out of source, pooled, at the default: 0.519 of leaf-labelled rows published, 0.997 of them
-right, since decision 143 (0.485 at 138, 0.456 at 130, 0.356 at 129, 0.302 when decision 88
-wrote this); the hand rules at their old 0.75 publish 0.625 at 0.960 precision."""
+"""Out of source, pooled, at the default: 0.521 of leaf-labelled rows published, 0.996 of them
+right, at decision 150 (0.519 at 143, 0.485 at 138, 0.456 at 130, 0.356 at 129, 0.302 when
+decision 88 wrote this); the hand rules at their old 0.75 publish 0.625 at 0.960 precision.
+Issue 14 asks 0.70: unmet (tests/fixtures/category_dev_real.md says why)."""
+TOP1 = 0.90
+"""Issue 14: the first candidate is a right leaf for 0.90 of leaf-labelled rows (0.901 at
+decision 150: 1,129 of 1,253; 0.868 at 143, 0.795 at 101). Ranking is the hand rules', fitted on
+nothing, so this holds in and out of source alike."""
 NESTED_PRECISION = 0.985
 """With the threshold too chosen without each source: 0.987 when this was written, 0.983 at
 decision 127, 0.992 at 138, 0.990 at 143 (772 published, coverage 0.591)."""
@@ -157,6 +162,12 @@ def test_out_of_source_what_is_published_is_right_99_percent_of_the_time(
     pooled = _report("every row, out of source", collected, unseen)
     assert pooled.precision >= PRECISION
     assert pooled.coverage >= COVERAGE
+
+
+def test_the_first_candidate_is_a_right_leaf_for_nine_leaf_rows_in_ten(
+    collected: Collected, unseen: OutOfSource
+) -> None:
+    assert unseen.report(collected, threshold=THRESHOLD).top1 >= TOP1
 
 
 def test_the_default_threshold_is_no_lower_than_the_one_the_fit_chooses() -> None:

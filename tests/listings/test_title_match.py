@@ -987,3 +987,29 @@ def test_a_sellers_word_for_a_leafs_product_names_that_leaf(
     烹饪勺铲, 案板 for 砧板, 泡泡机 for 吹泡泡; 点读机 is a kind of 早教机."""
     decision = matcher.decide(title=title)
     assert decision.path is not None and decision.path.endswith(leaf)
+
+
+@pytest.mark.parametrize(
+    ("title", "leaf"),
+    [
+        ("可定做北欧棉麻简约沙发巾靠背扶手巾靠头盖巾沙发垫防滑四季通用", "万能盖巾"),
+        ("蘑菇钉拼装插拼图儿童1-3-6周岁4男孩5幼儿园2女孩宝宝益智力玩具", "插珠/蘑菇插钉"),
+        ("宝宝音乐手拍鼓玩具儿童拍拍鼓早教益智1岁0-6-12个月婴儿3可充电", "电动手拍鼓"),
+        ("硅胶搓澡巾搓澡神器刷背搓泥去灰强力去污男女专用洗澡搓背拉背条", "浴擦"),
+        ("飞鸽2-3-6岁儿童平衡车滑步车宝宝/小孩玩具溜溜车滑行学步儿童车", "踏行车/滑行学步车"),
+        (
+            "【限时减10元 两件74元】【M~4XL，适合各种身材】【赠运费险】仙娇倩大码中长款衬衫裙",
+            "女装>连衣裙",
+        ),
+        ("多米诺骨牌 儿童1000片成人智力标准比赛专用 学生益智积木制玩具", "多米诺骨牌"),
+        ("太空玩具沙子套装魔力安全无毒儿童男孩女孩动力橡皮彩泥彩沙粘土", "彩泥/橡皮泥"),
+    ],
+)
+def test_more_sellers_words_kinds_and_nouns_name_their_leaves(
+    matcher: CategoryMatcher, title: str, leaf: str
+) -> None:
+    """Decision 150: 盖巾, 蘑菇钉, 拍拍鼓, 搓澡巾, 滑步车 are sellers' words for five leaves'
+    products; a 衬衫裙 is a kind of 连衣裙; 骨牌 and 粘土 are product nouns (heads of 多米诺骨牌
+    and 超轻粘土)."""
+    decision = matcher.decide(title=title)
+    assert decision.path is not None and decision.path.endswith(leaf)
