@@ -104,9 +104,10 @@ FIRST_NAMED_BONUS = 0.1
 MARKED_CATCH_ALL_PENALTY = 0.2
 """Ranking: a catch-all (其他收纳盒) whose title holds a specific sibling's word (桌面 … 收纳盒)
 drops below that sibling, which its head names less strongly (decision 145)."""
-AUDIENCE_DOUBT_PENALTY = 0.05
+AUDIENCE_DOUBT_PENALTY = 0.2
 """Ranking: of leaves in the same doubt, one whose audience the title does not name comes second
-(decision 107)."""
+(decision 107), even when named first: twice `FIRST_NAMED_BONUS` since decision 151 (0.05 let
+娃娃 at a title's start outrank the 积木 it sells)."""
 COSINE_WEIGHT = 0.5
 """How much the n-gram cosine adds to the term strength when ranking leaves (term hits dominate)."""
 

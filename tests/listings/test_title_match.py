@@ -1013,3 +1013,12 @@ def test_more_sellers_words_kinds_and_nouns_name_their_leaves(
     and 超轻粘土)."""
     decision = matcher.decide(title=title)
     assert decision.path is not None and decision.path.endswith(leaf)
+
+
+def test_who_a_leaf_is_for_outranks_where_its_word_stands_among_leaves_in_doubt(
+    matcher: CategoryMatcher,
+) -> None:
+    """Decision 151: 娃娃 opens the title (a brand, 娃娃博士) but 娃娃/配件 is for children and the
+    title names no child; 积木 (for all ages) named later ranks first."""
+    decision = matcher.decide(title="娃娃博士兼容楽高积木拼装玩具益智力大颗粒滑道3-6-7岁男女孩10")
+    assert decision.path is not None and decision.path.endswith("积木>积木")
