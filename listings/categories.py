@@ -99,17 +99,20 @@ UNTRUSTED_CAP = 0.45
 the default threshold, so it is reviewed (docs: tests/fixtures/category_dev_real.md)."""
 PASSING_BONUS = 0.5
 HARD_CLASH_WEIGHT = 0.5
-FIRST_NAMED_BONUS = 0.1
+FIRST_NAMED_BONUS = 0.2
 """Ranking: a leaf that passes every gate of listings/title_match.py ranks above one that fails."""
-MARKED_CATCH_ALL_PENALTY = 0.2
+MARKED_CATCH_ALL_PENALTY = 0.4
 """Ranking: a catch-all (其他收纳盒) whose title holds a specific sibling's word (桌面 … 收纳盒)
-drops below that sibling, which its head names less strongly (decision 145)."""
-AUDIENCE_DOUBT_PENALTY = 0.2
+drops below that sibling, which its head names less strongly (decision 145; 0.2 until 152)."""
+AUDIENCE_DOUBT_PENALTY = 0.4
 """Ranking: of leaves in the same doubt, one whose audience the title does not name comes second
 (decision 107), even when named first: twice `FIRST_NAMED_BONUS` since decision 151 (0.05 let
-娃娃 at a title's start outrank the 积木 it sells)."""
-COSINE_WEIGHT = 0.5
-"""How much the n-gram cosine adds to the term strength when ranking leaves (term hits dominate)."""
+娃娃 at a title's start outrank the 积木 it sells; doubled with it in 152)."""
+COSINE_WEIGHT = 1.0
+"""How much the n-gram cosine adds to the term strength when ranking leaves: 0.5 until decision
+152, when it and the tie-breaks below (`FIRST_NAMED_BONUS`, `MARKED_CATCH_ALL_PENALTY`,
+`AUDIENCE_DOUBT_PENALTY`, `ROOM_WEIGHT`) were doubled together: the characters now count as much
+as a term's strength (a passing term still gains `PASSING_BONUS` over a cosine alone)."""
 
 
 class CategoryNode(BaseModel):
@@ -399,7 +402,7 @@ def _elsewhere_markers(
     return markers
 
 
-ROOM_WEIGHT = 0.05
+ROOM_WEIGHT = 0.1
 """What a leaf made for a room the title names gains in the ranking, and one made for a room the
 title does not name loses (`_room_fit`): a tie-break between leaves named alike, no more."""
 
