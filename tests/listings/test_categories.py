@@ -185,76 +185,74 @@ def test_the_review_rule_takes_the_unmatched_and_the_unsure() -> None:
     assert needs_review(none, min_confidence=0.0)
 
 
-# --- materials: what a product is made of never ranks a leaf (decision 144) ---------------------
+# --- what ranks a leaf first on small trees of real leaves (decisions 144, 145) ----------------
 
-_MATERIAL_TREE = CategoryTree.from_nodes(
-    CategoryNode(category_id=category_id, name=name, parent_id=parent_id)
-    for category_id, name, parent_id in (
-        (1, "金属材料及制品", 0),
-        (11, "不锈钢", 1),
-        (2, "基础建材", 0),
-        (21, "玻璃", 2),
-        (3, "户外/登山/野营/旅行用品", 0),
-        (31, "户外餐饮用品", 3),
-        (311, "烧烤配件", 31),
-        (3111, "烧烤针", 311),
-        (4, "餐饮具", 0),
-        (41, "餐具", 4),
-        (411, "瓶/罐", 41),
+
+def _tree(*nodes: tuple[int, str, int]) -> CategoryTree:
+    """A tree from (id, name, parent id) triples, roots under 0."""
+    return CategoryTree.from_nodes(
+        CategoryNode(category_id=category_id, name=name, parent_id=parent_id)
+        for category_id, name, parent_id in nodes
     )
+
+
+_SMALL_TREE = _tree(
+    (1, "金属材料及制品", 0),
+    (11, "不锈钢", 1),
+    (2, "基础建材", 0),
+    (21, "玻璃", 2),
+    (3, "户外/登山/野营/旅行用品", 0),
+    (31, "户外餐饮用品", 3),
+    (311, "烧烤配件", 31),
+    (3111, "烧烤针", 311),
+    (4, "餐饮具", 0),
+    (41, "餐具", 4),
+    (411, "瓶/罐", 41),
+    (5, "收纳整理", 0),
+    (51, "家庭收纳用具", 5),
+    (511, "收纳盒", 51),
+    (5111, "其他收纳盒", 511),
+    (5112, "桌面收纳盒", 511),
+    (5113, "内衣收纳盒", 511),
 )
+"""Leaves of data/categories/marketplace_tree_subset.csv, under ids of their own."""
 
 
 @pytest.mark.parametrize(
     ("title", "leaf"),
     [
-        # tests/fixtures/category_dev_real.csv: real seller titles, labelled to these leaves.
-        ("加厚不锈钢烧烤签子扁钎子钢签工具钢签子户外用品羊肉串用具", 3111),
-        ("万物可。Kilner梅森威尔士柠檬百香果玻璃罐子储物密封罐食品级", 411),
+        # Titles from tests/fixtures/category_dev_real.csv (real sellers'), labelled to these leaves.
+        pytest.param(
+            "加厚不锈钢烧烤签子扁钎子钢签工具钢签子户外用品羊肉串用具",
+            3111,
+            id="a material ranks no leaf named by that material (steel skewers)",
+        ),
+        pytest.param(
+            "万物可。Kilner梅森威尔士柠檬百香果玻璃罐子储物密封罐食品级",
+            411,
+            id="a material ranks no leaf named by that material (a glass jar)",
+        ),
+        pytest.param(
+            "304不锈钢板材 金属材料",
+            11,
+            id="a leaf named by a material still comes up for the material itself",
+        ),
+        pytest.param(
+            "卡通杂物少女心桌面抽屉式学生铅笔宿舍文具多层收纳盒无格储物盒",
+            5112,
+            id="a specific sibling's word ranks it above the catch-all (桌面)",
+        ),
+        pytest.param(
+            "男童儿童内裤袜子收纳盒学生装短裤放内衣裤衩整理盒小孩男孩宝宝",
+            5113,
+            id="a specific sibling's word ranks it above the catch-all (内衣)",
+        ),
+        pytest.param(
+            "大号塑料收纳盒带盖家用整理箱",
+            5111,
+            id="no sibling's word keeps the catch-all first",
+        ),
     ],
 )
-def test_a_material_in_the_title_ranks_no_leaf_named_by_that_material(
-    title: str, leaf: int
-) -> None:
-    decision = CategoryMatcher(_MATERIAL_TREE, gate=None).decide(title=title)
-    assert decision.category_id == leaf
-
-
-def test_a_leaf_named_by_a_material_still_comes_up_for_the_material_itself() -> None:
-    decision = CategoryMatcher(_MATERIAL_TREE, gate=None).decide(title="304不锈钢板材 金属材料")
-    assert decision.category_id == 11
-
-
-# --- a catch-all beside the sibling the title names (decision 145) -----------------------------
-
-_BOXES_TREE = CategoryTree.from_nodes(
-    CategoryNode(category_id=category_id, name=name, parent_id=parent_id)
-    for category_id, name, parent_id in (
-        (1, "收纳整理", 0),
-        (11, "家庭收纳用具", 1),
-        (111, "收纳盒", 11),
-        (1111, "其他收纳盒", 111),
-        (1112, "桌面收纳盒", 111),
-        (1113, "内衣收纳盒", 111),
-    )
-)
-
-
-@pytest.mark.parametrize(
-    ("title", "leaf"),
-    [
-        # tests/fixtures/category_dev_real.csv: real seller titles, labelled to these leaves.
-        ("卡通杂物少女心桌面抽屉式学生铅笔宿舍文具多层收纳盒无格储物盒", 1112),
-        ("男童儿童内裤袜子收纳盒学生装短裤放内衣裤衩整理盒小孩男孩宝宝", 1113),
-    ],
-)
-def test_a_title_naming_a_specific_siblings_word_ranks_it_above_the_catch_all(
-    title: str, leaf: int
-) -> None:
-    decision = CategoryMatcher(_BOXES_TREE, gate=None).decide(title=title)
-    assert decision.category_id == leaf
-
-
-def test_a_title_naming_no_siblings_word_keeps_the_catch_all_first() -> None:
-    decision = CategoryMatcher(_BOXES_TREE, gate=None).decide(title="大号塑料收纳盒带盖家用整理箱")
-    assert decision.category_id == 1111
+def test_the_leaf_ranked_first(title: str, leaf: int) -> None:
+    assert CategoryMatcher(_SMALL_TREE, gate=None).decide(title=title).category_id == leaf
