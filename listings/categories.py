@@ -110,7 +110,7 @@ AUDIENCE_DOUBT_PENALTY = 0.4
 娃娃 at a title's start outrank the 积木 it sells; doubled with it in 152)."""
 COSINE_WEIGHT = 1.0
 """How much the n-gram cosine adds to the term strength when ranking leaves: 0.5 until decision
-152, when it and the tie-breaks below (`FIRST_NAMED_BONUS`, `MARKED_CATCH_ALL_PENALTY`,
+152, when it and the tie-breaks sized against it (`FIRST_NAMED_BONUS`, `MARKED_CATCH_ALL_PENALTY`,
 `AUDIENCE_DOUBT_PENALTY`, `ROOM_WEIGHT`) were doubled together: the characters now count as much
 as a term's strength (a passing term still gains `PASSING_BONUS` over a cosine alone)."""
 
