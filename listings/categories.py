@@ -635,7 +635,7 @@ class CategoryMatcher:
             score[column] += _rank_weight(verdict) + ROOM_WEIGHT * _room_fit(
                 self._rooms[column], rooms
             )
-            if self._marked(column, facts.text):
+            if column in self._markers and self._marked(column, facts.text):
                 score[column] -= MARKED_CATCH_ALL_PENALTY
         picked = _top(score, max(limit, 3))
         ranked = [
