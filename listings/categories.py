@@ -613,11 +613,11 @@ class CategoryMatcher:
         cosine: np.ndarray,
         *,
         limit: int,
+        ranking: np.ndarray,
         source: str = "",
-        ranking: np.ndarray | None = None,
     ) -> tuple[CategoryDecision, GateInput | None]:
         """`cosine`: the title's character cosine against every open leaf, as the gate reads
-        it; `ranking`: the one that ranks leaves (`_ranking_cosines`; `cosine` when None)."""
+        it; `ranking`: the one that ranks leaves (`_ranking_cosines`)."""
         facts = title_facts(title, self._vocabulary, segmenter=self._segmenter)
         if source and not facts.audience:
             # The source's category says who the product is for when the title does not (a
@@ -629,7 +629,7 @@ class CategoryMatcher:
         judged: dict[int, Verdict] = {
             column: judge(facts, self._terms[column]) for column in self._hits(facts)
         }
-        score = COSINE_WEIGHT * (cosine if ranking is None else ranking)
+        score = COSINE_WEIGHT * ranking
         rooms = _rooms_of((facts.text,))
         for column, verdict in judged.items():
             score[column] += _rank_weight(verdict) + ROOM_WEIGHT * _room_fit(
