@@ -174,8 +174,9 @@ class LeafTerms:
     own_context: frozenset[str] = frozenset()
     """The contexts the leaf's own name names, when they count (球类玩具/球类运动: sport)."""
     set_scope: frozenset[str] = frozenset()
-    """For a leaf named by a set word (童装 > 套装): the words of every leaf under its root (T恤,
-    卫衣, 裤子, 外套 …), the products a set of this leaf is made of (`index_leaves`)."""
+    """For a leaf named by a set word (童装 > 套装): the words of every leaf under its root and
+    under the other roots with a leaf of that word (T恤, 卫衣, 裤子, 外套 …), the products a set of
+    this leaf is made of (`index_leaves`)."""
     named: dict[str, bool] = field(default_factory=dict, init=False, compare=False, repr=False)
     """`_named_by` of the words titles asked about: a leaf is built once per tree and judged for
     every title that hits it, with the same few nouns again and again."""
@@ -1237,23 +1238,40 @@ def tree_vocabulary(terms: Iterable[LeafTerms]) -> frozenset[str]:
 
 
 def index_leaves(paths: Mapping[int, Sequence[str]]) -> dict[int, LeafTerms]:
-    """`leaf_terms` for every leaf, built once per tree; a leaf named by a set word gets the words
-    of the leaves under its root as its `set_scope`."""
+    """`leaf_terms` for every leaf, built once per tree; a leaf named by a set word gets as its
+    `set_scope` the words of the leaves under every root that holds a leaf named by that word.
+
+    Why every such root and not its own: a tree lists the garments of a set under one root and
+    not another (this tree's 女装 holds T恤 and 衬衫 but no 外套 or 西装, its 童装 holds them), and
+    a women's 西装外套 … 套装 is an outfit all the same (decision 153). The roots holding a 套装
+    leaf are those where sets of garments are sold, so a tableware or toy set still is none."""
     terms = {leaf: leaf_terms(path) for leaf, path in paths.items()}
     scopes: dict[str, set[str]] = {}
     for leaf, path in paths.items():
         words = scopes.setdefault(path[0] if path else "", set())
         t = terms[leaf]
         words.update(w for w in (*t.terms, *t.heads, *(g for level in t.groups for g in level)))
+    roots: dict[str, set[str]] = {}
     for leaf, path in paths.items():
-        if any(term in _SET_WORDS for term in terms[leaf].terms):
-            scope = {w for w in scopes[path[0]] if len(w) >= 2 and w not in _SET_KINDS}
+        for word in _SET_WORDS:
+            if word in terms[leaf].terms:
+                roots.setdefault(word, set()).add(path[0] if path else "")
+    for leaf in paths:
+        named = [word for word in _SET_WORDS if word in terms[leaf].terms]
+        if named:
+            scope = {
+                w
+                for word in named
+                for root in roots[word]
+                for w in scopes[root]
+                if len(w) >= 2 and w not in _SET_KINDS
+            }
             terms[leaf] = replace(terms[leaf], set_scope=frozenset(scope))
     return terms
 
 
 def _a_set_of(facts: TitleFacts, leaf: LeafTerms) -> bool:
-    """The title's products other than the set word are all of the set leaf's root (a 童装 set of
+    """The title's products other than the set word are all of the set leaf's scope (a 童装 set of
     T恤 and 长裤, or a set alone), not a tableware or toy set sold beside a child's word. A noun
     of the family of one of the root's words counts (牛仔裤 beside 短裤, 半身裙 beside 连衣裙):
     a tree need not list every garment of its root for a set of them to be an outfit. A noun

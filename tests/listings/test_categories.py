@@ -214,6 +214,15 @@ _SMALL_TREE = _tree(
     (5111, "其他收纳盒", 511),
     (5112, "桌面收纳盒", 511),
     (5113, "内衣收纳盒", 511),
+    (6, "童装/婴儿装/亲子装", 0),
+    (61, "套装", 6),
+    (62, "外套/夹克/大衣", 6),
+    (621, "普通外套", 62),
+    (63, "裤子", 6),
+    (7, "女装", 0),
+    (71, "T恤", 7),
+    (72, "套装/学生校服/工作制服", 7),
+    (721, "其它制服/套装", 72),
 )
 """Leaves of data/categories/marketplace_tree_subset.csv, under ids of their own."""
 
@@ -251,6 +260,16 @@ _SMALL_TREE = _tree(
             "大号塑料收纳盒带盖家用整理箱",
             5111,
             id="no sibling's word keeps the catch-all first",
+        ),
+        pytest.param(
+            "高端职业西装外套女2020秋冬新款气质商务正装总裁套装女士工作服",
+            721,
+            id="a women's suit of garments only the children's root lists is a women's set",
+        ),
+        pytest.param(
+            "巴拉巴拉童装男童套装中大童外套儿童两件套春装2018新款运动卫衣",
+            61,
+            id="a children's set stays a children's set",
         ),
     ],
 )
