@@ -5,8 +5,9 @@
   and path, the confidence, the layer that decided and why, the top 3 candidates, and the
   `decision` at `--min-confidence` (default: the migrations' `category.min_confidence`):
   `publish`, `review` or `not_a_product`. It runs the pipeline's own matcher (mapping table,
-  overrides, text layer) on a tree file: the sandbox's tree by default, `--tree` for a CSV export
-  of the shop's tree. It never calls the platform, so `suggested.get` is not used.
+  overrides, text layer) on a tree file: `--tree` for a CSV export of the shop's tree, by default
+  the real marketplace tree every labelled set names (`REAL_TREE`). It never calls the platform,
+  so `suggested.get` is not used.
 - `eval FILE.csv` measures the matcher on hand-labelled titles (columns `platform, title,
   source_category_path, label` with `;` between acceptable leaf ids, or NONE / NOT_A_PRODUCT, and
   optionally `split`): top-1, top-3, the share published automatically and its precision at the
@@ -59,6 +60,14 @@ PLATFORM_NAMES = {
 }
 """What a merchant may write in the `platform` column, and the source it means."""
 
+REAL_TREE = "data/categories/marketplace_tree_subset.csv"
+"""The tree `match` and `eval` read when given none: 671 rows of a real marketplace's tree, the one
+every labelled set of tests/fixtures (and issue 14's held-out sets) is labelled to. Not the
+sandbox's tree, which adds 13 invented nodes (男装, 食品, 手机数码…) for the sample catalogs: a
+title labelled "no fitting leaf" against the real tree would publish into one of those and count
+as wrong (decision 155). `--tree data/categories/kuaishou_sandbox_tree.csv` checks what a sandbox
+run decides."""
+
 SCOPES = ("item", "category")
 """`scope` of a review row: the choice holds for this item, or for its whole source category."""
 
@@ -93,7 +102,7 @@ def categories() -> None:
     "tree_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A CSV export of the Kuaishou tree (category_id,name,parent_id). "
-    "Default: the sandbox's tree, data/categories/kuaishou_sandbox_tree.csv.",
+    f"Default: the real marketplace tree, {REAL_TREE}.",
 )
 @click.option(
     "--mapping",
@@ -187,13 +196,13 @@ def match(
 def _matcher(
     tree_file: Path | None, mapping_file: Path | None, no_mapping: bool
 ) -> CategoryMatcher:
-    """The pipeline's matcher on a tree file (the sandbox's by default) and the mapping table."""
+    """The pipeline's matcher on a tree file (`REAL_TREE` by default) and the mapping table."""
     from listings.categories import CategoryMapping, CategoryMatcher, CategoryTree
     from listings.migrations import CategoryRules
     from pipeline.migrations_file import project_path
-    from sandbox.category_tree import DEFAULT_TREE_PATH
 
-    tree = CategoryTree.from_csv_text((tree_file or DEFAULT_TREE_PATH).read_text(encoding="utf-8"))
+    path = tree_file or project_path(REAL_TREE)
+    tree = CategoryTree.from_csv_text(path.read_text(encoding="utf-8"))
     mapping = CategoryMapping()
     if not no_mapping:
         default = CategoryRules().mapping_file or ""
@@ -211,7 +220,8 @@ def _matcher(
     "--tree",
     "tree_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The tree the labels name (CSV category_id,name,parent_id). Default: the sandbox's tree.",
+    help="The tree the labels name (CSV category_id,name,parent_id). "
+    f"Default: the real marketplace tree, {REAL_TREE}.",
 )
 @click.option(
     "--mapping",

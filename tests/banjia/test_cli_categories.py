@@ -19,6 +19,7 @@ from click.testing import CliRunner, Result
 from banjia.cli_categories import categories
 from listings.migrations import CategoryRules
 from sandbox.app import Sandbox
+from sandbox.category_tree import DEFAULT_TREE_PATH
 from store.duckdb_ledger import DuckDBLedger
 from store.warehouse import Warehouse, migration_status
 from tests.assets.conftest import (  # noqa: F401  (fixtures of the in-process pipeline)
@@ -33,7 +34,8 @@ from tests.assets.conftest import (  # noqa: F401  (fixtures of the in-process p
 )
 from tests.samples import tshirt
 
-DRESS = "20224"  # 女装 > 连衣裙 in the sandbox tree
+DRESS = "20224"  # 女装 > 连衣裙 in the real tree and the sandbox's
+SANDBOX_TREE = str(DEFAULT_TREE_PATH)
 
 
 def run(args: list[str], stdin: str = "", env: dict[str, str] | None = None) -> Result:
@@ -78,7 +80,7 @@ taobao,G2000夏季白衬衫男短袖修身商务男士上衣 纯色正装上班�
 
 
 def test_match_says_what_happens_to_each_listing_at_the_threshold() -> None:
-    result = run(["match"], LISTINGS + JUNK.split("\n", 1)[1])
+    result = run(["match", "--tree", SANDBOX_TREE], LISTINGS + JUNK.split("\n", 1)[1])
     assert result.exit_code == 0, result.output
     rows = csv_rows(result.output)
     assert list(rows[0])[-1] == "decision"
@@ -91,8 +93,19 @@ def test_match_says_what_happens_to_each_listing_at_the_threshold() -> None:
     assert shirt["category_path"] == "男装>衬衫"
     sure = float(shirt["confidence"]) >= CategoryRules().min_confidence
     assert shirt["decision"] == ("publish" if sure else "review")
-    strict = csv_rows(run(["match", "--min-confidence", "1"], JUNK).output)
+    strict = csv_rows(run(["match", "--tree", SANDBOX_TREE, "--min-confidence", "1"], JUNK).output)
     assert [r["decision"] for r in strict] == ["not_a_product", "review"]
+
+
+def test_match_reads_the_real_tree_when_given_none() -> None:
+    """Labelled sets name the real tree's leaves; the sandbox's invented 男装 leaves are not in it,
+    so a men's shirt is not published into one (decision 155)."""
+    result = run(["match"], JUNK)
+    assert result.exit_code == 0, result.output
+    _junk, shirt = csv_rows(result.output)
+    assert not shirt["category_id"].startswith("900")
+    assert all(not shirt[f"candidate_{i}_id"].startswith("900") for i in (1, 2, 3))
+    assert shirt["decision"] == "review"
 
 
 def test_eval_prints_the_figures_and_the_curve_per_split(tmp_path: Path) -> None:
