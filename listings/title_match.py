@@ -150,11 +150,16 @@ def _drop_negated(text: str) -> str:
 _SYNONYM_OF: dict[str, frozenset[str]] = {word: group for group in SYNONYMS for word in group}
 
 
-_GIFTS = re.compile(r"[赠送](?![品货])[^【】\[\]]*(?=[】\]])|赠(?![品货])[^【】\[\]\s]*")
+_GIFTS = re.compile(
+    r"[赠送](?![品货])[^【】\[\]]*(?=[】\]])"
+    r"|赠(?![品货])[^【】\[\]\s]*"
+    r"|(?:^|(?<=[\s/,，+]))送(?![品货])[\u4e00-\u9fff]{1,4}(?=[\s/,，+【\[])"
+)
 """What a title gives away is not what it sells: 赠营养液 托盘 挂钩 in a potted plant's 【…】, 赠垫
 beside a toilet seat. Inside a bracket from 赠 or 送 to its end, elsewhere from 赠 to the end
-of the word (送 outside a bracket is as often "for": 送爸爸); not 赠品 (the product *is* a
-giveaway item) nor 送货 (delivery)."""
+of the word, and 送 with the word after it where the two stand alone between separators
+(送吸管/… 奶瓶: a bottle sold with a straw). Elsewhere 送 is as often "for" (送爸爸 … 保温杯) and
+is left alone; never 赠品 (the product *is* a giveaway item) nor 送货 (delivery)."""
 
 
 @dataclass(frozen=True)

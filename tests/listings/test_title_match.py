@@ -125,6 +125,15 @@ def test_what_a_title_gives_away_is_not_what_it_sells() -> None:
     assert "送爸爸" in clean_title("剃须刀送爸爸")
 
 
+def test_a_gift_standing_alone_between_separators_is_not_what_the_title_sells() -> None:
+    """Decision 156: 送 and a word standing alone before a separator (送吸管/…) is a gift even
+    outside a bracket: a baby bottle sold with a straw. 送 inside a run of words stays "for"."""
+    bottle = clean_title("送吸管/配多么可么广口奶瓶")
+    assert "吸管" not in bottle and "奶瓶" in bottle
+    assert "送爸爸" in clean_title("送爸爸生日礼物保温杯")
+    assert "送货" in clean_title("送货上门 加厚收纳箱")
+
+
 def test_what_a_title_says_the_product_is_not_is_not_the_product() -> None:
     """非/并非/不是 before a word negates it, with the same product's synonyms right after it
     (dried flowers sold as 非仿真花假花); 非洲, 非遗, 非常 are words of their own."""
@@ -1013,6 +1022,22 @@ def test_more_sellers_words_kinds_and_nouns_name_their_leaves(
     """Decision 150: 盖巾, 蘑菇钉, 拍拍鼓, 搓澡巾, 滑步车 are sellers' words for five leaves'
     products; a 衬衫裙 is a kind of 连衣裙; 骨牌 and 粘土 are product nouns (heads of 多米诺骨牌
     and 超轻粘土)."""
+    decision = matcher.decide(title=title)
+    assert decision.path is not None and decision.path.endswith(leaf)
+
+
+@pytest.mark.parametrize(
+    ("title", "leaf"),
+    [
+        ("三合一儿童炫闪三四轮踏板车", "滑板车"),
+        ("【A类品质】婴儿短款冬季防污套袖3双装", "袖套"),
+        ("ppsu婴幼儿童防摔学饮吸管水杯奶瓶", "吸管杯"),
+    ],
+)
+def test_sellers_words_of_blind17_name_their_leaves(
+    matcher: CategoryMatcher, title: str, leaf: str
+) -> None:
+    """Decision 156: 踏板车 is a 滑板车, 套袖 a 袖套, 吸管水杯 a 吸管杯 (titles of split blind17)."""
     decision = matcher.decide(title=title)
     assert decision.path is not None and decision.path.endswith(leaf)
 
