@@ -297,7 +297,9 @@ def _shown_candidates(decision: CategoryDecision) -> Sequence[Candidate]:
 
 
 def _match_input(stream: TextIO) -> Iterable[tuple[str, str, str]]:
-    reader = csv.DictReader(stream)
+    """The rows of `match`'s stdin, each checked; a leading byte-order mark (a CSV saved by Excel
+    as "UTF-8") is no part of the first column's name."""
+    reader = csv.DictReader(io.StringIO(stream.read().removeprefix("\ufeff")))
     missing = [c for c in MATCH_REQUIRED if c not in (reader.fieldnames or [])]
     if missing:
         raise click.ClickException(

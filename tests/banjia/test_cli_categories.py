@@ -97,6 +97,16 @@ def test_match_says_what_happens_to_each_listing_at_the_threshold() -> None:
     assert [r["decision"] for r in strict] == ["not_a_product", "review"]
 
 
+def test_match_reads_a_csv_excel_saved_with_a_byte_order_mark() -> None:
+    result = run(["match"], "\ufeff" + LISTINGS)
+    assert result.exit_code == 0, result.output
+    assert [r["platform"] for r in csv_rows(result.output)] == [
+        "taobao",
+        "pinduoduo",
+        "alibaba1688",
+    ]
+
+
 def test_match_reads_the_real_tree_when_given_none() -> None:
     """Labelled sets name the real tree's leaves; the sandbox's invented 男装 leaves are not in it,
     so a men's shirt is not published into one (decision 155)."""
