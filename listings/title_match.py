@@ -153,13 +153,15 @@ _SYNONYM_OF: dict[str, frozenset[str]] = {word: group for group in SYNONYMS for 
 _GIFTS = re.compile(
     r"[赠送](?![品货])[^【】\[\]]*(?=[】\]])"
     r"|赠(?![品货])[^【】\[\]\s]*"
-    r"|(?:^|(?<=[\s/,，+]))送(?![品货])[\u4e00-\u9fff]{1,4}(?=[\s/,，+【\[])"
+    r"|(?:^|(?<=[\s/,，+]))送(?![品货给爱女男老爸妈母父亲朋闺儿孩宝长领同客礼])"
+    r"[\u4e00-\u9fff]{1,4}(?=[\s/,，+【\[])"
 )
 """What a title gives away is not what it sells: 赠营养液 托盘 挂钩 in a potted plant's 【…】, 赠垫
 beside a toilet seat. Inside a bracket from 赠 or 送 to its end, elsewhere from 赠 to the end
 of the word, and 送 with the word after it where the two stand alone between separators
-(送吸管/… 奶瓶: a bottle sold with a straw). Elsewhere 送 is as often "for" (送爸爸 … 保温杯) and
-is left alone; never 赠品 (the product *is* a giveaway item) nor 送货 (delivery)."""
+(送吸管/… 奶瓶: a bottle sold with a straw) unless the word is whom it is for (送母亲, 送女友,
+送爱人) or 送礼. Elsewhere 送 is as often "for" (送爸爸 … 保温杯) and is left alone; never 赠品
+(the product *is* a giveaway item) nor 送货 (delivery)."""
 
 
 @dataclass(frozen=True)

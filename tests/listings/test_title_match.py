@@ -132,6 +132,7 @@ def test_a_gift_standing_alone_between_separators_is_not_what_the_title_sells() 
     assert "吸管" not in bottle and "奶瓶" in bottle
     assert "送爸爸" in clean_title("送爸爸生日礼物保温杯")
     assert "送货" in clean_title("送货上门 加厚收纳箱")
+    assert "送母亲" in clean_title("石榴石手链女 生日礼物 送爱人 送母亲")
 
 
 def test_what_a_title_says_the_product_is_not_is_not_the_product() -> None:
