@@ -984,26 +984,14 @@ def test_a_vegetable_washing_basin_is_no_kitchen_sink(matcher: CategoryMatcher) 
 @pytest.mark.parametrize(
     ("title", "leaf"),
     [
+        # decision 149
         ("密漏过滤网 厨房 超细网 大号密漏勺 商用 油抄 长柄 笊篱 滤油勺", "烹饪勺铲"),
         ("厨房台面异形案板餐桌垫揉面和面板不锈钢材质SUS304钢食品级用具", "砧板/菜板"),
         ("一件代发抖音网红32孔泡泡机儿童加特林泡泡枪地摊新奇发光玩具", "吹泡泡"),
         ("奥特曼玩具儿童组合套装玩偶超人战士男孩变身赛罗咸蛋超人模型", "奥特曼玩具专区"),
         ("下水道疏通器捅马桶吸工具厕所管道堵塞一炮通高压气厨房家用神器", "管道疏通器"),
         ("优彼伴读宝绘本慧阅读机器人优比儿童早教学习点读机0-3-6岁玩具", "早教机/点读学习"),
-    ],
-)
-def test_a_sellers_word_for_a_leafs_product_names_that_leaf(
-    matcher: CategoryMatcher, title: str, leaf: str
-) -> None:
-    """Sellers' words for a product a category manager names otherwise (decision 149): 漏勺 for
-    烹饪勺铲, 案板 for 砧板, 泡泡机 for 吹泡泡; 点读机 is a kind of 早教机."""
-    decision = matcher.decide(title=title)
-    assert decision.path is not None and decision.path.endswith(leaf)
-
-
-@pytest.mark.parametrize(
-    ("title", "leaf"),
-    [
+        # decision 150
         ("可定做北欧棉麻简约沙发巾靠背扶手巾靠头盖巾沙发垫防滑四季通用", "万能盖巾"),
         ("蘑菇钉拼装插拼图儿童1-3-6周岁4男孩5幼儿园2女孩宝宝益智力玩具", "插珠/蘑菇插钉"),
         ("宝宝音乐手拍鼓玩具儿童拍拍鼓早教益智1岁0-6-12个月婴儿3可充电", "电动手拍鼓"),
@@ -1015,30 +1003,19 @@ def test_a_sellers_word_for_a_leafs_product_names_that_leaf(
         ),
         ("多米诺骨牌 儿童1000片成人智力标准比赛专用 学生益智积木制玩具", "多米诺骨牌"),
         ("太空玩具沙子套装魔力安全无毒儿童男孩女孩动力橡皮彩泥彩沙粘土", "彩泥/橡皮泥"),
-    ],
-)
-def test_more_sellers_words_kinds_and_nouns_name_their_leaves(
-    matcher: CategoryMatcher, title: str, leaf: str
-) -> None:
-    """Decision 150: 盖巾, 蘑菇钉, 拍拍鼓, 搓澡巾, 滑步车 are sellers' words for five leaves'
-    products; a 衬衫裙 is a kind of 连衣裙; 骨牌 and 粘土 are product nouns (heads of 多米诺骨牌
-    and 超轻粘土)."""
-    decision = matcher.decide(title=title)
-    assert decision.path is not None and decision.path.endswith(leaf)
-
-
-@pytest.mark.parametrize(
-    ("title", "leaf"),
-    [
+        # decision 156 (titles of split blind17)
         ("三合一儿童炫闪三四轮踏板车", "滑板车"),
         ("【A类品质】婴儿短款冬季防污套袖3双装", "袖套"),
         ("ppsu婴幼儿童防摔学饮吸管水杯奶瓶", "吸管杯"),
     ],
 )
-def test_sellers_words_of_blind17_name_their_leaves(
+def test_a_sellers_word_for_a_leafs_product_names_that_leaf(
     matcher: CategoryMatcher, title: str, leaf: str
 ) -> None:
-    """Decision 156: 踏板车 is a 滑板车, 套袖 a 袖套, 吸管水杯 a 吸管杯 (titles of split blind17)."""
+    """Sellers' words for a product a category manager names otherwise: 漏勺 for 烹饪勺铲, 案板
+    for 砧板, 泡泡机 for 吹泡泡 (decision 149); 盖巾, 蘑菇钉, 拍拍鼓, 搓澡巾, 滑步车 (150); 踏板车
+    for 滑板车, 套袖 for 袖套, 吸管水杯 for 吸管杯 (156). Kinds: 点读机 of 早教机 (149), 衬衫裙 of
+    连衣裙 (150). Product nouns: 骨牌 and 粘土, heads of 多米诺骨牌 and 超轻粘土 (150)."""
     decision = matcher.decide(title=title)
     assert decision.path is not None and decision.path.endswith(leaf)
 
