@@ -1258,17 +1258,16 @@ def index_leaves(paths: Mapping[int, Sequence[str]]) -> dict[int, LeafTerms]:
         words = scopes.setdefault(path[0] if path else "", set())
         t = terms[leaf]
         words.update(w for w in (*t.terms, *t.heads, *(g for level in t.groups for g in level)))
+    named = {leaf: [w for w in _SET_WORDS if w in terms[leaf].terms] for leaf in paths}
     roots: dict[str, set[str]] = {}
     for leaf, path in paths.items():
-        for word in _SET_WORDS:
-            if word in terms[leaf].terms:
-                roots.setdefault(word, set()).add(path[0] if path else "")
-    for leaf in paths:
-        named = [word for word in _SET_WORDS if word in terms[leaf].terms]
-        if named:
+        for word in named[leaf]:
+            roots.setdefault(word, set()).add(path[0] if path else "")
+    for leaf, words in named.items():
+        if words:
             scope = {
                 w
-                for word in named
+                for word in words
                 for root in roots[word]
                 for w in scopes[root]
                 if len(w) >= 2 and w not in _SET_KINDS
