@@ -1263,11 +1263,11 @@ def index_leaves(paths: Mapping[int, Sequence[str]]) -> dict[int, LeafTerms]:
     for leaf, path in paths.items():
         for word in named[leaf]:
             roots.setdefault(word, set()).add(path[0] if path else "")
-    for leaf, words in named.items():
-        if words:
+    for leaf, set_words in named.items():
+        if set_words:
             scope = {
                 w
-                for word in words
+                for word in set_words
                 for root in roots[word]
                 for w in scopes[root]
                 if len(w) >= 2 and w not in _SET_KINDS
