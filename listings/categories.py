@@ -108,6 +108,10 @@ AUDIENCE_DOUBT_PENALTY = 0.4
 """Ranking: of leaves in the same doubt, one whose audience the title does not name comes second
 (decision 107), even when named first: twice `FIRST_NAMED_BONUS` since decision 151 (0.05 let
 娃娃 at a title's start outrank the 积木 it sells; doubled with it in 152)."""
+AUDIENCE_NAMED_BONUS = 0.1
+"""Ranking: of leaves that pass every gate, one made for an audience the title names (童装 > 帽子
+for 小学生 … 学生帽) ranks above one for anybody (服饰配件 > 帽子): who it is for is said, and the
+leaf for them is the narrower (decision 157). A tie-break the size of `ROOM_WEIGHT`."""
 COSINE_WEIGHT = 1.0
 """How much the n-gram cosine adds to the term strength when ranking leaves: 0.5 until decision
 152, when it and the tie-breaks sized against it (`FIRST_NAMED_BONUS`, `MARKED_CATCH_ALL_PENALTY`,
@@ -424,11 +428,21 @@ def _room_fit(leaf: frozenset[str], title: frozenset[str]) -> int:
     return 1 if leaf & title else -1
 
 
+def _passes(verdict: Verdict) -> bool:
+    """The leaf passes every gate, or fails only for being a catch-all."""
+    return not verdict.problem or verdict.problem == CATCH_ALL
+
+
+def _for_whom_named(leaf: LeafTerms, facts: TitleFacts) -> bool:
+    """The leaf is for an audience (童装, 女装) and the title names it."""
+    return bool(leaf.audience) and leaf.audience <= facts.audience
+
+
 def _rank_weight(verdict: Verdict) -> float:
     """What a leaf's verdict adds to its cosine in the ranking: a leaf that passes every gate, or
     fails only for being a catch-all, comes first; a leaf the title contradicts (audience, use
     context) counts half its term strength, below one that is only in doubt."""
-    if not verdict.problem or verdict.problem == CATCH_ALL:
+    if _passes(verdict):
         return verdict.strength + PASSING_BONUS
     if verdict.hard:
         return verdict.strength * HARD_CLASH_WEIGHT
@@ -635,6 +649,8 @@ class CategoryMatcher:
             score[column] += _rank_weight(verdict) + ROOM_WEIGHT * _room_fit(
                 self._rooms[column], rooms
             )
+            if _passes(verdict) and _for_whom_named(self._terms[column], facts):
+                score[column] += AUDIENCE_NAMED_BONUS
             if column in self._markers and self._marked(column, facts.text):
                 score[column] -= MARKED_CATCH_ALL_PENALTY
         picked = _top(score, max(limit, 3))

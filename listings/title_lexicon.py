@@ -948,7 +948,7 @@ a 小电锅 no cookware): a title naming one never lands on a leaf outside it. T
 are named one by one: 电磁炉 (an induction hob) is what a pot is *for* (电磁炉通用)."""
 
 HEAD_CHARS: frozenset[str] = frozenset(
-    "包袋箱盒架罩垫纸巾夹座托膜链绳扣钩杯壶锅碗盘瓶桶盆刷灯镜伞帽鞋袜裤裙被枕毯席柜桌椅凳床盖领"
+    "包袋箱盒架罩垫纸巾夹座托膜链绳扣钩杯壶锅碗盘碟瓶桶盆刷灯镜伞帽鞋袜裤裙被枕毯席柜桌椅凳床盖领"
 )
 """One-character head nouns. A product word right before one of them names what the product is
 *for*, not what it is (水桶包 is a bag, 毛巾架 a rack, 面巾纸 paper, 马桶刷 a brush)."""

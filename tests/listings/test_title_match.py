@@ -949,6 +949,25 @@ def test_a_one_character_leaf_is_named_by_its_form_with_zi() -> None:
     assert judge(title_facts("小笼包子速冻早餐包子"), bag).strength == 0.0
 
 
+def test_a_saucer_is_a_one_character_head_noun_like_a_plate() -> None:
+    """碟 (a saucer) names the 碟 leaf as 盘 names the 盘 leaf: 酱油碟 … 碟子 sells saucers, and a
+    title naming figures on its saucers (卡通动画人物) goes to no toy-figure leaf (decision 157)."""
+    saucer = leaf_terms(("餐饮具", "餐具", "碟"))
+    assert saucer.terms == ("碟",)
+    title = "出口日本卡通动画人物立体调味碟酱油碟醋碟卡通碟子调料碟"
+    assert judge(title_facts(title), saucer).matched == "碟"
+
+
+def test_a_leaf_for_the_audience_the_title_names_outranks_one_for_anybody(
+    matcher: CategoryMatcher,
+) -> None:
+    """Both hat leaves pass every gate for a schoolchild's hat; the children's one is for whom the
+    title says, so it ranks first (decision 157)."""
+    decision = matcher.decide(title="正品小学生北京教委指定夏季款带夜光荧光帽春夏秋冬学生帽小黄帽")
+    assert decision.path is not None and decision.path.startswith("童装/婴儿装/亲子装>")
+    assert any(c.path.startswith("服饰配件") for c in decision.candidates)
+
+
 def test_teaching_aids_wall_charts_and_flash_cards_are_heads_of_their_leaves(
     matcher: CategoryMatcher,
 ) -> None:
