@@ -53,6 +53,7 @@ from listings.title_match import (
     WordClasses,
     WordIndex,
     generic_stem,
+    goods_use_words,
     holds_parent,
     implied_audience,
     index_leaves,
@@ -537,6 +538,9 @@ class CategoryMatcher:
                 if product := set_of(term):
                     for word in variants(product):
                         self._term_index.setdefault(word, []).append(column)
+                # 防蚊用品 is named by 驱蚊液 too: the use it is for puts the leaf in the running.
+                for word in goods_use_words(term):
+                    self._term_index.setdefault(word, []).append(column)
                 # 帽子 is named by 雷锋帽 too: its head noun puts the leaf in the running.
                 if stem := generic_stem(term):
                     self._term_index.setdefault(stem, []).append(column)

@@ -816,6 +816,7 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "滑行学步车 滑步车",
         "滑板车 踏板车",
         "袖套 套袖",
+        "防晒袖套 冰袖",
         "吸管杯 吸管水杯",
         "电动车 电瓶车 电动自行车 电瓶自行车 电动摩托车",
     )
@@ -832,6 +833,7 @@ KINDS: dict[str, frozenset[str]] = {
     "早教机": frozenset({"点读机", "学习机"}),
     "保温杯": frozenset({"焖烧杯"}),
     "连衣裙": frozenset({"衬衫裙", "polo裙"}),
+    "抹布": frozenset({"洗碗布", "洗碗巾"}),
 }
 """A generic word and the kinds of it: a leaf named by the generic (户外眼镜) is named by any kind
 (a 太阳镜 is a pair of glasses), but a leaf named by a kind (太阳镜) is not named by the generic (a

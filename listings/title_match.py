@@ -64,6 +64,7 @@ __all__ = [
     "clean_title",
     "contexts_of",
     "generic_stem",
+    "goods_use_words",
     "holds_parent",
     "implied_audience",
     "judge",
@@ -658,6 +659,26 @@ def _names_a_set_of(facts: TitleFacts, term: str) -> bool:
     )
 
 
+_GOODS_SUFFIXES = ("用品", "用具")
+
+
+def goods_use_words(term: str) -> tuple[str, ...]:
+    """The words of the use a goods term is for (驱蚊, 防蚊, 蚊香… of 防蚊用品), else (): what puts
+    its leaf in the running for a title (listings/categories.py)."""
+    if not term.endswith(_GOODS_SUFFIXES) or len(term) <= 2:
+        return ()
+    return tuple(w for use in sorted(contexts_of(term[:-2])) for w in CONTEXT_WORDS[use])
+
+
+def _names_goods_for(facts: TitleFacts, term: str) -> bool:
+    """防蚊用品 (goods for keeping mosquitoes off) is named by any product noun of the title made
+    for that use (驱蚊液, 灭蚊灯): the term is a use and a goods word, and a noun names the use."""
+    if not term.endswith(_GOODS_SUFFIXES) or len(term) <= 2:
+        return False
+    uses = contexts_of(term[:-2])
+    return bool(uses) and any(uses & contexts_of(noun) for noun in facts.nouns)
+
+
 def _names_apart(text: str, term: str, edges: frozenset[int]) -> bool:
     """仿真玉兰花 names 仿真花: the modifier, then within a few characters a word ending in the
     head (玉兰花) or in a kind of it (仿真蝴蝶兰, 仿真绿植: listings/title_lexicon.py HEAD_KINDS)."""
@@ -731,6 +752,9 @@ def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str, str]:
             best, matched, how = HEAD_STRENGTH * 0.75, term, APART
     for term in leaf.terms:
         if best < HEAD_STRENGTH * 0.75 and _names_a_set_of(facts, term):
+            best, matched, how = HEAD_STRENGTH * 0.75, term, APART
+    for term in leaf.terms:
+        if best < HEAD_STRENGTH * 0.75 and _names_goods_for(facts, term):
             best, matched, how = HEAD_STRENGTH * 0.75, term, APART
     for term in leaf.terms:
         if best < HEAD_STRENGTH * 0.5 and _names_kind(facts.text, term, facts.edges):
