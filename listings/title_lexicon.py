@@ -849,6 +849,7 @@ SAID_AGAIN: dict[str, frozenset[str]] = {
     "锅具": frozenset({"炒锅", "汤锅"}),
     "马克杯": frozenset({"牛奶杯"}),
     "墙布": frozenset({"壁画"}),
+    "手办": frozenset({"模型"}),
 }
 """Nouns that, beside the key, name the key's product again, not a second product: a 连衣裙 …
 长裙 is a long dress (alone, 长裙 may be a long skirt); a 毛绒玩具 … 公仔 … 玩偶 is one stuffed

@@ -760,6 +760,13 @@ def test_a_plush_toy_for_a_girlfriend_is_a_plush_toy(matcher: CategoryMatcher) -
     assert verdict.hard
 
 
+def test_a_figure_model_is_a_figure(matcher: CategoryMatcher) -> None:
+    """Sellers call a figure 手办模型: beside 手办, 模型 names the figure again (SAID_AGAIN), not a
+    scale model of a building or a train (decision 160)."""
+    figure = matcher.decide(title="万代奥特曼手办模型SHF可动魂限 捷德奥特曼豪勇形态GEED奥特之父")
+    assert figure.path is not None and figure.path.endswith("手办/兵人/扭蛋>手办/手办景品")
+
+
 def test_a_baby_carrier_is_no_braces(matcher: CategoryMatcher) -> None:
     """婴儿背带 (a baby carrier, worn with a 腰凳) ends in 背带 but is not a kind of it (NOT_KINDS):
     children's braces (儿童配饰 > 背带) are not published for it (decision 127)."""
