@@ -662,20 +662,24 @@ def _names_a_set_of(facts: TitleFacts, term: str) -> bool:
 _GOODS_SUFFIXES = ("用品", "用具")
 
 
+@lru_cache(maxsize=8192)
+def _goods_uses(term: str) -> frozenset[str]:
+    """The uses a goods term is for (insect of 防蚊用品: a use, then 用品 or 用具), else none."""
+    if not term.endswith(_GOODS_SUFFIXES) or len(term) <= 2:
+        return frozenset()
+    return contexts_of(term[:-2])
+
+
 def goods_use_words(term: str) -> tuple[str, ...]:
     """The words of the use a goods term is for (驱蚊, 防蚊, 蚊香… of 防蚊用品), else (): what puts
     its leaf in the running for a title (listings/categories.py)."""
-    if not term.endswith(_GOODS_SUFFIXES) or len(term) <= 2:
-        return ()
-    return tuple(w for use in sorted(contexts_of(term[:-2])) for w in CONTEXT_WORDS[use])
+    return tuple(w for use in sorted(_goods_uses(term)) for w in CONTEXT_WORDS[use])
 
 
 def _names_goods_for(facts: TitleFacts, term: str) -> bool:
     """防蚊用品 (goods for keeping mosquitoes off) is named by any product noun of the title made
-    for that use (驱蚊液, 灭蚊灯): the term is a use and a goods word, and a noun names the use."""
-    if not term.endswith(_GOODS_SUFFIXES) or len(term) <= 2:
-        return False
-    uses = contexts_of(term[:-2])
+    for that use (驱蚊液, 灭蚊灯)."""
+    uses = _goods_uses(term)
     return bool(uses) and any(uses & contexts_of(noun) for noun in facts.nouns)
 
 
