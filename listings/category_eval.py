@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
+from scipy.stats import binomtest
 
 from listings.categories import CategoryDecision, decision_kind
 
@@ -35,6 +36,7 @@ __all__ = [
     "failure_class",
     "out_of_fold",
     "parse_labelled_csv",
+    "precision_interval",
 ]
 
 NONE = "NONE"
@@ -110,14 +112,19 @@ class EvalReport:
     curve: tuple[CurvePoint, ...]
     failures: tuple[tuple[str, int], ...] = ()
     """Leaf rows not published to a right leaf, counted by class (see `failure_class`)."""
+    precision_interval: tuple[float, float] = (0.0, 1.0)
+    """The 95 % Wilson interval of `precision` (`precision_interval`): what a sample of a shop
+    can and cannot show (14 published with one wrong does not rule out 0.69)."""
 
     def lines(self, name: str = "") -> list[str]:
         head = f"{name}: " if name else ""
+        low, high = self.precision_interval
         out = [
             f"{head}{self.rows} rows ({self.leaf_rows} with a leaf label)",
             f"  top-1 {self.top1:.3f}  top-3 {self.top3:.3f}  (rows with a leaf label)",
             f"  at threshold {self.threshold:g}: published {self.published} "
-            f"({self.published_share:.1%} of all rows), precision {self.precision:.3f}, "
+            f"({self.published_share:.1%} of all rows), precision {self.precision:.3f} "
+            f"(95 % interval {low:.3f}–{high:.3f}), "
             f"coverage {self.coverage:.3f} of leaf-labelled rows",
             "  curve: threshold  published  precision  coverage",
         ]
@@ -174,6 +181,16 @@ def _at(
     return auto, precision, covered / leaf_rows if leaf_rows else 0.0, wrong
 
 
+def precision_interval(right: int, published: int) -> tuple[float, float]:
+    """The 95 % Wilson score interval of right / published (scipy's `binomtest`): honest at the
+    sizes a merchant labels (tens of titles) and at 0 or all wrong, where the normal one is not.
+    Nothing published shows nothing: (0, 1)."""
+    if published == 0:
+        return 0.0, 1.0
+    ci = binomtest(right, published).proportion_ci(confidence_level=0.95, method="wilson")
+    return round(float(ci.low), 4), round(float(ci.high), 4)
+
+
 def curve(
     rows: Sequence[LabelledRow],
     decisions: Sequence[CategoryDecision],
@@ -228,6 +245,7 @@ def evaluate(
         ),
         curve=curve(rows, decisions, sorted({*thresholds, threshold})),
         failures=tuple(sorted(failures.items(), key=lambda kv: (-kv[1], kv[0]))),
+        precision_interval=precision_interval(published - len(wrong), published),
     )
 
 

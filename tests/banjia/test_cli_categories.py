@@ -132,6 +132,7 @@ def test_eval_prints_the_figures_and_the_curve_per_split(tmp_path: Path) -> None
     out = result.output
     assert "all: 3 rows (1 with a leaf label)" in out
     assert "top-1 1.000  top-3 1.000" in out
+    assert "(95 % interval " in out
     assert "curve: threshold  published  precision  coverage" in out
     assert out.count("rows (") == 3  # all, a, b
     assert "wrong: 加厚塑料收纳箱衣物整理箱大号工厂批发 (label NONE)" in out
