@@ -964,11 +964,25 @@ HEAD_KINDS: dict[str, tuple[str, ...]] = {
 fern, leaf, orchid or rose is an artificial flower (仿真花) as a shop's category sees it."""
 
 
-DEVICE_ENDINGS: str = "器机枪仪"
-"""Characters that end the name of a device (除砂器, 泡泡机, 泡泡枪, 测距仪): a noun ending in one
-names a product type whether or not a lexicon or the tree knows it."""
+DEVICE_ENDINGS: str = "器机枪仪模"
+"""Characters that end the name of a device (除砂器, 泡泡机, 泡泡枪, 测距仪) or of a mould (蛋糕模,
+烤盘模: decision 163): a noun ending in one names a product type whether or not a lexicon or the
+tree knows it, so a 机器人形 … 蛋糕模 is a cake mould, not a robot."""
 NOT_DEVICES: frozenset[str] = frozenset(
-    ["神器", "待机", "心机", "小心机", "司机", "随机", "有机", "时机", "机会", "机器", "容器"]
+    [
+        "神器",
+        "待机",
+        "心机",
+        "小心机",
+        "司机",
+        "随机",
+        "有机",
+        "时机",
+        "机会",
+        "机器",
+        "容器",
+        "规模",
+    ]
 )
 """Words with a device ending that name no product: a selling word (洗脚神器 is a foot tub), a
 state (待机), a person (司机), an adverb (随机发货), a fibre (有机棉) or any vessel (容器)."""

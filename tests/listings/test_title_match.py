@@ -767,6 +767,16 @@ def test_a_figure_model_is_a_figure(matcher: CategoryMatcher) -> None:
     assert figure.path is not None and figure.path.endswith("手办/兵人/扭蛋>手办/手办景品")
 
 
+def test_a_mould_shaped_like_a_robot_is_a_mould(matcher: CategoryMatcher) -> None:
+    """A word ending in 模 names a mould as one ending in 器 names a device (decision 163): a
+    robot-shaped cake mould is not published as a robot."""
+    title = "现货批发 系列卡通人物 硅胶蛋糕模 三眼卡通烤盘模 机器人形"
+    assert "蛋糕模" in device_nouns(title)
+    decision = matcher.decide(title=title)
+    assert decision.confidence < 0.75
+    assert "蛋糕模" in decision.reason
+
+
 def test_a_baby_carrier_is_no_braces(matcher: CategoryMatcher) -> None:
     """婴儿背带 (a baby carrier, worn with a 腰凳) ends in 背带 but is not a kind of it (NOT_KINDS):
     children's braces (儿童配饰 > 背带) are not published for it (decision 127)."""
