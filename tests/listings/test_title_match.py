@@ -432,8 +432,12 @@ def test_an_outfit_sold_as_a_set_is_not_one_of_its_garments(matcher: CategoryMat
 
 
 def test_a_narrower_leaf_named_apart_is_a_rival(matcher: CategoryMatcher) -> None:
-    """防晒 … 袖套 names 防晒袖套 apart: the plain household 袖套 is not published over it. Since
-    decision 159 the title's 冰袖 names 防晒袖套 itself, which then comes first."""
+    """过滤网 … 水槽 names 水槽过滤网 apart: the plain 水槽 is not published over it. (防晒 … 袖套 for
+    防晒袖套 beside a household 袖套 was the case until decision 159, when the title's 冰袖 came to
+    name 防晒袖套 itself, which then comes first.)"""
+    strainer = matcher.decide(title="厨房水槽垃圾过滤网洗菜盆漏斗洗碗水池不锈钢地漏下水道防堵神器")
+    assert strainer.confidence < 0.75
+    assert "水槽过滤网" in strainer.reason
     sleeves = matcher.decide(title="冰袖防晒防紫外线夏季韩版男女款冰丝袖套宽松加长版开车套袖护袖")
     assert sleeves.path is not None and sleeves.path.endswith("防晒护具>防晒袖套")
 
