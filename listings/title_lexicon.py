@@ -30,6 +30,7 @@ __all__ = [
     "SYNONYMS",
     "TOY_CARS",
     "USAGE_WORDS",
+    "WARE_HEADS",
 ]
 
 PRODUCT_NOUNS: frozenset[str] = frozenset(
@@ -745,6 +746,7 @@ MODIFIER_WORDS: frozenset[str] = frozenset(
         "迷你",
         "智能",
         "手工",
+        "diy",
         "家用",
         "家庭",
         "居家",
@@ -955,6 +957,11 @@ HEAD_CHARS: frozenset[str] = frozenset(
 )
 """One-character head nouns. A product word right before one of them names what the product is
 *for*, not what it is (水桶包 is a bag, 毛巾架 a rack, 面巾纸 paper, 马桶刷 a brush)."""
+
+WARE_HEADS: frozenset[str] = frozenset("模")
+"""Characters that end the name of a kind of a ware (蛋糕模, 皂模 are 模具, moulds: decision 164)
+without being one-character head nouns: a word before 模 is no modifier of it (手办|模型), so 模
+stays out of `HEAD_CHARS` and names kinds of its collective X具 only."""
 
 HEAD_KINDS: dict[str, tuple[str, ...]] = {
     "花": ("草", "叶", "植物", "绿植", "兰", "藤", "枝", "玫瑰", "花束", "花环"),

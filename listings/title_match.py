@@ -52,6 +52,7 @@ from listings.title_lexicon import (
     SYNONYMS,
     TOY_CARS,
     USAGE_WORDS,
+    WARE_HEADS,
 )
 
 __all__ = [
@@ -712,10 +713,10 @@ such generics, their first character being no head noun."""
 
 @lru_cache(maxsize=8192)
 def generic_stem(term: str) -> str:
-    """The one-character head noun of a bare generic term (帽 of 帽子, 鞋 of 鞋子, 锅 of 锅具),
-    else ""."""
+    """The one-character head noun of a bare generic term (帽 of 帽子, 鞋 of 鞋子, 锅 of 锅具, 模 of
+    模具), else ""."""
     suffixes = (*_NOMINAL_SUFFIXES, _COLLECTIVE_SUFFIX)
-    if len(term) == 2 and term[-1] in suffixes and term[0] in HEAD_CHARS:
+    if len(term) == 2 and term[-1] in suffixes and (term[0] in HEAD_CHARS or term[0] in WARE_HEADS):
         return term[0]
     return ""
 
@@ -760,7 +761,7 @@ def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str, str]:
     for term in leaf.terms:
         if best < HEAD_STRENGTH * 0.75 and _names_goods_for(facts, term):
             best, matched, how = HEAD_STRENGTH * 0.75, term, APART
-    for term in leaf.terms:
+    for term in (*leaf.terms, *leaf.heads):
         if best < HEAD_STRENGTH * 0.5 and _names_kind(facts.text, term, facts.edges):
             best, matched, how = HEAD_STRENGTH * 0.5, term, KIND
     for value, word in leaf.head_words:
@@ -875,7 +876,10 @@ def _names_in_path(leaf: LeafTerms, noun: str) -> bool:
 
 
 def _stem(word: str) -> str:
-    """The noun without the nominal suffix 子 (帽子 → 帽, 鞋子 → 鞋, 袜子 → 袜)."""
+    """The noun without the nominal suffix 子 (帽子 → 帽, 鞋子 → 鞋, 袜子 → 袜), a bare generic its
+    head (锅 of 锅具, 模 of 模具: a 蛋糕模 beside 模具 is a kind of it, no other product)."""
+    if stem := generic_stem(word):
+        return stem
     return word[:-1] if len(word) > 1 and word.endswith("子") else word
 
 

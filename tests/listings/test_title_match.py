@@ -781,6 +781,26 @@ def test_a_mould_shaped_like_a_robot_is_a_mould(matcher: CategoryMatcher) -> Non
     assert "蛋糕模" in decision.reason
 
 
+def test_a_cake_mould_is_a_kind_of_the_mould_leaf(matcher: CategoryMatcher) -> None:
+    """模具 is the ware of 模 as 锅具 is of 锅 (decision 164): a 蛋糕模 or a 皂模 names the DIY
+    mould leaf (DIY says how, not what), and the other moulds of the title are kinds of it, no
+    second product. Only through a kind, so it is a candidate for review, not published."""
+    for title in (
+        "现货批发 6连硅胶蛋糕模 马芬杯圆形杯子蛋糕模 冷手工制皂模烘培",
+        "现货批发 4连长方形可拆分硅胶手工皂模 冷制皂模 耐高低温 易脱",
+    ):
+        decision = matcher.decide(title=title)
+        assert decision.path == "厨房/烹饪用具>厨用小工具/厨房储物>DIY模具", title
+        assert decision.confidence < 0.75
+
+
+def test_diy_names_no_product(matcher: CategoryMatcher) -> None:
+    """DIY says how a product is used, not what it is (decision 164): an artificial flower sold
+    for DIY head-dresses is an artificial flower, not the sewing catch-all named …/DIY/缝纫."""
+    decision = matcher.decide(title="手感龙须茉莉花 diy古风汉服配饰花头伴手礼装饰假花家居摄影摆件")
+    assert decision.path == "鲜花速递/花卉仿真/绿植园艺>花瓶/花器/仿真花/仿真饰品>仿真花/假花"
+
+
 def test_a_baby_carrier_is_no_braces(matcher: CategoryMatcher) -> None:
     """婴儿背带 (a baby carrier, worn with a 腰凳) ends in 背带 but is not a kind of it (NOT_KINDS):
     children's braces (儿童配饰 > 背带) are not published for it (decision 127)."""
