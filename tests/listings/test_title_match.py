@@ -801,6 +801,22 @@ def test_diy_names_no_product(matcher: CategoryMatcher) -> None:
     assert decision.path == "鲜花速递/花卉仿真/绿植园艺>花瓶/花器/仿真花/仿真饰品>仿真花/假花"
 
 
+def test_pull_back_is_how_a_toy_moves_not_a_toy(matcher: CategoryMatcher) -> None:
+    """回力 is a mechanism like 惯性 and 发条 (decision 165): 回力车 names the pull-back toy leaf, but
+    回力 alone (also a shoe brand) names no product, so 回力 canvas shoes are not put there."""
+    toy = "玩具/童车/益智/积木/模型>电动/遥控/惯性/发条玩具>惯性/回力/滑行玩具"
+    assert matcher.decide(title="宝宝回力车惯性车玩具").path == toy
+    shoes = matcher.decide(title="回力回雁无效电阻低帮复古休闲帆布老爹鞋 大雁南飞 - 预售")
+    assert shoes.path != toy
+
+
+def test_a_baking_tray_is_no_plate(matcher: CategoryMatcher) -> None:
+    """烤盘 is a word (decision 165): cut 大烤|盘 it read as a 盘 standing alone, and a silicone
+    baking tray went to the dinner-plate leaf."""
+    decision = matcher.decide(title="现货批发 单个硅胶大烤盘 蛋糕模 复活节节日系列礼品 不粘模易脱")
+    assert decision.path != "餐饮具>餐具>盘"
+
+
 def test_a_baby_carrier_is_no_braces(matcher: CategoryMatcher) -> None:
     """婴儿背带 (a baby carrier, worn with a 腰凳) ends in 背带 but is not a kind of it (NOT_KINDS):
     children's braces (儿童配饰 > 背带) are not published for it (decision 127)."""
