@@ -27,6 +27,7 @@ __all__ = [
     "PRODUCT_NOUNS",
     "ROOM_WORDS",
     "SAID_AGAIN",
+    "STOCK_FORMS",
     "SYNONYMS",
     "TOY_CARS",
     "USAGE_WORDS",
@@ -724,6 +725,11 @@ MATERIAL_WORDS: tuple[str, ...] = (
 """What a product is made of, never what it is (304不锈钢 … 烧烤签子, 玻璃罐子): modifiers for
 the term matcher, and left out of the character cosine that ranks leaves, where a short leaf name
 that is a material (金属材料 > 不锈钢, 基础建材 > 玻璃) was most like every title made of it."""
+
+STOCK_FORMS: tuple[str, ...] = ("板", "管", "卷", "棒", "片")
+"""The forms a material is sold in as stock (不锈钢板, 不锈钢卷, 玻璃管): a leaf named by a material
+alone (金属材料及制品 > 不锈钢) sells the material, named by it in one of these forms (decision 166).
+Not 材 (不锈钢材质 says what a product is made of), 丝 (不锈钢丝球 is a scourer) or 带 ("with")."""
 
 MODIFIER_WORDS: frozenset[str] = frozenset(
     [

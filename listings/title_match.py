@@ -40,6 +40,7 @@ from listings.title_lexicon import (
     HEAD_KINDS,
     HOME_WORDS,
     KINDS,
+    MATERIAL_WORDS,
     MATERNITY_WORDS,
     MODIFIER_WORDS,
     NOT_DEVICES,
@@ -48,6 +49,7 @@ from listings.title_lexicon import (
     PLACE_NOUNS,
     PRODUCT_NOUNS,
     SAID_AGAIN,
+    STOCK_FORMS,
     STRONG_CONTEXTS,
     SYNONYMS,
     TOY_CARS,
@@ -290,6 +292,10 @@ def leaf_terms(path: Sequence[str]) -> LeafTerms:
         and (t not in USAGE_WORDS or t in _SET_WORDS)
     ]
     parts = [t for t in _SPLIT.split(name) if t]
+    if name in MATERIAL_WORDS:
+        # A leaf of the material itself (金属材料及制品 > 不锈钢) sells it as stock: 不锈钢板, not
+        # every product made of it (a 不锈钢 pot is a pot).
+        terms = [name + form for form in STOCK_FORMS]
     if parts and all(len(t) == 1 for t in parts):
         # A leaf named by single characters (碗, 盘, 瓶/罐) is named by those of them that are
         # head nouns, each as a word of its own in a title (陶瓷|碗, not 洗碗).

@@ -817,6 +817,14 @@ def test_a_baking_tray_is_no_plate(matcher: CategoryMatcher) -> None:
     assert decision.path != "餐饮具>餐具>盘"
 
 
+def test_a_material_leaf_sells_the_material_as_stock(matcher: CategoryMatcher) -> None:
+    """A leaf named by a material alone (金属材料及制品 > 不锈钢) is named by the material in a stock
+    form (不锈钢板, 不锈钢卷: decision 166), not by what is made of it (a 不锈钢板凳 is a stool)."""
+    steel = "金属材料及制品>不锈钢"
+    assert matcher.decide(title="厂家现货供应冷板 冷轧板 不锈钢板 不锈钢卷板 可定制").path == steel
+    assert matcher.decide(title="加厚不锈钢板凳家用餐桌凳").path != steel
+
+
 def test_a_baby_carrier_is_no_braces(matcher: CategoryMatcher) -> None:
     """婴儿背带 (a baby carrier, worn with a 腰凳) ends in 背带 but is not a kind of it (NOT_KINDS):
     children's braces (儿童配饰 > 背带) are not published for it (decision 127)."""
