@@ -86,7 +86,11 @@ __all__ = [
 TERM, APART, KIND, HEAD = "term", "apart", "kind", "head"
 _SET = re.compile(r"套装|[两二三四五六七八九十多]件套")
 _CODES = re.compile(r"[a-z]*\d[a-z0-9.#*/×-]*|#[a-z0-9]+", re.IGNORECASE)
-_COUNTS = re.compile(rf"(?<![0-9a-z.])\d{{1,2}}[{''.join(sorted(HEAD_CHARS))}]")
+_HEADS = "".join(sorted(HEAD_CHARS))
+_COUNTS = re.compile(
+    rf"(?<![0-9a-z.])(?:\d{{1,2}}|[一两二三四五六七八九十])[{_HEADS}]"
+    rf"|(?<=[粒片支颗只个条张袋包])/[{_HEADS}]"
+)
 _SPLIT = re.compile(r"[/、,，()（）\[\]【】\s&+]+")
 _GENERIC = ("其它", "其他", "其余")
 CATCH_ALL = "the leaf is a catch-all (其它/其他)"
@@ -119,8 +123,9 @@ _SET_KINDS = frozenset({*_SET_WORDS, *(k for w in _SET_WORDS for k in KINDS.get(
 
 def clean_title(text: str) -> str:
     """NFKC, lower case, sizes/codes/digits removed: what product words remain. A count of
-    containers (2瓶, 3盒) goes with its number: there the head noun is a measure word (two
-    bottles of foundation), not the product."""
+    containers (2瓶, 3盒, 一瓶装, 两盒) goes with its number, and a container after a count of
+    pieces (30粒/瓶) with its slash: there the head noun is a measure word (two bottles of
+    foundation, thirty capsules a bottle), not the product (decision 167)."""
     text = unicodedata.normalize("NFKC", text).lower()
     text = _GIFTS.sub(" ", text)
     if "非" in text or "不是" in text:
@@ -981,7 +986,7 @@ def _disagreeing(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str]:
     out = _named_against(facts, leaf, matched)
     if not out or any(contexts_of(noun) - leaf.contexts for noun in out):
         return out  # 健身服 beside T恤: a noun naming a use the leaf is not for is another product
-    outfit = "套" in leaf.own or "装" in leaf.own
+    outfit = any(word in leaf.own for word in _OUTFIT_WORDS)
     key = (matched, tuple(out), outfit)  # all that the rest reads of the leaf
     excused = facts.memo.excused.get(key)
     if excused is None:
@@ -991,6 +996,12 @@ def _disagreeing(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str]:
         )
         excused = facts.memo.excused[key] = led or dominant
     return [] if excused else out
+
+
+_OUTFIT_WORDS = (*_SET_WORDS, "亲子装")
+"""Leaf names that sell a set or an outfit (套装, 家居服套装, 亲子装): there the title's other
+garments are parts of what is sold. Not any name holding 套 or 装 (手套, 外套, 保暖上装: one
+garment; decision 167)."""
 
 
 def _compound_head(rest: str) -> bool:

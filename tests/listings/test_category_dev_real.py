@@ -64,35 +64,37 @@ THRESHOLD = CategoryRules().min_confidence
 fit chooses on the pooled out-of-source curve (0.955 at decision 129: every blind set measured at
 publishing time fell below the pooled estimate, so the default keeps the top of the range the fits
 chose, 0.95-0.975; the fit chose 0.95 at decision 130, 0.935 at 136, 0.905 at 143, 0.91 at 152,
-0.92 at 154, 0.925 at 156 and 158, 0.93 at 160, 0.935 at 161, 0.93 at 163 and 166)."""
+0.92 at 154, 0.925 at 156 and 158, 0.93 at 160, 0.935 at 161, 0.93 at 163, 166 and 167)."""
 
 PRECISION = 0.99
 """Issue 14: of what is published automatically (leaf, NONE and junk rows together)."""
 COVERAGE = 0.46
 """A point under the figure, as 0.50 stood under 0.516 (a row's probability may move in the last
-digits on another machine's BLAS). Out of source, pooled, at the default: 0.478 of leaf-labelled
-rows published right (676 of 1,415; 704 published, 0.994 right) at decision 166, 0.473 at 163 with
-blind16 to blind20 in; this floor was 0.48 until blind20 (one 1688 mould factory: 55 leaf rows, 4
-published) joined (0.493 at 161, 0.491 at 156–160, 0.498 at 154, 0.518 at 153 when it was 0.50;
-0.516 at 152, 0.519 at 143, 0.485 at 138, 0.456 at 130, 0.356 at 129, 0.302 when decision 88 wrote
-this); the hand rules at their old 0.75 publish 0.602 at 0.963 precision. Issue 14 asks 0.70: unmet
-(tests/fixtures/category_dev_real.md says why)."""
+digits on another machine's BLAS). Out of source, pooled, at the default: 0.470 of leaf-labelled
+rows published right (669 of 1,423; 696 published, 0.994 right) at decision 167 with blind16 to
+blind21 in (0.478 at 166, 0.473 at 163); this floor was 0.48 until blind20 (one 1688 mould factory:
+55 leaf rows, 4 published) joined (0.493 at 161, 0.491 at 156–160, 0.498 at 154, 0.518 at 153 when
+it was 0.50; 0.516 at 152, 0.519 at 143, 0.485 at 138, 0.456 at 130, 0.356 at 129, 0.302 when
+decision 88 wrote this); the hand rules at their old 0.75 publish 0.602 at 0.963 precision. Issue
+14 asks 0.70: unmet (tests/fixtures/category_dev_real.md says why)."""
 TOP1 = 0.90
-"""Issue 14 asks that the first candidate be a right leaf for 0.90 of leaf-labelled rows: the floor
-is the issue's figure again since decision 166, at 0.901 (1,275 of 1,415: one row to spare; the
-ranking is the hand rules', fitted on nothing and deterministic, so no BLAS digit moves it). Met
-from decision 150 to 161 (0.901 at 161; 0.904 at 160; 0.900 at 158 with blind18; 0.910 at 153;
-0.868 at 143, 0.795 at 101), unmet at 163 when blind20 joined (0.871: its 55 leaf rows from 1688
-shops, 42 of them one silicone-mould factory's, right for 8; the floor was 0.86 then), met again
-after decisions 164-166 taught the rules moulds (模具 the ware of 模, DIY no product), 回力, 烤盘
-and material stock (blind20's rows 8 → 47 right). That gain is one source's, read before it was
-fixed; the held-out sets did not move up (tests/fixtures/category_dev_real.md)."""
+"""Issue 14 asks that the first candidate be a right leaf for 0.90 of leaf-labelled rows: the floor is
+the issue's figure again since decision 166. At 167, 0.900 (1,281 of 1,423, with nothing to spare:
+one row fewer would fail it; the ranking is the hand rules', fitted on nothing and deterministic,
+so no BLAS digit moves it; 0.901 at 166). Met from decision 150 to 161 (0.901 at 161; 0.904 at 160;
+0.900 at 158 with blind18; 0.910 at 153; 0.868 at 143, 0.795 at 101), unmet at 163 when blind20
+joined (0.871: its 55 leaf rows from 1688 shops, 42 of them one silicone-mould factory's, right for
+8; the floor was 0.86 then), met again after decisions 164-166 taught the rules moulds (模具 the ware
+of 模, DIY no product), 回力, 烤盘 and material stock (blind20's rows 8 → 47 right). That gain is one
+source's, read before it was fixed; the held-out sets did not move up
+(tests/fixtures/category_dev_real.md). A new set that pulls this under 0.90 is a finding, not a
+reason to leave the set out."""
 NESTED_PRECISION = 0.985
 """With the threshold too chosen without each source: 0.987 when this was written, 0.983 at
 decision 127, 0.992 at 138, 0.990 at 143 (772 published, coverage 0.591), 0.990 at 152 (798,
 0.612), 0.989 at 153 (802, 0.615), 0.992 at 154 (790, 0.592), 0.990 at 156 (784, 0.577), 0.991 at
 158 (801, 0.577), 0.990 at 160 (796, 0.573), 0.989 at 161 (794, 0.560), 0.989 at 163 (807,
-0.548), 0.991 at 166 (808, 0.550)."""
+0.548), 0.991 at 166 (808, 0.550), 0.990 at 167 (802, 0.542)."""
 TUNED = ("calibrate", "holdout", "fresh")
 
 
@@ -167,6 +169,7 @@ def test_the_dev_set_is_real_titles_of_every_source_labelled_to_leaves(
         "blind18",
         "blind19",
         "blind20",
+        "blind21",
     }
     assert text.count("\n") - 1 == len(rows)
     assert ",provenance" in text.splitlines()[0]

@@ -825,6 +825,27 @@ def test_a_material_leaf_sells_the_material_as_stock(matcher: CategoryMatcher) -
     assert matcher.decide(title="加厚不锈钢板凳家用餐桌凳").path != steel
 
 
+def test_a_warm_top_sold_with_trousers_as_a_set_is_a_set(matcher: CategoryMatcher) -> None:
+    """保暖上装 holds 装 but sells one garment (decision 167): only a leaf named by a set word or
+    亲子装 takes the title's other garments as parts of what it sells, so a girl's warm top and
+    trousers sold as 两件套 go to 童装 > 套装."""
+    decision = matcher.decide(
+        title="【香港进口】Artlike女童秋季套装儿童宝宝保暖上衣打底长裤两件套AR173022"
+    )
+    assert decision.path == "童装/婴儿装/亲子装>套装"
+
+
+def test_a_bottle_counted_with_a_chinese_numeral_is_a_measure_word(
+    matcher: CategoryMatcher,
+) -> None:
+    """一瓶装 and 30粒/瓶 count what a bottle holds, as 2瓶 does (decision 167): capsules sold by
+    the bottle are not published on the bottle leaf."""
+    title = "【澳大利亚直邮】【前100名特价】 澳乐维他EnerVite树莓酮胶囊 燃脂瘦身 30粒/瓶 一瓶装 辣妈学院推荐"
+    decision = matcher.decide(title=title, platform="pdd")
+    assert "'瓶'" not in decision.reason
+    assert "cosine only" in decision.reason
+
+
 def test_a_baby_carrier_is_no_braces(matcher: CategoryMatcher) -> None:
     """婴儿背带 (a baby carrier, worn with a 腰凳) ends in 背带 but is not a kind of it (NOT_KINDS):
     children's braces (儿童配饰 > 背带) are not published for it (decision 127)."""
