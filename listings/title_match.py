@@ -89,7 +89,7 @@ _CODES = re.compile(r"[a-z]*\d[a-z0-9.#*/×-]*|#[a-z0-9]+", re.IGNORECASE)
 _HEADS = "".join(sorted(HEAD_CHARS))
 _COUNTS = re.compile(
     rf"(?<![0-9a-z.])(?:\d{{1,2}}|[一两二三四五六七八九十])[{_HEADS}]"
-    rf"|(?<=[粒片支颗只个条张袋包])/[{_HEADS}]"
+    rf"|(?<=[粒片支颗只个条张抽])/[{_HEADS}]"
 )
 _SPLIT = re.compile(r"[/、,，()（）\[\]【】\s&+]+")
 _GENERIC = ("其它", "其他", "其余")

@@ -125,6 +125,14 @@ def test_what_a_title_gives_away_is_not_what_it_sells() -> None:
     assert "送爸爸" in clean_title("剃须刀送爸爸")
 
 
+def test_a_container_counted_is_a_measure_word_not_a_product() -> None:
+    """A container after a number, a Chinese numeral or a count of pieces and a slash says how
+    much is sold (decision 167); a slash between two containers (包/袋) offers either."""
+    assert "瓶" not in clean_title("树莓酮胶囊 燃脂 30粒/瓶 一瓶装")
+    assert "盒" not in clean_title("补水面膜 两盒装")
+    assert "包/袋" in clean_title("旅行化妆包/袋 洗漱收纳")
+
+
 def test_a_gift_standing_alone_between_separators_is_not_what_the_title_sells() -> None:
     """Decision 156: 送 and a word standing alone before a separator (送吸管/…) is a gift even
     outside a bracket: a baby bottle sold with a straw. 送 inside a run of words stays "for"."""
