@@ -36,6 +36,28 @@ __all__ = [
 
 PRODUCT_NOUNS: frozenset[str] = frozenset(
     [
+        # Products a tree may have no leaf for, so that the leaf a lesser word of the title names
+        # is doubted (a 瑜伽垫 … 地垫子 is no floor mat; decision 168).
+        "瑜伽垫",
+        "瑜珈垫",
+        "健身垫",
+        "u型枕",
+        "u形枕",
+        "护颈枕",
+        "旅行枕",
+        "清洁剂",
+        "油污净",
+        "洁厕灵",
+        "热水器",
+        "喷雾器",
+        "机顶盒",
+        "减速箱",
+        "奶瓶",
+        "浴盆",
+        "洗澡盆",
+        "浴桶",
+        "腰凳",
+        "素描本",
         "马达",
         "电机",
         "教具",
