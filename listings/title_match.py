@@ -1112,7 +1112,9 @@ def _title_suspects(facts: TitleFacts, matched: str) -> Iterator[tuple[str, froz
             for v in names
         ):
             continue
-        if noun in USAGE_WORDS or noun in PLACE_NOUNS:
+        # Furniture names where a product goes (电视柜 … 摆件), unless it is of the product's own
+        # kind: a 鞋柜 beside a 储物柜 is the cabinet sold (decision 169).
+        if noun in USAGE_WORDS or (noun in PLACE_NOUNS and _family(noun) not in family):
             continue
         if _modifies(facts, noun, heads=tuple(h for h in mine if h and h != noun), by_title=True):
             continue

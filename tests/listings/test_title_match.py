@@ -1174,3 +1174,15 @@ def test_a_product_the_tree_has_no_leaf_for_is_named_as_another_product(
     decision = matcher.decide(title=title)
     assert decision.confidence < 0.75
     assert product in decision.reason
+
+
+def test_furniture_of_the_products_own_kind_is_a_second_product_not_a_place(
+    matcher: CategoryMatcher,
+) -> None:
+    """A piece of furniture names where a product goes (电视柜 … 摆件), but a cabinet beside a
+    cabinet is what is sold (decision 169): a 鞋柜 … 储物柜 is a shoe cabinet, which the storage
+    cabinet leaf may not be, so it goes to review."""
+    cabinet = matcher.decide(title="简约鞋柜家用门口储物柜大容量")
+    assert cabinet.confidence < 0.75 and "鞋柜" in cabinet.reason
+    ornament = matcher.decide(title="客厅电视柜装饰摆件北欧")
+    assert ornament.path == "节庆用品/礼品>创意礼品>创意摆件" and ornament.confidence >= 0.75
