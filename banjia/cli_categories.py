@@ -30,9 +30,15 @@ import json
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 import click
+
+from banjia.spreadsheet_files import (
+    read_spreadsheet_csv,
+    read_spreadsheet_stdin,
+    write_spreadsheet_csv,
+)
 
 if TYPE_CHECKING:
     from listings.categories import Candidate, CategoryDecision, CategoryMatcher
@@ -145,11 +151,11 @@ def match(
     if overrides_file is not None:
         try:
             overrides = parse_overrides_csv(
-                overrides_file.read_text(encoding="utf-8"), source=str(overrides_file)
+                read_spreadsheet_csv(overrides_file), source=str(overrides_file)
             )
         except OverridesFileError as exc:
             raise click.ClickException(str(exc)) from None
-    rows = list(_match_input(sys.stdin))
+    rows = list(_match_input(read_spreadsheet_stdin()))
     decisions = matcher.decide_many(
         [
             DecisionRequest(
@@ -202,12 +208,12 @@ def _matcher(
     from pipeline.migrations_file import project_path
 
     path = tree_file or project_path(REAL_TREE)
-    tree = CategoryTree.from_csv_text(path.read_text(encoding="utf-8"))
+    tree = CategoryTree.from_csv_text(read_spreadsheet_csv(path))
     mapping = CategoryMapping()
     if not no_mapping:
         default = CategoryRules().mapping_file or ""
         table = mapping_file or project_path(default)
-        mapping = CategoryMapping.from_csv_text(table.read_text(encoding="utf-8"))
+        mapping = CategoryMapping.from_csv_text(read_spreadsheet_csv(table))
     return CategoryMatcher(tree, mapping=mapping)
 
 
@@ -247,11 +253,19 @@ def evaluate_labelled(
 ) -> None:
     """Top-1, top-3, share auto-published and its precision at the threshold, and the curve."""
     from listings.categories import DecisionRequest
-    from listings.category_eval import evaluate, out_of_fold, parse_labelled_csv
+    from listings.category_eval import (
+        LabelledFileError,
+        evaluate,
+        out_of_fold,
+        parse_labelled_csv,
+    )
     from listings.migrations import CategoryRules
 
     threshold = CategoryRules().min_confidence if min_confidence is None else min_confidence
-    rows = parse_labelled_csv(labelled_file.read_text(encoding="utf-8"))
+    try:
+        rows = parse_labelled_csv(read_spreadsheet_csv(labelled_file))
+    except LabelledFileError as exc:
+        raise click.ClickException(f"{labelled_file}: {exc}") from None
     if not rows:
         raise click.ClickException(f"{labelled_file}: no labelled rows")
     matcher = _matcher(tree_file, mapping_file, no_mapping)
@@ -296,10 +310,10 @@ def _shown_candidates(decision: CategoryDecision) -> Sequence[Candidate]:
     )
 
 
-def _match_input(stream: TextIO) -> Iterable[tuple[str, str, str]]:
-    """The rows of `match`'s stdin, each checked; a leading byte-order mark (a CSV saved by Excel
-    as "UTF-8") is no part of the first column's name."""
-    reader = csv.DictReader(io.StringIO(stream.read().removeprefix("\ufeff")))
+def _match_input(text: str) -> Iterable[tuple[str, str, str]]:
+    """The rows of `match`'s stdin (decoded by `read_spreadsheet_stdin`: a byte-order mark is no
+    part of the first column's name, a GBK file is read as such), each checked."""
+    reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in MATCH_REQUIRED if c not in (reader.fieldnames or [])]
     if missing:
         raise click.ClickException(
@@ -386,7 +400,7 @@ def review_export(key: str, out_file: Path | None) -> None:
     if out_file is None:
         click.echo(buffer.getvalue(), nl=False)
     else:
-        out_file.write_text(buffer.getvalue(), encoding="utf-8")
+        write_spreadsheet_csv(out_file, buffer.getvalue())
         click.echo(f"{len(rows)} listings to review written to {out_file}", err=True)
 
 
@@ -409,7 +423,7 @@ def review_import(key: str, review_file: Path) -> None:
     target = project_path(migration.category.overrides_file)
     if target.exists():
         try:
-            parse_overrides_csv(target.read_text(encoding="utf-8"), source=str(target))
+            parse_overrides_csv(read_spreadsheet_csv(target), source=str(target))
         except OverridesFileError as exc:
             raise click.ClickException(f"{exc} (fix it before importing more)") from None
     store = _warehouse()
@@ -463,7 +477,7 @@ def _read_review(
     """(override rows to append, problems naming the line) of an edited review file. A row of
     scope `category` comes back keyed `category:<item>`, for `_scoped` to resolve."""
 
-    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8").lstrip("\ufeff")))
+    reader = csv.DictReader(io.StringIO(read_spreadsheet_csv(path)))
     for column in ("source_item_id", "chosen_category_id"):
         if column not in (reader.fieldnames or []):
             return [], [f"line 1: no {column} column: export the queue again and edit that file"]

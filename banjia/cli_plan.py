@@ -28,6 +28,8 @@ from pathlib import Path
 
 import click
 
+from banjia.spreadsheet_files import read_spreadsheet_csv, write_spreadsheet_csv
+
 __all__ = ["plan"]
 
 PLAN_COLUMNS = (
@@ -80,7 +82,7 @@ def plan_export(key: str, out_file: Path | None) -> None:
     if out_file is None:
         click.echo(buffer.getvalue(), nl=False)
     else:
-        out_file.write_text(buffer.getvalue(), encoding="utf-8")
+        write_spreadsheet_csv(out_file, buffer.getvalue())
         click.echo(f"{len(rows)} plan rows written to {out_file}", err=True)
 
 
@@ -102,7 +104,7 @@ def plan_import(key: str, plan_file: Path) -> None:
     try:
         result = read_plan_import(
             migration,
-            plan_file.read_text(encoding="utf-8-sig"),
+            read_spreadsheet_csv(plan_file),
             warehouse=store,
             platforms=Platforms.from_settings(load_settings()),
         )

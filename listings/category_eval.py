@@ -29,6 +29,7 @@ __all__ = [
     "NOT_A_PRODUCT",
     "CurvePoint",
     "EvalReport",
+    "LabelledFileError",
     "LabelledRow",
     "OutOfFold",
     "curve",
@@ -42,6 +43,11 @@ __all__ = [
 NONE = "NONE"
 NOT_A_PRODUCT = "NOT_A_PRODUCT"
 DEFAULT_CURVE = (0.3, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+class LabelledFileError(ValueError):
+    """A labelled CSV `banjia categories eval` cannot measure; the message names the line and the
+    fix. A file without labels would otherwise read as every title "no fitting leaf"."""
 
 
 class LabelledRow(BaseModel):
@@ -71,17 +77,37 @@ class LabelledRow(BaseModel):
 
 def parse_labelled_csv(text: str) -> list[LabelledRow]:
     """Rows of a CSV with columns platform, title, source_category_path (levels joined by `>`),
-    label (leaf ids separated by `;`, or NONE, or NOT_A_PRODUCT) and optionally split."""
+    label (leaf ids separated by `;`, or NONE, or NOT_A_PRODUCT) and optionally split.
+
+    Raises:
+        LabelledFileError: no title or label column, or a row whose title or label is blank.
+    """
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in ("title", "label") if c not in (reader.fieldnames or [])]
+    if missing:
+        raise LabelledFileError(
+            f"line 1: the header lacks {', '.join(missing)}: a labelled file has the columns "
+            "platform,title,source_category_path,label (label: leaf ids joined by ';', "
+            f"{NONE} or {NOT_A_PRODUCT})"
+        )
     rows = []
-    for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff"))):
+    for row in reader:
         labels = frozenset(x.strip() for x in (row.get("label") or "").split(";") if x.strip())
         path = tuple(x for x in (row.get("source_category_path") or "").split(">") if x.strip())
+        title = (row.get("title") or "").strip()
+        if not title:
+            raise LabelledFileError(f"line {reader.line_num}: title is blank")
+        if not labels:
+            raise LabelledFileError(
+                f"line {reader.line_num}: label is blank: write the leaf ids a category manager "
+                f"would accept (joined by ';'), {NONE} (no leaf fits) or {NOT_A_PRODUCT}"
+            )
         rows.append(
             LabelledRow(
                 platform=(row.get("platform") or "").strip(),
-                title=(row.get("title") or "").strip(),
+                title=title,
                 source_category_path=path,
-                labels=labels or frozenset({NONE}),
+                labels=labels,
                 split=(row.get("split") or "").strip(),
                 provenance=(row.get("provenance") or "").strip(),
             )

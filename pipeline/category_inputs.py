@@ -27,12 +27,14 @@ from listings.categories import (
     CategoryMapping,
     CategoryNode,
     CategoryTree,
+    OverridesFileError,
     parse_overrides_csv,
     source_category_key,
 )
 from listings.category_props import PropSpec
 from listings.migrations import Migration, PublishBackend
 from listings.model import Listing
+from listings.spreadsheet_text import SpreadsheetEncodingError, decode_spreadsheet_csv
 from pipeline.clients import Platforms
 from pipeline.media import rehost_images
 from pipeline.migrations_file import project_path
@@ -108,19 +110,44 @@ def load_overrides(migration: Migration) -> dict[str, int]:
     if name:
         path = project_path(name)
         if path.exists():
-            overrides.update(
-                parse_overrides_csv(path.read_text(encoding="utf-8"), source=str(path))
-            )
+            overrides.update(parse_overrides_csv(_overrides_text(path), source=str(path)))
     return overrides
+
+
+def _overrides_text(path: Path) -> str:
+    """An overrides CSV as text: merchants edit it in a spreadsheet, which may save it as GBK
+    (listings/spreadsheet_text.py, decision 171)."""
+    try:
+        return decode_spreadsheet_csv(path.read_bytes(), source=str(path))
+    except SpreadsheetEncodingError as exc:
+        raise OverridesFileError(str(exc)) from None
+
+
+def _is_utf8(path: Path) -> bool:
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def append_overrides(target: Path, rows: Sequence[Sequence[str]]) -> None:
     """Append `(source_category, kuaishou_category_id, note)` rows to an overrides CSV, writing
     its header first when the file is new or empty. Appending keeps the merchant's history; the
     later row of a key wins (decision 38). The category review import and the plan import both
-    write through here."""
-    new_file = not target.exists() or not target.read_text(encoding="utf-8").strip()
+    write through here. A file a spreadsheet saved as GBK is rewritten as UTF-8 first, so that
+    the appended rows do not mix two encodings in one file.
+
+    Raises:
+        OverridesFileError: the existing file is neither UTF-8 nor GBK text.
+    """
+    existing = _overrides_text(target) if target.exists() else ""
+    new_file = not existing.strip()
     target.parent.mkdir(parents=True, exist_ok=True)
+    if existing and not _is_utf8(target):
+        target.write_text(
+            existing if existing.endswith("\n") else existing + "\n", encoding="utf-8"
+        )
     with target.open("a", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle, lineterminator="\n")
         if new_file:

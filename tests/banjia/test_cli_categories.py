@@ -107,6 +107,24 @@ def test_match_reads_a_csv_excel_saved_with_a_byte_order_mark() -> None:
     ]
 
 
+def test_match_reads_a_csv_excel_saved_in_the_chinese_code_page() -> None:
+    """Excel and WPS save "CSV" on a Chinese Windows as GBK (decision 171)."""
+    result = CliRunner().invoke(categories, ["match"], input=LISTINGS.encode("gbk"))
+    assert result.exit_code == 0, result.output
+    assert [r["title"] for r in csv_rows(result.output)] == [
+        "2025夏季新款法式碎花雪纺连衣裙女收腰显瘦",
+        "【3件39.9】冰丝短袖t恤女夏季宽松显瘦百搭上衣",
+        "加厚塑料收纳箱衣物整理箱大号工厂批发",
+    ]
+
+
+def test_match_refuses_bytes_that_are_no_text_naming_the_fix() -> None:
+    result = CliRunner().invoke(categories, ["match"], input=b"platform,title\n\xff\xfe\x80")
+    assert result.exit_code == 1
+    assert "stdin: byte 15 is neither UTF-8 nor GBK/GB18030 text" in result.output
+    assert "save the file as CSV UTF-8" in result.output
+
+
 def test_match_reads_the_real_tree_when_given_none() -> None:
     """Labelled sets name the real tree's leaves; the sandbox's invented 男装 leaves are not in it,
     so a men's shirt is not published into one (decision 155)."""
@@ -137,6 +155,34 @@ def test_eval_prints_the_figures_and_the_curve_per_split(tmp_path: Path) -> None
     assert out.count("rows (") == 3  # all, a, b
     assert "wrong: 加厚塑料收纳箱衣物整理箱大号工厂批发 (label NONE)" in out
     assert "out-of-fold (5 folds, thresholds chosen" in out
+
+
+def test_eval_reads_a_labelled_file_saved_in_the_chinese_code_page(tmp_path: Path) -> None:
+    labelled = tmp_path / "labelled.csv"
+    labelled.write_text(
+        "platform,title,label\ntaobao,2025夏季新款法式碎花雪纺连衣裙女收腰显瘦,20224\n",
+        encoding="gbk",
+    )
+    result = run(["eval", str(labelled)])
+    assert result.exit_code == 0, result.output
+    assert "all: 1 rows (1 with a leaf label)" in result.output
+
+
+def test_eval_refuses_a_file_without_labels_naming_the_columns(tmp_path: Path) -> None:
+    """Read as "no fitting leaf" for every title, a file of unlabelled titles measured 1.000."""
+    unlabelled = tmp_path / "titles.csv"
+    unlabelled.write_text("platform,title\ntaobao,连衣裙\n", encoding="utf-8")
+    result = run(["eval", str(unlabelled)])
+    assert result.exit_code == 1
+    assert f"{unlabelled}: line 1: the header lacks label" in result.output
+
+
+def test_eval_refuses_a_blank_label_naming_the_line(tmp_path: Path) -> None:
+    labelled = tmp_path / "labelled.csv"
+    labelled.write_text("platform,title,label\ntaobao,连衣裙,20224\npdd,收纳箱,\n", "utf-8")
+    result = run(["eval", str(labelled)])
+    assert result.exit_code == 1
+    assert "line 3: label is blank" in result.output
 
 
 def test_eval_refuses_labels_that_are_not_leaves_of_the_tree(tmp_path: Path) -> None:
@@ -235,7 +281,8 @@ def exported(
     out = loop_dir / "review.csv"
     result = run(["review", "export", "--migration", "taobao-demo", "--out", str(out)], env=cli_env)
     assert result.exit_code == 0, result.output
-    return csv_rows(out.read_text(encoding="utf-8"))
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel shows the titles' Chinese
+    return csv_rows(out.read_text(encoding="utf-8-sig"))
 
 
 def test_below_the_threshold_every_listing_is_queued_and_nothing_published(
@@ -284,7 +331,7 @@ def test_the_merchant_s_choices_are_published_by_the_next_run(
 ) -> None:
     chosen = [dict(r, chosen_category_id=r["candidate_1_id"]) for r in exported]
     edited = loop_dir / "edited.csv"
-    _write(edited, chosen)
+    _write(edited, chosen, encoding="gbk")  # Excel's "CSV" on a Chinese Windows
     result = run(["review", "import", "--migration", "taobao-demo", str(edited)], env=cli_env)
     assert result.exit_code == 0, result.output
     overrides = csv_rows((loop_dir / "overrides.csv").read_text(encoding="utf-8"))
@@ -318,8 +365,8 @@ def test_the_merchant_s_choices_are_published_by_the_next_run(
     assert published <= {int(r["candidate_1_id"]) for r in chosen}
 
 
-def _write(path: Path, rows: list[dict[str, str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
+def _write(path: Path, rows: list[dict[str, str]], *, encoding: str = "utf-8") -> None:
+    with path.open("w", encoding=encoding, newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)

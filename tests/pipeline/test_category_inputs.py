@@ -7,7 +7,7 @@ import pytest
 
 from listings.categories import CategoryTree, OverridesFileError
 from listings.migrations import Migration, parse_migrations
-from pipeline.category_inputs import load_mapping, load_overrides, open_leaf_ids
+from pipeline.category_inputs import append_overrides, load_mapping, load_overrides, open_leaf_ids
 
 TREE = Path(__file__).parents[2] / "data" / "categories" / "kuaishou_sandbox_tree.csv"
 
@@ -52,6 +52,35 @@ def test_a_bad_row_in_the_overrides_file_names_the_file_and_the_line(tmp_path: P
     migration = migration_with(f'{{overrides_file: "{path}"}}')
     with pytest.raises(OverridesFileError, match=rf"{path}: line 3: kuaishou_category_id 'T恤'"):
         load_overrides(migration)
+
+
+def test_an_overrides_file_a_spreadsheet_saved_as_gbk_is_read(tmp_path: Path) -> None:
+    """Merchants edit the file in Excel or WPS, whose "CSV" on a Chinese Windows is GBK."""
+    path = tmp_path / "overrides.csv"
+    path.write_text(
+        "source_category,kuaishou_category_id,note\n女装>连衣裙,20224,连衣裙\n", encoding="gbk"
+    )
+    assert load_overrides(migration_with(f'{{overrides_file: "{path}"}}')) == {"女装>连衣裙": 20224}
+
+
+def test_appending_to_a_gbk_overrides_file_keeps_one_encoding(tmp_path: Path) -> None:
+    """The next import appends UTF-8 rows: the GBK file is rewritten as UTF-8 first, its rows
+    kept, so no file holds two encodings."""
+    path = tmp_path / "overrides.csv"
+    path.write_text("source_category,kuaishou_category_id,note\n女装>连衣裙,20224,裙\n", "gbk")
+    append_overrides(path, [["item:1001", "20171", "T恤"]])
+    assert path.read_text(encoding="utf-8").splitlines() == [
+        "source_category,kuaishou_category_id,note",
+        "女装>连衣裙,20224,裙",
+        "item:1001,20171,T恤",
+    ]
+
+
+def test_an_overrides_file_that_is_no_text_names_the_fix(tmp_path: Path) -> None:
+    path = tmp_path / "overrides.csv"
+    path.write_bytes(b"source_category,kuaishou_category_id\n\xff\xfe\x80,1\n")
+    with pytest.raises(OverridesFileError, match=r"neither UTF-8 nor GBK/GB18030.*CSV UTF-8"):
+        load_overrides(migration_with(f'{{overrides_file: "{path}"}}'))
 
 
 def test_the_shipped_mapping_table_is_the_default_and_null_turns_it_off() -> None:

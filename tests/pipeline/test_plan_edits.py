@@ -88,7 +88,7 @@ def _exported(pdd: Migration, warehouse: Warehouse, tmp_path: Path) -> list[dict
     out = tmp_path / "plan.csv"
     code, output = _cli(["export", "--migration", pdd.key, "--out", str(out)], warehouse)
     assert code == 0, output
-    return list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    return list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
 
 
 def _write(rows: list[dict[str, str]], path: Path) -> Path:

@@ -96,7 +96,7 @@ def test_plan_csv_round_trip_refuses_a_bad_row_naming_its_line_and_records_nothi
     out = tmp_path / "plan.csv"
     code, output = _cli(["export", "--migration", pdd.key, "--out", str(out)], warehouse)
     assert code == 0, output
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     creates = [r for r in rows if r["action"] == "create"]
     assert len(creates) >= 3 and all(r["approve"] == r["exclude"] == "" for r in rows)
     creates[0]["approve"] = "yes"
