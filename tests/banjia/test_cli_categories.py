@@ -97,21 +97,19 @@ def test_match_says_what_happens_to_each_listing_at_the_threshold() -> None:
     assert [r["decision"] for r in strict] == ["not_a_product", "review"]
 
 
-def test_match_reads_a_csv_excel_saved_with_a_byte_order_mark() -> None:
-    result = run(["match"], "\ufeff" + LISTINGS)
+@pytest.mark.parametrize(
+    "saved",
+    [("\ufeff" + LISTINGS).encode("utf-8"), LISTINGS.encode("gbk")],
+    ids=["csv-utf-8-with-bom", "csv-gbk"],
+)
+def test_match_reads_a_csv_excel_saved_as_utf8_or_in_the_chinese_code_page(saved: bytes) -> None:
+    """Excel's "CSV UTF-8" starts with a byte-order mark; its plain "CSV" on a Chinese Windows
+    is GBK, as WPS's is (decision 171)."""
+    result = CliRunner().invoke(categories, ["match"], input=saved)
     assert result.exit_code == 0, result.output
-    assert [r["platform"] for r in csv_rows(result.output)] == [
-        "taobao",
-        "pinduoduo",
-        "alibaba1688",
-    ]
-
-
-def test_match_reads_a_csv_excel_saved_in_the_chinese_code_page() -> None:
-    """Excel and WPS save "CSV" on a Chinese Windows as GBK (decision 171)."""
-    result = CliRunner().invoke(categories, ["match"], input=LISTINGS.encode("gbk"))
-    assert result.exit_code == 0, result.output
-    assert [r["title"] for r in csv_rows(result.output)] == [
+    rows = csv_rows(result.output)
+    assert [r["platform"] for r in rows] == ["taobao", "pinduoduo", "alibaba1688"]
+    assert [r["title"] for r in rows] == [
         "2025夏季新款法式碎花雪纺连衣裙女收腰显瘦",
         "【3件39.9】冰丝短袖t恤女夏季宽松显瘦百搭上衣",
         "加厚塑料收纳箱衣物整理箱大号工厂批发",
@@ -168,29 +166,24 @@ def test_eval_reads_a_labelled_file_saved_in_the_chinese_code_page(tmp_path: Pat
     assert "all: 1 rows (1 with a leaf label)" in result.output
 
 
-def test_eval_refuses_a_file_without_labels_naming_the_columns(tmp_path: Path) -> None:
-    """Read as "no fitting leaf" for every title, a file of unlabelled titles measured 1.000."""
-    unlabelled = tmp_path / "titles.csv"
-    unlabelled.write_text("platform,title\ntaobao,连衣裙\n", encoding="utf-8")
-    result = run(["eval", str(unlabelled)])
-    assert result.exit_code == 1
-    assert f"{unlabelled}: line 1: the header lacks label" in result.output
-
-
-def test_eval_refuses_a_blank_label_naming_the_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # read as "no fitting leaf" for every title, unlabelled titles measured 1.000 (171)
+        ("platform,title\ntaobao,连衣裙\n", "line 1: the header lacks label"),
+        ("platform,title,label\ntaobao,连衣裙,20224\npdd,收纳箱,\n", "line 3: label is blank"),
+        ("platform,title,label\ntaobao,连衣裙,999999\n", "not leaves of the tree"),
+    ],
+    ids=["no-label-column", "blank-label", "not-a-leaf"],
+)
+def test_eval_refuses_a_file_it_cannot_measure_naming_why(
+    tmp_path: Path, text: str, message: str
+) -> None:
     labelled = tmp_path / "labelled.csv"
-    labelled.write_text("platform,title,label\ntaobao,连衣裙,20224\npdd,收纳箱,\n", "utf-8")
+    labelled.write_text(text, encoding="utf-8")
     result = run(["eval", str(labelled)])
     assert result.exit_code == 1
-    assert "line 3: label is blank" in result.output
-
-
-def test_eval_refuses_labels_that_are_not_leaves_of_the_tree(tmp_path: Path) -> None:
-    labelled = tmp_path / "labelled.csv"
-    labelled.write_text("platform,title,label\ntaobao,连衣裙,999999\n", encoding="utf-8")
-    result = run(["eval", str(labelled)])
-    assert result.exit_code == 1
-    assert "not leaves of the tree" in result.output
+    assert message in result.output
 
 
 def test_match_uses_the_tree_it_is_given(tmp_path: Path) -> None:
