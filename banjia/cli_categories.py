@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -41,7 +42,7 @@ from banjia.spreadsheet_files import (
 )
 
 if TYPE_CHECKING:
-    from listings.categories import Candidate, CategoryDecision, CategoryMatcher
+    from listings.categories import Candidate, CategoryDecision, CategoryMatcher, CategoryTree
     from listings.migrations import Migration
     from store.warehouse import Warehouse
 
@@ -200,15 +201,21 @@ def match(
 
 
 def _matcher(
-    tree_file: Path | None, mapping_file: Path | None, no_mapping: bool
+    tree_file: Path | None,
+    mapping_file: Path | None,
+    no_mapping: bool,
+    *,
+    tree: CategoryTree | None = None,
 ) -> CategoryMatcher:
-    """The pipeline's matcher on a tree file (`REAL_TREE` by default) and the mapping table."""
+    """The pipeline's matcher on `tree`, else a tree file (`REAL_TREE` by default), and the
+    mapping table."""
     from listings.categories import CategoryMapping, CategoryMatcher, CategoryTree
     from listings.migrations import CategoryRules
     from pipeline.migrations_file import project_path
 
-    path = tree_file or project_path(REAL_TREE)
-    tree = CategoryTree.from_csv_text(read_spreadsheet_csv(path))
+    if tree is None:
+        path = tree_file or project_path(REAL_TREE)
+        tree = CategoryTree.from_csv_text(read_spreadsheet_csv(path))
     mapping = CategoryMapping()
     if not no_mapping:
         default = CategoryRules().mapping_file or ""
@@ -242,6 +249,13 @@ def _matcher(
     default=None,
     help="The threshold to report at. Default: the migrations' category.min_confidence.",
 )
+@click.option(
+    "--migration",
+    "key",
+    default=None,
+    help="Take the tree from this migration's last categories run (a sample of your own shop: "
+    "`banjia categories sample`) instead of --tree.",
+)
 @click.option("--show-wrong", is_flag=True, help="List the wrongly auto-decided titles too.")
 def evaluate_labelled(
     labelled_file: Path,
@@ -249,6 +263,7 @@ def evaluate_labelled(
     mapping_file: Path | None,
     no_mapping: bool,
     min_confidence: float | None,
+    key: str | None,
     show_wrong: bool,
 ) -> None:
     """Top-1, top-3, share auto-published and its precision at the threshold, and the curve."""
@@ -268,7 +283,10 @@ def evaluate_labelled(
         raise click.ClickException(f"{labelled_file}: {exc}") from None
     if not rows:
         raise click.ClickException(f"{labelled_file}: no labelled rows")
-    matcher = _matcher(tree_file, mapping_file, no_mapping)
+    if key is not None and tree_file is not None:
+        raise click.UsageError("give --tree or --migration, not both")
+    shop_tree = _stored_tree(key) if key is not None else None
+    matcher = _matcher(tree_file, mapping_file, no_mapping, tree=shop_tree)
     unknown = sorted({leaf for r in rows for leaf in r.leaf_ids if not matcher.tree.is_leaf(leaf)})
     if unknown:
         raise click.ClickException(
@@ -335,6 +353,80 @@ def _match_input(text: str) -> Iterable[tuple[str, str, str]]:
 
 
 # -- review export / import --------------------------------------------------------------------
+
+
+# -- sample: a labelling file of the merchant's own shop -----------------------------------------
+
+SAMPLE_COLUMNS = ("platform", "title", "source_category_path", "label", "source_item_id")
+"""`eval`'s columns first (label blank, to fill), then the item and three candidates to pick from."""
+
+
+@categories.command("sample")
+@click.option("--migration", "key", required=True, help="The migration key.")
+@click.option(
+    "--size", type=click.IntRange(min=1), default=200, show_default=True, help="Listings to draw."
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="The same seed, the same draw."
+)
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path))
+def sample(key: str, size: int, seed: int, out_file: Path | None) -> None:
+    """A random sample of the migration's listings to label by hand: fill `label` with the leaf
+    ids a category manager would accept (joined by ';'), NONE when no leaf fits or NOT_A_PRODUCT,
+    then `banjia categories eval FILE --migration K` measures the matcher on your own shop."""
+    from listings.model import Listing
+
+    migration = _migration(key)
+    rows = _warehouse().query(
+        "SELECT l.source_item_id, l.listing, d.candidates FROM listings l "
+        "LEFT JOIN category_decisions d "
+        "ON d.migration = l.migration AND d.source_item_id = l.source_item_id "
+        "WHERE l.migration = ? ORDER BY l.source_item_id",
+        [migration.key],
+    )
+    if not rows:
+        raise click.ClickException(
+            f"migration {key!r} has no listings yet: materialize it (at least to categories_"
+            "decisions), then sample again"
+        )
+    drawn = random.Random(seed).sample(rows, min(size, len(rows)))
+    buffer = io.StringIO()
+    out = csv.writer(buffer, lineterminator="\n")
+    out.writerow([*SAMPLE_COLUMNS, *_candidate_columns()])
+    for row in drawn:
+        listing = Listing.model_validate_json(row["listing"])
+        out.writerow(
+            [
+                listing.platform,
+                listing.title,
+                listing.category.path_text,
+                "",
+                row["source_item_id"],
+                *_candidate_cells(json.loads(row["candidates"] or "[]")),
+            ]
+        )
+    if out_file is None:
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        write_spreadsheet_csv(out_file, buffer.getvalue())
+        click.echo(
+            f"{len(drawn)} of {len(rows)} listings written to {out_file}: fill label, then "
+            f"banjia categories eval {out_file} --migration {key}",
+            err=True,
+        )
+
+
+def _stored_tree(key: str) -> CategoryTree:
+    """The tree of a migration's last categories run (`eval --migration`)."""
+    from pipeline.category_inputs import stored_tree
+
+    tree = stored_tree(_warehouse(), _migration(key).key)
+    if tree is None:
+        raise click.ClickException(
+            f"migration {key!r} has no category decisions yet: materialize category_decisions "
+            "for it, then evaluate again"
+        )
+    return tree
 
 
 @categories.group()

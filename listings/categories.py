@@ -246,6 +246,27 @@ class CategoryTree:
         return cls(nodes=by_id, leaves=leaves)
 
     @classmethod
+    def from_leaf_paths(cls, paths: Mapping[int, str]) -> CategoryTree:
+        """A tree rebuilt from its leaves' ids and name paths (`path_text`, as the warehouse's
+        `category_leaves` keeps them). The inner nodes get ids below zero, which no Kuaishou
+        category has: only leaves are ever decided, labelled or published."""
+        nodes: dict[int, CategoryNode] = {}
+        inner: dict[tuple[str, ...], int] = {}
+        for leaf, text in sorted(paths.items()):
+            names = tuple(text.split(">"))
+            parent = 0
+            for depth in range(1, len(names)):
+                prefix = names[:depth]
+                if prefix not in inner:
+                    inner[prefix] = -(len(inner) + 1)
+                    nodes[inner[prefix]] = CategoryNode(
+                        category_id=inner[prefix], name=prefix[-1], parent_id=parent
+                    )
+                parent = inner[prefix]
+            nodes[leaf] = CategoryNode(category_id=leaf, name=names[-1], parent_id=parent)
+        return cls.from_nodes(nodes.values())
+
+    @classmethod
     def from_csv_text(cls, text: str) -> CategoryTree:
         """A tree from a CSV export with columns category_id, name, parent_id (0 = root)."""
         rows = csv.DictReader(io.StringIO(text))

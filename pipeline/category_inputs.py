@@ -50,6 +50,7 @@ __all__ = [
     "open_leaf_ids",
     "platform_category_key",
     "prop_specs_of",
+    "stored_tree",
     "suggested_leaves",
     "suggestion_key",
 ]
@@ -70,6 +71,17 @@ async def category_tree(
         CategoryNode(category_id=c.category_id, name=c.category_name, parent_id=c.category_pid or 0)
         for c in categories
     )
+
+
+def stored_tree(warehouse: Warehouse, key: str) -> CategoryTree | None:
+    """The tree a migration's last categories run decided on, from `category_leaves`: every leaf
+    with its path (None before any run). What a merchant's labels of their own shop name."""
+    rows = warehouse.query(
+        "SELECT category_id, path FROM category_leaves WHERE migration = ?", [key]
+    )
+    if not rows:
+        return None
+    return CategoryTree.from_leaf_paths({int(r["category_id"]): r["path"] for r in rows})
 
 
 def open_leaf_ids(tree: CategoryTree, migration: Migration) -> set[int]:

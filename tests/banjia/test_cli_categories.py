@@ -358,6 +358,42 @@ def test_the_merchant_s_choices_are_published_by_the_next_run(
     assert published <= {int(r["candidate_1_id"]) for r in chosen}
 
 
+def test_a_sample_of_the_shop_is_drawn_reproducibly_with_blank_labels(
+    first_run: dg.ExecuteInProcessResult, cli_env: dict[str, str], loop_dir: Path
+) -> None:
+    draws = []
+    for name in ("a.csv", "b.csv"):
+        out = loop_dir / name
+        args = ["sample", "--migration", "taobao-demo", "--size", "5", "--seed", "7"]
+        result = run([*args, "--out", str(out)], env=cli_env)
+        assert result.exit_code == 0, result.output
+        assert "fill label, then banjia categories eval" in result.output
+        draws.append(csv_rows(out.read_text(encoding="utf-8-sig")))
+    assert draws[0] == draws[1] and len(draws[0]) == 5
+    assert all(r["label"] == "" and r["title"] and r["candidate_1_id"] for r in draws[0])
+    everything = run(["sample", "--migration", "taobao-demo", "--size", "1000"], env=cli_env)
+    assert len(csv_rows(everything.output)) == 12  # the migration's max_items
+
+
+def test_eval_measures_a_labelled_sample_on_the_shop_s_own_tree(
+    first_run: dg.ExecuteInProcessResult, cli_env: dict[str, str], loop_dir: Path
+) -> None:
+    """A merchant labels the sample (here: agreeing with every first candidate) and measures the
+    matcher on their shop's tree, from the warehouse: no tree file to find (decision 172)."""
+    out = loop_dir / "sample.csv"
+    args = ["sample", "--migration", "taobao-demo", "--size", "6", "--out", str(out)]
+    assert run(args, env=cli_env).exit_code == 0
+    rows = csv_rows(out.read_text(encoding="utf-8-sig"))
+    labelled = loop_dir / "labelled.csv"
+    _write(labelled, [dict(r, label=r["candidate_1_id"]) for r in rows], encoding="gbk")
+    result = run(["eval", str(labelled), "--migration", "taobao-demo"], env=cli_env)
+    assert result.exit_code == 0, result.output
+    assert "all: 6 rows (6 with a leaf label)" in result.output
+    assert "top-1 1.000" in result.output
+    both = run(["eval", str(labelled), "--migration", "taobao-demo", "--tree", SANDBOX_TREE])
+    assert both.exit_code == 2 and "not both" in both.output
+
+
 def _write(path: Path, rows: list[dict[str, str]], *, encoding: str = "utf-8") -> None:
     with path.open("w", encoding=encoding, newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))

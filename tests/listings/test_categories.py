@@ -38,6 +38,17 @@ def test_the_tree_knows_its_leaves_and_their_paths(matcher: CategoryMatcher) -> 
     assert all(">" in matcher.tree.path_text(leaf) for leaf in list(matcher.tree.leaves)[:20])
 
 
+def test_a_tree_rebuilt_from_its_leaf_paths_has_the_same_leaves(matcher: CategoryMatcher) -> None:
+    """The warehouse keeps a migration's leaves as id and path (`category_leaves`); the tree they
+    rebuild decides as the shop's own (`banjia categories eval --migration`, decision 172)."""
+    tree = matcher.tree
+    rebuilt = CategoryTree.from_leaf_paths({leaf: tree.path_text(leaf) for leaf in tree.leaves})
+    assert rebuilt.leaves == tree.leaves
+    assert all(node < 0 for node in rebuilt.nodes if node not in rebuilt.leaves)
+    title = "夏季碎花雪纺连衣裙女中长款收腰显瘦"
+    assert CategoryMatcher(rebuilt).decide(title=title) == matcher.decide(title=title)
+
+
 def test_a_title_naming_a_leaf_matches_that_leaf(matcher: CategoryMatcher) -> None:
     decision = matcher.decide(title="夏季碎花雪纺连衣裙女中长款收腰显瘦")
     assert decision.path is not None and decision.path.endswith("连衣裙")
