@@ -378,7 +378,8 @@ def sample(key: str, size: int, seed: int, out_file: Path | None) -> None:
 
     migration = _migration(key)
     rows = _warehouse().query(
-        "SELECT l.source_item_id, l.listing, d.candidates FROM listings l "
+        "SELECT l.source_item_id, l.listing, d.category_id, d.category_path, d.confidence, "
+        "d.candidates FROM listings l "
         "LEFT JOIN category_decisions d "
         "ON d.migration = l.migration AND d.source_item_id = l.source_item_id "
         "WHERE l.migration = ? ORDER BY l.source_item_id",
@@ -402,7 +403,7 @@ def sample(key: str, size: int, seed: int, out_file: Path | None) -> None:
                 listing.category.path_text,
                 "",
                 row["source_item_id"],
-                *_candidate_cells(json.loads(row["candidates"] or "[]")),
+                *_candidate_cells(_sample_candidates(row)),
             ]
         )
     if out_file is None:
@@ -414,6 +415,21 @@ def sample(key: str, size: int, seed: int, out_file: Path | None) -> None:
             f"banjia categories eval {out_file} --migration {key}",
             err=True,
         )
+
+
+def _sample_candidates(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The last run's candidates; for a leaf an override or the mapping table chose (no runners-
+    up), that leaf alone; none for a payment link or an undecided item."""
+    candidates: list[dict[str, Any]] = json.loads(row["candidates"] or "[]")
+    if not candidates and row["category_id"] is not None:
+        candidates = [
+            {
+                "category_id": row["category_id"],
+                "path": row["category_path"],
+                "score": row["confidence"],
+            }
+        ]
+    return candidates
 
 
 def _stored_tree(key: str) -> CategoryTree:

@@ -370,7 +370,8 @@ def test_a_sample_of_the_shop_is_drawn_reproducibly_with_blank_labels(
         assert "fill label, then banjia categories eval" in result.output
         draws.append(csv_rows(out.read_text(encoding="utf-8-sig")))
     assert draws[0] == draws[1] and len(draws[0]) == 5
-    assert all(r["label"] == "" and r["title"] and r["candidate_1_id"] for r in draws[0])
+    assert all(r["label"] == "" and r["title"] and r["platform"] == "taobao" for r in draws[0])
+    assert any(r["candidate_1_id"] for r in draws[0])  # a payment link has none to offer
     everything = run(["sample", "--migration", "taobao-demo", "--size", "1000"], env=cli_env)
     assert len(csv_rows(everything.output)) == 12  # the migration's max_items
 
@@ -385,10 +386,12 @@ def test_eval_measures_a_labelled_sample_on_the_shop_s_own_tree(
     assert run(args, env=cli_env).exit_code == 0
     rows = csv_rows(out.read_text(encoding="utf-8-sig"))
     labelled = loop_dir / "labelled.csv"
-    _write(labelled, [dict(r, label=r["candidate_1_id"]) for r in rows], encoding="gbk")
+    labels = [r["candidate_1_id"] or "NOT_A_PRODUCT" for r in rows]  # no candidate: a payment link
+    _write(labelled, [dict(r, label=x) for r, x in zip(rows, labels, strict=True)], encoding="gbk")
     result = run(["eval", str(labelled), "--migration", "taobao-demo"], env=cli_env)
     assert result.exit_code == 0, result.output
-    assert "all: 6 rows (6 with a leaf label)" in result.output
+    leaf_rows = sum(x.isdigit() for x in labels)
+    assert f"all: 6 rows ({leaf_rows} with a leaf label)" in result.output
     assert "top-1 1.000" in result.output
     both = run(["eval", str(labelled), "--migration", "taobao-demo", "--tree", SANDBOX_TREE])
     assert both.exit_code == 2 and "not both" in both.output
