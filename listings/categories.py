@@ -934,11 +934,30 @@ class CategoryMatcher:
             key, target = found
             mapped = self._tree.leaf_by_path(target)
             if mapped is not None and self.is_open(mapped):
-                return self._leaf(
-                    mapped, confidence=1.0, layer="mapping", reason=f"mapping table: {key!r}"
-                ), ""
-            skipped.append(f"mapping {key!r} → {target!r} is not an open leaf of this tree")
+                against = self._title_against(request.title, mapped)
+                if not against:
+                    return self._leaf(
+                        mapped, confidence=1.0, layer="mapping", reason=f"mapping table: {key!r}"
+                    ), ""
+                skipped.append(f"mapping {key!r} → {target!r} set aside: {against}")
+            else:
+                skipped.append(f"mapping {key!r} → {target!r} is not an open leaf of this tree")
         return None, "; ".join(skipped)
+
+    def _title_against(self, title: str, leaf: int) -> str:
+        """Why the title contradicts a leaf the mapping table chose from the source category
+        alone, or "": it names the leaf's product beside another product, an audience or a use
+        the leaf is not for (a T恤 + 裙子 两件套 a seller filed under 连衣裙), or names products and
+        none of the leaf's (a T恤 filed under 连衣裙). A title naming no product at all (a shop's
+        item code) leaves the source category the only evidence, and the table is trusted
+        (decision 173)."""
+        facts = title_facts(title, self._vocabulary, segmenter=self._segmenter)
+        verdict = judge(facts, self._terms[self._ids.index(leaf)])
+        if verdict.strength > 0:
+            return verdict.problem if verdict.problem != CATCH_ALL else ""
+        if facts.nouns:
+            return f"the title names {'、'.join(sorted(facts.nouns))}, none of this leaf's"
+        return ""
 
     def _after_text(
         self, text: CategoryDecision, suggestions: Sequence[int] | None, note: str

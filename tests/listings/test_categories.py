@@ -164,6 +164,32 @@ def test_the_mapping_table_names_paths_and_is_resolved_against_the_tree(
     assert (decision.category_id, decision.layer, decision.confidence) == (DRESS, "mapping", 1.0)
 
 
+@pytest.mark.parametrize(
+    ("title", "layer"),
+    [
+        ("法式碎花雪纺连衣裙女收腰", "mapping"),
+        ("【华姐家】228A212646", "mapping"),  # no product named: the source category decides
+        ("纯棉短袖T恤女宽松百搭上衣", "text"),  # a T-shirt filed under the dresses
+        ("夏季女韩版条纹短袖T恤+a裙子两件套", "text"),  # a set, not a dress
+        ("女童连衣裙公主裙夏装", "text"),  # a girl's dress: the table's leaf is women's
+    ],
+)
+def test_the_mapping_table_is_trusted_only_where_the_title_does_not_say_otherwise(
+    sandbox_tree: CategoryTree, title: str, layer: str
+) -> None:
+    """Sellers misfile items; a mapping from the source category alone published them at 1.0.
+    A title naming another product, another audience or no product of the mapped leaf sets the
+    table aside for the text layer (decision 173)."""
+    mapping = CategoryMapping.from_csv_text(
+        "platform,source_category,kuaishou_path\ntaobao,女装/女士精品>连衣裙,女装>连衣裙\n"
+    )
+    matcher = CategoryMatcher(sandbox_tree, mapping=mapping)
+    decision = matcher.decide(
+        title=title, platform="taobao", source_category_path=("女装/女士精品", "连衣裙")
+    )
+    assert decision.layer == layer, decision.reason
+
+
 def test_a_mapping_row_whose_path_the_tree_lacks_falls_through_to_text(
     sandbox_tree: CategoryTree,
 ) -> None:

@@ -36,7 +36,6 @@ from listings.category_eval import (
 from listings.migrations import CategoryRules
 from listings.publish_gate import default_gate
 from listings.publish_gate_fit import (
-    MIN_PUBLISHED,
     Collected,
     OutOfSource,
     choose_threshold,
@@ -71,19 +70,21 @@ at 168 and 169)."""
 
 PRECISION = 0.99
 """Issue 14: of what is published automatically (leaf, NONE and junk rows together)."""
-COVERAGE = 0.47
+COVERAGE = 0.50
 """A point under the figure, as 0.50 stood under 0.516 (a row's probability may move in the last digits
-on another machine's BLAS). Out of source, pooled, at the default: 0.488 of leaf-labelled rows
-published right (694 of 1,423; 720 published, 0.996 right) at decision 169 with blind16 to blind21
-in (0.470 at 167, 0.478 at 166, 0.473 at 163; the floor 0.46 from 163 to 168); this floor was 0.48
-until blind20 (one 1688 mould factory: 55 leaf rows, 4 published) joined (0.493 at 161, 0.491 at
-156–160, 0.498 at 154, 0.518 at 153 when it was 0.50; 0.516 at 152, 0.519 at 143, 0.485 at 138,
+on another machine's BLAS). Out of source, pooled, at the default: 0.510 of leaf-labelled rows
+published right (783 of 1,534; 809 published, 0.996 right) at decision 173 with blind16 to blind21
+and blind23 in (0.488 at 169 before blind23's 111 leaf rows, 70 of them dresses, joined; the floor
+0.47 then; 0.470 at 167, 0.478 at 166, 0.473 at 163; the floor 0.46 from 163 to 168); this floor was
+0.48 until blind20 (one 1688 mould factory: 55 leaf rows, 4 published) joined (0.493 at 161, 0.491
+at 156–160, 0.498 at 154, 0.518 at 153 when it was 0.50; 0.516 at 152, 0.519 at 143, 0.485 at 138,
 0.456 at 130, 0.356 at 129, 0.302 when decision 88 wrote this); the hand rules at their old 0.75
 publish 0.602 at 0.978 precision. Issue 14 asks 0.70: unmet (tests/fixtures/category_dev_real.md
 says why)."""
 TOP1 = 0.90
 """Issue 14 asks that the first candidate be a right leaf for 0.90 of leaf-labelled rows: the floor is
-the issue's figure again since decision 166. At 167, 0.900 (1,281 of 1,423, with nothing to spare:
+the issue's figure again since decision 166. At 173, 0.905 (1,388 of 1,534: blind23 joined, its
+111 leaf rows right for 106). At 167, 0.900 (1,281 of 1,423, with nothing to spare:
 one row fewer would fail it; the ranking is the hand rules', fitted on nothing and deterministic,
 so no BLAS digit moves it; 0.901 at 166). Met from decision 150 to 161 (0.901 at 161; 0.904 at 160;
 0.900 at 158 with blind18; 0.910 at 153; 0.868 at 143, 0.795 at 101), unmet at 163 when blind20
@@ -174,6 +175,7 @@ def test_the_dev_set_is_real_titles_of_every_source_labelled_to_leaves(
         "blind19",
         "blind20",
         "blind21",
+        "blind23",
     }
     assert text.count("\n") - 1 == len(rows)
     assert ",provenance" in text.splitlines()[0]
@@ -211,7 +213,8 @@ def test_the_gate_at_the_default_covers_more_at_the_target_than_the_hand_rules_c
     at 138, 0.318 against 0.485; at 143, 0.322 against 0.519. Since blind16 joined at decision
     154 no threshold of theirs publishing 50 or more keeps 0.99; since decision 166 the point
     they stop at publishes 49, all right, against the gate's 704 at 0.994: so this compares what
-    each covers at the target, no longer the precision of 49 rows.)"""
+    each covers at the target, no longer the precision of 49 rows; since blind23 joined at
+    decision 173 they stop at 50, all right, against the gate's 809 at 0.996.)"""
     rules = list(collected.decisions)
     before = evaluate(collected.rows, rules, threshold=0.75, thresholds=())
     rules_best = evaluate(
@@ -219,7 +222,7 @@ def test_the_gate_at_the_default_covers_more_at_the_target_than_the_hand_rules_c
     )
     after = unseen.report(collected, threshold=THRESHOLD)
     assert before.precision < PRECISION <= after.precision
-    assert rules_best.precision < after.precision or rules_best.published < MIN_PUBLISHED
+    assert rules_best.published * 4 < after.published
     assert rules_best.coverage * 4 < after.coverage
 
 
