@@ -387,8 +387,8 @@ def sample(key: str, size: int, seed: int, out_file: Path | None) -> None:
     )
     if not rows:
         raise click.ClickException(
-            f"migration {key!r} has no listings yet: materialize it (at least to categories_"
-            "decisions), then sample again"
+            f"migration {key!r} has no listings yet: materialize it (category_decisions at "
+            "least), then sample again"
         )
     drawn = random.Random(seed).sample(rows, min(size, len(rows)))
     buffer = io.StringIO()
