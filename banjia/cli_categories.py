@@ -1,4 +1,5 @@
-"""`banjia categories match | review export | review import`: checking and correcting categories.
+"""`banjia categories match | eval | sample | review export | review import`: checking and
+correcting categories.
 
 - `match` reads CSV on stdin (columns `platform, title, source_category_path`, levels joined by
   `>`; the path column may be left out) and writes CSV on stdout: the chosen Kuaishou leaf id
@@ -11,13 +12,20 @@
 - `eval FILE.csv` measures the matcher on hand-labelled titles (columns `platform, title,
   source_category_path, label` with `;` between acceptable leaf ids, or NONE / NOT_A_PRODUCT, and
   optionally `split`): top-1, top-3, the share published automatically and its precision at the
-  threshold, and the precision/coverage curve; per split when the file has one.
+  threshold, and the precision/coverage curve; per split when the file has one. `--migration K`
+  takes the tree of that migration's last run from the warehouse instead of `--tree`.
+- `sample --migration K` writes a seeded random draw of the migration's listings in `eval`'s
+  columns, `label` blank, with the last run's candidates: the merchant labels it and measures
+  the matcher on their own shop (decision 172).
 - `review export` writes the migration's review queue (`category_review`, filled by the
   `category_decisions` asset) as CSV with the 3 candidates and a blank `chosen_category_id`.
 - `review import` reads that CSV back, checks every filled row (a leaf of the migration's tree,
   open to the shop, an item of the migration) and appends the choices to the migration's
   `category.overrides_file`, so the next run publishes them. Nothing is written if any row is
   wrong; every wrong row is named with its line.
+
+Every CSV read may be UTF-8 (with or without a byte-order mark) or GBK, as spreadsheets save it;
+files written for a spreadsheet carry a byte-order mark (banjia/spreadsheet_files.py).
 
 Exit status: 0 on success, 1 when the input is wrong (the message says what to do).
 """
