@@ -135,20 +135,13 @@ def _overrides_text(path: Path) -> str:
         raise OverridesFileError(str(exc)) from None
 
 
-def _is_utf8(path: Path) -> bool:
-    try:
-        path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 def append_overrides(target: Path, rows: Sequence[Sequence[str]]) -> None:
     """Append `(source_category, kuaishou_category_id, note)` rows to an overrides CSV, writing
     its header first when the file is new or empty. Appending keeps the merchant's history; the
     later row of a key wins (decision 38). The category review import and the plan import both
-    write through here. A file a spreadsheet saved as GBK is rewritten as UTF-8 first, so that
-    the appended rows do not mix two encodings in one file.
+    write through here. The existing text is written back first as UTF-8 ending in a newline, so
+    that rows appended to a file a spreadsheet saved as GBK, or whose last line has no newline, do
+    not mix two encodings or join that line.
 
     Raises:
         OverridesFileError: the existing file is neither UTF-8 nor GBK text.
@@ -156,10 +149,8 @@ def append_overrides(target: Path, rows: Sequence[Sequence[str]]) -> None:
     existing = _overrides_text(target) if target.exists() else ""
     new_file = not existing.strip()
     target.parent.mkdir(parents=True, exist_ok=True)
-    if existing and not _is_utf8(target):
-        target.write_text(
-            existing if existing.endswith("\n") else existing + "\n", encoding="utf-8"
-        )
+    if existing:  # as UTF-8, ending in a newline: a GBK file or a last line without one
+        target.write_text(existing if existing.endswith("\n") else existing + "\n", "utf-8")
     with target.open("a", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle, lineterminator="\n")
         if new_file:

@@ -63,11 +63,21 @@ def test_an_overrides_file_a_spreadsheet_saved_as_gbk_is_read(tmp_path: Path) ->
     assert load_overrides(migration_with(f'{{overrides_file: "{path}"}}')) == {"女装>连衣裙": 20224}
 
 
-def test_appending_to_a_gbk_overrides_file_keeps_one_encoding(tmp_path: Path) -> None:
-    """The next import appends UTF-8 rows: the GBK file is rewritten as UTF-8 first, its rows
-    kept, so no file holds two encodings."""
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("source_category,kuaishou_category_id,note\n女装>连衣裙,20224,裙\n", "gbk"),
+        ("source_category,kuaishou_category_id,note\n女装>连衣裙,20224,裙", "utf-8"),
+    ],
+    ids=["saved-as-gbk", "last-line-without-newline"],
+)
+def test_appending_to_an_overrides_file_keeps_one_encoding_and_its_lines(
+    tmp_path: Path, text: str, encoding: str
+) -> None:
+    """The next import appends UTF-8 rows: the existing text is written back as UTF-8 ending in
+    a newline first, its rows kept, so no file holds two encodings and no row joins the last."""
     path = tmp_path / "overrides.csv"
-    path.write_text("source_category,kuaishou_category_id,note\n女装>连衣裙,20224,裙\n", "gbk")
+    path.write_text(text, encoding)
     append_overrides(path, [["item:1001", "20171", "T恤"]])
     assert path.read_text(encoding="utf-8").splitlines() == [
         "source_category,kuaishou_category_id,note",
