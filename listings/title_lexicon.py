@@ -25,6 +25,7 @@ __all__ = [
     "PET_USE_WORDS",
     "PLACE_NOUNS",
     "PRODUCT_NOUNS",
+    "ROLE_WORDS",
     "ROOM_WORDS",
     "SAID_AGAIN",
     "STOCK_FORMS",
@@ -93,6 +94,10 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "卫衣",
         "绒衫",
         "毛衣",
+        "羊绒衫",
+        "羊毛衫",
+        "毛衫",
+        "线衣",
         "针织衫",
         "开衫",
         "外套",
@@ -909,6 +914,29 @@ keywords (拖鞋女夏…室内居家用浴室…凉拖鞋), so a leaf term made
 named by any of them anywhere beside a word ending in that head (listings/title_match.py
 `_names_apart`)."""
 
+ROLE_WORDS: dict[str, tuple[str, ...]] = {
+    "打底衫": (
+        "毛衣",
+        "针织衫",
+        "羊绒衫",
+        "羊毛衫",
+        "毛衫",
+        "线衣",
+        "卫衣",
+        "衬衫",
+        "衬衣",
+        "背心",
+        "吊带",
+        "马甲",
+        "保暖衣",
+        "秋衣",
+    ),
+}
+"""Words that name how a product is worn, not what it is, with the products they give way to.
+打底衫 (a base layer) is sold as a T-shirt when nothing else is named (decision 149), but beside
+毛衣 or 针织衫 the base layer *is* the sweater (针织打底衫 … 马海毛毛衣): the title is read as if
+it said 打底 only (listings/title_match.py `clean_title`, decision 174)."""
+
 PLACE_NOUNS: frozenset[str] = frozenset(
     [
         "餐桌",
@@ -1026,12 +1054,25 @@ state (待机), a person (司机), an adverb (随机发货), a fibre (有机棉)
 
 
 NOT_KINDS: frozenset[str] = frozenset(
-    {"婴儿背带", "电话手表", "智能手表", "拉拉裤", "纸尿裤", "学步裤", "内裤", "刷锅", "洗锅"}
+    {
+        "婴儿背带",
+        "电话手表",
+        "智能手表",
+        "拉拉裤",
+        "纸尿裤",
+        "学步裤",
+        "内裤",
+        "刷锅",
+        "洗锅",
+        "羊绒衫",
+        "羊毛衫",
+    }
 )
 """Nouns that end in another product's name and are not a kind of it: a 婴儿背带 is a baby carrier
 (with a 腰凳, worn 前抱式), not braces (背带) for a baby; a 电话手表 is a phone worn on the wrist,
 not a watch as a children's accessory leaf means one; 纸尿裤, 拉拉裤, 学步裤 are diapers and 内裤
-underwear, no trousers (裤子); 刷锅 and 洗锅 (scrubbing pots) say what a scourer is for, no pot."""
+underwear, no trousers (裤子); 刷锅 and 洗锅 (scrubbing pots) say what a scourer is for, no pot;
+羊绒衫 and 羊毛衫 are cashmere and wool sweaters, no fleece tops (卫衣/绒衫)."""
 
 
 FEMALE_GARMENTS: tuple[str, ...] = (

@@ -48,6 +48,7 @@ from listings.title_lexicon import (
     PET_USE_WORDS,
     PLACE_NOUNS,
     PRODUCT_NOUNS,
+    ROLE_WORDS,
     SAID_AGAIN,
     STOCK_FORMS,
     STRONG_CONTEXTS,
@@ -130,6 +131,7 @@ def clean_title(text: str) -> str:
     text = _GIFTS.sub(" ", text)
     if "非" in text or "不是" in text:
         text = _drop_negated(text)
+    text = _drop_roles(text)
     return _CODES.sub(" ", _COUNTS.sub(" ", text))
 
 
@@ -157,6 +159,15 @@ def _drop_negated(text: str) -> str:
 
 
 _SYNONYM_OF: dict[str, frozenset[str]] = {word: group for group in SYNONYMS for word in group}
+
+
+def _drop_roles(text: str) -> str:
+    """`text` with each role word (`ROLE_WORDS`: 打底衫) cut to its role (打底) when the title
+    also names a product it gives way to: 针织打底衫 … 毛衣 sells a sweater, not a T-shirt."""
+    for role, products in ROLE_WORDS.items():
+        if role in text and any(p in text.replace(role, " ") for p in products):
+            text = text.replace(role, role[:-1] + " ")
+    return text
 
 
 _GIFTS = re.compile(
@@ -625,10 +636,17 @@ def _names(text: str, word: str, edges: frozenset[int]) -> bool:
     while start >= 0:
         rest = text[start + len(word) :]
         cover = rest.startswith(_COVER) and not rest.startswith(_SET_WORDS)
-        if not cover and (rest[:1] not in HEAD_CHARS or not rest):
+        other = _ends_other_product(text[: start + len(word)], word)
+        if not cover and not other and (rest[:1] not in HEAD_CHARS or not rest):
             return True
         start = text.find(word, start + 1)
     return False
+
+
+def _ends_other_product(before: str, word: str) -> bool:
+    """`before` ends in `word` as the tail of a longer noun that is no kind of it (`NOT_KINDS`:
+    绒衫 of 羊绒衫, a cashmere sweater, not a fleece top; decision 174)."""
+    return any(before.endswith(n) and len(n) > len(word) for n in _NOT_KIND_WORDS)
 
 
 def _names_in_title(facts: TitleFacts, word: str) -> bool:
