@@ -75,7 +75,8 @@ COVERAGE = 0.50
 on another machine's BLAS). Out of source, pooled, at the default: 0.517 of leaf-labelled rows
 published right (793 of 1,534; 819 published, 0.996 right) at decision 174 (0.510 at 173, 809
 published) with blind16 to blind21 and blind23 in (0.488 at 169 before blind23's 111 leaf rows,
-70 of them dresses, joined; the floor 0.47 then; 0.470 at 167, 0.478 at 166, 0.473 at 163; the floor 0.46 from 163 to 168); this floor was
+70 of them dresses, joined; the floor 0.47 then; 0.470 at 167, 0.478 at 166, 0.473 at 163; the
+floor 0.46 from 163 to 168); this floor was
 0.48 until blind20 (one 1688 mould factory: 55 leaf rows, 4 published) joined (0.493 at 161, 0.491
 at 156–160, 0.498 at 154, 0.518 at 153 when it was 0.50; 0.516 at 152, 0.519 at 143, 0.485 at 138,
 0.456 at 130, 0.356 at 129, 0.302 when decision 88 wrote this); the hand rules at their old 0.75
