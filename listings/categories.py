@@ -537,6 +537,8 @@ class CategoryMatcher:
         self._vocabulary = tree_vocabulary(self._terms)
         self._segmenter = tree_segmenter(self._terms, self._vocabulary)
         self._markers = _catch_all_markers(tree, self._ids, self._terms)
+        self._names_a_leaf: dict[str, bool] = {}
+        """`_noun_names_a_leaf` per product noun: bounded by the lexicon and the tree's words."""
         self._rooms = [_rooms_of(self._tree.leaves[leaf][1:]) for leaf in self._ids]
         self._containing: dict[str, list[tuple[int, str]]] = {}
         for column, leaf_terms in enumerate(self._terms):
@@ -724,6 +726,7 @@ class CategoryMatcher:
             title_audience=facts.audience,
             source_path=source,
             fits=best.fits if best is not None else True,
+            orphans=self._orphans(facts.nouns, best.matched if best is not None else ""),
         )
         if self._gate is not None:
             confidence = self._gate.probability_of(gate_vector(item))
@@ -735,6 +738,29 @@ class CategoryMatcher:
             candidates=candidates,
             reason=reason,
         ), item
+
+    def _orphans(self, nouns: Iterable[str], matched: str) -> int:
+        """How many of a title's product nouns, other than the matched word and words holding
+        it, name no leaf of this tree (decision 176): a title that names a product the tree
+        lacks (衣柜 beside 收纳架, 项链 beside 链) is likelier that product than the leaf."""
+        return sum(
+            1
+            for noun in nouns
+            if noun != matched
+            and not (matched and (matched in noun or noun in matched))
+            and not self._noun_names_a_leaf(noun)
+        )
+
+    def _noun_names_a_leaf(self, noun: str) -> bool:
+        """Some leaf of the tree is named by `noun` alone as a title (a term or head hit, not a
+        cosine): once per noun and matcher."""
+        named = self._names_a_leaf.get(noun)
+        if named is None:
+            facts = title_facts(noun, self._vocabulary, segmenter=self._segmenter)
+            named = self._names_a_leaf[noun] = any(
+                judge(facts, self._terms[column]).strength > 0 for column in self._hits(facts)
+            )
+        return named
 
     def _confidence(
         self,

@@ -86,6 +86,8 @@ class GateInput(NamedTuple):
     cosine_first: bool = False
     """The top leaf is also the one the character n-gram cosine alone ranks first: the two
     readings of the title, its product words and its characters, point at the same leaf."""
+    orphans: int = 0
+    """How many of the title's other product nouns name no leaf of the tree (decision 176)."""
 
 
 FEATURES = (
@@ -118,6 +120,7 @@ FEATURES = (
     "agrees_end_gap",
     "cosine_first",
     "agrees_cosine_first",
+    "orphan_nouns",
 )
 """Every feature `gate_features` computes, in order; a model uses a subset (publish_gate.json).
 The `agrees_*` features are `how`, `cosine`, `strength`, `end_gap` and `cosine_first` again, on
@@ -206,6 +209,7 @@ def gate_vector(item: GateInput) -> list[float]:
         end_gap if agrees else 0.0,  # agrees_end_gap
         float(item.cosine_first),  # cosine_first
         float(agrees and item.cosine_first),  # agrees_cosine_first
+        float(item.orphans),  # orphan_nouns
     ]
 
 

@@ -146,6 +146,28 @@ def test_the_agreeing_copy_of_cosine_first_is_zero_unless_every_gate_passed() ->
     assert (doubted["cosine_first"], doubted["agrees_cosine_first"]) == (1.0, 0.0)
 
 
+def test_the_matcher_counts_the_products_a_title_names_that_no_leaf_of_its_tree_is_named_by() -> (
+    None
+):
+    """`orphan_nouns` (decision 176): a lunch box beside the cup is a product of this tree (饭盒),
+    earphones (耳机) and a wardrobe (衣柜) are not; the matched word and words holding it
+    never count. The same titles on a tree with a 衣柜 leaf count one fewer: the tree decides."""
+    requests = [
+        DecisionRequest(title="便携水杯 饭盒"),
+        DecisionRequest(title="便携水杯 耳机 衣柜"),
+        DecisionRequest(title="儿童水杯"),
+    ]
+    items = [item for _, item in CategoryMatcher(TREE, gate=None).explain_many(requests)]
+    assert [item.orphans if item else None for item in items] == [0, 2, 0]
+    assert all(item is not None and item.matched == "水杯" for item in items)
+    wider = CategoryTree.from_nodes(
+        [*TREE_NODES, CategoryNode(category_id=4, name="衣柜", parent_id=1)]
+    )
+    ((_, item),) = CategoryMatcher(wider, gate=None).explain_many(requests[1:2])
+    assert item is not None and item.orphans == 1
+    assert gate_features(_item("便携水杯 耳机 衣柜", "水杯", orphans=2))["orphan_nouns"] == 2.0
+
+
 def _one_feature_gate(name: str, *, mean: float, scale: float, coefficient: float) -> PublishGate:
     return PublishGate(
         version=1,
