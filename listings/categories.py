@@ -52,6 +52,8 @@ from listings.title_match import (
     Verdict,
     WordClasses,
     WordIndex,
+    catch_all_verdict,
+    family_of,
     generic_stem,
     goods_use_words,
     holds_parent,
@@ -364,6 +366,31 @@ def _text(text: str) -> str:
     return _SEPARATORS.sub(" ", text).strip()
 
 
+def _catch_all_homes(
+    tree: CategoryTree, ids: Sequence[int], terms: Sequence[LeafTerms]
+) -> dict[str, tuple[int, ...]]:
+    """For each family (the head character of a noun: 衣 of 毛衣), the catch-all columns whose
+    specific siblings are named by words of that family (童装 > 其它 beside 连身衣, 罩衣, 防晒衣):
+    where a product of that family that no leaf names belongs (decision 177)."""
+    siblings: dict[tuple[str, ...], list[int]] = {}
+    for column, leaf in enumerate(ids):
+        siblings.setdefault(tuple(tree.leaves[leaf][:-1]), []).append(column)
+    homes: dict[str, list[int]] = {}
+    for column, leaf in enumerate(ids):
+        if not terms[column].generic:
+            continue
+        families = {
+            family_of(term)
+            for other in siblings[tuple(tree.leaves[leaf][:-1])]
+            if other != column and not terms[other].generic
+            for term in terms[other].terms
+            if term
+        }
+        for family in families:
+            homes.setdefault(family, []).append(column)
+    return {family: tuple(columns) for family, columns in homes.items()}
+
+
 def _catch_all_markers(
     tree: CategoryTree, ids: Sequence[int], terms: Sequence[LeafTerms]
 ) -> dict[int, frozenset[str]]:
@@ -539,6 +566,7 @@ class CategoryMatcher:
         self._markers = _catch_all_markers(tree, self._ids, self._terms)
         self._names_a_leaf: dict[str, bool] = {}
         """`_noun_names_a_leaf` per product noun: bounded by the lexicon and the tree's words."""
+        self._homes = _catch_all_homes(tree, self._ids, self._terms)
         self._rooms = [_rooms_of(self._tree.leaves[leaf][1:]) for leaf in self._ids]
         self._containing: dict[str, list[tuple[int, str]]] = {}
         for column, leaf_terms in enumerate(self._terms):
@@ -670,6 +698,7 @@ class CategoryMatcher:
         judged: dict[int, Verdict] = {
             column: judge(facts, self._terms[column]) for column in self._hits(facts)
         }
+        self._judge_orphans(facts, judged)
         score = COSINE_WEIGHT * ranking
         rooms = _rooms_of((facts.text,))
         for column, verdict in judged.items():
@@ -738,6 +767,23 @@ class CategoryMatcher:
             candidates=candidates,
             reason=reason,
         ), item
+
+    def _judge_orphans(self, facts: TitleFacts, judged: dict[int, Verdict]) -> None:
+        """Put in `judged` the catch-alls a title's orphan products name (decision 177): a noun
+        no leaf is named by, of a family the catch-all's specific siblings are, for an audience
+        the title names when the catch-all has one (童装 > 其它 for a 男童毛衣)."""
+        if any(verdict.strength > 0.0 for verdict in judged.values()):
+            return
+        for noun in sorted(facts.nouns):
+            homes = self._homes.get(family_of(noun), ())
+            if not homes or self._noun_names_a_leaf(noun):
+                continue
+            for column in homes:
+                audience = self._terms[column].audience
+                if not audience & facts.audience:
+                    continue
+                if column not in judged or judged[column].strength == 0.0:
+                    judged[column] = catch_all_verdict(facts, noun)
 
     def _orphans(self, nouns: Iterable[str], matched: str) -> int:
         """How many of a title's product nouns, other than the matched word and words holding

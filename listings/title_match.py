@@ -65,8 +65,10 @@ __all__ = [
     "Verdict",
     "WordClasses",
     "WordIndex",
+    "catch_all_verdict",
     "clean_title",
     "contexts_of",
+    "family_of",
     "generic_stem",
     "goods_use_words",
     "holds_parent",
@@ -926,6 +928,19 @@ def _first(text: str, words: Iterable[str]) -> int:
     """Where the first of `words` occurs in `text` (len(text) when none does)."""
     found = [text.find(w) for w in words if w in text]
     return min(found) if found else len(text)
+
+
+def catch_all_verdict(facts: TitleFacts, noun: str) -> Verdict:
+    """A catch-all leaf named by a product no leaf of the tree is named by, of the family its
+    specific siblings are (毛衣 beside 童装 > T恤, 衬衫, 连身衣 … for 童装 > 其它, decision 177):
+    a KIND's strength, and the catch-all's problem, so it ranks but is never published on it."""
+    at, _ = _where_and_whom(facts, noun)
+    return Verdict(HEAD_STRENGTH * 0.5 * CATCH_ALL_STRENGTH, noun, CATCH_ALL, at=at, how=KIND)
+
+
+def family_of(noun: str) -> str:
+    """`_family`, for the matcher's index of catch-alls by their siblings' families."""
+    return _family(noun)
 
 
 def _family(noun: str) -> str:

@@ -1225,3 +1225,22 @@ def test_a_cashmere_sweater_is_no_fleece_top(matcher: CategoryMatcher) -> None:
         [DecisionRequest(title="秋冬女装加绒加厚绒衫宽松韩版学生上衣")]
     )
     assert item is not None and item.matched == "绒衫"
+
+
+def test_a_product_no_leaf_names_goes_to_the_catch_all_of_its_kind_for_its_audience(
+    matcher: CategoryMatcher,
+) -> None:
+    """A child's sweater: this tree has no 毛衣 leaf, but 童装 > 其它 sits beside leaves named by
+    words of its family (连身衣, 罩衣, 防晒衣), so it is the first candidate; a catch-all is never
+    published on it (decision 177). Not when the title names a leaf's own word (a padded coat
+    stays on 普通外套), and not for an audience the catch-all is not for (a women's sweater)."""
+    sweater = matcher.decide(title="男童毛衣套头2019秋冬款宝宝童装加绒加厚儿童女童洋气针织打底衫")
+    assert sweater.path == "童装/婴儿装/亲子装>其它"
+    assert "catch-all" in sweater.reason and sweater.confidence < 0.75
+    coat = matcher.decide(title="男童羽绒棉服加厚中长款棉衣外套")
+    assert coat.path == "童装/婴儿装/亲子装>外套/夹克/大衣>普通外套"
+    for title in (
+        "2017春装新款女装V领针织打底衫加厚宽松套头显瘦长袖马海毛毛衣",
+        "秋冬高领毛衣加厚针织衫套头",
+    ):
+        assert matcher.decide(title=title).path != "童装/婴儿装/亲子装>其它", title
