@@ -769,9 +769,11 @@ class CategoryMatcher:
         ), item
 
     def _judge_orphans(self, facts: TitleFacts, judged: dict[int, Verdict]) -> None:
-        """Put in `judged` the catch-alls a title's orphan products name (decision 177): a noun
-        no leaf is named by, of a family the catch-all's specific siblings are, for an audience
-        the title names when the catch-all has one (童装 > 其它 for a 男童毛衣)."""
+        """Put in `judged` the catch-alls a title's orphan products name (decision 177): when
+        the title names no leaf's word at all, a noun no leaf is named by names each catch-all
+        beside leaves of its family that is for an audience the title names (童装 > 其它 for a
+        男童毛衣). Catch-alls for everyone are left to the cosine: with them, every orphan ending
+        in 桌, 机 or 架 went to a kitchen or toy catch-all (measured in decision 177)."""
         if any(verdict.strength > 0.0 for verdict in judged.values()):
             return
         for noun in sorted(facts.nouns):
