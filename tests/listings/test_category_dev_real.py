@@ -57,6 +57,8 @@ BLIND15 = ROOT / "tests" / "fixtures" / "category_blind15.csv"
 BLIND22 = ROOT / "tests" / "fixtures" / "category_blind22.csv"
 BLIND24 = ROOT / "tests" / "fixtures" / "category_blind24.csv"
 """Held out too, since decision 175 (section blind24): its titles have not been read."""
+BLIND25 = ROOT / "tests" / "fixtures" / "category_blind25.csv"
+"""Held out too, since decision 178 (section blind25): its titles have not been read."""
 """Held out too, since decision 170 (section blind22): measured before it was read, never read."""
 HELD_OUT = {
     "blind9": BLIND9,
@@ -64,6 +66,7 @@ HELD_OUT = {
     "blind15": BLIND15,
     "blind22": BLIND22,
     "blind24": BLIND24,
+    "blind25": BLIND25,
 }
 TREE = ROOT / "data" / "categories" / "marketplace_tree_subset.csv"
 SHIPPED = default_gate()
