@@ -33,7 +33,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -60,8 +60,8 @@ from listings.title_match import (
     implied_audience,
     index_leaves,
     judge,
-    leaf_audience,
     set_of,
+    source_audience,
     split_term,
     title_facts,
     tree_segmenter,
@@ -527,6 +527,35 @@ _FEW = 8
 """Up to this many top columns are taken one `argmax` at a time (`_top`)."""
 
 
+def _top_rows(scores: np.ndarray, k: int) -> list[np.ndarray]:
+    """`_top` of each row of `scores`, the `argmax` passes made over the whole batch at once
+    (one call per pass, not per row: decision 179). A row that runs out of scores (a −inf
+    taken) is left to `_top`, which sorts it."""
+    rows, columns = scores.shape
+    if rows == 0 or k >= columns or k > _FEW:
+        return [_top(row, k) for row in scores]
+    rest = np.array(scores, dtype=np.float64)
+    picked = np.empty((rows, k), dtype=np.intp)
+    every = np.arange(rows)
+    ran_out = np.zeros(rows, dtype=bool)
+    for j in range(k):
+        column = rest.argmax(axis=1)
+        ran_out |= rest[every, column] == -np.inf
+        picked[:, j] = column
+        rest[every, column] = -np.inf
+    return [_top(scores[row], k) if ran_out[row] else picked[row] for row in range(rows)]
+
+
+class _Chosen(NamedTuple):
+    """The text layer's leaf for one title before the publish gate has scored it (`_gated`)."""
+
+    category_id: int
+    candidates: tuple[Candidate, ...]
+    confidence: float
+    """The hand rules' (`CategoryMatcher._confidence`)."""
+    reason: str
+
+
 class CategoryMatcher:
     """Scores listings against the open leaves of a tree. Build once per tree, reuse per listing."""
 
@@ -649,13 +678,51 @@ class CategoryMatcher:
             " ".join(part for part in (t, c) if part) for t, c in zip(titles, contexts, strict=True)
         ]
         cosines = self._cosines(texts)
-        ranking = self._ranking_cosines(texts, cosines)
-        return [
-            self._text_decision(
-                title, cosines[row], limit=limit, source=contexts[row], ranking=ranking[row]
-            )
+        # Whole-batch array work, once (decision 179): the ranking scores start as the weighted
+        # cosines and each row gains its verdicts' weights in place; the best cosine per row.
+        scores = COSINE_WEIGHT * self._ranking_cosines(texts, cosines)
+        best_cosines = cosines.max(axis=1, initial=0.0).tolist()
+        judged = [
+            self._judged_row(title, scores[row], source=contexts[row])
             for row, title in enumerate(titles)
         ]
+        tops = _top_rows(scores, max(limit, 3))
+        chosen = [
+            self._text_decision(
+                title,
+                row_judged,
+                scores[row],
+                tops[row],
+                cosine=cosines[row],
+                best_cosine=best_cosines[row],
+                limit=limit,
+                source=contexts[row],
+            )
+            for row, (title, row_judged) in enumerate(zip(titles, judged, strict=True))
+        ]
+        return self._gated(chosen)
+
+    def _gated(
+        self, chosen: Sequence[tuple[CategoryDecision | _Chosen, GateInput | None]]
+    ) -> list[tuple[CategoryDecision, GateInput | None]]:
+        """The text layer's decisions, each chosen leaf's confidence the publish gate's
+        probability (the hand rules' without a gate): the batch's gate vectors scored at once."""
+        gate = self._gate
+        items = [item for _, item in chosen if item is not None]
+        probabilities = iter(gate.probabilities_of([gate_vector(i) for i in items]) if gate else ())
+        decided: list[tuple[CategoryDecision, GateInput | None]] = []
+        for found, item in chosen:
+            if isinstance(found, _Chosen):
+                found = CategoryDecision(
+                    category_id=found.category_id,
+                    path=found.candidates[0].path,
+                    confidence=next(probabilities) if gate is not None else found.confidence,
+                    layer="text",
+                    candidates=found.candidates,
+                    reason=found.reason,
+                )
+            decided.append((found, item))
+        return decided
 
     def _ranking_cosines(self, texts: Sequence[str], cosines: np.ndarray) -> np.ndarray:
         """The cosines that rank leaves: those of the texts without their material words
@@ -676,30 +743,24 @@ class CategoryMatcher:
             for column in self._term_index[term]
         }
 
-    def _text_decision(
-        self,
-        title: str,
-        cosine: np.ndarray,
-        *,
-        limit: int,
-        ranking: np.ndarray,
-        source: str = "",
-    ) -> tuple[CategoryDecision, GateInput | None]:
-        """`cosine`: the title's character cosine against every open leaf, as the gate reads
-        it; `ranking`: the one that ranks leaves (`_ranking_cosines`)."""
+    def _judged_row(
+        self, title: str, score: np.ndarray, *, source: str = ""
+    ) -> tuple[TitleFacts, dict[int, Verdict], frozenset[str]]:
+        """A title's facts, the verdict of each leaf it names and the rooms it names; `score`
+        (the title's row of the ranking scores, its weighted cosines) gains each verdict's
+        weight in place."""
         facts = title_facts(title, self._vocabulary, segmenter=self._segmenter)
         if source and not facts.audience:
             # The source's category says who the product is for when the title does not (a
             # 女装 list): audience only, never the product type.
-            facts = facts.with_audience(leaf_audience(source.split()))
+            facts = facts.with_audience(source_audience(source))
         if not facts.audience:
             # A dress says who it is for when neither the title nor its source does.
-            facts = facts.with_audience(implied_audience(facts.text))
+            facts = facts.with_audience(implied_audience(facts.text, cleaned=True))
         judged: dict[int, Verdict] = {
             column: judge(facts, self._terms[column]) for column in self._hits(facts)
         }
         self._judge_orphans(facts, judged)
-        score = COSINE_WEIGHT * ranking
         rooms = _rooms_of((facts.text,))
         for column, verdict in judged.items():
             score[column] += _rank_weight(verdict) + ROOM_WEIGHT * _room_fit(
@@ -709,7 +770,25 @@ class CategoryMatcher:
                 score[column] += AUDIENCE_NAMED_BONUS
             if column in self._markers and self._marked(column, facts.text):
                 score[column] -= MARKED_CATCH_ALL_PENALTY
-        picked = _top(score, max(limit, 3))
+        return facts, judged, rooms
+
+    def _text_decision(
+        self,
+        title: str,
+        judged_row: tuple[TitleFacts, dict[int, Verdict], frozenset[str]],
+        score: np.ndarray,
+        picked: np.ndarray,
+        *,
+        cosine: np.ndarray,
+        best_cosine: float,
+        limit: int,
+        source: str = "",
+    ) -> tuple[CategoryDecision | _Chosen, GateInput | None]:
+        """One title's leaf (or its decision when no leaf came up) from its `_judged_row`, its row
+        of ranking scores and the columns of the highest (`_top_rows`), with what the gate is to
+        judge it on (`_gated`). `cosine`: the title's character cosine against
+        every open leaf, as the gate reads it, and `best_cosine` its highest."""
+        facts, judged, rooms = judged_row
         ranked = [
             (column, value)
             for column, value in zip(picked.tolist(), score[picked].tolist(), strict=True)
@@ -725,11 +804,7 @@ class CategoryMatcher:
                 reason="no open leaf shares a product word or character n-gram with the title",
             ), None
         candidates = tuple(
-            Candidate(
-                category_id=self._ids[i],
-                path=self._paths[i],
-                score=round(value, 4),
-            )
+            Candidate(category_id=self._ids[i], path=self._paths[i], score=round(value, 4))
             for i, value in ranked
         )
         top = order[0]
@@ -749,7 +824,7 @@ class CategoryMatcher:
             confidence=confidence,
             margin=ranked[0][1] - ranked[1][1] if len(ranked) > 1 else ranked[0][1],
             cosine=float(cosine[top]),
-            cosine_first=bool(cosine[top] >= cosine.max()),
+            cosine_first=bool(cosine[top] >= best_cosine),
             leaf_path=leaf_path,
             leaf_audience=self._terms[top].audience,
             title_audience=facts.audience,
@@ -757,16 +832,7 @@ class CategoryMatcher:
             fits=best.fits if best is not None else True,
             orphans=self._orphans(facts.nouns, best.matched if best is not None else ""),
         )
-        if self._gate is not None:
-            confidence = self._gate.probability_of(gate_vector(item))
-        return CategoryDecision(
-            category_id=self._ids[top],
-            path=candidates[0].path,
-            confidence=confidence,
-            layer="text",
-            candidates=candidates,
-            reason=reason,
-        ), item
+        return _Chosen(self._ids[top], candidates, confidence, reason), item
 
     def _judge_orphans(self, facts: TitleFacts, judged: dict[int, Verdict]) -> None:
         """Put in `judged` the catch-alls a title's orphan products name (decision 177): when

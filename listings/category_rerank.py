@@ -21,7 +21,7 @@ from listings.categories import COSINE_WEIGHT, CategoryMatcher, CategoryTree, _r
 from listings.category_decision import Candidate, CategoryDecision
 from listings.publish_gate import FEATURES as GATE_FEATURES
 from listings.publish_gate import GateInput, gate_features
-from listings.title_match import Verdict, implied_audience, judge, leaf_audience, title_facts
+from listings.title_match import Verdict, implied_audience, judge, source_audience, title_facts
 
 __all__ = ["PAIR_FEATURES", "Candidates", "candidates_of", "with_top"]
 
@@ -79,9 +79,9 @@ def candidates_of(
         cosine = cosines[row]
         facts = title_facts(title, m._vocabulary, segmenter=m._segmenter)
         if source and not facts.audience:
-            facts = replace(facts, audience=leaf_audience(source.split()))
+            facts = replace(facts, audience=source_audience(source))
         if not facts.audience:
-            facts = replace(facts, audience=implied_audience(facts.text))
+            facts = replace(facts, audience=implied_audience(facts.text, cleaned=True))
         judged: dict[int, Verdict] = {c: judge(facts, m._terms[c]) for c in m._hits(facts)}
         score = COSINE_WEIGHT * cosine
         for column, judged_verdict in judged.items():

@@ -78,6 +78,7 @@ __all__ = [
     "leaf_terms",
     "own_type",
     "set_of",
+    "source_audience",
     "split_term",
     "title_facts",
     "tree_segmenter",
@@ -279,6 +280,13 @@ def unqualified(term: str) -> str:
     apart. The term itself when nothing is taken off or less than two characters would be left."""
     bare = _strip_front(term, _WHO_AND_HOW, cuts=boundaries(term))
     return term if bare in MODIFIER_WORDS or bare in USAGE_WORDS else bare
+
+
+@lru_cache(maxsize=1024)
+def source_audience(source: str) -> frozenset[str]:
+    """`leaf_audience` of a source category path given as its levels joined by spaces (cached:
+    a shop's listings share a few source categories)."""
+    return leaf_audience(source.split())
 
 
 def leaf_audience(path: Sequence[str]) -> frozenset[str]:
@@ -545,11 +553,12 @@ def title_facts(
     )
 
 
-def implied_audience(text: str) -> frozenset[str]:
+def implied_audience(text: str, *, cleaned: bool = False) -> frozenset[str]:
     """Who a title's product is for when no word of the title says so: women, for a garment only
     women wear (连衣裙, 文胸). Children's garments are named with a child's word (女童连衣裙), so
-    a title naming none is for adults. Callers ask only when no audience is named at all."""
-    cleaned = clean_title(text)
+    a title naming none is for adults. Callers ask only when no audience is named at all.
+    `cleaned`: `text` is already `clean_title`'s (a `TitleFacts.text`), not to be cleaned again."""
+    cleaned = text if cleaned else clean_title(text)
     return frozenset({"female"}) if any(w in cleaned for w in FEMALE_GARMENTS) else frozenset()
 
 

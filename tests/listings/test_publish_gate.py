@@ -219,6 +219,22 @@ def test_the_hot_paths_vector_is_the_features_in_order_and_scores_the_same(
     assert gate.probability_of(vector) == gate.probability(gate_features(item))
 
 
+def test_a_batch_of_vectors_scores_as_each_vector_alone() -> None:
+    """The matcher scores a batch's vectors at once; each gets the float it gets alone and the
+    float training reads of its features."""
+    gate = default_gate()
+    assert gate is not None
+    items = [
+        _item("保温杯 赠杯刷", "杯刷", nouns=("保温杯", "杯刷")),
+        _item("【杯子】陶瓷马克杯", "杯子", reason_class="doubt", how="head", source_path="厨房"),
+        _item("女士水杯", "水杯", reason_class="clash", how="", leaf_audience=frozenset({"child"})),
+    ]
+    batch = gate.probabilities_of([gate_vector(item) for item in items])
+    assert batch == [gate.probability_of(gate_vector(item)) for item in items]
+    assert batch == gate.probabilities([gate_features(item) for item in items])
+    assert len(set(batch)) == 3 and gate.probabilities_of([]) == []
+
+
 def test_a_title_for_another_audience_is_a_misfit_even_when_a_doubt_is_reported_first() -> None:
     """Men's shorts on a women's leaf: `judge` reports the doubt (五分裤 also named) before the
     audience clash, so the reason class alone says "doubt"; the gate still sees the misfit."""

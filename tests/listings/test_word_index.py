@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from listings.categories import _top
+from listings.categories import _top, _top_rows
 from listings.category_eval import parse_labelled_csv
 from listings.segment import aligned, boundaries
 from listings.title_lexicon import AUDIENCE_WORDS, CONTEXT_WORDS, PRODUCT_NOUNS
@@ -74,3 +74,17 @@ def test_the_top_columns_are_the_lexsort_order_ties_by_column() -> None:
             ids = np.arange(size)
             for k in (1, 3, 8, 9, size):
                 assert list(_top(score, k)) == list(np.lexsort((ids, -score))[:k])
+
+
+def test_a_batchs_top_columns_are_each_rows_own() -> None:
+    """The batch's argmax passes pick, row by row, what `_top` picks, rows that run out of
+    scores (−inf) included."""
+    rng = np.random.default_rng(179)
+    for size in (1, 2, 3, 5, 40):
+        scores = rng.integers(0, 4, (60, size)).astype(float) / 2  # many ties
+        scores[rng.random((60, size)) < 0.1] = -np.inf
+        for k in (1, 3, 8, 9, size):
+            assert [list(row) for row in _top_rows(scores, k)] == [
+                list(_top(row, k)) for row in scores
+            ]
+    assert _top_rows(np.zeros((0, 5)), 3) == []
