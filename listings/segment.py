@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import accumulate
 
 import rjieba
 
@@ -108,12 +109,8 @@ _CACHE_SIZE = 4096
 
 
 def _edges(words: Iterable[str]) -> frozenset[int]:
-    edges = {0}
-    position = 0
-    for word in words:
-        position += len(word)
-        edges.add(position)
-    return frozenset(edges)
+    """Where each word ends, and 0: the running sum of their lengths."""
+    return frozenset(accumulate(map(len, words), initial=0))
 
 
 @lru_cache(maxsize=4)

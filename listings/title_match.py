@@ -558,8 +558,8 @@ def implied_audience(text: str, *, cleaned: bool = False) -> frozenset[str]:
     women wear (连衣裙, 文胸). Children's garments are named with a child's word (女童连衣裙), so
     a title naming none is for adults. Callers ask only when no audience is named at all.
     `cleaned`: `text` is already `clean_title`'s (a `TitleFacts.text`), not to be cleaned again."""
-    cleaned = text if cleaned else clean_title(text)
-    return frozenset({"female"}) if any(w in cleaned for w in FEMALE_GARMENTS) else frozenset()
+    plain = text if cleaned else clean_title(text)
+    return frozenset({"female"}) if any(w in plain for w in FEMALE_GARMENTS) else frozenset()
 
 
 def device_nouns(text: str, segmenter: Segmenter | None = None) -> set[str]:
@@ -784,6 +784,13 @@ def _names_kind(text: str, term: str, edges: frozenset[int]) -> bool:
     return False
 
 
+_APART_STRENGTH = HEAD_STRENGTH * 0.75
+"""A leaf's term named apart (`_names_apart`), as a set of (`_names_a_set_of`) or as goods for
+something (`_names_goods_for`)."""
+_KIND_STRENGTH = HEAD_STRENGTH * 0.5
+"""A kind of a leaf's term or head named (`_names_kind`)."""
+
+
 def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str, str]:
     """The best hit of a leaf's terms in a title: strength, the word matched, and how it was
     named (`TERM`, `APART`, `KIND` or `HEAD`: see `Verdict.how`)."""
@@ -792,18 +799,20 @@ def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str, str]:
     for value, word in leaf.term_words:
         if value > best and _names_in_title(facts, word):
             best, matched, how = value, word, TERM
-    for term in leaf.terms:
-        if best < HEAD_STRENGTH * 0.75 and _names_apart(facts.text, term, facts.edges):
-            best, matched, how = HEAD_STRENGTH * 0.75, term, APART
-    for term in leaf.terms:
-        if best < HEAD_STRENGTH * 0.75 and _names_a_set_of(facts, term):
-            best, matched, how = HEAD_STRENGTH * 0.75, term, APART
-    for term in leaf.terms:
-        if best < HEAD_STRENGTH * 0.75 and _names_goods_for(facts, term):
-            best, matched, how = HEAD_STRENGTH * 0.75, term, APART
-    for term in (*leaf.terms, *leaf.heads):
-        if best < HEAD_STRENGTH * 0.5 and _names_kind(facts.text, term, facts.edges):
-            best, matched, how = HEAD_STRENGTH * 0.5, term, KIND
+    # Each way of naming below is tried term by term, in this order, until one names the leaf.
+    if best < _APART_STRENGTH:
+        named = next((t for t in leaf.terms if _names_apart(facts.text, t, facts.edges)), None)
+        if named is None:
+            named = next((t for t in leaf.terms if _names_a_set_of(facts, t)), None)
+        if named is None:
+            named = next((t for t in leaf.terms if _names_goods_for(facts, t)), None)
+        if named is not None:
+            best, matched, how = _APART_STRENGTH, named, APART
+    if best < _KIND_STRENGTH:
+        for term in (*leaf.terms, *leaf.heads):
+            if _names_kind(facts.text, term, facts.edges):
+                best, matched, how = _KIND_STRENGTH, term, KIND
+                break
     for value, word in leaf.head_words:
         if value > best and _names_in_title(facts, word):
             best, matched, how = value, word, HEAD
@@ -1291,16 +1300,37 @@ _ADULT = ("成人", "大人", "成年", "男士", "女士")
 _CHILD = frozenset({"child"})
 
 
+class _Whom(NamedTuple):
+    """What a title's text says of who it is for, beyond its audience words (`_whom`)."""
+
+    pets: bool
+    mothers: bool
+    adults: bool
+    men_and_women: bool
+
+
+@lru_cache(maxsize=4096)
+def _whom(text: str) -> _Whom:
+    """Cached: `_audience_clash` asks it of the same title for each leaf the title names."""
+    return _Whom(
+        pets=any(w in text for w in PET_USE_WORDS),
+        mothers=any(w in text for w in MATERNITY_WORDS),
+        adults=any(w in text for w in _ADULT),
+        men_and_women=_men_and_women(text),
+    )
+
+
 def _audience_clash(title: frozenset[str], leaf: frozenset[str], text: str = "") -> str:
-    if "pet" not in leaf and any(w in text for w in PET_USE_WORDS):
+    whom = _whom(text)
+    if "pet" not in leaf and whom.pets:
         return "the title is for pets; the leaf is not"
-    if "maternity" not in leaf and any(w in text for w in MATERNITY_WORDS):
+    if "maternity" not in leaf and whom.mothers:
         return "the title is for expectant or new mothers; the leaf is not"
     if not leaf:
         return ""
-    if "child" in leaf and any(w in text for w in _ADULT):
+    if "child" in leaf and whom.adults:
         return "the title is (also) for adults; the leaf is for children"
-    if "child" in leaf and _men_and_women(text):
+    if "child" in leaf and whom.men_and_women:
         return "the title is for men, women and children alike; the leaf is for children"
     for audience in leaf:
         if audience not in title:
