@@ -838,8 +838,10 @@ class CategoryMatcher:
         """Put in `judged` the catch-alls a title's orphan products name (decision 177): when
         the title names no leaf's word at all, a noun no leaf is named by names each catch-all
         beside leaves of its family that is for an audience the title names (童装 > 其它 for a
-        男童毛衣). Catch-alls for everyone are left to the cosine: with them, every orphan ending
-        in 桌, 机 or 架 went to a kitchen or toy catch-all (measured in decision 177)."""
+        男童毛衣), or that is for everyone and whose own name is of the noun's family (其他收纳盒
+        for a 药盒: decision 180). Other catch-alls for everyone are left to the cosine: with
+        them, every orphan ending in 桌, 机 or 架 went to a kitchen or toy catch-all (measured in
+        decision 177)."""
         if any(verdict.strength > 0.0 for verdict in judged.values()):
             return
         for noun in sorted(facts.nouns):
@@ -847,8 +849,11 @@ class CategoryMatcher:
             if not homes or self._noun_names_a_leaf(noun):
                 continue
             for column in homes:
-                audience = self._terms[column].audience
-                if not audience & facts.audience:
+                leaf = self._terms[column]
+                named_product = not leaf.audience and any(
+                    family_of(head) == family_of(noun) for head in leaf.heads
+                )
+                if not leaf.audience & facts.audience and not named_product:
                     continue
                 if column not in judged or judged[column].strength == 0.0:
                     judged[column] = catch_all_verdict(facts, noun)

@@ -439,6 +439,7 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "酒杯",
         "开瓶器",
         "收纳盒",
+        "药盒",
         "收纳箱",
         "收纳袋",
         "收纳筐",

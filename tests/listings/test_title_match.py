@@ -1244,3 +1244,16 @@ def test_a_product_no_leaf_names_goes_to_the_catch_all_of_its_kind_for_its_audie
         "秋冬高领毛衣加厚针织衫套头",
     ):
         assert matcher.decide(title=title).path != "童装/婴儿装/亲子装>其它", title
+
+
+def test_a_product_no_leaf_names_goes_to_the_catch_all_that_names_its_kind(
+    matcher: CategoryMatcher,
+) -> None:
+    """A pill box: no leaf is named 药盒, and the title names no leaf's word, but 其他收纳盒 is a
+    catch-all for everyone whose own name is a box (收纳盒): the pill box is the first candidate,
+    never published on it (decision 180). A box a leaf names stays on that leaf."""
+    pills = matcher.decide(title="日本家用分隔式药盒 随身药盒 便携一周 旋转药盒 七分格 小药盒")
+    assert pills.path == "收纳整理>家庭收纳用具>收纳盒>其他收纳盒"
+    assert "catch-all" in pills.reason and pills.confidence < 0.75
+    glasses = matcher.decide(title="新款卡通眼镜盒库洛米PU防压防刮痕学生近视眼镜盒小白可爱眼镜盒")
+    assert glasses.path == "收纳整理>家庭收纳用具>收纳盒>眼镜收纳盒"
