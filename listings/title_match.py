@@ -883,10 +883,25 @@ def _occurrences_of(facts: TitleFacts, noun: str) -> tuple[tuple[str, bool, bool
         while start >= 0:
             rest = text[start + len(noun) :]
             place = rest.startswith(_PLACE) or _collar_style(rest)
+            if _listed_before(noun, rest, heads):
+                rest = ""  # no compound: the next noun is another item of a list
             out.append((rest, place, place or rest.startswith(heads)))
             start = text.find(noun, start + 1)
         found = facts.memo.occurrences[noun] = tuple(out)
     return found
+
+
+def _listed_before(noun: str, rest: str, heads: tuple[str, ...]) -> bool:
+    """`noun` in its free form with 子 (盘子, 杯子) right before a one-character product noun of the
+    title (盘子|碗): compounds are made of the bound stem (盘碗, 杯垫), so the two are items of a
+    list, not a modifier and its head (decision 181). A longer head after it still makes a
+    compound (袜子|收纳盒, 被子|固定器)."""
+    return (
+        len(noun) >= 2
+        and noun.endswith("子")
+        and any(len(h) == 1 and rest.startswith(h) and rest[1:2] != "子" for h in heads)
+        and not any(len(h) > 1 and rest.startswith(h) for h in heads)
+    )
 
 
 def _modifies(facts: TitleFacts, noun: str, *, heads: tuple[str, ...], by_title: bool) -> bool:

@@ -1257,3 +1257,18 @@ def test_a_product_no_leaf_names_goes_to_the_catch_all_that_names_its_kind(
     assert "catch-all" in pills.reason and pills.confidence < 0.75
     glasses = matcher.decide(title="新款卡通眼镜盒库洛米PU防压防刮痕学生近视眼镜盒小白可爱眼镜盒")
     assert glasses.path == "收纳整理>家庭收纳用具>收纳盒>眼镜收纳盒"
+
+
+def test_a_noun_with_its_suffix_before_a_one_character_noun_is_listed_not_compounded(
+    matcher: CategoryMatcher,
+) -> None:
+    """盘子碗 lists plates and bowls (a compound takes the bare stem: 盘碗, 杯垫): a dinnerware set
+    that names both is not a bowl, so the bowl leaf is in doubt (decision 181). A longer noun after
+    the suffixed one still makes a compound: socks modify the storage box in 袜子收纳盒."""
+    dinnerware = matcher.decide(
+        title="川岛屋 家用6人碗碟套装陶瓷餐具盘子碗饭碗套碗盘碟碗筷组合套装"
+    )
+    assert "盘子" in dinnerware.reason and dinnerware.confidence < 0.75
+    box = matcher.decide(title="男童儿童内裤袜子收纳盒学生装短裤放内衣裤衩整理盒小孩男孩宝宝")
+    assert box.path is not None and box.path.startswith("收纳整理>家庭收纳用具>收纳盒")
+    assert "袜子" not in box.reason
