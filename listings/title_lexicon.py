@@ -857,6 +857,7 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "防晒袖套 冰袖",
         "吸管杯 吸管水杯",
         "电动车 电瓶车 电动自行车 电瓶自行车 电动摩托车",
+        "收纳袋 收纳包",
     )
 )
 """Names sellers use for the same product type; a leaf naming one names them all."""
@@ -872,6 +873,7 @@ KINDS: dict[str, frozenset[str]] = {
     "保温杯": frozenset({"焖烧杯"}),
     "连衣裙": frozenset({"衬衫裙", "polo裙"}),
     "抹布": frozenset({"洗碗布", "洗碗巾"}),
+    "密封件": frozenset({"密封圈", "生胶带", "密封胶带", "密封垫"}),
 }
 """A generic word and the kinds of it: a leaf named by the generic (户外眼镜) is named by any kind
 (a 太阳镜 is a pair of glasses), but a leaf named by a kind (太阳镜) is not named by the generic (a

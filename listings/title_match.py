@@ -882,6 +882,8 @@ def _occurrences_of(facts: TitleFacts, noun: str) -> tuple[tuple[str, bool, bool
         start = text.find(noun)
         while start >= 0:
             rest = text[start + len(noun) :]
+            if rest[:1] == noun[-1] and not rest.startswith(heads):
+                rest = rest[1:]  # 斜挎包|包: the head said twice (包包), no compound's head
             place = rest.startswith(_PLACE) or _collar_style(rest)
             if _listed_before(noun, rest, heads):
                 rest = ""  # no compound: the next noun is another item of a list

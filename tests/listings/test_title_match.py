@@ -1272,3 +1272,26 @@ def test_a_noun_with_its_suffix_before_a_one_character_noun_is_listed_not_compou
     box = matcher.decide(title="男童儿童内裤袜子收纳盒学生装短裤放内衣裤衩整理盒小孩男孩宝宝")
     assert box.path is not None and box.path.startswith("收纳整理>家庭收纳用具>收纳盒")
     assert "袜子" not in box.reason
+
+
+def test_a_kind_of_seal_names_the_seal_leaf(matcher: CategoryMatcher) -> None:
+    """A sealing ring and thread-seal tape are kinds of 密封件 (decision 182): before, no leaf's
+    word was named and the cosine put them on bathroom hardware."""
+    for title in (
+        "接头专用下水管密封圈堵头水道配件水池面盆卫生鱼缸盖子反水直插",
+        "密封水管接头管道生胶带卫浴燃气胶布洗衣螺纹防水补漏暖气工程紧",
+    ):
+        assert matcher.decide(title=title).path == "五金/工具>机械五金>密封件", title
+
+
+def test_a_storage_pouch_is_a_storage_bag(matcher: CategoryMatcher) -> None:
+    """收纳包 and 收纳袋 name one product (decision 182)."""
+    pouch = matcher.decide(title="PVC拉链袋透明收纳包 PVC化妆包 翻袋车缝工艺厂家批发")
+    assert pouch.path == "收纳整理>家庭收纳用具>收纳袋>其他收纳袋"
+
+
+def test_a_bag_named_twice_is_no_modifier(matcher: CategoryMatcher) -> None:
+    """斜挎包包 says 包 twice (包包, a bag), it is no compound whose head is 包: the sling bag is a
+    second product beside the storage pouch, so that leaf is in doubt (decision 182)."""
+    bag = matcher.decide(title="滚条相机包2022ladies bag菱格斜挎包包女新款收纳包单肩手机包")
+    assert "斜挎包" in bag.reason and bag.confidence < 0.75
