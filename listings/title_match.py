@@ -1229,6 +1229,9 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
         # beside 玻璃 … 杯 is still no 玻璃杯.
         ends = (parts[1], *HEAD_KINDS.get(parts[1], ()))
         others = [n for n in others if not n.endswith(ends)]
+    if others and how == KIND and (stem := generic_stem(matched)):
+        # The kind that names the leaf (遮阳帽 of 帽子, `_names_kind`) is no second product.
+        others = [n for n in others if _family(n) != stem or n in NOT_KINDS]
     if others:
         return Verdict(
             strength,

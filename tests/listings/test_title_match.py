@@ -1295,3 +1295,14 @@ def test_a_bag_named_twice_is_no_modifier(matcher: CategoryMatcher) -> None:
     second product beside the storage pouch, so that leaf is in doubt (decision 182)."""
     bag = matcher.decide(title="滚条相机包2022ladies bag菱格斜挎包包女新款收纳包单肩手机包")
     assert "斜挎包" in bag.reason and bag.confidence < 0.75
+
+
+def test_the_kind_that_names_a_leaf_is_no_second_product_beside_it(
+    matcher: CategoryMatcher,
+) -> None:
+    """遮阳帽 names 帽子 as a kind of it (`_names_kind`); it must not also be "another product the
+    leaf does not name" (decision 183). Before, the hat leaf was in doubt on its own kind and a
+    swimming sun-hat leaf the title contradicts ranked first."""
+    hat = matcher.decide(title="每人限购1件！夏季防嗮新款渔夫帽双面可戴棉女生j笑脸渔夫遮阳帽")
+    assert hat.path == "服饰配件/皮带/帽子/围巾>帽子"
+    assert "遮阳帽" not in hat.reason
