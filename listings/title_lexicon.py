@@ -933,6 +933,7 @@ ROLE_WORDS: dict[str, tuple[str, ...]] = {
         "马甲",
         "保暖衣",
         "秋衣",
+        "内衣",
     ),
 }
 """Words that name how a product is worn, not what it is, with the products they give way to.

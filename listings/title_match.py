@@ -559,7 +559,13 @@ def implied_audience(text: str, *, cleaned: bool = False) -> frozenset[str]:
     a title naming none is for adults. Callers ask only when no audience is named at all.
     `cleaned`: `text` is already `clean_title`'s (a `TitleFacts.text`), not to be cleaned again."""
     plain = text if cleaned else clean_title(text)
-    return frozenset({"female"}) if any(w in plain for w in FEMALE_GARMENTS) else frozenset()
+    return frozenset({"female"}) if any(w in plain for w in _FEMALE_WORDS) else frozenset()
+
+
+_FEMALE_WORDS = tuple(
+    dict.fromkeys(w for g in FEMALE_GARMENTS for w in (g, *sorted(KINDS.get(g, ()))))
+)
+"""`FEMALE_GARMENTS` and their kinds (衬衫裙 and polo裙 are dresses: decision 184)."""
 
 
 def device_nouns(text: str, segmenter: Segmenter | None = None) -> set[str]:

@@ -1306,3 +1306,16 @@ def test_the_kind_that_names_a_leaf_is_no_second_product_beside_it(
     hat = matcher.decide(title="每人限购1件！夏季防嗮新款渔夫帽双面可戴棉女生j笑脸渔夫遮阳帽")
     assert hat.path == "服饰配件/皮带/帽子/围巾>帽子"
     assert "遮阳帽" not in hat.reason
+
+
+def test_a_polo_dress_is_for_women(matcher: CategoryMatcher) -> None:
+    """A polo dress (polo裙, a kind of 连衣裙) names no audience, but a dress that names no child
+    is a woman's (`implied_audience`, decision 184): the women's dress leaf, not the girls'."""
+    dress = matcher.decide(title="EOH原创设计-绿野仙踪稻草墨绿拼色长袖polo裙t宽松oversize")
+    assert dress.path == "女装>连衣裙"
+
+
+def test_a_base_layer_beside_underwear_is_the_underwear(matcher: CategoryMatcher) -> None:
+    """打底衫 … 保暖 … 内衣 is a thermal underwear top, not a T-shirt (`ROLE_WORDS`, decision 184)."""
+    top = matcher.decide(title="英氏婴幼儿打底衫 新生儿男女宝宝秋冬加厚保暖套头内衣144050")
+    assert top.path != "童装/婴儿装/亲子装>T恤" and top.confidence < 0.75
