@@ -161,6 +161,19 @@ def _bigrams(text: str) -> frozenset[str]:
     return frozenset(text[i : i + 2] for i in range(len(text) - 1) if not text[i : i + 2].isspace())
 
 
+@lru_cache(maxsize=4096)
+def _is_catch_all(leaf_path: tuple[str, ...]) -> bool:
+    """The leaf's own name is a catch-all's (其它, 其他): cached per leaf."""
+    return bool(leaf_path) and any(w in leaf_path[-1] for w in _CATCH_ALL_WORDS)
+
+
+@lru_cache(maxsize=8192)
+def _source_agrees(source_path: str, leaf_path: tuple[str, ...]) -> bool:
+    """The source category and the leaf's path share a bigram: cached, a shop's listings share a
+    few source categories and leaves."""
+    return bool(_bigrams(source_path) & _bigrams("".join(leaf_path)))
+
+
 def gate_features(item: GateInput) -> dict[str, float]:
     """The numbers of `FEATURES` for one top decision: tree-agnostic, title-word-agnostic."""
     return dict(zip(FEATURES, gate_vector(item), strict=True))
@@ -198,12 +211,12 @@ def gate_vector(item: GateInput) -> list[float]:
         float(len(word) == 1),  # single_char
         float(len(word)),  # term_length
         float(len(leaf_path)),  # leaf_depth
-        float(any(w in leaf_path[-1] for w in _CATCH_ALL_WORDS)) if leaf_path else 0.0,  # catch_all
+        float(_is_catch_all(leaf_path)),  # catch_all
         float(bool(item.leaf_audience & item.title_audience)),  # audience_agrees
         float(bool(item.leaf_audience) and not item.title_audience),  # audience_leaf_only
         float(not item.fits),  # audience_misfit
         float(bool(item.source_path.strip())),  # source_given
-        float(bool(_bigrams(item.source_path) & _bigrams("".join(leaf_path)))),  # source_agrees
+        float(_source_agrees(item.source_path, leaf_path)),  # source_agrees
         *(_HOW_ONE_HOT.get(item.how, _NO_HOW) if agrees else _NO_HOW),  # agrees_how_*
         item.cosine if agrees else 0.0,  # agrees_cosine
         item.strength if agrees else 0.0,  # agrees_strength

@@ -1434,6 +1434,12 @@ def _a_set_of(facts: TitleFacts, leaf: LeafTerms) -> bool:
     others = [n for n in facts.nouns if not any(w in n for w in _SET_KINDS)]
     if any(contexts_of(n) - leaf.contexts for n in others):
         return False
-    return all(
-        any(n in w or w in n or _family(n) == _family(w) for w in leaf.set_scope) for n in others
-    )
+    joined, families, words = _scope_index(leaf.set_scope)
+    return all(n in joined or _family(n) in families or any(w in n for w in words) for n in others)
+
+
+@lru_cache(maxsize=1024)
+def _scope_index(scope: frozenset[str]) -> tuple[str, frozenset[str], tuple[str, ...]]:
+    """A set leaf's scope as `_a_set_of` reads it, once per scope: its words joined by a character
+    no word holds (a noun inside one of them is found in one search), their families, the words."""
+    return "\x00".join(sorted(scope)), frozenset(_family(w) for w in scope if w), tuple(scope)
