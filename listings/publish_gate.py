@@ -122,6 +122,8 @@ FEATURES = (
     "cosine_first",
     "agrees_cosine_first",
     "orphan_nouns",
+    "leaf_char_cover",
+    "leaf_bigram_cover",
 )
 """Every feature `gate_features` computes, in order; a model uses a subset (publish_gate.json).
 The `agrees_*` features are `how`, `cosine`, `strength`, `end_gap` and `cosine_first` again, on
@@ -174,6 +176,35 @@ def _source_agrees(source_path: str, leaf_path: tuple[str, ...]) -> bool:
     return bool(_bigrams(source_path) & _bigrams("".join(leaf_path)))
 
 
+def _leaf_name_cover(text: str, name: str) -> tuple[float, float]:
+    """How much of the leaf's own name the title holds (decision 185): the share of its
+    characters, and the best share of one of its names' character bigrams (鞋子收纳架 of
+    鞋架 … 收纳架: a title that names the leaf in its own words is likelier right than one the
+    leaf is matched to through a kind or a head alone)."""
+    chars, names = _leaf_name_parts(name)
+    if not chars:
+        return 0.0, 0.0
+    char_cover = sum(1 for ch in chars if ch in text) / len(chars)
+    bigram_cover = max(sum(1 for g in grams if g in text) / len(grams) for grams in names)
+    return char_cover, bigram_cover
+
+
+@lru_cache(maxsize=4096)
+def _leaf_name_parts(name: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """A leaf name's characters (no separators) and, for each of its names (split at /), its
+    character bigrams (the name itself when one character long)."""
+    chars = tuple(ch for ch in name if ch not in _NAME_SEPARATORS and not ch.isspace())
+    names = tuple(
+        tuple({part[i : i + 2] for i in range(len(part) - 1)} or {part})
+        for part in name.split("/")
+        if part
+    )
+    return chars, names
+
+
+_NAME_SEPARATORS = frozenset("/()（）-、")
+
+
 def gate_features(item: GateInput) -> dict[str, float]:
     """The numbers of `FEATURES` for one top decision: tree-agnostic, title-word-agnostic."""
     return dict(zip(FEATURES, gate_vector(item), strict=True))
@@ -224,6 +255,7 @@ def gate_vector(item: GateInput) -> list[float]:
         float(item.cosine_first),  # cosine_first
         float(agrees and item.cosine_first),  # agrees_cosine_first
         float(item.orphans),  # orphan_nouns
+        *_leaf_name_cover(compact, leaf_path[-1] if leaf_path else ""),  # leaf_*_cover
     ]
 
 

@@ -1010,6 +1010,8 @@ def _leads(facts: TitleFacts, matched: str, others: Sequence[str], *, outfit: bo
         return False
     if _SET.search(facts.text) and not outfit:
         return False
+    if any(noun in _DRESSES for noun in others):
+        return False  # 衬衫 … 连衣裙: the top names the dress's style (decision 185)
     text = facts.text
     words = variants(matched)
     start = _first(text, words)
@@ -1027,6 +1029,11 @@ def _leads(facts: TitleFacts, matched: str, others: Sequence[str], *, outfit: bo
         and (_family(noun) != family or _refines(noun, matched))
         for noun in others
     )
+
+
+_DRESSES = frozenset({"连衣裙", *KINDS.get("连衣裙", ())})
+"""A dress named after another garment is what the title sells (衬衫 … 连衣裙, 卫衣 … 连衣裙:
+a shirt dress, a hoodie dress), never a keyword appended after it (`_leads`)."""
 
 
 def _usage(word: str) -> bool:

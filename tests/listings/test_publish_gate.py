@@ -51,6 +51,22 @@ def test_a_product_named_after_the_match_is_counted() -> None:
     assert features["nouns_after"] == 2.0
 
 
+def test_the_gate_reads_how_much_of_the_leafs_own_name_the_title_holds() -> None:
+    """`leaf_char_cover` and `leaf_bigram_cover` (decision 185): a shoe rack's title that says
+    收纳架 holds most of 鞋子收纳架; one that says only 鞋架 holds its characters but few of its
+    bigrams; a title naming none of it holds nothing. Each of a leaf's names (split at /) is
+    judged on its own, the best kept."""
+    leaf = ("收纳整理", "收纳架", "鞋子收纳架")
+    named = gate_features(_item("多层鞋子收纳架", "鞋子收纳架", leaf_path=leaf))
+    assert named["leaf_char_cover"] == 1.0 and named["leaf_bigram_cover"] == 1.0
+    short = gate_features(_item("鞋架多层 收纳", "鞋架", leaf_path=leaf))
+    assert short["leaf_char_cover"] == 0.8 and short["leaf_bigram_cover"] == 0.25
+    none = gate_features(_item("陶瓷马克杯", "杯子", leaf_path=leaf))
+    assert none["leaf_char_cover"] == 0.0 and none["leaf_bigram_cover"] == 0.0
+    either = gate_features(_item("玻璃花器", "花器", leaf_path=("绿植", "花瓶/花器/花盆")))
+    assert either["leaf_bigram_cover"] == 1.0
+
+
 def test_a_match_only_after_a_gift_word_is_the_gift() -> None:
     assert gate_features(_item("不锈钢饭盒 送筷子", "筷子"))["only_after_gift"] == 1.0
     assert gate_features(_item("筷子 送筷子架", "筷子"))["only_after_gift"] == 0.0

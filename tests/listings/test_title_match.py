@@ -1319,3 +1319,10 @@ def test_a_base_layer_beside_underwear_is_the_underwear(matcher: CategoryMatcher
     """打底衫 … 保暖 … 内衣 is a thermal underwear top, not a T-shirt (`ROLE_WORDS`, decision 184)."""
     top = matcher.decide(title="英氏婴幼儿打底衫 新生儿男女宝宝秋冬加厚保暖套头内衣144050")
     assert top.path != "童装/婴儿装/亲子装>T恤" and top.confidence < 0.75
+
+
+def test_a_top_named_before_a_dress_is_the_dresss_style(matcher: CategoryMatcher) -> None:
+    """衬衫 … 连衣裙 with no set word is a shirt dress: the dress named after the top is no keyword
+    appended to it, so the shirt leaf does not lead (decision 185)."""
+    dress = matcher.decide(title="星诺正品2018秋装新款长袖复古文艺范A字衬衫显瘦格子连衣裙秋冬")
+    assert dress.path == "女装>连衣裙"
