@@ -1326,3 +1326,12 @@ def test_a_top_named_before_a_dress_is_the_dresss_style(matcher: CategoryMatcher
     appended to it, so the shirt leaf does not lead (decision 185)."""
     dress = matcher.decide(title="星诺正品2018秋装新款长袖复古文艺范A字衬衫显瘦格子连衣裙秋冬")
     assert dress.path == "女装>连衣裙"
+
+
+def test_a_hook_for_a_stroller_is_in_doubt_on_the_household_hook_leaf(
+    matcher: CategoryMatcher,
+) -> None:
+    """儿童推车 is a product (a stroller) the title names beside 挂钩: the hook is the stroller's,
+    so the household hook leaf is in doubt, not published (decision 186)."""
+    hook = matcher.decide(title="新款婴儿童推车挂包大容量bb挂钩挂")
+    assert "儿童推车" in hook.reason and hook.confidence < 0.75
