@@ -194,11 +194,7 @@ def _leaf_name_parts(name: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...],
     """A leaf name's characters (no separators) and, for each of its names (split at /), its
     character bigrams (the name itself when one character long)."""
     chars = tuple(ch for ch in name if ch not in _NAME_SEPARATORS and not ch.isspace())
-    names = tuple(
-        tuple({part[i : i + 2] for i in range(len(part) - 1)} or {part})
-        for part in name.split("/")
-        if part
-    )
+    names = tuple(tuple(_bigrams(part) or {part}) for part in name.split("/") if part)
     return chars, names
 
 
