@@ -396,6 +396,9 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "窗贴",
         "墙布",
         "墙贴",
+        "标签",
+        "姓名贴",
+        "名字贴",
         "壁画",
         "地板",
         "地板革",
@@ -600,6 +603,11 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "洗面奶",
         "面膜",
         "口红",
+        "眼影盘",
+        "遮瑕盘",
+        "修容盘",
+        "高光盘",
+        "腮红盘",
         "香水",
         "护肤品",
         "面霜",
@@ -1074,13 +1082,19 @@ NOT_KINDS: frozenset[str] = frozenset(
         "洗锅",
         "羊绒衫",
         "羊毛衫",
+        "眼影盘",
+        "遮瑕盘",
+        "修容盘",
+        "高光盘",
+        "腮红盘",
     }
 )
 """Nouns that end in another product's name and are not a kind of it: a 婴儿背带 is a baby carrier
 (with a 腰凳, worn 前抱式), not braces (背带) for a baby; a 电话手表 is a phone worn on the wrist,
 not a watch as a children's accessory leaf means one; 纸尿裤, 拉拉裤, 学步裤 are diapers and 内裤
 underwear, no trousers (裤子); 刷锅 and 洗锅 (scrubbing pots) say what a scourer is for, no pot;
-羊绒衫 and 羊毛衫 are cashmere and wool sweaters, no fleece tops (卫衣/绒衫)."""
+羊绒衫 and 羊毛衫 are cashmere and wool sweaters, no fleece tops (卫衣/绒衫); an 眼影盘, 遮瑕盘 or
+修容盘 is a make-up palette, no plate (decision 187)."""
 
 
 FEMALE_GARMENTS: tuple[str, ...] = (

@@ -93,7 +93,7 @@ _CODES = re.compile(r"[a-z]*\d[a-z0-9.#*/×-]*|#[a-z0-9]+", re.IGNORECASE)
 _HEADS = "".join(sorted(HEAD_CHARS))
 _COUNTS = re.compile(
     rf"(?<![0-9a-z.])(?:\d{{1,2}}|[一两二三四五六七八九十])[{_HEADS}]"
-    rf"|(?<=[粒片支颗只个条张抽])/[{_HEADS}]"
+    rf"|(?:(?<=[粒片支颗只个条张抽克升斤])|(?<=\d[gl])|(?<=ml|kg))/[{_HEADS}]"
 )
 _SPLIT = re.compile(r"[/、,，()（）\[\]【】\s&+]+")
 _GENERIC = ("其它", "其他", "其余")
@@ -128,8 +128,9 @@ _SET_KINDS = frozenset({*_SET_WORDS, *(k for w in _SET_WORDS for k in KINDS.get(
 def clean_title(text: str) -> str:
     """NFKC, lower case, sizes/codes/digits removed: what product words remain. A count of
     containers (2瓶, 3盒, 一瓶装, 两盒) goes with its number, and a container after a count of
-    pieces (30粒/瓶) with its slash: there the head noun is a measure word (two bottles of
-    foundation, thirty capsules a bottle), not the product (decision 167)."""
+    pieces or a weight or volume (30粒/瓶, 300g/盒, 30ml/瓶) with its slash: there the head noun
+    is a measure word (two bottles of foundation, thirty capsules a bottle, a bottle of 30 ml),
+    not the product (decisions 167, 187)."""
     text = unicodedata.normalize("NFKC", text).lower()
     text = _GIFTS.sub(" ", text)
     if "非" in text or "不是" in text:

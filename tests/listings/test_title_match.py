@@ -133,6 +133,13 @@ def test_a_container_counted_is_a_measure_word_not_a_product() -> None:
     assert "包/袋" in clean_title("旅行化妆包/袋 洗漱收纳")
 
 
+def test_a_container_after_a_weight_or_volume_and_a_slash_is_a_measure_word() -> None:
+    """30ml/瓶, 300g/盒, 500克/包 say how much one bottle, box or bag holds (decision 187)."""
+    assert "瓶" not in clean_title("纯植物蓖麻油生发水30ml/瓶 防脱发")
+    assert "盒" not in clean_title("甜辣酱 300g/盒")
+    assert "包" not in clean_title("曲奇饼干500克/包") and "袋" not in clean_title("挂面1kg/袋")
+
+
 def test_a_gift_standing_alone_between_separators_is_not_what_the_title_sells() -> None:
     """Decision 156: 送 and a word standing alone before a separator (送吸管/…) is a gift even
     outside a bracket: a baby bottle sold with a straw. 送 inside a run of words stays "for"."""
@@ -1335,3 +1342,28 @@ def test_a_hook_for_a_stroller_is_in_doubt_on_the_household_hook_leaf(
     so the household hook leaf is in doubt, not published (decision 186)."""
     hook = matcher.decide(title="新款婴儿童推车挂包大容量bb挂钩挂")
     assert "儿童推车" in hook.reason and hook.confidence < 0.75
+
+
+def test_a_hair_tonic_sold_by_the_bottle_is_not_published_on_the_bottle_leaf(
+    matcher: CategoryMatcher,
+) -> None:
+    """30ml/瓶 is the size of a bottle of hair tonic (decision 187): the title names no bottle."""
+    tonic = matcher.decide(title="【俄罗斯进口】纯植物蓖麻油生发水30ml/瓶 防脱发促进头发生长")
+    assert "'瓶'" not in tonic.reason and tonic.confidence < 0.75
+
+
+def test_a_make_up_palette_is_no_plate(matcher: CategoryMatcher) -> None:
+    """遮瑕盘, 修容盘, 眼影盘 end in 盘 but are make-up palettes (NOT_KINDS, decision 187): the
+    plate leaf is not named by them."""
+    for title in ("NYX 六色6色遮瑕盘修容盘 PONY推荐 修饰黑眼圈 红血丝", "十色眼影盘大地色哑光珠光"):
+        ((_, item),) = matcher.explain_many([DecisionRequest(title=title)])
+        assert item is not None and item.matched != "盘", title
+    plate = matcher.decide(title="日式陶瓷盘子家用菜盘")
+    assert plate.path == "餐饮具>餐具>盘"
+
+
+def test_a_name_label_is_a_product_no_toy_sticker_leaf_names(matcher: CategoryMatcher) -> None:
+    """姓名贴 and 标签 are name labels (decision 187): 贴纸 before 标签 is what the label is made
+    of, so the toy-sticker leaf is not where the title's product goes."""
+    label = matcher.decide(title="名字定制 姓名贴幼儿园儿童宝宝名字贴印章防水免缝 定做贴纸标签")
+    assert label.confidence < 0.75
