@@ -299,6 +299,13 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "鞋架",
         "置物架",
         "收纳架",
+        "刀架",
+        "刀座",
+        "调料架",
+        "调味架",
+        "筷子笼",
+        "筷子筒",
+        "筷笼",
         "货架",
         "梯子",
         "四件套",
@@ -886,6 +893,8 @@ KINDS: dict[str, frozenset[str]] = {
     "连衣裙": frozenset({"衬衫裙", "polo裙"}),
     "抹布": frozenset({"洗碗布", "洗碗巾"}),
     "密封件": frozenset({"密封圈", "生胶带", "密封胶带", "密封垫"}),
+    "餐具笼": frozenset({"筷子笼", "筷子筒", "筷笼"}),
+    "厨房置物架": frozenset({"刀架", "刀座", "调料架", "调味架"}),
 }
 """A generic word and the kinds of it: a leaf named by the generic (户外眼镜) is named by any kind
 (a 太阳镜 is a pair of glasses), but a leaf named by a kind (太阳镜) is not named by the generic (a

@@ -1186,7 +1186,8 @@ def _title_suspects(facts: TitleFacts, matched: str) -> Iterator[tuple[str, froz
     # A noun before a usage word is the product (餐具 of 餐具套装 is tableware, sold as a set).
     mine = (matched, _stem(matched)) if matched not in USAGE_WORDS else ()
     family = (_family(matched),)
-    again = frozenset().union(*(SAID_AGAIN.get(v, frozenset()) for v in variants(matched)))
+    # A kind of the matched word (刀架 of 厨房置物架: KINDS) names its product again.
+    again = variants(matched).union(*(SAID_AGAIN.get(v, frozenset()) for v in variants(matched)))
     for noun in sorted(facts.nouns):
         names = variants(noun)
         if noun in again or any(

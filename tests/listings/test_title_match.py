@@ -1367,3 +1367,22 @@ def test_a_name_label_is_a_product_no_toy_sticker_leaf_names(matcher: CategoryMa
     of, so the toy-sticker leaf is not where the title's product goes."""
     label = matcher.decide(title="名字定制 姓名贴幼儿园儿童宝宝名字贴印章防水免缝 定做贴纸标签")
     assert label.confidence < 0.75
+
+
+def test_a_kitchen_rack_that_names_its_knife_and_spice_racks_is_the_kitchen_rack(
+    matcher: CategoryMatcher,
+) -> None:
+    """刀架 and 调料架 are kinds of a kitchen rack (KINDS): beside 厨房置物架 they name the same
+    product again, not a second one (decision 188)."""
+    title = "吉百居太空铝厨房置物架壁挂免打孔收纳刀架挂件厨具用品调料架子"
+    ((rack, item),) = matcher.explain_many([DecisionRequest(title=title)])
+    assert item is not None and {"刀架", "调料架"} <= item.nouns
+    assert rack.path == "厨房/烹饪用具>厨用小工具/厨房储物>厨房储物架/厨房置物架"
+    assert "also names" not in rack.reason
+
+
+def test_chopsticks_before_a_knife_rack_say_what_the_rack_holds(matcher: CategoryMatcher) -> None:
+    """筷子刀架 is a rack for chopsticks and knives: 刀架 is a product noun (decision 188), so 筷子
+    before it is its modifier and the chopsticks leaf is not the title's product."""
+    rack = matcher.decide(title="不锈钢厨房调料置物架筷子刀架台面调味瓶罐收纳多功能日用品架子")
+    assert rack.path == "厨房/烹饪用具>厨用小工具/厨房储物>厨房储物架/厨房置物架"
