@@ -901,16 +901,34 @@ def _occurrences_of(facts: TitleFacts, noun: str) -> tuple[tuple[str, bool, bool
 
 
 def _listed_before(noun: str, rest: str, heads: tuple[str, ...]) -> bool:
-    """`noun` in its free form with 子 (盘子, 杯子) right before a one-character product noun of the
-    title (盘子|碗): compounds are made of the bound stem (盘碗, 杯垫), so the two are items of a
-    list, not a modifier and its head (decision 181). A longer head after it still makes a
-    compound (袜子|收纳盒, 被子|固定器)."""
+    """`noun` is an item of a list with the product noun right after it, not its modifier:
+
+    - in its free form with 子 (盘子, 杯子) before a one-character noun (盘子|碗): compounds are
+      made of the bound stem (盘碗, 杯垫), so the two are items of a list (decision 181); a longer
+      head after it still makes a compound (袜子|收纳盒, 被子|固定器);
+    - before a noun that starts with its own first character (耳环|耳钉, 发夹|发卡, 鞋架|鞋柜):
+      siblings named one after the other, as sellers list kinds; a modifier names something else
+      than its head (水桶|包, 毛巾|架), so it does not share the head's first character. Not when
+      the second is itself a modifier (饮品|饮料|杯: two words for what the cup holds; decision
+      189).
+    """
+    if len(noun) < 2:
+        return False
+    if any(
+        len(h) > 1 and h[0] == noun[0] and rest.startswith(h) and not _modified(rest[len(h) :], heads)
+        for h in heads
+    ):
+        return True  # not 饮品|饮料|杯: two modifiers of one head
     return (
-        len(noun) >= 2
-        and noun.endswith("子")
+        noun.endswith("子")
         and any(len(h) == 1 and rest.startswith(h) and rest[1:2] != "子" for h in heads)
         and not any(len(h) > 1 and rest.startswith(h) for h in heads)
     )
+
+
+def _modified(rest: str, heads: tuple[str, ...]) -> bool:
+    """`rest` starts with a head character or a noun of `heads`: what came before modifies it."""
+    return rest[:1] in HEAD_CHARS or rest.startswith(heads)
 
 
 def _modifies(facts: TitleFacts, noun: str, *, heads: tuple[str, ...], by_title: bool) -> bool:

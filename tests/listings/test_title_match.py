@@ -1386,3 +1386,13 @@ def test_chopsticks_before_a_knife_rack_say_what_the_rack_holds(matcher: Categor
     before it is its modifier and the chopsticks leaf is not the title's product."""
     rack = matcher.decide(title="不锈钢厨房调料置物架筷子刀架台面调味瓶罐收纳多功能日用品架子")
     assert rack.path == "厨房/烹饪用具>厨用小工具/厨房储物>厨房储物架/厨房置物架"
+
+
+def test_two_nouns_that_start_alike_are_a_list_not_a_compound(matcher: CategoryMatcher) -> None:
+    """耳环耳钉 lists two kinds of earring: 耳环 is no modifier of 耳钉 (decision 189), so dried
+    flowers set in earrings are in doubt on the dried-flower leaf. 饮品饮料杯 stays a cup: both
+    words modify 杯."""
+    earrings = matcher.decide(title="包邮韩国进口波西米亚透明玻璃球水晶干花花朵方钻水晶耳环耳钉女")
+    assert "耳环" in earrings.reason and earrings.confidence < 0.75
+    cup = matcher.decide(title="玻璃杯子ins风 简约水杯创意个性潮流家用饮品饮料杯撞奶茶咖啡杯")
+    assert cup.path == "餐饮具>杯子/水杯/水壶>玻璃杯" and "饮品" not in cup.reason
