@@ -63,6 +63,7 @@ from listings.title_match import (
     set_of,
     source_audience,
     split_term,
+    stored_prefixes,
     title_facts,
     tree_segmenter,
     tree_vocabulary,
@@ -620,6 +621,9 @@ class CategoryMatcher:
                         self._term_index.setdefault(word, []).append(column)
                 # 防蚊用品 is named by 驱蚊液 too: the use it is for puts the leaf in the running.
                 for word in goods_use_words(term):
+                    self._term_index.setdefault(word, []).append(column)
+                # 牙刷架 is named by 牙刷置物架 too: the thing and the holder word put it in.
+                for word in stored_prefixes(term):
                     self._term_index.setdefault(word, []).append(column)
                 # 帽子 is named by 雷锋帽 too: its head noun puts the leaf in the running.
                 if stem := generic_stem(term):

@@ -671,8 +671,42 @@ def _names_in_title(facts: TitleFacts, word: str) -> bool:
     """`_names` of the title, once per word: the leaves a title hits share their words."""
     named = facts.memo.names.get(word)
     if named is None:
-        named = facts.memo.names[word] = _names(facts.text, word, facts.edges)
+        named = facts.memo.names[word] = _names(facts.text, word, facts.edges) or _names_stored(
+            facts.text, word, facts.edges
+        )
     return named
+
+
+_STORAGE_WORDS = ("置物", "收纳", "储物", "整理")
+"""What makes a generic holder of a head noun (置物架, 收纳盒, 储物箱, 整理架): a thing before
+it is what the holder is for."""
+
+
+def stored_prefixes(term: str) -> tuple[str, ...]:
+    """What puts a holder leaf (牙刷架) in the running for `_names_stored`: its thing and each
+    `_STORAGE_WORDS` word (牙刷置物, 牙刷收纳 …); () for a term that is no such holder."""
+    if len(term) < 3 or term[-1] not in HEAD_CHARS:
+        return ()
+    return tuple(term[:-1] + storage for storage in _STORAGE_WORDS)
+
+
+def _names_stored(text: str, word: str, edges: frozenset[int]) -> bool:
+    """A holder for one thing (牙刷架, 纸巾盒: that thing and a one-character head) named as that
+    thing before a generic holder of the same head: 牙刷置物架 is a 牙刷架, 纸巾收纳盒 a 纸巾盒
+    (decision 190)."""
+    if not stored_prefixes(word):
+        return False
+    thing, head = word[:-1], word[-1]
+    if thing in _STORAGE_WORDS:
+        return False  # 收纳置物架: two holder words, no thing
+    for storage in _STORAGE_WORDS:
+        found = text.find(thing + storage + head)
+        while found >= 0:
+            end = found + len(thing) + len(storage) + 1
+            if end in edges or end == len(text):
+                return True
+            found = text.find(thing + storage + head, found + 1)
+    return False
 
 
 @lru_cache(maxsize=8192)
@@ -1176,6 +1210,17 @@ def _suspects(facts: TitleFacts, matched: str) -> tuple[tuple[str, frozenset[str
     return found
 
 
+@lru_cache(maxsize=8192)
+def _kin(word: str) -> frozenset[str]:
+    """`variants(word)` and, when `word` is a kind of a generic (KINDS), that generic and its
+    other kinds: 刀架 and 调料架 are both kitchen racks (decision 190)."""
+    found = set(variants(word))
+    for generic, kinds in KINDS.items():
+        if word in kinds:
+            found |= {generic, *kinds}
+    return frozenset(found)
+
+
 def _occurrences(text: str, word: str) -> Iterator[int]:
     """Where `word` occurs in `text`, left to right, not overlapping (as `re.finditer` of it)."""
     at = text.find(word)
@@ -1204,10 +1249,14 @@ def _title_suspects(facts: TitleFacts, matched: str) -> Iterator[tuple[str, froz
     # A noun before a usage word is the product (餐具 of 餐具套装 is tableware, sold as a set).
     mine = (matched, _stem(matched)) if matched not in USAGE_WORDS else ()
     family = (_family(matched),)
-    # A kind of the matched word (刀架 of 厨房置物架: KINDS) names its product again.
-    again = variants(matched).union(*(SAID_AGAIN.get(v, frozenset()) for v in variants(matched)))
+    # A kind of the matched word (刀架 of 厨房置物架: KINDS), or another kind of the generic it is
+    # a kind of (刀架 beside 调料架), names its product again.
+    again = _kin(matched).union(*(SAID_AGAIN.get(v, frozenset()) for v in variants(matched)))
+    holder = matched[-1:] if stored_prefixes(matched) else ""
     for noun in sorted(facts.nouns):
         names = variants(noun)
+        if holder and noun.startswith(_STORAGE_WORDS) and noun.endswith(holder):
+            continue  # 置物架 of 牙刷置物架: the generic holder the thing's holder is named by
         if noun in again or any(
             v in matched or _kind_of(v, matched) or (_refines(v, matched) and is_alone())
             for v in names

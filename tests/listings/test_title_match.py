@@ -1396,3 +1396,27 @@ def test_two_nouns_that_start_alike_are_a_list_not_a_compound(matcher: CategoryM
     assert "耳环" in earrings.reason and earrings.confidence < 0.75
     cup = matcher.decide(title="玻璃杯子ins风 简约水杯创意个性潮流家用饮品饮料杯撞奶茶咖啡杯")
     assert cup.path == "餐饮具>杯子/水杯/水壶>玻璃杯" and "饮品" not in cup.reason
+
+
+def test_a_thing_before_a_generic_holder_names_that_things_holder(
+    matcher: CategoryMatcher,
+) -> None:
+    """牙刷置物架 is a 牙刷架 and 毛巾置物架 a 毛巾架 (decision 190): the thing, a holder word
+    (置物, 收纳, 储物, 整理) and the holder's head name the leaf of the thing's holder, and the
+    generic 置物架 is no second product beside it. 收纳置物架 names no thing."""
+    brush = matcher.decide(title="牙刷置物架壁挂式家庭漱口杯牙杯架子电动免打孔牙具牙缸套装挂架")
+    assert brush.path == "家庭/个人清洁工具>卫浴/置物用具>牙刷架/牙具座"
+    towel = matcher.decide(title="卫生间毛巾置物架免打孔")
+    assert towel.path == "家庭/个人清洁工具>卫浴/置物用具>毛巾挂/毛巾架"
+    ((_, item),) = matcher.explain_many(
+        [DecisionRequest(title="米奇摆件家居客厅电视柜桌面装饰品玄关鞋柜托盘钥匙收纳置物架")]
+    )
+    assert item is not None and item.matched != "收纳架"
+
+
+def test_two_kinds_of_one_generic_name_one_product(matcher: CategoryMatcher) -> None:
+    """调料架 and 刀架 are both kinds of a kitchen rack (KINDS): a title naming its spice rack and
+    its knife rack names one kitchen rack, not two products (decision 190)."""
+    rack = matcher.decide(title="不锈钢厨房调料置物架筷子刀架台面调味瓶罐收纳多功能日用品架子")
+    assert rack.path == "厨房/烹饪用具>厨用小工具/厨房储物>厨房储物架/厨房置物架"
+    assert "also names" not in rack.reason
