@@ -894,6 +894,10 @@ KINDS: dict[str, frozenset[str]] = {
     "抹布": frozenset({"洗碗布", "洗碗巾"}),
     "密封件": frozenset({"密封圈", "生胶带", "密封胶带", "密封垫"}),
     "餐具笼": frozenset({"筷子笼", "筷子筒", "筷笼"}),
+    "模具": frozenset({"蛋糕模", "月饼模", "皂模", "巧克力模"}),
+    "锅具": frozenset(
+        {"炒锅", "炖锅", "砂锅", "沙锅", "汤锅", "煎锅", "平底锅", "奶锅", "蒸锅", "不粘锅", "铁锅"}
+    ),
     "厨房置物架": frozenset({"刀架", "刀座", "调料架", "调味架"}),
 }
 """A generic word and the kinds of it: a leaf named by the generic (户外眼镜) is named by any kind

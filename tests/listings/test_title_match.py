@@ -280,11 +280,11 @@ def test_a_generic_noun_is_named_by_the_words_of_its_head() -> None:
 
 
 def test_a_ware_is_named_by_the_words_of_its_head() -> None:
-    """锅具 is the ware of 锅: a 炒锅 names it (the dev set's kitchen titles); 茶具 and 玩具 are
-    not the ware of a head noun, so a 奶茶 names no 茶具."""
+    """锅具 is the ware of 锅: a 炒锅 names it (the dev set's kitchen titles; since decision 191 as
+    one of its KINDS); 茶具 and 玩具 are not the ware of a head noun, so a 奶茶 names no 茶具."""
     pan = title_facts("麦饭石不粘锅炒锅家用炒菜锅小平底锅电磁炉专用煤气灶燃气灶适用")
     verdict = judge(pan, leaf_terms(("厨房/烹饪用具", "烹饪用具", "锅具/煲/烧水壶")))
-    assert verdict.strength > 0 and verdict.matched == "锅具"
+    assert verdict.strength > 0 and verdict.matched in variants("锅具")
     assert (generic_stem("锅具"), generic_stem("茶具"), generic_stem("玩具")) == ("锅", "", "")
 
 
@@ -964,14 +964,14 @@ def test_a_kind_of_trousers_on_the_childrens_trousers_leaf_is_those_trousers(
     matcher: CategoryMatcher,
 ) -> None:
     """On a leaf for an audience the title names (童装 > 裤子 for 男童 … 长裤), a word ending in
-    the leaf's head names the leaf itself; on a leaf for everyone it stays too weak (炒锅 for
-    锅具), and diapers (纸尿裤, 拉拉裤: product nouns, no kinds of trousers) name no trousers at
-    all (decision 133)."""
+    the leaf's head names the leaf itself; on a leaf for everyone it stays too weak (烤锅 for
+    锅具: a 炒锅 names it since decision 191, as one of the lexicon's kinds of pot), and diapers
+    (纸尿裤, 拉拉裤: product nouns, no kinds of trousers) name no trousers at all (decision 133)."""
     trousers = matcher.decide(title="安奈儿童装男童冬装加厚双层夹棉全腰针织棉裤长裤AB746792正品")
     assert trousers.path == "童装/婴儿装/亲子装>裤子"
     assert trousers.reason.endswith("type and audience agree")
-    wok = matcher.decide(title="家用无涂层18/10不锈钢炒锅 30 32CM玻璃盖电磁炉通用平底炒菜锅")
-    assert "a kind of it" in wok.reason and wok.confidence < 0.75
+    roaster = matcher.decide(title="烤红薯神器韩式多功能烤地瓜锅家用烤红薯锅烧烤架烧烤炉铸铁烤锅")
+    assert "a kind of it" in roaster.reason and roaster.confidence < 0.75
     diapers = matcher.decide(title="南极人纸尿裤婴儿超薄透气拉拉裤S/M/L/XL宝宝试用装尿不湿干爽")
     assert diapers.confidence < 0.5
 
@@ -1420,3 +1420,19 @@ def test_two_kinds_of_one_generic_name_one_product(matcher: CategoryMatcher) -> 
     rack = matcher.decide(title="不锈钢厨房调料置物架筷子刀架台面调味瓶罐收纳多功能日用品架子")
     assert rack.path == "厨房/烹饪用具>厨用小工具/厨房储物>厨房储物架/厨房置物架"
     assert "also names" not in rack.reason
+
+
+def test_kinds_of_pot_and_of_mould_name_the_cookware_and_mould_leaves(
+    matcher: CategoryMatcher,
+) -> None:
+    """炖锅, 砂锅, 炒锅 are pots and 蛋糕模 a mould (KINDS of 锅具 and 模具, decision 191): the
+    title names the leaf's product, not merely a word ending in its head."""
+    for title in (
+        "泥火匠砂锅炖锅煲汤家用燃气煤气灶专用陶瓷小煲仔干烧煲炒菜沙锅",
+        "北欧超值微瑕款Le Summerset厚重搪瓷 珐琅锅炖锅熬粥煲汤",
+    ):
+        pot = matcher.decide(title=title)
+        assert pot.path == "厨房/烹饪用具>烹饪用具>锅具/煲/烧水壶", title
+        assert "only through a word ending in" not in pot.reason, title
+    mould = matcher.decide(title="现货批发 单个长方形吐司蛋糕模带玫瑰 硅胶大烤盘 耐高温 易清洗")
+    assert mould.path == "厨房/烹饪用具>厨用小工具/厨房储物>DIY模具"
