@@ -1436,3 +1436,10 @@ def test_kinds_of_pot_and_of_mould_name_the_cookware_and_mould_leaves(
         assert "only through a word ending in" not in pot.reason, title
     mould = matcher.decide(title="现货批发 单个长方形吐司蛋糕模带玫瑰 硅胶大烤盘 耐高温 易清洗")
     assert mould.path == "厨房/烹饪用具>厨用小工具/厨房储物>DIY模具"
+
+
+def test_a_qipao_is_a_kind_of_skirt_and_dress(matcher: CategoryMatcher) -> None:
+    """旗袍 (a qipao), 马面裙 and 襦裙 are kinds of 裙子 (KINDS, decision 192): a qipao with no other
+    garment word reaches the Chinese-style skirt leaf, which its 中式 context names."""
+    qipao = matcher.decide(title="2016新款日常改良真丝旗袍长款夏季复古优雅大码修身显瘦妈妈旗袍")
+    assert qipao.path == "女装>唐装/民族服装/舞台服装>唐装/中式服装>裙子"
