@@ -258,12 +258,13 @@ class CategoryRules(_Strict):
     """
 
     min_confidence: float = Field(
-        default=0.975,
+        default=0.985,
         ge=0,
         le=1,
         description="Auto-publish at or above this confidence: for the text layer, the publish "
         "gate's probability that the leaf is right (data/categories/publish_gate.json, "
-        "docs/decisions.md §88, §107); 0.975 published 0.99+ right on sources the gate never saw.",
+        "docs/decisions.md §88, §107, §193); 0.985 published 0.99+ right on sources the gate "
+        "never saw.",
     )
     overrides: dict[str, int] = Field(
         default_factory=dict,

@@ -949,7 +949,10 @@ def _listed_before(noun: str, rest: str, heads: tuple[str, ...]) -> bool:
     if len(noun) < 2:
         return False
     if any(
-        len(h) > 1 and h[0] == noun[0] and rest.startswith(h) and not _modified(rest[len(h) :], heads)
+        len(h) > 1
+        and h[0] == noun[0]
+        and rest.startswith(h)
+        and not _modified(rest[len(h) :], heads)
         for h in heads
     ):
         return True  # not 饮品|饮料|杯: two modifiers of one head
