@@ -877,6 +877,9 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "吸管杯 吸管水杯",
         "电动车 电瓶车 电动自行车 电瓶自行车 电动摩托车",
         "收纳袋 收纳包",
+        "收纳箱 整理箱 储物箱",
+        "垃圾桶 垃圾篓",
+        "衣架 衣撑 衣撑子",
     )
 )
 """Names sellers use for the same product type; a leaf naming one names them all."""
@@ -899,6 +902,7 @@ KINDS: dict[str, frozenset[str]] = {
     "盘": frozenset({"菜盘", "餐盘", "平盘", "深盘", "汤盘", "鱼盘", "西餐盘", "牛排盘"}),
     "碟": frozenset({"菜碟", "骨碟", "调味碟", "酱油碟", "小碟"}),
     "伞": frozenset({"雨伞", "太阳伞", "遮阳伞", "晴雨伞", "折叠伞"}),
+    "地垫": frozenset({"门垫", "进门垫", "入户垫"}),
     "锅具": frozenset(
         {"炒锅", "炖锅", "砂锅", "沙锅", "汤锅", "煎锅", "平底锅", "奶锅", "蒸锅", "不粘锅", "铁锅"}
     ),

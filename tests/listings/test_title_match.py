@@ -1456,3 +1456,16 @@ def test_kinds_of_plate_dish_and_umbrella_name_their_one_character_leaves(
     dish = matcher.decide(title="出口日本卡通动画人物立体调味碟酱油碟醋碟卡通碟子调料碟")
     assert dish.path == "餐饮具>餐具>碟" and "'调味碟'" in dish.reason
     assert matcher.decide(title="晴雨两用折叠雨伞").path == "居家日用>伞/雨具/防雨/防潮>伞"
+
+
+def test_sellers_other_names_for_storage_boxes_bins_and_door_mats_name_those_leaves(
+    matcher: CategoryMatcher,
+) -> None:
+    """储物箱 and 整理箱 are 收纳箱, a 垃圾篓 a 垃圾桶 (SYNONYMS), and a 进门垫 a 地垫 (KINDS,
+    decision 195): before, each went by the character cosine alone."""
+    box = matcher.decide(title="家用储物箱带盖塑料整理箱大号")
+    assert box.path == "收纳整理>家庭收纳用具>储物箱>收纳箱" and "cosine only" not in box.reason
+    bin_ = matcher.decide(title="客厅垃圾篓家用带盖")
+    assert bin_.path == "家庭/个人清洁工具>家务/地板清洁用具>垃圾桶/垃圾架"
+    mat = matcher.decide(title="入户进门垫出入平安丝圈地毯门口")
+    assert mat.path == "居家布艺>地垫"
