@@ -952,10 +952,10 @@ def _listed_before(noun: str, rest: str, heads: tuple[str, ...]) -> bool:
         len(h) > 1
         and h[0] == noun[0]
         and rest.startswith(h)
-        and not _modified(rest[len(h) :], heads)
+        and not _modified(rest[len(h) :], heads)  # 饮品|饮料|杯: two modifiers of one head
         for h in heads
     ):
-        return True  # not 饮品|饮料|杯: two modifiers of one head
+        return True
     return (
         noun.endswith("子")
         and any(len(h) == 1 and rest.startswith(h) and rest[1:2] != "子" for h in heads)
