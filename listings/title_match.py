@@ -682,6 +682,7 @@ _STORAGE_WORDS = ("置物", "收纳", "储物", "整理")
 it is what the holder is for."""
 
 
+@lru_cache(maxsize=8192)
 def stored_prefixes(term: str) -> tuple[str, ...]:
     """What puts a holder leaf (牙刷架) in the running for `_names_stored`: its thing and each
     `_STORAGE_WORDS` word (牙刷置物, 牙刷收纳 …); () for a term that is no such holder."""
@@ -694,9 +695,9 @@ def _names_stored(text: str, word: str, edges: frozenset[int]) -> bool:
     """A holder for one thing (牙刷架, 纸巾盒: that thing and a one-character head) named as that
     thing before a generic holder of the same head: 牙刷置物架 is a 牙刷架, 纸巾收纳盒 a 纸巾盒
     (decision 190)."""
-    if not stored_prefixes(word):
-        return False
-    thing, head = word[:-1], word[-1]
+    thing, head = word[:-1], word[-1:]
+    if len(word) < 3 or head not in HEAD_CHARS or thing not in text:
+        return False  # asked of every word a title does not name: the cheap tests first
     if thing in _STORAGE_WORDS:
         return False  # 收纳置物架: two holder words, no thing
     for storage in _STORAGE_WORDS:
