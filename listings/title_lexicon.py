@@ -880,6 +880,7 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "收纳箱 整理箱 储物箱",
         "垃圾桶 垃圾篓",
         "衣架 衣撑 衣撑子",
+        "热水瓶 暖水瓶 暖壶 暖水壶 保温壶",
     )
 )
 """Names sellers use for the same product type; a leaf naming one names them all."""

@@ -1469,3 +1469,10 @@ def test_sellers_other_names_for_storage_boxes_bins_and_door_mats_name_those_lea
     assert bin_.path == "家庭/个人清洁工具>家务/地板清洁用具>垃圾桶/垃圾架"
     mat = matcher.decide(title="入户进门垫出入平安丝圈地毯门口")
     assert mat.path == "居家布艺>地垫"
+
+
+def test_a_thermos_jug_is_a_vacuum_flask(matcher: CategoryMatcher) -> None:
+    """保温壶, 暖水瓶 and 暖壶 are names of the 热水瓶 (SYNONYMS, decision 196): before, a thermos
+    jug went by the character cosine alone."""
+    jug = matcher.decide(title="家用保温壶大容量玻璃内胆")
+    assert jug.path == "餐饮具>杯子/水杯/水壶>热水瓶" and "cosine only" not in jug.reason
