@@ -683,10 +683,16 @@ it is what the holder is for."""
 
 
 @lru_cache(maxsize=8192)
+def _is_holder(term: str) -> bool:
+    """`term` names a holder for one thing: the thing, then a one-character head (牙刷架, 纸巾盒),
+    the thing being no holder word itself (收纳架 is the generic holder, not a holder of 收纳)."""
+    return len(term) >= 3 and term[-1] in HEAD_CHARS and term[:-1] not in _STORAGE_WORDS
+
+
 def stored_prefixes(term: str) -> tuple[str, ...]:
     """What puts a holder leaf (牙刷架) in the running for `_names_stored`: its thing and each
     `_STORAGE_WORDS` word (牙刷置物, 牙刷收纳 …); () for a term that is no such holder."""
-    if len(term) < 3 or term[-1] not in HEAD_CHARS:
+    if not _is_holder(term):
         return ()
     return tuple(term[:-1] + storage for storage in _STORAGE_WORDS)
 
@@ -696,10 +702,8 @@ def _names_stored(text: str, word: str, edges: frozenset[int]) -> bool:
     thing before a generic holder of the same head: 牙刷置物架 is a 牙刷架, 纸巾收纳盒 a 纸巾盒
     (decision 190)."""
     thing, head = word[:-1], word[-1:]
-    if len(word) < 3 or head not in HEAD_CHARS or thing not in text:
-        return False  # asked of every word a title does not name: the cheap tests first
-    if thing in _STORAGE_WORDS:
-        return False  # 收纳置物架: two holder words, no thing
+    if thing not in text or not _is_holder(word):
+        return False  # asked of every word a title does not name: the cheap test first
     for storage in _STORAGE_WORDS:
         found = text.find(thing + storage + head)
         while found >= 0:
@@ -1256,7 +1260,7 @@ def _title_suspects(facts: TitleFacts, matched: str) -> Iterator[tuple[str, froz
     # A kind of the matched word (刀架 of 厨房置物架: KINDS), or another kind of the generic it is
     # a kind of (刀架 beside 调料架), names its product again.
     again = _kin(matched).union(*(SAID_AGAIN.get(v, frozenset()) for v in variants(matched)))
-    holder = matched[-1:] if stored_prefixes(matched) else ""
+    holder = matched[-1:] if _is_holder(matched) else ""
     for noun in sorted(facts.nouns):
         names = variants(noun)
         if holder and noun.startswith(_STORAGE_WORDS) and noun.endswith(holder):
