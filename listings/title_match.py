@@ -539,10 +539,7 @@ def title_facts(
     nouns = _outermost(index.found_aligned(text, edges))
     nouns |= {d for d in device_nouns(text, segmenter) if not any(n in d for n in nouns)}
     nouns = _outermost(nouns)
-    plain = text
-    for word in _UNISEX:
-        plain = plain.replace(word, " ")
-    audience = _AUDIENCE_CLASSES.named_in(plain)
+    audience = _AUDIENCE_CLASSES.named_in(text)
     if any(w in text for w in _UNISEX):
         audience -= {"male", "female"}
     return TitleFacts(
