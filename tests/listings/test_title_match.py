@@ -1496,3 +1496,14 @@ def test_a_newborn_is_a_child(matcher: CategoryMatcher) -> None:
     romper = matcher.decide(title="英氏新生儿连体衣夹棉连体哈衣秋冬保暖爬服")
     assert romper.path == "童装/婴儿装/亲子装>连身衣/爬服/哈衣"
     assert "does not say so" not in romper.reason
+
+
+def test_a_waterproof_handbag_is_no_outdoor_bag(matcher: CategoryMatcher) -> None:
+    """防水 says what a product resists, not where it is used (decision 198): a women's leather
+    shoulder bag sold as waterproof is not the outdoor 防水箱包 > 单肩包, whose path still asks
+    for an outdoor word (户外 of 运动包/户外包), which a hiking bag names."""
+    assert contexts_of("防水") == frozenset()
+    handbag = matcher.decide(title="休闲单肩包女士包袋包女热销女包男包箱包手拎大容量防水皮具")
+    assert "outdoor" in handbag.reason and handbag.confidence < 0.75
+    hiking = matcher.decide(title="户外登山防水单肩包男女骑行包")
+    assert hiking.path == "运动包/户外包/配件>防水箱包>单肩包" and hiking.confidence >= 0.75
