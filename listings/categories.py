@@ -116,6 +116,11 @@ AUDIENCE_NAMED_BONUS = 0.1
 """Ranking: of leaves that pass every gate, one made for an audience the title names (童装 > 帽子
 for 小学生 … 学生帽) ranks above one for anybody (服饰配件 > 帽子): who it is for is said, and the
 leaf for them is the narrower (decision 157). A tie-break the size of `ROOM_WEIGHT`."""
+CONTEXT_NAMED_BONUS = AUDIENCE_NAMED_BONUS
+"""Ranking: of leaves that pass every gate, one for a use the title names at every level of its
+path (动漫 … 抱枕 for 卡通/动漫周边 > 动漫毛绒/抱枕/坐垫) ranks above one for no use at all
+(居家布艺 > 靠垫/抱枕), as a leaf for a named audience does; nor is that leaf its rival
+(decision 199)."""
 COSINE_WEIGHT = 1.0
 """How much the n-gram cosine adds to the term strength when ranking leaves: 0.5 until decision
 152, when it and the tie-breaks sized against it (`FIRST_NAMED_BONUS`, `MARKED_CATCH_ALL_PENALTY`,
@@ -488,6 +493,12 @@ def _for_whom_named(leaf: LeafTerms, facts: TitleFacts) -> bool:
     return bool(leaf.audience) and leaf.audience <= facts.audience
 
 
+def _use_named(leaf: LeafTerms, contexts: frozenset[str]) -> bool:
+    """The leaf is for a use (汽车用品, 卡通/动漫周边) and the title names it at every level of
+    the leaf's path that names one."""
+    return bool(leaf.context_levels) and all(level & contexts for level in leaf.context_levels)
+
+
 def _rank_weight(verdict: Verdict) -> float:
     """What a leaf's verdict adds to its cosine in the ranking: a leaf that passes every gate, or
     fails only for being a catch-all, comes first; a leaf the title contradicts (audience, use
@@ -772,6 +783,8 @@ class CategoryMatcher:
             )
             if _passes(verdict) and _for_whom_named(self._terms[column], facts):
                 score[column] += AUDIENCE_NAMED_BONUS
+            if _passes(verdict) and _use_named(self._terms[column], facts.contexts):
+                score[column] += CONTEXT_NAMED_BONUS
             if column in self._markers and self._marked(column, facts.text):
                 score[column] -= MARKED_CATCH_ALL_PENALTY
         return facts, judged, rooms
@@ -814,7 +827,13 @@ class CategoryMatcher:
         top = order[0]
         best = judged.get(top)
         confidence, reason, reason_class = self._confidence(
-            top, best, judged, float(cosine[top]), text=facts.text, rooms=rooms
+            top,
+            best,
+            judged,
+            float(cosine[top]),
+            text=facts.text,
+            rooms=rooms,
+            contexts=facts.contexts,
         )
         leaf_path = tuple(self._tree.leaves[self._ids[top]])
         item = GateInput(
@@ -894,6 +913,7 @@ class CategoryMatcher:
         *,
         text: str = "",
         rooms: frozenset[str] = frozenset(),
+        contexts: frozenset[str] = frozenset(),
     ) -> tuple[float, str, str]:
         """The hand rules' confidence, its reason and the reason's class
         (listings/publish_gate.py `REASON_CLASSES`), as calibrated on the tuned splits
@@ -927,6 +947,7 @@ class CategoryMatcher:
         if weak := weak_evidence(verdict, self._terms[top]):
             return round(min(UNTRUSTED_CAP, 0.3 + 0.15 * cosine), 4), weak, "weak"
         mine = self._terms[top].audience
+        used = _use_named(self._terms[top], contexts)
         rivals = [
             column
             for column, other in judged.items()
@@ -941,6 +962,7 @@ class CategoryMatcher:
                 )
             )
             and not (mine and not self._terms[column].audience)
+            and not (used and not self._terms[column].contexts)
             and _room_fit(self._rooms[column], rooms) >= _room_fit(self._rooms[top], rooms)
         ]
         if apart := self._named_apart(top, verdict.matched, text):

@@ -69,6 +69,9 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "闪卡",
         "杀菌器",
         "婴儿背带",
+        "扫地机器人",
+        "拖地机器人",
+        "擦窗机器人",
         "纸尿裤",
         "拉拉裤",
         "尿不湿",
@@ -745,7 +748,17 @@ AUDIENCE_WORDS: dict[str, tuple[str, ...]] = {
 for a title that names it too, and never for a title naming another one. Pets are named by two
 characters at least: 猫/狗 alone are too often part of a brand or a motif (猫人, 熊猫, 猫眼)."""
 
-MATERNITY_WORDS: tuple[str, ...] = ("孕妇", "孕妈", "孕期", "孕产", "产妇", "产后", "哺乳", "月子")
+MATERNITY_WORDS: tuple[str, ...] = (
+    "孕妇",
+    "孕妈",
+    "准妈妈",
+    "孕期",
+    "孕产",
+    "产妇",
+    "产后",
+    "哺乳",
+    "月子",
+)
 """Words that say a product is for expectant or new mothers (孕妇装, 产后收腹带, 哺乳文胸, 月子服).
 Marketplace trees keep these in a maternity root of their own (孕妇装/孕产妇用品/营养), so a title
 naming one is never published to a leaf whose path does not name motherhood."""
@@ -1110,6 +1123,9 @@ NOT_KINDS: frozenset[str] = frozenset(
         "修容盘",
         "高光盘",
         "腮红盘",
+        "扫地机器人",
+        "拖地机器人",
+        "擦窗机器人",
     }
 )
 """Nouns that end in another product's name and are not a kind of it: a 婴儿背带 is a baby carrier
@@ -1117,7 +1133,8 @@ NOT_KINDS: frozenset[str] = frozenset(
 not a watch as a children's accessory leaf means one; 纸尿裤, 拉拉裤, 学步裤 are diapers and 内裤
 underwear, no trousers (裤子); 刷锅 and 洗锅 (scrubbing pots) say what a scourer is for, no pot;
 羊绒衫 and 羊毛衫 are cashmere and wool sweaters, no fleece tops (卫衣/绒衫); an 眼影盘, 遮瑕盘 or
-修容盘 is a make-up palette, no plate (decision 187)."""
+修容盘 is a make-up palette, no plate (decision 187); a 扫地机器人 (拖地, 擦窗) is a cleaning
+appliance, no robot toy or model (decision 199)."""
 
 
 FEMALE_GARMENTS: tuple[str, ...] = (

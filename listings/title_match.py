@@ -92,7 +92,7 @@ _SET = re.compile(r"套装|[两二三四五六七八九十多]件套")
 _CODES = re.compile(r"[a-z]*\d[a-z0-9.#*/×-]*|#[a-z0-9]+", re.IGNORECASE)
 _HEADS = "".join(sorted(HEAD_CHARS))
 _COUNTS = re.compile(
-    rf"(?<![0-9a-z.])(?:\d{{1,2}}|[一两二三四五六七八九十])[{_HEADS}]"
+    rf"(?<![0-9a-wyz.])(?:\d{{1,2}}|[一两二三四五六七八九十])[{_HEADS}]"
     rf"|(?:(?<=[粒片支颗只个条张抽克升斤])|(?<=\d[gl])|(?<=ml|kg))/[{_HEADS}]"
 )
 _SPLIT = re.compile(r"[/、,，()（）\[\]【】\s&+]+")
@@ -367,7 +367,7 @@ def _path_context_levels(path: Sequence[str]) -> tuple[frozenset[str], ...]:
 def contexts_of(text: str) -> frozenset[str]:
     """The use contexts (listings/title_lexicon.py CONTEXT_WORDS) a text names (an 电动摩托车 is
     an e-bike, not a motorcycle)."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    text = _RETRO.sub("  ", unicodedata.normalize("NFKC", text).lower())
     found = _CONTEXT_CLASSES.named_in(text)
     if "motorcycle" in found and "摩托" not in text.replace("电动摩托", ""):
         found.discard("motorcycle")
@@ -377,6 +377,9 @@ def contexts_of(text: str) -> frozenset[str]:
 
 
 _TOY_CARS = re.compile("|".join(TOY_CARS))
+_RETRO = re.compile("复古(?=风)")
+"""复古风 is retro style, whatever the era: its 古风 is no Chinese antique style (复古风琴褶 …
+半身裙, decision 199)."""
 
 
 class _TitleMemo:
@@ -539,7 +542,7 @@ def title_facts(
     nouns = _outermost(index.found_aligned(text, edges))
     nouns |= {d for d in device_nouns(text, segmenter) if not any(n in d for n in nouns)}
     nouns = _outermost(nouns)
-    audience = _AUDIENCE_CLASSES.named_in(text)
+    audience = _AUDIENCE_CLASSES.named_in(_NOT_AUDIENCE.sub(" ", text))
     if any(w in text for w in _UNISEX):
         audience -= {"male", "female"}
     return TitleFacts(
@@ -549,6 +552,11 @@ def title_facts(
         edges=edges,
         contexts=contexts_of.__wrapped__(text),  # a title's: no cache entry (titles differ)
     )
+
+
+_NOT_AUDIENCE = re.compile("童趣|童话|童心|童真|童年")
+"""Words holding 童 that say how a product looks or feels (童趣 … 连衣裙女: childlike fun), not
+that it is for children (decision 199)."""
 
 
 def implied_audience(text: str, *, cleaned: bool = False) -> frozenset[str]:
@@ -1282,15 +1290,21 @@ def _title_suspects(facts: TitleFacts, matched: str) -> Iterator[tuple[str, froz
 
 def _where_and_whom(facts: TitleFacts, matched: str) -> tuple[float, bool]:
     """Where the matched word first occurs (a share of the title), and whether the title says
-    女 right beside it (裙女, 女裙): once per title and word, whichever leaf it matched."""
+    女 right beside it (裙女, 女裙): once per title and word, whichever leaf it matched. The 女 of
+    a pair naming both (男女, 女男: 情侣t恤男女体恤) says no such thing: that product is for men and
+    women alike."""
     found = facts.memo.where.get(matched)
     if found is None:
         text, words = facts.text, variants(matched)
+        beside = _PAIRS.sub(" ", text) if "男" in text else text
         found = facts.memo.where[matched] = (
             _first(text, words) / max(1, len(text)),
-            any(f"{w}女" in text or f"女{w}" in text for w in words),
+            any(f"{w}女" in beside or f"女{w}" in beside for w in words),
         )
     return found
+
+
+_PAIRS = re.compile("男女|女男")
 
 
 def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:

@@ -1507,3 +1507,75 @@ def test_a_waterproof_handbag_is_no_outdoor_bag(matcher: CategoryMatcher) -> Non
     assert "outdoor" in handbag.reason and handbag.confidence < 0.75
     hiking = matcher.decide(title="户外登山防水单肩包男女骑行包")
     assert hiking.path == "运动包/户外包/配件>防水箱包>单肩包" and hiking.confidence >= 0.75
+
+
+def test_the_woman_of_men_and_women_is_no_woman_beside_the_product(
+    matcher: CategoryMatcher,
+) -> None:
+    """女 right beside the product (t恤女, 女t恤) says it is for women, but not the 女 of 男女
+    (decision 199): a couples' T-shirt ending 情侣t恤男女体恤 is for men and women alike, and goes
+    to review with the women's leaf's clash, while a couples'-style T-shirt that says t恤女 is a
+    women's T-shirt still (both real titles: blind27 and the dev set)."""
+    couples = matcher.decide(title="安踏中国航天联名短袖2020夏新款运动半袖针织衫情侣t恤男女体恤")
+    assert couples.confidence < 0.75
+    assert "female" in couples.reason
+    womens = matcher.decide(title="米老鼠卡通短袖t恤女情侣装夏宽松韩版学生原宿bf风米奇半袖上衣")
+    assert womens.path == "女装>T恤"
+    assert "agree" in womens.reason and womens.confidence >= 0.75
+
+
+def test_a_leaf_for_the_use_the_title_names_comes_before_a_leaf_for_none(
+    matcher: CategoryMatcher,
+) -> None:
+    """A game's pillow (…周边抱枕…动漫同款…靠垫, a real blind27 title) goes to the anime goods'
+    动漫毛绒/抱枕/坐垫, whose 动漫 the title names, before the home 靠垫/抱枕, which is for no use,
+    and that home leaf is no rival of it (decision 199), as a leaf for an audience the title
+    names comes before one for anybody (decision 157). A pillow that names no use stays home."""
+    pillow = matcher.decide(title="游戏尼尔机械纪元周边抱枕2B小姐姐动漫同款尤尔靠垫宅男生日礼物")
+    assert pillow.path == "模玩/动漫/周边/cos/桌游>卡通/动漫周边>动漫毛绒/抱枕/坐垫"
+    assert "agree" in pillow.reason
+    plain = matcher.decide(title="抱枕定制logo来图定做被子两用创意diy礼物靠垫双面真人照片枕头")
+    assert plain.path == "居家布艺>靠枕/抱枕新>靠垫/抱枕"  # a dev-set title naming no use
+
+
+def test_a_robot_vacuum_is_no_robot(matcher: CategoryMatcher) -> None:
+    """扫地机器人 (and 拖地, 擦窗) is a cleaning appliance: its 机器人 names no robot toy or model
+    (NOT_KINDS, decision 199), and the title names a product this tree has no leaf for."""
+    vacuum = matcher.decide(title="小米米家扫地机器人2家用全自动扫吸式智能静音路径规划吸尘器")
+    assert "机器人" not in (vacuum.reason or "")
+    assert vacuum.confidence < 0.75
+    assert (
+        "扫地机器人"
+        in title_facts("小米米家扫地机器人2家用全自动扫吸式智能静音路径规划吸尘器").nouns
+    )
+
+
+def test_a_count_after_a_multiplication_sign_is_a_count(matcher: CategoryMatcher) -> None:
+    """300gx2瓶 is two bottles of 300 g, as 2瓶 is (decision 199): its 瓶 is a measure word, so
+    a laundry detergent sold with bottles of disinfectant is no bottle (a real blind28 title)."""
+    title = "威露士有氧倍净洗衣液2kgx4送300gx2瓶+60mLx3瓶消毒液"
+    assert "瓶" not in clean_title(title)
+    assert matcher.decide(title=title).confidence < 0.75
+
+
+def test_an_expectant_mother_is_a_mother_to_be(matcher: CategoryMatcher) -> None:
+    """准妈妈 is a maternity word (decision 199): a body-care set for expectant mothers sold in a
+    parent-and-child promotion (【亲子节】, a real blind28 title) is no children's outfit."""
+    care = matcher.decide(title="【亲子节】娇韵诗准妈妈身体护理套装孕育美好妇女肌肤预防纹路")
+    assert "expectant or new mothers" in care.reason
+
+
+def test_childlike_fun_names_no_child(matcher: CategoryMatcher) -> None:
+    """童趣 (childlike fun), like 童话 or 童心, says how a product looks, not whom it is for
+    (decision 199): a woman's dress sold as 童趣 is a woman's dress (a real blind28 title)."""
+    title = "《小气球》童趣古着昭和日系藏青海军领连衣裙2021秋季女可爱显瘦"
+    assert title_facts(title).audience == {"female"}
+    assert matcher.decide(title=title).path == "女装>连衣裙"
+    assert "child" in title_facts("儿童连衣裙女童公主裙").audience
+
+
+def test_retro_style_is_no_chinese_antique_style() -> None:
+    """复古风 is retro style: the 古风 inside 复古风琴褶 is no Chinese antique style (decision
+    199), which would put a woman's pleated skirt on the 唐装/中式服装 skirt leaf."""
+    assert contexts_of("若溯法式复古风琴褶毛呢格子半身裙女秋冬a字高腰呢子中长款裙子") == frozenset()
+    assert contexts_of("古风汉服女襦裙") == {"chinese"}
