@@ -377,9 +377,10 @@ def contexts_of(text: str) -> frozenset[str]:
 
 
 _TOY_CARS = re.compile("|".join(TOY_CARS))
-_RETRO = re.compile("复古(?=风)")
+_RETRO = re.compile("复古(?=风)|风干|风味")
 """复古风 is retro style, whatever the era: its 古风 is no Chinese antique style (复古风琴褶 …
-半身裙, decision 199)."""
+半身裙, decision 200); nor is the 古风 of 内蒙古风干 (air-dried) or the 国风 of 韩国风味 (a
+flavour)."""
 
 
 class _TitleMemo:
@@ -556,7 +557,7 @@ def title_facts(
 
 _NOT_AUDIENCE = re.compile("童趣|童话|童心|童真|童年")
 """Words holding 童 that say how a product looks or feels (童趣 … 连衣裙女: childlike fun), not
-that it is for children (decision 199)."""
+that it is for children (decision 200)."""
 
 
 def implied_audience(text: str, *, cleaned: bool = False) -> frozenset[str]:

@@ -1551,7 +1551,7 @@ def test_a_robot_vacuum_is_no_robot(matcher: CategoryMatcher) -> None:
 
 
 def test_a_count_after_a_multiplication_sign_is_a_count(matcher: CategoryMatcher) -> None:
-    """300gx2瓶 is two bottles of 300 g, as 2瓶 is (decision 199): its 瓶 is a measure word, so
+    """300gx2瓶 is two bottles of 300 g, as 2瓶 is (decision 200): its 瓶 is a measure word, so
     a laundry detergent sold with bottles of disinfectant is no bottle (a real blind28 title)."""
     title = "威露士有氧倍净洗衣液2kgx4送300gx2瓶+60mLx3瓶消毒液"
     assert "瓶" not in clean_title(title)
@@ -1559,7 +1559,7 @@ def test_a_count_after_a_multiplication_sign_is_a_count(matcher: CategoryMatcher
 
 
 def test_an_expectant_mother_is_a_mother_to_be(matcher: CategoryMatcher) -> None:
-    """准妈妈 is a maternity word (decision 199): a body-care set for expectant mothers sold in a
+    """准妈妈 is a maternity word (decision 200): a body-care set for expectant mothers sold in a
     parent-and-child promotion (【亲子节】, a real blind28 title) is no children's outfit."""
     care = matcher.decide(title="【亲子节】娇韵诗准妈妈身体护理套装孕育美好妇女肌肤预防纹路")
     assert "expectant or new mothers" in care.reason
@@ -1567,7 +1567,7 @@ def test_an_expectant_mother_is_a_mother_to_be(matcher: CategoryMatcher) -> None
 
 def test_childlike_fun_names_no_child(matcher: CategoryMatcher) -> None:
     """童趣 (childlike fun), like 童话 or 童心, says how a product looks, not whom it is for
-    (decision 199): a woman's dress sold as 童趣 is a woman's dress (a real blind28 title)."""
+    (decision 200): a woman's dress sold as 童趣 is a woman's dress (a real blind28 title)."""
     title = "《小气球》童趣古着昭和日系藏青海军领连衣裙2021秋季女可爱显瘦"
     assert title_facts(title).audience == {"female"}
     assert matcher.decide(title=title).path == "女装>连衣裙"
@@ -1576,6 +1576,7 @@ def test_childlike_fun_names_no_child(matcher: CategoryMatcher) -> None:
 
 def test_retro_style_is_no_chinese_antique_style() -> None:
     """复古风 is retro style: the 古风 inside 复古风琴褶 is no Chinese antique style (decision
-    199), which would put a woman's pleated skirt on the 唐装/中式服装 skirt leaf."""
+    200), which would put a woman's pleated skirt on the 唐装/中式服装 skirt leaf."""
     assert contexts_of("若溯法式复古风琴褶毛呢格子半身裙女秋冬a字高腰呢子中长款裙子") == frozenset()
     assert contexts_of("古风汉服女襦裙") == {"chinese"}
+    assert contexts_of("骄子牧场内蒙古风干手撕牛肉干") == frozenset()  # air-dried, no style
