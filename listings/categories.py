@@ -499,6 +499,19 @@ def _use_named(leaf: LeafTerms, contexts: frozenset[str]) -> bool:
     return bool(leaf.context_levels) and all(level & contexts for level in leaf.context_levels)
 
 
+def _also_named(doc: str, leaf: LeafTerms) -> str:
+    """A leaf's document for the ranking cosine: its path, and the other names of its terms
+    (their synonyms and kinds, `variants`: 连体衣 of 连身衣, 锅铲 of 烹饪勺铲). A title that names
+    the leaf by another name is as like it as one that uses the leaf's own (decision 201)."""
+    pieces = {doc[i : i + 2] for i in range(len(doc) - 1)}
+    others = sorted(
+        w
+        for w in {v for term in leaf.terms for v in variants(term)} - set(leaf.terms)
+        if not any(w[i : i + 2] in pieces for i in range(len(w) - 1))
+    )
+    return " ".join([doc, *others]) if others else doc
+
+
 def _rank_weight(verdict: Verdict) -> float:
     """What a leaf's verdict adds to its cosine in the ranking: a leaf that passes every gate, or
     fails only for being a catch-all, comes first; a leaf the title contradicts (audience, use
@@ -589,6 +602,8 @@ class CategoryMatcher:
         self._open = frozenset(leaf for leaf in tree.leaves if leaf in allowed)
         self._mapping = mapping or CategoryMapping()
         self._ids = sorted(self._open)  # columns in leaf id order (`_top` relies on it)
+        terms = index_leaves({leaf: self._tree.leaves[leaf] for leaf in self._ids})
+        self._terms: list[LeafTerms] = [terms[leaf] for leaf in self._ids]
         docs = [
             " ".join([*self._tree.leaves[leaf], *[self._tree.leaves[leaf][-1]] * (leaf_weight - 1)])
             for leaf in self._ids
@@ -596,12 +611,14 @@ class CategoryMatcher:
         self._vectorizer = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, preprocessor=_text
         )
-        self._matrix = self._vectorizer.fit_transform(docs) if docs else None
+        self._matrix = self._rank_matrix = None
+        if docs:
+            named = [_also_named(doc, terms) for doc, terms in zip(docs, self._terms, strict=True)]
+            self._rank_matrix = self._vectorizer.fit_transform(named)
+            self._matrix = self._vectorizer.transform(docs)
         self._queries = CharTfidfQueries(self._vectorizer) if docs else None
         self._paths = [tree.path_text(leaf) for leaf in self._ids]
         """Each column's leaf path as candidates show it (joined once, not per listing)."""
-        terms = index_leaves({leaf: self._tree.leaves[leaf] for leaf in self._ids})
-        self._terms: list[LeafTerms] = [terms[leaf] for leaf in self._ids]
         self._vocabulary = tree_vocabulary(self._terms)
         self._segmenter = tree_segmenter(self._terms, self._vocabulary)
         self._markers = _catch_all_markers(tree, self._ids, self._terms)
@@ -666,11 +683,22 @@ class CategoryMatcher:
         ]
 
     def _cosines(self, texts: Sequence[str]) -> np.ndarray:
-        """Cosine of every text against every open leaf: one sparse product for the whole batch."""
-        if self._matrix is None or self._queries is None or not texts:
-            return np.zeros((len(texts), len(self._ids)))
+        """Cosine of every text against every open leaf's path: one sparse product for the whole
+        batch."""
+        return self._cosine_pair(texts)[0]
+
+    def _cosine_pair(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Each text's cosines against every open leaf's path (what the gate reads) and against
+        its path with the other names of its terms (what ranks: `_also_named`), from one
+        transform of the batch."""
+        if self._matrix is None or self._rank_matrix is None or self._queries is None or not texts:
+            empty = np.zeros((len(texts), len(self._ids)))
+            return empty, empty
         queries = self._queries.transform(texts)
-        return np.asarray((queries @ self._matrix.T).toarray())
+        return (
+            np.asarray((queries @ self._matrix.T).toarray()),
+            np.asarray((queries @ self._rank_matrix.T).toarray()),
+        )
 
     def text_decisions(
         self, titles: Sequence[str], contexts: Sequence[str] | None = None, *, limit: int = 3
@@ -692,13 +720,15 @@ class CategoryMatcher:
         texts = [
             " ".join(part for part in (t, c) if part) for t, c in zip(titles, contexts, strict=True)
         ]
-        cosines = self._cosines(texts)
+        cosines, ranking = self._cosine_pair(texts)
         # Whole-batch array work, once (decision 179): the ranking scores start as the weighted
         # cosines and each row gains its verdicts' weights in place; the best cosine per row.
-        scores = COSINE_WEIGHT * self._ranking_cosines(texts, cosines)
+        plain, named = self._ranking_cosines(texts, cosines, ranking)
+        scores = COSINE_WEIGHT * plain
+        named *= COSINE_WEIGHT
         best_cosines = cosines.max(axis=1, initial=0.0).tolist()
         judged = [
-            self._judged_row(title, scores[row], source=contexts[row])
+            self._judged_row(title, scores[row], named[row], source=contexts[row])
             for row, title in enumerate(titles)
         ]
         tops = _top_rows(scores, max(limit, 3))
@@ -739,16 +769,21 @@ class CategoryMatcher:
             decided.append((found, item))
         return decided
 
-    def _ranking_cosines(self, texts: Sequence[str], cosines: np.ndarray) -> np.ndarray:
-        """The cosines that rank leaves: those of the texts without their material words
-        (decision 144), computed again only for texts that hold one. The gate keeps reading
-        `cosines` of the whole text (what it was fitted on: how like any path the title is)."""
+    def _ranking_cosines(
+        self, texts: Sequence[str], paths: np.ndarray, named: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The cosines that rank leaves, against their paths and against their paths with the
+        other names of their terms: those of the texts without their material words (decision
+        144), computed again only for texts that hold one. The gate keeps reading the cosines of
+        the whole text against the paths alone (what it was fitted on: how like any path the
+        title is). Copies: the caller weighs them in place."""
+        paths, named = paths.copy(), named.copy()
         holding = [row for row, text in enumerate(texts) if _MATERIALS.search(text)]
-        if not holding:
-            return cosines
-        ranking = cosines.copy()
-        ranking[holding] = self._cosines([_MATERIALS.sub(" ", texts[row]) for row in holding])
-        return ranking
+        if holding:
+            paths[holding], named[holding] = self._cosine_pair(
+                [_MATERIALS.sub(" ", texts[row]) for row in holding]
+            )
+        return paths, named
 
     def _hits(self, facts: TitleFacts) -> set[int]:
         """Column indices of the leaves one of whose terms or head nouns the title contains."""
@@ -759,11 +794,14 @@ class CategoryMatcher:
         }
 
     def _judged_row(
-        self, title: str, score: np.ndarray, *, source: str = ""
+        self, title: str, score: np.ndarray, named: np.ndarray, *, source: str = ""
     ) -> tuple[TitleFacts, dict[int, Verdict], frozenset[str]]:
         """A title's facts, the verdict of each leaf it names and the rooms it names; `score`
-        (the title's row of the ranking scores, its weighted cosines) gains each verdict's
-        weight in place."""
+        (the title's row of the ranking scores, its weighted cosines against the leaves' paths)
+        gains each verdict's weight in place. A leaf the title names and does not contradict
+        ranks on its cosine against its path and the other names of its terms (`named`): those
+        speak for a leaf only where the title may have it (an 电锅 is no 炒锅, the 打底 of a
+        sweater no T恤; decision 201)."""
         facts = title_facts(title, self._vocabulary, segmenter=self._segmenter)
         if source and not facts.audience:
             # The source's category says who the product is for when the title does not (a
@@ -778,6 +816,8 @@ class CategoryMatcher:
         self._judge_orphans(facts, judged)
         rooms = _rooms_of((facts.text,))
         for column, verdict in judged.items():
+            if verdict.strength > 0 and not verdict.hard:
+                score[column] = named[column]
             score[column] += _rank_weight(verdict) + ROOM_WEIGHT * _room_fit(
                 self._rooms[column], rooms
             )

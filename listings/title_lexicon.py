@@ -1044,6 +1044,11 @@ CONTEXT_WORDS: dict[str, tuple[str, ...]] = {
         "电饼铛",
         "电烤盘",
         "电炖盅",
+        "电热水壶",
+        "电水壶",
+        "电烧水壶",
+        "电热壶",
+        "电茶壶",
     ),
 }
 """Where or in what activity a product is used. A leaf whose path names a context (汽车用品,
@@ -1059,8 +1064,9 @@ STRONG_CONTEXTS: frozenset[str] = frozenset(
 )
 """Contexts that make a different product of the same name (洗车毛巾 is not a bath towel, an
 汽车摆件 is not a desk ornament, a 化妆刷 is not a scrubbing brush, a 烟嘴过滤器 no water filter,
-a 小电锅 no cookware): a title naming one never lands on a leaf outside it. The electric cookers
-are named one by one: 电磁炉 (an induction hob) is what a pot is *for* (电磁炉通用)."""
+a 小电锅 no cookware, an 电热水壶 no stovetop kettle): a title naming one never lands on a leaf
+outside it. The electric cookers and kettles are named one by one: 电磁炉 (an induction hob) is
+what a pot is *for* (电磁炉通用)."""
 
 HEAD_CHARS: frozenset[str] = frozenset(
     "包袋箱盒架罩垫纸巾夹座托膜链绳扣钩杯壶锅碗盘碟瓶桶盆刷灯镜伞帽鞋袜裤裙被枕毯席柜桌椅凳床盖领"

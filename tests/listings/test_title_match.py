@@ -1580,3 +1580,21 @@ def test_retro_style_is_no_chinese_antique_style() -> None:
     assert contexts_of("若溯法式复古风琴褶毛呢格子半身裙女秋冬a字高腰呢子中长款裙子") == frozenset()
     assert contexts_of("古风汉服女襦裙") == {"chinese"}
     assert contexts_of("骄子牧场内蒙古风干手撕牛肉干") == frozenset()  # air-dried, no style
+
+
+def test_a_leaf_named_by_another_name_ranks_as_if_named_by_its_own(
+    matcher: CategoryMatcher,
+) -> None:
+    """连体衣 is another name of 连身衣 (SYNONYMS): the romper leaf 连身衣/爬服/哈衣, named whole
+    through it, ranks before the loungewear 家居服连体衣, named only through its head, although
+    the character cosine alone likes the leaf that spells 连体衣 out (decision 201: the ranking
+    cosine reads each leaf's terms' other names too; a real blind30 title)."""
+    romper = matcher.decide(title="婴儿连体衣冬季新款夹棉衣服")
+    assert romper.path == "童装/婴儿装/亲子装>连身衣/爬服/哈衣"
+
+
+def test_an_electric_kettle_is_no_stovetop_kettle(matcher: CategoryMatcher) -> None:
+    """电热水壶 is an electric kettle, a small appliance, as 电饭煲 is a cooker (the electric
+    context, decision 201): never the cookware 锅具/煲/烧水壶 (a real blind26 title)."""
+    kettle = matcher.decide(title="吉谷快速壶家用全自动电热水壶烧水壶恒温带上水自动断电304不锈")
+    assert "electric" in kettle.reason and kettle.confidence < 0.75
