@@ -72,6 +72,7 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "扫地机器人",
         "拖地机器人",
         "擦窗机器人",
+        "玻璃胶",
         "纸尿裤",
         "拉拉裤",
         "尿不湿",
@@ -141,6 +142,7 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "裤",
         "内衣",
         "内裤",
+        "短裤头",
         "文胸",
         "胸罩",
         "袜子",
@@ -1120,6 +1122,7 @@ NOT_KINDS: frozenset[str] = frozenset(
         "纸尿裤",
         "学步裤",
         "内裤",
+        "短裤头",
         "刷锅",
         "洗锅",
         "羊绒衫",
@@ -1137,7 +1140,7 @@ NOT_KINDS: frozenset[str] = frozenset(
 """Nouns that end in another product's name and are not a kind of it: a 婴儿背带 is a baby carrier
 (with a 腰凳, worn 前抱式), not braces (背带) for a baby; a 电话手表 is a phone worn on the wrist,
 not a watch as a children's accessory leaf means one; 纸尿裤, 拉拉裤, 学步裤 are diapers and 内裤
-underwear, no trousers (裤子); 刷锅 and 洗锅 (scrubbing pots) say what a scourer is for, no pot;
+and 短裤头 underwear, no trousers (裤子); 刷锅 and 洗锅 (scrubbing pots) say what a scourer is for, no pot;
 羊绒衫 and 羊毛衫 are cashmere and wool sweaters, no fleece tops (卫衣/绒衫); an 眼影盘, 遮瑕盘 or
 修容盘 is a make-up palette, no plate (decision 187); a 扫地机器人 (拖地, 擦窗) is a cleaning
 appliance, no robot toy or model (decision 199)."""

@@ -1027,6 +1027,8 @@ def _kind_of(noun: str, matched: str) -> bool:
     """Head-final nouns: the generic 鞋子 is what a 帆布鞋 is, and 遮阳帽 (a word of the tree, not of
     the lexicon) is a kind of 帽子. A lexicon noun is a product type of its own even when its last
     character matches (文件夹 is no 夹子, 化妆刷 no scrubbing 刷子, 半身裙 no 唐装裙子)."""
+    if noun in NOT_KINDS:
+        return False  # 电话手表 is no 手表, 内裤 no 裤子, whatever their last characters
     if matched.endswith(_stem(noun)):
         return True
     return noun not in PRODUCT_NOUNS and noun.endswith(_stem(matched))
@@ -1112,7 +1114,12 @@ def _usage(word: str) -> bool:
 def _refines(noun: str, matched: str) -> bool:
     """`noun` is a kind of the bare generic `matched` (遮阳帽 of 帽子, 帆布鞋 of 鞋子): the generic
     word is a one-character stem with its nominal suffix, and the noun ends in that stem."""
-    return len(matched) == 2 and matched[-1] in _NOMINAL_SUFFIXES and noun.endswith(matched[0])
+    return (
+        len(matched) == 2
+        and matched[-1] in _NOMINAL_SUFFIXES
+        and noun.endswith(matched[0])
+        and noun not in NOT_KINDS
+    )
 
 
 def _inside_other(text: str, start: int, end: int, nouns: Iterable[str]) -> bool:
@@ -1196,7 +1203,11 @@ def _dominates(facts: TitleFacts, matched: str, others: Sequence[str]) -> bool:
     if _usage(matched):
         return False
     heads = (n for n in facts.nouns if n not in USAGE_WORDS and n not in variants(matched))
-    mine = _mentions(facts.text, variants(matched), heads=heads)
+    text = facts.text
+    for noun in others:
+        if noun in NOT_KINDS:
+            text = text.replace(noun, " " * len(noun))  # 手表 of 电话手表 names a phone watch
+    mine = _mentions(text, variants(matched), heads=heads)
     theirs = _mentions(facts.text, [v for noun in others for v in variants(noun)])
     return mine >= 2 and mine >= DOMINANCE * theirs
 

@@ -1598,3 +1598,27 @@ def test_an_electric_kettle_is_no_stovetop_kettle(matcher: CategoryMatcher) -> N
     context, decision 201): never the cookware 锅具/煲/烧水壶 (a real blind26 title)."""
     kettle = matcher.decide(title="吉谷快速壶家用全自动电热水壶烧水壶恒温带上水自动断电304不锈")
     assert "electric" in kettle.reason and kettle.confidence < 0.75
+
+
+def test_a_phone_watch_named_again_as_a_watch_is_still_a_phone_watch(
+    matcher: CategoryMatcher,
+) -> None:
+    """电话手表 is no 手表 (NOT_KINDS), and the 手表 inside it is no mention of a watch: a title
+    naming 电话手表 and, at its end, 插卡手表 does not sell a watch by repeating the word (decision
+    202; a real blind32 title). It goes to review with the phone watch as the other product."""
+    watch = matcher.decide(title="360儿童电话手表se2男女孩GPS定位智能通话巴迪龙小学生插卡手表")
+    assert "电话手表" in watch.reason and watch.confidence < 0.75
+
+
+def test_underpants_are_no_trousers(matcher: CategoryMatcher) -> None:
+    """短裤头 (underpants), like 内裤, is no kind of 裤子 (decision 202; a real blind32 title):
+    children's underwear is not published on 童装 > 裤子."""
+    pants = matcher.decide(title="女童内裤短裤头纯棉平角中大童莫代尔四角儿童10-12-15小女孩学生")
+    assert pants.path != "童装/婴儿装/亲子装>裤子" and pants.confidence < 0.75
+
+
+def test_glass_sealant_is_no_glass(matcher: CategoryMatcher) -> None:
+    """玻璃胶 is a sealant: a title naming it (…玻璃胶水管ab泥…, a real blind32 title) names a
+    product beside the 玻璃 it holds, so the glass leaf is in doubt (decision 202)."""
+    sealant = matcher.decide(title="房屋卫士塑钢泥陶瓷胶第八代钢土玻璃胶水管ab泥卫生间防水堵漏王")
+    assert "玻璃胶" in sealant.reason and sealant.confidence < 0.75
