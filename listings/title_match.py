@@ -367,7 +367,7 @@ def _path_context_levels(path: Sequence[str]) -> tuple[frozenset[str], ...]:
 def contexts_of(text: str) -> frozenset[str]:
     """The use contexts (listings/title_lexicon.py CONTEXT_WORDS) a text names (an 电动摩托车 is
     an e-bike, not a motorcycle)."""
-    text = _RETRO.sub("  ", unicodedata.normalize("NFKC", text).lower())
+    text = _NOT_A_STYLE.sub("  ", unicodedata.normalize("NFKC", text).lower())
     found = _CONTEXT_CLASSES.named_in(text)
     if "motorcycle" in found and "摩托" not in text.replace("电动摩托", ""):
         found.discard("motorcycle")
@@ -377,7 +377,7 @@ def contexts_of(text: str) -> frozenset[str]:
 
 
 _TOY_CARS = re.compile("|".join(TOY_CARS))
-_RETRO = re.compile("复古(?=风)|风干|风味")
+_NOT_A_STYLE = re.compile("复古(?=风)|风干|风味")
 """复古风 is retro style, whatever the era: its 古风 is no Chinese antique style (复古风琴褶 …
 半身裙, decision 200); nor is the 古风 of 内蒙古风干 (air-dried) or the 国风 of 韩国风味 (a
 flavour)."""
