@@ -1430,6 +1430,10 @@ def _named_without(leaf: LeafTerms, level: frozenset[str], matched: str) -> bool
 
 
 _ADULT = ("成人", "大人", "成年", "男士", "女士")
+_ADULT_CLOTHES = re.compile("(?<![母父亲童])[男女]装")
+"""女装 and 男装 name women's and men's clothing: a title saying so is (also) for adults, whatever
+child its print shows (…女装…卡通女孩印花…连衣裙女, decision 203); not the 女装 of 母女装, an
+outfit for a mother and a daughter, nor of 童女装."""
 _CHILD = frozenset({"child"})
 
 
@@ -1448,7 +1452,7 @@ def _whom(text: str) -> _Whom:
     return _Whom(
         pets=any(w in text for w in PET_USE_WORDS),
         mothers=any(w in text for w in MATERNITY_WORDS),
-        adults=any(w in text for w in _ADULT),
+        adults=any(w in text for w in _ADULT) or bool(_ADULT_CLOTHES.search(text)),
         men_and_women=_men_and_women(text),
     )
 
@@ -1468,7 +1472,11 @@ def _audience_clash(title: frozenset[str], leaf: frozenset[str], text: str = "")
     for audience in leaf:
         if audience not in title:
             return f"the leaf is for {audience}; the title does not say so"
+    # A title for adults too reads a child word as the print's or the brand's (卡通女孩印花): no
+    # clash with an adult's leaf for it.
     other = title - leaf - ({"female", "male"} if "child" in leaf else set())
+    if whom.adults:
+        other -= {"child"}
     if other:
         return (
             f"the title is for {'/'.join(sorted(other))}; the leaf is for {'/'.join(sorted(leaf))}"

@@ -1622,3 +1622,16 @@ def test_glass_sealant_is_no_glass(matcher: CategoryMatcher) -> None:
     product beside the 玻璃 it holds, so the glass leaf is in doubt (decision 202)."""
     sealant = matcher.decide(title="房屋卫士塑钢泥陶瓷胶第八代钢土玻璃胶水管ab泥卫生间防水堵漏王")
     assert "玻璃胶" in sealant.reason and sealant.confidence < 0.75
+
+
+def test_a_womans_dress_with_a_girl_printed_on_it_is_a_womans_dress(
+    matcher: CategoryMatcher,
+) -> None:
+    """女装 names women's clothing: a title that says it is (also) for adults, so the 女孩 of a
+    卡通女孩印花 (a cartoon girl printed on the dress) neither makes it a girl's dress nor clashes
+    with the women's leaf (decision 203; a real blind34 title). The 童装 of a children's brand
+    (安奈儿童装 … 亲子装, a dev-set title) says no such thing."""
+    dress = matcher.decide(title="外贸女装 秋装新款韩版东大门翻领卡通女孩印花显瘦长袖连衣裙女")
+    assert dress.path == "女装>连衣裙" and "agree" in dress.reason
+    kids = matcher.decide(title="安奈儿童装2018秋新款中大女童修身亲子装牛仔裙连衣裙子AG533508")
+    assert kids.path == "童装/婴儿装/亲子装>裙子>连衣裙"
