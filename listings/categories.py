@@ -37,6 +37,7 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from listings.category_decision import Candidate, CategoryDecision, needs_review
@@ -685,20 +686,29 @@ class CategoryMatcher:
     def _cosines(self, texts: Sequence[str]) -> np.ndarray:
         """Cosine of every text against every open leaf's path: one sparse product for the whole
         batch."""
-        return self._cosine_pair(texts)[0]
+        queries = self._queries_of(texts)
+        if queries is None or self._matrix is None:
+            return np.zeros((len(texts), len(self._ids)))
+        return np.asarray((queries @ self._matrix.T).toarray())
 
     def _cosine_pair(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Each text's cosines against every open leaf's path (what the gate reads) and against
         its path with the other names of its terms (what ranks: `_also_named`), from one
         transform of the batch."""
-        if self._matrix is None or self._rank_matrix is None or self._queries is None or not texts:
+        queries = self._queries_of(texts)
+        if queries is None or self._matrix is None or self._rank_matrix is None:
             empty = np.zeros((len(texts), len(self._ids)))
             return empty, empty
-        queries = self._queries.transform(texts)
         return (
             np.asarray((queries @ self._matrix.T).toarray()),
             np.asarray((queries @ self._rank_matrix.T).toarray()),
         )
+
+    def _queries_of(self, texts: Sequence[str]) -> sparse.csr_matrix | None:
+        """The batch's TF-IDF rows (a sparse matrix), or None when there is nothing to score."""
+        if self._queries is None or not texts:
+            return None
+        return self._queries.transform(texts)
 
     def text_decisions(
         self, titles: Sequence[str], contexts: Sequence[str] | None = None, *, limit: int = 3
