@@ -853,6 +853,7 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
     for group in (
         "墙纸 壁纸 墙贴",
         "连身衣 连体衣",
+        "潮玩盲盒 盲盒",
         "上装 上衣",
         "花洒 淋浴 喷头 莲蓬头 淋浴器",
         "马桶 坐便器 座便器",

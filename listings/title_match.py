@@ -1297,7 +1297,24 @@ def _title_suspects(facts: TitleFacts, matched: str) -> Iterator[tuple[str, froz
         # character), not a second product.
         if _modifies(facts, noun, heads=family, by_title=False):
             continue
+        if paired_only(facts.text, noun, facts.edges):
+            continue  # 短靴配裙子: the skirt the boots go with is not sold
         yield noun, names
+
+
+_PAIRED = re.compile("(?<![装分支])配$")
+"""配 right before a noun (配连衣裙, 搭配牛仔裤, 标配充电器): what the product goes with or comes
+with, not what it is. Not the 配 of 装配, 分配, 支配 (verbs of another sense)."""
+
+
+def paired_only(text: str, noun: str, edges: frozenset[int]) -> bool:
+    """Every occurrence of `noun` in `text` starts a word (`edges`) right after 配 (`_PAIRED`): a
+    腰带 … 装饰配连衣裙 is a belt to wear with a dress, not a dress. The 盘子 of 配菜|盘子 starts
+    a word after 配菜 (side dishes): a 菜盘 inside it does not start one."""
+    starts = list(_occurrences(text, noun))
+    return bool(starts) and all(
+        at in edges and _PAIRED.search(text[max(0, at - 3) : at]) for at in starts
+    )
 
 
 def _where_and_whom(facts: TitleFacts, matched: str) -> tuple[float, bool]:
@@ -1329,6 +1346,15 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
     if strength == 0.0:
         return Verdict(0.0, "", "the title names no product type of this leaf")
     at, female = _where_and_whom(facts, matched)
+    if how != APART and paired_only(facts.text, matched, facts.edges):
+        return Verdict(
+            strength,
+            matched,
+            f"the title names {matched!r} only as what the product goes with (配{matched})",
+            hard=True,
+            at=at,
+            how=how,
+        )
     whole = any(matched in variants(term) for term in leaf.terms)
     audience = frozenset(facts.audience | {"female"} if female else facts.audience)
     misfit = _audience_clash(audience, leaf.audience, facts.text)

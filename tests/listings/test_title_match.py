@@ -1635,3 +1635,23 @@ def test_a_womans_dress_with_a_girl_printed_on_it_is_a_womans_dress(
     assert dress.path == "女装>连衣裙" and "agree" in dress.reason
     kids = matcher.decide(title="安奈儿童装2018秋新款中大女童修身亲子装牛仔裙连衣裙子AG533508")
     assert kids.path == "童装/婴儿装/亲子装>裙子>连衣裙"
+
+
+def test_what_a_product_goes_with_is_not_the_product(matcher: CategoryMatcher) -> None:
+    """配 before a noun names what the product is worn or used with (装饰配连衣裙子衬衫毛衣: a
+    belt for dresses, shirts and sweaters; a real dev-set title, published on 女装 > 连衣裙 at
+    0.94 before decision 204): that noun is no leaf's product, and no second product beside the
+    one sold. The 盘子 of 配菜盘子 (a side-dish plate) follows the word 配菜, not 配."""
+    belt = matcher.decide(title="新款真皮腰带女细款装饰配连衣裙子衬衫毛衣小皮带免打孔牛仔裤带")
+    assert belt.path != "女装>连衣裙" and belt.confidence < 0.75
+    boots = matcher.decide(title="马丁靴女2019秋冬新款粗跟英伦风手工复古真皮短靴配裙子穿的靴子")
+    assert "配裙子" in boots.reason and boots.confidence < 0.75
+    plate = matcher.decide(title="长方形加厚不锈钢托盘烧烤盘子厨房餐盘双层可沥水配菜盘子餐具盘")
+    assert plate.path == "餐饮具>餐具>盘" and "agree" in plate.reason
+
+
+def test_a_blind_box_is_a_trendy_toy_blind_box(matcher: CategoryMatcher) -> None:
+    """盲盒 is the 潮玩盲盒 leaf's product under its everyday name (SYNONYMS, decision 204): a
+    POP MART series sold as 盲盒 (a real blind38 title) is named whole, not as a broader head."""
+    box = matcher.decide(title="POPMART泡泡玛特 Dimoo太空旅行系列盲盒一套不支持无理由退换")
+    assert box.path == "模玩/动漫/周边/cos/桌游>潮玩盲盒" and "agree" in box.reason
