@@ -1058,7 +1058,7 @@ CONTEXT_WORDS: dict[str, tuple[str, ...]] = {
 运动包/户外包, 聚会/魔术/演出用品) is published only for a title that names it too: a women's
 单肩包 is not an outdoor 防水箱包>单肩包."""
 
-TOY_CARS: tuple[str, ...] = ("小汽车", "玩具汽车", "汽车玩具", "汽车模型")
+TOY_CARS: tuple[str, ...] = ("小汽车", "玩具汽车", "汽车玩具", "汽车模型", "遥控汽车")
 """Toy and model cars: 汽车 in them names what the toy is, not a car it is used in (a 滑翔车
 小汽车 is no car accessory)."""
 
@@ -1104,6 +1104,12 @@ NOT_DEVICES: frozenset[str] = frozenset(
         "随机",
         "有机",
         "时机",
+        "玄机",
+        "商机",
+        "危机",
+        "契机",
+        "生机",
+        "动机",
         "机会",
         "机器",
         "容器",
@@ -1111,7 +1117,8 @@ NOT_DEVICES: frozenset[str] = frozenset(
     ]
 )
 """Words with a device ending that name no product: a selling word (洗脚神器 is a foot tub), a
-state (待机), a person (司机), an adverb (随机发货), a fibre (有机棉) or any vessel (容器)."""
+state (待机), a person (司机), an adverb (随机发货), a fibre (有机棉), an abstract noun (玄机, the
+mystery of a studio's name 玄机出品; 商机, 危机) or any vessel (容器)."""
 
 
 NOT_KINDS: frozenset[str] = frozenset(

@@ -1655,3 +1655,19 @@ def test_a_blind_box_is_a_trendy_toy_blind_box(matcher: CategoryMatcher) -> None
     POP MART series sold as 盲盒 (a real blind38 title) is named whole, not as a broader head."""
     box = matcher.decide(title="POPMART泡泡玛特 Dimoo太空旅行系列盲盒一套不支持无理由退换")
     assert box.path == "模玩/动漫/周边/cos/桌游>潮玩盲盒" and "agree" in box.reason
+
+
+def test_a_studios_name_ending_in_a_device_character_names_no_device(
+    matcher: CategoryMatcher,
+) -> None:
+    """玄机 (mystery; 玄机出品, the animation studio's mark) ends in 机 but names no device
+    (NOT_DEVICES, decision 204): a BJD doll of a real blind40 title is not in doubt over it."""
+    doll = matcher.decide(title="玄机出品 秦时明月 珍藏限量版少司命BJD娃娃 鬼契人型人偶 包邮")
+    assert "玄机" not in doll.reason and doll.path.endswith(">BJD娃娃")
+
+
+def test_a_remote_control_car_is_a_toy_not_a_car_accessory(matcher: CategoryMatcher) -> None:
+    """遥控汽车 is a toy car (TOY_CARS, decision 204): its 汽车 says what the toy is, not a car it
+    is used in, so the toy leaf does not clash with a car use (a real blind40 title)."""
+    car = matcher.decide(title="哆啦a梦遥控车玩具 男孩充电电动遥控汽车儿童玩具车宝宝遥控赛车")
+    assert car.path.endswith(">电动/遥控车") and "car use" not in car.reason
