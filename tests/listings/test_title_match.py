@@ -163,13 +163,14 @@ def test_what_a_title_says_the_product_is_not_is_not_the_product() -> None:
 
 def test_a_size_in_a_leaf_name_is_part_of_its_product(matcher: CategoryMatcher) -> None:
     """迷你风扇 is not every 风扇: a floor fan names only the head (doubt, not published), while a
-    title saying 迷你 before its 风扇 names the leaf, apart or whole."""
+    title saying 迷你 before its 风扇 names the leaf, apart or whole, or by its other name 小风扇
+    (decision 205)."""
     floor = matcher.decide(title="强力电风扇大功率工业风扇落地扇台式家用商用静音")
     assert "the head of this leaf's 迷你风扇" in floor.reason
     for title in ("迷你USB小风扇学生宿舍桌面静音", "迷你风扇便携充电"):
         decision = matcher.decide(title=title)
         assert decision.path is not None and decision.path.endswith(">迷你风扇")
-        assert "迷你风扇" in decision.reason and "head" not in decision.reason
+        assert "agree" in decision.reason and "head" not in decision.reason
     assert unqualified("宝宝布书") == "布书" and unqualified("迷你风扇") == "迷你风扇"
 
 
@@ -1671,3 +1672,13 @@ def test_a_remote_control_car_is_a_toy_not_a_car_accessory(matcher: CategoryMatc
     is used in, so the toy leaf does not clash with a car use (a real blind40 title)."""
     car = matcher.decide(title="哆啦a梦遥控车玩具 男孩充电电动遥控汽车儿童玩具车宝宝遥控赛车")
     assert car.path.endswith(">电动/遥控车") and "car use" not in car.reason
+
+
+def test_a_leafs_product_is_named_by_its_everyday_names_too(matcher: CategoryMatcher) -> None:
+    """清洁球 is what sellers call a 钢丝球 (scouring ball), 捣蒜器 a 压蒜器 (SYNONYMS, decision
+    205; real dev-set titles): the first title's only 钢丝球 words modify a 刷 or another 球, so it
+    was a cosine guess before; the second ranked a bowl first."""
+    ball = matcher.decide(title="大号钢丝球刷锅洗碗带柄清洗球不掉丝铁丝球厨房不锈钢家用清洁球")
+    assert ball.path.endswith(">钢丝球") and "agree" in ball.reason
+    garlic = matcher.decide(title="象有秘密 日式陶瓷研磨碗厨房捣蒜器手动研磨器家用蒜泥碾磨芝麻")
+    assert garlic.path.endswith(">剥蒜器/压蒜器")
