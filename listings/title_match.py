@@ -312,7 +312,7 @@ def leaf_terms(path: Sequence[str]) -> LeafTerms:
     name = unicodedata.normalize("NFKC", path[-1]).lower()
     terms = [
         t
-        for t in _SPLIT.split(name)
+        for t in map(_without_class_suffix, _SPLIT.split(name))
         if len(t) >= 2
         and t not in _GENERIC
         and t not in MODIFIER_WORDS
@@ -348,6 +348,13 @@ def leaf_terms(path: Sequence[str]) -> LeafTerms:
         context_levels=_path_context_levels(path),
         own_context=frozenset().union(*_path_context_levels(path[-1:])),
     )
+
+
+def _without_class_suffix(name: str) -> str:
+    """A leaf name's 类 (-type, -class) is the tree's, never a seller's: 竹蜻蜓类 is named by 竹蜻蜓,
+    迷宫类 by 迷宫, 射箭类 by 射箭 (decision 205). Only at the end, and only where two characters or
+    more stay (球类玩具 keeps its 类: a ball toy is no 球)."""
+    return name[:-1] if name.endswith("类") and len(name) >= 3 else name
 
 
 def _path_context_levels(path: Sequence[str]) -> tuple[frozenset[str], ...]:

@@ -1682,3 +1682,12 @@ def test_a_leafs_product_is_named_by_its_everyday_names_too(matcher: CategoryMat
     assert ball.path.endswith(">钢丝球") and "agree" in ball.reason
     garlic = matcher.decide(title="象有秘密 日式陶瓷研磨碗厨房捣蒜器手动研磨器家用蒜泥碾磨芝麻")
     assert garlic.path.endswith(">剥蒜器/压蒜器")
+
+
+def test_a_leaf_names_class_suffix_is_no_word_a_title_says() -> None:
+    """类 ends many a tree's names (竹蜻蜓类, 迷宫类, 射箭类) and no seller's title: the leaf is
+    named by what stands before it (decision 205). 球类玩具 keeps its 类, inside the name."""
+    dragonfly = leaf_terms(["玩具/童车/益智/积木/模型", "户外玩具", "飞盘/飞碟/竹蜻蜓类"])
+    assert "竹蜻蜓" in dragonfly.terms and "竹蜻蜓类" not in dragonfly.terms
+    assert leaf_terms(["玩具", "益智玩具", "迷宫类"]).terms == ("迷宫",)
+    assert "球类玩具" in leaf_terms(["玩具", "户外玩具", "球类玩具/球类运动"]).terms
