@@ -915,6 +915,10 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "压蒜器 捣蒜器",
         "钢丝球 清洁球",
         "床铃 床头铃",
+        "眼镜收纳盒 眼镜盒",
+        "烧烤针 烧烤签",
+        "储物瓶罐 储物罐 收纳罐 密封罐",
+        "海绵擦 魔力擦",
     )
 )
 """Names sellers use for the same product type; a leaf naming one names them all."""
@@ -942,6 +946,7 @@ KINDS: dict[str, frozenset[str]] = {
         {"炒锅", "炖锅", "砂锅", "沙锅", "汤锅", "煎锅", "平底锅", "奶锅", "蒸锅", "不粘锅", "铁锅"}
     ),
     "厨房置物架": frozenset({"刀架", "刀座", "调料架", "调味架"}),
+    "拼板": frozenset({"七巧板"}),
 }
 """A generic word and the kinds of it: a leaf named by the generic (户外眼镜) is named by any kind
 (a 太阳镜 is a pair of glasses), but a leaf named by a kind (太阳镜) is not named by the generic (a
@@ -951,7 +956,7 @@ SAID_AGAIN: dict[str, frozenset[str]] = {
     "连衣裙": frozenset({"长裙", "短裙", "吊带裙", "两件套"}),
     "帆布鞋": frozenset({"板鞋", "布鞋", "小白鞋"}),
     "毛绒玩具": frozenset({"公仔", "玩偶", "娃娃", "布娃娃", "抱枕"}),
-    "单鞋": frozenset({"高跟鞋"}),
+    "单鞋": frozenset({"高跟鞋", "乐福鞋", "豆豆鞋", "玛丽珍鞋", "浅口鞋"}),
     "丝巾": frozenset({"围巾"}),
     "遥控飞机": frozenset({"直升机"}),
     "锅具": frozenset({"炒锅", "汤锅"}),

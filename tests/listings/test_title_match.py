@@ -1691,3 +1691,14 @@ def test_a_leaf_names_class_suffix_is_no_word_a_title_says() -> None:
     assert "竹蜻蜓" in dragonfly.terms and "竹蜻蜓类" not in dragonfly.terms
     assert leaf_terms(["玩具", "益智玩具", "迷宫类"]).terms == ("迷宫",)
     assert "球类玩具" in leaf_terms(["玩具", "户外玩具", "球类玩具/球类运动"]).terms
+
+
+def test_kinds_and_everyday_names_of_storage_and_cleaning_goods(matcher: CategoryMatcher) -> None:
+    """眼镜盒 is the everyday 眼镜收纳盒, 魔力擦 the melamine sponge 海绵擦, and a 七巧板 (tangram)
+    is a kind of 拼板 (decision 205; real dev-set titles, each a cosine guess before)."""
+    case = matcher.decide(title="新款卡通眼镜盒库洛米PU防压防刮痕学生近视眼镜盒小白可爱眼镜盒")
+    assert case.path.endswith(">眼镜收纳盒") and "agree" in case.reason
+    sponge = matcher.decide(title="刷锅神器去顽固污垢金刚砂魔力擦海绵去污除锈洗碗神器清洁纳米擦")
+    assert sponge.path.endswith(">海绵擦") and "agree" in sponge.reason
+    tangram = matcher.decide(title="智力儿童大号七巧板 小学生一")
+    assert tangram.path.endswith(">拼图/拼板")
