@@ -919,6 +919,15 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "烧烤针 烧烤签",
         "储物瓶罐 储物罐 收纳罐 密封罐",
         "海绵擦 魔力擦",
+        "马桶刷 厕所刷 洁厕刷",
+        "一次性抹布 懒人抹布",
+        "玻璃清洁器 擦窗器",
+        "喷瓶 喷雾瓶",
+        "干发帽 干发巾",
+        "压缩袋 真空袋 真空收纳袋",
+        "锡纸 锡箔纸",
+        "地漏防臭器 防臭芯",
+        "除尘掸 掸子 鸡毛掸",
     )
 )
 """Names sellers use for the same product type; a leaf naming one names them all."""
@@ -947,6 +956,7 @@ KINDS: dict[str, frozenset[str]] = {
     ),
     "厨房置物架": frozenset({"刀架", "刀座", "调料架", "调味架"}),
     "拼板": frozenset({"七巧板"}),
+    "鸡蛋加工": frozenset({"打蛋器", "分蛋器", "蛋清分离器", "切蛋器"}),
 }
 """A generic word and the kinds of it: a leaf named by the generic (户外眼镜) is named by any kind
 (a 太阳镜 is a pair of glasses), but a leaf named by a kind (太阳镜) is not named by the generic (a
