@@ -1304,7 +1304,7 @@ def _title_suspects(facts: TitleFacts, matched: str) -> Iterator[tuple[str, froz
         # character), not a second product.
         if _modifies(facts, noun, heads=family, by_title=False):
             continue
-        if paired_only(facts.text, noun, facts.edges):
+        if _paired_only(facts.text, noun, facts.edges):
             continue  # 短靴配裙子: the skirt the boots go with is not sold
         yield noun, names
 
@@ -1314,7 +1314,7 @@ _PAIRED = re.compile("(?<![装分支])配$")
 with, not what it is. Not the 配 of 装配, 分配, 支配 (verbs of another sense)."""
 
 
-def paired_only(text: str, noun: str, edges: frozenset[int]) -> bool:
+def _paired_only(text: str, noun: str, edges: frozenset[int]) -> bool:
     """Every occurrence of `noun` in `text` starts a word (`edges`) right after 配 (`_PAIRED`): a
     腰带 … 装饰配连衣裙 is a belt to wear with a dress, not a dress. The 盘子 of 配菜|盘子 starts
     a word after 配菜 (side dishes): a 菜盘 inside it does not start one."""
@@ -1353,7 +1353,7 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
     if strength == 0.0:
         return Verdict(0.0, "", "the title names no product type of this leaf")
     at, female = _where_and_whom(facts, matched)
-    if how != APART and paired_only(facts.text, matched, facts.edges):
+    if how != APART and _paired_only(facts.text, matched, facts.edges):
         return Verdict(
             strength,
             matched,
