@@ -122,6 +122,7 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "睡衣",
         "睡裙",
         "家居服",
+        "居家服",
         "浴袍",
         "裤子",
         "长裤",
@@ -665,6 +666,7 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "座套",
         "车衣",
         "雨刮器",
+        "陀螺",
     ]
 )
 """Product-type nouns as sellers write them. A title can name several (花瓶 and 摆件); the matcher
@@ -928,6 +930,7 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "锡纸 锡箔纸",
         "地漏防臭器 防臭芯",
         "除尘掸 掸子 鸡毛掸",
+        "家居服 居家服",
     )
 )
 """Names sellers use for the same product type; a leaf naming one names them all."""
@@ -1104,7 +1107,7 @@ outside it. The electric cookers and kettles are named one by one: 电磁炉 (an
 what a pot is *for* (电磁炉通用)."""
 
 HEAD_CHARS: frozenset[str] = frozenset(
-    "包袋箱盒架罩垫纸巾夹座托膜链绳扣钩杯壶锅碗盘碟瓶桶盆刷灯镜伞帽鞋袜裤裙被枕毯席柜桌椅凳床盖领"
+    "包袋箱盒架罩垫纸巾夹座托膜链绳扣钩杯壶锅碗盘碟瓶桶盆刷灯镜伞帽鞋袜裤裙被枕毯席柜桌椅凳床盖领杆"
 )
 """One-character head nouns. A product word right before one of them names what the product is
 *for*, not what it is (水桶包 is a bag, 毛巾架 a rack, 面巾纸 paper, 马桶刷 a brush)."""

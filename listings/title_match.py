@@ -1097,6 +1097,8 @@ def _leads(facts: TitleFacts, matched: str, others: Sequence[str], *, outfit: bo
     rest = text[start + len(word) :]
     if rest[:1] in HEAD_CHARS or any(rest.startswith(n) for n in facts.nouns):
         return False
+    if _starts_with_product_noun(rest):
+        return False  # 脸盆|龙头 beside 水龙头: the basin names what the faucet is for
     if _inside_other(text, start, start + len(word), facts.nouns - words):
         return False  # 夹子 of 多夹子晾衣架 or 核桃夹子: part of another product's name
     family = _family(matched)
@@ -1105,6 +1107,12 @@ def _leads(facts: TitleFacts, matched: str, others: Sequence[str], *, outfit: bo
         and (_family(noun) != family or _refines(noun, matched))
         for noun in others
     )
+
+
+def _starts_with_product_noun(rest: str) -> bool:
+    """`rest` starts with a product noun of the lexicon of two characters or more, one the title
+    names only inside a longer noun (龙头 of 水龙头): the word before it is its modifier."""
+    return any(rest[:n] in PRODUCT_NOUNS for n in range(2, min(len(rest), 5) + 1))
 
 
 _DRESSES = frozenset({"连衣裙", *KINDS.get("连衣裙", ())})
@@ -1222,14 +1230,17 @@ def _dominates(facts: TitleFacts, matched: str, others: Sequence[str]) -> bool:
 def _named_against(facts: TitleFacts, leaf: LeafTerms, matched: str) -> list[str]:
     """The title's product nouns that name something other than the leaf (sorted): of the nouns
     the title alone does not excuse beside `matched` (`_suspects`), those the leaf does not name,
-    unless the leaf is for an audience the title names and the noun is a kind of `matched`."""
+    unless the leaf is for an audience the title names and the noun is a kind of `matched`, or
+    the leaf sells goods for a use (防蚊用品) and the noun is made for that use."""
     for_audience = bool(leaf.audience) and leaf.audience <= facts.audience
     stem = _stem(matched)
+    uses = frozenset().union(*(_goods_uses(term) for term in leaf.terms))
     return [
         noun
         for noun, names in _suspects(facts, matched)
         if not any(_named_by(leaf, v) for v in names)
         and not (for_audience and noun.endswith(stem) and noun not in NOT_KINDS)
+        and not uses & contexts_of(noun)  # 驱蚊器, 驱蚊液 beside 防蚊用品: goods for its use
     ]
 
 

@@ -1714,3 +1714,40 @@ def test_cleaning_and_kitchen_tools_by_the_names_sellers_give_them(
     assert cap.path.endswith(">干发帽") and "agree" in cap.reason
     whisk = matcher.decide(title="树可 日式木柄防滑硅胶打蛋器小厨房手动家用烘焙用具手持搅拌器")
     assert whisk.path.endswith(">鸡蛋加工")
+
+
+def test_a_device_made_for_a_goods_leafs_use_is_one_of_its_goods(matcher: CategoryMatcher) -> None:
+    """防蚊用品 sells goods for keeping mosquitoes off: a 驱蚊器 or 驱蚊液 named beside it is one of
+    those goods, not a second product (decision 206; real dev-set titles, in doubt before)."""
+    repeller = matcher.decide(title="超声波驱蚊器家用灭蚊神器智能电子驱蚊驱虫器室内驱鼠灭苍蝇蟑螂")
+    assert repeller.path.endswith(">防虫/防蚊用品") and "agree" in repeller.reason
+
+
+def test_a_noun_right_before_a_product_noun_is_what_it_is_for(matcher: CategoryMatcher) -> None:
+    """脸盆龙头 is a basin faucet: 龙头 (a lexicon noun the title names only inside 水龙头) right
+    after 脸盆 makes the basin its modifier, so the basin does not lead the title and the faucet is
+    no keyword appended after it (decision 206; a real blind28 title, published on 脸盆 at 0.99)."""
+    faucet = matcher.decide(title="丰特龙旋转洗脸盆龙头台盆面盆单孔冷热水龙头台上盆龙头家用")
+    assert not faucet.path.endswith(">脸盆")
+
+
+def test_children_s_loungewear_is_named_by_either_of_its_names(matcher: CategoryMatcher) -> None:
+    """居家服 is what many sellers call 家居服 (SYNONYMS, decision 206): a baby's 居家服套装 (a real
+    blind28 title) is a loungewear set, not any outfit."""
+    lounge = matcher.decide(title="百分百桑蚕丝针织真丝童装 双面料纯色宝宝短袖短裤居家服套装")
+    assert lounge.path == "童装/婴儿装/亲子装>儿童家居服>家居服套装"
+
+
+def test_a_towel_rod_is_no_towel(matcher: CategoryMatcher) -> None:
+    """杆 is a one-character head noun (HEAD_CHARS): the 毛巾 of 毛巾杆 names what the rod holds,
+    so a towel rod (a real blind40 title, published on the towel leaf at 0.87 before decision
+    206) is not a towel that agrees with the towel leaf."""
+    rod = matcher.decide(title="卫生间旋转毛巾杆免打孔浴室厨房抹布可活动多杆挂架不锈钢304")
+    assert not (rod.path.endswith(">毛巾/面巾") and "agree" in rod.reason)
+
+
+def test_a_spinning_top_is_a_product_noun(matcher: CategoryMatcher) -> None:
+    """陀螺 (a spinning top) is a product type of the lexicon: named beside 玩具 it is what the
+    toy is (decision 206; a real dev-set title ranked a fidget spinner under 创意玩具 before)."""
+    top = matcher.decide(title="指尖陀螺成人edc手指陀螺男孩儿童减压玩具指间螺旋不锈钢三叶")
+    assert top.path.endswith(">陀螺")
