@@ -14,6 +14,7 @@ __all__ = [
     "ALL_AGES",
     "AUDIENCE_WORDS",
     "DEVICE_ENDINGS",
+    "DRESS_STYLES",
     "FEMALE_GARMENTS",
     "HEAD_CHARS",
     "HOME_WORDS",
@@ -953,7 +954,7 @@ KINDS: dict[str, frozenset[str]] = {
     "盘": frozenset({"菜盘", "餐盘", "平盘", "深盘", "汤盘", "鱼盘", "西餐盘", "牛排盘"}),
     "碟": frozenset({"菜碟", "骨碟", "调味碟", "酱油碟", "小碟"}),
     "伞": frozenset({"雨伞", "太阳伞", "遮阳伞", "晴雨伞", "折叠伞"}),
-    "地垫": frozenset({"门垫", "进门垫", "入户垫"}),
+    "地垫": frozenset({"门垫", "进门垫", "入户垫", "脚垫", "防滑垫"}),
     "锅具": frozenset(
         {"炒锅", "炖锅", "砂锅", "沙锅", "汤锅", "煎锅", "平底锅", "奶锅", "蒸锅", "不粘锅", "铁锅"}
     ),
@@ -975,7 +976,9 @@ SAID_AGAIN: dict[str, frozenset[str]] = {
     "锅具": frozenset({"炒锅", "汤锅"}),
     "马克杯": frozenset({"牛奶杯"}),
     "墙布": frozenset({"壁画"}),
-    "手办": frozenset({"模型"}),
+    "手办": frozenset({"模型", "公仔", "玩偶"}),
+    "盲盒": frozenset({"公仔", "手办", "玩偶", "潮玩", "摆件", "玩具"}),
+    "保温杯": frozenset({"水壶", "保温壶", "暖水壶", "随手杯"}),
 }
 """Nouns that, beside the key, name the key's product again, not a second product: a 连衣裙 …
 长裙 is a long dress (alone, 长裙 may be a long skirt); a 毛绒玩具 … 公仔 … 玩偶 is one stuffed
@@ -1201,3 +1204,24 @@ FEMALE_GARMENTS: tuple[str, ...] = (
 )
 """Garments only women wear: a title naming one and no audience (波点连衣裙) is for women. Not
 裙子 alone (裙裤, 裙摆 of a lamp), not 旗袍/汉服 (sold for girls and men as well)."""
+
+DRESS_STYLES: frozenset[str] = frozenset(
+    {
+        "衬衫",
+        "衬衣",
+        "t恤",
+        "打底衫",
+        "毛衣",
+        "针织衫",
+        "卫衣",
+        "马甲",
+        "背心",
+        "吊带",
+        "开衫",
+        "上衣",
+        "小衫",
+    }
+)
+"""Tops a dress is named after or sold with (毛衣 … 打底连衣裙, a sweater dress; 马甲 … 连衣裙 两件套,
+a dress with its waistcoat): named before the dress a title ends on, they say what the dress is
+like, not a second product (decision 206)."""

@@ -35,6 +35,7 @@ from listings.title_lexicon import (
     AUDIENCE_WORDS,
     CONTEXT_WORDS,
     DEVICE_ENDINGS,
+    DRESS_STYLES,
     FEMALE_GARMENTS,
     HEAD_CHARS,
     HEAD_KINDS,
@@ -1295,6 +1296,9 @@ def _title_suspects(facts: TitleFacts, matched: str) -> Iterator[tuple[str, froz
     # A kind of the matched word (刀架 of 厨房置物架: KINDS), or another kind of the generic it is
     # a kind of (刀架 beside 调料架), names its product again.
     again = _kin(matched).union(*(SAID_AGAIN.get(v, frozenset()) for v in variants(matched)))
+    if product := set_of(matched):
+        # 睡衣 beside 家居服套装: a kind of the product the set is a set of (decision 206).
+        again |= _kin(product) | KINDS.get(product, frozenset())
     holder = matched[-1:] if _is_holder(matched) else ""
     for noun in sorted(facts.nouns):
         names = variants(noun)
@@ -1317,7 +1321,19 @@ def _title_suspects(facts: TitleFacts, matched: str) -> Iterator[tuple[str, froz
             continue
         if _paired_only(facts.text, noun, facts.edges):
             continue  # 短靴配裙子: the skirt the boots go with is not sold
+        if _styles_the_dress(facts.text, noun, matched):
+            continue  # 毛衣 … 打底连衣裙: a sweater dress
         yield noun, names
+
+
+def _styles_the_dress(text: str, noun: str, matched: str) -> bool:
+    """`matched` names a dress and `noun` is a top (DRESS_STYLES) named only before the dress's
+    last mention: Chinese titles end on the product, and a top before it names its style or the
+    piece it is sold with (卫衣 … 鱼尾连衣裙, 衬衫 … 两件套 … 连衣裙)."""
+    if noun not in DRESS_STYLES or not variants(matched) & _DRESSES:
+        return False
+    last = max(text.rfind(w) for w in variants(matched))
+    return all(at < last for at in _occurrences(text, noun))
 
 
 _PAIRED = re.compile("(?<![装分支])配$")
