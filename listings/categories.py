@@ -898,6 +898,7 @@ class CategoryMatcher:
             margin=ranked[0][1] - ranked[1][1] if len(ranked) > 1 else ranked[0][1],
             cosine=float(cosine[top]),
             cosine_first=bool(cosine[top] >= best_cosine),
+            cosine_best=float(best_cosine),
             leaf_path=leaf_path,
             leaf_audience=self._terms[top].audience,
             title_audience=facts.audience,

@@ -89,6 +89,8 @@ class GateInput(NamedTuple):
     readings of the title, its product words and its characters, point at the same leaf."""
     orphans: int = 0
     """How many of the title's other product nouns name no leaf of the tree (decision 176)."""
+    cosine_best: float = 0.0
+    """The highest character n-gram cosine of any open leaf for this title."""
 
 
 FEATURES = (
@@ -124,13 +126,16 @@ FEATURES = (
     "orphan_nouns",
     "leaf_char_cover",
     "leaf_bigram_cover",
+    "cosine_share",
+    "agrees_cosine_share",
 )
 """Every feature `gate_features` computes, in order; a model uses a subset (publish_gate.json).
 The `agrees_*` features are `how`, `cosine`, `strength`, `end_gap` and `cosine_first` again, on
 agreeing rows only (zero elsewhere): a line over the other features weighs cosine the same
 whether it is a title's only evidence (cosine_only) or a side figure beside a term every gate
 passed, and so held back the titles that name their leaf apart (居家 … 拖鞋 for 居家鞋) or by a
-whole word in few characters (decisions 130, 136, 143)."""
+whole word in few characters (decisions 130, 136, 143). `cosine_share` is the chosen leaf's cosine
+over the best cosine any leaf has (decision 206): `cosine_first` says only whether it is 1."""
 
 
 def _ends(text: str, word: str) -> list[int]:
@@ -220,6 +225,7 @@ def gate_vector(item: GateInput) -> list[float]:
     leaf_path = item.leaf_path
     agrees = item.reason_class == "agrees"
     end_gap = (len(compact) - last) / size if ends else 1.0
+    share = min(1.0, item.cosine / item.cosine_best) if item.cosine_best > 0 else 0.0
     return [
         item.confidence,
         item.margin,
@@ -252,6 +258,8 @@ def gate_vector(item: GateInput) -> list[float]:
         float(agrees and item.cosine_first),  # agrees_cosine_first
         float(item.orphans),  # orphan_nouns
         *_leaf_name_cover(compact, leaf_path[-1] if leaf_path else ""),  # leaf_*_cover
+        share,  # cosine_share
+        share if agrees else 0.0,  # agrees_cosine_share
     ]
 
 

@@ -162,6 +162,29 @@ def test_the_agreeing_copy_of_cosine_first_is_zero_unless_every_gate_passed() ->
     assert (doubted["cosine_first"], doubted["agrees_cosine_first"]) == (1.0, 0.0)
 
 
+def test_the_gate_reads_how_near_the_leafs_cosine_is_to_the_best_leafs() -> None:
+    """`cosine_share` (decision 206): the chosen leaf's character cosine over the best any leaf
+    has, so a leaf second by a hair is told from one the characters point away from; its agreeing
+    copy is zero unless every gate passed, and nothing is shared when no leaf has a cosine."""
+    near = gate_features(_item("便携水杯", "水杯", cosine=0.27, cosine_best=0.3))
+    assert near["cosine_share"] == pytest.approx(0.9) == near["agrees_cosine_share"]
+    far = gate_features(
+        _item("便携水杯", "水杯", cosine=0.06, cosine_best=0.3, reason_class="doubt")
+    )
+    assert far["cosine_share"] == pytest.approx(0.2) and far["agrees_cosine_share"] == 0.0
+    assert gate_features(_item("便携水杯", "水杯", cosine=0.0))["cosine_share"] == 0.0
+
+
+def test_the_matcher_gives_the_gate_the_best_cosine_of_any_leaf() -> None:
+    tree = CategoryTree.from_nodes(
+        [*TREE_NODES, CategoryNode(category_id=4, name="保温饭盒袋", parent_id=1)]
+    )
+    ((_, run_on),) = CategoryMatcher(tree, gate=None).explain_many(
+        [DecisionRequest(title="保温袋饭盒袋款水杯")]
+    )
+    assert run_on is not None and run_on.cosine_best > run_on.cosine > 0
+
+
 def test_the_matcher_counts_the_products_a_title_names_that_no_leaf_of_its_tree_is_named_by() -> (
     None
 ):
