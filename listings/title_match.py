@@ -698,9 +698,10 @@ it is what the holder is for."""
 
 @lru_cache(maxsize=8192)
 def _is_holder(term: str) -> bool:
-    """`term` names a holder for one thing: the thing, then a one-character head (牙刷架, 纸巾盒),
-    the thing being no holder word itself (收纳架 is the generic holder, not a holder of 收纳)."""
-    return len(term) >= 3 and term[-1] in HEAD_CHARS and term[:-1] not in _STORAGE_WORDS
+    """`term` names a holder for one thing: the thing, then a one-character head (牙刷架, 纸巾盒,
+    笔袋 since decision 206), the thing being no holder word itself (收纳架 is the generic holder,
+    not a holder of 收纳)."""
+    return len(term) >= 2 and term[-1] in HEAD_CHARS and term[:-1] not in _STORAGE_WORDS
 
 
 def stored_prefixes(term: str) -> tuple[str, ...]:

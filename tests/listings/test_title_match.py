@@ -1793,3 +1793,20 @@ def test_a_thermos_cup_named_a_water_bottle_too_is_one_thermos(matcher: Category
     real blind31 title, in doubt over 水壶 before)."""
     bottle = matcher.decide(title="跨境大容量运动水壶316不锈钢保温杯弹盖款手提壶带吸管户外水杯")
     assert bottle.path.endswith(">保温杯") and "agree" in bottle.reason
+
+
+def test_a_draining_rack_is_a_kitchen_rack(matcher: CategoryMatcher) -> None:
+    """沥水架, 碗架 and 碗碟架 are kitchen racks (PRODUCT_NOUNS, KINDS of 厨房置物架; decision 206):
+    a real dev-set title naming them beside 厨房置物架 sells one rack, not three products."""
+    rack = matcher.decide(title="消毒碗柜家用碗架沥水架厨房置物架小型放碗碟架筷餐具收纳盒含盖")
+    assert rack.path.endswith(">厨房储物架/厨房置物架") and "agree" in rack.reason
+
+
+def test_a_pencil_case_named_a_stationery_storage_bag_too_is_a_pencil_case(
+    matcher: CategoryMatcher,
+) -> None:
+    """A holder of one thing named by a one-character thing (笔袋) is a holder too: the generic
+    收纳袋 of the same head beside it is the pencil case said again (decision 206; a real blind28
+    title, on the storage-bag leaf at 0.81 before)."""
+    case = matcher.decide(title="日韩卡通可爱搞怪个性仿真煎饼卷笔袋 中小学生PU皮质文具收纳袋")
+    assert case.path.endswith(">笔袋") and "agree" in case.reason
