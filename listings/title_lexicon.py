@@ -334,6 +334,7 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "地毯",
         "地垫",
         "窗帘",
+        "浴帘",
         "桌布",
         "毛巾",
         "浴巾",
@@ -403,6 +404,7 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "洗手盆",
         "地漏",
         "毛巾架",
+        "毛巾杆",
         "浴巾架",
         "肥皂盒",
         "皂盒",
@@ -935,6 +937,7 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "地漏防臭器 防臭芯",
         "除尘掸 掸子 鸡毛掸",
         "家居服 居家服",
+        "毛巾架 毛巾杆",
     )
 )
 """Names sellers use for the same product type; a leaf naming one names them all."""

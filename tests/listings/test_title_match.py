@@ -1742,10 +1742,17 @@ def test_children_s_loungewear_is_named_by_either_of_its_names(matcher: Category
 
 def test_a_towel_rod_is_no_towel(matcher: CategoryMatcher) -> None:
     """杆 is a one-character head noun (HEAD_CHARS): the 毛巾 of 毛巾杆 names what the rod holds,
-    so a towel rod (a real blind40 title, published on the towel leaf at 0.87 before decision
-    206) is not a towel that agrees with the towel leaf."""
+    so a towel rod (a real blind27 title, on the towel leaf at 0.87 before decision 206) is not a
+    towel; 毛巾杆 is what sellers call a 毛巾架 (SYNONYMS), so it is the towel rack's."""
     rod = matcher.decide(title="卫生间旋转毛巾杆免打孔浴室厨房抹布可活动多杆挂架不锈钢304")
-    assert not (rod.path.endswith(">毛巾/面巾") and "agree" in rod.reason)
+    assert rod.path.endswith(">毛巾挂/毛巾架") and "agree" in rod.reason
+
+
+def test_a_shower_curtain_is_a_product_noun(matcher: CategoryMatcher) -> None:
+    """浴帘 names a product (PRODUCT_NOUNS, decision 206): a shower-curtain title that also says
+    窗帘 ranks the shower-curtain leaf first, not the window curtain's (a real blind31 title)."""
+    curtain = matcher.decide(title="高档加厚涤纶防水防霉浴帘布宜家卫生间窗帘隔断帘子浴室淋浴挂帘")
+    assert curtain.path.endswith(">浴帘")
 
 
 def test_a_spinning_top_is_a_product_noun(matcher: CategoryMatcher) -> None:
