@@ -1112,8 +1112,9 @@ def _leads(facts: TitleFacts, matched: str, others: Sequence[str], *, outfit: bo
 
 
 def _starts_with_product_noun(rest: str) -> bool:
-    """`rest` starts with a product noun of the lexicon of two characters or more, one the title
-    names only inside a longer noun (龙头 of 水龙头): the word before it is its modifier."""
+    """`rest` starts with a product noun of the lexicon (two to five characters), whether or not
+    the title's outermost nouns hold it as a word of its own (龙头, said alone after 脸盆 and inside
+    水龙头 elsewhere): the word before it is its modifier."""
     return any(rest[:n] in PRODUCT_NOUNS for n in range(2, min(len(rest), 5) + 1))
 
 
