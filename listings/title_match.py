@@ -921,7 +921,10 @@ _PLACE = (
     "材料",
     "素材",
     "背景墙",
+    "色",
 )
+"""What, right after a noun, makes it a modifier rather than a second product: a place (床头, 桌面),
+a style (欧式, 款), a part (配件), or a colour (糖果色, 咖啡色: decision 206)."""
 
 
 def _collar_style(rest: str) -> bool:

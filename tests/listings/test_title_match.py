@@ -1817,3 +1817,12 @@ def test_a_pencil_case_named_a_stationery_storage_bag_too_is_a_pencil_case(
     title, on the storage-bag leaf at 0.81 before)."""
     case = matcher.decide(title="日韩卡通可爱搞怪个性仿真煎饼卷笔袋 中小学生PU皮质文具收纳袋")
     assert case.path.endswith(">笔袋") and "agree" in case.reason
+
+
+def test_a_product_noun_before_colour_is_a_colour(matcher: CategoryMatcher) -> None:
+    """糖果色 is candy-coloured: a noun right before 色 names a colour, no second product (decision
+    206; a real blind33 title, in doubt over 糖果 before)."""
+    leggings = matcher.decide(
+        title="女童装时尚韩版糖果色星星图案潮五分打底裤ZG2077【MiniZaru米妮哈鲁 2016夏季新品】"
+    )
+    assert leggings.path == "童装/婴儿装/亲子装>裤子" and "agree" in leggings.reason
