@@ -1900,3 +1900,15 @@ def test_a_pleated_dress_is_a_dress(matcher: CategoryMatcher) -> None:
         title="布布发现童装女童连衣裙夏季中国风印花盘扣百褶裙中大童裙子公主裙2018新"
     )
     assert dress.path.endswith(">连衣裙") and "agree" in dress.reason
+
+
+def test_a_toy_said_to_be_a_toy_is_that_toy(matcher: CategoryMatcher) -> None:
+    """玩具 beside 积木 or 彩泥 is the class the toy belongs to, and 粘土 is modelling clay again
+    (SAID_AGAIN, decision 207; two real dev-set titles, in doubt over 玩具 before). Not for 娃娃:
+    娃娃博士 is a building-block brand (a real dev-set title), so 玩具 beside 娃娃 stays a doubt."""
+    blocks = matcher.decide(title="兼容乐高积木玩具小颗粒积木")
+    assert blocks.path.endswith(">积木") and "agree" in blocks.reason
+    clay = matcher.decide(title="太空玩具沙子套装魔力安全无毒儿童男孩女孩动力橡皮彩泥彩沙粘土")
+    assert clay.path.endswith(">彩泥/橡皮泥") and "agree" in clay.reason
+    brand = matcher.decide(title="娃娃博士兼容楽高积木拼装玩具益智力大颗粒滑道3-6-7岁男女孩10")
+    assert not (brand.path or "").endswith(">娃娃/配件") or "agree" not in brand.reason
