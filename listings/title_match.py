@@ -1299,8 +1299,10 @@ def _title_suspects(facts: TitleFacts, matched: str) -> Iterator[tuple[str, froz
     mine = (matched, _stem(matched)) if matched not in USAGE_WORDS else ()
     family = (_family(matched),)
     # A kind of the matched word (刀架 of 厨房置物架: KINDS), or another kind of the generic it is
-    # a kind of (刀架 beside 调料架), names its product again.
-    again = _kin(matched).union(*(SAID_AGAIN.get(v, frozenset()) for v in variants(matched)))
+    # a kind of (刀架 beside 调料架), names its product again; so do the words said again beside
+    # it or beside that generic (毛巾 beside 洗碗布, a kind of 抹布: decision 207).
+    kin = _kin(matched)
+    again = kin.union(*(SAID_AGAIN.get(v, frozenset()) for v in kin))
     if product := set_of(matched):
         # 睡衣 beside 家居服套装: a kind of the product the set is a set of (decision 206).
         again |= _kin(product) | KINDS.get(product, frozenset())

@@ -1955,3 +1955,13 @@ def test_a_stovetop_kettle_called_a_hot_water_kettle_is_one_kettle(
     blind31 title, in doubt over 热水壶 before). An electric kettle stays an appliance (§201)."""
     kettle = matcher.decide(title="不锈钢烧水壶水壶平底家用礼品半球型鸣音平底电磁炉开水壶热水壶")
     assert kettle.path.endswith(">锅具/煲/烧水壶") and "agree" in kettle.reason
+
+
+def test_what_is_said_again_beside_a_generic_is_said_again_beside_its_kinds(
+    matcher: CategoryMatcher,
+) -> None:
+    """洗碗布 is a kind of 抹布 (KINDS), and 毛巾 said beside 抹布 is the cloth again (SAID_AGAIN):
+    beside the kind too (decision 207; a real dev-set title naming the cloth 洗碗布 first, in doubt
+    over 毛巾 and 手巾 before)."""
+    cloth = matcher.decide(title="抹布不沾油洗碗布家用厨房清洁巾吸水擦桌小毛巾加厚不掉毛擦手巾")
+    assert cloth.path.endswith(">抹布") and "agree" in cloth.reason
