@@ -1016,7 +1016,7 @@ class CategoryMatcher:
             and not (used and not self._terms[column].contexts)
             and _room_fit(self._rooms[column], rooms) >= _room_fit(self._rooms[top], rooms)
         ]
-        if apart := self._named_apart(top, verdict.matched, text):
+        if apart := self._named_apart(top, verdict.matched, text, rooms=rooms):
             return round(min(UNTRUSTED_CAP, 0.35 + 0.1 * cosine), 4), apart, "apart"
         if rivals:
             names = "、".join(self._tree.leaves[self._ids[c]][-1] for c in rivals[:2])
@@ -1037,17 +1037,24 @@ class CategoryMatcher:
         siblings (桌面 of 桌面收纳盒): the title says which of them it is."""
         return any(marker in text for marker in self._markers.get(column, ()))
 
-    def _named_apart(self, top: int, matched: str, text: str) -> str:
+    def _named_apart(
+        self, top: int, matched: str, text: str, *, rooms: frozenset[str] = frozenset()
+    ) -> str:
         """Another leaf's term is the matched word plus words the title also names, apart (防晒 …
         袖套 for 防晒袖套 beside a plain 袖套; 水槽 … 过滤网 for 水槽过滤网 beside 水槽): the title may
         well be that narrower product, so the two are rivals (review). Why a reason string and
-        not a rank: the title does not say whether the words belong together."""
+        not a rank: the title does not say whether the words belong together. Not when the words
+        are only another room and the title names the top leaf's room too (浴室 … 厨房 … 置物架
+        on 浴室角架/置物架): such a title lists the rooms the product serves (decision 207)."""
+        own_room = bool(self._rooms[top] & rooms)
         for word in variants(matched):
             for column, term in self._containing.get(word, ()):
                 if column == top or term in variants(matched) or term in text:
                     continue
                 at = term.find(word)
                 rest = [part for part in (term[:at], term[at + len(word) :]) if len(part) >= 2]
+                if own_room and rest and all(_rooms_of((part,)) for part in rest):
+                    continue
                 if rest and all(part in text for part in rest):
                     return (
                         f"the title names {term!r} apart ({'、'.join(rest)} … {word}): "

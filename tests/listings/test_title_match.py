@@ -1965,3 +1965,16 @@ def test_what_is_said_again_beside_a_generic_is_said_again_beside_its_kinds(
     over 毛巾 and 手巾 before)."""
     cloth = matcher.decide(title="抹布不沾油洗碗布家用厨房清洁巾吸水擦桌小毛巾加厚不掉毛擦手巾")
     assert cloth.path.endswith(">抹布") and "agree" in cloth.reason
+
+
+def test_a_rack_for_the_bathroom_that_also_names_the_kitchen_is_the_bathroom_rack(
+    matcher: CategoryMatcher,
+) -> None:
+    """A title naming the bathroom and then the kitchen lists the rooms a rack serves: 厨房 …
+    置物架 is no narrower kitchen rack that may fit better when the chosen leaf's own room is named
+    too (decision 207; a real dev-set title). A kitchen rack title naming no bathroom still
+    weighs the kitchen leaf (a real dev-set title)."""
+    bath = matcher.decide(title="家用浴室置物架卫生间落地式角架厕所洗手间收纳架厨房塑料储物架")
+    assert bath.path.endswith(">浴室角架/置物架") and "agree" in bath.reason
+    kitchen = matcher.decide(title="厨房分层置物架台面桌面调料收纳橱柜内隔层分隔板盘子双层锅架子")
+    assert "厨房置物架" in kitchen.reason and kitchen.confidence < 0.985
