@@ -1978,3 +1978,19 @@ def test_a_rack_for_the_bathroom_that_also_names_the_kitchen_is_the_bathroom_rac
     assert bath.path.endswith(">浴室角架/置物架") and "agree" in bath.reason
     kitchen = matcher.decide(title="厨房分层置物架台面桌面调料收纳橱柜内隔层分隔板盘子双层锅架子")
     assert "厨房置物架" in kitchen.reason and kitchen.confidence < 0.985
+
+
+def test_an_ear_pick_sold_under_its_other_names_is_one_ear_pick(matcher: CategoryMatcher) -> None:
+    """掏耳器, 挖耳勺 and 洁耳器 beside 耳勺 are the ear pick said again (SAID_AGAIN, decision 207; a
+    real dev-set title, in doubt over them before)."""
+    pick = matcher.decide(
+        title="【i-ears耳朵清洁器】耳勺软头成人儿童电动吸耳屎电动掏耳器挖耳勺洁耳器采耳挖耳掏耳神器安全震动"
+    )
+    assert pick.path.endswith(">耳勺") and "agree" in pick.reason
+
+
+def test_a_whisk_called_a_hand_mixer_is_one_whisk(matcher: CategoryMatcher) -> None:
+    """搅拌器 beside 打蛋器 is the whisk said again, and 打蛋器, a kind of 鸡蛋加工, reads it there
+    (SAID_AGAIN, decision 207; a real dev-set title, in doubt over 搅拌器 before)."""
+    whisk = matcher.decide(title="树可 日式木柄防滑硅胶打蛋器小厨房手动家用烘焙用具手持搅拌器")
+    assert whisk.path.endswith(">鸡蛋加工") and "agree" in whisk.reason
