@@ -1994,3 +1994,57 @@ def test_a_whisk_called_a_hand_mixer_is_one_whisk(matcher: CategoryMatcher) -> N
     (SAID_AGAIN, decision 207; a real dev-set title, in doubt over 搅拌器 before)."""
     whisk = matcher.decide(title="树可 日式木柄防滑硅胶打蛋器小厨房手动家用烘焙用具手持搅拌器")
     assert whisk.path.endswith(">鸡蛋加工") and "agree" in whisk.reason
+
+
+def test_a_drink_sold_under_a_brand_that_names_a_toy_is_no_toy(matcher: CategoryMatcher) -> None:
+    """苏打酒, 鸡尾酒 and 洋酒 are products (PRODUCT_NOUNS, decision 208): a cocktail brand named
+    动力火车 (power train) names no train model, and the tree has no leaf for drinks (a real
+    read-set title, blind36, published into the train models at 0.88 before)."""
+    drink = matcher.decide(title="动力火车酒鸡尾酒套装苏打酒混合口味300ml*12瓶装3.5度微醺整箱")
+    assert "also names" in drink.reason and drink.confidence < 0.5
+
+
+def test_a_handheld_racing_game_under_a_hat_brand_is_no_hat(matcher: CategoryMatcher) -> None:
+    """赛车 is a product (decision 208): a racing game by the brand 蓝帽子 names a 帽子 only in
+    its brand (a real read-set title, blind30, published as a hat at 0.978 before)."""
+    game = matcher.decide(title="蓝帽子益智儿童黑科技AR飞车电子产品智能感应掌上手机游戏赛车")
+    assert "also names" in game.reason and game.confidence < 0.5
+
+
+def test_a_remote_racing_car_is_a_remote_car(matcher: CategoryMatcher) -> None:
+    """赛车 beside 遥控车 is the remote-control car said again (SAID_AGAIN, decision 208; a real
+    read-set title, blind40)."""
+    car = matcher.decide(title="哆啦a梦遥控车玩具 男孩充电电动遥控汽车儿童玩具车宝宝遥控赛车")
+    assert car.path.endswith(">电动/遥控车") and "agree" in car.reason
+
+
+def test_a_teether_is_no_assembly_toy(matcher: CategoryMatcher) -> None:
+    """牙胶, 磨牙棒 and 咬咬胶 are products (decision 208): a teether that says 玩具 is not the toy
+    leaf the word 玩具 alone would pick (real titles: the dev set's, published at 0.996 before,
+    and blind32's)."""
+    for title in (
+        "世喜磨牙棒婴儿牙胶口欲期咬硅胶宝宝玩具戒防吃手神器软可抓水煮",
+        "爱乐宝 磨牙棒宝宝 婴儿牙胶 咬咬胶玩具天然无毒硅胶纯软可水煮",
+    ):
+        teether = matcher.decide(title=title)
+        assert "also names" in teether.reason and teether.confidence < 0.5, title
+
+
+def test_a_rattle_that_is_also_a_teether_is_a_rattle(matcher: CategoryMatcher) -> None:
+    """牙胶 and 磨牙棒 beside 摇铃 are the rattle said again (SAID_AGAIN, decision 208; a real
+    read-set title, blind27)."""
+    rattle = matcher.decide(title="澳贝宝宝玩具手摇铃可安全水煮磨牙棒咬咬乐0-6个月婴儿牙胶")
+    assert rattle.path.endswith(">摇铃") and "agree" in rattle.reason
+
+
+def test_a_camping_mat_is_no_table_mat(matcher: CategoryMatcher) -> None:
+    """防潮垫 and 野餐垫 are products (decision 208): a camping mat is no 餐垫 (a real read-set
+    title, blind28, published into the table mats at 0.961 before)."""
+    mat = matcher.decide(title="150*200cm 铝膜防潮垫 野营垫 野餐垫 儿童玩耍垫 午睡垫 帐篷垫")
+    assert "防潮垫" in mat.reason and mat.confidence < 0.5
+
+
+def test_a_play_mat_is_a_crawling_mat(matcher: CategoryMatcher) -> None:
+    """游戏毯 and 游戏垫 name the crawling mat (SYNONYMS, decision 208)."""
+    mat = matcher.decide(title="婴儿满月礼物游戏毯")
+    assert mat.path.endswith(">爬行垫") and "agree" in mat.reason
