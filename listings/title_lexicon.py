@@ -1009,6 +1009,7 @@ SAID_AGAIN: dict[str, frozenset[str]] = {
     "保温杯": frozenset({"水壶", "保温壶", "暖水壶", "随手杯", "吸管杯"}),
     "打地鼠": frozenset({"游戏机", "掌机"}),
     "遥控车": frozenset({"赛车"}),
+    "花瓶": frozenset({"干花", "鲜花"}),
     "摇铃": frozenset({"牙胶", "磨牙棒", "咬咬胶"}),
     "发饰": frozenset({"发夹", "发箍", "头饰", "发卡", "发圈"}),
     "浴帘": frozenset({"窗帘"}),
@@ -1082,6 +1083,7 @@ it said 打底 only (listings/title_match.py `clean_title`, decision 174)."""
 
 PLACE_NOUNS: frozenset[str] = frozenset(
     [
+        "地板",
         "餐桌",
         "茶几",
         "电视柜",

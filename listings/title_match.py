@@ -96,6 +96,9 @@ _COUNTS = re.compile(
     rf"(?<![0-9a-wyz.])(?:\d{{1,2}}|[一两二三四五六七八九十])[{_HEADS}]"
     rf"|(?:(?<=[粒片支颗只个条张抽克升斤])|(?<=\d[gl])|(?<=ml|kg))/[{_HEADS}]"
 )
+_GRADES = re.compile(r"食品级|食用级")
+"""A grade the material meets, not a product: 食品级 (food-grade) on a chopping board or a
+storage jar names no food (decision 208)."""
 _SPLIT = re.compile(r"[/、,，()（）\[\]【】\s&+]+")
 _GENERIC = ("其它", "其他", "其余")
 CATCH_ALL = "the leaf is a catch-all (其它/其他)"
@@ -134,6 +137,7 @@ def clean_title(text: str) -> str:
     not the product (decisions 167, 187)."""
     text = unicodedata.normalize("NFKC", text).lower()
     text = _GIFTS.sub(" ", text)
+    text = _GRADES.sub(" ", text)
     if "非" in text or "不是" in text:
         text = _drop_negated(text)
     text = _drop_roles(text)

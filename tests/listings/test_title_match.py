@@ -2048,3 +2048,24 @@ def test_a_play_mat_is_a_crawling_mat(matcher: CategoryMatcher) -> None:
     """游戏毯 and 游戏垫 name the crawling mat (SYNONYMS, decision 208)."""
     mat = matcher.decide(title="婴儿满月礼物游戏毯")
     assert mat.path.endswith(">爬行垫") and "agree" in mat.reason
+
+
+def test_a_slipper_for_wooden_floors_names_no_flooring(matcher: CategoryMatcher) -> None:
+    """地板 is where a product is used, like 茶几 or 玄关 (PLACE_NOUNS, decision 208): slippers
+    for the floor are slippers (a real dev-set title, in doubt over 地板 before)."""
+    slippers = matcher.decide(title="冬夏季家居四季男女情侣棉麻亚麻拖鞋居家室内木地板软底防滑布春")
+    assert slippers.path.endswith(">居家鞋") and "agree" in slippers.reason
+
+
+def test_food_grade_names_no_food(matcher: CategoryMatcher) -> None:
+    """食品级 is the grade of a material, not a product (decision 208): a food-grade chopping
+    board names no food (a real dev-set title, in doubt over 食品 before)."""
+    board = matcher.decide(title="厨房台面异形案板餐桌垫揉面和面板不锈钢材质SUS304钢食品级用具")
+    assert board.path.endswith(">砧板/菜板") and "agree" in board.reason
+
+
+def test_a_vase_for_dried_flowers_is_a_vase(matcher: CategoryMatcher) -> None:
+    """干花 and 鲜花 beside 花瓶 are what the vase holds (SAID_AGAIN, decision 208; a real dev-set
+    title, in doubt over 干花 before)."""
+    vase = matcher.decide(title="一件代发欧式简约透明玻璃花瓶摆件客厅插花家居水培鲜花干花装饰")
+    assert vase.path.endswith(">花瓶") and "agree" in vase.reason
