@@ -329,6 +329,8 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "靠垫",
         "坐垫",
         "椅垫",
+        "沙发垫",
+        "沙发套",
         "凉席",
         "毯子",
         "地毯",
@@ -1084,6 +1086,7 @@ it said 打底 only (listings/title_match.py `clean_title`, decision 174)."""
 PLACE_NOUNS: frozenset[str] = frozenset(
     [
         "地板",
+        "沙发",
         "餐桌",
         "茶几",
         "电视柜",
