@@ -1012,6 +1012,8 @@ SAID_AGAIN: dict[str, frozenset[str]] = {
     "打地鼠": frozenset({"游戏机", "掌机"}),
     "遥控车": frozenset({"赛车"}),
     "花瓶": frozenset({"干花", "鲜花"}),
+    "浴巾": frozenset({"毛巾", "毛巾被", "被子", "盖毯"}),
+    "裙子": frozenset({"汉服"}),
     "摇铃": frozenset({"牙胶", "磨牙棒", "咬咬胶"}),
     "发饰": frozenset({"发夹", "发箍", "头饰", "发卡", "发圈"}),
     "浴帘": frozenset({"窗帘"}),
@@ -1087,6 +1089,7 @@ PLACE_NOUNS: frozenset[str] = frozenset(
     [
         "地板",
         "沙发",
+        "冰箱",
         "餐桌",
         "茶几",
         "电视柜",

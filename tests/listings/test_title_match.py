@@ -2085,3 +2085,26 @@ def test_a_sofa_cushion_is_a_product_of_its_own(matcher: CategoryMatcher) -> Non
     cushion = matcher.decide(title="沙发垫布艺四季通用实木坐垫子防滑定做皮沙发套罩一套万能靠背巾")
     assert "沙发垫" in cushion.reason or "agree" not in cushion.reason
     assert cushion.confidence < 0.5
+
+
+def test_a_rack_for_the_gap_beside_the_fridge_names_no_fridge(matcher: CategoryMatcher) -> None:
+    """冰箱 is where a product goes (PLACE_NOUNS, decision 208): a rack for the gap beside the
+    fridge is a kitchen rack (a real dev-set title, in doubt over 冰箱 before)."""
+    rack = matcher.decide(title="日本进口缝隙收纳架厨房置物架冰箱夹缝车可移动多层落地超窄柜")
+    assert rack.path.endswith(">厨房储物架/厨房置物架") and "agree" in rack.reason
+
+
+def test_a_baby_bath_towel_that_doubles_as_a_blanket_is_a_bath_towel(
+    matcher: CategoryMatcher,
+) -> None:
+    """毛巾, 毛巾被, 被子 and 盖毯 beside 浴巾 are the bath towel said again: a baby's towel is
+    sold as a blanket too (SAID_AGAIN, decision 208; a real dev-set title, in doubt before)."""
+    towel = matcher.decide(title="婴儿浴巾纯棉纱布被子盖毯新生儿宝宝儿童超柔吸水洗澡家用毛巾被")
+    assert towel.path.endswith(">浴巾") and "agree" in towel.reason
+
+
+def test_a_hanfu_skirt_is_a_chinese_skirt(matcher: CategoryMatcher) -> None:
+    """汉服 beside 马面裙 names the style of the skirt sold (SAID_AGAIN beside 裙子, decision 208;
+    a real dev-set title, in doubt over 汉服 before)."""
+    skirt = matcher.decide(title="兰若庭汉服传统汉服女装红果果马面裙百搭日常下裙春秋冬装")
+    assert skirt.path.endswith(">唐装/中式服装>裙子") and "agree" in skirt.reason
