@@ -811,6 +811,33 @@ def _names_apart(text: str, term: str, edges: frozenset[int]) -> bool:
     return False
 
 
+def _both_parts_head(facts: TitleFacts, leaf: LeafTerms) -> str:
+    """The head of the first of the leaf's terms the title names in both parts (`_names_both_parts`),
+    else "": the title names the leaf, and its product is the head (玩具), what the title's other
+    nouns are judged beside."""
+    for term in leaf.terms:
+        for head in leaf.heads:
+            if _names_both_parts(facts, term, (head,)):
+                return head
+    return ""
+
+
+def _names_both_parts(facts: TitleFacts, term: str, heads: Sequence[str]) -> bool:
+    """过家家玩具 is named by a title that names its head (玩具) and, elsewhere and in either
+    order, the word that makes it specific (过家家: …玩具过家家厨房…): sellers do not keep a
+    category's word order. The specific word must be a word of its own (listings/segment.py)
+    of two characters or more: 电 of 电子玩具 inside 电动 names nothing (decision 208)."""
+    for head in heads:
+        rest = term[: -len(head)] if term.endswith(head) and term != head else ""
+        if (
+            len(rest) >= 2
+            and _names_in_title(facts, head)
+            and aligned(facts.text, rest, edges=facts.edges)
+        ):
+            return True
+    return False
+
+
 _COLLECTIVE_SUFFIX = "具"
 """锅具, 灯具: the ware of a head noun (a 炒锅 is a 锅具, a 台灯 a 灯具); 茶具, 玩具 and 家具 are no
 such generics, their first character being no head noun."""
@@ -873,6 +900,8 @@ def _term_hit(facts: TitleFacts, leaf: LeafTerms) -> tuple[float, str, str]:
             named = next((t for t in leaf.terms if _names_goods_for(facts, t)), None)
         if named is not None:
             best, matched, how = _APART_STRENGTH, named, APART
+        elif head := _both_parts_head(facts, leaf):
+            best, matched, how = _APART_STRENGTH, head, APART
     if best < _KIND_STRENGTH:
         for term in (*leaf.terms, *leaf.heads):
             if _names_kind(facts.text, term, facts.edges):

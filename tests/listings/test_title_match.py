@@ -2108,3 +2108,14 @@ def test_a_hanfu_skirt_is_a_chinese_skirt(matcher: CategoryMatcher) -> None:
     a real dev-set title, in doubt over 汉服 before)."""
     skirt = matcher.decide(title="兰若庭汉服传统汉服女装红果果马面裙百搭日常下裙春秋冬装")
     assert skirt.path.endswith(">唐装/中式服装>裙子") and "agree" in skirt.reason
+
+
+def test_a_title_naming_both_words_of_a_leaf_in_any_order_names_the_leaf(
+    matcher: CategoryMatcher,
+) -> None:
+    """Sellers do not keep a category's word order: 教具 … 早教 names 早教教具 and 手套 … 家务
+    names 家务手套 (decision 208; real dev-set titles, weak on the head word alone before)."""
+    aids = matcher.decide(title="蒙特梭利蒙氏感官教具早教幼儿园亲子园木制益智玩具 音桶 音筒 m")
+    assert aids.path.endswith(">早教教具/早教套装") and "agree" in aids.reason
+    gloves = matcher.decide(title="丁腈洗碗手套乳胶橡胶塑胶防水洗衣衣服胶皮耐用厨房家务刷碗神器")
+    assert gloves.path.endswith(">家务手套") and "agree" in gloves.reason
