@@ -2119,3 +2119,17 @@ def test_a_title_naming_both_words_of_a_leaf_in_any_order_names_the_leaf(
     assert aids.path.endswith(">早教教具/早教套装") and "agree" in aids.reason
     gloves = matcher.decide(title="丁腈洗碗手套乳胶橡胶塑胶防水洗衣衣服胶皮耐用厨房家务刷碗神器")
     assert gloves.path.endswith(">家务手套") and "agree" in gloves.reason
+
+
+def test_a_kitchen_sink_called_a_vegetable_basin_is_one_sink(matcher: CategoryMatcher) -> None:
+    """洗菜盆 and 洗碗池 beside 水槽 or 厨盆 are the kitchen sink said again (SAID_AGAIN,
+    decision 208; a real read-set title, blind32, in doubt over 洗菜盆 before)."""
+    sink = matcher.decide(title="贝凯304不锈钢拉丝水槽双槽厨房洗菜盆洗碗池一体加厚厨盆套餐")
+    assert sink.path.endswith(">厨盆/水槽") and "agree" in sink.reason
+
+
+def test_a_toothbrush_holder_that_holds_toothpaste_is_a_holder(matcher: CategoryMatcher) -> None:
+    """牙膏 beside 牙刷架 is what the holder holds (SAID_AGAIN, decision 208; a real read-set
+    title, blind32, in doubt over 牙膏 before)."""
+    holder = matcher.decide(title="吸壁式牙刷架洗漱套装壁挂创意吸盘漱口杯牙膏牙具盒置物架刷牙杯")
+    assert holder.path.endswith(">牙刷架/牙具座") and "agree" in holder.reason
