@@ -398,6 +398,16 @@ def _catch_all_homes(
     return {family: tuple(columns) for family, columns in homes.items()}
 
 
+_FILLER = re.compile(r"其它|其他|其余|类$|类(?=/)")
+
+
+def _without_filler(name: str) -> str:
+    """A leaf's name without the words that say it is a catch-all (其它材质类墙纸 → 材质墙纸):
+    no title says them, so in the character cosine they only pull a catch-all below its
+    siblings (decision 208)."""
+    return _FILLER.sub("", name) or name
+
+
 def _catch_all_markers(
     tree: CategoryTree, ids: Sequence[int], terms: Sequence[LeafTerms]
 ) -> dict[int, frozenset[str]]:
@@ -606,7 +616,12 @@ class CategoryMatcher:
         terms = index_leaves({leaf: self._tree.leaves[leaf] for leaf in self._ids})
         self._terms: list[LeafTerms] = [terms[leaf] for leaf in self._ids]
         docs = [
-            " ".join([*self._tree.leaves[leaf], *[self._tree.leaves[leaf][-1]] * (leaf_weight - 1)])
+            " ".join(
+                [
+                    *self._tree.leaves[leaf][:-1],
+                    *[_without_filler(self._tree.leaves[leaf][-1])] * leaf_weight,
+                ]
+            )
             for leaf in self._ids
         ]
         self._vectorizer = TfidfVectorizer(

@@ -2133,3 +2133,23 @@ def test_a_toothbrush_holder_that_holds_toothpaste_is_a_holder(matcher: Category
     title, blind32, in doubt over 牙膏 before)."""
     holder = matcher.decide(title="吸壁式牙刷架洗漱套装壁挂创意吸盘漱口杯牙膏牙具盒置物架刷牙杯")
     assert holder.path.endswith(">牙刷架/牙具座") and "agree" in holder.reason
+
+
+def test_a_disinfectant_is_a_product_the_toy_it_cleans_is_not(matcher: CategoryMatcher) -> None:
+    """消毒液, 消毒剂 and 泡腾片 are products (decision 208): a disinfectant for toys names no toy
+    (a real dev-set title, for which the tree has no leaf, read as a toy before)."""
+    cleaner = matcher.decide(title="食品级消毒液家用泡腾片杀菌喷雾水玩具除菌室内空气消毒剂免洗")
+    assert "also names" in cleaner.reason and cleaner.confidence < 0.5
+
+
+def test_the_character_reading_does_not_hold_a_catch_alls_filler_against_it(
+    matcher: CategoryMatcher,
+) -> None:
+    """No title says 其它 (other): in the character cosine a catch-all is read without it, so a
+    plain wallpaper title's two readings agree on 其它材质类墙纸 (decision 208; a real dev-set
+    title, whose cosine ranked a sibling first before)."""
+    ((decision, item),) = matcher.explain_many(
+        [DecisionRequest(title="加厚自粘墙纸宿舍卧室防水壁纸 PVC  客厅 时尚家装家具特价")]
+    )
+    assert decision.path is not None and decision.path.endswith(">其它材质类墙纸")
+    assert item is not None and item.cosine_first
