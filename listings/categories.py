@@ -43,7 +43,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from listings.category_decision import Candidate, CategoryDecision, needs_review
 from listings.char_tfidf import CharTfidfQueries
 from listings.non_product import detect_non_product
-from listings.publish_gate import GateInput, PublishGate, default_gate, gate_vector
+from listings.publish_gate import (
+    GateInput,
+    PublishGate,
+    default_gate,
+    gate_vector,
+    without_filler,
+)
 from listings.title_lexicon import HOME_WORDS, MATERIAL_WORDS, ROOM_WORDS
 from listings.title_match import (
     CATCH_ALL,
@@ -398,16 +404,6 @@ def _catch_all_homes(
     return {family: tuple(columns) for family, columns in homes.items()}
 
 
-_FILLER = re.compile(r"其它|其他|其余|类$|类(?=/)")
-
-
-def _without_filler(name: str) -> str:
-    """A leaf's name without the words that say it is a catch-all (其它材质类墙纸 → 材质墙纸):
-    no title says them, so in the character cosine they only pull a catch-all below its
-    siblings (decision 208)."""
-    return _FILLER.sub("", name) or name
-
-
 def _catch_all_markers(
     tree: CategoryTree, ids: Sequence[int], terms: Sequence[LeafTerms]
 ) -> dict[int, frozenset[str]]:
@@ -619,7 +615,7 @@ class CategoryMatcher:
             " ".join(
                 [
                     *self._tree.leaves[leaf][:-1],
-                    *[_without_filler(self._tree.leaves[leaf][-1])] * leaf_weight,
+                    *[without_filler(self._tree.leaves[leaf][-1])] * leaf_weight,
                 ]
             )
             for leaf in self._ids

@@ -36,6 +36,7 @@ __all__ = [
     "default_gate",
     "gate_features",
     "gate_vector",
+    "without_filler",
 ]
 
 GATE_FILE = Path(__file__).parents[1] / "data" / "categories" / "publish_gate.json"
@@ -186,12 +187,23 @@ def _leaf_name_cover(text: str, name: str) -> tuple[float, float]:
     characters, and the best share of one of its names' character bigrams (鞋子收纳架 of
     鞋架 … 收纳架: a title that names the leaf in its own words is likelier right than one the
     leaf is matched to through a kind or a head alone)."""
-    chars, names = _leaf_name_parts(name)
+    chars, names = _leaf_name_parts(without_filler(name))
     if not chars:
         return 0.0, 0.0
     char_cover = sum(1 for ch in chars if ch in text) / len(chars)
     bigram_cover = max(sum(1 for g in grams if g in text) / len(grams) for grams in names)
     return char_cover, bigram_cover
+
+
+_FILLER = re.compile(r"其它|其他|其余|类$|类(?=/)")
+
+
+def without_filler(name: str) -> str:
+    """A leaf's name without the words that say it is a catch-all (其它材质类墙纸 → 材质类墙纸):
+    no title says them, so in the character cosine (listings/categories.py) and in how much of
+    the name a title holds (`_leaf_name_cover`) they only count against a catch-all
+    (decision 208)."""
+    return _FILLER.sub("", name) or name
 
 
 @lru_cache(maxsize=4096)
