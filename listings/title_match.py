@@ -1463,10 +1463,13 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
     return Verdict(strength, matched, "", whole=whole, at=at, how=how)
 
 
+_SET_USAGE = frozenset({"组合", "套装"})
+"""Usage words that say how a product is put together, not what for: 组合玩具 (assembly toys)
+is a type of toy of its own, not any 玩具 (decision 208)."""
 _QUALIFIERS = _longest_words(
     [
         *(w for w in MODIFIER_WORDS if w not in _SIZE_WORDS),
-        *USAGE_WORDS,
+        *(w for w in USAGE_WORDS if w not in _SET_USAGE),
         *(w for words in AUDIENCE_WORDS.values() for w in words if len(w) > 1),
         *(w for words in CONTEXT_WORDS.values() for w in words),
     ]

@@ -2153,3 +2153,12 @@ def test_the_character_reading_does_not_hold_a_catch_alls_filler_against_it(
     )
     assert decision.path is not None and decision.path.endswith(">其它材质类墙纸")
     assert item is not None and item.cosine_first
+
+
+def test_a_title_naming_only_toys_names_no_assembly_toy(matcher: CategoryMatcher) -> None:
+    """组合 of 组合玩具 says what the toy is (assembly toys), not what it is for: a title naming
+    only 玩具 names no 组合玩具 (decision 208; a real read-set title, blind30, published into
+    螺母拆装/组合玩具 at 0.998 before)."""
+    gift = matcher.decide(title="新生婴儿礼盒刚出生男女宝宝玩具满月礼物游戏毯母婴")
+    assert "组合玩具" not in (gift.path or "") or "names only" in gift.reason
+    assert gift.confidence < 0.985
