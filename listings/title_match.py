@@ -817,25 +817,22 @@ def _both_parts_head(facts: TitleFacts, leaf: LeafTerms) -> str:
     nouns are judged beside."""
     for term in leaf.terms:
         for head in leaf.heads:
-            if _names_both_parts(facts, term, (head,)):
+            if _names_both_parts(facts, term, head):
                 return head
     return ""
 
 
-def _names_both_parts(facts: TitleFacts, term: str, heads: Sequence[str]) -> bool:
+def _names_both_parts(facts: TitleFacts, term: str, head: str) -> bool:
     """过家家玩具 is named by a title that names its head (玩具) and, elsewhere and in either
     order, the word that makes it specific (过家家: …玩具过家家厨房…): sellers do not keep a
-    category's word order. The specific word must be a word of its own (listings/segment.py)
-    of two characters or more: 电 of 电子玩具 inside 电动 names nothing (decision 208)."""
-    for head in heads:
-        rest = term[: -len(head)] if term.endswith(head) and term != head else ""
-        if (
-            len(rest) >= 2
-            and _names_in_title(facts, head)
-            and aligned(facts.text, rest, edges=facts.edges)
-        ):
-            return True
-    return False
+    category's word order. The specific word must be a word of its own (listings/segment.py) of
+    two characters or more: 电子 of 电子玩具 inside 电子琴 names nothing (decision 208)."""
+    rest = term[: -len(head)] if term.endswith(head) and term != head else ""
+    return (
+        len(rest) >= 2
+        and _names_in_title(facts, head)
+        and aligned(facts.text, rest, edges=facts.edges)
+    )
 
 
 _COLLECTIVE_SUFFIX = "具"
