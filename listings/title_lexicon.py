@@ -531,7 +531,6 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "马桶刷",
         "水桶",
         "脸盆",
-        "手套",
         "围裙",
         "仿真花",
         "假花",
