@@ -649,6 +649,10 @@ class Verdict(NamedTuple):
     """The leaf's audience agrees with the title's (`_audience_clash`). Only a leaf in doubt
     carries False: of two leaves in the same doubt (连衣裙 named beside 长裙), the one whose
     audience the title names (女 for 女装, not 童装) ranks first."""
+    listed: bool = False
+    """A KIND the lexicon lists: the title names a word `KINDS` gives as a kind of the matched
+    generic (蛋糕模 of 模具), not only some word ending in its head character. Such a kind is
+    evidence enough (`weak_evidence`)."""
 
 
 def _names(text: str, word: str, edges: frozenset[int]) -> bool:
@@ -1457,7 +1461,8 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
         return Verdict(strength, matched, clash, hard=True, whole=whole, at=at, how=how)
     if leaf.generic:
         return Verdict(strength, matched, CATCH_ALL, whole=whole, at=at, how=how)
-    return Verdict(strength, matched, "", whole=whole, at=at, how=how)
+    listed = how == KIND and any(_names_in_title(facts, k) for k in KINDS.get(matched, ()))
+    return Verdict(strength, matched, "", whole=whole, at=at, how=how, listed=listed)
 
 
 _SET_USAGE = frozenset({"组合", "套装"})
@@ -1492,7 +1497,7 @@ def weak_evidence(verdict: Verdict, leaf: LeafTerms) -> str:
     the audience's kinds of the product go (男童 … 长裤); the words ending in the head that are
     other products (纸尿裤, 内裤: `NOT_KINDS`) name no kind at all (`_names_kind`). A catch-all
     named by its parent's product is judged by the catch-all rules instead."""
-    if verdict.how == KIND and not leaf.audience:
+    if verdict.how == KIND and not leaf.audience and not verdict.listed:
         return (
             f"the title names {verdict.matched!r} only through a word ending in "
             f"{generic_stem(verdict.matched)!r}: a kind of it, perhaps another product"

@@ -2162,3 +2162,30 @@ def test_a_title_naming_only_toys_names_no_assembly_toy(matcher: CategoryMatcher
     gift = matcher.decide(title="新生婴儿礼盒刚出生男女宝宝玩具满月礼物游戏毯母婴")
     assert "组合玩具" not in (gift.path or "") or "names only" in gift.reason
     assert gift.confidence < 0.985
+
+
+def test_a_necklace_is_no_hardware_chain(matcher: CategoryMatcher) -> None:
+    """项链, 毛衣链, 锁骨链 and 颈链 are jewellery (PRODUCT_NOUNS, NOT_KINDS, decision 209): they end
+    in 链 but are no kind of the hardware leaf's chain (绳/链/钩); a real dev-set necklace title
+    agreed with that leaf before."""
+    necklace = matcher.decide(title="镀真金保色金店同款古法沙金八宝罗盘吊坠项链链条女可旋毛衣链")
+    assert not (necklace.path or "").endswith(">绳/链/钩") or "agree" not in necklace.reason
+
+
+def test_a_serum_in_a_named_bottle_is_no_bottle(matcher: CategoryMatcher) -> None:
+    """精华 and the other skin-care words are products (decision 209): 逆时瓶 names the serum's
+    bottle, not a 瓶/罐 for sale (a real dev-set title, agreed with 瓶/罐 before)."""
+    serum = matcher.decide(title="巴黎欧莱雅逆时瓶精华抗衰老欧兰雅面部视黄醇抗皱熬夜救星30ML")
+    assert "agree" not in serum.reason
+
+
+def test_a_kind_the_lexicon_lists_names_its_generic_as_evidence_enough(
+    matcher: CategoryMatcher,
+) -> None:
+    """蛋糕模 is a kind of 模具 the lexicon lists (KINDS): a title selling cake moulds names the
+    mould leaf well enough to publish (decision 209; 31 dev-set titles of one mould shop were weak
+    before). A word that merely ends in 模 (双模, dual-mode) stays weak."""
+    mould = matcher.decide(title="现货批发 6连爱心硅胶蛋糕模 情人节系列 米糕发糕模 耐高温 易洗")
+    assert (mould.path or "").endswith(">DIY模具") and "agree" in mould.reason
+    module = matcher.decide(title="中科微 北斗GPS GLONASS 双模定位模块 ATGM332D 5N31 5")
+    assert "agree" not in module.reason
