@@ -829,12 +829,13 @@ def _both_parts_head(facts: TitleFacts, leaf: LeafTerms) -> str:
 def _names_both_parts(facts: TitleFacts, term: str, head: str) -> bool:
     """过家家玩具 is named by a title that names its head (玩具) and, elsewhere and in either
     order, the word that makes it specific (过家家: …玩具过家家厨房…): sellers do not keep a
-    category's word order. The specific word must be a word of its own (listings/segment.py) of
-    two characters or more: 电子 of 电子玩具 inside 电子琴 names nothing (decision 208)."""
+    category's word order. The head may be said by a synonym (上衣 of 保暖上装, decision 209).
+    The specific word must be a word of its own (listings/segment.py) of two characters or more:
+    电子 of 电子玩具 inside 电子琴 names nothing (decision 208)."""
     rest = term[: -len(head)] if term.endswith(head) and term != head else ""
     return (
         len(rest) >= 2
-        and _names_in_title(facts, head)
+        and any(_names_in_title(facts, word) for word in variants(head))
         and aligned(facts.text, rest, edges=facts.edges)
     )
 

@@ -2189,3 +2189,12 @@ def test_a_kind_the_lexicon_lists_names_its_generic_as_evidence_enough(
     assert (mould.path or "").endswith(">DIY模具") and "agree" in mould.reason
     module = matcher.decide(title="中科微 北斗GPS GLONASS 双模定位模块 ATGM332D 5N31 5")
     assert "agree" not in module.reason
+
+
+def test_a_leaf_named_in_both_parts_may_be_named_by_a_synonym_of_its_head(
+    matcher: CategoryMatcher,
+) -> None:
+    """保暖 … 上衣 names 保暖上装: 上衣 is the lexicon's synonym of the head 上装 (decision 209; a
+    real dev-set baby thermal top, held as a bare 上衣 before)."""
+    top = matcher.decide(title="英氏婴儿内衣 儿童秋冬夹棉内衣男女宝宝保暖上衣165451")
+    assert (top.path or "").endswith(">保暖上装") and "agree" in top.reason
