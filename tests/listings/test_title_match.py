@@ -2198,3 +2198,10 @@ def test_a_leaf_named_in_both_parts_may_be_named_by_a_synonym_of_its_head(
     real dev-set baby thermal top, held as a bare 上衣 before)."""
     top = matcher.decide(title="英氏婴儿内衣 儿童秋冬夹棉内衣男女宝宝保暖上衣165451")
     assert (top.path or "").endswith(">保暖上装") and "agree" in top.reason
+
+
+def test_a_rag_doll_is_a_plush_and_cloth_toy(matcher: CategoryMatcher) -> None:
+    """布娃娃 (a rag doll), 毛绒玩偶 and 毛绒娃娃 name 毛绒布艺类玩具 (decision 209): a real read-set
+    teddy bear (blind28) went to BJD娃娃 before, as a bare 娃娃."""
+    bear = matcher.decide(title="大号泰迪熊公仔 布娃娃抱抱熊生日礼物1.5米")
+    assert (bear.path or "").endswith(">毛绒布艺类玩具")
