@@ -2205,3 +2205,11 @@ def test_a_rag_doll_is_a_plush_and_cloth_toy(matcher: CategoryMatcher) -> None:
     teddy bear (blind28) went to BJD娃娃 before, as a bare 娃娃."""
     bear = matcher.decide(title="大号泰迪熊公仔 布娃娃抱抱熊生日礼物1.5米")
     assert (bear.path or "").endswith(">毛绒布艺类玩具")
+
+
+def test_early_education_is_for_children(matcher: CategoryMatcher) -> None:
+    """早教 (early education) says a product is for young children (AUDIENCE_WORDS, decision 209):
+    a learning robot sold as an 早教机 is the children's learning machine, not a collector's robot
+    model (a real read-set title, blind30, published onto 机器人/机甲成品 at 0.937 before)."""
+    robot = matcher.decide(title="小智伴智能机器人官网大帅小正教育5.0正品高科技唱歌跳舞早教机")
+    assert not (robot.path or "").startswith("模玩")
