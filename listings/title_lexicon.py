@@ -1033,6 +1033,7 @@ SAID_AGAIN: dict[str, frozenset[str]] = {
     "牙刷架": frozenset({"牙膏"}),
     "摇铃": frozenset({"牙胶", "磨牙棒", "咬咬胶"}),
     "发饰": frozenset({"发夹", "发箍", "头饰", "发卡", "发圈"}),
+    "上装": frozenset({"秋衣", "保暖衣"}),
     "浴帘": frozenset({"窗帘"}),
     "家居服套装": frozenset({"空调服", "空调衫"}),
     "抹布": frozenset({"毛巾", "手巾", "擦手巾", "清洁巾"}),

@@ -2213,3 +2213,10 @@ def test_early_education_is_for_children(matcher: CategoryMatcher) -> None:
     model (a real read-set title, blind30, published onto 机器人/机甲成品 at 0.937 before)."""
     robot = matcher.decide(title="小智伴智能机器人官网大帅小正教育5.0正品高科技唱歌跳舞早教机")
     assert not (robot.path or "").startswith("模玩")
+
+
+def test_a_thermal_top_called_a_long_john_top_is_one_top(matcher: CategoryMatcher) -> None:
+    """秋衣 and 保暖衣 beside 上衣 (上装) name the thermal top again (SAID_AGAIN, decision 209; a
+    real dev-set title, in doubt over 秋衣 before)."""
+    top = matcher.decide(title="英氏秋冬装儿童保暖内衣男女宝宝夹棉秋衣婴儿上衣164770")
+    assert (top.path or "").endswith(">保暖上装") and "agree" in top.reason
