@@ -1166,6 +1166,7 @@ CONTEXT_WORDS: dict[str, tuple[str, ...]] = {
         "电烧水壶",
         "电热壶",
         "电茶壶",
+        "反渗透",
     ),
 }
 """Where or in what activity a product is used. A leaf whose path names a context (汽车用品,

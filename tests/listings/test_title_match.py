@@ -2220,3 +2220,11 @@ def test_a_thermal_top_called_a_long_john_top_is_one_top(matcher: CategoryMatche
     real dev-set title, in doubt over 秋衣 before)."""
     top = matcher.decide(title="英氏秋冬装儿童保暖内衣男女宝宝夹棉秋衣婴儿上衣164770")
     assert (top.path or "").endswith(">保暖上装") and "agree" in top.reason
+
+
+def test_a_reverse_osmosis_purifier_is_an_appliance(matcher: CategoryMatcher) -> None:
+    """反渗透 (reverse osmosis) needs a pump: such a purifier is an appliance, never the kitchen or
+    bathroom filter leaf (CONTEXT_WORDS electric, decision 209; two real read-set purifiers, of
+    blind27 and blind28, were published there at 0.999)."""
+    purifier = matcher.decide(title="美的净水器家用直饮自来水过滤器反渗透RO净水机花生官方旗舰店")
+    assert "agree" not in purifier.reason
