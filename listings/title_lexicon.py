@@ -1171,7 +1171,9 @@ CONTEXT_WORDS: dict[str, tuple[str, ...]] = {
 }
 """Where or in what activity a product is used. A leaf whose path names a context (汽车用品,
 运动包/户外包, 聚会/魔术/演出用品) is published only for a title that names it too: a women's
-单肩包 is not an outdoor 防水箱包>单肩包."""
+单肩包 is not an outdoor 防水箱包>单肩包. The electric words name appliances: an 电饭煲 is no
+cookware, and a 反渗透 (reverse-osmosis) purifier, which needs a pump, no kitchen filter
+(decision 209)."""
 
 TOY_CARS: tuple[str, ...] = ("小汽车", "玩具汽车", "汽车玩具", "汽车模型", "遥控汽车")
 """Toy and model cars: 汽车 in them names what the toy is, not a car it is used in (a 滑翔车
@@ -1270,7 +1272,8 @@ not a watch as a children's accessory leaf means one; 纸尿裤, 拉拉裤, 学�
 and 短裤头 underwear, no trousers (裤子); 刷锅 and 洗锅 (scrubbing pots) say what a scourer is for, no pot;
 羊绒衫 and 羊毛衫 are cashmere and wool sweaters, no fleece tops (卫衣/绒衫); an 眼影盘, 遮瑕盘 or
 修容盘 is a make-up palette, no plate (decision 187); a 扫地机器人 (拖地, 擦窗) is a cleaning
-appliance, no robot toy or model (decision 199)."""
+appliance, no robot toy or model (decision 199); a 项链, 毛衣链, 锁骨链 or 颈链 is jewellery, no
+hardware chain (链, decision 209)."""
 
 
 FEMALE_GARMENTS: tuple[str, ...] = (

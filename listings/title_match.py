@@ -1493,7 +1493,8 @@ def weak_evidence(verdict: Verdict, leaf: LeafTerms) -> str:
     the head noun of a longer leaf term that is more than that head (收纳架 for 鞋子收纳架, 套装 for
     厨房小工具套装: the product is of the head's kind, not necessarily of this leaf), or names a
     bare generic only through a word ending in its head character (跳绳 for 绳子, 刷锅 for 锅具:
-    such words are as often another product). Not on a leaf for an audience (童装 > 裤子): the
+    such words are as often another product), unless the word is one `KINDS` lists for it
+    (蛋糕模 of 模具: `Verdict.listed`, decision 209). Not on a leaf for an audience (童装 > 裤子): the
     title names that audience, or the judge would have found a clash, and such a leaf is where
     the audience's kinds of the product go (男童 … 长裤); the words ending in the head that are
     other products (纸尿裤, 内裤: `NOT_KINDS`) name no kind at all (`_names_kind`). A catch-all
