@@ -1,0 +1,126 @@
+"""Measure a matcher change on every labelled set at once (issue 14): the dev set out of source,
+the held-out sets and the read sets, figures only.
+
+    .venv/bin/python scripts/measure_category_sets.py [--thresholds 0.88,0.93,0.975,0.985]
+
+Why a script: every change to the lexicon or the gate is kept or dropped on three readings
+(docs/decisions.md §209's table) — the dev set with each source scored by a gate fitted without
+it, the held-out sets scored by a gate fitted on the whole dev set (what
+`scripts/train_publish_gate.py --write` would ship), and the read sets blind26 on. Sessions kept
+rewriting this in /tmp and losing it.
+
+It never prints a title, a label or a leaf of the held-out sets: they stay held out only while
+nobody reads them (tests/fixtures/category_dev_real.md). For the read sets it prints figures too;
+their titles are in the fixtures for whoever wants them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from listings.categories import CategoryDecision, CategoryTree  # noqa: E402
+from listings.category_eval import EvalReport, LabelledRow, evaluate, parse_labelled_csv  # noqa: E402
+from listings.publish_gate import PublishGate  # noqa: E402
+from listings.publish_gate_fit import (  # noqa: E402
+    GATE_FEATURES,
+    choose_threshold,
+    collect,
+    fit_gate,
+    gated,
+    out_of_source,
+)
+
+FIXTURES = ROOT / "tests" / "fixtures"
+DEV = FIXTURES / "category_dev_real.csv"
+TREE = ROOT / "data" / "categories" / "marketplace_tree_subset.csv"
+HELD_OUT = ("blind9", "blind12", "blind15", "blind22", "blind24", "blind25")
+"""As tests/listings/test_category_dev_real.py `HELD_OUT`: never read."""
+FIRST_READ = 26
+"""The read sets are blind26 and on (decisions 198–204)."""
+DEFAULT = 0.985
+
+
+def _read_sets() -> list[str]:
+    numbers = sorted(
+        int(p.stem.removeprefix("category_blind")) for p in FIXTURES.glob("category_blind*.csv")
+    )
+    return [f"blind{n}" for n in numbers if n >= FIRST_READ]
+
+
+def _figures(rows: Sequence[LabelledRow], decisions: Sequence[CategoryDecision], t: float) -> str:
+    r = evaluate(list(rows), list(decisions), threshold=t, thresholds=())
+    wrong = r.published - round(r.precision * r.published)
+    return (
+        f"published {r.published:4d}, wrong {wrong:3d}, precision {r.precision:.3f}, "
+        f"coverage {r.coverage:.3f}"
+    )
+
+
+def _report(rows: Sequence[LabelledRow], decisions: Sequence[CategoryDecision]) -> EvalReport:
+    return evaluate(list(rows), list(decisions), threshold=DEFAULT, thresholds=())
+
+
+def _scored(
+    names: Sequence[str], tree: CategoryTree, gate: PublishGate
+) -> list[tuple[str, list[LabelledRow], list[CategoryDecision]]]:
+    """Each set's rows and decisions, the gate's probability as each text decision's confidence."""
+    out = []
+    for name in names:
+        rows = parse_labelled_csv((FIXTURES / f"category_{name}.csv").read_text(encoding="utf-8"))
+        collected = collect(rows, tree)
+        probabilities = gate.probabilities_of(collected.columns(GATE_FEATURES).tolist())
+        out.append((name, rows, gated(collected, probabilities)))
+    return out
+
+
+def _print_sets(
+    label: str,
+    sets: list[tuple[str, list[LabelledRow], list[CategoryDecision]]],
+    thresholds: Sequence[float],
+) -> None:
+    rows = [r for _, rs, _ in sets for r in rs]
+    decisions = [d for _, _, ds in sets for d in ds]
+    print(f"\n{label} ({len(sets)} sets, {len(rows)} rows):")
+    for t in thresholds:
+        print(f"  at {t:.3f}: {_figures(rows, decisions, t)}")
+    pooled = _report(rows, decisions)
+    right = round(pooled.top1 * pooled.leaf_rows)
+    print(f"  first candidate right: {right} of {pooled.leaf_rows} ({pooled.top1:.3f})")
+    per_set = ", ".join(
+        f"{name} {_report(rs, ds).coverage:.2f}/{_report(rs, ds).top1:.2f}" for name, rs, ds in sets
+    )
+    print(f"  per set, coverage at {DEFAULT} / top-1: {per_set}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--thresholds",
+        default="0.88,0.93,0.975,0.985",
+        help="comma-separated thresholds to report (default: %(default)s)",
+    )
+    args = parser.parse_args()
+    thresholds = [float(t) for t in args.thresholds.split(",")]
+    tree = CategoryTree.from_csv_text(TREE.read_text(encoding="utf-8"))
+    dev = parse_labelled_csv(DEV.read_text(encoding="utf-8"))
+    collected = collect(dev, tree)
+    unseen = list(out_of_source(collected).decisions)
+    fit = choose_threshold(collected, unseen)
+    print(f"dev set, out of source ({len(dev)} rows):")
+    for t in sorted({fit, *thresholds}):
+        note = " (the fit's choice)" if t == fit else ""
+        print(f"  at {t:.3f}: {_figures(dev, unseen, t)}{note}")
+    print(f"  first candidate right: {_report(dev, unseen).top1:.3f}")
+    gate = fit_gate(collected, threshold=DEFAULT)
+    _print_sets("held out, never read", _scored(HELD_OUT, tree, gate), thresholds)
+    _print_sets("read sets", _scored(_read_sets(), tree, gate), thresholds)
+
+
+if __name__ == "__main__":
+    main()
