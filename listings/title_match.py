@@ -1111,7 +1111,8 @@ def _leads(facts: TitleFacts, matched: str, others: Sequence[str], *, outfit: bo
     """The matched word is the product the title leads with, and the other product nouns are the
     keywords sellers append after it (卫衣 … 外套, 书包 … 双肩包, 垃圾袋 … 背心): true when
 
-    - the matched word is a product type, not a usage word (摆件, 礼物);
+    - the matched word is a product type, not a usage word (摆件, 礼物), and longer than one
+      character (the 盘 of 战斗盘 … 陀螺 is part of a name: decision 210);
     - its first occurrence comes before every other product noun, is not part of another noun
       (夹子 of 核桃夹子) and is not itself the modifier of a noun right after it (马桶 in 马桶盖,
       小夜灯 in 小夜灯转换器: head-final compounds);
@@ -1134,6 +1135,8 @@ def _leads(facts: TitleFacts, matched: str, others: Sequence[str], *, outfit: bo
     if start >= len(text):
         return False
     word = max((w for w in words if text.startswith(w, start)), key=len)
+    if len(word) == 1:
+        return False
     rest = text[start + len(word) :]
     if rest[:1] in HEAD_CHARS or any(rest.startswith(n) for n in facts.nouns):
         return False
