@@ -945,6 +945,7 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "衣架 衣撑 衣撑子",
         "热水瓶 暖水瓶 暖壶 暖水壶 保温壶",
         "粘土 黏土",
+        "超轻粘土 超轻泥",
         "手脚印 手足印",
         "切切看 切切乐",
         "迷你风扇 小风扇",
@@ -1005,6 +1006,7 @@ KINDS: dict[str, frozenset[str]] = {
     "厨房置物架": frozenset({"刀架", "刀座", "调料架", "调味架", "沥水架", "碗架", "碗碟架"}),
     "拼板": frozenset({"七巧板"}),
     "鸡蛋加工": frozenset({"打蛋器", "分蛋器", "蛋清分离器", "切蛋器"}),
+    "吉他": frozenset({"尤克里里"}),
 }
 """A generic word and the kinds of it: a leaf named by the generic (户外眼镜) is named by any kind
 (a 太阳镜 is a pair of glasses), but a leaf named by a kind (太阳镜) is not named by the generic (a

@@ -2236,3 +2236,17 @@ def test_a_one_character_product_word_does_not_lead_a_title(matcher: CategoryMat
     published onto the plate leaf at 0.809 before."""
     top = matcher.decide(title="三宝超变战陀新款男孩拉线战斗盘坨螺三星升级版合体陀螺玩具儿童")
     assert (top.path or "").endswith(">陀螺")
+
+
+def test_super_light_clay_is_named_by_its_short_name(matcher: CategoryMatcher) -> None:
+    """超轻泥 is what sellers call 超轻粘土 (SYNONYMS, decision 210): a real dev-set clay title
+    whose wooden blanks are shaped like planes went to the remote-control plane leaf before."""
+    clay = matcher.decide(title="雪花泥珍珠泥超轻泥木质白坯飞机木制模具可涂色diy儿童益智玩具")
+    assert (clay.path or "").endswith(">粘土/超轻粘土")
+
+
+def test_a_ukulele_is_a_kind_of_guitar(matcher: CategoryMatcher) -> None:
+    """尤克里里 is a small guitar (KINDS 吉他, decision 210): a real dev-set toy guitar sold as
+    one went to the wind-instrument leaf before, named by the bare 乐器."""
+    guitar = matcher.decide(title="抖音同款儿童小吉他玩具可弹奏初学仿真乐器琴男女宝宝尤克里里")
+    assert (guitar.path or "").endswith(">玩具吉他")
