@@ -2,6 +2,7 @@
 the held-out sets and the read sets, figures only.
 
     .venv/bin/python scripts/measure_category_sets.py [--thresholds 0.88,0.93,0.975,0.985]
+        [--fresh blind41,blind42]
 
 Why a script: every change to the lexicon or the gate is kept or dropped on three readings
 (docs/decisions.md §209's table) — the dev set with each source scored by a gate fitted without
@@ -11,7 +12,9 @@ rewriting this in /tmp and losing it.
 
 It never prints a title, a label or a leaf of the held-out sets: they stay held out only while
 nobody reads them (tests/fixtures/category_dev_real.md). For the read sets it prints figures too;
-their titles are in the fixtures for whoever wants them.
+their titles are in the fixtures for whoever wants them. `--fresh` names new sets to measure
+before anyone reads them (decisions 199–204): they are reported on their own, figures only, and
+left out of the read sets.
 """
 
 from __future__ import annotations
@@ -46,11 +49,11 @@ FIRST_READ = 26
 DEFAULT = 0.985
 
 
-def _read_sets() -> list[str]:
+def _read_sets(fresh: Sequence[str] = ()) -> list[str]:
     numbers = sorted(
         int(p.stem.removeprefix("category_blind")) for p in FIXTURES.glob("category_blind*.csv")
     )
-    return [f"blind{n}" for n in numbers if n >= FIRST_READ]
+    return [f"blind{n}" for n in numbers if n >= FIRST_READ and f"blind{n}" not in fresh]
 
 
 def _figures(rows: Sequence[LabelledRow], decisions: Sequence[CategoryDecision], t: float) -> str:
@@ -105,8 +108,14 @@ def main() -> None:
         default="0.88,0.93,0.975,0.985",
         help="comma-separated thresholds to report (default: %(default)s)",
     )
+    parser.add_argument(
+        "--fresh",
+        default="",
+        help="comma-separated new sets (blind41,…) to report apart, before anyone reads them",
+    )
     args = parser.parse_args()
     thresholds = [float(t) for t in args.thresholds.split(",")]
+    fresh = [name for name in args.fresh.split(",") if name]
     tree = CategoryTree.from_csv_text(TREE.read_text(encoding="utf-8"))
     dev = parse_labelled_csv(DEV.read_text(encoding="utf-8"))
     collected = collect(dev, tree)
@@ -119,7 +128,9 @@ def main() -> None:
     print(f"  first candidate right: {_report(dev, unseen).top1:.3f}")
     gate = fit_gate(collected, threshold=DEFAULT)
     _print_sets("held out, never read", _scored(HELD_OUT, tree, gate), thresholds)
-    _print_sets("read sets", _scored(_read_sets(), tree, gate), thresholds)
+    if fresh:
+        _print_sets("fresh, not yet read", _scored(fresh, tree, gate), thresholds)
+    _print_sets("read sets", _scored(_read_sets(fresh), tree, gate), thresholds)
 
 
 if __name__ == "__main__":
