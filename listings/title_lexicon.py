@@ -920,7 +920,7 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "杯子 水杯",
         "地垫 地毯",
         "发饰 发圈 头绳 发绳",
-        "毛绒布艺类玩具 毛绒玩具 毛绒公仔 毛绒玩偶 毛绒娃娃 布娃娃",
+        "毛绒布艺类玩具 毛绒玩具 毛绒公仔 毛绒玩偶 毛绒娃娃 布娃娃 布艺娃娃 布艺玩偶 布艺玩具",
         "滑行玩具 惯性车 回力车 滑翔车",
         "t恤 体恤 体恤衫 短袖 半袖 打底衫",
         "烹饪勺铲 汤勺 漏勺 锅铲 粥勺 木勺 饭勺",
@@ -1138,6 +1138,7 @@ CONTEXT_WORDS: dict[str, tuple[str, ...]] = {
     "motorcycle": ("摩托",),
     "ebike": ("电动车", "电瓶车", "电动摩托"),
     "outdoor": ("户外", "露营", "野营", "登山", "徒步", "骑行", "钓鱼"),
+    "travel": ("旅行", "旅游", "出差", "行李"),
     "sport": ("运动", "健身", "瑜伽", "跑步", "球迷"),
     "swim": ("游泳", "泳"),
     "military": ("军迷", "战术"),
@@ -1173,9 +1174,15 @@ CONTEXT_WORDS: dict[str, tuple[str, ...]] = {
 }
 """Where or in what activity a product is used. A leaf whose path names a context (汽车用品,
 运动包/户外包, 聚会/魔术/演出用品) is published only for a title that names it too: a women's
-单肩包 is not an outdoor 防水箱包>单肩包. The electric words name appliances: an 电饭煲 is no
+单肩包 is not an outdoor 防水箱包>单肩包, nor a quilt bag a travel 旅行收纳用具>衣物收纳袋 (decision
+210). The electric words name appliances: an 电饭煲 is no
 cookware, and a 反渗透 (reverse-osmosis) purifier, which needs a pump, no kitchen filter
 (decision 209)."""
+
+OPPOSITE_FORMS: dict[str, tuple[str, ...]] = {"低帮": ("高帮", "中帮")}
+"""A form a leaf's path names, and the forms that contradict it: a leaf under 低帮鞋 (low-cut
+shoes) is no place for a 高帮 (high-top) or 中帮 shoe, whatever the title calls it (…高帮女单鞋;
+every labelled set puts high-top shoes apart from 低帮鞋 > 单鞋, decision 210)."""
 
 TOY_CARS: tuple[str, ...] = ("小汽车", "玩具汽车", "汽车玩具", "汽车模型", "遥控汽车")
 """Toy and model cars: 汽车 in them names what the toy is, not a car it is used in (a 滑翔车

@@ -46,6 +46,7 @@ from listings.title_lexicon import (
     MODIFIER_WORDS,
     NOT_DEVICES,
     NOT_KINDS,
+    OPPOSITE_FORMS,
     PET_USE_WORDS,
     PLACE_NOUNS,
     PRODUCT_NOUNS,
@@ -1524,6 +1525,17 @@ def _context_clash(facts: TitleFacts, leaf: LeafTerms, matched: str = "") -> str
     strong = (facts.contexts & STRONG_CONTEXTS) - leaf.contexts
     if strong:
         return f"the title is for {'/'.join(sorted(strong))} use; the leaf is not"
+    return _opposite_form(facts.text, leaf)
+
+
+def _opposite_form(text: str, leaf: LeafTerms) -> str:
+    """The title names a form opposite to one the leaf's path names (高帮 against 低帮鞋:
+    `OPPOSITE_FORMS`), and not that form itself."""
+    for form, opposites in OPPOSITE_FORMS.items():
+        if form in text or not any(form in name for group in leaf.groups for name in group):
+            continue
+        if said := next((o for o in opposites if o in text), ""):
+            return f"the title names {said}; the leaf is for {form}"
     return ""
 
 
