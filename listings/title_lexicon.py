@@ -940,6 +940,8 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "吸管杯 吸管水杯",
         "电动车 电瓶车 电动自行车 电瓶自行车 电动摩托车",
         "收纳袋 收纳包",
+        "护洗袋 洗衣袋 洗衣网袋",
+        "桌脚垫 桌脚套 椅脚垫 椅脚套 桌椅脚垫 椅子脚套 桌腿套 椅子腿套",
         "收纳箱 整理箱 储物箱",
         "垃圾桶 垃圾篓",
         "衣架 衣撑 衣撑子",
@@ -1007,6 +1009,8 @@ KINDS: dict[str, frozenset[str]] = {
     "拼板": frozenset({"七巧板"}),
     "鸡蛋加工": frozenset({"打蛋器", "分蛋器", "蛋清分离器", "切蛋器"}),
     "吉他": frozenset({"尤克里里"}),
+    "除尘刷": frozenset({"粘毛器", "沾毛器", "黏毛器", "粘毛滚", "粘毛刷"}),
+    "马桶套": frozenset({"马桶坐垫", "坐便套", "坐便垫"}),
 }
 """A generic word and the kinds of it: a leaf named by the generic (户外眼镜) is named by any kind
 (a 太阳镜 is a pair of glasses), but a leaf named by a kind (太阳镜) is not named by the generic (a
