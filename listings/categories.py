@@ -380,21 +380,25 @@ def _text(text: str) -> str:
 
 
 def _catch_all_homes(
-    tree: CategoryTree, ids: Sequence[int], terms: Sequence[LeafTerms]
+    tree: CategoryTree, ids: Sequence[int], terms: Sequence[LeafTerms], *, branch: bool = False
 ) -> dict[str, tuple[int, ...]]:
     """For each family (the head character of a noun: 衣 of 毛衣), the catch-all columns whose
     specific siblings are named by words of that family (童装 > 其它 beside 连身衣, 罩衣, 防晒衣):
-    where a product of that family that no leaf names belongs (decision 177)."""
-    siblings: dict[tuple[str, ...], list[int]] = {}
+    where a product of that family that no leaf names belongs (decision 177). With `branch`,
+    the families of every leaf under the catch-all's parent, not its siblings only (decision
+    210: 童装 > 其它 for a girls' skirt, as 童装 > 裙子 > 连衣裙 is a skirt of the branch)."""
+    under: dict[tuple[str, ...], list[int]] = {}
     for column, leaf in enumerate(ids):
-        siblings.setdefault(tuple(tree.leaves[leaf][:-1]), []).append(column)
+        path = tuple(tree.leaves[leaf])
+        for depth in range(len(path) - 1 if not branch else 1, len(path)):
+            under.setdefault(path[:depth], []).append(column)
     homes: dict[str, list[int]] = {}
     for column, leaf in enumerate(ids):
         if not terms[column].generic:
             continue
         families = {
             family_of(term)
-            for other in siblings[tuple(tree.leaves[leaf][:-1])]
+            for other in under[tuple(tree.leaves[leaf][:-1])]
             if other != column and not terms[other].generic
             for term in terms[other].terms
             if term
@@ -637,6 +641,15 @@ class CategoryMatcher:
         self._names_a_leaf: dict[str, bool] = {}
         """`_noun_names_a_leaf` per product noun: bounded by the lexicon and the tree's words."""
         self._homes = _catch_all_homes(tree, self._ids, self._terms)
+        self._branch_homes = _catch_all_homes(tree, self._ids, self._terms, branch=True)
+        child_terms = [
+            term for leaf in self._terms if "child" in leaf.audience for term in leaf.terms
+        ]
+        self._child_words = frozenset(word for term in child_terms for word in variants(term))
+        """Every name of a children's leaf: a noun among them has a children's leaf."""
+        self._child_stems = tuple(stem for term in child_terms if (stem := generic_stem(term)))
+        """The heads of the children's bare generics (裤 of 童装 > 裤子): their kinds (打底裤) have
+        a children's leaf too."""
         self._rooms = [_rooms_of(self._tree.leaves[leaf][1:]) for leaf in self._ids]
         self._containing: dict[str, list[tuple[int, str]]] = {}
         for column, leaf_terms in enumerate(self._terms):
@@ -926,12 +939,26 @@ class CategoryMatcher:
         男童毛衣), or that is for everyone and whose own name is of the noun's family (其他收纳盒
         for a 药盒: decision 180). Other catch-alls for everyone are left to the cosine: with
         them, every orphan ending in 桌, 机 or 架 went to a kitchen or toy catch-all (measured in
-        decision 177)."""
-        if any(verdict.strength > 0.0 for verdict in judged.values()):
+        decision 177).
+
+        A children's title whose every named leaf is for another audience (a girls' 半身裙:
+        the tree's only skirt leaf is women's) puts its nouns in the children's catch-all too,
+        found among the whole children's branch (童装 > 裙子 > 连衣裙 makes 裙 a family of 童装),
+        unless a children's leaf is named by the noun or is the bare generic it is a kind of
+        (打底裤 of 童装 > 裤子): decision 210."""
+        named = [verdict for verdict in judged.values() if verdict.strength > 0.0]
+        if any(not verdict.misfit for verdict in named) or (
+            named and "child" not in facts.audience
+        ):
             return
         for noun in sorted(facts.nouns):
-            homes = self._homes.get(family_of(noun), ())
-            if not homes or self._noun_names_a_leaf(noun):
+            misfit = (
+                bool(named)
+                and noun not in self._child_words
+                and not noun.endswith(self._child_stems)
+            )
+            homes = (self._branch_homes if misfit else self._homes).get(family_of(noun), ())
+            if not homes or (not misfit and self._noun_names_a_leaf(noun)):
                 continue
             for column in homes:
                 leaf = self._terms[column]

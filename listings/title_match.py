@@ -650,6 +650,10 @@ class Verdict(NamedTuple):
     """The leaf's audience agrees with the title's (`_audience_clash`). Only a leaf in doubt
     carries False: of two leaves in the same doubt (连衣裙 named beside 长裙), the one whose
     audience the title names (女 for 女装, not 童装) ranks first."""
+    misfit: bool = False
+    """The title contradicts the leaf's audience (a girls' skirt against a women's leaf): the
+    clash is of whom, not of what, so an audience's catch-all may hold the product instead
+    (`CategoryMatcher._judge_orphans`, decision 210)."""
     listed: bool = False
     """A KIND the lexicon lists: the title names a word `KINDS` gives as a kind of the matched
     generic (蛋糕模 of 模具), not only some word ending in its head character. Such a kind is
@@ -1463,7 +1467,9 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
         )
     clash = misfit or _context_clash(facts, leaf, matched)
     if clash:
-        return Verdict(strength, matched, clash, hard=True, whole=whole, at=at, how=how)
+        return Verdict(
+            strength, matched, clash, hard=True, whole=whole, at=at, how=how, misfit=bool(misfit)
+        )
     if leaf.generic:
         return Verdict(strength, matched, CATCH_ALL, whole=whole, at=at, how=how)
     listed = how == KIND and any(_names_in_title(facts, k) for k in KINDS.get(matched, ()))
