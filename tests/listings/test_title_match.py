@@ -2318,3 +2318,11 @@ def test_a_childs_garment_the_tree_has_only_for_women_goes_to_the_childrens_rest
         title="女童装阳光橙色韩版中腰立体猫咪图案儿童打底裤ZG3156【MiniZaru米妮哈鲁 2016夏装新品"
     )
     assert (leggings.path or "").endswith("童装/婴儿装/亲子装>裤子")
+
+
+def test_a_glass_fuse_is_a_fuse_not_glass(matcher: CategoryMatcher) -> None:
+    """保险丝 (a fuse) is a product (PRODUCT_NOUNS, decision 210): a blind46 glass fuse tube,
+    labelled "no fitting leaf" and measured before reading, was published on the glass-material
+    leaf at 1.000 through 玻璃 … 管."""
+    fuse = matcher.decide(title="车规级双帽陶瓷玻璃保险丝管T1A2A3A5A6.3A10A 250V 3.6*10 5*20")
+    assert "agree" not in fuse.reason
