@@ -87,14 +87,15 @@ range the fits chose, 0.95-0.975; the fit chose 0.95 at decision 130, 0.935 at 1
 0.935 at 168 and 169, 0.93 at 173, 0.94 at 174, 0.93 at 176, 0.935 at 177, 0.93 at 180, 0.925 at 181
 and 182, 0.935 at 183 and 184, 0.92 at 185, 0.925 at 186, 0.91 at 187–189, 0.905 at 190–191, 0.90 at
 192, 0.91 at 194, 0.92 at 195, 0.915 at 196 to 200, 0.91 at 201 to 205, 0.905 at 206, 0.88 at 207,
-0.875 at 208, 0.865 at 209)."""
+0.875 at 208, 0.865 at 209 and 210)."""
 
 PRECISION = 0.99
 """Issue 14: of what is published automatically (leaf, NONE and junk rows together)."""
 COVERAGE = 0.50
 """A point under the figure, as 0.50 stood under 0.516 (a row's probability may move in the last digits
-on another machine's BLAS). Out of source, pooled, at the default: 0.640 of leaf-labelled rows
-published right (982 of 1,534; 1,006 published, 0.999 right) at decision 209 (0.610 at 208, 935, 960
+on another machine's BLAS). Out of source, pooled, at the default: 0.641 of leaf-labelled rows
+published right (984 of 1,534; 1,008 published, 0.999 right) at decision 210 (0.640 at 209, 982, 1,006
+published; 0.610 at 208, 935, 960
 published; 0.583 at 207, 894, 919
 published; 0.568 at 206, 871, 896
 published; 0.555 at 205, 852, 877
@@ -116,7 +117,8 @@ mould factory: 55 leaf rows, 4 published) joined (0.493 at 161, 0.491 at 156–1
 precision. Issue 14 asks 0.70: unmet (tests/fixtures/category_dev_real.md says why)."""
 TOP1 = 0.90
 """Issue 14 asks that the first candidate be a right leaf for 0.90 of leaf-labelled rows: the floor is
-the issue's figure again since decision 166. At 208 and 209, 0.926 (1,420 of 1,534); at 206 and 207, 0.926
+the issue's figure again since decision 166. At 210, 0.928 (1,423 of 1,534); at 208 and 209, 0.926
+(1,420); at 206 and 207, 0.926
 (1,421); at 205, 0.926 (1,420);
 at 201 to 204, 0.923
 (1,416); at 197 to 200, 0.918
@@ -132,7 +134,8 @@ leaf rows from 1688 shops, 42 of them one silicone-mould factory's, right for 8;
 then), met again after decisions 164-166 taught the rules moulds (模具 the ware of 模, DIY no product),
 回力, 烤盘 and material stock (blind20's rows 8 → 47 right). That gain is one source's, read before it
 was fixed; the held-out sets did not move up (tests/fixtures/category_dev_real.md). A new set that
-pulls this under 0.90 is a finding, not a reason to leave the set out."""
+pulls this under 0.90 is a finding, not a reason to leave the set out: the six sets measured before
+reading at decision 210 were right for 0.724 (286 of 395), 0.825 since."""
 NESTED_PRECISION = 0.985
 """With the threshold too chosen without each source: 0.987 when this was written, 0.983 at decision
 127, 0.992 at 138, 0.990 at 143 (772 published, coverage 0.591), 0.990 at 152 (798, 0.612), 0.989 at
@@ -146,7 +149,7 @@ at 189 (1,024, 0.644), 0.988 at 190 (1,041, 0.656), 0.988 at 191 (1,048, 0.660),
 (1,056, 0.665), 0.989 at 194 (1,047, 0.660), 0.989 at 195 and 196 (1,040, 0.656), 0.989 at 197 and
 198 (1,042, 0.657), 0.989 at 199 and 200 (1,044, 0.658), 0.989 at 201 to 203 (1,057, 0.666), 0.988
 at 204 (1,061, 0.668), 0.990 at 205 (1,062, 0.670), 0.990 at 206 (1,081, 0.683), 0.990 at 207
-(1,113, 0.703), 0.989 at 208 (1,137, 0.718), 0.990 at 209 (1,167, 0.738)."""
+(1,113, 0.703), 0.989 at 208 (1,137, 0.718), 0.990 at 209 (1,167, 0.738), 0.991 at 210 (1,165, 0.737)."""
 TUNED = ("calibrate", "holdout", "fresh")
 
 
