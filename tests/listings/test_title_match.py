@@ -2326,3 +2326,12 @@ def test_a_glass_fuse_is_a_fuse_not_glass(matcher: CategoryMatcher) -> None:
     leaf at 1.000 through 玻璃 … 管."""
     fuse = matcher.decide(title="车规级双帽陶瓷玻璃保险丝管T1A2A3A5A6.3A10A 250V 3.6*10 5*20")
     assert "agree" not in fuse.reason
+
+
+def test_pens_are_products(matcher: CategoryMatcher) -> None:
+    """中性笔, 碳素笔, 可擦笔 and the other pens are products (PRODUCT_NOUNS, decision 210): a
+    blind44 erasable-pen title that ends in 橡皮 agreed with the eraser leaf at 0.93 before."""
+    pens = matcher.decide(
+        title="按动可擦笔学生用晶蓝色摩易擦热敏宇航员炭黑色碳素笔黑色蓝色水笔小学生专用练字笔速干橡皮"
+    )
+    assert "agree" not in pens.reason
