@@ -95,9 +95,8 @@ def _print_sets(
     pooled = _report(rows, decisions)
     right = round(pooled.top1 * pooled.leaf_rows)
     print(f"  first candidate right: {right} of {pooled.leaf_rows} ({pooled.top1:.3f})")
-    per_set = ", ".join(
-        f"{name} {_report(rs, ds).coverage:.2f}/{_report(rs, ds).top1:.2f}" for name, rs, ds in sets
-    )
+    reports = [(name, _report(rs, ds)) for name, rs, ds in sets]
+    per_set = ", ".join(f"{name} {r.coverage:.2f}/{r.top1:.2f}" for name, r in reports)
     print(f"  per set, coverage at {DEFAULT} / top-1: {per_set}")
 
 
