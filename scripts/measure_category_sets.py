@@ -2,7 +2,7 @@
 the held-out sets and the read sets, figures only.
 
     .venv/bin/python scripts/measure_category_sets.py [--thresholds 0.88,0.93,0.975,0.985]
-        [--fresh blind41,blind42]
+        [--fresh blind41,blind42] [--markdown]
 
 Why a script: every change to the lexicon or the gate is kept or dropped on three readings
 (docs/decisions.md §209's table) — the dev set with each source scored by a gate fitted without
@@ -14,7 +14,9 @@ It never prints a title, a label or a leaf of the held-out sets: they stay held 
 nobody reads them (tests/fixtures/category_dev_real.md). For the read sets it prints figures too;
 their titles are in the fixtures for whoever wants them. `--fresh` names new sets to measure
 before anyone reads them (decisions 199–204): they are reported on their own, figures only, and
-left out of the read sets.
+left out of the read sets. `--markdown` prints the same figures as the two tables of
+tests/fixtures/category_dev_real.md "Where it stands", so that page is pasted from a run, not
+retyped (decision 211).
 """
 
 from __future__ import annotations
@@ -87,8 +89,7 @@ def _print_sets(
     sets: list[tuple[str, list[LabelledRow], list[CategoryDecision]]],
     thresholds: Sequence[float],
 ) -> None:
-    rows = [r for _, rs, _ in sets for r in rs]
-    decisions = [d for _, _, ds in sets for d in ds]
+    rows, decisions = _pooled(sets)
     print(f"\n{label} ({len(sets)} sets, {len(rows)} rows):")
     for t in thresholds:
         print(f"  at {t:.3f}: {_figures(rows, decisions, t)}")
@@ -98,6 +99,43 @@ def _print_sets(
     reports = [(name, _report(rs, ds)) for name, rs, ds in sets]
     per_set = ", ".join(f"{name} {r.coverage:.2f}/{r.top1:.2f}" for name, r in reports)
     print(f"  per set, coverage at {DEFAULT} / top-1: {per_set}")
+
+
+def _markdown(
+    readings: Sequence[tuple[str, Sequence[LabelledRow], Sequence[CategoryDecision]]],
+    thresholds: Sequence[float],
+) -> None:
+    """The figures as markdown: each reading at the default, then the curve across readings."""
+    print(
+        f"| reading | rows | leaf rows | published at {DEFAULT} | wrong | precision | coverage "
+        "| first candidate |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for label, rows, decisions in readings:
+        r = _report(rows, decisions)
+        wrong = r.published - round(r.precision * r.published)
+        right = round(r.top1 * r.leaf_rows)
+        print(
+            f"| {label} | {r.rows:,} | {r.leaf_rows:,} | {r.published:,} | {wrong} "
+            f"| {r.precision:.3f} | {r.coverage:.3f} | {r.top1:.3f} ({right:,}) |"
+        )
+    print()
+    print("| threshold | " + " | ".join(label for label, _, _ in readings) + " |")
+    print("|---|" + "---|" * len(readings))
+    for t in thresholds:
+        cells = []
+        for _, rows, decisions in readings:
+            r = evaluate(list(rows), list(decisions), threshold=t, thresholds=())
+            wrong = r.published - round(r.precision * r.published)
+            cells.append(f"{r.published:,} / {wrong} / {r.precision:.3f} / {r.coverage:.3f}")
+        mark = "**" if t == DEFAULT else ""
+        print(f"| {mark}{t:g}{mark} | " + " | ".join(cells) + " |")
+
+
+def _pooled(
+    sets: list[tuple[str, list[LabelledRow], list[CategoryDecision]]],
+) -> tuple[list[LabelledRow], list[CategoryDecision]]:
+    return [r for _, rs, _ in sets for r in rs], [d for _, _, ds in sets for d in ds]
 
 
 def main() -> None:
@@ -112,6 +150,11 @@ def main() -> None:
         default="",
         help="comma-separated new sets (blind41,…) to report apart, before anyone reads them",
     )
+    parser.add_argument(
+        "--markdown",
+        action="store_true",
+        help="print the figures as the markdown tables of tests/fixtures/category_dev_real.md",
+    )
     args = parser.parse_args()
     thresholds = [float(t) for t in args.thresholds.split(",")]
     fresh = [name for name in args.fresh.split(",") if name]
@@ -120,12 +163,24 @@ def main() -> None:
     collected = collect(dev, tree)
     unseen = list(out_of_source(collected).decisions)
     fit = choose_threshold(collected, unseen)
+    gate = fit_gate(collected, threshold=DEFAULT)
+    if args.markdown:
+        readings = [("dev set, out of source", dev, unseen)]
+        held = _scored(HELD_OUT, tree, gate)
+        readings.append((f"held out ({len(held)} sets, never read)", *_pooled(held)))
+        if fresh:
+            readings.append(
+                (f"fresh ({', '.join(fresh)}), not yet read", *_pooled(_scored(fresh, tree, gate)))
+            )
+        read = _scored(_read_sets(fresh), tree, gate)
+        readings.append((f"read sets ({len(read)}: blind{FIRST_READ} on)", *_pooled(read)))
+        _markdown(readings, sorted({fit, *thresholds}))
+        return
     print(f"dev set, out of source ({len(dev)} rows):")
     for t in sorted({fit, *thresholds}):
         note = " (the fit's choice)" if t == fit else ""
         print(f"  at {t:.3f}: {_figures(dev, unseen, t)}{note}")
     print(f"  first candidate right: {_report(dev, unseen).top1:.3f}")
-    gate = fit_gate(collected, threshold=DEFAULT)
     _print_sets("held out, never read", _scored(HELD_OUT, tree, gate), thresholds)
     if fresh:
         _print_sets("fresh, not yet read", _scored(fresh, tree, gate), thresholds)
