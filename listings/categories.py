@@ -50,7 +50,7 @@ from listings.publish_gate import (
     gate_vector,
     without_filler,
 )
-from listings.title_lexicon import HOME_WORDS, MATERIAL_WORDS, ROOM_WORDS
+from listings.title_lexicon import HOME_WORDS, MARKER_NAMES, MATERIAL_WORDS, ROOM_WORDS
 from listings.title_match import (
     CATCH_ALL,
     HEAD_STRENGTH,
@@ -435,6 +435,7 @@ def _catch_all_markers(
                     if term.endswith(end) and term != end
                 )
         markers |= _elsewhere_markers(tree.leaves[leaf], own, everyone, tree.leaves)
+        markers |= {name for m in markers for name in MARKER_NAMES.get(m, ())}
         out[column] = frozenset(m for m in markers if len(m) >= 2)
     return out
 

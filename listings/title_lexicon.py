@@ -18,6 +18,8 @@ __all__ = [
     "FEMALE_GARMENTS",
     "HEAD_CHARS",
     "HOME_WORDS",
+    "INDOORS_AND_OUT",
+    "MARKER_NAMES",
     "MATERIAL_WORDS",
     "MATERNITY_WORDS",
     "MODIFIER_WORDS",
@@ -1027,6 +1029,7 @@ KINDS: dict[str, frozenset[str]] = {
     "干花": frozenset({"永生花"}),
     "除尘刷": frozenset({"粘毛器", "沾毛器", "黏毛器", "粘毛滚", "粘毛刷"}),
     "马桶套": frozenset({"马桶坐垫", "坐便套", "坐便垫"}),
+    "单鞋": frozenset({"绣花鞋"}),
 }
 """A generic word and the kinds of it: a leaf named by the generic (户外眼镜) is named by any kind
 (a 太阳镜 is a pair of glasses), but a leaf named by a kind (太阳镜) is not named by the generic (a
@@ -1100,6 +1103,16 @@ HOME_WORDS: tuple[str, ...] = ("居家", "家居", "家用", "室内")
 keywords (拖鞋女夏…室内居家用浴室…凉拖鞋), so a leaf term made of one and a head (居家鞋) is
 named by any of them anywhere beside a word ending in that head (listings/title_match.py
 `_names_apart`)."""
+
+MARKER_NAMES: dict[str, tuple[str, ...]] = {"食物": ("食品",)}
+"""Sellers' other words for what a specific leaf adds to its catch-all sibling's product (the 食物 of
+食物收纳盒 beside 其他收纳盒): a title saying one names the specific leaf, so the catch-all yields
+(冰箱收纳盒 … 鸡蛋盒食品冷冻盒 is a food box, decision 211). Only here, not in SYNONYMS: 食品 in
+a title is food, or a grade (食品级), never the 仿真果蔬/食物 toy."""
+
+INDOORS_AND_OUT: tuple[str, ...] = ("室内外", "室内室外", "室内户外")
+"""Indoors *and* out: the 室内 of these says no more than that the product goes anywhere, so it
+names no home shoe (回力拖鞋 … 室内外 … 一字凉拖鞋 is a flip-flop, decision 211)."""
 
 ROLE_WORDS: dict[str, tuple[str, ...]] = {
     "打底衫": (

@@ -40,6 +40,7 @@ from listings.title_lexicon import (
     HEAD_CHARS,
     HEAD_KINDS,
     HOME_WORDS,
+    INDOORS_AND_OUT,
     KINDS,
     MATERIAL_WORDS,
     MATERNITY_WORDS,
@@ -808,7 +809,7 @@ def _names_apart(text: str, term: str, edges: frozenset[int]) -> bool:
     heads = (head, *HEAD_KINDS.get(head, ()))
     if modifier in HOME_WORDS:
         # Where a product is used is a keyword of its own, said anywhere in the title.
-        return any(w in text for w in HOME_WORDS) and any(
+        return _says_home(text) and any(
             end in edges and text.endswith(heads, 0, end) for end in range(2, len(text) + 1)
         )
     start = text.find(modifier)
@@ -818,6 +819,14 @@ def _names_apart(text: str, term: str, edges: frozenset[int]) -> bool:
             return True
         start = text.find(modifier, start + 1)
     return False
+
+
+def _says_home(text: str) -> bool:
+    """The title says the product is used at home (`HOME_WORDS`), not only that it goes indoors
+    and out (`INDOORS_AND_OUT`)."""
+    for both in INDOORS_AND_OUT:
+        text = text.replace(both, " ")
+    return any(w in text for w in HOME_WORDS)
 
 
 def _both_parts_head(facts: TitleFacts, leaf: LeafTerms) -> str:

@@ -2335,3 +2335,28 @@ def test_pens_are_products(matcher: CategoryMatcher) -> None:
         title="按动可擦笔学生用晶蓝色摩易擦热敏宇航员炭黑色碳素笔黑色蓝色水笔小学生专用练字笔速干橡皮"
     )
     assert "agree" not in pens.reason
+
+
+def test_slippers_for_indoors_and_out_are_no_home_shoes(matcher: CategoryMatcher) -> None:
+    """室内外 says a product goes indoors and out, not that it is for home (INDOORS_AND_OUT,
+    decision 211): a blind48 flip-flop, measured before reading and labelled 一字拖, was published
+    on 居家鞋 at 0.997 through 室内 … 拖鞋. Slippers a title says are for home still go there."""
+    flip_flop = matcher.decide(title="新款回力拖鞋男夏室内外男女款一字凉拖鞋防滑耐磨拖鞋女情侣拖鞋")
+    assert not (flip_flop.path or "").endswith(">居家鞋")
+    home = matcher.decide(title="男士拖鞋家用女夏季室内防滑软底家居家洗澡情侣浴室凉拖鞋男夏天")
+    assert (home.path or "").endswith(">居家鞋")
+
+
+def test_a_box_for_food_is_no_other_box(matcher: CategoryMatcher) -> None:
+    """食品 is a seller's word for the 食物 of 食物收纳盒, so the catch-all 其他收纳盒 yields to it
+    (MARKER_NAMES, decision 211): a blind47 fridge box for eggs and frozen food, measured before
+    reading, was published on 其他收纳盒 at 0.999."""
+    box = matcher.decide(title="冰箱收纳盒长方形抽屉式鸡蛋盒食品冷冻盒厨房收纳保鲜塑料储物盒")
+    assert not (box.path or "").endswith(">其他收纳盒")
+
+
+def test_embroidered_shoes_are_womens_flats(matcher: CategoryMatcher) -> None:
+    """绣花鞋 (embroidered flats) is a kind of 单鞋 (KINDS, decision 211): blind47's Hanfu shoes,
+    labelled 单鞋, had no product type of any leaf before."""
+    shoe = matcher.decide(title="简百莲绣花鞋新款古风日常改良弓鞋女汉服翘头内增高复古浅口布鞋")
+    assert shoe.candidates and shoe.candidates[0].path.endswith(">单鞋")
