@@ -31,6 +31,7 @@ __all__ = [
     "ROLE_WORDS",
     "ROOM_WORDS",
     "SAID_AGAIN",
+    "SLEEVE_WORDS",
     "STOCK_FORMS",
     "SYNONYMS",
     "TOY_CARS",
@@ -1103,6 +1104,11 @@ HOME_WORDS: tuple[str, ...] = ("居家", "家居", "家用", "室内")
 keywords (拖鞋女夏…室内居家用浴室…凉拖鞋), so a leaf term made of one and a head (居家鞋) is
 named by any of them anywhere beside a word ending in that head (listings/title_match.py
 `_names_apart`)."""
+
+SLEEVE_WORDS: frozenset[str] = frozenset({"短袖", "半袖"})
+"""Sleeve lengths sellers use for a T-shirt (SYNONYMS: 短袖 of t恤): beside a set word (套装,
+两件套) they say the length of the set's sleeves, not that a T-shirt is sold (男童短袖套装 is an
+outfit; every labelled title naming both is on a set leaf unless it names t恤 too, decision 211)."""
 
 MARKER_NAMES: dict[str, tuple[str, ...]] = {"食物": ("食品",)}
 """Sellers' other words for what a specific leaf adds to its catch-all sibling's product (the 食物 of

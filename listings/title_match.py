@@ -53,6 +53,7 @@ from listings.title_lexicon import (
     PRODUCT_NOUNS,
     ROLE_WORDS,
     SAID_AGAIN,
+    SLEEVE_WORDS,
     STOCK_FORMS,
     STRONG_CONTEXTS,
     SYNONYMS,
@@ -1439,6 +1440,14 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
     if strength == 0.0:
         return Verdict(0.0, "", "the title names no product type of this leaf")
     at, female = _where_and_whom(facts, matched)
+    if matched in SLEEVE_WORDS and any(n in _SET_KINDS for n in facts.nouns):
+        return Verdict(
+            strength,
+            matched,
+            f"the title sells a set; {matched!r} says the length of its sleeves",
+            at=at,
+            how=how,
+        )
     if how != APART and _paired_only(facts.text, matched, facts.edges):
         return Verdict(
             strength,

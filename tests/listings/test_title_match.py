@@ -2360,3 +2360,13 @@ def test_embroidered_shoes_are_womens_flats(matcher: CategoryMatcher) -> None:
     labelled 单鞋, had no product type of any leaf before."""
     shoe = matcher.decide(title="简百莲绣花鞋新款古风日常改良弓鞋女汉服翘头内增高复古浅口布鞋")
     assert shoe.candidates and shoe.candidates[0].path.endswith(">单鞋")
+
+
+def test_short_sleeves_beside_a_set_word_sell_the_set(matcher: CategoryMatcher) -> None:
+    """短袖 names a T-shirt, but beside 套装 it says the length of the set's sleeves
+    (SLEEVE_WORDS, decision 211): a blind41 boys' outfit was published on 童装 > T恤 at 0.998 as a
+    tie with the set leaf. A title that names t恤 itself keeps the T-shirt in the running."""
+    outfit = matcher.decide(title="2014新款大男童夏装套装短袖儿童夏季运动夏天条纹中大童装夏款潮")
+    assert (outfit.path or "").endswith("童装/婴儿装/亲子装>套装")
+    tee = matcher.decide(title="正品李宁贵宾13潮流短袖t恤男12-15岁初中学生大童夏装16帅气套装")
+    assert (tee.path or "").endswith("童装/婴儿装/亲子装>T恤")
