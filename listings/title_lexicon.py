@@ -151,6 +151,8 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "内衣",
         "内裤",
         "短裤头",
+        "安全裤",
+        "保险裤",
         "文胸",
         "胸罩",
         "袜子",
@@ -430,6 +432,9 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "姓名贴",
         "名字贴",
         "壁画",
+        "壁饰",
+        "墙饰",
+        "挂饰",
         "地板",
         "地板革",
         "瓷砖",
@@ -658,6 +663,7 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "精华液",
         "精华水",
         "精华露",
+        "原液",
         "眼霜",
         "爽肤水",
         "化妆水",
@@ -1137,12 +1143,16 @@ ROLE_WORDS: dict[str, tuple[str, ...]] = {
         "保暖衣",
         "秋衣",
         "内衣",
+        "羽绒服",
+        "棉服",
+        "棉衣",
     ),
 }
 """Words that name how a product is worn, not what it is, with the products they give way to.
 打底衫 (a base layer) is sold as a T-shirt when nothing else is named (decision 149), but beside
 毛衣 or 针织衫 the base layer *is* the sweater (针织打底衫 … 马海毛毛衣): the title is read as if
-it said 打底 only (listings/title_match.py `clean_title`, decision 174)."""
+it said 打底 only (listings/title_match.py `clean_title`, decision 174). Beside a padded or down
+coat (羽绒服, 棉服, 棉衣) it is the coat's lining (decision 211)."""
 
 PLACE_NOUNS: frozenset[str] = frozenset(
     [

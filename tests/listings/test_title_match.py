@@ -2370,3 +2370,35 @@ def test_short_sleeves_beside_a_set_word_sell_the_set(matcher: CategoryMatcher) 
     assert (outfit.path or "").endswith("童装/婴儿装/亲子装>套装")
     tee = matcher.decide(title="正品李宁贵宾13潮流短袖t恤男12-15岁初中学生大童夏装16帅气套装")
     assert (tee.path or "").endswith("童装/婴儿装/亲子装>T恤")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "包邮夏季莫代尔纯棉平角打底裤短裤子大码防走光蕾丝三分安全裤女",
+        "拍4瓶！仙蒂奈儿24k黄金玻尿酸小金瓶原液",
+    ],
+)
+def test_products_the_tree_has_no_leaf_for_keep_a_leaf_from_agreeing(
+    matcher: CategoryMatcher, title: str
+) -> None:
+    """Safety shorts (安全裤, 保险裤) and a skin serum (原液) are products (PRODUCT_NOUNS, decision
+    211): blind50 titles, labelled "no fitting leaf" and measured before reading, were published on
+    女装 > 短裤 at 1.000 and on 瓶/罐 at 0.987."""
+    assert "agree" not in matcher.decide(title=title).reason
+
+
+def test_a_wall_hanging_is_no_desk_ornament(matcher: CategoryMatcher) -> None:
+    """壁饰, 挂饰 and 墙饰 (wall hangings) are products (PRODUCT_NOUNS, decision 211), so the
+    装饰品 of a wall-decor title no longer names 创意摆件: a blind49 title, labelled "no fitting
+    leaf" and measured before reading, was published there at 0.998."""
+    hanging = matcher.decide(title="创意客厅背景墙面家居软装饰品欧式墙上挂件儿童卧室床头壁饰挂饰")
+    assert not (hanging.path or "").endswith(">创意摆件")
+
+
+def test_a_base_layer_beside_a_down_jacket_is_no_t_shirt(matcher: CategoryMatcher) -> None:
+    """打底衫 gives way to 羽绒服, 棉服 and 棉衣 as it does to a sweater (ROLE_WORDS, decision 211):
+    a blind50 down-sleeved top sold as 羽绒服, labelled "no fitting leaf", was published on
+    女装 > T恤 at 0.962."""
+    top = matcher.decide(title="新款秋冬装羽绒袖打底衫拼接女修身保暖妈妈装加厚羽绒服反季清仓")
+    assert not (top.path or "").endswith("女装>T恤")
