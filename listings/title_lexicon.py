@@ -1112,9 +1112,10 @@ named by any of them anywhere beside a word ending in that head (listings/title_
 `_names_apart`)."""
 
 SLEEVE_WORDS: frozenset[str] = frozenset({"短袖", "半袖"})
-"""Sleeve lengths sellers use for a T-shirt (SYNONYMS: 短袖 of t恤): beside a set word (套装,
-两件套) they say the length of the set's sleeves, not that a T-shirt is sold (男童短袖套装 is an
-outfit; every labelled title naming both is on a set leaf unless it names t恤 too, decision 211)."""
+"""Sleeve lengths sellers use for a T-shirt (SYNONYMS: 短袖 of t恤). Beside another product noun
+they say the length of that product's sleeves, not that a T-shirt is sold: 男童短袖套装 is an
+outfit, …服务员服装短袖…制服 a uniform (decision 211). Every labelled title naming 短袖 beside a
+set is on a set leaf unless it names t恤 itself, whose own match is not a sleeve word."""
 
 MARKER_NAMES: dict[str, tuple[str, ...]] = {"食物": ("食品",)}
 """Sellers' other words for what a specific leaf adds to its catch-all sibling's product (the 食物 of

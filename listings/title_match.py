@@ -822,6 +822,13 @@ def _names_apart(text: str, term: str, edges: frozenset[int]) -> bool:
     return False
 
 
+def _sleeved(facts: TitleFacts, matched: str) -> str:
+    """A product noun of the title other than the T-shirt's own names, when the matched word is a
+    sleeve length (SLEEVE_WORDS): the sleeves are that product's (…服务员服装短袖…制服, a set)."""
+    own = variants(matched)
+    return next((n for n in sorted(facts.nouns) if n not in own), "")
+
+
 def _says_home(text: str) -> bool:
     """The title says the product is used at home (`HOME_WORDS`), not only that it goes indoors
     and out (`INDOORS_AND_OUT`)."""
@@ -1440,11 +1447,11 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
     if strength == 0.0:
         return Verdict(0.0, "", "the title names no product type of this leaf")
     at, female = _where_and_whom(facts, matched)
-    if matched in SLEEVE_WORDS and any(n in _SET_KINDS for n in facts.nouns):
+    if matched in SLEEVE_WORDS and (worn := _sleeved(facts, matched)):
         return Verdict(
             strength,
             matched,
-            f"the title sells a set; {matched!r} says the length of its sleeves",
+            f"the title sells {worn}; {matched!r} says the length of its sleeves",
             at=at,
             how=how,
         )

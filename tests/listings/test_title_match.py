@@ -2372,6 +2372,16 @@ def test_short_sleeves_beside_a_set_word_sell_the_set(matcher: CategoryMatcher) 
     assert (tee.path or "").endswith("童装/婴儿装/亲子装>T恤")
 
 
+def test_short_sleeves_beside_another_garment_are_its_sleeves(matcher: CategoryMatcher) -> None:
+    """A waiter's uniform (…服务员服装短袖…制服) is no T-shirt: 短袖 says the uniform's sleeves
+    (decision 211; a blind49 title labelled 其它制服/套装, measured before reading, was on
+    女装 > T恤 at 0.82). A title naming nothing but short sleeves still sells a T-shirt."""
+    uniform = matcher.decide(title="酒店工作服夏装女 西餐厅服务员服装短袖 火锅店餐饮服务员制服")
+    assert not (uniform.path or "").endswith(">T恤")
+    tee = matcher.decide(title="纯棉短袖女夏宽松上衣")
+    assert (tee.path or "").endswith("女装>T恤")
+
+
 @pytest.mark.parametrize(
     "title",
     [
