@@ -58,11 +58,15 @@ def _read_sets(fresh: Sequence[str] = ()) -> list[str]:
     return [f"blind{n}" for n in numbers if n >= FIRST_READ and f"blind{n}" not in fresh]
 
 
+def _wrong(report: EvalReport) -> int:
+    """How many of what was published are wrong (the report keeps the precision, not the count)."""
+    return report.published - round(report.precision * report.published)
+
+
 def _figures(rows: Sequence[LabelledRow], decisions: Sequence[CategoryDecision], t: float) -> str:
     r = evaluate(list(rows), list(decisions), threshold=t, thresholds=())
-    wrong = r.published - round(r.precision * r.published)
     return (
-        f"published {r.published:4d}, wrong {wrong:3d}, precision {r.precision:.3f}, "
+        f"published {r.published:4d}, wrong {_wrong(r):3d}, precision {r.precision:.3f}, "
         f"coverage {r.coverage:.3f}"
     )
 
@@ -113,10 +117,9 @@ def _markdown(
     print("|---|---|---|---|---|---|---|---|")
     for label, rows, decisions in readings:
         r = _report(rows, decisions)
-        wrong = r.published - round(r.precision * r.published)
         right = round(r.top1 * r.leaf_rows)
         print(
-            f"| {label} | {r.rows:,} | {r.leaf_rows:,} | {r.published:,} | {wrong} "
+            f"| {label} | {r.rows:,} | {r.leaf_rows:,} | {r.published:,} | {_wrong(r)} "
             f"| {r.precision:.3f} | {r.coverage:.3f} | {r.top1:.3f} ({right:,}) |"
         )
     print()
@@ -126,8 +129,7 @@ def _markdown(
         cells = []
         for _, rows, decisions in readings:
             r = evaluate(list(rows), list(decisions), threshold=t, thresholds=())
-            wrong = r.published - round(r.precision * r.published)
-            cells.append(f"{r.published:,} / {wrong} / {r.precision:.3f} / {r.coverage:.3f}")
+            cells.append(f"{r.published:,} / {_wrong(r)} / {r.precision:.3f} / {r.coverage:.3f}")
         mark = "**" if t == DEFAULT else ""
         print(f"| {mark}{t:g}{mark} | " + " | ".join(cells) + " |")
 

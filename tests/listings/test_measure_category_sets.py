@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from listings.category_eval import parse_labelled_csv
 
 ROOT = Path(__file__).parents[2]
@@ -14,9 +16,19 @@ SCRIPT = ROOT / "scripts" / "measure_category_sets.py"
 HELD_OUT = ("blind9", "blind12", "blind15", "blind22", "blind24", "blind25")
 
 
-def test_it_reports_every_reading_and_never_a_held_out_title() -> None:
+@pytest.mark.parametrize(
+    ("flags", "held_out"),
+    [
+        ((), "held out, never read (6 sets"),
+        (("--markdown",), "| held out (6 sets, never read) |"),
+    ],
+)
+def test_it_reports_every_reading_and_never_a_held_out_title(
+    flags: tuple[str, ...], held_out: str
+) -> None:
+    """As text, and as the markdown tables tests/fixtures/category_dev_real.md is pasted from."""
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--thresholds", "0.985"],
+        [sys.executable, str(SCRIPT), "--thresholds", "0.985", *flags],
         capture_output=True,
         text=True,
         check=True,
@@ -24,7 +36,7 @@ def test_it_reports_every_reading_and_never_a_held_out_title() -> None:
     )
     out = done.stdout
     assert "dev set, out of source" in out
-    assert "held out, never read (6 sets" in out
+    assert held_out in out
     assert "read sets (" in out
     for name in HELD_OUT:
         rows = parse_labelled_csv(
