@@ -52,6 +52,7 @@ from listings.publish_gate import (
 )
 from listings.title_lexicon import HOME_WORDS, MARKER_NAMES, MATERIAL_WORDS, ROOM_WORDS
 from listings.title_match import (
+    APART,
     CATCH_ALL,
     HEAD_STRENGTH,
     LeafTerms,
@@ -128,6 +129,11 @@ CONTEXT_NAMED_BONUS = AUDIENCE_NAMED_BONUS
 path (动漫 … 抱枕 for 卡通/动漫周边 > 动漫毛绒/抱枕/坐垫) ranks above one for no use at all
 (居家布艺 > 靠垫/抱枕), as a leaf for a named audience does; nor is that leaf its rival
 (decision 199)."""
+SET_NAMED_BONUS = 0.25
+"""Ranking: of leaves that pass every gate, a set of a product the title names (家居服套装 for a
+children's 内衣 … 两件套) ranks above the bare set (童装 > 套装): the title says what the set is of,
+and every labelled set accepts the narrower leaf (decision 212). Larger than the other tie-breaks:
+the bare set's cosine gains from every 套装 a seller repeats."""
 COSINE_WEIGHT = 1.0
 """How much the n-gram cosine adds to the term strength when ranking leaves: 0.5 until decision
 152, when it and the tie-breaks sized against it (`FIRST_NAMED_BONUS`, `MARKED_CATCH_ALL_PENALTY`,
@@ -860,6 +866,8 @@ class CategoryMatcher:
                 score[column] += AUDIENCE_NAMED_BONUS
             if _passes(verdict) and _use_named(self._terms[column], facts.contexts):
                 score[column] += CONTEXT_NAMED_BONUS
+            if _passes(verdict) and verdict.how == APART and set_of(verdict.matched):
+                score[column] += SET_NAMED_BONUS
             if column in self._markers and self._marked(column, facts.text):
                 score[column] -= MARKED_CATCH_ALL_PENALTY
         return facts, judged, rooms
