@@ -45,6 +45,8 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         # is doubted (a 瑜伽垫 … 地垫子 is no floor mat; decision 168).
         "瑜伽垫",
         "瑜珈垫",
+        "帽盒",
+        "帽箱",
         "健身垫",
         "u型枕",
         "u形枕",

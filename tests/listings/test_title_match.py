@@ -2439,3 +2439,11 @@ def test_a_gold_rose_is_an_artificial_flower(matcher: CategoryMatcher) -> None:
     bouquet with no 金箔 in its title named no product type of any leaf."""
     rose = matcher.decide(title="24K金玫瑰花束送女友老婆生日礼物礼盒装9朵金玫瑰花520节日礼物")
     assert (rose.path or "").endswith(">仿真花/假花")
+
+
+def test_a_hat_box_is_no_hat(matcher: CategoryMatcher) -> None:
+    """帽盒 and 帽箱 (hat boxes) are products (PRODUCT_NOUNS, decision 212), so a title selling one
+    for caps no longer agrees with the hat leaf: blind49's (labelled 其他收纳盒 or 收纳箱) was
+    published on 服饰配件 > 帽子 at 0.991."""
+    box = matcher.decide(title="韩国代购 NEW ERA 直邮 14新款帽子必备帽盒收纳帽箱储藏箱帽子包")
+    assert "agree" not in box.reason
