@@ -1474,9 +1474,10 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
     others = [] if outfit else _disagreeing(facts, leaf, matched)
     if others and how == APART and (parts := split_term(matched)) and parts[0] in HOME_WORDS:
         # Used at home, the head's kinds are the leaf's (拖鞋 of 室内 … 拖鞋 for 居家鞋); a 高脚杯
-        # beside 玻璃 … 杯 is still no 玻璃杯.
+        # beside 玻璃 … 杯 is still no 玻璃杯. Not a kind made for another use (运动鞋, sport:
+        # 室内 … 运动鞋 sells sneakers worn indoors; decision 212).
         ends = (parts[1], *HEAD_KINDS.get(parts[1], ()))
-        others = [n for n in others if not n.endswith(ends)]
+        others = [n for n in others if not n.endswith(ends) or contexts_of(n)]
     if others and how == KIND and (stem := generic_stem(matched)):
         # The kind that names the leaf (遮阳帽 of 帽子, `_names_kind`) is no second product.
         others = [n for n in others if _family(n) != stem or n in NOT_KINDS]
