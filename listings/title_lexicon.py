@@ -47,6 +47,7 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "瑜珈垫",
         "帽盒",
         "帽箱",
+        "假发",
         "健身垫",
         "u型枕",
         "u形枕",

@@ -2461,3 +2461,11 @@ def test_sneakers_worn_indoors_are_no_home_shoes(matcher: CategoryMatcher) -> No
     assert "agree" not in sneakers.reason
     slippers = matcher.decide(title="居家凉拖鞋女夏季室内防滑男家居软底浴室洗澡家用外穿拖鞋情侣")
     assert (slippers.path or "").endswith(">居家鞋") and "agree" in slippers.reason
+
+
+def test_a_wig_grip_is_no_washing_headband(matcher: CategoryMatcher) -> None:
+    """假发 (a wig) is a product (PRODUCT_NOUNS, decision 212), so a cosplay wig grip that also says
+    束发带 no longer agrees with the washing headband leaf: blind51's (labelled COSPLAY配件) was
+    published there at 0.997."""
+    grip = matcher.decide(title="假发防滑带发网固定神器cos工具发套绷带硅胶防掉束发带压发条贴")
+    assert "agree" not in grip.reason
