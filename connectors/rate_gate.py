@@ -14,7 +14,6 @@ request; it has two kinds:
 from __future__ import annotations
 
 import asyncio
-from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Protocol
@@ -36,6 +35,9 @@ PACE_FRACTION = 0.92
 WINDOW_S = 1.025
 """At most `rate` requests in any `WINDOW_S`: the platform's one-second window plus a margin for
 arrival jitter (the platform counts arrivals, not sends)."""
+
+IN_FLIGHT_POLL_S = 0.005
+"""How often a request waiting on a window full of unanswered requests looks again."""
 
 
 class RateGate(Protocol):
@@ -67,9 +69,17 @@ class LocalRateGate:
     - a sliding window, the platforms' own rule ("Exceed qps limit" counts the last second): at
       most N sends in any `WINDOW_S`.
 
+    The platform counts *arrivals*, and a request can arrive well after it was admitted (a busy
+    loop, a slow connection). So a request counts in the window from its admission until
+    `WINDOW_S` after its answer came back, which is after it arrived: the N-th request after it
+    leaves more than `WINDOW_S` after its arrival however late it got there. (The shared
+    PostgreSQL gate, `store.rate_window`, moves a request's time to its answer the same way.) With
+    admission times alone a loaded CI machine saw the vv-tool emulator refuse one of 24
+    concurrent creates (decision 213).
+
     Requests pass one at a time under a lock, in order. aiolimiter's limiter and the lock belong
     to one event loop, so the gate keeps them per running loop (a client reused by several
-    `asyncio.run` calls, as scripts and tests do); the window's send times carry over.
+    `asyncio.run` calls, as scripts and tests do); the window's times carry over.
     """
 
     def __init__(self, rate_per_second: float) -> None:
@@ -80,14 +90,19 @@ class LocalRateGate:
         self._limiter: AsyncLimiter | None = None
         self._lock: asyncio.Lock | None = None
         self._window_size = max(1, int(rate_per_second))
-        self._sent: deque[float] = deque(maxlen=self._window_size)
+        self._answered_at: list[float] = []  # answered requests still within the window
+        self._in_flight: list[float] = []  # admitted, not yet answered: they count until then
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
-        await self.admit()
-        yield
+        at = await self.admit()
+        try:
+            yield
+        finally:
+            self._answered(at)
 
-    async def admit(self) -> None:
+    async def admit(self) -> float:
+        """Wait for the next slot; the time the request was recorded at."""
         loop = asyncio.get_running_loop()
         if self._loop is not loop or self._limiter is None or self._lock is None:
             self._loop = loop
@@ -95,11 +110,28 @@ class LocalRateGate:
             self._lock = asyncio.Lock()
         async with self._lock:
             await self._limiter.acquire()
-            if len(self._sent) == self._window_size:
-                wait = self._sent[0] + WINDOW_S - loop.time()
-                if wait > 0:
-                    await asyncio.sleep(wait)
-            self._sent.append(loop.time())
+            while (wait := self._wait_for_window(loop.time())) > 0:
+                await asyncio.sleep(wait)
+            at = loop.time()
+            self._in_flight.append(at)
+            return at
+
+    def _wait_for_window(self, now: float) -> float:
+        """Seconds until fewer than N requests count in the window: those answered within
+        `WINDOW_S` of now, and every one not answered yet (it may arrive at any moment)."""
+        self._answered_at = sorted(t for t in self._answered_at if t > now - WINDOW_S)
+        must_leave = len(self._answered_at) + len(self._in_flight) - self._window_size + 1
+        if must_leave <= 0:
+            return 0.0
+        if must_leave > len(self._answered_at):
+            return IN_FLIGHT_POLL_S  # the window is full of requests still on their way
+        return self._answered_at[must_leave - 1] + WINDOW_S - now
+
+    def _answered(self, at: float) -> None:
+        """The request recorded at `at` has its answer: it counts from now (it arrived before)."""
+        self._in_flight.remove(at)
+        now = self._loop.time() if self._loop is not None else at
+        self._answered_at.append(max(at, now))
 
 
 class LocalRateGates:
