@@ -1143,7 +1143,8 @@ def _leads(facts: TitleFacts, matched: str, others: Sequence[str], *, outfit: bo
       unless the matched word is that family's generic name (帽子 … 遮阳帽);
     - the title does not sell a set (套装, 两件套), unless the leaf is itself a set or outfit
       (`outfit`: 亲子装, 家居服套装): then the other noun is part of what is sold (衬衫 … 短裤 …
-      三件套装 is an outfit, not a pair of shorts).
+      三件套装 is an outfit, not a pair of shorts);
+    - no other noun is an agent (清洁剂: `_AGENT_ENDINGS`).
     """
     if _usage(matched) or len(others) > LEAD_EXCUSES:
         return False
@@ -1151,6 +1152,8 @@ def _leads(facts: TitleFacts, matched: str, others: Sequence[str], *, outfit: bo
         return False
     if any(noun in _DRESSES for noun in others):
         return False  # 衬衫 … 连衣裙: the top names the dress's style (decision 185)
+    if any(noun.endswith(_AGENT_ENDINGS) for noun in others):
+        return False  # 马桶 … 清洁剂: the agent is sold, for the thing named first (decision 213)
     text = facts.text
     words = variants(matched)
     start = _first(text, words)
@@ -1172,6 +1175,11 @@ def _leads(facts: TitleFacts, matched: str, others: Sequence[str], *, outfit: bo
         and (_family(noun) != family or _refines(noun, matched))
         for noun in others
     )
+
+
+_AGENT_ENDINGS = ("剂",)
+"""An agent (清洁剂, 除垢剂, 干燥剂) is no keyword appended after a product: a title naming the
+thing it is for first (洁厕灵马桶厕所清洁剂) sells the agent, so the thing does not lead."""
 
 
 def _starts_with_product_noun(rest: str) -> bool:
