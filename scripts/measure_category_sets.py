@@ -2,7 +2,7 @@
 the held-out sets and the read sets, figures only.
 
     .venv/bin/python scripts/measure_category_sets.py [--thresholds 0.88,0.93,0.975,0.985]
-        [--fresh blind41,blind42] [--markdown]
+        [--fresh blind41,blind42] [--markdown] [--decisions AFTER.jsonl [--compare BEFORE.jsonl]]
 
 Why a script: every change to the lexicon or the gate is kept or dropped on three readings
 (docs/decisions.md §209's table) — the dev set with each source scored by a gate fitted without
@@ -16,12 +16,16 @@ their titles are in the fixtures for whoever wants them. `--fresh` names new set
 before anyone reads them (decisions 199–204): they are reported on their own, figures only, and
 left out of the read sets. `--markdown` prints the same figures as the two tables of
 tests/fixtures/category_dev_real.md "Where it stands", so that page is pasted from a run, not
-retyped (decision 211).
+retyped (decision 211). `--decisions` writes each dev-set and read-set row's decision (never a
+held-out or fresh row's) as JSON lines, and `--compare` lists the rows whose leaf or publication
+at the default moved against such a file from before a change: what a change did, row by row,
+which every session otherwise rewrote in /tmp (decision 214).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -134,6 +138,49 @@ def _markdown(
         print(f"| {mark}{t:g}{mark} | " + " | ".join(cells) + " |")
 
 
+def _decision_rows(
+    readings: Sequence[tuple[str, Sequence[LabelledRow], Sequence[CategoryDecision]]],
+) -> list[dict[str, object]]:
+    """One JSON-able row per labelled title: where it is from, what was decided, whether right."""
+    return [
+        {
+            "set": name,
+            "title": row.title,
+            "path": decision.path,
+            "confidence": round(decision.confidence, 4),
+            "right": decision.category_id is not None and decision.category_id in row.leaf_ids,
+            "reason": decision.reason,
+        }
+        for name, rows, decisions in readings
+        for row, decision in zip(rows, decisions, strict=True)
+    ]
+
+
+def _published(row: dict[str, object]) -> bool:
+    return row["path"] is not None and float(str(row["confidence"])) >= DEFAULT
+
+
+def _moved(before: Sequence[dict[str, object]], after: Sequence[dict[str, object]]) -> list[str]:
+    """The rows whose publication at the default, or whose published leaf, differs: `+R` now
+    published right, `-W` no longer published wrong, and so on."""
+    earlier = {(str(r["set"]), str(r["title"])): r for r in before}
+    lines = []
+    for row in after:
+        old = earlier.get((str(row["set"]), str(row["title"])))
+        if old is None:
+            continue
+        was, now = _published(old), _published(row)
+        if was == now and (not now or old["path"] == row["path"]):
+            continue
+        shown = row if now else old
+        sign = ("+" if now else "-") + ("R" if shown["right"] else "W")
+        lines.append(
+            f"{sign} {row['set']:8} {float(str(old['confidence'])):.3f} -> "
+            f"{float(str(row['confidence'])):.3f} {row['title']} | {row['path']} | {row['reason']}"
+        )
+    return lines
+
+
 def _pooled(
     sets: list[tuple[str, list[LabelledRow], list[CategoryDecision]]],
 ) -> tuple[list[LabelledRow], list[CategoryDecision]]:
@@ -157,7 +204,19 @@ def main() -> None:
         action="store_true",
         help="print the figures as the markdown tables of tests/fixtures/category_dev_real.md",
     )
+    parser.add_argument(
+        "--decisions",
+        type=Path,
+        help="write every dev-set and read-set row's decision to this file (JSON lines)",
+    )
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="with --decisions: list the rows that moved against this earlier --decisions file",
+    )
     args = parser.parse_args()
+    if args.compare and not args.decisions:
+        parser.error("--compare needs --decisions (the file this run writes)")
     thresholds = [float(t) for t in args.thresholds.split(",")]
     fresh = [name for name in args.fresh.split(",") if name]
     tree = CategoryTree.from_csv_text(TREE.read_text(encoding="utf-8"))
@@ -178,6 +237,20 @@ def main() -> None:
         readings.append((f"read sets ({len(read)}: blind{FIRST_READ} on)", *_pooled(read)))
         _markdown(readings, sorted({fit, *thresholds}))
         return
+    if args.decisions:
+        rows = _decision_rows([("dev", dev, unseen), *_scored(_read_sets(fresh), tree, gate)])
+        args.decisions.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+        )
+        if args.compare:
+            before = [
+                json.loads(line)
+                for line in args.compare.read_text(encoding="utf-8").splitlines()
+                if line
+            ]
+            moved = _moved(before, rows)
+            print(f"rows moved at {DEFAULT} against {args.compare}: {len(moved)}")
+            print("\n".join(moved))
     print(f"dev set, out of source ({len(dev)} rows):")
     for t in sorted({fit, *thresholds}):
         note = " (the fit's choice)" if t == fit else ""
