@@ -1153,7 +1153,7 @@ def _leads(facts: TitleFacts, matched: str, others: Sequence[str], *, outfit: bo
     if any(noun in _DRESSES for noun in others):
         return False  # 衬衫 … 连衣裙: the top names the dress's style (decision 185)
     if any(noun.endswith(_AGENT_ENDINGS) for noun in others):
-        return False  # 马桶 … 清洁剂: the agent is sold, for the thing named first (decision 213)
+        return False  # 马桶 … 清洁剂: the agent is sold, for the thing named first (decision 214)
     text = facts.text
     words = variants(matched)
     start = _first(text, words)

@@ -2473,7 +2473,7 @@ def test_a_wig_grip_is_no_washing_headband(matcher: CategoryMatcher) -> None:
 
 def test_a_toilet_cleaner_is_no_toilet(matcher: CategoryMatcher) -> None:
     """An agent (清洁剂) is no keyword appended after the thing it is for (`_AGENT_ENDINGS`,
-    decision 213): a dev toilet cleaner that names 马桶 first, labelled "no fitting leaf", agreed
+    decision 214): a dev toilet cleaner that names 马桶 first, labelled "no fitting leaf", agreed
     with 卫浴用品 > 坐便器."""
     cleaner = matcher.decide(title="10枚蓝泡泡洁厕宝洁厕灵马桶厕所清洁剂除臭家用清香型块球实惠装")
     assert "agree" not in cleaner.reason
