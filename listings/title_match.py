@@ -216,6 +216,9 @@ class LeafTerms:
     """For a leaf named by a set word (童装 > 套装): the words of every leaf under its root and
     under the other roots with a leaf of that word (T恤, 卫衣, 裤子, 外套 …), the products a set of
     this leaf is made of (`index_leaves`)."""
+    outfit_part: bool = False
+    """The leaf sells one garment of a root where the tree sells sets of garments (女装 > 卫衣
+    beside 女装 > 套装): a title that sells a set of it is an outfit, not the garment alone."""
     named: dict[str, bool] = field(default_factory=dict, init=False, compare=False, repr=False)
     """`_named_by` of the words titles asked about: a leaf is built once per tree and judged for
     every title that hits it, with the same few nouns again and again."""
@@ -1255,6 +1258,17 @@ def _compound_head(rest: str) -> bool:
     return bool(rest) and rest[0] in HEAD_CHARS and rest[1:2] not in _NOMINAL_SUFFIXES
 
 
+def _sold_as_outfit(text: str, matched: str) -> bool:
+    """A garment the title sells as part of a set (卫衣 … 运动休闲服套装, t恤 … 两件套): the
+    product is the outfit. Not a dress (连衣裙 … 两件套: a dress with its slip or cardigan, which
+    sellers and labellers file as the dress), not a mock two-piece (假两件: one garment made to
+    look like two), not a set of the garment itself (`_sells_set`)."""
+    return matched not in _DRESSES and _MOCK_SET not in text and _sells_set(text, matched)
+
+
+_MOCK_SET = "假两件"
+
+
 def _sells_set(text: str, matched: str) -> bool:
     """The title sells a set (套装, 两件套) that is not a set of the matched product itself
     (花洒套装 is a shower set; T恤 … 两件套 is an outfit of which the T恤 is one part)."""
@@ -1504,6 +1518,16 @@ def judge(facts: TitleFacts, leaf: LeafTerms) -> Verdict:
         return Verdict(
             strength, matched, clash, hard=True, whole=whole, at=at, how=how, misfit=bool(misfit)
         )
+    if leaf.outfit_part and not outfit and _sold_as_outfit(facts.text, matched):
+        # 卫衣 … 运动休闲服套装: a two-piece outfit, not the sweatshirt alone (decision 215).
+        return Verdict(
+            strength,
+            matched,
+            f"the title sells a set (套装, 两件套) of which {matched!r} is one garment",
+            whole=whole,
+            at=at,
+            how=how,
+        )
     if leaf.generic:
         return Verdict(strength, matched, CATCH_ALL, whole=whole, at=at, how=how)
     listed = how == KIND and any(_names_in_title(facts, k) for k in KINDS.get(matched, ()))
@@ -1677,7 +1701,9 @@ def index_leaves(paths: Mapping[int, Sequence[str]]) -> dict[int, LeafTerms]:
     Why every such root and not its own: a tree lists the garments of a set under one root and
     not another (this tree's 女装 holds T恤 and 衬衫 but no 外套 or 西装, its 童装 holds them), and
     a women's 西装外套 … 套装 is an outfit all the same (decision 153). The roots holding a 套装
-    leaf are those where sets of garments are sold, so a tableware or toy set still is none."""
+    leaf are those where sets of garments are sold, so a tableware or toy set still is none.
+    Every other leaf under such a root is an `outfit_part`: a title selling a set of its garment
+    sells the outfit (decision 215)."""
     terms = {leaf: leaf_terms(path) for leaf, path in paths.items()}
     scopes: dict[str, set[str]] = {}
     for leaf, path in paths.items():
@@ -1699,6 +1725,11 @@ def index_leaves(paths: Mapping[int, Sequence[str]]) -> dict[int, LeafTerms]:
                 if len(w) >= 2 and w not in _SET_KINDS
             }
             terms[leaf] = replace(terms[leaf], set_scope=frozenset(scope))
+    outfit_roots = {root for held in roots.values() for root in held}
+    for leaf, path in paths.items():
+        t = terms[leaf]
+        if path and path[0] in outfit_roots and not any(w in t.own for w in _OUTFIT_WORDS):
+            terms[leaf] = replace(t, outfit_part=True)
     return terms
 
 
