@@ -1587,9 +1587,16 @@ def _context_clash(facts: TitleFacts, leaf: LeafTerms, matched: str = "") -> str
         if not level & facts.contexts and not _named_without(leaf, level, matched):
             return f"the leaf is for {'/'.join(sorted(level))} use; the title does not say so"
     strong = (facts.contexts & STRONG_CONTEXTS) - leaf.contexts
+    if strong == _CAR and _says_home(facts.text):
+        strong = frozenset()
     if strong:
         return f"the title is for {'/'.join(sorted(strong))} use; the leaf is not"
     return _opposite_form(facts.text, leaf)
+
+
+_CAR = frozenset({"car"})
+"""The car alone of `STRONG_CONTEXTS` yields to a home word (家用 … 车载杯: a household product also
+used in the car, decision 215); a make-up, smoking or electric use does not."""
 
 
 def _opposite_form(text: str, leaf: LeafTerms) -> str:

@@ -2496,3 +2496,15 @@ def test_a_dress_with_its_second_piece_is_still_a_dress(matcher: CategoryMatcher
     dress = matcher.decide(title="新款韩版小清新小性感碎花印花蕾丝拼接宽松显瘦连衣裙两件套")
     assert dress.path == "女装>连衣裙"
     assert "agree" in dress.reason
+
+
+def test_a_home_product_also_for_the_car_is_no_car_product(matcher: CategoryMatcher) -> None:
+    """A title that says its product is for the home names the car as one more use (家用茶杯
+    … 车载杯, decision 215): the car context clashes with no household leaf then. Two dev rows
+    labelled 玻璃杯 and 创意摆件, and a blind52 tissue box (卫生间车用家用 … 抽纸盒子), were sent to
+    review as car goods. A product for the car alone still is one (汽车收纳箱 … 车载储物箱)."""
+    cup = matcher.decide(title="加厚双层玻璃杯男女士水杯耐热防烫水晶杯家用茶杯便携杯子车载杯")
+    assert cup.path is not None and cup.path.endswith(">玻璃杯")
+    assert "car" not in cup.reason
+    trunk = matcher.decide(title="A创意汽车用品雨伞盒车用置物袋汽车收纳箱车载储物箱汽车内饰品")
+    assert "car use" in trunk.reason
