@@ -21,6 +21,7 @@ from typing import Protocol
 from aiolimiter import AsyncLimiter
 
 __all__ = [
+    "IN_FLIGHT_POLL_S",
     "PACE_FRACTION",
     "WINDOW_S",
     "LocalRateGate",

@@ -17,6 +17,14 @@ after it is then more than `WINDOW_S` behind its arrival however late it was sen
 with admission times alone two workers on one shop were refused now and then; with this, never
 (tests/bench/test_workers_bench.py).
 
+Until its answer comes, a request is recorded `IN_FLIGHT_HOLD_S` ahead of its admission (decision
+216): it may not have arrived yet, so it must not leave the window a second after it was admitted,
+as the local gate keeps an unanswered request for as long as it is unanswered (decision 213). The
+hold is bounded, not "until answered", because a worker killed mid-request never answers: its
+entry then leaves the window `IN_FLIGHT_HOLD_S + WINDOW_S` after admission, not never. A worker
+refused by a window whose N-th latest request is still unanswered asks again every
+`IN_FLIGHT_POLL_S`, since that answer, usually milliseconds away, moves the request back to now.
+
 The UPDATE checks and records in one statement on one row, so two workers racing for the same
 instant are ordered by the row lock, and the time it records is read after the lock was had
 (clock_timestamp(), re-read when PostgreSQL re-checks the row). A refused worker is told how long
@@ -32,10 +40,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from connectors.rate_gate import PACE_FRACTION, WINDOW_S
+from connectors.rate_gate import IN_FLIGHT_POLL_S, PACE_FRACTION, WINDOW_S
 from store.ledger import PostgresLedger
 
-__all__ = ["PostgresRateGate", "PostgresRateGates"]
+__all__ = ["IN_FLIGHT_HOLD_S", "PostgresRateGate", "PostgresRateGates"]
+
+IN_FLIGHT_HOLD_S = 2.0
+"""How far ahead of its admission an unanswered request is recorded: longer than a request takes to
+arrive, short enough that a killed worker's request frees the window within seconds."""
 
 _NOW = "extract(epoch FROM clock_timestamp())::float8"
 _IN_WINDOW = f"(SELECT count(*) FROM unnest(sent) s WHERE s > {_NOW} - %(window)s)"
@@ -43,7 +55,7 @@ _NTH_LATEST = "(SELECT s FROM unnest(sent) s ORDER BY s DESC OFFSET %(n)s - 1 LI
 _TRY = f"""
 WITH took AS (
     UPDATE shop_rate_window
-    SET sent = (sent || {_NOW})[greatest(1, cardinality(sent) + 2 - 2 * %(n)s):],
+    SET sent = (sent || ({_NOW} + %(hold)s))[greatest(1, cardinality(sent) + 2 - 2 * %(n)s):],
         last_at = {_NOW}
     WHERE shop = %(shop)s
       AND coalesce(last_at <= {_NOW} - %(pace)s, true)
@@ -54,12 +66,16 @@ SELECT admitted, value FROM took
 UNION ALL
 SELECT false, greatest(
     coalesce(last_at + %(pace)s - {_NOW}, 0),
-    CASE WHEN {_IN_WINDOW} < %(n)s THEN 0 ELSE {_NTH_LATEST} + %(window)s - {_NOW} END
+    CASE
+        WHEN {_IN_WINDOW} < %(n)s THEN 0
+        WHEN {_NTH_LATEST} > {_NOW} THEN %(poll)s
+        ELSE {_NTH_LATEST} + %(window)s - {_NOW}
+    END
 )
 FROM shop_rate_window WHERE shop = %(shop)s AND NOT EXISTS (SELECT 1 FROM took)
 """
 _ANSWERED = f"""
-UPDATE shop_rate_window SET sent = array_replace(sent, %(at)s, greatest(%(at)s, {_NOW}))
+UPDATE shop_rate_window SET sent = array_replace(sent, %(at)s, {_NOW})
 WHERE shop = %(shop)s
 """
 _MIN_WAIT_S = 0.0005  # another worker took the slot between the check and the hint: ask again soon
@@ -90,9 +106,17 @@ class PostgresRateGates:
 
     def try_send(self, shop: str, *, rate_per_second: float) -> tuple[bool, float]:
         """Record one request of `shop` now if the window allows it: (True, the time recorded,
-        to give to `answered`); else (False, the seconds to wait before asking again)."""
+        `IN_FLIGHT_HOLD_S` ahead, to give to `answered`); else (False, the seconds to wait
+        before asking again)."""
         n = max(1, int(rate_per_second))
-        params = {"shop": shop, "n": n, "pace": PACE_FRACTION / rate_per_second, "window": WINDOW_S}
+        params = {
+            "shop": shop,
+            "n": n,
+            "pace": PACE_FRACTION / rate_per_second,
+            "window": WINDOW_S,
+            "hold": IN_FLIGHT_HOLD_S,
+            "poll": IN_FLIGHT_POLL_S,
+        }
         with self._lock:
             con = self._connection()
             while True:
@@ -107,7 +131,8 @@ class PostgresRateGates:
                 )
 
     def answered(self, shop: str, *, at: float) -> None:
-        """The request recorded at `at` has been answered: it counts from now in the window."""
+        """The request recorded at `at` has been answered: it counts from now in the window (its
+        entry moves back from `IN_FLIGHT_HOLD_S` ahead of its admission to its answer)."""
         with self._lock:
             self._connection().execute(_ANSWERED, {"shop": shop, "at": at})
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
+import store.rate_window
 from connectors.rate_gate import WINDOW_S
 from store.rate_window import PostgresRateGates
 
@@ -57,6 +58,33 @@ def test_a_request_still_unanswered_counts_in_the_window_from_when_its_answer_co
     _, wait_after = second.try_send("shop-a", rate_per_second=1)
     # Counted from its admission the wait would be 0.2 s shorter now; from its answer it is not.
     assert wait_after > wait_before - 0.1
+
+
+def test_a_request_unanswered_for_longer_than_a_window_still_fills_it(
+    workers: tuple[PostgresRateGates, PostgresRateGates],
+) -> None:
+    """A request may still be on its way a window after its admission (a descheduled worker, a
+    slow network): until it is answered it counts, as in the local gate (decision 216). Counted
+    from its admission, the second worker was let through here."""
+    first, second = workers
+    assert first.try_send("shop-a", rate_per_second=1)[0]
+    time.sleep(WINDOW_S + 0.1)
+    refused, wait = second.try_send("shop-a", rate_per_second=1)
+    assert not refused
+    assert wait < 0.1  # it asks again soon: the answer, when it comes, moves the request to now
+
+
+def test_a_killed_workers_request_leaves_the_window_after_the_hold(
+    workers: tuple[PostgresRateGates, PostgresRateGates], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed mid-request never answers: its request holds the shop's window for
+    `IN_FLIGHT_HOLD_S` and a window more, not for ever."""
+    monkeypatch.setattr(store.rate_window, "IN_FLIGHT_HOLD_S", 0.2)
+    first, second = workers
+    assert first.try_send("shop-a", rate_per_second=1)[0]  # and never answered
+    assert not second.try_send("shop-a", rate_per_second=1)[0]
+    time.sleep(0.2 + WINDOW_S + 0.1)
+    assert second.try_send("shop-a", rate_per_second=1)[0]
 
 
 def test_a_worker_waits_for_the_shops_next_slot_and_then_sends(
