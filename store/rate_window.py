@@ -24,6 +24,8 @@ hold is bounded, not "until answered", because a worker killed mid-request never
 entry then leaves the window `IN_FLIGHT_HOLD_S + WINDOW_S` after admission, not never. A worker
 refused by a window whose N-th latest request is still unanswered asks again every
 `IN_FLIGHT_POLL_S`, since that answer, usually milliseconds away, moves the request back to now.
+The row keeps only the times still in the window (an unanswered request's among them), so no
+later admission pushes out a request still on its way.
 
 The UPDATE checks and records in one statement on one row, so two workers racing for the same
 instant are ordered by the row lock, and the time it records is read after the lock was had
@@ -55,7 +57,8 @@ _NTH_LATEST = "(SELECT s FROM unnest(sent) s ORDER BY s DESC OFFSET %(n)s - 1 LI
 _TRY = f"""
 WITH took AS (
     UPDATE shop_rate_window
-    SET sent = (sent || ({_NOW} + %(hold)s))[greatest(1, cardinality(sent) + 2 - 2 * %(n)s):],
+    SET sent = ARRAY(SELECT s FROM unnest(sent) s WHERE s > {_NOW} - %(window)s)
+               || ({_NOW} + %(hold)s),
         last_at = {_NOW}
     WHERE shop = %(shop)s
       AND coalesce(last_at <= {_NOW} - %(pace)s, true)

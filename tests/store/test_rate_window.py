@@ -87,6 +87,28 @@ def test_a_killed_workers_request_leaves_the_window_after_the_hold(
     assert second.try_send("shop-a", rate_per_second=1)[0]
 
 
+def test_later_requests_never_push_out_one_still_on_its_way(
+    workers: tuple[PostgresRateGates, PostgresRateGates], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The row keeps the times still in the window, not the latest few: six requests admitted and
+    answered after one still unanswered leave it in the window (decision 216; the row kept the
+    latest 2N = 6 times before, and the sixth pushed the unanswered one out)."""
+    monkeypatch.setattr(store.rate_window, "IN_FLIGHT_HOLD_S", 10.0)
+    first, second = workers
+    _, on_its_way = first.try_send("shop-a", rate_per_second=3)
+    for _ in range(6):
+        while True:
+            admitted, value = second.try_send("shop-a", rate_per_second=3)
+            if admitted:
+                second.answered("shop-a", at=value)
+                break
+            time.sleep(value)
+    with first._connection().cursor() as cur:
+        cur.execute("SELECT sent FROM shop_rate_window WHERE shop = 'shop-a'")
+        row = cur.fetchone()
+    assert row is not None and on_its_way in row[0]
+
+
 def test_a_worker_waits_for_the_shops_next_slot_and_then_sends(
     workers: tuple[PostgresRateGates, PostgresRateGates],
 ) -> None:
