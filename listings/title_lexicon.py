@@ -17,6 +17,7 @@ __all__ = [
     "DRESS_STYLES",
     "FEMALE_GARMENTS",
     "HEAD_CHARS",
+    "HOME_TOO_CONTEXTS",
     "HOME_WORDS",
     "INDOORS_AND_OUT",
     "MARKER_NAMES",
@@ -1250,6 +1251,11 @@ STRONG_CONTEXTS: frozenset[str] = frozenset(
 a 小电锅 no cookware, an 电热水壶 no stovetop kettle): a title naming one never lands on a leaf
 outside it. The electric cookers and kettles are named one by one: 电磁炉 (an induction hob) is
 what a pot is *for* (电磁炉通用)."""
+
+HOME_TOO_CONTEXTS: frozenset[str] = frozenset({"car"})
+"""Strong contexts that are one more place a household product goes: beside a home word (家用 …
+车载杯, a cup for the home and the car) they rule out no household leaf (decision 215). A
+make-up, smoking or electric use changes what the product is, home or not."""
 
 HEAD_CHARS: frozenset[str] = frozenset(
     "包袋箱盒架罩垫纸巾夹座托膜链绳扣钩杯壶锅碗盘碟瓶桶盆刷灯镜伞帽鞋袜裤裙被枕毯席柜桌椅凳床盖领杆"

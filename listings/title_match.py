@@ -39,6 +39,7 @@ from listings.title_lexicon import (
     FEMALE_GARMENTS,
     HEAD_CHARS,
     HEAD_KINDS,
+    HOME_TOO_CONTEXTS,
     HOME_WORDS,
     INDOORS_AND_OUT,
     KINDS,
@@ -1587,16 +1588,11 @@ def _context_clash(facts: TitleFacts, leaf: LeafTerms, matched: str = "") -> str
         if not level & facts.contexts and not _named_without(leaf, level, matched):
             return f"the leaf is for {'/'.join(sorted(level))} use; the title does not say so"
     strong = (facts.contexts & STRONG_CONTEXTS) - leaf.contexts
-    if strong == _CAR and _says_home(facts.text):
-        strong = frozenset()
+    if strong and _says_home(facts.text):
+        strong -= HOME_TOO_CONTEXTS
     if strong:
         return f"the title is for {'/'.join(sorted(strong))} use; the leaf is not"
     return _opposite_form(facts.text, leaf)
-
-
-_CAR = frozenset({"car"})
-"""The car alone of `STRONG_CONTEXTS` yields to a home word (家用 … 车载杯: a household product also
-used in the car, decision 215); a make-up, smoking or electric use does not."""
 
 
 def _opposite_form(text: str, leaf: LeafTerms) -> str:
