@@ -1092,14 +1092,19 @@ class CategoryMatcher:
         well be that narrower product, so the two are rivals (review). Why a reason string and
         not a rank: the title does not say whether the words belong together. Not when the words
         are only another room and the title names the top leaf's room too (浴室 … 厨房 … 置物架
-        on 浴室角架/置物架): such a title lists the rooms the product serves (decision 207)."""
+        on 浴室角架/置物架): such a title lists the rooms the product serves (decision 207). A
+        one-character head after the word (表 of 儿童玩具表) must follow it: it is what makes the
+        other leaf another product, and 儿童 … 玩具 names no watch (decision 217)."""
         own_room = bool(self._rooms[top] & rooms)
         for word in variants(matched):
             for column, term in self._containing.get(word, ()):
                 if column == top or term in variants(matched) or term in text:
                     continue
                 at = term.find(word)
-                rest = [part for part in (term[:at], term[at + len(word) :]) if len(part) >= 2]
+                head = term[at + len(word) :]
+                if len(head) == 1 and word + head not in text:
+                    continue
+                rest = [part for part in (term[:at], head) if len(part) >= 2]
                 if own_room and rest and all(_rooms_of((part,)) for part in rest):
                     continue
                 if rest and all(part in text for part in rest):

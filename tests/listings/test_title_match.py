@@ -2508,3 +2508,13 @@ def test_a_home_product_also_for_the_car_is_no_car_product(matcher: CategoryMatc
     assert "car" not in cup.reason
     trunk = matcher.decide(title="A创意汽车用品雨伞盒车用置物袋汽车收纳箱车载储物箱汽车内饰品")
     assert "car use" in trunk.reason
+
+
+def test_a_toy_named_beside_children_is_no_toy_watch(matcher: CategoryMatcher) -> None:
+    """儿童 … 玩具 names no 儿童玩具表 apart: the one-character head after the matched word (表,
+    a watch) is what makes that leaf another product, so it must follow the word (`_named_apart`,
+    decision 217). Every toy title that said 儿童 and matched 玩具 had the watch leaf as a rival
+    and went to review: a real dev-set play-house trolley among them, labelled 过家家玩具."""
+    trolley = matcher.decide(title="儿童玩具推车女孩过家家带娃娃小推车女童婴儿宝宝超市仿真手推车")
+    assert trolley.path is not None and trolley.path.endswith(">过家家玩具")
+    assert "玩具表" not in trolley.reason and "agree" in trolley.reason
