@@ -64,6 +64,7 @@ PRODUCT_NOUNS: frozenset[str] = frozenset(
         "奶瓶",
         "浴盆",
         "洗澡盆",
+        "材料包",
         "浴桶",
         "腰凳",
         "素描本",

@@ -2518,3 +2518,14 @@ def test_a_toy_named_beside_children_is_no_toy_watch(matcher: CategoryMatcher) -
     trolley = matcher.decide(title="儿童玩具推车女孩过家家带娃娃小推车女童婴儿宝宝超市仿真手推车")
     assert trolley.path is not None and trolley.path.endswith(">过家家玩具")
     assert "玩具表" not in trolley.reason and "agree" in trolley.reason
+
+
+def test_a_craft_kit_is_no_sticker_sheet(matcher: CategoryMatcher) -> None:
+    """材料包 (a craft kit, the parts of something to make) is a product (PRODUCT_NOUNS, decision
+    217): a blind49 greeting-card kit that also says 涂鸦贴纸, labelled as a craft kit, agreed with
+    the sticker leaf at 0.92. A dev bead kit (串珠 … 材料包 … 项链手链) now has the bead craft leaf
+    first, where the children's bracelet leaf was."""
+    card = matcher.decide(title="三八妇女节DIY手工贺卡材料包 手绘涂鸦贴纸儿童自制作38送老师")
+    assert "agree" not in card.reason
+    beads = matcher.decide(title="儿童串珠玩具手工制作diy材料包益智穿珠子女孩项链手链弱视训练")
+    assert beads.path is not None and beads.path.endswith(">手工串珠/穿珠/首饰编织")
