@@ -69,6 +69,7 @@ from listings.title_match import (
     index_leaves,
     judge,
     set_of,
+    set_product,
     source_audience,
     split_term,
     stored_prefixes,
@@ -676,7 +677,7 @@ class CategoryMatcher:
                     for word in HOME_WORDS if parts[0] in HOME_WORDS else parts[:1]:
                         self._term_index.setdefault(word, []).append(column)
                 # 家居服套装 is named by 睡衣 … 套装 too: its product puts the leaf in the running.
-                if product := set_of(term):
+                if product := set_product(term):
                     for word in variants(product):
                         self._term_index.setdefault(word, []).append(column)
                 # 防蚊用品 is named by 驱蚊液 too: the use it is for puts the leaf in the running.

@@ -83,6 +83,7 @@ __all__ = [
     "leaf_terms",
     "own_type",
     "set_of",
+    "set_product",
     "source_audience",
     "split_term",
     "title_facts",
@@ -319,12 +320,24 @@ def leaf_audience(path: Sequence[str]) -> frozenset[str]:
     return frozenset(found)
 
 
+def _spelled_out(parts: Sequence[str]) -> list[str]:
+    """A leaf name's `/`-parts, single characters before one longer last name spelled out with
+    its head: category names share the head across a list (叉/勺/筷套装 is 叉套装, 勺套装 and
+    筷套装, decision 218). Other lists of single characters are left as they are: 瓶/罐 names two
+    products, and a single character after a longer name (餐具笼/架, 皂网/架) shares its modifier
+    instead, which spelled out pulled soap dishes and quilt bags to the wrong leaf (decision 217)."""
+    parts = [p for p in parts if p]
+    if len(parts) > 1 and len(parts[-1]) > 2 and all(len(p) == 1 for p in parts[:-1]):
+        return [*(p + parts[-1][1:] for p in parts[:-1]), parts[-1]]
+    return parts
+
+
 def leaf_terms(path: Sequence[str]) -> LeafTerms:
     """The terms of a leaf: its own name split at `/` and similar separators; heads of long ones."""
     name = unicodedata.normalize("NFKC", path[-1]).lower()
     terms = [
         t
-        for t in map(_without_class_suffix, _SPLIT.split(name))
+        for t in map(_without_class_suffix, _spelled_out(_SPLIT.split(name)))
         if len(t) >= 2
         and t not in _GENERIC
         and t not in MODIFIER_WORDS
@@ -772,12 +785,25 @@ def _names_a_set_of(facts: TitleFacts, term: str) -> bool:
     """家居服套装 is named by a title that sells a set (套装, 两件套) and names its product or a
     kind of it anywhere as a product noun (睡衣 … 套装; not 绘画 of 绘画笔 for 绘画套装): sellers
     put the set word last, not beside the product."""
-    product = set_of(term)
+    product = set_product(term)
     return (
         bool(product)
         and any(n in _SET_KINDS for n in facts.nouns)
         and not variants(product).isdisjoint(facts.nouns)
     )
+
+
+def set_product(term: str) -> str:
+    """`set_of`, or the one-character product of a set term (勺 of 勺套装, spelled out of
+    叉/勺/筷套装: `_spelled_out`), for naming the set (`_names_a_set_of`) and putting its leaf in
+    the running. Not in `set_of`, which also decides outfits and the set bonus: accepting a
+    one-character product there sent sixty dev house slippers under the threshold (decision 218)."""
+    if product := set_of(term):
+        return product
+    for word in _SET_WORDS:
+        if term.endswith(word) and len(term) == len(word) + 1:
+            return term[0]
+    return ""
 
 
 _GOODS_SUFFIXES = ("用品", "用具")

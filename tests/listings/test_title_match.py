@@ -2529,3 +2529,21 @@ def test_a_craft_kit_is_no_sticker_sheet(matcher: CategoryMatcher) -> None:
     assert "agree" not in card.reason
     beads = matcher.decide(title="儿童串珠玩具手工制作diy材料包益智穿珠子女孩项链手链弱视训练")
     assert beads.path is not None and beads.path.endswith(">手工串珠/穿珠/首饰编织")
+
+
+def test_a_set_of_spoons_and_chopsticks_is_the_cutlery_set(matcher: CategoryMatcher) -> None:
+    """A leaf named 叉/勺/筷套装 is a set of forks, of spoons or of chopsticks: its name shares the
+    head across the single characters (`_spelled_out`, decision 218), and a title selling a set that
+    names one of them (碗筷勺 … 套装) names that leaf. A blind44 silver tableware set, labelled
+    叉/勺/筷套装 or 碗, went to 创意摆件 on its 摆件."""
+    silver = matcher.decide(title="纯银999银碗筷勺餐具套装长辈摆件福龙凤结婚宝宝满月周岁礼物")
+    assert silver.path == "餐饮具>餐具>叉/勺/筷套装"
+    assert "agree" in silver.reason
+
+
+def test_single_characters_before_a_named_set_share_its_head() -> None:
+    """叉/勺/筷套装 names three sets; 皂网/架 and 瓶/罐 keep their names as they are (decision 218):
+    a character after a longer name shares its modifier, not its head, and spelling that out
+    (皂架) pulled soap dishes to the soap-net leaf (decision 217)."""
+    assert leaf_terms(["餐饮具", "餐具", "叉/勺/筷套装"]).terms == ("叉套装", "勺套装", "筷套装")
+    assert leaf_terms(["卫浴/置物用具", "皂网/架"]).terms == ("皂网",)
