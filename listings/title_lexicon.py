@@ -1334,6 +1334,7 @@ NOT_KINDS: frozenset[str] = frozenset(
         "锁骨链",
         "毛衣链",
         "颈链",
+        "连帽",
     }
 )
 """Nouns that end in another product's name and are not a kind of it: a 婴儿背带 is a baby carrier
@@ -1342,7 +1343,8 @@ not a watch as a children's accessory leaf means one; 纸尿裤, 拉拉裤, 学�
 and 短裤头 underwear, no trousers (裤子); 刷锅 and 洗锅 (scrubbing pots) say what a scourer is for, no pot;
 羊绒衫 and 羊毛衫 are cashmere and wool sweaters, no fleece tops (卫衣/绒衫); an 眼影盘, 遮瑕盘 or
 修容盘 is a make-up palette, no plate (decision 187); a 扫地机器人 (拖地, 擦窗) is a cleaning
-appliance, no robot toy or model (decision 199); a 项链, 毛衣链, 锁骨链 or 颈链 is jewellery, no
+appliance, no robot toy or model (decision 199); 连帽 says a garment has a hood, no hat
+(decision 219); a 项链, 毛衣链, 锁骨链 or 颈链 is jewellery, no
 hardware chain (链, decision 209)."""
 
 

@@ -2547,3 +2547,13 @@ def test_single_characters_before_a_named_set_share_its_head() -> None:
     (皂架) pulled soap dishes to the soap-net leaf (decision 217)."""
     assert leaf_terms(["餐饮具", "餐具", "叉/勺/筷套装"]).terms == ("叉套装", "勺套装", "筷套装")
     assert leaf_terms(["卫浴/置物用具", "皂网/架"]).terms == ("皂网",)
+
+
+def test_a_hooded_garment_is_no_hat(matcher: CategoryMatcher) -> None:
+    """连帽 says a garment has a hood; it ends in 帽 and named the hat leaf as a kind of hat
+    (`NOT_KINDS`, decision 219). A blind42 women's hooded fleece cardigan, labelled 卫衣/绒衫, had
+    帽子 first; so had thirty-six other dev and read-set hooded coats, jackets and sweatshirts."""
+    hoodie = matcher.decide(title="女装 仿羊羔绒拉链连帽运动开衫(长袖) 408752 优衣库UNIQLO")
+    assert hoodie.path == "女装>卫衣/绒衫"
+    coat = matcher.decide(title="鸭鸭2016秋冬新款韩版箭头款羽绒服女短款连帽修身加厚潮白色外套")
+    assert coat.path is not None and "帽子" not in coat.path
