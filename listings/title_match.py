@@ -797,7 +797,7 @@ def set_product(term: str) -> str:
     """`set_of`, or the one-character product of a set term (勺 of 勺套装, spelled out of
     叉/勺/筷套装: `_spelled_out`), for naming the set (`_names_a_set_of`) and putting its leaf in
     the running. Not in `set_of`, which also decides outfits and the set bonus: accepting a
-    one-character product there sent sixty dev house slippers under the threshold (decision 218)."""
+    one-character product there sent 52 dev house slippers under the threshold (decision 218)."""
     if product := set_of(term):
         return product
     for word in _SET_WORDS:
