@@ -31,6 +31,7 @@ import csv
 import io
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
@@ -54,7 +55,10 @@ from listings.title_lexicon import HOME_WORDS, MARKER_NAMES, MATERIAL_WORDS, ROO
 from listings.title_match import (
     APART,
     CATCH_ALL,
+    HEAD,
     HEAD_STRENGTH,
+    KIND,
+    TERM,
     LeafTerms,
     TitleFacts,
     Verdict,
@@ -135,6 +139,11 @@ SET_NAMED_BONUS = 0.25
 children's 内衣 … 两件套) ranks above the bare set (童装 > 套装): the title says what the set is of,
 and every labelled set accepts the narrower leaf (decision 212). Larger than the other tie-breaks:
 the bare set's cosine gains from every 套装 a seller repeats."""
+FAMILY_HEAD_LEAVES = 5
+"""Ranking: a head that at least this many leaves share (玩具 heads forty toy leaves, 收纳盒 a
+dozen boxes) names a family of products. A title that names it beside a leaf's own term (积木玩具,
+内衣 … 收纳盒) is that leaf's: a leaf named by the family's head alone gets no `PASSING_BONUS`
+over it (decision 220). Three to ten make the same first candidates on every labelled set."""
 COSINE_WEIGHT = 1.0
 """How much the n-gram cosine adds to the term strength when ranking leaves: 0.5 until decision
 152, when it and the tie-breaks sized against it (`FIRST_NAMED_BONUS`, `MARKED_CATCH_ALL_PENALTY`,
@@ -531,6 +540,12 @@ def _also_named(doc: str, leaf: LeafTerms) -> str:
     return " ".join([doc, *others]) if others else doc
 
 
+def _names_specifically(verdict: Verdict) -> bool:
+    """The title names the leaf by one of its own terms (its name, a kind, the name apart), not
+    by a head alone, and nothing the title says rules the leaf out."""
+    return verdict.how in (TERM, KIND, APART) and not verdict.hard
+
+
 def _rank_weight(verdict: Verdict) -> float:
     """What a leaf's verdict adds to its cosine in the ranking: a leaf that passes every gate, or
     fails only for being a catch-all, comes first; a leaf the title contradicts (audience, use
@@ -690,6 +705,11 @@ class CategoryMatcher:
                 if stem := generic_stem(term):
                     self._term_index.setdefault(stem, []).append(column)
         self._term_words = WordIndex(self._term_index)
+        heads = Counter(head for leaf_terms in self._terms for head in leaf_terms.heads)
+        self._family_heads = frozenset(
+            head for head, leaves in heads.items() if leaves >= FAMILY_HEAD_LEAVES
+        )
+        """Heads that many leaves share (玩具, 收纳盒): a title naming one names a family."""
 
     @property
     def tree(self) -> CategoryTree:
@@ -857,12 +877,22 @@ class CategoryMatcher:
         }
         self._judge_orphans(facts, judged)
         rooms = _rooms_of((facts.text,))
+        named_specifically = any(map(_names_specifically, judged.values()))
         for column, verdict in judged.items():
             if verdict.strength > 0 and not verdict.hard:
                 score[column] = named[column]
             score[column] += _rank_weight(verdict) + ROOM_WEIGHT * _room_fit(
                 self._rooms[column], rooms
             )
+            if (
+                named_specifically
+                and verdict.how == HEAD
+                and verdict.matched in self._family_heads
+                and _passes(verdict)
+            ):
+                # 积木玩具 names a 积木: the 玩具 that heads forty toy leaves says only that
+                # it is a toy, and does not pass it ahead of the leaf the title names.
+                score[column] -= PASSING_BONUS
             if _passes(verdict) and _for_whom_named(self._terms[column], facts):
                 score[column] += AUDIENCE_NAMED_BONUS
             if _passes(verdict) and _use_named(self._terms[column], facts.contexts):

@@ -2557,3 +2557,22 @@ def test_a_hooded_garment_is_no_hat(matcher: CategoryMatcher) -> None:
     assert hoodie.path == "女装>卫衣/绒衫"
     coat = matcher.decide(title="鸭鸭2016秋冬新款韩版箭头款羽绒服女短款连帽修身加厚潮白色外套")
     assert coat.path is not None and "帽子" not in coat.path
+
+
+def test_a_family_head_beside_a_named_toy_yields_to_the_toy(matcher: CategoryMatcher) -> None:
+    """玩具 heads some forty toy leaves: a title that says 积木玩具 or 陀螺玩具 names a 积木 or a
+    陀螺, and a leaf named by 玩具 alone no longer passes ahead of it (`FAMILY_HEAD_LEAVES`,
+    decision 220). Two blind40 and blind41 toys, labelled to the building-block and spinning-top
+    leaves, had a creative-toy and a nut-assembly leaf first."""
+    blocks = matcher.decide(title="拼装哆啦A梦时光机积木玩具儿童拼插动漫大雄房间模型创意礼物女9")
+    assert blocks.path is not None and blocks.path.endswith(("积木>积木", ">建构/拼插积木"))
+    top = matcher.decide(title="魔幻陀螺玩具儿童新款5代 灵动创想六核枪聚能引擎6连发旋转战斗4")
+    assert top.path is not None and top.path.endswith(">陀螺")
+
+
+def test_a_box_for_named_things_is_that_box_not_any_box(matcher: CategoryMatcher) -> None:
+    """收纳盒 heads a dozen box leaves: 内衣 … 收纳盒 names the underwear box apart, and that leaf
+    comes before one named by 收纳盒 alone (decision 220). A blind42 drawer box for bras and socks
+    had the food box first."""
+    box = matcher.decide(title="可折叠抽屉式内衣文胸袜子收纳盒网格居家宿舍储物收纳盒收纳神器")
+    assert box.path is not None and box.path.endswith(">内衣收纳盒")
