@@ -140,8 +140,8 @@ children's 内衣 … 两件套) ranks above the bare set (童装 > 套装): the
 and every labelled set accepts the narrower leaf (decision 212). Larger than the other tie-breaks:
 the bare set's cosine gains from every 套装 a seller repeats."""
 FAMILY_HEAD_LEAVES = 5
-"""Ranking: a head that at least this many leaves share (玩具 heads forty toy leaves, 收纳盒 a
-dozen boxes) names a family of products. A title that names it beside a leaf's own term (积木玩具,
+"""Ranking: a head that at least this many leaves share (玩具 heads 35 toy leaves, 收纳盒 ten
+boxes) names a family of products. A title that names it beside a leaf's own term (积木玩具,
 内衣 … 收纳盒) is that leaf's: a leaf named by the family's head alone gets no `PASSING_BONUS`
 over it (decision 220). Three to ten make the same first candidates on every labelled set."""
 COSINE_WEIGHT = 1.0
@@ -890,7 +890,7 @@ class CategoryMatcher:
                 and verdict.matched in self._family_heads
                 and _passes(verdict)
             ):
-                # 积木玩具 names a 积木: the 玩具 that heads forty toy leaves says only that
+                # 积木玩具 names a 积木: the 玩具 that heads 35 toy leaves says only that
                 # it is a toy, and does not pass it ahead of the leaf the title names.
                 score[column] -= PASSING_BONUS
             if _passes(verdict) and _for_whom_named(self._terms[column], facts):

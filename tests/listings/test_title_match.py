@@ -2560,7 +2560,7 @@ def test_a_hooded_garment_is_no_hat(matcher: CategoryMatcher) -> None:
 
 
 def test_a_family_head_beside_a_named_toy_yields_to_the_toy(matcher: CategoryMatcher) -> None:
-    """玩具 heads some forty toy leaves: a title that says 积木玩具 or 陀螺玩具 names a 积木 or a
+    """玩具 heads 35 toy leaves of the tree: a title that says 积木玩具 or 陀螺玩具 names a 积木 or a
     陀螺, and a leaf named by 玩具 alone no longer passes ahead of it (`FAMILY_HEAD_LEAVES`,
     decision 220). Two blind40 and blind41 toys, labelled to the building-block and spinning-top
     leaves, had a creative-toy and a nut-assembly leaf first."""
@@ -2571,7 +2571,7 @@ def test_a_family_head_beside_a_named_toy_yields_to_the_toy(matcher: CategoryMat
 
 
 def test_a_box_for_named_things_is_that_box_not_any_box(matcher: CategoryMatcher) -> None:
-    """收纳盒 heads a dozen box leaves: 内衣 … 收纳盒 names the underwear box apart, and that leaf
+    """收纳盒 heads ten box leaves: 内衣 … 收纳盒 names the underwear box apart, and that leaf
     comes before one named by 收纳盒 alone (decision 220). A blind42 drawer box for bras and socks
     had the food box first."""
     box = matcher.decide(title="可折叠抽屉式内衣文胸袜子收纳盒网格居家宿舍储物收纳盒收纳神器")
