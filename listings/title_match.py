@@ -1154,8 +1154,11 @@ def family_of(noun: str) -> str:
 
 def _family(noun: str) -> str:
     """The head character of a noun without its nominal suffix (枕头 → 枕, 针织衫 → 衫): nouns of
-    one family are kinds of one product (打底衫 and 针织衫)."""
-    stem = noun[:-1] if len(noun) > 1 and noun[-1] in _NOMINAL_SUFFIXES else noun
+    one family are kinds of one product (打底衫 and 针织衫). The collective 具 is a suffix too: it
+    makes the ware of the character before it (锅具 → 锅, 餐具 → 餐, 玩具 → 玩), so tableware and
+    toys are no one family (decision 221)."""
+    suffixes = (*_NOMINAL_SUFFIXES, _COLLECTIVE_SUFFIX)
+    stem = noun[:-1] if len(noun) > 1 and noun[-1] in suffixes else noun
     return stem[-1]
 
 
