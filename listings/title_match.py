@@ -895,6 +895,9 @@ def _names_both_parts(facts: TitleFacts, term: str, head: str) -> bool:
 _COLLECTIVE_SUFFIX = "具"
 """锅具, 灯具: the ware of a head noun (a 炒锅 is a 锅具, a 台灯 a 灯具); 茶具, 玩具 and 家具 are no
 such generics, their first character being no head noun."""
+_WARE_SUFFIXES = (_COLLECTIVE_SUFFIX, "器")
+"""Suffixes that make a ware or a device for the word before them (餐具, 乐器, 吸尘器): a noun
+ending in one is of no family with other nouns that end in it (`_family`)."""
 
 
 @lru_cache(maxsize=8192)
@@ -1154,11 +1157,14 @@ def family_of(noun: str) -> str:
 
 def _family(noun: str) -> str:
     """The head character of a noun without its nominal suffix (枕头 → 枕, 针织衫 → 衫): nouns of
-    one family are kinds of one product (打底衫 and 针织衫). The collective 具 is a suffix too: it
-    makes the ware of the character before it (锅具 → 锅, 餐具 → 餐, 玩具 → 玩), so tableware and
-    toys are no one family (decision 221)."""
-    suffixes = (*_NOMINAL_SUFFIXES, _COLLECTIVE_SUFFIX)
-    stem = noun[:-1] if len(noun) > 1 and noun[-1] in suffixes else noun
+    one family are kinds of one product (打底衫 and 针织衫). A noun ending in a ware suffix (具, 器)
+    is of its bare generic's head where it is one (锅具 → 锅, with 炒锅), else of its last two
+    characters: 具 and 器 make a ware or a device for the word before them (餐具 for meals,
+    吸尘器 for dust), so 餐具 and 玩具, 乐器 and 温奶器 are no kinds of one product, while 温奶器
+    and 暖奶器 are (decision 221)."""
+    if len(noun) > 1 and noun[-1] in _WARE_SUFFIXES:
+        return generic_stem(noun) or noun[-2:]
+    stem = noun[:-1] if len(noun) > 1 and noun[-1] in _NOMINAL_SUFFIXES else noun
     return stem[-1]
 
 

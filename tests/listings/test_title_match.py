@@ -2585,3 +2585,15 @@ def test_tableware_and_toys_are_no_one_family(matcher: CategoryMatcher) -> None:
     product of the 具 family; now its 碗 leads, one of its labels."""
     tableware = matcher.decide(title="阿鹏银匠 雪花银碗999纯银碗筷勺子套装宝宝生日礼物家用纯银餐具")
     assert tableware.path is not None and "玩具" not in tableware.path
+
+
+def test_a_device_is_no_musical_instrument(matcher: CategoryMatcher) -> None:
+    """器 makes a device for the word before it (乐器 for music, 训练器 for training): nouns that end
+    in it are of no family with one another (`_family`, decision 221). A dev table-tennis trainer
+    for children, labelled 球类玩具/球类运动, went to the music toys' catch-all as a product of the
+    器 family (on its source's category it now has its label first); so did every bottle warmer
+    (温奶器) in the labelled sets."""
+    trainer = matcher.decide(title="家用弹力软轴乒乓球训练器兵兵自练网红神器儿童防近视室内打球拍")
+    assert trainer.path is not None and "乐器" not in trainer.path
+    warmer = matcher.decide(title="温奶器消毒二合一婴儿母乳三合一暖奶器热奶恒温加热奶瓶保温自动")
+    assert warmer.path is not None and "乐器" not in warmer.path
