@@ -1357,9 +1357,14 @@ FEMALE_GARMENTS: tuple[str, ...] = (
     "文胸",
     "胸罩",
     "睡裙",
+    "旗袍",
+    "襦裙",
+    "马面裙",
 )
 """Garments only women wear: a title naming one and no audience (波点连衣裙) is for women. Not
-裙子 alone (裙裤, 裙摆 of a lamp), not 旗袍/汉服 (sold for girls and men as well)."""
+裙子 alone (裙裤, 裙摆 of a lamp), not 汉服 (men wear it too). 旗袍, 襦裙 and 马面裙 are women's
+and girls' (decision 222): a girls' one names the child (女童旗袍), and then no audience is
+implied."""
 
 DRESS_STYLES: frozenset[str] = frozenset(
     {

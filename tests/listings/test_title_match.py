@@ -2597,3 +2597,15 @@ def test_a_device_is_no_musical_instrument(matcher: CategoryMatcher) -> None:
     assert trainer.path is not None and "乐器" not in trainer.path
     warmer = matcher.decide(title="温奶器消毒二合一婴儿母乳三合一暖奶器热奶恒温加热奶瓶保温自动")
     assert warmer.path is not None and "乐器" not in warmer.path
+
+
+def test_a_qipao_or_a_ruqun_is_a_womans_garment(matcher: CategoryMatcher) -> None:
+    """旗袍, 襦裙 and 马面裙 are worn by women (and girls, whose titles say 女童): a title that
+    names one and no audience is for women (`FEMALE_GARMENTS`, decision 222), as one naming a
+    连衣裙 is. Blind28 qipaos and blind47 hanfu ruqun, labelled to 女装 > … > 裙子, were held at
+    0.01 by "the leaf is for female; the title does not say so"."""
+    qipao = matcher.decide(title="优雅丝绒旗袍3色入 礼服经典 光泽显白质感")
+    assert qipao.path is not None and qipao.path.endswith(">唐装/中式服装>裙子")
+    assert "agree" in qipao.reason
+    ruqun = matcher.decide(title="新款汉服释妙仙仙鹤刺绣齐胸襦裙汉元素古装改良日常清新淡雅秋冬")
+    assert "agree" in ruqun.reason
